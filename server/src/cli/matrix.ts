@@ -1,0 +1,81 @@
+/** `netpol matrix` output: one port (the JSON contract of DESIGN.md), or every port the destinations serve. */
+import { Analysis } from '../engine/analysis';
+import { Protocol } from '../model/types';
+import { portKey } from '../policy/endpoint';
+
+export function matrixJson(a: Analysis, indices: readonly number[], protocol: Protocol, port: number): string {
+  const allowed = a.engine.matrix(protocol, port, indices);
+  const endpoints = indices.map((i) => a.endpoints[i].id);
+  // One row per line keeps large matrices readable and diffable.
+  const rows = allowed.map((r) => `    ${JSON.stringify(r)}`).join(',\n');
+  return `{\n  "port": ${port},\n  "protocol": ${JSON.stringify(protocol)},\n  "endpoints": ${JSON.stringify(endpoints)},\n  "allowed": [\n${rows}\n  ]\n}\n`;
+}
+
+function table(a: Analysis, indices: readonly number[], cell: (i: number, j: number) => string): string[] {
+  const ids = indices.map((i) => a.endpoints[i].id);
+  const width = Math.max(...ids.map((s) => s.length));
+  const num = String(indices.length).length;
+  const cols = indices.map((_, k) => String(k + 1).padStart(num));
+  const lines = [`${' '.repeat(num + 1 + width)}  ${cols.join(' ')}`];
+  indices.forEach((i, r) => {
+    const cells = indices.map((j) => cell(i, j).padStart(num));
+    lines.push(`${String(r + 1).padStart(num)} ${ids[r].padEnd(width)}  ${cells.join(' ')}`);
+  });
+  return lines;
+}
+
+export function matrixText(a: Analysis, indices: readonly number[], protocol: Protocol, port: number): string {
+  const header = `${protocol}/${port}: may the row's pod open a connection to the column's pod? (✓ allowed, · denied)`;
+  const lines = [header, '', ...table(a, indices, (i, j) => (a.engine.allowed(i, j, protocol, port) ? '✓' : '·'))];
+  const n = indices.length;
+  let allowed = 0;
+  for (const i of indices) for (const j of indices) if (a.engine.allowed(i, j, protocol, port)) allowed++;
+  lines.push('', `${allowed} of ${n * n} pairs allowed.`);
+  return lines.join('\n') + '\n';
+}
+
+/** The (protocol, port) pairs a pod declares, as `PROTO/port`. */
+function servedPorts(a: Analysis, i: number): { protocol: Protocol; port: number; key: string }[] {
+  const pod = a.endpoints[i].pod;
+  const seen = new Set<string>();
+  const out: { protocol: Protocol; port: number; key: string }[] = [];
+  for (const p of pod?.spec.ports ?? []) {
+    const key = portKey(p.protocol, p.containerPort);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ protocol: p.protocol, port: p.containerPort, key });
+  }
+  return out.sort((x, y) => x.port - y.port || (x.protocol < y.protocol ? -1 : 1));
+}
+
+function allowedServed(a: Analysis, i: number, j: number): { served: string[]; allowed: string[] } {
+  const served = servedPorts(a, j);
+  return { served: served.map((s) => s.key), allowed: served.filter((s) => a.engine.allowed(i, j, s.protocol, s.port)).map((s) => s.key) };
+}
+
+export function servedMatrixJson(a: Analysis, indices: readonly number[]): string {
+  const endpoints = indices.map((i) => a.endpoints[i].id);
+  const served = indices.map((j) => servedPorts(a, j).map((s) => s.key));
+  const allowed = indices.map((i) => indices.map((j) => allowedServed(a, i, j).allowed));
+  const rows = allowed.map((r) => `    ${JSON.stringify(r)}`).join(',\n');
+  return `{\n  "mode": "served-ports",\n  "endpoints": ${JSON.stringify(endpoints)},\n  "served": ${JSON.stringify(served)},\n  "allowed": [\n${rows}\n  ]\n}\n`;
+}
+
+export function servedMatrixText(a: Analysis, indices: readonly number[]): string {
+  const partial: string[] = [];
+  const lines = [
+    'Reachability on the ports each destination declares: may the row\'s pod connect to the column\'s pod?',
+    '(✓ on every declared port, ◐ on some, · on none, - the pod declares no ports; use --port N for any other port)',
+    '',
+    ...table(a, indices, (i, j) => {
+      const { served, allowed } = allowedServed(a, i, j);
+      if (served.length === 0) return '-';
+      if (allowed.length === served.length) return '✓';
+      if (allowed.length === 0) return '·';
+      partial.push(`  ${a.endpoints[i].id} -> ${a.endpoints[j].id}: allowed ${allowed.join(', ')}; denied ${served.filter((s) => !allowed.includes(s)).join(', ')}`);
+      return '◐';
+    }),
+  ];
+  if (partial.length) lines.push('', 'Partly allowed (◐):', ...partial);
+  return lines.join('\n') + '\n';
+}

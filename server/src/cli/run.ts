@@ -1,0 +1,187 @@
+/**
+ * The `netpol` command: the same analysis as the editor, for terminals and CI.
+ * `run` takes the arguments and an IO sink and returns the exit code:
+ * 0 clean, 1 findings at or above --fail-on, 2 usage or input errors.
+ */
+import { Finding, severityRank } from '../common/finding';
+import { parseIp } from '../common/ip';
+import { SourceFile } from '../common/source';
+import { closest } from '../common/text';
+import { Analysis, analyzeSources } from '../engine/analysis';
+import { verdictText } from '../engine/explain';
+import { lint } from '../lint';
+import { Protocol, PROTOCOLS } from '../model/types';
+import { Endpoint, externalEndpoint } from '../policy/endpoint';
+import { discoverManifests, readSourceFile } from '../yaml/discover';
+import { CommandSpec, oneOf, parseArgs, portNumber, UsageError } from './args';
+import { addressesJson, addressesText } from './addresses';
+import { matrixJson, matrixText, servedMatrixJson, servedMatrixText } from './matrix';
+import { lintJson, lintSarif, lintText, spanReplacer } from './output';
+
+declare const NETPOL_VERSION: string;
+export const VERSION = typeof NETPOL_VERSION !== 'undefined' ? NETPOL_VERSION : 'dev';
+
+export interface IO {
+  readonly cwd: string;
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const COMMON = ['format', 'pod-network'];
+const SPECS: Record<string, CommandSpec> = {
+  lint: { options: [...COMMON, 'fail-on'] },
+  matrix: { options: [...COMMON, 'port', 'protocol', 'namespace'] },
+  explain: { options: [...COMMON, 'from', 'to', 'port', 'protocol'] },
+  addresses: { options: COMMON },
+};
+
+export const USAGE = `netpol: simulate and lint Kubernetes and Calico network policies on a Canal (flannel + Calico) cluster
+
+Usage:
+  netpol lint PATH...      [--format text|json|sarif] [--fail-on error|warning|info|none]
+  netpol matrix PATH...    [--port N] [--protocol TCP|UDP|SCTP] [--namespace NS] [--format text|json]
+  netpol explain PATH...   --from NS/POD|IP --to NS/POD|IP --port N|NAME [--protocol TCP|UDP|SCTP] [--format text|json]
+  netpol addresses PATH... [--format text|json]
+
+PATH is a manifest file or a folder (searched for *.yaml and *.yml); the default is the current folder.
+Common options:
+  --pod-network CIDR   the flannel Network when the manifests do not configure it (default 10.244.0.0/16)
+  --format FORMAT      output format (default text)
+  -h, --help           this help; --version prints the version
+
+Without --port, matrix shows every port the destination pods declare.
+Exit codes: 0 clean, 1 findings at or above --fail-on (default error), 2 usage or input errors.
+`;
+
+export async function run(argv: readonly string[], io: IO): Promise<number> {
+  try {
+    const args = parseArgs(argv, SPECS);
+    if (args.flags.has('version')) {
+      io.out(`${VERSION}\n`);
+      return 0;
+    }
+    if (args.flags.has('help') || !args.command) {
+      if (!args.command && !args.flags.has('help')) {
+        io.err(argv.length ? `netpol: unknown command "${argv[0]}"\n\n${USAGE}` : USAGE);
+        return 2;
+      }
+      io.out(USAGE);
+      return 0;
+    }
+    const podNetwork = args.options.get('pod-network');
+    if (podNetwork !== undefined) {
+      const ip = podNetwork.includes('/') ? parseIp(podNetwork.slice(0, podNetwork.indexOf('/'))) : undefined;
+      if (!ip || ip.family !== 4) throw new UsageError(`--pod-network must be an IPv4 CIDR such as 10.244.0.0/16, not "${podNetwork}"`);
+    }
+    const paths = args.paths.length ? args.paths : ['.'];
+    const { files, problems } = discoverManifests(paths);
+    if (problems.length) throw new UsageError(problems.join('; '));
+    if (files.length === 0) throw new UsageError(`no manifest files (*.yaml, *.yml) found in ${paths.join(', ')}`);
+    const sources: SourceFile[] = [];
+    for (const f of files) {
+      try {
+        sources.push(readSourceFile(f));
+      } catch (e) {
+        throw new UsageError(`cannot read ${f}: ${(e as Error).message}`);
+      }
+    }
+    const analysis = analyzeSources(sources, { podNetwork });
+    switch (args.command) {
+      case 'lint':
+        return lintCommand(analysis, args.options, io);
+      case 'matrix':
+        return matrixCommand(analysis, args.options, io);
+      case 'explain':
+        return explainCommand(analysis, args.options, io);
+      case 'addresses':
+        return addressesCommand(analysis, args.options, io);
+    }
+    return 2;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`netpol: ${e.message}\nRun "netpol --help" for usage.\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+function lintCommand(a: Analysis, options: Map<string, string>, io: IO): number {
+  const format = oneOf('format', options.get('format'), ['text', 'json', 'sarif'] as const, 'text');
+  const failOn = oneOf('fail-on', options.get('fail-on'), ['error', 'warning', 'info', 'none'] as const, 'error');
+  const findings = lint(a);
+  const files = a.cluster.files.length;
+  if (format === 'json') io.out(lintJson(findings, files, io.cwd));
+  else if (format === 'sarif') io.out(lintSarif(findings, io.cwd, VERSION));
+  else io.out(lintText(findings, files, io.cwd));
+  return failOn !== 'none' && findings.some((f: Finding) => severityRank[f.severity] >= severityRank[failOn]) ? 1 : 0;
+}
+
+function protocolOption(options: Map<string, string>): Protocol {
+  return oneOf('protocol', options.get('protocol'), PROTOCOLS, 'TCP');
+}
+
+function matrixCommand(a: Analysis, options: Map<string, string>, io: IO): number {
+  const format = oneOf('format', options.get('format'), ['text', 'json'] as const, 'text');
+  const protocol = protocolOption(options);
+  const port = portNumber('port', options.get('port'));
+  const ns = options.get('namespace');
+  let indices = a.endpoints.map((_, i) => i);
+  if (ns !== undefined) {
+    indices = indices.filter((i) => a.endpoints[i].namespace === ns);
+    if (indices.length === 0) {
+      const known = [...a.cluster.namespaces.keys()];
+      const guess = closest(ns, known);
+      throw new UsageError(`no pods in namespace "${ns}"${guess ? `; did you mean "${guess}"?` : ''} (namespaces: ${known.join(', ') || 'none'})`);
+    }
+  }
+  if (port === undefined) {
+    if (options.has('protocol')) throw new UsageError('--protocol needs --port');
+    io.out(format === 'json' ? servedMatrixJson(a, indices) : servedMatrixText(a, indices));
+  } else {
+    io.out(format === 'json' ? matrixJson(a, indices, protocol, port) : matrixText(a, indices, protocol, port));
+  }
+  return 0;
+}
+
+/** A pod id (`ns/name`), or an IP address (a pod's, or one outside the cluster). */
+function resolveEndpoint(a: Analysis, flag: string, value: string | undefined): Endpoint {
+  if (value === undefined) throw new UsageError(`explain needs --${flag} NS/POD (or an IP address)`);
+  const i = a.engine.indexOf(value);
+  if (i !== undefined) return a.endpoints[i];
+  const ip = parseIp(value);
+  if (ip) return a.endpoints.find((e) => e.ips.some((x) => x.family === ip.family && x.value === ip.value)) ?? externalEndpoint(ip);
+  const ids = a.endpoints.map((e) => e.id);
+  const withNs = value.includes('/') ? value : `default/${value}`;
+  const guess = a.engine.indexOf(withNs) !== undefined ? withNs : closest(value, ids);
+  throw new UsageError(`--${flag}: no pod "${value}"${guess ? `; did you mean "${guess}"?` : ''} (pods are named namespace/name${ids.length ? `, e.g. ${ids[0]}` : ''})`);
+}
+
+function explainCommand(a: Analysis, options: Map<string, string>, io: IO): number {
+  const format = oneOf('format', options.get('format'), ['text', 'json'] as const, 'text');
+  const protocol = protocolOption(options);
+  const from = resolveEndpoint(a, 'from', options.get('from'));
+  const to = resolveEndpoint(a, 'to', options.get('to'));
+  const portText = options.get('port');
+  if (portText === undefined) throw new UsageError('explain needs --port N (or a port name the destination pod declares)');
+  let port: number;
+  if (/^\d+$/.test(portText)) port = portNumber('port', portText)!;
+  else {
+    const named = (to.namedPorts.get(portText) ?? []).find((k) => k.startsWith(`${protocol}/`));
+    if (!named) {
+      const names = [...to.namedPorts.keys()];
+      throw new UsageError(`--port: ${to.id} has no ${protocol} port named "${portText}"${names.length ? ` (its named ports: ${names.join(', ')})` : ''}`);
+    }
+    port = Number(named.split('/')[1]);
+  }
+  const verdict = a.engine.explainEndpoints(from, to, protocol, port);
+  if (format === 'json') io.out(JSON.stringify({ from: from.id, to: to.id, ...verdict, text: verdictText(verdict, from.id, to.id) }, spanReplacer(io.cwd), 2) + '\n');
+  else io.out(verdictText(verdict, from.id, to.id).join('\n') + '\n');
+  return 0;
+}
+
+function addressesCommand(a: Analysis, options: Map<string, string>, io: IO): number {
+  const format = oneOf('format', options.get('format'), ['text', 'json'] as const, 'text');
+  io.out(format === 'json' ? addressesJson(a) : addressesText(a));
+  return 0;
+}

@@ -1,0 +1,45 @@
+import { Span } from './source';
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+
+export const severityRank: Record<Severity, number> = { error: 3, warning: 2, info: 1, hint: 0 };
+
+/** A replacement of the text at `span` (an insertion when the span is empty). */
+export interface TextEdit {
+  readonly span: Span;
+  readonly newText: string;
+}
+
+export interface Fix {
+  readonly title: string;
+  readonly edits: readonly TextEdit[];
+  /** The fix the user most likely wants (LSP `isPreferred`). */
+  readonly preferred?: boolean;
+}
+
+export interface RelatedInfo {
+  readonly span: Span;
+  readonly message: string;
+}
+
+/**
+ * Something worth telling the user about the manifests: a YAML error, a field
+ * of the wrong type, a policy that opens too much. Findings are produced by
+ * every stage and presented by the adapters (LSP diagnostics, CLI output).
+ */
+export interface Finding {
+  /** Rule id, e.g. `yaml-syntax`; documented in lint/rules. */
+  readonly rule: string;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly span: Span;
+  readonly fixes?: readonly Fix[];
+  readonly related?: readonly RelatedInfo[];
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  if (a.span.file.path !== b.span.file.path) return a.span.file.path < b.span.file.path ? -1 : 1;
+  if (a.span.start !== b.span.start) return a.span.start - b.span.start;
+  if (a.rule !== b.rule) return a.rule < b.rule ? -1 : 1;
+  return a.message < b.message ? -1 : a.message > b.message ? 1 : 0;
+}

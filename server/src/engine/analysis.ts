@@ -1,0 +1,37 @@
+/**
+ * The whole pipeline for one snapshot: network addressing, compiled policies,
+ * endpoints and the engine. Adapters (LSP, CLI) call `analyze` and read from
+ * the result; nothing here knows about editors or terminals.
+ */
+import { SourceFile } from '../common/source';
+import { buildCluster } from '../model/build';
+import { Cluster } from '../model/types';
+import { parseFile } from '../yaml/parse';
+import { Addressing, AddressingOptions, computeAddressing } from '../network/addressing';
+import { compilePolicies } from '../policy/compile';
+import { Endpoint, podEndpoint } from '../policy/endpoint';
+import { PolicySet } from '../policy/rules';
+import { Engine } from './engine';
+
+export interface AnalysisOptions extends AddressingOptions {}
+
+export interface Analysis {
+  readonly cluster: Cluster;
+  readonly addressing: Addressing;
+  readonly policies: PolicySet;
+  /** One endpoint per pod, in `cluster.pods` order. */
+  readonly endpoints: readonly Endpoint[];
+  readonly engine: Engine;
+}
+
+export function analyze(cluster: Cluster, options: AnalysisOptions = {}): Analysis {
+  const addressing = computeAddressing(cluster, options);
+  const policies = compilePolicies(cluster);
+  const endpoints = cluster.pods.map((p) => podEndpoint(p, cluster, addressing));
+  return { cluster, addressing, policies, endpoints, engine: new Engine(policies, endpoints) };
+}
+
+/** Parses, reads and analyses a set of source files in one go. */
+export function analyzeSources(files: readonly SourceFile[], options: AnalysisOptions = {}): Analysis {
+  return analyze(buildCluster(files.map(parseFile)), options);
+}

@@ -1,0 +1,143 @@
+/**
+ * The reachability engine: may endpoint A open a connection to endpoint B on
+ * (protocol, port)? Both directions must allow it: A's egress policy and B's
+ * ingress policy. Answers are computed per endpoint class pair and cached per
+ * port, so a matrix costs (classes² · rules), not (pods² · rules).
+ */
+import { IpFamily } from '../common/ip';
+import { Protocol } from '../model/types';
+import { AtomValue } from '../policy/atoms';
+import { connectionFamily, Endpoint } from '../policy/endpoint';
+import { Direction, PolicySet } from '../policy/rules';
+import { atomValues, computeClasses, EndpointClass } from './classes';
+import { Applicable, applicablePolicies, decide, explainDirection, Packet } from './evaluate';
+import { DirectionVerdict, Verdict } from './verdict';
+
+interface ClassInfo {
+  readonly cls: Pick<EndpointClass, 'kind' | 'families' | 'values'>;
+  readonly ingress: Applicable;
+  readonly egress: Applicable;
+}
+
+export class Engine {
+  readonly classes: readonly EndpointClass[];
+  private readonly classOf: Int32Array;
+  private readonly info: ClassInfo[];
+  private readonly byId = new Map<string, number>();
+  /** (protocol/port) -> class-pair answers, 0 unknown, 1 allowed, 2 denied. */
+  private readonly cache = new Map<string, Uint8Array>();
+
+  constructor(
+    readonly policies: PolicySet,
+    readonly endpoints: readonly Endpoint[],
+  ) {
+    const { classes, classOf } = computeClasses(policies.atoms, endpoints);
+    this.classes = classes;
+    this.classOf = classOf;
+    this.info = classes.map((cls) => this.infoFor(cls));
+    endpoints.forEach((ep, i) => this.byId.set(ep.id, i));
+  }
+
+  private infoFor(cls: Pick<EndpointClass, 'kind' | 'families' | 'values'>): ClassInfo {
+    return {
+      cls,
+      ingress: applicablePolicies(this.policies, cls.values, 'ingress'),
+      egress: applicablePolicies(this.policies, cls.values, 'egress'),
+    };
+  }
+
+  indexOf(id: string): number | undefined {
+    return this.byId.get(id);
+  }
+
+  classIdOf(index: number): number {
+    return this.classOf[index];
+  }
+
+  /** May endpoints[src] open a connection to endpoints[dst]? */
+  allowed(src: number, dst: number, protocol: Protocol, port: number): boolean {
+    const s = this.endpoints[src];
+    const d = this.endpoints[dst];
+    if (s.kind === 'host' && d.kind === 'pod' && s.node !== undefined && s.node === d.node) {
+      return this.classDecision(this.classOf[src], this.classOf[dst], protocol, port, 'egress');
+    }
+    return this.classDecision(this.classOf[src], this.classOf[dst], protocol, port, 'both');
+  }
+
+  /** The whole matrix for one port: rows are sources, columns destinations (indices into `endpoints`, or a subset). */
+  matrix(protocol: Protocol, port: number, indices?: readonly number[]): boolean[][] {
+    const idx = indices ?? this.endpoints.map((_, i) => i);
+    return idx.map((i) => idx.map((j) => this.allowed(i, j, protocol, port)));
+  }
+
+  private classDecision(sc: number, dc: number, protocol: Protocol, port: number, which: 'both' | 'egress'): boolean {
+    const key = `${protocol}/${port}/${which}`;
+    let table = this.cache.get(key);
+    const n = this.classes.length;
+    if (!table) {
+      table = new Uint8Array(n * n);
+      this.cache.set(key, table);
+    }
+    const cell = sc * n + dc;
+    if (table[cell] === 0) {
+      const ok = this.decideClasses(this.info[sc], this.info[dc], protocol, port, which);
+      table[cell] = ok ? 1 : 2;
+    }
+    return table[cell] === 1;
+  }
+
+  private decideClasses(s: ClassInfo, d: ClassInfo, protocol: Protocol, port: number, which: 'both' | 'egress'): boolean {
+    const family = commonFamily(s.cls.families, d.cls.families);
+    if (family === undefined) return false;
+    const packet: Packet = { protocol, port, family, src: s.cls.values, dst: d.cls.values };
+    if (s.cls.kind === 'pod' && !decide(this.policies, s.egress, 'egress', packet)) return false;
+    if (which === 'egress') return true;
+    if (d.cls.kind === 'pod' && !decide(this.policies, d.ingress, 'ingress', packet)) return false;
+    return true;
+  }
+
+  /** The verdict for two endpoints of the snapshot, with the full decision trace. */
+  explain(src: number, dst: number, protocol: Protocol, port: number): Verdict {
+    return this.explainEndpoints(this.endpoints[src], this.endpoints[dst], protocol, port, this.info[this.classOf[src]], this.info[this.classOf[dst]]);
+  }
+
+  /** The verdict for any two endpoints (e.g. an external address), with the full decision trace. */
+  explainEndpoints(s: Endpoint, d: Endpoint, protocol: Protocol, port: number, sInfo?: ClassInfo, dInfo?: ClassInfo): Verdict {
+    const si = sInfo ?? this.adHocInfo(s);
+    const di = dInfo ?? this.adHocInfo(d);
+    const notes: string[] = [];
+    if (s.id === d.id && s.kind === 'pod') {
+      notes.push('A pod reaching its own IP is evaluated like any other pair here. On a real node that traffic stays inside the pod and is not subject to policy.');
+    }
+    const family = connectionFamily(s, d);
+    const skip = (direction: Direction, reason: DirectionVerdict['reason'], allowed: boolean): DirectionVerdict => ({ direction, allowed, reason, steps: [], policies: [] });
+    if (family === undefined) {
+      const missing = [s, d].filter((e) => e.ips.length === 0).map((e) => e.id);
+      notes.push(
+        missing.length
+          ? `${missing.join(' and ')} ${missing.length > 1 ? 'have' : 'has'} no IP address (not scheduled), so no connection is possible.`
+          : `${s.id} and ${d.id} share no address family (IPv4/IPv6), so no connection is possible.`,
+      );
+      return { allowed: false, protocol, port, egress: skip('egress', 'no-policy', false), ingress: skip('ingress', 'no-policy', false), notes };
+    }
+    const packet: Packet = { protocol, port, family, src: si.cls.values, dst: di.cls.values };
+    const egress = s.kind === 'pod' ? explainDirection(this.policies, si.egress, 'egress', packet) : skip('egress', 'not-a-workload', true);
+    let ingress: DirectionVerdict;
+    if (d.kind !== 'pod') ingress = skip('ingress', 'not-a-workload', true);
+    else if (s.kind === 'host' && s.node !== undefined && s.node === d.node) ingress = skip('ingress', 'node-local', true);
+    else ingress = explainDirection(this.policies, di.ingress, 'ingress', packet);
+    return { allowed: egress.allowed && ingress.allowed, protocol, port, family, egress, ingress, notes };
+  }
+
+  private adHocInfo(ep: Endpoint): ClassInfo {
+    const values: AtomValue[] = atomValues(this.policies.atoms, ep);
+    const families = ep.ips.map((ip) => ip.family).filter((f, i, a) => a.indexOf(f) === i).sort();
+    return this.infoFor({ kind: ep.kind, families, values });
+  }
+}
+
+function commonFamily(a: readonly IpFamily[], b: readonly IpFamily[]): IpFamily | undefined {
+  if (a.includes(4) && b.includes(4)) return 4;
+  if (a.includes(6) && b.includes(6)) return 6;
+  return undefined;
+}

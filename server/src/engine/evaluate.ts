@@ -1,0 +1,112 @@
+/**
+ * Evaluating the tiered rule model for one direction, Calico's way: tiers in
+ * order, only tiers with a policy that applies to the endpoint in that
+ * direction; inside a tier, policies in order and rules in order; Allow and
+ * Deny are final, Pass jumps to the next tier, Log goes on; a tier that ends
+ * without a decision applies its default action (Deny, or Pass); after the last
+ * tier the namespace profile allows.
+ */
+import { IpFamily } from '../common/ip';
+import { Protocol } from '../model/types';
+import { AtomValue, netsValueHas } from '../policy/atoms';
+import { CompiledPolicy, Condition, Direction, PolicySet } from '../policy/rules';
+import { DirectionVerdict, Step } from './verdict';
+
+/** A connection as policy sees it: protocol, destination port, family, and each side's atom answers. */
+export interface Packet {
+  readonly protocol: Protocol;
+  readonly port: number;
+  readonly family: IpFamily;
+  readonly src: readonly AtomValue[];
+  readonly dst: readonly AtomValue[];
+}
+
+export function conditionMatches(c: Condition, p: Packet): boolean {
+  switch (c.type) {
+    case 'all':
+      for (const x of c.of) if (!conditionMatches(x, p)) return false;
+      return true;
+    case 'any':
+      for (const x of c.of) if (conditionMatches(x, p)) return true;
+      return false;
+    case 'protocol':
+      return c.protocols.includes(p.protocol) !== c.negate;
+    case 'endpoint':
+      return ((c.side === 'source' ? p.src : p.dst)[c.atom] === true) !== c.negate;
+    case 'nets':
+      return netsValueHas((c.side === 'source' ? p.src : p.dst)[c.atom], p.family) !== c.negate;
+    case 'ports': {
+      // Only destination ports are known for a connection; a source-port condition cannot match.
+      if (c.side === 'source') return c.negate;
+      let hit = false;
+      for (const [lo, hi] of c.ranges) if (p.port >= lo && p.port <= hi) hit = true;
+      if (!hit && c.named.length) {
+        const key = `${p.protocol}/${p.port}`;
+        for (const atom of c.named) {
+          const v = p.dst[atom];
+          if (typeof v === 'string' && v.split(',').includes(key)) hit = true;
+        }
+      }
+      return hit !== c.negate;
+    }
+  }
+}
+
+/** The policies of each tier that apply to an endpoint, per direction (precomputed per endpoint class). */
+export interface Applicable {
+  readonly tiers: readonly { readonly index: number; readonly policies: readonly CompiledPolicy[] }[];
+}
+
+export function applicablePolicies(set: PolicySet, subject: readonly AtomValue[], direction: Direction): Applicable {
+  const tiers: { index: number; policies: CompiledPolicy[] }[] = [];
+  set.tiers.forEach((tier, index) => {
+    const policies = tier.policies.filter((p) => p[direction] !== undefined && subject[p.subject] === true);
+    if (policies.length) tiers.push({ index, policies });
+  });
+  return { tiers };
+}
+
+/** Allowed or not, without building an explanation: the matrix's inner loop. */
+export function decide(set: PolicySet, app: Applicable, direction: Direction, packet: Packet): boolean {
+  tiers: for (const t of app.tiers) {
+    for (const policy of t.policies) {
+      for (const rule of policy[direction]!) {
+        if (!conditionMatches(rule.condition, packet)) continue;
+        if (rule.action === 'Allow') return true;
+        if (rule.action === 'Deny') return false;
+        if (rule.action === 'Pass') continue tiers;
+      }
+    }
+    if (set.tiers[t.index].defaultAction === 'Deny') return false;
+  }
+  return true;
+}
+
+/** The same decision, with every step recorded. */
+export function explainDirection(set: PolicySet, app: Applicable, direction: Direction, packet: Packet): DirectionVerdict {
+  const steps: Step[] = [];
+  const policies = app.tiers.flatMap((t) => t.policies.map((p) => ({ ref: p.ref, tier: p.tier, order: p.order, notes: p.notes })));
+  const done = (allowed: boolean, reason: DirectionVerdict['reason']): DirectionVerdict => ({ direction, allowed, reason, steps, policies });
+  if (app.tiers.length === 0) return done(true, 'no-policy');
+  tiers: for (const t of app.tiers) {
+    const tier = set.tiers[t.index];
+    for (const policy of t.policies) {
+      for (const rule of policy[direction]!) {
+        if (!conditionMatches(rule.condition, packet)) continue;
+        steps.push({ tier: tier.name, policy: policy.ref, order: policy.order, direction, ruleIndex: rule.index, action: rule.action, detail: rule.summary });
+        if (rule.action === 'Allow') return done(true, 'rule');
+        if (rule.action === 'Deny') return done(false, 'rule');
+        if (rule.action === 'Pass') continue tiers;
+      }
+    }
+    const names = t.policies.map((p) => p.ref.name).join(', ');
+    steps.push({
+      tier: tier.name,
+      direction,
+      action: 'EndOfTier',
+      detail: `no rule of ${names} matched; the tier's default action is ${tier.defaultAction}`,
+    });
+    if (tier.defaultAction === 'Deny') return done(false, 'end-of-tier');
+  }
+  return done(true, 'profile');
+}

@@ -1,0 +1,33 @@
+/**
+ * The lint stage: every rule's findings over one analysis. To add a rule,
+ * write `rules/<name>.ts` exporting a LintRule and list it in RULES.
+ */
+import { compareFindings, Finding } from '../common/finding';
+import { Analysis } from '../engine/analysis';
+import { LintRule } from './rule';
+import { readingRules } from './rules/reading';
+import { selectorMatchesNothing } from './rules/selectorMatchesNothing';
+
+export const RULES: readonly LintRule[] = [...readingRules, selectorMatchesNothing];
+
+const byId = new Map(RULES.map((r) => [r.id, r]));
+
+export function ruleById(id: string): LintRule | undefined {
+  return byId.get(id);
+}
+
+/** Reading findings plus every rule's checks, sorted by file and position. */
+export function lint(analysis: Analysis): Finding[] {
+  const findings: Finding[] = [...analysis.cluster.findings, ...analysis.addressing.findings];
+  for (const rule of RULES) {
+    if (!rule.check) continue;
+    try {
+      findings.push(...rule.check(analysis));
+    } catch (e) {
+      // A rule bug must never hide the other findings.
+      const file = analysis.cluster.files[0];
+      if (file) findings.push({ rule: rule.id, severity: 'error', message: `Internal error in rule ${rule.id}: ${(e as Error).message}`, span: { file, start: 0, end: 0 } });
+    }
+  }
+  return findings.sort(compareFindings);
+}

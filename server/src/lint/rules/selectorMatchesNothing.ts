@@ -1,0 +1,139 @@
+/**
+ * selector-matches-nothing: a policy's podSelector, or a peer's podSelector or
+ * namespaceSelector, selects nothing in the workspace. Such a policy protects
+ * no pod, or such a rule admits no one: almost always a typo or a missing
+ * namespaceSelector. Suggests the closest label and, for a peer that only
+ * looks in its own namespace, adds the namespaceSelector.
+ */
+import { Finding, Fix } from '../../common/finding';
+import { span, Span } from '../../common/source';
+import { closest, quoteList } from '../../common/text';
+import { Analysis } from '../../engine/analysis';
+import { KubeNetworkPolicy, LabelSelector, Labels, NetworkPolicyPeer } from '../../model/types';
+import { Endpoint } from '../../policy/endpoint';
+import { KubeLabelMatcher } from '../../policy/labelselector';
+import { insertKeysBefore, replaceScalar } from '../edits';
+import { LintRule } from '../rule';
+
+const ID = 'selector-matches-nothing';
+
+export const selectorMatchesNothing: LintRule = {
+  id: ID,
+  severity: 'warning',
+  title: 'A policy or peer selector matches nothing in the workspace.',
+  docs: [
+    'A NetworkPolicy whose `podSelector` selects no pod protects nothing; a peer whose selectors match no pod admits no one.',
+    'The usual causes are a typo in a label, or a `podSelector` peer meant for pods in another namespace: without a',
+    '`namespaceSelector` in the same peer, a `podSelector` only looks in the policy’s own namespace.',
+    'Reported only where the workspace has pods to compare with.',
+  ].join(' '),
+  check,
+};
+
+function check(a: Analysis): Finding[] {
+  const findings: Finding[] = [];
+  const pods = a.endpoints.filter((e) => e.kind === 'pod');
+  if (pods.length === 0) return findings;
+  const namespaces = [...a.cluster.namespaces.values()];
+  for (const np of a.cluster.networkPolicies) {
+    if (!np.valid) continue;
+    const ns = np.meta.namespace;
+    const local = pods.filter((p) => p.namespace === ns);
+    if (local.length > 0 && !local.some((p) => new KubeLabelMatcher(np.podSelector).matches(p.labels))) {
+      findings.push(
+        finding(np.podSelector, `spec.podSelector ${show(np.podSelector)} selects no pod in namespace ${ns}, so NetworkPolicy ${np.meta.name} has no effect.`, local),
+      );
+    }
+    for (const rules of [np.ingress, np.egress]) {
+      for (const rule of rules ?? []) for (const peer of rule.peers ?? []) findings.push(...checkPeer(np, peer, pods, namespaces));
+    }
+  }
+  return findings;
+}
+
+function checkPeer(np: KubeNetworkPolicy, peer: NetworkPolicyPeer, pods: readonly Endpoint[], namespaces: readonly { name: string; labels: Labels }[]): Finding[] {
+  if (peer.ipBlock) return [];
+  const ns = np.meta.namespace;
+  if (peer.namespaceSelector) {
+    const nsm = new KubeLabelMatcher(peer.namespaceSelector);
+    const selected = namespaces.filter((n) => nsm.matches(n.labels));
+    if (selected.length === 0) {
+      const nsLabels = namespaces.map((n) => ({ labels: n.labels }));
+      return [finding(peer.namespaceSelector, `namespaceSelector ${show(peer.namespaceSelector)} matches none of the namespaces in the workspace (${quoteList(namespaces.map((n) => n.name))}).`, nsLabels)];
+    }
+    if (!peer.podSelector) return [];
+    const inScope = pods.filter((p) => selected.some((n) => n.name === p.namespace));
+    if (inScope.length === 0 || inScope.some((p) => new KubeLabelMatcher(peer.podSelector!).matches(p.labels))) return [];
+    return [finding(peer.podSelector, `podSelector ${show(peer.podSelector)} matches no pod in the namespaces the namespaceSelector selects (${quoteList(selected.map((n) => n.name))}).`, inScope)];
+  }
+  if (!peer.podSelector) return [];
+  const pm = new KubeLabelMatcher(peer.podSelector);
+  const local = pods.filter((p) => p.namespace === ns);
+  if (local.some((p) => pm.matches(p.labels))) return [];
+  const elsewhere = pods.filter((p) => p.namespace !== ns && pm.matches(p.labels));
+  if (elsewhere.length > 0) {
+    const others = [...new Set(elsewhere.map((p) => p.namespace!))].sort();
+    const fixes: Fix[] = [];
+    if (others.length === 1) {
+      const edit = insertKeysBefore(span(peer.span.file, peer.span.start, peer.span.start), [
+        'namespaceSelector:',
+        '  matchLabels:',
+        `    kubernetes.io/metadata.name: ${others[0]}`,
+      ]);
+      if (edit) fixes.push({ title: `Add namespaceSelector for namespace ${others[0]}`, edits: [edit], preferred: true });
+    }
+    return [
+      {
+        rule: ID,
+        severity: 'warning',
+        message: `podSelector ${show(peer.podSelector)} only looks in namespace ${ns}, where it matches no pod. The pods it matches run in ${others.length > 1 ? 'namespaces' : 'namespace'} ${quoteList(others)}: add a namespaceSelector to this same peer (one list item, not two).`,
+        span: peer.podSelector.span,
+        fixes,
+      },
+    ];
+  }
+  if (local.length === 0) return [];
+  return [finding(peer.podSelector, `podSelector ${show(peer.podSelector)} matches no pod in namespace ${ns}.`, local)];
+}
+
+function show(s: LabelSelector): string {
+  return new KubeLabelMatcher(s).describe();
+}
+
+/** A finding on `sel`, with a did-you-mean for its first matchLabels entry that nothing carries. */
+function finding(sel: LabelSelector, message: string, candidates: readonly { labels: Labels }[]): Finding {
+  const fixes: Fix[] = [];
+  let hint = '';
+  for (const [k, v] of Object.entries(sel.matchLabels)) {
+    if (candidates.some((c) => c.labels[k] === v)) continue;
+    const values = new Set(candidates.filter((c) => k in c.labels).map((c) => c.labels[k]));
+    if (values.size > 0) {
+      const guess = closest(v, values);
+      if (guess !== undefined) {
+        hint = ` Did you mean ${k}=${guess}?`;
+        const at = sel.labelValueSpans[k];
+        if (at) fixes.push({ title: `Change ${k}=${v} to ${k}=${guess}`, edits: [replaceScalar(at, guess)], preferred: true });
+      } else {
+        hint = ` Values of ${k} in scope: ${quoteList([...values].sort())}.`;
+      }
+      break;
+    }
+    const keys = new Set(candidates.flatMap((c) => Object.keys(c.labels)));
+    const guess = closest(k, keys);
+    if (guess) {
+      hint = ` No pod in scope has a ${k} label; did you mean ${guess}?`;
+      const pair = sel.labelSpans[k];
+      if (pair && pair.file.text.startsWith(k, pair.start)) {
+        fixes.push({ title: `Change label key ${k} to ${guess}`, edits: [{ span: keySpan(pair, k), newText: guess }], preferred: true });
+      }
+    } else {
+      hint = ` No pod in scope has a ${k} label.`;
+    }
+    break;
+  }
+  return { rule: ID, severity: 'warning', message: message + hint, span: sel.span, fixes };
+}
+
+function keySpan(pair: Span, key: string): Span {
+  return span(pair.file, pair.start, pair.start + key.length);
+}

@@ -1,0 +1,124 @@
+/**
+ * Entry point of dist/server.js: the language server over stdio (or IPC when
+ * started by the VS Code client). Connection glue only: the analysis lives in
+ * the pipeline stages, the workspace state in workspace.ts.
+ */
+import {
+  CodeAction,
+  CodeActionKind,
+  createConnection,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { lint } from '../lint';
+import { Finding } from '../common/finding';
+import { rangeOf } from '../common/source';
+import { toCodeAction, toDiagnostic, uriOf } from './convert';
+import { isManifestUri, Workspace } from './workspace';
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+const workspace = new Workspace();
+let findingsByUri = new Map<string, Finding[]>();
+let published = new Set<string>();
+let timer: NodeJS.Timeout | undefined;
+let watchRegistration = false;
+
+connection.onInitialize((params) => {
+  const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+  workspace.scan(folders);
+  watchRegistration = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+    },
+    serverInfo: { name: 'netpol-studio' },
+  };
+});
+
+connection.onInitialized(() => {
+  if (watchRegistration) {
+    void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml}' }] });
+  }
+  connection.workspace.onDidChangeWorkspaceFolders(() => {
+    void connection.workspace.getWorkspaceFolders().then((folders) => {
+      workspace.scan((folders ?? []).map((f) => f.uri));
+      schedule(0);
+    });
+  });
+  schedule(0);
+});
+
+/** Re-analyses after a short quiet period, so typing does not queue up work. */
+function schedule(delay = 150): void {
+  if (timer) clearTimeout(timer);
+  timer = setTimeout(publish, delay);
+}
+
+function publish(): void {
+  timer = undefined;
+  let findings: Finding[];
+  try {
+    findings = lint(workspace.analysis());
+  } catch (e) {
+    connection.console.error(`netpol: analysis failed: ${(e as Error).stack ?? e}`);
+    return;
+  }
+  const next = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const uri = uriOf(f.span.file);
+    let list = next.get(uri);
+    if (!list) next.set(uri, (list = []));
+    list.push(f);
+  }
+  findingsByUri = next;
+  const now = new Set(next.keys());
+  for (const uri of published) if (!now.has(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
+  for (const [uri, list] of next) void connection.sendDiagnostics({ uri, diagnostics: list.map(toDiagnostic) });
+  published = now;
+}
+
+documents.onDidOpen((e) => {
+  if (!isManifestUri(e.document.uri) && e.document.languageId !== 'yaml') return;
+  workspace.setOpen(e.document.uri, e.document.version, e.document.getText());
+  schedule(0);
+});
+documents.onDidChangeContent((e) => {
+  if (!isManifestUri(e.document.uri) && e.document.languageId !== 'yaml') return;
+  workspace.setOpen(e.document.uri, e.document.version, e.document.getText());
+  schedule();
+});
+documents.onDidClose((e) => {
+  workspace.close(e.document.uri);
+  schedule();
+});
+
+connection.onDidChangeWatchedFiles((params) => {
+  for (const c of params.changes) {
+    if (!isManifestUri(c.uri) || documents.get(c.uri)) continue;
+    workspace.diskChanged(c.uri, c.type === FileChangeType.Deleted);
+  }
+  schedule();
+});
+
+connection.onCodeAction((params) => {
+  const actions: CodeAction[] = [];
+  for (const f of findingsByUri.get(params.textDocument.uri) ?? []) {
+    if (!f.fixes?.length) continue;
+    const r = rangeOf(f.span);
+    const overlaps = !(r.end.line < params.range.start.line || r.start.line > params.range.end.line);
+    if (!overlaps) continue;
+    const diagnostic = toDiagnostic(f);
+    for (const fix of f.fixes) actions.push(toCodeAction(fix, diagnostic));
+  }
+  return actions;
+});
+
+documents.listen(connection);
+connection.listen();

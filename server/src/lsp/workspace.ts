@@ -1,0 +1,92 @@
+/**
+ * The server's view of the workspace: manifest files on disk, overridden by
+ * open editors, each parsed once per version. `analysis()` rebuilds the
+ * snapshot from the cached parses: only changed files are parsed again.
+ */
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { SourceFile } from '../common/source';
+import { Analysis, analyze, AnalysisOptions } from '../engine/analysis';
+import { buildCluster } from '../model/build';
+import { discoverManifests, MANIFEST_EXTENSIONS, readSourceFile } from '../yaml/discover';
+import { ParsedFile, parseFile } from '../yaml/parse';
+
+interface Entry {
+  /** Editor version, or -1 for the disk copy. */
+  readonly version: number;
+  readonly parsed: ParsedFile;
+}
+
+export function isManifestUri(uri: string): boolean {
+  const lower = uri.toLowerCase();
+  return MANIFEST_EXTENSIONS.some((x) => lower.endsWith(x));
+}
+
+export class Workspace {
+  private readonly disk = new Map<string, Entry>();
+  private readonly open = new Map<string, Entry>();
+  private folders: string[] = [];
+  private cached: Analysis | undefined;
+
+  constructor(private options: AnalysisOptions = {}) {}
+
+  setOptions(options: AnalysisOptions): void {
+    this.options = options;
+    this.cached = undefined;
+  }
+
+  /** Reads every manifest under the workspace folders (file:// URIs). */
+  scan(folderUris: readonly string[]): void {
+    this.folders = folderUris.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
+    this.disk.clear();
+    for (const path of discoverManifests(this.folders).files) this.readDisk(path);
+    this.cached = undefined;
+  }
+
+  private readDisk(path: string): void {
+    try {
+      const file = readSourceFile(path);
+      const uri = pathToFileURL(path).toString();
+      this.disk.set(uri, { version: -1, parsed: parseFile(new SourceFile(path, file.text, uri)) });
+    } catch {
+      this.disk.delete(pathToFileURL(path).toString());
+    }
+  }
+
+  /** A file changed, appeared or disappeared on disk. */
+  diskChanged(uri: string, deleted: boolean): void {
+    if (deleted) this.disk.delete(uri);
+    else if (uri.startsWith('file:')) this.readDisk(fileURLToPath(uri));
+    this.cached = undefined;
+  }
+
+  setOpen(uri: string, version: number, text: string): void {
+    const prev = this.open.get(uri);
+    if (prev && prev.version === version) return;
+    const path = uri.startsWith('file:') ? fileURLToPath(uri) : uri;
+    this.open.set(uri, { version, parsed: parseFile(new SourceFile(path, text, uri)) });
+    this.cached = undefined;
+  }
+
+  close(uri: string): void {
+    this.open.delete(uri);
+    // The disk copy (if the file is in the workspace) takes over again.
+    if (uri.startsWith('file:') && this.inFolders(fileURLToPath(uri))) this.readDisk(fileURLToPath(uri));
+    this.cached = undefined;
+  }
+
+  private inFolders(path: string): boolean {
+    return this.folders.some((f) => path === f || path.startsWith(f.endsWith('/') ? f : f + '/'));
+  }
+
+  uris(): string[] {
+    return [...new Set([...this.disk.keys(), ...this.open.keys()])].sort();
+  }
+
+  analysis(): Analysis {
+    if (!this.cached) {
+      const parsed = this.uris().map((u) => (this.open.get(u) ?? this.disk.get(u))!.parsed);
+      this.cached = analyze(buildCluster(parsed), this.options);
+    }
+    return this.cached;
+  }
+}

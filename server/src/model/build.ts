@@ -1,0 +1,219 @@
+/**
+ * The model stage's entry point: parsed files -> an immutable Cluster snapshot.
+ * Reads every recognised object, drops superseded duplicates, adds implicit
+ * namespaces and nodes, expands workloads into pods, and places pods on nodes.
+ */
+import { isMap, Node as YNode } from 'yaml';
+import { Finding } from '../common/finding';
+import { Span } from '../common/source';
+import { ParsedFile } from '../yaml/parse';
+import { DocContext, RMap } from '../yaml/reader';
+import { Collected, emptyCollected, kindReader, PodObject, ReadWorkload } from './kinds';
+import { groupOf, readMeta, ReadMeta } from './meta';
+import { resolveNodes, Spreader, eligible } from './schedule';
+import { Cluster, KubeNode, Namespace, ObjectMeta, Pod } from './types';
+
+export function buildCluster(files: readonly ParsedFile[]): Cluster {
+  const findings: Finding[] = [];
+  const out = emptyCollected();
+  for (const pf of files) {
+    findings.push(...pf.findings);
+    for (const d of pf.documents) {
+      if (!d.usable) continue;
+      const ctx = new DocContext(pf.file, d.doc, findings);
+      readTopLevel(ctx, ctx.resolve(d.doc.contents), out);
+    }
+  }
+  const superseded = findDuplicates(out.objects, findings);
+  const keep = <T extends { meta?: ObjectMeta }>(items: readonly T[]) => items.filter((x) => !x.meta || !superseded.has(x.meta));
+
+  const namespaces = resolveNamespaces(keep(out.namespaces), out.objects.filter((m) => !superseded.has(m)));
+  const podObjects = keep(out.podObjects);
+  const workloads = keep(out.workloads);
+  const expanding = workloadsToExpand(workloads, out.objects.filter((m) => !superseded.has(m)));
+
+  const referencedNodes = new Set<string>();
+  for (const p of podObjects) if (p.spec.nodeName) referencedNodes.add(p.spec.nodeName);
+  for (const w of expanding) if (w.spec.nodeName) referencedNodes.add(w.spec.nodeName);
+  const nodes = resolveNodes(keep(out.nodes), referencedNodes);
+
+  const pods = placePods(podObjects, expanding, nodes, findings);
+  return {
+    files: files.map((f) => f.file),
+    objects: out.objects.filter((m) => !superseded.has(m)).map((meta) => ({ meta })),
+    namespaces,
+    nodes,
+    workloads,
+    pods,
+    services: keep(out.services),
+    serviceAccounts: keep(out.serviceAccounts),
+    configMaps: keep(out.configMaps),
+    networkPolicies: keep(out.networkPolicies),
+    findings,
+  };
+}
+
+function readTopLevel(ctx: DocContext, node: YNode | null, out: Collected): void {
+  if (!node || !isMap(node)) return; // not a Kubernetes object (a scalar, a list, an empty document)
+  const obj = new RMap(ctx, node, '');
+  const kind = obj.entry('kind');
+  if (!kind) return; // some other YAML file: ignored quietly
+  const kindValue = obj.str('kind');
+  const apiVersion = obj.str('apiVersion');
+  if (!kindValue) return;
+  if ((kindValue.value === 'List' || kindValue.value.endsWith('List')) && obj.has('items')) {
+    for (const item of obj.seq('items')?.maps() ?? []) readObject(ctx, item, out);
+    return;
+  }
+  if (!apiVersion) {
+    if (kindReader('', kindValue.value) || kindReader('apps', kindValue.value) || kindReader('networking.k8s.io', kindValue.value) || kindReader('batch', kindValue.value)) {
+      obj.missing('apiVersion');
+    }
+    return;
+  }
+  readObject(ctx, obj, out);
+}
+
+function readObject(ctx: DocContext, obj: RMap, out: Collected): void {
+  const kind = obj.str('kind');
+  const apiVersion = obj.str('apiVersion');
+  if (!kind || !apiVersion) return;
+  const reader = kindReader(groupOf(apiVersion.value), kind.value);
+  if (!reader) return; // unknown kinds (CRDs, other tools' objects) are ignored quietly
+  const errorsBefore = countErrors(ctx.findings);
+  const meta = readMeta(obj, apiVersion.value, kind.value, kind.span, reader.namespaced);
+  reader.read(obj, meta, out, errorsBefore);
+  out.objects.push(meta);
+}
+
+function countErrors(findings: readonly Finding[]): number {
+  let n = 0;
+  for (const f of findings) if (f.severity === 'error') n++;
+  return n;
+}
+
+function identity(m: ObjectMeta): string {
+  return `${groupOf(m.apiVersion)}|${m.kind}|${m.namespace ?? ''}|${m.name}`;
+}
+
+function describe(m: ObjectMeta): string {
+  return `${m.kind} ${m.namespace ? `${m.namespace}/` : ''}${m.name}`;
+}
+
+/** Same group, kind, namespace and name twice: the later definition wins, as with `kubectl apply -f` on a folder. */
+function findDuplicates(objects: readonly ReadMeta[], findings: Finding[]): Set<ObjectMeta> {
+  const last = new Map<string, ReadMeta>();
+  const superseded = new Set<ObjectMeta>();
+  for (const m of objects) {
+    const key = identity(m);
+    const prev = last.get(key);
+    if (prev) {
+      superseded.add(prev);
+      findings.push({
+        rule: 'duplicate-object',
+        severity: 'warning',
+        message: `${describe(prev)} is defined again later (${where(m.nameSpan)}); the later definition wins and this one is ignored.`,
+        span: prev.nameSpan,
+        related: [{ span: m.nameSpan, message: 'the definition that wins' }],
+      });
+    }
+    last.set(key, m);
+  }
+  return superseded;
+}
+
+function where(s: Span): string {
+  return `${s.file.path}:${s.file.positionAt(s.start).line + 1}`;
+}
+
+/** Declared namespaces, plus every namespace an object lives in (with the label the API server would set). */
+function resolveNamespaces(declared: readonly Namespace[], objects: readonly ObjectMeta[]): Map<string, Namespace> {
+  const map = new Map<string, Namespace>();
+  for (const ns of declared) map.set(ns.name, ns);
+  for (const m of objects) {
+    if (m.namespace && !map.has(m.namespace)) map.set(m.namespace, { name: m.namespace, labels: { 'kubernetes.io/metadata.name': m.namespace } });
+  }
+  return new Map([...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * A workload whose pods (or ReplicaSets, Jobs) are themselves in the workspace,
+ * as in a `kubectl get -o yaml` dump, is represented by them and not expanded again.
+ */
+function workloadsToExpand(workloads: readonly ReadWorkload[], objects: readonly ReadMeta[]): ReadWorkload[] {
+  const owners = new Set<string>();
+  for (const m of objects) if (m.owner && m.namespace) owners.add(`${m.namespace}|${m.owner.kind}|${m.owner.name}`);
+  return workloads.filter((w) => !owners.has(`${w.meta.namespace}|${w.kind}|${w.meta.name}`));
+}
+
+interface PodDraft {
+  readonly pod: Omit<Pod, 'node' | 'placement'>;
+  readonly fixedNode?: string;
+  readonly placement?: 'nodeName' | 'daemonset';
+}
+
+function placePods(podObjects: readonly PodObject[], workloads: readonly ReadWorkload[], nodes: readonly KubeNode[], findings: Finding[]): Pod[] {
+  const drafts: PodDraft[] = [];
+  for (const p of podObjects) {
+    const ns = p.meta.namespace ?? 'default';
+    drafts.push({
+      pod: { id: `${ns}/${p.meta.name}`, name: p.meta.name, namespace: ns, labels: p.meta.labels, spec: p.spec, statusIPs: p.statusIPs, statusHostIP: p.statusHostIP, span: p.meta.span, meta: p.meta },
+      fixedNode: p.spec.nodeName,
+      placement: p.spec.nodeName ? 'nodeName' : undefined,
+    });
+  }
+  for (const w of workloads) {
+    const ns = w.meta.namespace ?? 'default';
+    const base = { namespace: ns, labels: w.templateLabels, spec: w.spec, statusIPs: [], span: w.meta.span, meta: w.meta, workload: { kind: w.kind, name: w.meta.name, meta: w.meta } };
+    if (w.kind === 'DaemonSet') {
+      const targets = w.spec.nodeName ? nodes.filter((n) => n.name === w.spec.nodeName) : nodes.filter((n) => eligible(w.spec, n));
+      if (targets.length === 0) {
+        findings.push({ rule: 'unschedulable', severity: 'warning', message: `DaemonSet ${ns}/${w.meta.name} matches no node (nodeSelector, node affinity or taints), so it runs no pods.`, span: w.spec.nodeSelectorSpan ?? w.meta.nameSpan });
+      }
+      for (const n of targets) drafts.push({ pod: { ...base, id: `${ns}/${w.meta.name}-${n.name}`, name: `${w.meta.name}-${n.name}` }, fixedNode: n.name, placement: 'daemonset' });
+      continue;
+    }
+    for (let i = 0; i < w.replicas; i++) {
+      const name = `${w.meta.name}-${i}`;
+      drafts.push({ pod: { ...base, id: `${ns}/${name}`, name }, fixedNode: w.spec.nodeName, placement: w.spec.nodeName ? 'nodeName' : undefined });
+    }
+  }
+
+  // Pod objects come first, so an expanded pod never shadows a real one.
+  const seen = new Map<string, PodDraft>();
+  const unique: PodDraft[] = [];
+  for (const d of drafts) {
+    const prev = seen.get(d.pod.id);
+    if (prev) {
+      findings.push({
+        rule: 'duplicate-object',
+        severity: 'warning',
+        message: `Pod name ${d.pod.id} is also produced by ${describe(prev.pod.meta)}; this ${d.pod.workload ? d.pod.workload.kind : 'Pod'}'s pod is left out.`,
+        span: d.pod.meta.nameSpan,
+        related: [{ span: prev.pod.meta.nameSpan, message: 'the pod that is kept' }],
+      });
+      continue;
+    }
+    seen.set(d.pod.id, d);
+    unique.push(d);
+  }
+  unique.sort((a, b) => (a.pod.id < b.pod.id ? -1 : a.pod.id > b.pod.id ? 1 : 0));
+
+  const spreader = new Spreader(nodes);
+  for (const d of unique) if (d.fixedNode) spreader.occupy(d.fixedNode);
+  const reported = new Set<ObjectMeta>();
+  return unique.map((d): Pod => {
+    if (d.fixedNode) return { ...d.pod, node: d.fixedNode, placement: d.placement ?? 'nodeName' };
+    const node = spreader.place(d.pod.spec);
+    if (!node && !reported.has(d.pod.meta)) {
+      reported.add(d.pod.meta);
+      findings.push({
+        rule: 'unschedulable',
+        severity: 'warning',
+        message: `No node fits ${d.pod.workload ? `the pods of ${d.pod.workload.kind} ${d.pod.namespace}/${d.pod.workload.name}` : `Pod ${d.pod.id}`} (nodeSelector, node affinity or taints); they would stay Pending and get no IP.`,
+        span: d.pod.spec.nodeSelectorSpan ?? d.pod.meta.nameSpan,
+      });
+    }
+    return { ...d.pod, node, placement: node ? 'scheduled' : 'unschedulable' };
+  });
+}

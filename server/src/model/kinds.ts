@@ -1,0 +1,229 @@
+/**
+ * The kinds the model reads, keyed by API group and kind. To read a new kind,
+ * add a KindReader here (and a field to Collected and Cluster for its objects).
+ */
+import { Located } from '../common/source';
+import { RMap } from '../yaml/reader';
+import { readLabels, ReadMeta } from './meta';
+import { readNetworkPolicy } from './networkpolicy';
+import { readPodSpec, readProtocol } from './podspec';
+import {
+  ConfigMap,
+  KubeNetworkPolicy,
+  KubeNode,
+  Namespace,
+  PodSpecInfo,
+  Service,
+  ServiceAccount,
+  ServicePort,
+  Taint,
+  Workload,
+  WorkloadKind,
+} from './types';
+
+/** A Pod object as read, before scheduling. */
+export interface PodObject {
+  readonly meta: ReadMeta;
+  readonly spec: PodSpecInfo;
+  readonly statusIPs: readonly string[];
+  readonly statusHostIP?: string;
+}
+
+export interface ReadWorkload extends Workload {
+  readonly meta: ReadMeta;
+}
+
+/** Everything read from the manifests, in reading order, before the snapshot is assembled. */
+export interface Collected {
+  readonly objects: ReadMeta[];
+  readonly namespaces: Namespace[];
+  readonly nodes: KubeNode[];
+  readonly podObjects: PodObject[];
+  readonly workloads: ReadWorkload[];
+  readonly services: Service[];
+  readonly serviceAccounts: ServiceAccount[];
+  readonly configMaps: ConfigMap[];
+  readonly networkPolicies: KubeNetworkPolicy[];
+}
+
+export function emptyCollected(): Collected {
+  return { objects: [], namespaces: [], nodes: [], podObjects: [], workloads: [], services: [], serviceAccounts: [], configMaps: [], networkPolicies: [] };
+}
+
+export interface KindReader {
+  /** API groups the kind is served under ('' is the core group). */
+  readonly groups: readonly string[];
+  readonly kind: string;
+  readonly namespaced: boolean;
+  /** `errorsBefore`: error findings counted before this object was read (for validity). */
+  read(obj: RMap, meta: ReadMeta, out: Collected, errorsBefore: number): void;
+}
+
+const APPS = ['apps', 'extensions'];
+
+function workloadReader(kind: WorkloadKind, groups: readonly string[]): KindReader {
+  return {
+    groups,
+    kind,
+    namespaced: true,
+    read(obj, meta, out) {
+      const spec = obj.map('spec');
+      if (!spec) {
+        obj.missing('spec');
+        return;
+      }
+      // CronJob wraps a Job spec; Jobs and CronJobs run `parallelism` pods at once.
+      const jobSpec = kind === 'CronJob' ? spec.map('jobTemplate')?.map('spec') : kind === 'Job' ? spec : undefined;
+      const holder = jobSpec ?? spec;
+      const template = holder.map('template');
+      if (!template) holder.missing('template');
+      const tmeta = template?.map('metadata');
+      const labels = tmeta ? readLabels(tmeta, 'labels') : undefined;
+      const podSpec = readPodSpec(template?.map('spec'));
+      let replicas = 1;
+      if (jobSpec) {
+        const parallelism = jobSpec.int('parallelism', { min: 0 })?.value ?? 1;
+        const completions = jobSpec.int('completions', { min: 0 })?.value;
+        replicas = completions !== undefined ? Math.min(parallelism, completions) : parallelism;
+      } else if (kind !== 'DaemonSet') {
+        replicas = spec.int('replicas', { min: 0 })?.value ?? 1;
+      }
+      if (kind !== 'Job' && kind !== 'CronJob' && kind !== 'ReplicationController') checkSelector(spec, labels?.value ?? {}, kind);
+      out.workloads.push({ meta, kind, replicas, templateLabels: labels?.value ?? {}, templateLabelsSpan: labels?.span, spec: podSpec });
+    },
+  };
+}
+
+/** apps/v1 requires spec.selector, and it must select the template's labels. */
+function checkSelector(spec: RMap, templateLabels: Record<string, string>, kind: string): void {
+  const sel = spec.map('selector');
+  if (!sel) {
+    if (!spec.has('selector')) spec.missing('selector');
+    return;
+  }
+  const ml = sel.stringMap('matchLabels');
+  for (const [k, v] of Object.entries(ml?.value ?? {})) {
+    if (templateLabels[k] !== v) {
+      spec.ctx.report(
+        'invalid-field',
+        'error',
+        `spec.selector: matchLabels ${k}=${v} does not match the pod template's labels (${k in templateLabels ? `${k}=${templateLabels[k]}` : `no ${k} label`}); the API server rejects this ${kind}.`,
+        ml!.entries[k],
+      );
+    }
+  }
+}
+
+export const KIND_READERS: readonly KindReader[] = [
+  {
+    groups: [''],
+    kind: 'Namespace',
+    namespaced: false,
+    read(_obj, meta, out) {
+      out.namespaces.push({ name: meta.name, labels: { ...meta.labels, 'kubernetes.io/metadata.name': meta.name }, meta });
+    },
+  },
+  {
+    groups: [''],
+    kind: 'Node',
+    namespaced: false,
+    read(obj, meta, out) {
+      const spec = obj.map('spec');
+      const podCIDRs: Located<string>[] = [];
+      const single = spec?.str('podCIDR');
+      const many = spec?.strings('podCIDRs') ?? [];
+      if (many.length) podCIDRs.push(...many);
+      else if (single) podCIDRs.push(single);
+      const taints: Taint[] = [];
+      for (const t of spec?.seq('taints')?.maps() ?? []) {
+        const key = t.str('key');
+        const effect = t.str('effect');
+        if (key && effect) taints.push({ key: key.value, value: t.str('value')?.value, effect: effect.value });
+      }
+      const internalIPs: string[] = [];
+      for (const a of obj.map('status')?.seq('addresses')?.maps() ?? []) {
+        if (a.str('type')?.value === 'InternalIP') {
+          const addr = a.str('address');
+          if (addr) internalIPs.push(addr.value);
+        }
+      }
+      out.nodes.push({ name: meta.name, labels: { 'kubernetes.io/hostname': meta.name, ...meta.labels }, podCIDRs, internalIPs, taints, meta, origin: 'declared' });
+    },
+  },
+  {
+    groups: [''],
+    kind: 'Pod',
+    namespaced: true,
+    read(obj, meta, out) {
+      const spec = obj.map('spec');
+      if (!spec) obj.missing('spec');
+      const status = obj.map('status');
+      const ips = (status?.seq('podIPs')?.maps() ?? []).map((m) => m.str('ip')?.value).filter((x): x is string => !!x);
+      const single = status?.str('podIP')?.value;
+      if (single && !ips.includes(single)) ips.unshift(single);
+      out.podObjects.push({ meta, spec: readPodSpec(spec), statusIPs: ips, statusHostIP: status?.str('hostIP')?.value });
+    },
+  },
+  workloadReader('Deployment', APPS),
+  workloadReader('ReplicaSet', APPS),
+  workloadReader('StatefulSet', ['apps']),
+  workloadReader('DaemonSet', APPS),
+  workloadReader('Job', ['batch']),
+  workloadReader('CronJob', ['batch']),
+  workloadReader('ReplicationController', ['']),
+  {
+    groups: [''],
+    kind: 'Service',
+    namespaced: true,
+    read(obj, meta, out) {
+      const spec = obj.map('spec');
+      const ports: ServicePort[] = [];
+      for (const p of spec?.seq('ports')?.maps() ?? []) {
+        const port = p.int('port', { min: 1, max: 65535 });
+        if (port) ports.push({ name: p.str('name')?.value, port: port.value, targetPort: p.intOrString('targetPort')?.value, protocol: readProtocol(p) });
+      }
+      const clusterIPs = spec?.strings('clusterIPs')?.map((x) => x.value) ?? [];
+      const single = spec?.str('clusterIP')?.value;
+      if (single && !clusterIPs.includes(single)) clusterIPs.unshift(single);
+      out.services.push({ meta, selector: spec?.stringMap('selector')?.value, ports, type: spec?.str('type')?.value ?? 'ClusterIP', clusterIPs });
+    },
+  },
+  {
+    groups: [''],
+    kind: 'ServiceAccount',
+    namespaced: true,
+    read(_obj, meta, out) {
+      out.serviceAccounts.push({ meta });
+    },
+  },
+  {
+    groups: [''],
+    kind: 'ConfigMap',
+    namespaced: true,
+    read(obj, meta, out) {
+      const data: Record<string, Located<string>> = {};
+      const d = obj.map('data');
+      for (const e of d?.entries() ?? []) {
+        const v = d!.str(e.key);
+        if (v) data[e.key] = v;
+      }
+      out.configMaps.push({ meta, data });
+    },
+  },
+  {
+    groups: ['networking.k8s.io', 'extensions'],
+    kind: 'NetworkPolicy',
+    namespaced: true,
+    read(obj, meta, out, errorsBefore) {
+      out.networkPolicies.push(readNetworkPolicy(obj, meta, errorsBefore));
+    },
+  },
+];
+
+const byKey = new Map<string, KindReader>();
+for (const r of KIND_READERS) for (const g of r.groups) byKey.set(`${g}|${r.kind}`, r);
+
+export function kindReader(group: string, kind: string): KindReader | undefined {
+  return byKey.get(`${group}|${kind}`);
+}
+

@@ -1,0 +1,79 @@
+/** Reading `apiVersion`, `kind` and `metadata` of one object. */
+import { Span } from '../common/source';
+import { LocatedStringMap, RMap } from '../yaml/reader';
+import { dnsLabelProblem, labelKeyProblem, labelValueProblem, objectNameProblem } from './labels';
+import { ObjectMeta } from './types';
+
+export interface OwnerRef {
+  readonly kind: string;
+  readonly name: string;
+}
+
+export interface ReadMeta extends ObjectMeta {
+  /** The controller owner reference (`ownerReferences[].controller: true`), if any. */
+  readonly owner?: OwnerRef;
+}
+
+export function groupOf(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
+
+/**
+ * Reads metadata. `namespaced` decides whether `namespace` defaults to `default`
+ * (namespaced kinds) or is ignored (cluster-scoped kinds).
+ */
+export function readMeta(obj: RMap, apiVersion: string, kind: string, kindSpan: Span, namespaced: boolean): ReadMeta {
+  const md = obj.map('metadata');
+  if (!md) obj.missing('metadata');
+  const name = md?.str('name');
+  const generateName = md?.str('generateName');
+  if (md && !name && !generateName) md.missing('name');
+  const nameValue = name?.value ?? (generateName ? `${generateName.value}generated` : '(unnamed)');
+  if (name) {
+    const problem = kind === 'Namespace' ? dnsLabelProblem(name.value, 'Namespace name') : objectNameProblem(name.value, kind);
+    if (problem) obj.ctx.report('invalid-field', 'error', `metadata.name: ${problem}.`, name.span);
+  }
+  let namespace: string | undefined;
+  if (namespaced) {
+    const ns = md?.str('namespace');
+    namespace = ns?.value || 'default';
+    if (ns) {
+      const problem = dnsLabelProblem(ns.value, 'namespace');
+      if (problem) obj.ctx.report('invalid-field', 'error', `metadata.namespace: ${problem}.`, ns.span);
+    }
+  }
+  const labels = md ? readLabels(md, 'labels') : undefined;
+  let owner: OwnerRef | undefined;
+  for (const ref of md?.seq('ownerReferences')?.maps() ?? []) {
+    const controller = ref.bool('controller');
+    const k = ref.str('kind');
+    const n = ref.str('name');
+    if (controller?.value && k && n) owner = { kind: k.value, name: n.value };
+  }
+  return {
+    apiVersion,
+    kind,
+    name: nameValue,
+    namespace,
+    labels: labels?.value ?? {},
+    labelsSpan: labels?.span,
+    nameSpan: name?.span ?? generateName?.span ?? kindSpan,
+    span: obj.span,
+    owner,
+  };
+}
+
+/** A labels map (`metadata.labels`, `matchLabels`, `nodeSelector`) with syntax checks on keys and values. */
+export function readLabels(m: RMap, key: string): LocatedStringMap | undefined {
+  const map = m.stringMap(key);
+  if (!map) return undefined;
+  const sub = m.map(key);
+  for (const e of sub?.entries() ?? []) {
+    const keyProblem = labelKeyProblem(e.key);
+    if (keyProblem) m.ctx.report('invalid-field', 'error', `${sub!.child(e.key)}: ${keyProblem}.`, e.keySpan);
+    const valueProblem = labelValueProblem(map.value[e.key]);
+    if (valueProblem) m.ctx.report('invalid-field', 'error', `${sub!.child(e.key)}: ${valueProblem}.`, e.valueSpan);
+  }
+  return map;
+}

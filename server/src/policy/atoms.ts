@@ -1,0 +1,134 @@
+/**
+ * Atoms: the only questions policy asks about an endpoint. Every selector,
+ * CIDR list and named port in the compiled policies is interned here once;
+ * rules refer to atoms by id. Because evaluation can only see endpoints
+ * through atoms, endpoints that answer every atom alike are indistinguishable
+ * to policy, which is what lets the engine evaluate classes instead of pairs.
+ */
+import { Cidr, cidrContains, IpFamily } from '../common/ip';
+import { Endpoint } from './endpoint';
+import { LabelMatcher } from './labelselector';
+
+/** Boolean atoms answer true/false; named-port atoms answer the port list. */
+export type AtomValue = boolean | string;
+
+export interface Atom {
+  readonly id: number;
+  readonly key: string;
+  evaluate(ep: Endpoint): AtomValue;
+  describe(): string;
+}
+
+/**
+ * Selects workload endpoints: in one namespace (`namespace`) or in the
+ * namespaces `namespaceSelector` matches (or in every namespace when both are
+ * absent), whose labels match `selector`. Hosts and external addresses never match.
+ */
+export interface EndpointScope {
+  readonly namespace?: string;
+  readonly namespaceSelector?: LabelMatcher;
+}
+
+export class EndpointSelectorAtom implements Atom {
+  constructor(
+    readonly id: number,
+    readonly key: string,
+    readonly scope: EndpointScope,
+    readonly selector: LabelMatcher,
+  ) {}
+
+  evaluate(ep: Endpoint): boolean {
+    if (ep.kind !== 'pod') return false;
+    if (this.scope.namespace !== undefined && ep.namespace !== this.scope.namespace) return false;
+    if (this.scope.namespaceSelector && !this.scope.namespaceSelector.matches(ep.namespaceLabels)) return false;
+    return this.selector.matches(ep.labels);
+  }
+
+  describe(): string {
+    const where =
+      this.scope.namespace !== undefined
+        ? `in namespace ${this.scope.namespace}`
+        : this.scope.namespaceSelector
+          ? `in namespaces ${this.scope.namespaceSelector.describe()}`
+          : 'in any namespace';
+    return `pods ${this.selector.matchesAll ? '' : `${this.selector.describe()} `}${where}`;
+  }
+}
+
+/**
+ * An address test: the endpoint's address is in one of `cidrs` and in none of
+ * `except`. The value holds one character per family ("1" inside, "0" not):
+ * index 0 for IPv4, 1 for IPv6.
+ */
+export class NetsAtom implements Atom {
+  constructor(
+    readonly id: number,
+    readonly key: string,
+    readonly cidrs: readonly Cidr[],
+    readonly except: readonly Cidr[],
+  ) {}
+
+  evaluate(ep: Endpoint): string {
+    const bit = (family: IpFamily) => {
+      const ip = ep.ips.find((a) => a.family === family);
+      if (!ip) return '0';
+      return this.cidrs.some((c) => cidrContains(c, ip)) && !this.except.some((c) => cidrContains(c, ip)) ? '1' : '0';
+    };
+    return bit(4) + bit(6);
+  }
+
+  describe(): string {
+    return this.except.length ? `${this.cidrs.map((c) => c.text).join(', ')} except ${this.except.map((c) => c.text).join(', ')}` : this.cidrs.map((c) => c.text).join(', ');
+  }
+}
+
+export function netsValueHas(value: AtomValue, family: IpFamily): boolean {
+  return typeof value === 'string' && value[family === 4 ? 0 : 1] === '1';
+}
+
+/** The container ports a pod names `name`, as `PROTO/port` entries joined by commas. */
+export class NamedPortAtom implements Atom {
+  constructor(
+    readonly id: number,
+    readonly key: string,
+    readonly name: string,
+  ) {}
+
+  evaluate(ep: Endpoint): string {
+    return (ep.namedPorts.get(this.name) ?? []).join(',');
+  }
+
+  describe(): string {
+    return `container port named ${this.name}`;
+  }
+}
+
+/** Interns atoms by key so equal questions are asked once. */
+export class AtomTable {
+  private readonly byKey = new Map<string, Atom>();
+  readonly atoms: Atom[] = [];
+
+  private intern<A extends Atom>(key: string, make: (id: number) => A): A {
+    const found = this.byKey.get(key);
+    if (found) return found as A;
+    const atom = make(this.atoms.length);
+    this.atoms.push(atom);
+    this.byKey.set(key, atom);
+    return atom;
+  }
+
+  endpoints(scope: EndpointScope, selector: LabelMatcher): EndpointSelectorAtom {
+    const key = `ep|${scope.namespace ?? '*'}|${scope.namespaceSelector?.key ?? '*'}|${selector.key}`;
+    return this.intern(key, (id) => new EndpointSelectorAtom(id, key, scope, selector));
+  }
+
+  nets(cidrs: readonly Cidr[], except: readonly Cidr[] = []): NetsAtom {
+    const key = `nets|${cidrs.map((c) => c.text).join(',')}|${except.map((c) => c.text).join(',')}`;
+    return this.intern(key, (id) => new NetsAtom(id, key, cidrs, except));
+  }
+
+  namedPort(name: string): NamedPortAtom {
+    const key = `port|${name}`;
+    return this.intern(key, (id) => new NamedPortAtom(id, key, name));
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Endpoints: what the policy language can see of a traffic source or
+ * destination. Pods are workload endpoints; hostNetwork pods are their node
+ * (host traffic, outside pod policy); external addresses are neither.
+ */
+import { IpAddr, IpFamily } from '../common/ip';
+import { Addressing } from '../network/addressing';
+import { Cluster, Labels, Pod, Protocol } from '../model/types';
+
+export interface Endpoint {
+  /** `namespace/name` for pods; the address for external endpoints. */
+  readonly id: string;
+  /** `pod`: a workload endpoint that policy selects; `host`: a node's own network (hostNetwork pods); `external`: outside the cluster. */
+  readonly kind: 'pod' | 'host' | 'external';
+  readonly pod?: Pod;
+  readonly namespace?: string;
+  readonly labels: Labels;
+  readonly namespaceLabels: Labels;
+  readonly serviceAccount?: string;
+  readonly node?: string;
+  readonly ips: readonly IpAddr[];
+  /** Container ports by name: `name` -> `PROTOCOL/port` entries. */
+  readonly namedPorts: ReadonlyMap<string, readonly string[]>;
+}
+
+export function podEndpoint(pod: Pod, cluster: Cluster, addressing: Addressing): Endpoint {
+  const namedPorts = new Map<string, string[]>();
+  for (const p of pod.spec.ports) {
+    if (!p.name) continue;
+    const list = namedPorts.get(p.name) ?? [];
+    list.push(portKey(p.protocol, p.containerPort));
+    namedPorts.set(p.name, list);
+  }
+  for (const list of namedPorts.values()) list.sort();
+  return {
+    id: pod.id,
+    kind: pod.spec.hostNetwork ? 'host' : 'pod',
+    pod,
+    namespace: pod.namespace,
+    labels: pod.labels,
+    namespaceLabels: cluster.namespaces.get(pod.namespace)?.labels ?? { 'kubernetes.io/metadata.name': pod.namespace },
+    serviceAccount: pod.spec.serviceAccount,
+    node: pod.node,
+    ips: addressing.pods.get(pod.id)?.ips ?? [],
+    namedPorts,
+  };
+}
+
+export function externalEndpoint(ip: IpAddr): Endpoint {
+  return { id: ip.text, kind: 'external', labels: {}, namespaceLabels: {}, ips: [ip], namedPorts: new Map() };
+}
+
+export function portKey(protocol: Protocol, port: number): string {
+  return `${protocol}/${port}`;
+}
+
+export function familiesOf(ep: Endpoint): IpFamily[] {
+  const out: IpFamily[] = [];
+  if (ep.ips.some((ip) => ip.family === 4)) out.push(4);
+  if (ep.ips.some((ip) => ip.family === 6)) out.push(6);
+  return out;
+}
+
+/** The address family a connection between two endpoints uses: IPv4 when both have one, else IPv6. */
+export function connectionFamily(a: Endpoint, b: Endpoint): IpFamily | undefined {
+  const fa = familiesOf(a);
+  const fb = familiesOf(b);
+  if (fa.includes(4) && fb.includes(4)) return 4;
+  if (fa.includes(6) && fb.includes(6)) return 6;
+  return undefined;
+}

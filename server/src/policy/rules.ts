@@ -1,0 +1,96 @@
+/**
+ * The tiered rule model every policy kind compiles to (Calico's model):
+ * tiers in order, policies in order inside a tier, rules in order inside a
+ * policy, each rule a condition on the packet and an action.
+ */
+import { Span } from '../common/source';
+import { Protocol } from '../model/types';
+import { Atom } from './atoms';
+
+export type Action = 'Allow' | 'Deny' | 'Pass' | 'Log';
+export type Direction = 'ingress' | 'egress';
+export type Side = 'source' | 'destination';
+
+export interface PolicyRef {
+  /** e.g. `NetworkPolicy`, `GlobalNetworkPolicy`. */
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+  readonly span: Span;
+}
+
+export function policyName(ref: PolicyRef): string {
+  return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
+}
+
+/** A port range [from, to], inclusive. */
+export type PortRange = readonly [number, number];
+
+/** A condition on a packet (protocol, ports) and its two endpoints (through atoms). */
+export type Condition =
+  | { readonly type: 'protocol'; readonly protocols: readonly string[]; readonly negate: boolean }
+  /** The endpoint on `side` is selected by an endpoint-selector atom. */
+  | { readonly type: 'endpoint'; readonly side: Side; readonly atom: number; readonly negate: boolean }
+  /** The address on `side` is in a nets atom. */
+  | { readonly type: 'nets'; readonly side: Side; readonly atom: number; readonly negate: boolean }
+  /**
+   * The port on `side` is in `ranges`, or is the `side` endpoint's port named by one of
+   * `named` (a named-port atom) for the packet's protocol.
+   */
+  | { readonly type: 'ports'; readonly side: Side; readonly ranges: readonly PortRange[]; readonly named: readonly number[]; readonly negate: boolean }
+  | { readonly type: 'all'; readonly of: readonly Condition[] }
+  | { readonly type: 'any'; readonly of: readonly Condition[] };
+
+export const ALWAYS: Condition = { type: 'all', of: [] };
+
+export interface CompiledRule {
+  /** 0-based position in the policy's ingress or egress list. */
+  readonly index: number;
+  readonly direction: Direction;
+  readonly action: Action;
+  readonly condition: Condition;
+  readonly span: Span;
+  /** Short human description ("from namespaceSelector {…}; ports TCP/80"). */
+  readonly summary: string;
+}
+
+export interface CompiledPolicy {
+  readonly ref: PolicyRef;
+  readonly tier: string;
+  /** `Infinity` when the policy has no order (applied last). */
+  readonly order: number;
+  /** The name policies are sorted by when orders tie. */
+  readonly sortName: string;
+  /** Endpoint-selector atom: the endpoints the policy applies to. */
+  readonly subject: number;
+  /** Present when the policy applies to that direction (its types). */
+  readonly ingress?: readonly CompiledRule[];
+  readonly egress?: readonly CompiledRule[];
+  /** Facts worth saying in explanations (e.g. how policyTypes defaulted). */
+  readonly notes: readonly string[];
+}
+
+export interface CompiledTier {
+  readonly name: string;
+  /** `Infinity` when the tier has no order. */
+  readonly order: number;
+  readonly defaultAction: 'Deny' | 'Pass';
+  /** Sorted by order, then name. */
+  readonly policies: readonly CompiledPolicy[];
+  readonly span?: Span;
+}
+
+/** Everything the engine needs: atoms and tiers in evaluation order. */
+export interface PolicySet {
+  readonly atoms: readonly Atom[];
+  readonly tiers: readonly CompiledTier[];
+}
+
+/** The tier Kubernetes NetworkPolicies live in (Calico's `default` tier). */
+export const DEFAULT_TIER = { name: 'default', order: 1_000_000, defaultAction: 'Deny' as const };
+/** The order Calico gives every Kubernetes NetworkPolicy. */
+export const KUBE_POLICY_ORDER = 1000;
+
+export function protocolCondition(protocol: Protocol): Condition {
+  return { type: 'protocol', protocols: [protocol], negate: false };
+}

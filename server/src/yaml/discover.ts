@@ -1,0 +1,57 @@
+/**
+ * Finding manifest files under the paths a user names. Folders are searched
+ * for *.yaml and *.yml (skipping VCS, dependency and build folders); files
+ * named explicitly are read whatever their extension.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { SourceFile } from '../common/source';
+
+const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out', '.vscode-test']);
+export const MANIFEST_EXTENSIONS = ['.yaml', '.yml'];
+
+export interface Discovered {
+  readonly files: string[];
+  /** Paths that do not exist or cannot be read. */
+  readonly problems: string[];
+}
+
+export function discoverManifests(paths: readonly string[]): Discovered {
+  const files = new Set<string>();
+  const problems: string[] = [];
+  const walk = (dir: string) => {
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (e) {
+      problems.push(`${dir}: ${(e as Error).message}`);
+      return;
+    }
+    for (const e of entries) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) {
+        if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) walk(p);
+      } else if (e.isFile() && MANIFEST_EXTENSIONS.some((x) => e.name.toLowerCase().endsWith(x))) {
+        files.add(p);
+      }
+    }
+  };
+  for (const p of paths) {
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      problems.push(`${p}: no such file or directory`);
+      continue;
+    }
+    if (st.isDirectory()) walk(p);
+    else files.add(p);
+  }
+  return { files: [...files].sort(), problems };
+}
+
+export function readSourceFile(path: string): SourceFile {
+  let text = readFileSync(path, 'utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return new SourceFile(path, text);
+}

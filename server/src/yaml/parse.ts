@@ -1,0 +1,103 @@
+/**
+ * The yaml stage: multi-document YAML (or JSON) text -> documents whose every
+ * node keeps its source range. Syntax errors become findings with ranges; a
+ * broken document does not hide the other documents of its file.
+ */
+import { Document, parseAllDocuments, YAMLError } from 'yaml';
+import { Finding } from '../common/finding';
+import { SourceFile, span } from '../common/source';
+
+export interface ParsedDocument {
+  /** 0-based index of the document in its file. */
+  readonly index: number;
+  readonly doc: Document.Parsed;
+  /** [start, end) offsets of the whole document. */
+  readonly start: number;
+  readonly end: number;
+  /** False when the document has syntax errors or is a template: later stages skip it. */
+  readonly usable: boolean;
+}
+
+export interface ParsedFile {
+  readonly file: SourceFile;
+  readonly documents: readonly ParsedDocument[];
+  readonly findings: readonly Finding[];
+}
+
+/** Files larger than this are reported and not parsed: an editor must stay responsive. */
+export const MAX_FILE_BYTES = 8 * 1024 * 1024;
+
+/** `{{ ... }}` as Helm and other Go-template tools write it. */
+const TEMPLATE_DIRECTIVE = /\{\{-?[\s\S]*?-?\}\}/;
+
+export function parseFile(file: SourceFile): ParsedFile {
+  const findings: Finding[] = [];
+  if (file.text.length > MAX_FILE_BYTES) {
+    findings.push({
+      rule: 'file-too-large',
+      severity: 'warning',
+      message: `This file is ${(file.text.length / 1024 / 1024).toFixed(1)} MB; files over ${MAX_FILE_BYTES / 1024 / 1024} MB are not analysed.`,
+      span: span(file, 0, Math.min(file.text.length, firstLineEnd(file.text))),
+    });
+    return { file, documents: [], findings };
+  }
+
+  const documents: ParsedDocument[] = [];
+  let docs: Document.Parsed[];
+  try {
+    // YAML 1.2 core schema, as editors read it. Where kubectl's YAML 1.1 reading
+    // differs (`yes`, `on`, `off` are booleans there), the reader warns.
+    docs = parseAllDocuments(file.text, {
+      prettyErrors: false,
+      uniqueKeys: true,
+    }) as Document.Parsed[];
+    if (!Array.isArray(docs)) docs = [];
+  } catch (e) {
+    findings.push({
+      rule: 'yaml-syntax',
+      severity: 'error',
+      message: `The YAML parser failed on this file: ${(e as Error).message}`,
+      span: span(file, 0, firstLineEnd(file.text)),
+    });
+    return { file, documents, findings };
+  }
+
+  docs.forEach((doc, index) => {
+    const [start, , end] = doc.range;
+    const text = file.text.slice(start, end);
+    const template = TEMPLATE_DIRECTIVE.exec(text);
+    if (template) {
+      // A Helm chart template is not YAML until rendered: say so once, quietly, and skip it.
+      findings.push({
+        rule: 'template-not-analysed',
+        severity: 'info',
+        message:
+          'This document contains template directives ({{ … }}), so it is not analysed. Render it first (e.g. `helm template`) and open or lint the output.',
+        span: span(file, start + template.index, start + template.index + template[0].length),
+      });
+      documents.push({ index, doc, start, end, usable: false });
+      return;
+    }
+    for (const err of doc.errors) findings.push(yamlErrorFinding(file, err, 'error'));
+    for (const warn of doc.warnings) findings.push(yamlErrorFinding(file, warn, 'warning'));
+    documents.push({ index, doc, start, end, usable: doc.errors.length === 0 });
+  });
+  return { file, documents, findings };
+}
+
+function yamlErrorFinding(file: SourceFile, err: YAMLError, severity: 'error' | 'warning'): Finding {
+  const [s, e] = err.pos;
+  // The parser's message repeats the position; the range already carries it.
+  const message = err.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').trim();
+  return {
+    rule: 'yaml-syntax',
+    severity,
+    message: `YAML: ${message}`,
+    span: span(file, s, Math.max(e, s + 1 <= file.text.length ? s + 1 : s)),
+  };
+}
+
+function firstLineEnd(text: string): number {
+  const nl = text.indexOf('\n');
+  return nl < 0 ? text.length : nl;
+}
