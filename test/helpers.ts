@@ -1,0 +1,72 @@
+/** Shared test helpers: analyse YAML text, run the CLI in-process, locate the shared conformance cases. */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Finding } from '../server/src/common/finding';
+import { rangeOf, SourceFile } from '../server/src/common/source';
+import { run } from '../server/src/cli/run';
+import { Analysis, AnalysisOptions, analyzeSources } from '../server/src/engine/analysis';
+import { lint } from '../server/src/lint';
+import { Protocol } from '../server/src/model/types';
+
+export const ROOT = resolve(__dirname, '..');
+
+/** The shared conformance cases: ../shared/conformance beside the project, or a copy under test/fixtures. */
+export function conformanceDir(part: string): string {
+  const candidates = [resolve(ROOT, '..', 'shared', 'conformance', part), join(ROOT, 'test', 'fixtures', 'conformance', part)];
+  const found = candidates.find((c) => existsSync(c));
+  if (!found) throw new Error(`conformance cases not found; looked in ${candidates.join(', ')}`);
+  return found;
+}
+
+/** Analyses one or more YAML texts (named m0.yaml, m1.yaml, …). */
+export function analyzeYaml(texts: string | readonly string[], options: AnalysisOptions = {}): Analysis {
+  const list = typeof texts === 'string' ? [texts] : texts;
+  return analyzeSources(
+    list.map((t, i) => new SourceFile(`m${i}.yaml`, t)),
+    options,
+  );
+}
+
+export function lintYaml(texts: string | readonly string[]): Finding[] {
+  return lint(analyzeYaml(texts));
+}
+
+/** May pod `from` reach pod `to` (ids `ns/name`)? */
+export function canReach(a: Analysis, from: string, to: string, port = 80, protocol: Protocol = 'TCP'): boolean {
+  const i = a.engine.indexOf(from);
+  const j = a.engine.indexOf(to);
+  if (i === undefined || j === undefined) throw new Error(`unknown pod ${i === undefined ? from : to}; pods: ${a.endpoints.map((e) => e.id).join(', ')}`);
+  return a.engine.allowed(i, j, protocol, port);
+}
+
+/** A finding as `rule@line:col` (1-based), for compact assertions. */
+export function where(f: Finding): string {
+  const r = rangeOf(f.span);
+  return `${f.rule}@${r.start.line + 1}:${r.start.character + 1}`;
+}
+
+/** The text a finding's span covers. */
+export function spanned(f: Finding): string {
+  return f.span.file.text.slice(f.span.start, f.span.end);
+}
+
+export interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export async function cli(args: readonly string[], cwd = ROOT): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const code = await run(args, { cwd, out: (t) => (stdout += t), err: (t) => (stderr += t) });
+  return { code, stdout, stderr };
+}
+
+/** Indents a YAML block for template literals. */
+export function yaml(strings: TemplateStringsArray, ...values: unknown[]): string {
+  const raw = strings.reduce((acc, s, i) => acc + s + (i < values.length ? String(values[i]) : ''), '');
+  const lines = raw.replace(/^\n/, '').split('\n');
+  const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => l.match(/^ */)![0].length));
+  return lines.map((l) => l.slice(indent)).join('\n');
+}
