@@ -150,7 +150,7 @@ function resolveEndpoint(a: Analysis, flag: string, value: string | undefined): 
   const i = a.engine.indexOf(value);
   if (i !== undefined) return a.endpoints[i];
   const ip = parseIp(value);
-  if (ip) return a.endpoints.find((e) => e.ips.some((x) => x.family === ip.family && x.value === ip.value)) ?? externalEndpoint(ip);
+  if (ip) return a.endpoints.find((e) => e.ips.some((x) => x.family === ip.family && x.value === ip.value)) ?? externalEndpoint(ip, a.cluster);
   const ids = a.endpoints.map((e) => e.id);
   const withNs = value.includes('/') ? value : `default/${value}`;
   const guess = a.engine.indexOf(withNs) !== undefined ? withNs : closest(value, ids);
