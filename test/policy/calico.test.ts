@@ -297,3 +297,31 @@ describe('hostNetwork pods', () => {
     assert.equal(canReach(a, 'x/a', 'x/node-agent'), true);
   });
 });
+
+describe('tiers', () => {
+  const tier = (name: string, order?: number, defaultAction?: string) =>
+    `apiVersion: projectcalico.org/v3\nkind: Tier\nmetadata:\n  name: ${name}\nspec:${order === undefined && !defaultAction ? ' {}' : ''}${order !== undefined ? `\n  order: ${order}` : ''}${defaultAction ? `\n  defaultAction: ${defaultAction}` : ''}`;
+  const inTier = (t: string, action: string) => gnp(`${t}.p`, `  tier: ${t}\n  selector: pod == "a"\n  ingress:\n  - action: ${action}`);
+
+  it('a tier without order comes after every ordered tier, the default tier included', () => {
+    const knpDeny = `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny\n  namespace: x\nspec:\n  podSelector: {}`;
+    const a = analyzeYaml(world(tier('last'), inTier('last', 'Allow'), knpDeny));
+    assert.equal(canReach(a, 'y/a', 'x/a'), false);
+    const b = analyzeYaml(world(tier('first', 5), inTier('first', 'Allow'), knpDeny));
+    assert.equal(canReach(b, 'y/a', 'x/a'), true);
+  });
+
+  it('tiers with equal order run in name order', () => {
+    assert.equal(canReach(analyzeYaml(world(tier('alpha', 7), tier('beta', 7), inTier('alpha', 'Deny'), inTier('beta', 'Allow'))), 'y/a', 'x/a'), false);
+    assert.equal(canReach(analyzeYaml(world(tier('alpha', 7), tier('beta', 7), inTier('alpha', 'Allow'), inTier('beta', 'Deny'))), 'y/a', 'x/a'), true);
+  });
+
+  it('Calico policies may join the kube-admin and kube-baseline tiers', () => {
+    const a = analyzeYaml(world(gnp('late', '  tier: kube-baseline\n  selector: pod == "a"\n  ingress:\n  - action: Deny')));
+    assert.equal(canReach(a, 'y/a', 'x/a'), false);
+    assert.match(
+      verdictText(a.engine.explain(a.engine.indexOf('y/a')!, a.engine.indexOf('x/a')!, 'TCP', 80), 'y/a', 'x/a').join('\n'),
+      /tier kube-baseline: GlobalNetworkPolicy late \(no order\) ingress rule 1 Deny/,
+    );
+  });
+});

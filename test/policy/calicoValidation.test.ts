@@ -141,35 +141,6 @@ describe('Calico validator findings', () => {
   });
 });
 
-describe('reading Calico policies', () => {
-  it('wrong types and enum values at the node, with hints', () => {
-    const f = lintYaml(policy('    order: ten\n    types: [ingress, Ingress, Ingress]\n    ingress:\n    - action: allow\n      protocol: tcp\n      destination:\n        ports: ["80-90", 0, "2000:1000"]\n'));
-    assert.equal(spanned(one(f, 'invalid-field', /spec.order: expected a number/)), 'ten');
-    assert.match(one(f, 'invalid-field', /"ingress" is not a policy type/).message, /use "Ingress" \(types are case-sensitive\)/);
-    assert.equal(where(one(f, 'invalid-field', /'Ingress' type specified more than once/)), 'invalid-field@8:29');
-    assert.match(one(f, 'invalid-field', /"allow" is not allowed/).message, /use "Allow" \(values are case-sensitive\)/);
-    assert.match(one(f, 'invalid-field', /"tcp" is not a protocol/).message, /"TCP" \(protocol names are case-sensitive\)/);
-    assert.match(one(f, 'invalid-field', /"80-90"/).message, /Calico writes port ranges with a colon: "80:90"/);
-    assert.equal(spanned(one(f, 'invalid-field', /port 0 is out of range/)), '0');
-    assert.equal(spanned(one(f, 'invalid-field', /2000 is greater than 1000/)), '"2000:1000"');
-  });
-
-  it('a rule without an action', () => {
-    const f = lintYaml(policy('    ingress:\n    - protocol: TCP\n'));
-    one(f, 'invalid-field', /required field `action` is missing/);
-  });
-
-  it('unknown fields get a did-you-mean', () => {
-    const f = lintYaml(policy('    ingress:\n    - action: Allow\n      source:\n        namespaceSelectr: all()\n'));
-    assert.match(one(f, 'unknown-field', /namespaceSelectr/).message, /did you mean `namespaceSelector`/);
-  });
-
-  it('crd.projectcalico.org/v1 objects are read too', () => {
-    const crd = policy('    ingress:\n    - action: Deny\n').replace('projectcalico.org/v3', 'crd.projectcalico.org/v1');
-    assert.equal(canReach(analyzeYaml(world(crd)), 'y/a', 'x/a'), false);
-  });
-});
-
 describe('fields outside the pod-to-pod model', () => {
   it('doNotTrack / preDNAT policies apply to host endpoints only: noted and left out', () => {
     const p = policy('    doNotTrack: true\n    applyOnForward: true\n    ingress:\n    - action: Deny\n');
