@@ -6,79 +6,64 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Finding } from '../../server/src/common/finding';
-import { analyzeYaml, canReach, lintYaml, spanned, where, yaml } from '../helpers';
-import { world } from './world';
+import { analyzeYaml, canReach, lintYaml, oneFinding, spanned, where, yaml } from '../helpers';
+import { checkedPolicy, world } from './world';
 
 function only(findings: Finding[], rule: string): Finding[] {
   return findings.filter((f) => f.rule === rule);
 }
 
-function one(findings: Finding[], rule: string, text: RegExp): Finding {
-  const hits = only(findings, rule).filter((f) => text.test(f.message));
-  assert.equal(hits.length, 1, `expected one ${rule} finding matching ${text}; got:\n${findings.map((f) => `${where(f)} ${f.message}`).join('\n')}`);
-  return hits[0];
-}
-
-const policy = (body: string) => yaml`
-  apiVersion: projectcalico.org/v3
-  kind: GlobalNetworkPolicy
-  metadata:
-    name: checked
-  spec:
-    selector: pod == "a"
-${body}`;
-
 describe('Calico validator findings', () => {
   it('ports without a TCP/UDP/SCTP protocol: at the ports field', () => {
-    const f = lintYaml(policy('    ingress:\n    - action: Allow\n      destination:\n        ports: [80]\n'));
-    const hit = one(f, 'invalid-field', /rules that specify ports must set protocol to TCP or UDP or SCTP/);
+    const f = lintYaml(checkedPolicy('    ingress:\n    - action: Allow\n      destination:\n        ports: [80]\n'));
+    const hit = oneFinding(f, 'invalid-field', /rules that specify ports must set protocol to TCP or UDP or SCTP/);
     assert.equal(spanned(hit), 'ports');
     assert.equal(where(hit), 'invalid-field@10:7');
     assert.match(hit.message, /Add `protocol: TCP`/);
-    const icmp = one(lintYaml(policy('    ingress:\n    - action: Allow\n      protocol: ICMP\n      destination:\n        notPorts: [80]\n')), 'invalid-field', /must set protocol/);
+    const icmp = oneFinding(lintYaml(checkedPolicy('    ingress:\n    - action: Allow\n      protocol: ICMP\n      destination:\n        notPorts: [80]\n')), 'invalid-field', /must set protocol/);
     assert.match(icmp.message, /this rule's protocol is ICMP/);
     assert.equal(spanned(icmp), 'notPorts');
   });
 
   it('a catch-all CIDR in notNets: at that CIDR', () => {
-    const hit = one(lintYaml(policy('    egress:\n    - action: Allow\n      destination:\n        notNets: [10.0.0.0/8, 0.0.0.0/0]\n')), 'invalid-field', /catch-all CIDR/);
+    const hit = oneFinding(lintYaml(checkedPolicy('    egress:\n    - action: Allow\n      destination:\n        notNets: [10.0.0.0/8, 0.0.0.0/0]\n')), 'invalid-field', /catch-all CIDR/);
     assert.equal(spanned(hit), '0.0.0.0/0');
     assert.match(hit.message, /logical contradiction/);
   });
 
   it('global() outside a namespaceSelector: at the global() characters', () => {
-    const top = one(lintYaml(policy('    ingress:\n    - action: Deny\n').replace('pod == "a"', 'pod == "a" && global()')), 'invalid-field', /global\(\) can only be used in an EntityRule namespaceSelector/);
+    const top = oneFinding(lintYaml(checkedPolicy('    ingress:\n    - action: Deny\n').replace('pod == "a"', 'pod == "a" && global()')), 'invalid-field', /global\(\) can only be used in an EntityRule namespaceSelector/);
     assert.equal(spanned(top), 'global()');
-    const rule = one(lintYaml(policy("    ingress:\n    - action: Allow\n      source:\n        selector: 'global()'\n")), 'invalid-field', /global\(\) can only be used/);
+    const rule = oneFinding(lintYaml(checkedPolicy("    ingress:\n    - action: Allow\n      source:\n        selector: 'global()'\n")), 'invalid-field', /global\(\) can only be used/);
     assert.equal(spanned(rule), 'global()');
     assert.equal(where(rule), 'invalid-field@10:18');
   });
 
   it('global() combined with other terms in a namespaceSelector', () => {
-    const hit = one(lintYaml(policy('    ingress:\n    - action: Allow\n      source:\n        namespaceSelector: global() || ns == "x"\n')), 'invalid-field', /global\(\) cannot be combined with other selectors/);
+    const hit = oneFinding(lintYaml(checkedPolicy('    ingress:\n    - action: Allow\n      source:\n        namespaceSelector: global() || ns == "x"\n')), 'invalid-field', /global\(\) cannot be combined with other selectors/);
     assert.equal(spanned(hit), 'global()');
-    assert.deepEqual(only(lintYaml(policy('    ingress:\n    - action: Allow\n      source:\n        namespaceSelector: " global() "\n')), 'invalid-field'), []);
+    assert.deepEqual(only(lintYaml(checkedPolicy('    ingress:\n    - action: Allow\n      source:\n        namespaceSelector: " global() "\n')), 'invalid-field'), []);
   });
 
   it('services with other criteria, and services on the wrong side', () => {
-    const f = lintYaml(policy('    egress:\n    - action: Allow\n      source:\n        services: {name: web, namespace: y}\n      destination:\n        selector: app == "x"\n        services: {name: web}\n        ports: [80]\n'));
-    assert.equal(spanned(one(f, 'invalid-field', /cannot specify selector and services on the same rule side/)), 'services');
-    assert.equal(spanned(one(f, 'invalid-field', /services are not allowed in an egress rule's source/)), 'services');
-    assert.equal(spanned(one(f, 'invalid-field', /ports and notPorts cannot be specified with services/)), 'ports');
-    assert.match(one(f, 'invalid-field', /must specify a namespace/).message, /GlobalNetworkPolicy has no namespace/);
+    const f = lintYaml(checkedPolicy('    egress:\n    - action: Allow\n      source:\n        services: {name: web, namespace: y}\n      destination:\n        selector: app == "x"\n        services: {name: web}\n        ports: [80]\n'));
+    assert.equal(spanned(oneFinding(f, 'invalid-field', /cannot specify selector and services on the same rule side/)), 'services');
+    assert.equal(spanned(oneFinding(f, 'invalid-field', /services are not allowed in an egress rule's source/)), 'services');
+    assert.equal(spanned(oneFinding(f, 'invalid-field', /ports and notPorts cannot be specified with services/)), 'ports');
+    assert.match(oneFinding(f, 'invalid-field', /must specify a namespace/).message, /GlobalNetworkPolicy has no namespace/);
   });
 
   it('a selector that does not parse: at the character where it broke', () => {
-    const f = lintYaml(policy('    ingress:\n    - action: Allow\n      source:\n        selector: "app == \'web\' && tier = \'db\'"\n'));
-    const hit = one(f, 'invalid-selector', /does not parse at character 22: expected == \(a single = is not an operator\)/);
+    const f = lintYaml(checkedPolicy('    ingress:\n    - action: Allow\n      source:\n        selector: "app == \'web\' && tier = \'db\'"\n'));
+    const hit = oneFinding(f, 'invalid-selector', /does not parse at character 22: expected == \(a single = is not an operator\)/);
     assert.equal(spanned(hit), '=');
     assert.equal(where(hit), 'invalid-selector@10:39');
-    const top = one(lintYaml(policy('    types: [Ingress]\n').replace('pod == "a"', 'pod == a')), 'invalid-selector', /at character 8: expected a quoted string/);
+    const top = oneFinding(lintYaml(checkedPolicy('    types: [Ingress]\n').replace('pod == "a"', 'pod == a')), 'invalid-selector', /at character 8: expected a quoted string/);
     assert.equal(spanned(top), 'a');
   });
 
   it('a tier that does not exist: at the tier, with a suggestion', () => {
-    const f = lintYaml([policy('    tier: securty\n    ingress:\n    - action: Deny\n'), yaml`
+    const f = lintYaml([checkedPolicy('    tier: securty\n    ingress:\n    - action: Deny\n'), yaml`
       apiVersion: projectcalico.org/v3
       kind: Tier
       metadata:
@@ -86,27 +71,27 @@ describe('Calico validator findings', () => {
       spec:
         order: 100
     `]);
-    const hit = one(f, 'unknown-tier', /tier "securty" does not exist.*Did you mean "security"\?/);
+    const hit = oneFinding(f, 'unknown-tier', /tier "securty" does not exist.*Did you mean "security"\?/);
     assert.equal(spanned(hit), 'securty');
-    assert.equal(one(f, 'policy-not-simulated', /Calico rejects GlobalNetworkPolicy checked/).span.start, f.find((x) => x.rule === 'policy-not-simulated')!.span.start);
+    assert.equal(oneFinding(f, 'policy-not-simulated', /Calico rejects GlobalNetworkPolicy checked/).span.start, f.find((x) => x.rule === 'policy-not-simulated')!.span.start);
   });
 
   it('IPv4 and IPv6 mixed in one rule, and ipVersion against CIDRs', () => {
-    const mixed = one(lintYaml(policy('    ingress:\n    - action: Allow\n      source:\n        nets: [10.0.0.0/8]\n      destination:\n        notNets: ["fd00::/8"]\n')), 'invalid-field', /rule contains both IPv4 and IPv6 CIDRs/);
+    const mixed = oneFinding(lintYaml(checkedPolicy('    ingress:\n    - action: Allow\n      source:\n        nets: [10.0.0.0/8]\n      destination:\n        notNets: ["fd00::/8"]\n')), 'invalid-field', /rule contains both IPv4 and IPv6 CIDRs/);
     assert.equal(spanned(mixed), 'notNets');
-    const version = one(lintYaml(policy('    ingress:\n    - action: Allow\n      ipVersion: 6\n      source:\n        nets: [10.0.0.0/8]\n')), 'invalid-field', /rule IP version doesn't match CIDR version/);
+    const version = oneFinding(lintYaml(checkedPolicy('    ingress:\n    - action: Allow\n      ipVersion: 6\n      source:\n        nets: [10.0.0.0/8]\n')), 'invalid-field', /rule IP version doesn't match CIDR version/);
     assert.equal(spanned(version), 'nets');
   });
 
   it('ICMP fields: code needs a type, ICMP needs protocol ICMP, ICMP needs ipVersion 4', () => {
-    const f = lintYaml(policy('    ingress:\n    - action: Allow\n      protocol: TCP\n      icmp: {code: 3}\n    - action: Allow\n      protocol: ICMP\n      ipVersion: 6\n'));
-    assert.equal(spanned(one(f, 'invalid-field', /ICMP code specified without an ICMP type/)), '3');
-    assert.equal(spanned(one(f, 'invalid-field', /ICMP fields require protocol to be ICMP or ICMPv6 \(it is TCP\)/)), 'icmp');
-    assert.equal(spanned(one(f, 'invalid-field', /protocol ICMP requires ipVersion 4/)), '6');
+    const f = lintYaml(checkedPolicy('    ingress:\n    - action: Allow\n      protocol: TCP\n      icmp: {code: 3}\n    - action: Allow\n      protocol: ICMP\n      ipVersion: 6\n'));
+    assert.equal(spanned(oneFinding(f, 'invalid-field', /ICMP code specified without an ICMP type/)), '3');
+    assert.equal(spanned(oneFinding(f, 'invalid-field', /ICMP fields require protocol to be ICMP or ICMPv6 \(it is TCP\)/)), 'icmp');
+    assert.equal(spanned(oneFinding(f, 'invalid-field', /protocol ICMP requires ipVersion 4/)), '6');
   });
 
   it('a policy with errors is left out of the simulation', () => {
-    const broken = policy('    ingress:\n    - action: Deny\n      destination:\n        ports: [80]\n');
+    const broken = checkedPolicy('    ingress:\n    - action: Deny\n      destination:\n        ports: [80]\n');
     const a = analyzeYaml(world(broken));
     assert.equal(canReach(a, 'y/a', 'x/a'), true);
     const fixed = analyzeYaml(world(broken.replace('action: Deny', 'action: Deny\n    protocol: TCP')));
@@ -123,42 +108,42 @@ describe('Calico validator findings', () => {
         order: 100
         defaultAction: Pass
     `);
-    assert.equal(spanned(one(f, 'invalid-field', /the default tier's order is fixed at 1,000,000/)), '100');
-    assert.equal(spanned(one(f, 'invalid-field', /default action is fixed at Deny/)), 'Pass');
+    assert.equal(spanned(oneFinding(f, 'invalid-field', /the default tier's order is fixed at 1,000,000/)), '100');
+    assert.equal(spanned(oneFinding(f, 'invalid-field', /default action is fixed at Deny/)), 'Pass');
   });
 
   it('doNotTrack and preDNAT together, and without applyOnForward', () => {
-    const f = lintYaml(policy('    doNotTrack: true\n    preDNAT: true\n    ingress:\n    - action: Allow\n'));
-    assert.equal(spanned(one(f, 'invalid-field', /PreDNAT and DoNotTrack cannot both be true/)), 'true');
-    one(f, 'invalid-field', /ApplyOnForward must be true/);
+    const f = lintYaml(checkedPolicy('    doNotTrack: true\n    preDNAT: true\n    ingress:\n    - action: Allow\n'));
+    assert.equal(spanned(oneFinding(f, 'invalid-field', /PreDNAT and DoNotTrack cannot both be true/)), 'true');
+    oneFinding(f, 'invalid-field', /ApplyOnForward must be true/);
   });
 
   it('HTTP matches: Allow only, ingress only, TCP only', () => {
-    const f = lintYaml(policy('    egress:\n    - action: Deny\n      protocol: UDP\n      http: {methods: [GET]}\n'));
-    one(f, 'invalid-field', /HTTP match is only valid on Allow rules/);
-    one(f, 'invalid-field', /HTTP match is not allowed in egress rules/);
-    assert.equal(spanned(one(f, 'invalid-field', /rules with HTTP match must have protocol TCP or unset/)), 'UDP');
+    const f = lintYaml(checkedPolicy('    egress:\n    - action: Deny\n      protocol: UDP\n      http: {methods: [GET]}\n'));
+    oneFinding(f, 'invalid-field', /HTTP match is only valid on Allow rules/);
+    oneFinding(f, 'invalid-field', /HTTP match is not allowed in egress rules/);
+    assert.equal(spanned(oneFinding(f, 'invalid-field', /rules with HTTP match must have protocol TCP or unset/)), 'UDP');
   });
 });
 
 describe('fields outside the pod-to-pod model', () => {
   it('doNotTrack / preDNAT policies apply to host endpoints only: noted and left out', () => {
-    const p = policy('    doNotTrack: true\n    applyOnForward: true\n    ingress:\n    - action: Deny\n');
-    const hit = one(lintYaml(p), 'field-not-simulated', /applies only to host endpoints/);
+    const p = checkedPolicy('    doNotTrack: true\n    applyOnForward: true\n    ingress:\n    - action: Deny\n');
+    const hit = oneFinding(lintYaml(p), 'field-not-simulated', /applies only to host endpoints/);
     assert.equal(hit.severity, 'info');
     assert.equal(spanned(hit), 'true');
     assert.equal(canReach(analyzeYaml(world(p)), 'y/a', 'x/a'), true);
   });
 
   it('applyOnForward alone is noted and the policy still applies to pods', () => {
-    const p = policy('    applyOnForward: true\n    ingress:\n    - action: Deny\n');
-    one(lintYaml(p), 'field-not-simulated', /applyOnForward only changes how the policy applies to traffic forwarded/);
+    const p = checkedPolicy('    applyOnForward: true\n    ingress:\n    - action: Deny\n');
+    oneFinding(lintYaml(p), 'field-not-simulated', /applyOnForward only changes how the policy applies to traffic forwarded/);
     assert.equal(canReach(analyzeYaml(world(p)), 'y/a', 'x/a'), false);
   });
 
   it('HTTP matches are noted; the rule still applies on its other criteria', () => {
-    const p = policy('    ingress:\n    - action: Allow\n      http: {methods: [GET], paths: [{prefix: /api}]}\n');
-    assert.equal(spanned(one(lintYaml(p), 'field-not-simulated', /HTTP matching .* is not simulated/)), 'http');
+    const p = checkedPolicy('    ingress:\n    - action: Allow\n      http: {methods: [GET], paths: [{prefix: /api}]}\n');
+    assert.equal(spanned(oneFinding(lintYaml(p), 'field-not-simulated', /HTTP matching .* is not simulated/)), 'http');
     assert.equal(canReach(analyzeYaml(world(p)), 'y/a', 'x/a'), true);
   });
 
@@ -172,6 +157,6 @@ describe('fields outside the pod-to-pod model', () => {
         node: node-1
         interfaceName: eth0
     `);
-    assert.equal(spanned(one(f, 'field-not-simulated', /HostEndpoint node1-eth0 is read but not simulated/)), 'node1-eth0');
+    assert.equal(spanned(oneFinding(f, 'field-not-simulated', /HostEndpoint node1-eth0 is read but not simulated/)), 'node1-eth0');
   });
 });

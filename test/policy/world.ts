@@ -4,6 +4,8 @@
  * on 80 (named `http` on TCP) and TCP 81, with fixed IPs 10.244.<ns>.<pod>.
  * `extra` is appended as further YAML documents.
  */
+import { yaml } from '../helpers';
+
 const NS = ['x', 'y', 'z'];
 const PODS = ['a', 'b'];
 
@@ -41,3 +43,13 @@ export function world(...extra: string[]): string {
 
 /** Every pod id of the world, in matrix order. */
 export const PODS_OF_WORLD = NS.flatMap((ns) => PODS.map((p) => `${ns}/${p}`));
+
+/** A GlobalNetworkPolicy `checked` on pods `a`, with `body` (spec fields indented by 4) appended to its spec. */
+export const checkedPolicy = (body: string) => yaml`
+  apiVersion: projectcalico.org/v3
+  kind: GlobalNetworkPolicy
+  metadata:
+    name: checked
+  spec:
+    selector: pod == "a"
+${body}`;

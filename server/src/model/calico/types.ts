@@ -26,18 +26,20 @@ export interface LocatedList<T> {
   readonly keySpan: Span;
 }
 
-export interface ServiceAccountMatch {
-  readonly names: readonly Located<string>[];
-  readonly selector?: Located<string>;
+/** A field whose value is a map: the map, and its key for findings about the field as a whole. */
+export interface MapField {
   readonly span: Span;
   readonly keySpan: Span;
 }
 
-export interface ServiceMatch {
+export interface ServiceAccountMatch extends MapField {
+  readonly names: readonly Located<string>[];
+  readonly selector?: Located<string>;
+}
+
+export interface ServiceMatch extends MapField {
   readonly name?: Located<string>;
   readonly namespace?: Located<string>;
-  readonly span: Span;
-  readonly keySpan: Span;
 }
 
 /** `source` or `destination` of a rule. Every field is optional; all that are set must match. */
@@ -55,11 +57,9 @@ export interface EntityRule {
   readonly notPorts?: LocatedList<CalicoPort>;
 }
 
-export interface IcmpMatch {
+export interface IcmpMatch extends MapField {
   readonly type?: Located<number>;
   readonly code?: Located<number>;
-  readonly span: Span;
-  readonly keySpan: Span;
 }
 
 export interface CalicoRule {
@@ -77,7 +77,7 @@ export interface CalicoRule {
   readonly source: EntityRule;
   readonly destination: EntityRule;
   /** Application-layer match: parsed, not simulated. */
-  readonly http?: { readonly span: Span; readonly keySpan: Span };
+  readonly http?: MapField;
 }
 
 export type CalicoPolicyKind = 'NetworkPolicy' | 'GlobalNetworkPolicy' | 'StagedNetworkPolicy' | 'StagedGlobalNetworkPolicy';

@@ -57,21 +57,21 @@ class Parser {
   }
 
   private or(): SelectorNode {
-    const operands = [this.and()];
-    while (this.peek.kind === '||') {
-      this.i++;
-      operands.push(this.and());
-    }
-    return operands.length === 1 ? operands[0] : { kind: 'or', operands };
+    return this.chain('||', 'or', () => this.and());
   }
 
   private and(): SelectorNode {
-    const operands = [this.operation()];
-    while (this.peek.kind === '&&') {
+    return this.chain('&&', 'and', () => this.operation());
+  }
+
+  /** One or more `next` separated by `op`; a single operand stands alone. */
+  private chain(op: TokenKind, kind: 'and' | 'or', next: () => SelectorNode): SelectorNode {
+    const operands = [next()];
+    while (this.kind() === op) {
       this.i++;
-      operands.push(this.operation());
+      operands.push(next());
     }
-    return operands.length === 1 ? operands[0] : { kind: 'and', operands };
+    return operands.length === 1 ? operands[0] : { kind, operands };
   }
 
   private operation(): SelectorNode {

@@ -74,6 +74,9 @@ function describeChar(c: string): string {
   return `'${c}'`;
 }
 
+/** Operators written as a doubled character; the single character alone is an error. */
+const DOUBLED: Readonly<Record<string, TokenKind>> = { '=': '==', '&': '&&', '|': '||' };
+
 const OPERATOR_WORDS = 'an operator (==, !=, in, not in, contains, starts with, ends with)';
 
 export type TokenizeResult = { readonly ok: true; readonly tokens: Token[] } | { readonly ok: false; readonly error: SelectorError };
@@ -108,36 +111,19 @@ export function tokenize(text: string): TokenizeResult {
         i = close + 1;
         continue;
       }
-      case '=':
-        if (text[i + 1] === '=') {
-          push('==', i, i + 2);
-          i += 2;
-          continue;
-        }
-        return fail(i, i + 1, 'expected == (a single = is not an operator)');
-      case '!':
-        if (text[i + 1] === '=') {
-          push('!=', i, i + 2);
-          i += 2;
-        } else {
-          push('!', i, i + 1);
-          i++;
-        }
+      case '!': {
+        const ne = text[i + 1] === '=';
+        push(ne ? '!=' : '!', i, i + (ne ? 2 : 1));
+        i += ne ? 2 : 1;
         continue;
-      case '&':
-        if (text[i + 1] === '&') {
-          push('&&', i, i + 2);
-          i += 2;
-          continue;
-        }
-        return fail(i, i + 1, 'expected && (a single & is not an operator)');
-      case '|':
-        if (text[i + 1] === '|') {
-          push('||', i, i + 2);
-          i += 2;
-          continue;
-        }
-        return fail(i, i + 1, 'expected || (a single | is not an operator)');
+      }
+    }
+    const doubled = DOUBLED[c];
+    if (doubled) {
+      if (text[i + 1] !== c) return fail(i, i + 1, `expected ${doubled} (a single ${c} is not an operator)`);
+      push(doubled, i, i + 2);
+      i += 2;
+      continue;
     }
     if (last === 'label') {
       const label = tokens[tokens.length - 1].value;
