@@ -11,7 +11,7 @@ import { verdictText } from '../../server/src/engine/explain';
 import { Analysis } from '../../server/src/engine/analysis';
 import { Protocol } from '../../server/src/model/types';
 import { externalEndpoint } from '../../server/src/policy/endpoint';
-import { analyzeYaml, canReach } from '../helpers';
+import { analyzeYaml, canReach, lintYaml, spanned } from '../helpers';
 import { pod, PODS_OF_WORLD, world } from './world';
 
 /** The pods that may open a connection to `to`. */
@@ -203,6 +203,14 @@ describe('services', () => {
     const a = analyzeYaml(world(svc, gnp('egress', '  selector: projectcalico.org/namespace == "x"\n  egress:\n  - action: Allow\n    destination:\n      services: {name: web, namespace: y}')));
     assert.deepEqual(reached(a, 'x/a', 80), ['y/a']);
     assert.deepEqual(reached(a, 'x/a', 81), []);
+  });
+
+  it('a Service that does not exist matches nothing, with a warning at its name', () => {
+    const text = world(svc, np('x', 'p', '  egress:\n  - action: Allow\n    destination:\n      services: {name: wev, namespace: y}'));
+    assert.deepEqual(reached(analyzeYaml(text), 'x/a'), []);
+    const f = lintYaml(text).find((x) => x.rule === 'unknown-service')!;
+    assert.equal(spanned(f), 'wev');
+    assert.match(f.message, /no Service y\/wev in the workspace, so this match selects nothing. Did you mean "web"\?/);
   });
 
   it("a source services match admits the service's pods", () => {

@@ -33,7 +33,7 @@ export function compilePolicies(cluster: Cluster, options: PolicyOptions = {}): 
   for (const np of cluster.networkPolicies) if (np.valid) enforced.push({ key: `knp|${np.meta.namespace}|${np.meta.name}`, compile: () => compileKubePolicy(np, atoms) });
   const verdicts = new Map<CalicoPolicy, PolicyVerdict>();
   for (const p of cluster.calico.policies) {
-    const verdict = validatePolicy(p, tierDefs, out);
+    const verdict = validatePolicy(p, tierDefs, cluster.services, out);
     verdicts.set(p, verdict);
     if (p.staged || !verdict.valid || verdict.hostOnly) continue;
     enforced.push({ key: `${p.global ? 'gnp' : 'cnp'}|${p.global ? '' : p.meta.namespace}|${p.meta.name}`, compile: () => compileCalicoPolicy(p, atoms, cluster.services) });

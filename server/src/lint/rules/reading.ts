@@ -31,6 +31,12 @@ export const readingRules: readonly LintRule[] = [
     docs: 'Calico rejects a policy whose `tier` does not exist. The tiers that always exist are kube-admin, default and kube-baseline; others need a Tier object. The message suggests the closest tier name.',
   },
   {
+    id: 'unknown-service',
+    severity: 'warning',
+    title: 'A Calico rule names a Service that is not in the workspace.',
+    docs: 'A `services` match selects the endpoints of the named Service; when the Service does not exist, the match selects nothing, so an Allow rule admits no one. Usually a typo or a missing namespace (a GlobalNetworkPolicy must give one); the message suggests the closest Service name.',
+  },
+  {
     id: 'field-not-simulated',
     severity: 'info',
     title: 'A field is read but outside the pod-to-pod simulation.',

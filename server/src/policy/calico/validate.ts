@@ -9,7 +9,7 @@
 import { span } from '../../common/source';
 import { closest } from '../../common/text';
 import { CalicoNetworkSet, CalicoPolicy } from '../../model/calico/types';
-import { Cluster } from '../../model/types';
+import { Cluster, Service } from '../../model/types';
 import { TierDefinition } from '../rules';
 import { FindingSink } from './findings';
 import { LABEL_NAMESPACE } from './labels';
@@ -79,7 +79,28 @@ export interface PolicyVerdict {
   readonly hostOnly: boolean;
 }
 
-export function validatePolicy(p: CalicoPolicy, tiers: ReadonlyMap<string, TierDefinition>, out: FindingSink): PolicyVerdict {
+/** A `services` match naming a Service the workspace does not have matches nothing: worth a warning. */
+function checkServiceReferences(p: CalicoPolicy, services: readonly Service[], out: FindingSink): void {
+  for (const [direction, list] of [['ingress', p.ingress], ['egress', p.egress]] as const) {
+    for (const rule of list?.items ?? []) {
+      for (const side of ['source', 'destination'] as const) {
+        const m = rule[side].services;
+        const ns = m?.namespace?.value || (p.global ? undefined : (p.meta.namespace ?? 'default'));
+        if (!m?.name?.value || !ns) continue;
+        if (services.some((s) => s.meta.namespace === ns && s.meta.name === m.name!.value)) continue;
+        const guess = closest(m.name.value, services.filter((s) => s.meta.namespace === ns).map((s) => s.meta.name));
+        out.report(
+          'unknown-service',
+          'warning',
+          `spec.${direction}[${rule.index}].${side}.services: there is no Service ${ns}/${m.name.value} in the workspace, so this match selects nothing.${guess ? ` Did you mean "${guess}"?` : ''}`,
+          m.name.span,
+        );
+      }
+    }
+  }
+}
+
+export function validatePolicy(p: CalicoPolicy, tiers: ReadonlyMap<string, TierDefinition>, services: readonly Service[], out: FindingSink): PolicyVerdict {
   const sink = new FindingSink();
   checkName(p, sink);
   checkTier(p, tiers, sink);
@@ -95,6 +116,7 @@ export function validatePolicy(p: CalicoPolicy, tiers: ReadonlyMap<string, TierD
     if (list.items.length > MAX_RULES) sink.error(`spec.${direction}: a policy may have at most ${MAX_RULES} rules.`, list.keySpan);
     for (const rule of list.items) checkRule(rule, direction, p.global, sink);
   }
+  checkServiceReferences(p, services, sink);
   out.findings.push(...sink.findings);
   const valid = p.readValid && !sink.hasErrors;
   if (!valid) out.report('policy-not-simulated', 'warning', `Calico rejects ${describeCalico(p)} because of the errors in it, so it is left out of the simulation.`, p.meta.nameSpan);
