@@ -98,7 +98,7 @@ describe('order, ties and actions', () => {
     // The Deny's selector only looks in namespace x, so y/b and z/b reach rule 3.
     assert.deepEqual(reachers(a, 'x/a'), ['x/a', 'y/a', 'y/b', 'z/a', 'z/b']);
     const text = verdictText(a.engine.explain(a.engine.indexOf('x/b')!, a.engine.indexOf('x/a')!, 'TCP', 80), 'x/b', 'x/a').join('\n');
-    assert.match(text, /NetworkPolicy x\/log-then-deny \(no order\) ingress rule 1 Log \(evaluation goes on\): all traffic\n.*ingress rule 2 Deny: from selector pod == "b"/);
+    assert.match(text, /Calico NetworkPolicy x\/log-then-deny \(no order\) ingress rule 1 Log \(evaluation goes on\): all traffic\n.*ingress rule 2 Deny: from selector pod == "b"/);
   });
 });
 

@@ -15,13 +15,17 @@ export type Side = 'source' | 'destination';
 export interface PolicyRef {
   /** e.g. `NetworkPolicy`, `GlobalNetworkPolicy`. */
   readonly kind: string;
+  /** The API group when the kind alone is ambiguous (Calico's `NetworkPolicy` is `projectcalico.org`). */
+  readonly group?: string;
   readonly namespace?: string;
   readonly name: string;
   readonly span: Span;
 }
 
+/** `NetworkPolicy shop/web`, `Calico NetworkPolicy shop/web`, `GlobalNetworkPolicy deny-db`. */
 export function policyName(ref: PolicyRef): string {
-  return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
+  const kind = ref.group === 'projectcalico.org' && ref.kind === 'NetworkPolicy' ? 'Calico NetworkPolicy' : ref.kind;
+  return `${kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
 }
 
 /** A port range [from, to], inclusive. */

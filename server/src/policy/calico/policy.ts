@@ -40,7 +40,7 @@ export function compileCalicoPolicy(p: CalicoPolicy, atoms: AtomTable, services:
   const notes = [...extraNotes];
   if (note) notes.push(note);
   return {
-    ref: { kind: p.kind, namespace, name: p.meta.name, span: p.meta.nameSpan },
+    ref: { kind: p.kind, group: 'projectcalico.org', namespace, name: p.meta.name, span: p.meta.nameSpan },
     tier: p.tier?.value || 'default',
     order: p.order?.value ?? Infinity,
     sortName: p.meta.name,
