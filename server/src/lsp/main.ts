@@ -27,11 +27,13 @@ let findingsByUri = new Map<string, Finding[]>();
 let published = new Set<string>();
 let timer: NodeJS.Timeout | undefined;
 let watchRegistration = false;
+let folderEvents = false;
 
 connection.onInitialize((params) => {
   const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
   workspace.scan(folders);
   watchRegistration = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+  folderEvents = !!params.capabilities.workspace?.workspaceFolders;
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -43,16 +45,18 @@ connection.onInitialize((params) => {
 });
 
 connection.onInitialized(() => {
+  schedule(0);
   if (watchRegistration) {
     void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml}' }] });
   }
-  connection.workspace.onDidChangeWorkspaceFolders(() => {
-    void connection.workspace.getWorkspaceFolders().then((folders) => {
-      workspace.scan((folders ?? []).map((f) => f.uri));
-      schedule(0);
+  if (folderEvents) {
+    connection.workspace.onDidChangeWorkspaceFolders(() => {
+      void connection.workspace.getWorkspaceFolders().then((folders) => {
+        workspace.scan((folders ?? []).map((f) => f.uri));
+        schedule(0);
+      });
     });
-  });
-  schedule(0);
+  }
 });
 
 /** Re-analyses after a short quiet period, so typing does not queue up work. */
