@@ -46,7 +46,7 @@ describe('language server (stdio)', () => {
     const d = await client.diagnostics(uri, (x) => x.some((y) => y.code === 'selector-matches-nothing'));
     const f = d.find((y) => y.code === 'selector-matches-nothing')!;
     assert.equal(f.severity, DiagnosticSeverity.Warning);
-    assert.match(f.message, /Did you mean app=postgres\?/);
+    assert.match(f.message as string, /Did you mean app=postgres\?/);
     assert.deepEqual(f.range.start, { line: 5, character: 4 });
   });
 
