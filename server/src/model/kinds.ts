@@ -227,3 +227,7 @@ export function kindReader(group: string, kind: string): KindReader | undefined 
   return byKey.get(`${group}|${kind}`);
 }
 
+/** True when some group serves a kind of this name (to report a known kind written without apiVersion). */
+export function isKnownKind(kind: string): boolean {
+  return KIND_READERS.some((r) => r.kind === kind);
+}
