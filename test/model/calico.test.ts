@@ -92,3 +92,10 @@ describe('reading Tiers, network sets and staged Kubernetes policies', () => {
     assert.match(oneFinding(f, 'policy-not-simulated', /StagedKubernetesNetworkPolicy x\/web/).message, /rejects/);
   });
 });
+
+describe('Calico kinds without apiVersion', () => {
+  it('are reported like the built-in kinds', () => {
+    const f = lintYaml('kind: GlobalNetworkPolicy\nmetadata:\n  name: p\nspec:\n  selector: all()\n');
+    oneFinding(f, 'invalid-field', /required field `apiVersion` is missing/);
+  });
+});

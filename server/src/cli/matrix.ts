@@ -7,7 +7,7 @@ export function matrixJson(a: Analysis, indices: readonly number[], protocol: Pr
   const allowed = a.engine.matrix(protocol, port, indices);
   const endpoints = indices.map((i) => a.endpoints[i].id);
   // One row per line keeps large matrices readable and diffable.
-  const rows = allowed.map((r) => `    ${JSON.stringify(r)}`).join(',\n');
+  const rows = allowed.map((r) => `    [${Array.from(r, (x) => (x ? 'true' : 'false')).join(',')}]`).join(',\n');
   return `{\n  "port": ${port},\n  "protocol": ${JSON.stringify(protocol)},\n  "endpoints": ${JSON.stringify(endpoints)},\n  "allowed": [\n${rows}\n  ]\n}\n`;
 }
 
@@ -26,10 +26,12 @@ function table(a: Analysis, indices: readonly number[], cell: (i: number, j: num
 
 export function matrixText(a: Analysis, indices: readonly number[], protocol: Protocol, port: number): string {
   const header = `${protocol}/${port}: may the row's pod open a connection to the column's pod? (✓ allowed, · denied)`;
-  const lines = [header, '', ...table(a, indices, (i, j) => (a.engine.allowed(i, j, protocol, port) ? '✓' : '·'))];
+  const m = a.engine.matrix(protocol, port, indices);
+  const pos = new Map(indices.map((i, k) => [i, k]));
+  const lines = [header, '', ...table(a, indices, (i, j) => (m[pos.get(i)!][pos.get(j)!] ? '✓' : '·'))];
   const n = indices.length;
   let allowed = 0;
-  for (const i of indices) for (const j of indices) if (a.engine.allowed(i, j, protocol, port)) allowed++;
+  for (const row of m) for (const x of row) allowed += x;
   lines.push('', `${allowed} of ${n * n} pairs allowed.`);
   return lines.join('\n') + '\n';
 }

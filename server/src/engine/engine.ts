@@ -56,33 +56,56 @@ export class Engine {
 
   /** May endpoints[src] open a connection to endpoints[dst]? */
   allowed(src: number, dst: number, protocol: Protocol, port: number): boolean {
+    const nodeLocal = this.isNodeLocal(src, dst);
+    return this.classAnswer(this.table(protocol, port, nodeLocal ? 'egress' : 'both'), this.classOf[src], this.classOf[dst], protocol, port, nodeLocal ? 'egress' : 'both');
+  }
+
+  /**
+   * The whole matrix for one port: one row per source, one cell (1 allowed, 0 denied)
+   * per destination; over `indices` (a subset of endpoints, in that order) or all.
+   */
+  matrix(protocol: Protocol, port: number, indices?: readonly number[]): Uint8Array[] {
+    const idx = indices ?? this.endpoints.map((_, i) => i);
+    const both = this.table(protocol, port, 'both');
+    let egressOnly: Uint8Array | undefined;
+    const classes = idx.map((i) => this.classOf[i]);
+    return idx.map((i, r) => {
+      const row = new Uint8Array(idx.length);
+      const sc = classes[r];
+      const host = this.endpoints[i].kind === 'host';
+      for (let c = 0; c < idx.length; c++) {
+        if (host && this.isNodeLocal(i, idx[c])) {
+          egressOnly ??= this.table(protocol, port, 'egress');
+          row[c] = this.classAnswer(egressOnly, sc, classes[c], protocol, port, 'egress') ? 1 : 0;
+        } else {
+          row[c] = this.classAnswer(both, sc, classes[c], protocol, port, 'both') ? 1 : 0;
+        }
+      }
+      return row;
+    });
+  }
+
+  /** A host-network source reaching a pod on its own node: only the egress side is evaluated. */
+  private isNodeLocal(src: number, dst: number): boolean {
     const s = this.endpoints[src];
     const d = this.endpoints[dst];
-    if (s.kind === 'host' && d.kind === 'pod' && s.node !== undefined && s.node === d.node) {
-      return this.classDecision(this.classOf[src], this.classOf[dst], protocol, port, 'egress');
-    }
-    return this.classDecision(this.classOf[src], this.classOf[dst], protocol, port, 'both');
+    return s.kind === 'host' && d.kind === 'pod' && s.node !== undefined && s.node === d.node;
   }
 
-  /** The whole matrix for one port: rows are sources, columns destinations (indices into `endpoints`, or a subset). */
-  matrix(protocol: Protocol, port: number, indices?: readonly number[]): boolean[][] {
-    const idx = indices ?? this.endpoints.map((_, i) => i);
-    return idx.map((i) => idx.map((j) => this.allowed(i, j, protocol, port)));
-  }
-
-  private classDecision(sc: number, dc: number, protocol: Protocol, port: number, which: 'both' | 'egress'): boolean {
+  /** Class-pair answers for one (protocol, port): 0 not computed yet, 1 allowed, 2 denied. */
+  private table(protocol: Protocol, port: number, which: 'both' | 'egress'): Uint8Array {
     const key = `${protocol}/${port}/${which}`;
     let table = this.cache.get(key);
-    const n = this.classes.length;
     if (!table) {
-      table = new Uint8Array(n * n);
+      table = new Uint8Array(this.classes.length * this.classes.length);
       this.cache.set(key, table);
     }
-    const cell = sc * n + dc;
-    if (table[cell] === 0) {
-      const ok = this.decideClasses(this.info[sc], this.info[dc], protocol, port, which);
-      table[cell] = ok ? 1 : 2;
-    }
+    return table;
+  }
+
+  private classAnswer(table: Uint8Array, sc: number, dc: number, protocol: Protocol, port: number, which: 'both' | 'egress'): boolean {
+    const cell = sc * this.classes.length + dc;
+    if (table[cell] === 0) table[cell] = this.decideClasses(this.info[sc], this.info[dc], protocol, port, which) ? 1 : 2;
     return table[cell] === 1;
   }
 

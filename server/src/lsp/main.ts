@@ -29,6 +29,7 @@ let findingsByUri = new Map<string, Finding[]>();
 let published = new Set<string>();
 let timer: NodeJS.Timeout | undefined;
 let watchRegistration = false;
+let folderEvents = false;
 let configurationPull = false;
 let configurationRegistration = false;
 
@@ -36,6 +37,7 @@ connection.onInitialize((params) => {
   const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
   workspace.scan(folders);
   watchRegistration = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+  folderEvents = !!params.capabilities.workspace?.workspaceFolders;
   configurationPull = !!params.capabilities.workspace?.configuration;
   configurationRegistration = !!params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration;
   const init = params.initializationOptions as { [SETTINGS_SECTION]?: Parameters<typeof optionsFromSettings>[0] } | undefined;
@@ -71,17 +73,20 @@ connection.onDidChangeConfiguration((params) => {
 
 connection.onInitialized(() => {
   if (configurationRegistration) void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
-  void refreshSettings();
+  // With pulled settings the first analysis waits for them (refreshSettings schedules it).
+  if (configurationPull) void refreshSettings();
+  else schedule(0);
   if (watchRegistration) {
     void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml}' }] });
   }
-  connection.workspace.onDidChangeWorkspaceFolders(() => {
-    void connection.workspace.getWorkspaceFolders().then((folders) => {
-      workspace.scan((folders ?? []).map((f) => f.uri));
-      schedule(0);
+  if (folderEvents) {
+    connection.workspace.onDidChangeWorkspaceFolders(() => {
+      void connection.workspace.getWorkspaceFolders().then((folders) => {
+        workspace.scan((folders ?? []).map((f) => f.uri));
+        schedule(0);
+      });
     });
-  });
-  schedule(0);
+  }
 });
 
 /** Re-analyses after a short quiet period, so typing does not queue up work. */

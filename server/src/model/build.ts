@@ -8,7 +8,7 @@ import { Finding } from '../common/finding';
 import { Span } from '../common/source';
 import { ParsedFile } from '../yaml/parse';
 import { DocContext, RMap } from '../yaml/reader';
-import { Collected, emptyCollected, kindReader, PodObject, ReadWorkload } from './kinds';
+import { Collected, emptyCollected, isKnownKind, kindReader, PodObject, ReadWorkload } from './kinds';
 import { groupOf, readMeta, ReadMeta } from './meta';
 import { resolveNodes, Spreader, eligible } from './schedule';
 import { Cluster, KubeNode, Namespace, ObjectMeta, Pod } from './types';
@@ -74,9 +74,7 @@ function readTopLevel(ctx: DocContext, node: YNode | null, out: Collected): void
     return;
   }
   if (!apiVersion) {
-    if (kindReader('', kindValue.value) || kindReader('apps', kindValue.value) || kindReader('networking.k8s.io', kindValue.value) || kindReader('batch', kindValue.value)) {
-      obj.missing('apiVersion');
-    }
+    if (isKnownKind(kindValue.value)) obj.missing('apiVersion');
     return;
   }
   readObject(ctx, obj, out);

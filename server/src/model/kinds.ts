@@ -258,10 +258,15 @@ const EXTRA_READERS: readonly KindReader[] = [
   adminPolicyReader('BaselineAdminNetworkPolicy', 'v1alpha1'),
 ];
 
+const ALL_READERS: readonly KindReader[] = [...KIND_READERS, ...EXTRA_READERS];
 const byKey = new Map<string, KindReader>();
-for (const r of [...KIND_READERS, ...EXTRA_READERS]) for (const g of r.groups) byKey.set(`${g}|${r.kind}`, r);
+for (const r of ALL_READERS) for (const g of r.groups) byKey.set(`${g}|${r.kind}`, r);
 
 export function kindReader(group: string, kind: string): KindReader | undefined {
   return byKey.get(`${group}|${kind}`);
 }
 
+/** True when some group serves a kind of this name (to report a known kind written without apiVersion). */
+export function isKnownKind(kind: string): boolean {
+  return ALL_READERS.some((r) => r.kind === kind);
+}

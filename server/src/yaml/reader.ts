@@ -20,9 +20,14 @@ export class DocContext {
     readonly findings: Finding[],
   ) {}
 
+  /** The node's span, without the trailing line breaks block collections include. */
   spanOf(node: Node | null | undefined, fallback?: Span): Span {
-    if (node && node.range) return span(this.file, node.range[0], node.range[1]);
-    return fallback ?? span(this.file, 0, 0);
+    if (!node || !node.range) return fallback ?? span(this.file, 0, 0);
+    const start = node.range[0];
+    let end = node.range[1];
+    const t = this.file.text;
+    while (end > start && (t[end - 1] === '\n' || t[end - 1] === '\r' || t[end - 1] === ' ' || t[end - 1] === '\t')) end--;
+    return span(this.file, start, end);
   }
 
   resolve(node: unknown): Node | null {

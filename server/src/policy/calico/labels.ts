@@ -31,32 +31,59 @@ function prefixed(prefix: string, labels: Labels, name: string): Record<string, 
   return out;
 }
 
-export function namespaceProfileLabels(cluster: Cluster, namespace: string): Record<string, string> {
-  return prefixed(NAMESPACE_PREFIX, cluster.namespaces.get(namespace)?.labels ?? { 'kubernetes.io/metadata.name': namespace }, namespace);
+/** Profile labels per snapshot, computed once per namespace (`ns`) and service account (`ns/sa`). */
+const profiles = new WeakMap<Cluster, { namespaces: Map<string, Labels>; serviceAccounts: Map<string, Labels> }>();
+
+function profileCache(cluster: Cluster) {
+  let cache = profiles.get(cluster);
+  if (!cache) {
+    const serviceAccounts = new Map<string, Labels>();
+    for (const sa of cluster.serviceAccounts) serviceAccounts.set(`${sa.meta.namespace}/${sa.meta.name}`, prefixed(SERVICE_ACCOUNT_PREFIX, sa.meta.labels, sa.meta.name));
+    cache = { namespaces: new Map(), serviceAccounts };
+    profiles.set(cluster, cache);
+  }
+  return cache;
 }
 
-function serviceAccountProfileLabels(cluster: Cluster, namespace: string, name: string): Record<string, string> {
-  const sa = cluster.serviceAccounts.find((s) => s.meta.namespace === namespace && s.meta.name === name);
-  return prefixed(SERVICE_ACCOUNT_PREFIX, sa?.meta.labels ?? {}, name);
+export function namespaceProfileLabels(cluster: Cluster, namespace: string): Labels {
+  const cache = profileCache(cluster).namespaces;
+  let labels = cache.get(namespace);
+  if (!labels) {
+    labels = prefixed(NAMESPACE_PREFIX, cluster.namespaces.get(namespace)?.labels ?? { 'kubernetes.io/metadata.name': namespace }, namespace);
+    cache.set(namespace, labels);
+  }
+  return labels;
+}
+
+/** A service account the workspace does not declare still has its profile name label. */
+function serviceAccountProfileLabels(cluster: Cluster, namespace: string, name: string): Labels {
+  return profileCache(cluster).serviceAccounts.get(`${namespace}/${name}`) ?? { [SERVICE_ACCOUNT_PREFIX + LABEL_NAME]: name };
+}
+
+/** Copies `from` into `into` (later copies win). Plain loops: object spread is many times slower on label maps. */
+function copy(into: Record<string, string>, from: Labels, keep: (k: string) => boolean = () => true): void {
+  for (const k in from) if (keep(k)) into[k] = from[k];
 }
 
 /** Everything a Calico selector sees on a pod's workload endpoint. */
 export function calicoPodLabels(pod: Pod, cluster: Cluster): Labels {
-  const own: Record<string, string> = {};
-  for (const [k, v] of Object.entries(pod.labels)) if (!k.startsWith(NAMESPACE_PREFIX) && !k.startsWith(SERVICE_ACCOUNT_PREFIX)) own[k] = v;
-  return {
-    ...namespaceProfileLabels(cluster, pod.namespace),
-    ...serviceAccountProfileLabels(cluster, pod.namespace, pod.spec.serviceAccount),
-    ...own,
-    [LABEL_NAMESPACE]: pod.namespace,
-    [LABEL_ORCHESTRATOR]: 'k8s',
-    [LABEL_SERVICE_ACCOUNT]: pod.spec.serviceAccount,
-  };
+  const out: Record<string, string> = {};
+  copy(out, namespaceProfileLabels(cluster, pod.namespace));
+  copy(out, serviceAccountProfileLabels(cluster, pod.namespace, pod.spec.serviceAccount));
+  copy(out, pod.labels, (k) => !k.startsWith(NAMESPACE_PREFIX) && !k.startsWith(SERVICE_ACCOUNT_PREFIX));
+  out[LABEL_NAMESPACE] = pod.namespace;
+  out[LABEL_ORCHESTRATOR] = 'k8s';
+  out[LABEL_SERVICE_ACCOUNT] = pod.spec.serviceAccount;
+  return out;
 }
 
 export function networkSetLabels(ns: CalicoNetworkSet, cluster: Cluster): Labels {
   if (ns.global || !ns.meta.namespace) return ns.meta.labels;
-  return { ...namespaceProfileLabels(cluster, ns.meta.namespace), ...ns.meta.labels, [LABEL_NAMESPACE]: ns.meta.namespace };
+  const out: Record<string, string> = {};
+  copy(out, namespaceProfileLabels(cluster, ns.meta.namespace));
+  copy(out, ns.meta.labels);
+  out[LABEL_NAMESPACE] = ns.meta.namespace;
+  return out;
 }
 
 /** A network set as selectors see it: its labels, and the CIDRs an address must fall in. */

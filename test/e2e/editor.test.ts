@@ -1,0 +1,88 @@
+/**
+ * End to end, as a user sees it: the packaged extension in real VS Code
+ * (code-server) on the example repository. Set NETPOL_SKIP_E2E=1 to leave it
+ * out of a quick local run; CI always runs it.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ROOT } from '../helpers';
+import { ensureCodeServer, openFile, Session, startSession } from './codeServer';
+
+const skip = process.env.NETPOL_SKIP_E2E === '1' ? 'NETPOL_SKIP_E2E=1' : false;
+const ARTIFACTS = join(ROOT, '.e2e', 'artifacts');
+
+describe('e2e: the extension in VS Code (code-server)', { skip }, () => {
+  let session: Session;
+
+  before(async () => {
+    ensureCodeServer();
+    const vsix = join(ROOT, '.e2e', 'netpol-studio.vsix');
+    mkdirSync(join(ROOT, '.e2e'), { recursive: true });
+    execFileSync(join(ROOT, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '--no-rewrite-relative-links', '-o', vsix], {
+      cwd: ROOT,
+      stdio: 'ignore',
+    });
+    assert.ok(existsSync(vsix));
+    session = await startSession(vsix, join(ROOT, 'examples'));
+  });
+
+  after(async () => {
+    await session?.stop();
+  });
+
+  /** Saves a screenshot when a step fails, for the CI log. */
+  async function step<T>(name: string, f: () => Promise<T>): Promise<T> {
+    try {
+      return await f();
+    } catch (e) {
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await session.page.screenshot({ path: join(ARTIFACTS, `${name}.png`) }).catch(() => undefined);
+      throw e;
+    }
+  }
+
+  it('shows the selector typo as a warning squiggle and in the Problems panel', async () => {
+    const { page } = session;
+    await step('open', () => openFile(page, 'shop/network-policies.yaml'));
+    await step('status', () => page.locator('#status\\.problems[aria-label*="Warnings: 3"]').waitFor({ timeout: 90_000 }));
+    await step('squiggle', async () => {
+      // Go to Next Problem scrolls to the first finding in the file and shows its message inline.
+      await page.locator('.monaco-editor .view-lines').first().click();
+      await page.keyboard.press('Control+Home');
+      await page.keyboard.press('F8');
+      await page.locator('.marker-widget', { hasText: 'Did you mean app=postgres?' }).waitFor({ timeout: 30_000 });
+      await page.locator('.monaco-editor .squiggly-warning').first().waitFor();
+      await page.keyboard.press('Escape');
+    });
+    await step('problems', async () => {
+      await page.keyboard.press('Control+Shift+M');
+      const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'Did you mean app=postgres?' });
+      await row.first().waitFor({ timeout: 30_000 });
+    });
+  });
+
+  it('applies the quick fix, and the warning goes away', async () => {
+    const { page } = session;
+    await step('quickfix', async () => {
+      // Put the cursor on the postgress label, then ask for quick fixes.
+      await page.locator('.monaco-editor .view-lines .view-line', { hasText: 'app: postgress' }).first().click();
+      await page.keyboard.press('End');
+      await page.keyboard.press('Control+.');
+      await page.getByText('Change app=postgress to app=postgres', { exact: true }).first().waitFor({ timeout: 30_000 });
+      await page.keyboard.press('Enter');
+      await page.locator('.monaco-editor .view-lines .view-line', { hasText: 'postgress' }).first().waitFor({ state: 'detached' });
+    });
+    // The warning goes away as soon as the text changes, before any save.
+    await step('cleared', () => page.locator('.markers-panel .monaco-list-row', { hasText: 'Did you mean app=postgres?' }).waitFor({ state: 'detached', timeout: 30_000 }));
+    await step('saved', async () => {
+      await page.keyboard.press('Control+S');
+      await page.locator('.tabs-container .tab.dirty').first().waitFor({ state: 'detached', timeout: 30_000 });
+    });
+    const text = readFileSync(join(session.workspace, 'shop', 'network-policies.yaml'), 'utf8');
+    assert.match(text, /app: postgres\n/);
+    assert.doesNotMatch(text, /postgress/);
+  });
+});

@@ -1,0 +1,78 @@
+/** A minimal LSP client that drives dist/server.js over stdio, for protocol-level tests. */
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  createProtocolConnection,
+  Diagnostic,
+  ProtocolConnection,
+  PublishDiagnosticsNotification,
+  PublishDiagnosticsParams,
+  StreamMessageReader,
+  StreamMessageWriter,
+} from 'vscode-languageserver-protocol/node';
+import { ROOT } from '../helpers';
+
+export class TestClient {
+  readonly connection: ProtocolConnection;
+  private readonly proc: ChildProcess;
+  private readonly latest = new Map<string, Diagnostic[]>();
+  private waiters: (() => void)[] = [];
+
+  constructor() {
+    this.proc = spawn(process.execPath, [join(ROOT, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    this.connection = createProtocolConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
+    this.connection.onNotification(PublishDiagnosticsNotification.type, (p: PublishDiagnosticsParams) => {
+      this.latest.set(p.uri, p.diagnostics);
+      const w = this.waiters;
+      this.waiters = [];
+      w.forEach((f) => f());
+    });
+    this.connection.listen();
+  }
+
+  async initialize(folder: string): Promise<unknown> {
+    const uri = pathToFileURL(folder).toString();
+    const result = await this.connection.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: uri,
+      workspaceFolders: [{ uri, name: 'ws' }],
+      capabilities: { textDocument: { publishDiagnostics: { relatedInformation: true } } },
+    });
+    await this.connection.sendNotification('initialized', {});
+    return result;
+  }
+
+  /** Resolves with the diagnostics for `uri` once `test` accepts them (or rejects after `ms`). */
+  diagnostics(uri: string, test: (d: Diagnostic[]) => boolean, ms = 10000): Promise<Diagnostic[]> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for diagnostics on ${uri}; last: ${JSON.stringify(this.latest.get(uri))}`)), ms);
+      const check = () => {
+        const d = this.latest.get(uri);
+        if (d && test(d)) {
+          clearTimeout(timer);
+          resolve(d);
+        } else this.waiters.push(check);
+      };
+      check();
+    });
+  }
+
+  open(uri: string, text: string, version = 1): Promise<void> {
+    return this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version, text } });
+  }
+
+  change(uri: string, text: string, version: number): Promise<void> {
+    return this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+  }
+
+  async stop(): Promise<void> {
+    try {
+      await this.connection.sendRequest('shutdown');
+      await this.connection.sendNotification('exit');
+    } finally {
+      this.connection.dispose();
+      this.proc.kill();
+    }
+  }
+}
