@@ -45,6 +45,13 @@ export function where(f: Finding): string {
   return `${f.rule}@${r.start.line + 1}:${r.start.character + 1}`;
 }
 
+/** The one finding of `rule` whose message matches `text` (fails listing every finding otherwise). */
+export function oneFinding(findings: readonly Finding[], rule: string, text: RegExp): Finding {
+  const hits = findings.filter((f) => f.rule === rule && text.test(f.message));
+  if (hits.length !== 1) throw new Error(`expected one ${rule} finding matching ${text}, got ${hits.length}:\n${findings.map((f) => `${where(f)} ${f.message}`).join('\n')}`);
+  return hits[0];
+}
+
 /** The text a finding's span covers. */
 export function spanned(f: Finding): string {
   return f.span.file.text.slice(f.span.start, f.span.end);

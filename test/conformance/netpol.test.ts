@@ -1,46 +1,6 @@
-/**
- * Every shared Kubernetes NetworkPolicy case, through `netpol matrix --format json`
- * exactly as DESIGN.md's contract states it. The diagonal (a pod to its own IP) is
- * checked too: the engine evaluates it like any other pair (see ARCHITECTURE.md).
- */
-import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { describe, it } from 'node:test';
-import { cli, conformanceDir } from '../helpers';
+/** Every shared Kubernetes NetworkPolicy case through `netpol matrix` (see runner.ts). */
+import { runConformance } from './runner';
 
-interface Query {
-  port: number;
-  protocol: string;
-  endpoints: string[];
-  allowed: boolean[][];
-}
-
-export function runConformance(part: string): void {
-  const dir = conformanceDir(part);
-  for (const name of readdirSync(dir).sort()) {
-    const expected = JSON.parse(readFileSync(join(dir, name, 'expected.json'), 'utf8')) as { description: string; queries: Query[] };
-    describe(`${part}/${name}`, () => {
-      for (const q of expected.queries) {
-        it(`${q.protocol}/${q.port}`, async () => {
-          const r = await cli(['matrix', join(dir, name, 'manifests.yaml'), '--port', String(q.port), '--protocol', q.protocol, '--format', 'json']);
-          assert.equal(r.code, 0, r.stderr);
-          const got = JSON.parse(r.stdout) as { port: number; protocol: string; endpoints: string[]; allowed: boolean[][] };
-          assert.equal(got.port, q.port);
-          assert.equal(got.protocol, q.protocol);
-          assert.deepEqual([...got.endpoints].sort(), [...q.endpoints].sort());
-          const wrong: string[] = [];
-          q.endpoints.forEach((src, i) =>
-            q.endpoints.forEach((dst, j) => {
-              const cell = got.allowed[got.endpoints.indexOf(src)][got.endpoints.indexOf(dst)];
-              if (cell !== q.allowed[i][j]) wrong.push(`${src} -> ${dst}: expected ${q.allowed[i][j]}, got ${cell}`);
-            }),
-          );
-          assert.deepEqual(wrong, [], expected.description);
-        });
-      }
-    });
-  }
-}
+export { runConformance } from './runner';
 
 runConformance('netpol');

@@ -31,13 +31,14 @@ export class TestClient {
     this.connection.listen();
   }
 
-  async initialize(folder: string): Promise<unknown> {
+  /** `workspace`: client workspace capabilities to announce (e.g. `{ configuration: true }`). */
+  async initialize(folder: string, workspace: Record<string, unknown> = {}): Promise<unknown> {
     const uri = pathToFileURL(folder).toString();
     const result = await this.connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: uri,
       workspaceFolders: [{ uri, name: 'ws' }],
-      capabilities: { textDocument: { publishDiagnostics: { relatedInformation: true } } },
+      capabilities: { textDocument: { publishDiagnostics: { relatedInformation: true } }, workspace },
     });
     await this.connection.sendNotification('initialized', {});
     return result;

@@ -17,6 +17,8 @@ import { CommandSpec, oneOf, parseArgs, portNumber, UsageError } from './args';
 import { addressesJson, addressesText } from './addresses';
 import { matrixJson, matrixText, servedMatrixJson, servedMatrixText } from './matrix';
 import { lintJson, lintSarif, lintText, spanReplacer } from './output';
+import { selectJson, selectPods, selectText } from './select';
+import { caretLines, errorText, parseSelector } from '../policy/selector/selector';
 
 declare const NETPOL_VERSION: string;
 export const VERSION = typeof NETPOL_VERSION !== 'undefined' ? NETPOL_VERSION : 'dev';
@@ -28,11 +30,14 @@ export interface IO {
 }
 
 const COMMON = ['format', 'pod-network'];
+/** Analysis flags: --staged evaluates staged policies as if enforced. */
+const ANALYSIS_FLAGS = ['staged'];
 const SPECS: Record<string, CommandSpec> = {
-  lint: { options: [...COMMON, 'fail-on'] },
-  matrix: { options: [...COMMON, 'port', 'protocol', 'namespace'] },
-  explain: { options: [...COMMON, 'from', 'to', 'port', 'protocol'] },
+  lint: { options: [...COMMON, 'fail-on'], flags: ANALYSIS_FLAGS },
+  matrix: { options: [...COMMON, 'port', 'protocol', 'namespace'], flags: ANALYSIS_FLAGS },
+  explain: { options: [...COMMON, 'from', 'to', 'port', 'protocol'], flags: ANALYSIS_FLAGS },
   addresses: { options: COMMON },
+  select: { options: [...COMMON, 'selector', 'namespace'] },
 };
 
 export const USAGE = `netpol: simulate and lint Kubernetes and Calico network policies on a Canal (flannel + Calico) cluster
@@ -42,14 +47,18 @@ Usage:
   netpol matrix PATH...    [--port N] [--protocol TCP|UDP|SCTP] [--namespace NS] [--format text|json]
   netpol explain PATH...   --from NS/POD|IP --to NS/POD|IP --port N|NAME [--protocol TCP|UDP|SCTP] [--format text|json]
   netpol addresses PATH... [--format text|json]
+  netpol select PATH...    --selector EXPR [--namespace NS] [--format text|json]
 
 PATH is a manifest file or a folder (searched for *.yaml and *.yml); the default is the current folder.
 Common options:
   --pod-network CIDR   the flannel Network when the manifests do not configure it (default 10.244.0.0/16)
   --format FORMAT      output format (default text)
+  --staged             (lint, matrix, explain) evaluate staged Calico policies as if they were enforced
   -h, --help           this help; --version prints the version
 
 Without --port, matrix shows every port the destination pods declare.
+select prints the pods a Calico selector matches (over pod labels and Calico's implicit labels);
+with --namespace, only pods of that namespace, as a NetworkPolicy's selector sees them.
 Exit codes: 0 clean, 1 findings at or above --fail-on (default error), 2 usage or input errors.
 `;
 
@@ -68,6 +77,7 @@ export async function run(argv: readonly string[], io: IO): Promise<number> {
       io.out(USAGE);
       return 0;
     }
+    if (args.command === 'select') checkSelectorOption(args.options.get('selector'));
     const podNetwork = args.options.get('pod-network');
     if (podNetwork !== undefined) {
       const ip = podNetwork.includes('/') ? parseIp(podNetwork.slice(0, podNetwork.indexOf('/'))) : undefined;
@@ -85,7 +95,7 @@ export async function run(argv: readonly string[], io: IO): Promise<number> {
         throw new UsageError(`cannot read ${f}: ${(e as Error).message}`);
       }
     }
-    const analysis = analyzeSources(sources, { podNetwork });
+    const analysis = analyzeSources(sources, { podNetwork, evaluateStaged: args.flags.has('staged') });
     switch (args.command) {
       case 'lint':
         return lintCommand(analysis, args.options, io);
@@ -95,6 +105,8 @@ export async function run(argv: readonly string[], io: IO): Promise<number> {
         return explainCommand(analysis, args.options, io);
       case 'addresses':
         return addressesCommand(analysis, args.options, io);
+      case 'select':
+        return selectCommand(analysis, args.options, io);
     }
     return 2;
   } catch (e) {
@@ -150,7 +162,7 @@ function resolveEndpoint(a: Analysis, flag: string, value: string | undefined): 
   const i = a.engine.indexOf(value);
   if (i !== undefined) return a.endpoints[i];
   const ip = parseIp(value);
-  if (ip) return a.endpoints.find((e) => e.ips.some((x) => x.family === ip.family && x.value === ip.value)) ?? externalEndpoint(ip);
+  if (ip) return a.endpoints.find((e) => e.ips.some((x) => x.family === ip.family && x.value === ip.value)) ?? externalEndpoint(ip, a.cluster);
   const ids = a.endpoints.map((e) => e.id);
   const withNs = value.includes('/') ? value : `default/${value}`;
   const guess = a.engine.indexOf(withNs) !== undefined ? withNs : closest(value, ids);
@@ -183,5 +195,30 @@ function explainCommand(a: Analysis, options: Map<string, string>, io: IO): numb
 function addressesCommand(a: Analysis, options: Map<string, string>, io: IO): number {
   const format = oneOf('format', options.get('format'), ['text', 'json'] as const, 'text');
   io.out(format === 'json' ? addressesJson(a) : addressesText(a));
+  return 0;
+}
+
+/** Checked before the manifests are read, so a bad selector is reported first (exit 2). */
+function checkSelectorOption(text: string | undefined): void {
+  if (text === undefined) throw new UsageError('select needs --selector EXPR (a Calico selector, e.g. --selector "app == \'web\'")');
+  const r = parseSelector(text);
+  if (!r.ok) {
+    const [line, caret] = caretLines(text, r.error);
+    throw new UsageError(`--selector: invalid Calico selector ${errorText(r.error)}\n  ${line}\n  ${caret}`);
+  }
+}
+
+function selectCommand(a: Analysis, options: Map<string, string>, io: IO): number {
+  const format = oneOf('format', options.get('format'), ['text', 'json'] as const, 'text');
+  const r = parseSelector(options.get('selector')!);
+  if (!r.ok) return 2; // checked before reading
+  const ns = options.get('namespace');
+  if (ns !== undefined && !a.cluster.namespaces.has(ns)) {
+    const known = [...a.cluster.namespaces.keys()];
+    const guess = closest(ns, known);
+    throw new UsageError(`--namespace: no namespace "${ns}"${guess ? `; did you mean "${guess}"?` : ''} (namespaces: ${known.join(', ') || 'none'})`);
+  }
+  const matched = selectPods(a, r.selector, ns);
+  io.out(format === 'json' ? selectJson(matched) : selectText(a, matched, r.selector, ns));
   return 0;
 }

@@ -100,3 +100,11 @@ export function ipAt(c: Cidr, offset: bigint): IpAddr {
   const value = c.base + offset;
   return { family: c.family, value, text: formatIp(c.family, value) };
 }
+
+/** A CIDR, or a bare address read as a single-address CIDR (/32 or /128), as Calico reads `nets`. */
+export function parseCidrOrIp(text: string): Cidr | { error: string } {
+  if (text.includes('/')) return parseCidr(text);
+  const addr = parseIp(text);
+  if (!addr) return { error: `"${text}" is neither a CIDR nor an IP address` };
+  return parseCidr(`${addr.text}/${bitsOf(addr.family)}`);
+}

@@ -8,12 +8,12 @@ import { buildCluster } from '../model/build';
 import { Cluster } from '../model/types';
 import { parseFile } from '../yaml/parse';
 import { Addressing, AddressingOptions, computeAddressing } from '../network/addressing';
-import { compilePolicies } from '../policy/compile';
+import { compilePolicies, PolicyOptions } from '../policy/compile';
 import { Endpoint, podEndpoint } from '../policy/endpoint';
 import { PolicySet } from '../policy/rules';
 import { Engine } from './engine';
 
-export interface AnalysisOptions extends AddressingOptions {}
+export interface AnalysisOptions extends AddressingOptions, PolicyOptions {}
 
 export interface Analysis {
   readonly cluster: Cluster;
@@ -26,7 +26,7 @@ export interface Analysis {
 
 export function analyze(cluster: Cluster, options: AnalysisOptions = {}): Analysis {
   const addressing = computeAddressing(cluster, options);
-  const policies = compilePolicies(cluster);
+  const policies = compilePolicies(cluster, options);
   const endpoints = cluster.pods.map((p) => podEndpoint(p, cluster, addressing));
   return { cluster, addressing, policies, endpoints, engine: new Engine(policies, endpoints) };
 }

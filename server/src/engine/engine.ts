@@ -144,11 +144,12 @@ export class Engine {
       return { allowed: false, protocol, port, egress: skip('egress', 'no-policy', false), ingress: skip('ingress', 'no-policy', false), notes };
     }
     const packet: Packet = { protocol, port, family, src: si.cls.values, dst: di.cls.values };
-    const egress = s.kind === 'pod' ? explainDirection(this.policies, si.egress, 'egress', packet) : skip('egress', 'not-a-workload', true);
+    const profile = (e: Endpoint) => `profile kns.${e.namespace}`;
+    const egress = s.kind === 'pod' ? explainDirection(this.policies, si.egress, 'egress', packet, profile(s)) : skip('egress', 'not-a-workload', true);
     let ingress: DirectionVerdict;
     if (d.kind !== 'pod') ingress = skip('ingress', 'not-a-workload', true);
     else if (s.kind === 'host' && s.node !== undefined && s.node === d.node) ingress = skip('ingress', 'node-local', true);
-    else ingress = explainDirection(this.policies, di.ingress, 'ingress', packet);
+    else ingress = explainDirection(this.policies, di.ingress, 'ingress', packet, profile(d));
     return { allowed: egress.allowed && ingress.allowed, protocol, port, family, egress, ingress, notes };
   }
 

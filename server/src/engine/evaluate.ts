@@ -21,6 +21,21 @@ export interface Packet {
   readonly dst: readonly AtomValue[];
 }
 
+/** The source port of a connection is the client's choice from Linux's ephemeral range. */
+export const EPHEMERAL_PORTS = [32768, 60999] as const;
+
+/**
+ * A source-port condition holds only if it holds for every ephemeral port:
+ * `ports` must cover the whole range, `notPorts` must avoid it entirely.
+ */
+function sourcePortsMatch(ranges: readonly (readonly [number, number])[], negate: boolean): boolean {
+  const [lo, hi] = EPHEMERAL_PORTS;
+  if (negate) return !ranges.some(([a, b]) => b >= lo && a <= hi);
+  let next = lo;
+  for (const [a, b] of [...ranges].sort((x, y) => x[0] - y[0])) if (a <= next && b >= next) next = b + 1;
+  return next > hi;
+}
+
 export function conditionMatches(c: Condition, p: Packet): boolean {
   switch (c.type) {
     case 'all':
@@ -36,8 +51,7 @@ export function conditionMatches(c: Condition, p: Packet): boolean {
     case 'nets':
       return netsValueHas((c.side === 'source' ? p.src : p.dst)[c.atom], p.family) !== c.negate;
     case 'ports': {
-      // Only destination ports are known for a connection; a source-port condition cannot match.
-      if (c.side === 'source') return c.negate;
+      if (c.side === 'source') return sourcePortsMatch(c.ranges, c.negate);
       let hit = false;
       for (const [lo, hi] of c.ranges) if (p.port >= lo && p.port <= hi) hit = true;
       if (!hit && c.named.length) {
@@ -82,14 +96,27 @@ export function decide(set: PolicySet, app: Applicable, direction: Direction, pa
   return true;
 }
 
-/** The same decision, with every step recorded. */
-export function explainDirection(set: PolicySet, app: Applicable, direction: Direction, packet: Packet): DirectionVerdict {
+/**
+ * The same decision, with every step recorded: rules that matched, tiers that
+ * ended without a decision, tiers skipped because none of their policies
+ * applies to the endpoint, and the profile when every tier passed.
+ * `profile` names the endpoint's namespace profile (`kns.<namespace>`).
+ */
+export function explainDirection(set: PolicySet, app: Applicable, direction: Direction, packet: Packet, profile = 'the namespace profile'): DirectionVerdict {
   const steps: Step[] = [];
   const policies = app.tiers.flatMap((t) => t.policies.map((p) => ({ ref: p.ref, tier: p.tier, order: p.order, notes: p.notes })));
   const done = (allowed: boolean, reason: DirectionVerdict['reason']): DirectionVerdict => ({ direction, allowed, reason, steps, policies });
   if (app.tiers.length === 0) return done(true, 'no-policy');
-  tiers: for (const t of app.tiers) {
-    const tier = set.tiers[t.index];
+  const applicable = new Map(app.tiers.map((t) => [t.index, t]));
+  tiers: for (let index = 0; index < set.tiers.length; index++) {
+    const tier = set.tiers[index];
+    const t = applicable.get(index);
+    if (!t) {
+      if (tier.policies.some((p) => p[direction] !== undefined)) {
+        steps.push({ tier: tier.name, direction, action: 'SkipTier', detail: `skipped: none of its policies applies to this endpoint for ${direction}` });
+      }
+      continue;
+    }
     for (const policy of t.policies) {
       for (const rule of policy[direction]!) {
         if (!conditionMatches(rule.condition, packet)) continue;
@@ -108,5 +135,6 @@ export function explainDirection(set: PolicySet, app: Applicable, direction: Dir
     });
     if (tier.defaultAction === 'Deny') return done(false, 'end-of-tier');
   }
+  steps.push({ tier: '', direction, action: 'Profile', detail: `${profile} allows: every tier that applies passed the traffic on` });
   return done(true, 'profile');
 }

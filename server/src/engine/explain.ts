@@ -6,9 +6,11 @@ const orderText = (o: number | undefined) => (o === undefined ? '' : o === Infin
 
 /** `tier default: NetworkPolicy shop/allow-web (order 1000) ingress rule 1 Allow: from … on …` */
 export function stepText(s: Step): string {
-  if (s.action === 'EndOfTier') return `tier ${s.tier}: ${s.detail}`;
+  if (s.action === 'EndOfTier' || s.action === 'SkipTier') return `tier ${s.tier}: ${s.detail}`;
+  if (s.action === 'Profile') return s.detail;
   const rule = s.ruleIndex !== undefined ? ` ${s.direction} rule ${s.ruleIndex + 1}` : '';
-  return `tier ${s.tier}: ${s.policy ? policyName(s.policy) : 'policy'}${orderText(s.order)}${rule} ${s.action}: ${s.detail}`;
+  const action = s.action === 'Pass' ? 'Pass (to the next tier)' : s.action === 'Log' ? 'Log (evaluation goes on)' : s.action;
+  return `tier ${s.tier}: ${s.policy ? policyName(s.policy) : 'policy'}${orderText(s.order)}${rule} ${action}: ${s.detail}`;
 }
 
 export function directionText(v: DirectionVerdict, endpoint: string): string[] {

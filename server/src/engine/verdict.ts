@@ -3,7 +3,7 @@ import { IpFamily } from '../common/ip';
 import { Protocol } from '../model/types';
 import { Action, Direction, PolicyRef } from '../policy/rules';
 
-/** One decision step: a rule that matched, or a tier that ended without one. */
+/** One decision step: a rule that matched, a tier that ended without one or was skipped, or the profile. */
 export interface Step {
   readonly tier: string;
   readonly policy?: PolicyRef;
@@ -11,8 +11,8 @@ export interface Step {
   readonly direction: Direction;
   /** 0-based rule index; absent for end-of-tier steps. */
   readonly ruleIndex?: number;
-  readonly action: Action | 'EndOfTier';
-  /** The rule's summary, or why the tier ended. */
+  readonly action: Action | 'EndOfTier' | 'SkipTier' | 'Profile';
+  /** The rule's summary, or why the tier ended or was skipped. */
   readonly detail: string;
 }
 

@@ -18,7 +18,7 @@ export function ruleById(id: string): LintRule | undefined {
 
 /** Reading findings plus every rule's checks, sorted by file and position. */
 export function lint(analysis: Analysis): Finding[] {
-  const findings: Finding[] = [...analysis.cluster.findings, ...analysis.addressing.findings];
+  const findings: Finding[] = [...analysis.cluster.findings, ...analysis.addressing.findings, ...analysis.policies.findings];
   for (const rule of RULES) {
     if (!rule.check) continue;
     try {

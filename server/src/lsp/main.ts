@@ -7,6 +7,7 @@ import {
   CodeAction,
   CodeActionKind,
   createConnection,
+  DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   FileChangeType,
   ProposedFeatures,
@@ -18,6 +19,7 @@ import { lint } from '../lint';
 import { Finding } from '../common/finding';
 import { rangeOf } from '../common/source';
 import { toCodeAction, toDiagnostic, uriOf } from './convert';
+import { fetchOptions, optionsFromSettings, SETTINGS_SECTION } from './settings';
 import { isManifestUri, Workspace } from './workspace';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -28,12 +30,18 @@ let published = new Set<string>();
 let timer: NodeJS.Timeout | undefined;
 let watchRegistration = false;
 let folderEvents = false;
+let configurationPull = false;
+let configurationRegistration = false;
 
 connection.onInitialize((params) => {
   const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
   workspace.scan(folders);
   watchRegistration = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
   folderEvents = !!params.capabilities.workspace?.workspaceFolders;
+  configurationPull = !!params.capabilities.workspace?.configuration;
+  configurationRegistration = !!params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration;
+  const init = params.initializationOptions as { [SETTINGS_SECTION]?: Parameters<typeof optionsFromSettings>[0] } | undefined;
+  if (init?.[SETTINGS_SECTION]) workspace.setOptions(optionsFromSettings(init[SETTINGS_SECTION]));
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -44,8 +52,30 @@ connection.onInitialize((params) => {
   };
 });
 
-connection.onInitialized(() => {
+/** Settings changed (or are first known): re-analyse with the new options. */
+async function refreshSettings(): Promise<void> {
+  if (!configurationPull) return;
+  try {
+    workspace.setOptions(await fetchOptions(connection));
+  } catch (e) {
+    connection.console.error(`netpol: reading settings failed: ${(e as Error).message}`);
+  }
   schedule(0);
+}
+
+connection.onDidChangeConfiguration((params) => {
+  if (configurationPull) void refreshSettings();
+  else {
+    workspace.setOptions(optionsFromSettings((params.settings as Record<string, Parameters<typeof optionsFromSettings>[0]> | undefined)?.[SETTINGS_SECTION]));
+    schedule(0);
+  }
+});
+
+connection.onInitialized(() => {
+  if (configurationRegistration) void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
+  // With pulled settings the first analysis waits for them (refreshSettings schedules it).
+  if (configurationPull) void refreshSettings();
+  else schedule(0);
   if (watchRegistration) {
     void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml}' }] });
   }

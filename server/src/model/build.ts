@@ -49,6 +49,14 @@ export function buildCluster(files: readonly ParsedFile[]): Cluster {
     serviceAccounts: keep(out.serviceAccounts),
     configMaps: keep(out.configMaps),
     networkPolicies: keep(out.networkPolicies),
+    calico: {
+      policies: keep(out.calico.policies),
+      stagedKubePolicies: out.calico.stagedKubePolicies.filter((s) => !superseded.has(s.policy.meta)),
+      tiers: keep(out.calico.tiers),
+      networkSets: keep(out.calico.networkSets),
+      hostEndpoints: keep(out.calico.hostEndpoints),
+    },
+    adminPolicies: keep(out.adminPolicies),
     findings,
   };
 }

@@ -4,6 +4,9 @@
  */
 import { Located } from '../common/source';
 import { RMap } from '../yaml/reader';
+import { AdminPolicy, AdminPolicyKind } from './adminpolicy/types';
+import { readAdminPolicy } from './adminpolicy/read';
+import { CALICO_GROUPS, CALICO_KIND_READERS, CalicoCollected, emptyCalico } from './calico/kinds';
 import { readLabels, ReadMeta } from './meta';
 import { readNetworkPolicy } from './networkpolicy';
 import { readPodSpec, readProtocol } from './podspec';
@@ -44,10 +47,24 @@ export interface Collected {
   readonly serviceAccounts: ServiceAccount[];
   readonly configMaps: ConfigMap[];
   readonly networkPolicies: KubeNetworkPolicy[];
+  readonly calico: CalicoCollected;
+  readonly adminPolicies: AdminPolicy[];
 }
 
 export function emptyCollected(): Collected {
-  return { objects: [], namespaces: [], nodes: [], podObjects: [], workloads: [], services: [], serviceAccounts: [], configMaps: [], networkPolicies: [] };
+  return {
+    objects: [],
+    namespaces: [],
+    nodes: [],
+    podObjects: [],
+    workloads: [],
+    services: [],
+    serviceAccounts: [],
+    configMaps: [],
+    networkPolicies: [],
+    calico: emptyCalico(),
+    adminPolicies: [],
+  };
 }
 
 export interface KindReader {
@@ -220,8 +237,30 @@ export const KIND_READERS: readonly KindReader[] = [
   },
 ];
 
+function adminPolicyReader(kind: AdminPolicyKind, version: string): KindReader {
+  return {
+    groups: ['policy.networking.k8s.io'],
+    kind,
+    namespaced: false,
+    read(obj, meta, out, errorsBefore) {
+      // Only the version that defines the kind: v1alpha2 ClusterNetworkPolicy, v1alpha1 ANP/BANP.
+      if (meta.apiVersion.endsWith(`/${version}`)) out.adminPolicies.push(readAdminPolicy(obj, meta, kind, errorsBefore));
+    },
+  };
+}
+
+const EXTRA_READERS: readonly KindReader[] = [
+  ...CALICO_KIND_READERS.map(
+    (r): KindReader => ({ groups: CALICO_GROUPS, kind: r.kind, namespaced: r.namespaced, read: (obj, meta, out, errorsBefore) => r.read(obj, meta, out.calico, errorsBefore) }),
+  ),
+  adminPolicyReader('ClusterNetworkPolicy', 'v1alpha2'),
+  adminPolicyReader('AdminNetworkPolicy', 'v1alpha1'),
+  adminPolicyReader('BaselineAdminNetworkPolicy', 'v1alpha1'),
+];
+
+const ALL_READERS: readonly KindReader[] = [...KIND_READERS, ...EXTRA_READERS];
 const byKey = new Map<string, KindReader>();
-for (const r of KIND_READERS) for (const g of r.groups) byKey.set(`${g}|${r.kind}`, r);
+for (const r of ALL_READERS) for (const g of r.groups) byKey.set(`${g}|${r.kind}`, r);
 
 export function kindReader(group: string, kind: string): KindReader | undefined {
   return byKey.get(`${group}|${kind}`);
@@ -229,5 +268,5 @@ export function kindReader(group: string, kind: string): KindReader | undefined 
 
 /** True when some group serves a kind of this name (to report a known kind written without apiVersion). */
 export function isKnownKind(kind: string): boolean {
-  return KIND_READERS.some((r) => r.kind === kind);
+  return ALL_READERS.some((r) => r.kind === kind);
 }

@@ -12,12 +12,15 @@ import { readProtocol } from './podspec';
 import { readLabelSelector } from './selector';
 import { IPBlock, KubeNetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicyRule, PolicyType } from './types';
 
-/** `errorsBefore`: the count of error findings before this object's metadata was read. */
-export function readNetworkPolicy(obj: RMap, meta: ReadMeta, errorsBefore: number): KubeNetworkPolicy {
-  obj.checkKeys(['apiVersion', 'kind', 'metadata', 'spec', 'status'], 'a NetworkPolicy');
+/**
+ * `errorsBefore`: the count of error findings before this object's metadata was read.
+ * `extraSpecKeys`: spec fields of kinds that embed a NetworkPolicy spec (StagedKubernetesNetworkPolicy's `stagedAction`).
+ */
+export function readNetworkPolicy(obj: RMap, meta: ReadMeta, errorsBefore: number, extraSpecKeys: readonly string[] = []): KubeNetworkPolicy {
+  obj.checkKeys(['apiVersion', 'kind', 'metadata', 'spec', 'status'], `a ${meta.kind}`);
   const spec = obj.map('spec');
   if (!spec && !obj.has('spec')) obj.missing('spec');
-  spec?.checkKeys(['podSelector', 'policyTypes', 'ingress', 'egress'], 'a NetworkPolicy spec');
+  spec?.checkKeys(['podSelector', 'policyTypes', 'ingress', 'egress', ...extraSpecKeys], `a ${meta.kind} spec`);
   const podSelector = spec ? readLabelSelector(spec, 'podSelector', spec.firstLine()) : readLabelSelector(obj, 'spec', meta.nameSpan);
 
   let policyTypes: Located<PolicyType[]> | undefined;
@@ -44,7 +47,7 @@ export function readNetworkPolicy(obj: RMap, meta: ReadMeta, errorsBefore: numbe
     obj.ctx.report(
       'policy-not-simulated',
       'warning',
-      `The API server rejects NetworkPolicy ${meta.namespace}/${meta.name} because of the errors in it, so it is left out of the simulation.`,
+      `The API server rejects ${meta.kind} ${meta.namespace}/${meta.name} because of the errors in it, so it is left out of the simulation.`,
       meta.nameSpan,
     );
   }

@@ -5,6 +5,8 @@
  * exact field.
  */
 import { Finding } from '../common/finding';
+import { AdminPolicy } from './adminpolicy/types';
+import { CalicoResources } from './calico/types';
 import { Located, SourceFile, Span } from '../common/source';
 
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
@@ -235,6 +237,10 @@ export interface Cluster {
   readonly serviceAccounts: readonly ServiceAccount[];
   readonly configMaps: readonly ConfigMap[];
   readonly networkPolicies: readonly KubeNetworkPolicy[];
+  /** projectcalico.org/v3 policies, tiers, network sets (model/calico). */
+  readonly calico: CalicoResources;
+  /** ClusterNetworkPolicy and AdminNetworkPolicy / BaselineAdminNetworkPolicy (model/adminpolicy). */
+  readonly adminPolicies: readonly AdminPolicy[];
   /** Findings from parsing and reading (syntax, wrong shapes, scheduling). */
   readonly findings: readonly Finding[];
 }

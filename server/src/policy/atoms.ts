@@ -6,7 +6,8 @@
  * to policy, which is what lets the engine evaluate classes instead of pairs.
  */
 import { Cidr, cidrContains, IpFamily } from '../common/ip';
-import { Endpoint } from './endpoint';
+import { Service } from '../model/types';
+import { Endpoint, portKey } from './endpoint';
 import { LabelMatcher } from './labelselector';
 
 /** Boolean atoms answer true/false; named-port atoms answer the port list. */
@@ -55,10 +56,14 @@ export class EndpointSelectorAtom implements Atom {
   }
 }
 
+/** An address-set answer: one character per family ("1" inside, "0" not), index 0 for IPv4, 1 for IPv6. */
+function familyBits(inside: (family: IpFamily) => boolean): string {
+  return (inside(4) ? '1' : '0') + (inside(6) ? '1' : '0');
+}
+
 /**
  * An address test: the endpoint's address is in one of `cidrs` and in none of
- * `except`. The value holds one character per family ("1" inside, "0" not):
- * index 0 for IPv4, 1 for IPv6.
+ * `except`. The value is an address-set answer (see familyBits).
  */
 export class NetsAtom implements Atom {
   constructor(
@@ -69,12 +74,10 @@ export class NetsAtom implements Atom {
   ) {}
 
   evaluate(ep: Endpoint): string {
-    const bit = (family: IpFamily) => {
+    return familyBits((family) => {
       const ip = ep.ips.find((a) => a.family === family);
-      if (!ip) return '0';
-      return this.cidrs.some((c) => cidrContains(c, ip)) && !this.except.some((c) => cidrContains(c, ip)) ? '1' : '0';
-    };
-    return bit(4) + bit(6);
+      return !!ip && this.cidrs.some((c) => cidrContains(c, ip)) && !this.except.some((c) => cidrContains(c, ip));
+    });
   }
 
   describe(): string {
@@ -103,6 +106,81 @@ export class NamedPortAtom implements Atom {
   }
 }
 
+/** The workload endpoints (pods) a Calico policy applies to: its composed selector over their Calico labels. */
+export class CalicoEndpointAtom implements Atom {
+  constructor(
+    readonly id: number,
+    readonly key: string,
+    readonly selector: LabelMatcher,
+  ) {}
+
+  evaluate(ep: Endpoint): boolean {
+    return ep.kind === 'pod' && this.selector.matches(ep.calicoLabels);
+  }
+
+  describe(): string {
+    return `pods where ${this.selector.describe()}`;
+  }
+}
+
+/**
+ * A Calico rule selector as the dataplane applies it: the set of addresses of
+ * the workload endpoints and network sets it selects. An address-set answer.
+ */
+export class SelectorAddressAtom implements Atom {
+  constructor(
+    readonly id: number,
+    readonly key: string,
+    readonly selector: LabelMatcher,
+  ) {}
+
+  evaluate(ep: Endpoint): string {
+    const own = ep.kind === 'pod' && this.selector.matches(ep.calicoLabels);
+    return familyBits((family) => (own && ep.ips.some((ip) => ip.family === family)) || ep.networkSets.some((n) => n.family === family && this.selector.matches(n.labels)));
+  }
+
+  describe(): string {
+    return `addresses of endpoints and network sets where ${this.selector.describe()}`;
+  }
+}
+
+/**
+ * A Kubernetes Service as a Calico rule `services` match: `members` answers
+ * whether the endpoint is one of the service's pods; `ports` answers the
+ * `PROTOCOL/port` target ports it serves for the service (empty for non-members).
+ */
+export class ServiceAtom implements Atom {
+  constructor(
+    readonly id: number,
+    readonly key: string,
+    readonly ref: string,
+    readonly service: Service | undefined,
+    readonly mode: 'members' | 'ports',
+  ) {}
+
+  private member(ep: Endpoint): boolean {
+    const sel = this.service?.selector;
+    if (!sel || Object.keys(sel).length === 0 || ep.kind !== 'pod' || ep.namespace !== this.service!.meta.namespace) return false;
+    return Object.entries(sel).every(([k, v]) => ep.labels[k] === v);
+  }
+
+  evaluate(ep: Endpoint): boolean | string {
+    if (this.mode === 'members') return this.member(ep);
+    if (!this.member(ep)) return '';
+    const ports = new Set<string>();
+    for (const p of this.service!.ports) {
+      const target = p.targetPort ?? p.port;
+      if (typeof target === 'number') ports.add(portKey(p.protocol, target));
+      else for (const k of ep.namedPorts.get(target) ?? []) if (k.startsWith(`${p.protocol}/`)) ports.add(k);
+    }
+    return [...ports].sort().join(',');
+  }
+
+  describe(): string {
+    return this.mode === 'members' ? `pods of service ${this.ref}` : `target ports of service ${this.ref}`;
+  }
+}
+
 /** Interns atoms by key so equal questions are asked once. */
 export class AtomTable {
   private readonly byKey = new Map<string, Atom>();
@@ -125,6 +203,21 @@ export class AtomTable {
   nets(cidrs: readonly Cidr[], except: readonly Cidr[] = []): NetsAtom {
     const key = `nets|${cidrs.map((c) => c.text).join(',')}|${except.map((c) => c.text).join(',')}`;
     return this.intern(key, (id) => new NetsAtom(id, key, cidrs, except));
+  }
+
+  calicoEndpoints(selector: LabelMatcher): CalicoEndpointAtom {
+    const key = `cep|${selector.key}`;
+    return this.intern(key, (id) => new CalicoEndpointAtom(id, key, selector));
+  }
+
+  selectorAddresses(selector: LabelMatcher): SelectorAddressAtom {
+    const key = `csel|${selector.key}`;
+    return this.intern(key, (id) => new SelectorAddressAtom(id, key, selector));
+  }
+
+  service(namespace: string, name: string, service: Service | undefined, mode: 'members' | 'ports'): ServiceAtom {
+    const key = `svc|${mode}|${namespace}/${name}`;
+    return this.intern(key, (id) => new ServiceAtom(id, key, `${namespace}/${name}`, service, mode));
   }
 
   namedPort(name: string): NamedPortAtom {

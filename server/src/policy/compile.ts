@@ -1,27 +1,62 @@
 /**
  * The policy stage's entry point: every policy in the snapshot compiled into
- * one PolicySet (atoms + tiers in evaluation order). Add a policy kind by
- * compiling it to CompiledPolicy here; the engine needs no change.
+ * one PolicySet (atoms + tiers in evaluation order), with the findings that
+ * compiling makes (Calico validation, fields outside the model, staged
+ * policies). Add a policy kind by compiling it to CompiledPolicy here; the
+ * engine needs no change.
  */
+import { CalicoPolicy } from '../model/calico/types';
 import { Cluster } from '../model/types';
+import { compileAdminPolicy } from './adminpolicy';
 import { AtomTable } from './atoms';
+import { FindingSink } from './calico/findings';
+import { compileCalicoPolicy } from './calico/policy';
+import { applyStaged, Enforced, stagedCandidates } from './staged';
+import { tierDefinitions } from './calico/tiers';
+import { PolicyVerdict, reportHostEndpoints, validateNetworkSet, validatePolicy } from './calico/validate';
 import { compileKubePolicy } from './kube';
-import { CompiledPolicy, CompiledTier, DEFAULT_TIER, PolicySet } from './rules';
+import { CompiledPolicy, CompiledTier, PolicySet } from './rules';
 
-export function compilePolicies(cluster: Cluster): PolicySet {
-  const atoms = new AtomTable();
-  const policies: CompiledPolicy[] = [];
-  for (const np of cluster.networkPolicies) if (np.valid) policies.push(compileKubePolicy(np, atoms));
-
-  const tierDefs = [{ ...DEFAULT_TIER }];
-  const tiers: CompiledTier[] = tierDefs
-    .map((t) => ({ ...t, policies: policies.filter((p) => p.tier === t.name).sort(comparePolicies) }))
-    .sort((a, b) => a.order - b.order || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { atoms: atoms.atoms, tiers };
+export interface PolicyOptions {
+  /** Evaluate staged policies as if they were enforced ("what if I enforce this?"). */
+  readonly evaluateStaged?: boolean;
 }
 
-/** Lower order first; no order (Infinity) last; ties by name. */
+export function compilePolicies(cluster: Cluster, options: PolicyOptions = {}): PolicySet {
+  const atoms = new AtomTable();
+  const out = new FindingSink();
+  const tierDefs = tierDefinitions(cluster.calico.tiers, out);
+  for (const s of cluster.calico.networkSets) validateNetworkSet(s, out);
+  reportHostEndpoints(cluster, out);
+
+  const enforced: Enforced[] = [];
+  for (const np of cluster.networkPolicies) if (np.valid) enforced.push({ key: `knp|${np.meta.namespace}|${np.meta.name}`, compile: () => compileKubePolicy(np, atoms) });
+  const verdicts = new Map<CalicoPolicy, PolicyVerdict>();
+  for (const p of cluster.calico.policies) {
+    const verdict = validatePolicy(p, tierDefs, cluster.services, out);
+    verdicts.set(p, verdict);
+    if (p.staged || !verdict.valid || verdict.hostOnly) continue;
+    enforced.push({ key: `${p.global ? 'gnp' : 'cnp'}|${p.global ? '' : p.meta.namespace}|${p.meta.name}`, compile: () => compileCalicoPolicy(p, atoms, cluster.services) });
+  }
+  const chosen = applyStaged(enforced, stagedCandidates(cluster, atoms, verdicts), options.evaluateStaged === true, out);
+
+  const policies: CompiledPolicy[] = chosen.map((e) => e.compile());
+  for (const ap of cluster.adminPolicies) {
+    if (!ap.valid) continue;
+    const compiled = compileAdminPolicy(ap, atoms, out);
+    if (compiled) policies.push(compiled);
+  }
+
+  const tiers: CompiledTier[] = [...tierDefs.values()]
+    .map((t) => ({ ...t, policies: policies.filter((p) => p.tier === t.name).sort(comparePolicies) }))
+    .sort((a, b) => a.order - b.order || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { atoms: atoms.atoms, tiers, findings: out.findings };
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Lower order first; no order (Infinity) last; ties by name (then namespace and kind, for a stable order). */
 export function comparePolicies(a: CompiledPolicy, b: CompiledPolicy): number {
   if (a.order !== b.order) return a.order < b.order ? -1 : 1;
-  return a.sortName < b.sortName ? -1 : a.sortName > b.sortName ? 1 : 0;
+  return cmp(a.sortName, b.sortName) || cmp(a.ref.namespace ?? '', b.ref.namespace ?? '') || cmp(a.ref.kind, b.ref.kind);
 }

@@ -6,6 +6,7 @@
 import { IpAddr, IpFamily } from '../common/ip';
 import { Addressing } from '../network/addressing';
 import { Cluster, Labels, Pod, Protocol } from '../model/types';
+import { calicoPodLabels, NetworkSetMembership, networkSetsContaining } from './calico/labels';
 
 export interface Endpoint {
   /** `namespace/name` for pods; the address for external endpoints. */
@@ -21,6 +22,10 @@ export interface Endpoint {
   readonly ips: readonly IpAddr[];
   /** Container ports by name: `name` -> `PROTOCOL/port` entries. */
   readonly namedPorts: ReadonlyMap<string, readonly string[]>;
+  /** What Calico selectors see of a workload endpoint (pod labels plus Calico's implicit labels); empty for others. */
+  readonly calicoLabels: Labels;
+  /** The Calico network sets that contain the endpoint's addresses (their labels count for rule selectors). */
+  readonly networkSets: readonly NetworkSetMembership[];
 }
 
 export function podEndpoint(pod: Pod, cluster: Cluster, addressing: Addressing): Endpoint {
@@ -32,6 +37,8 @@ export function podEndpoint(pod: Pod, cluster: Cluster, addressing: Addressing):
     namedPorts.set(p.name, list);
   }
   for (const list of namedPorts.values()) list.sort();
+  const ips = addressing.pods.get(pod.id)?.ips ?? [];
+  const workload = !pod.spec.hostNetwork;
   return {
     id: pod.id,
     kind: pod.spec.hostNetwork ? 'host' : 'pod',
@@ -41,13 +48,16 @@ export function podEndpoint(pod: Pod, cluster: Cluster, addressing: Addressing):
     namespaceLabels: cluster.namespaces.get(pod.namespace)?.labels ?? { 'kubernetes.io/metadata.name': pod.namespace },
     serviceAccount: pod.spec.serviceAccount,
     node: pod.node,
-    ips: addressing.pods.get(pod.id)?.ips ?? [],
+    ips,
     namedPorts,
+    calicoLabels: workload ? calicoPodLabels(pod, cluster) : {},
+    networkSets: networkSetsContaining(ips, cluster),
   };
 }
 
-export function externalEndpoint(ip: IpAddr): Endpoint {
-  return { id: ip.text, kind: 'external', labels: {}, namespaceLabels: {}, ips: [ip], namedPorts: new Map() };
+/** An address outside the pods of the snapshot; `cluster` supplies the network sets that may contain it. */
+export function externalEndpoint(ip: IpAddr, cluster?: Cluster): Endpoint {
+  return { id: ip.text, kind: 'external', labels: {}, namespaceLabels: {}, ips: [ip], namedPorts: new Map(), calicoLabels: {}, networkSets: cluster ? networkSetsContaining([ip], cluster) : [] };
 }
 
 export function portKey(protocol: Protocol, port: number): string {

@@ -3,6 +3,7 @@
  * tiers in order, policies in order inside a tier, rules in order inside a
  * policy, each rule a condition on the packet and an action.
  */
+import { Finding } from '../common/finding';
 import { Span } from '../common/source';
 import { Protocol } from '../model/types';
 import { Atom } from './atoms';
@@ -14,13 +15,17 @@ export type Side = 'source' | 'destination';
 export interface PolicyRef {
   /** e.g. `NetworkPolicy`, `GlobalNetworkPolicy`. */
   readonly kind: string;
+  /** The API group when the kind alone is ambiguous (Calico's `NetworkPolicy` is `projectcalico.org`). */
+  readonly group?: string;
   readonly namespace?: string;
   readonly name: string;
   readonly span: Span;
 }
 
+/** `NetworkPolicy shop/web`, `Calico NetworkPolicy shop/web`, `GlobalNetworkPolicy deny-db`. */
 export function policyName(ref: PolicyRef): string {
-  return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
+  const kind = ref.group === 'projectcalico.org' && ref.kind === 'NetworkPolicy' ? 'Calico NetworkPolicy' : ref.kind;
+  return `${kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
 }
 
 /** A port range [from, to], inclusive. */
@@ -31,7 +36,7 @@ export type Condition =
   | { readonly type: 'protocol'; readonly protocols: readonly string[]; readonly negate: boolean }
   /** The endpoint on `side` is selected by an endpoint-selector atom. */
   | { readonly type: 'endpoint'; readonly side: Side; readonly atom: number; readonly negate: boolean }
-  /** The address on `side` is in a nets atom. */
+  /** The address on `side` is in an address-set atom (CIDRs, or the addresses a Calico rule selector selects). */
   | { readonly type: 'nets'; readonly side: Side; readonly atom: number; readonly negate: boolean }
   /**
    * The port on `side` is in `ranges`, or is the `side` endpoint's port named by one of
@@ -84,10 +89,25 @@ export interface CompiledTier {
 export interface PolicySet {
   readonly atoms: readonly Atom[];
   readonly tiers: readonly CompiledTier[];
+  /** What compiling found: Calico validation errors, unsupported fields, staged policies. */
+  readonly findings: readonly Finding[];
+}
+
+export interface TierDefinition {
+  readonly name: string;
+  readonly order: number;
+  readonly defaultAction: 'Deny' | 'Pass';
+  readonly span?: Span;
 }
 
 /** The tier Kubernetes NetworkPolicies live in (Calico's `default` tier). */
-export const DEFAULT_TIER = { name: 'default', order: 1_000_000, defaultAction: 'Deny' as const };
+export const DEFAULT_TIER: TierDefinition = { name: 'default', order: 1_000_000, defaultAction: 'Deny' };
+/** ClusterNetworkPolicy `tier: Admin` (and AdminNetworkPolicy). */
+export const KUBE_ADMIN_TIER: TierDefinition = { name: 'kube-admin', order: 1_000, defaultAction: 'Pass' };
+/** ClusterNetworkPolicy `tier: Baseline` (and BaselineAdminNetworkPolicy). */
+export const KUBE_BASELINE_TIER: TierDefinition = { name: 'kube-baseline', order: 10_000_000, defaultAction: 'Pass' };
+/** Tiers that always exist, with their fixed order and default action. */
+export const WELL_KNOWN_TIERS: readonly TierDefinition[] = [KUBE_ADMIN_TIER, DEFAULT_TIER, KUBE_BASELINE_TIER];
 /** The order Calico gives every Kubernetes NetworkPolicy. */
 export const KUBE_POLICY_ORDER = 1000;
 

@@ -1,6 +1,7 @@
 /**
  * Rules whose findings come from reading the manifests (the yaml and model
- * stages): documented here so every finding id has docs and SARIF metadata.
+ * stages) or from compiling policies (the policy stage's Calico validator):
+ * documented here so every finding id has docs and SARIF metadata.
  */
 import { LintRule } from '../rule';
 
@@ -15,7 +16,37 @@ export const readingRules: readonly LintRule[] = [
     id: 'invalid-field',
     severity: 'error',
     title: 'A field has a wrong type or value; the API server would reject the object.',
-    docs: 'Mirrors the Kubernetes API server validation: types, label syntax, ports, protocols, CIDRs, selector operators. An invalid NetworkPolicy is left out of the simulation, as the cluster would never accept it.',
+    docs: 'Mirrors the Kubernetes API server validation (types, label syntax, ports, protocols, CIDRs, selector operators) and Calico\'s own validator and CRD rules for projectcalico.org/v3 resources (ports need a TCP/UDP/SCTP protocol, no catch-all CIDR in notNets, global() only as a whole namespaceSelector, services alone on a rule side, one address family per rule, ICMP and HTTP constraints, fixed well-known tiers). An invalid policy is left out of the simulation, as the cluster would never accept it.',
+  },
+  {
+    id: 'invalid-selector',
+    severity: 'error',
+    title: 'A Calico selector does not parse.',
+    docs: 'The finding marks the character where the selector broke and says what Calico expected there. Calico rejects the whole resource, so the policy is left out of the simulation. Selectors use `==`, `!=`, `in {…}`, `not in {…}`, `has()`, `!`, `&&`, `||`, parentheses, `all()`, `contains`, `starts with`, `ends with`; values are quoted with \' or " and have no escapes; only spaces and tabs separate tokens.',
+  },
+  {
+    id: 'unknown-tier',
+    severity: 'error',
+    title: 'A Calico policy names a tier that does not exist.',
+    docs: 'Calico rejects a policy whose `tier` does not exist. The tiers that always exist are kube-admin, default and kube-baseline; others need a Tier object. The message suggests the closest tier name.',
+  },
+  {
+    id: 'unknown-service',
+    severity: 'warning',
+    title: 'A Calico rule names a Service that is not in the workspace.',
+    docs: 'A `services` match selects the endpoints of the named Service; when the Service does not exist, the match selects nothing, so an Allow rule admits no one. Usually a typo or a missing namespace (a GlobalNetworkPolicy must give one); the message suggests the closest Service name.',
+  },
+  {
+    id: 'field-not-simulated',
+    severity: 'info',
+    title: 'A field is read but outside the pod-to-pod simulation.',
+    docs: 'doNotTrack and preDNAT policies apply only to host endpoints and are left out; applyOnForward, HTTP matches and HostEndpoints do not change pod-to-pod verdicts; a source port is taken to be an ephemeral port (32768-60999). For ClusterNetworkPolicy peers Calico cannot convert (nodes, domainNames), the rule fails closed as Calico does, reported as a warning.',
+  },
+  {
+    id: 'staged-policy',
+    severity: 'info',
+    title: 'A staged Calico policy is shown but not enforced.',
+    docs: 'StagedNetworkPolicy, StagedGlobalNetworkPolicy and StagedKubernetesNetworkPolicy preview a change without enforcing it, so the simulation leaves them out. Run `netpol … --staged` or turn on the `netpolStudio.evaluateStagedPolicies` setting to evaluate them as if enforced (stagedAction Set replaces or adds the enforced policy of the same name, Delete removes it, Learn and Ignore change nothing).',
   },
   {
     id: 'yaml-boolean-string',
@@ -32,8 +63,8 @@ export const readingRules: readonly LintRule[] = [
   {
     id: 'policy-not-simulated',
     severity: 'warning',
-    title: 'A policy is left out of the simulation because the API server would reject it.',
-    docs: 'Fix the errors reported inside the policy; until then the simulated cluster behaves as if it were not applied.',
+    title: 'A policy is left out of the simulation because the API server (or Calico) would reject it.',
+    docs: 'Fix the errors reported inside the policy; until then the simulated cluster behaves as if it were not applied. This also covers Calico Tiers and NetworkSets that Calico would reject.',
   },
   {
     id: 'duplicate-object',

@@ -1,0 +1,41 @@
+/**
+ * The language server reads `netpolStudio.evaluateStagedPolicies` from the
+ * client (workspace/configuration) and re-analyses when it changes: the
+ * staged-policy diagnostic says whether the staged policy is evaluated.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { ConfigurationRequest, Diagnostic, DidChangeConfigurationNotification } from 'vscode-languageserver-protocol';
+import { TestClient } from './client';
+
+const text = (d: Diagnostic) => (typeof d.message === 'string' ? d.message : d.message.value);
+
+describe('language server settings', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'netpol-lsp-settings-'));
+  const file = join(dir, 'staged.yaml');
+  writeFileSync(file, 'apiVersion: projectcalico.org/v3\nkind: StagedNetworkPolicy\nmetadata:\n  name: lockdown\n  namespace: x\nspec:\n  ingress:\n  - action: Deny\n');
+  const uri = pathToFileURL(file).toString();
+  const client = new TestClient();
+  let evaluate = false;
+  client.connection.onRequest(ConfigurationRequest.type, (params) => params.items.map((i) => (i.section === 'netpolStudio' ? { evaluateStagedPolicies: evaluate } : null)));
+  after(async () => {
+    await client.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const staged = (re: RegExp) => client.diagnostics(uri, (d) => d.some((x) => x.code === 'staged-policy' && re.test(text(x))));
+
+  it('starts with staged policies not enforced, and evaluates them once the setting is on', async () => {
+    await client.initialize(dir, { configuration: true });
+    const before = await staged(/is staged: Calico previews it but does not enforce it/);
+    assert.match(text(before.find((x) => x.code === 'staged-policy')!), /StagedNetworkPolicy x\/lockdown/);
+    evaluate = true;
+    await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    const afterChange = await staged(/evaluated as if enforced/);
+    assert.match(text(afterChange.find((x) => x.code === 'staged-policy')!), /stagedAction Set/);
+  });
+});

@@ -1,0 +1,129 @@
+/**
+ * ClusterNetworkPolicy (v1alpha2) and AdminNetworkPolicy / BaselineAdminNetworkPolicy
+ * (v1alpha1): kube-admin before NetworkPolicies, kube-baseline after, priority as
+ * order, Accept/Deny/Pass, no implicit isolation, reading checks, fail-closed peers.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { verdictText } from '../../server/src/engine/explain';
+import { Analysis } from '../../server/src/engine/analysis';
+import { analyzeYaml, canReach, lintYaml, spanned } from '../helpers';
+import { world } from './world';
+
+const cnp = (name: string, tier: string, priority: number, body: string) =>
+  `apiVersion: policy.networking.k8s.io/v1alpha2\nkind: ClusterNetworkPolicy\nmetadata:\n  name: ${name}\nspec:\n  tier: ${tier}\n  priority: ${priority}\n${body}`;
+const subjectX = '  subject:\n    namespaces:\n      matchLabels: {ns: x}\n';
+const fromY = (action: string) => `  ingress:\n  - name: from-y\n    action: ${action}\n    from:\n    - namespaces:\n        matchLabels: {ns: y}\n`;
+const knpAllowAll = `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-all\n  namespace: x\nspec:\n  podSelector: {}\n  ingress: [{}]`;
+const knpDenyAll = `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny-all\n  namespace: x\nspec:\n  podSelector: {}\n  policyTypes: [Ingress]`;
+
+function trace(a: Analysis, from: string, to: string, port = 80): string {
+  return verdictText(a.engine.explain(a.engine.indexOf(from)!, a.engine.indexOf(to)!, 'TCP', port), from, to).join('\n');
+}
+
+describe('ClusterNetworkPolicy', () => {
+  it('Admin Deny wins over a NetworkPolicy allow', () => {
+    const a = analyzeYaml(world(knpAllowAll, cnp('block-y', 'Admin', 10, subjectX + fromY('Deny'))));
+    assert.equal(canReach(a, 'y/a', 'x/a'), false);
+    assert.equal(canReach(a, 'z/a', 'x/a'), true);
+    assert.match(trace(a, 'y/a', 'x/a'), /tier kube-admin: ClusterNetworkPolicy block-y \(order 10\) ingress rule 1 Deny: "from-y": from pods in namespaces \{ns=y\}/);
+  });
+
+  it('Admin Accept wins over a NetworkPolicy deny', () => {
+    const a = analyzeYaml(world(knpDenyAll, cnp('open-y', 'Admin', 10, subjectX + fromY('Accept'))));
+    assert.equal(canReach(a, 'y/a', 'x/a'), true);
+    assert.equal(canReach(a, 'z/a', 'x/a'), false);
+  });
+
+  it('Admin Pass hands over to NetworkPolicies, then Baseline, then the profile', () => {
+    const a = analyzeYaml(world(cnp('pass-y', 'Admin', 10, subjectX + fromY('Pass')), cnp('baseline-deny-y', 'Baseline', 10, subjectX + fromY('Deny'))));
+    assert.equal(canReach(a, 'y/a', 'x/a'), false);
+    const t = trace(a, 'y/a', 'x/a');
+    assert.match(t, /tier kube-admin: ClusterNetworkPolicy pass-y \(order 10\) ingress rule 1 Pass \(to the next tier\)/);
+    assert.match(t, /tier kube-baseline: ClusterNetworkPolicy baseline-deny-y \(order 10\) ingress rule 1 Deny/);
+    const withNp = analyzeYaml(world(knpAllowAll, cnp('pass-y', 'Admin', 10, subjectX + fromY('Pass')), cnp('baseline-deny-y', 'Baseline', 10, subjectX + fromY('Deny'))));
+    assert.equal(canReach(withNp, 'y/a', 'x/a'), true);
+  });
+
+  it('no implicit isolation: unmatched traffic passes through both tiers to the profile', () => {
+    const a = analyzeYaml(world(cnp('block-y', 'Admin', 10, subjectX + fromY('Deny'))));
+    assert.equal(canReach(a, 'z/a', 'x/a'), true);
+    assert.match(trace(a, 'z/a', 'x/a'), /tier kube-admin: no rule of block-y matched; the tier's default action is Pass\n.*profile kns\.x allows/);
+  });
+
+  it('lower priority first inside a tier', () => {
+    const body = (action: string) => subjectX + fromY(action);
+    assert.equal(canReach(analyzeYaml(world(cnp('a', 'Admin', 20, body('Accept')), cnp('b', 'Admin', 5, body('Deny')))), 'y/a', 'x/a'), false);
+    assert.equal(canReach(analyzeYaml(world(cnp('a', 'Admin', 5, body('Accept')), cnp('b', 'Admin', 20, body('Deny')))), 'y/a', 'x/a'), true);
+  });
+
+  it('pods subjects and peers, protocols with ports, ranges and named ports', () => {
+    const body = `  subject:\n    pods:\n      namespaceSelector: {matchLabels: {ns: x}}\n      podSelector: {matchLabels: {pod: a}}\n  ingress:\n  - action: Deny\n    from:\n    - pods:\n        namespaceSelector: {}\n        podSelector: {matchLabels: {pod: b}}\n    protocols:\n    - tcp: {destinationPort: {number: 81}}\n    - udp: {destinationPort: {range: {start: 70, end: 90}}}\n    - destinationNamedPort: http\n`;
+    const a = analyzeYaml(world(cnp('p', 'Admin', 1, body)));
+    assert.equal(canReach(a, 'y/b', 'x/a', 81), false);
+    assert.equal(canReach(a, 'y/b', 'x/a', 80), false);
+    assert.equal(canReach(a, 'y/b', 'x/a', 80, 'UDP'), false);
+    assert.equal(canReach(a, 'y/b', 'x/a', 82), true);
+    assert.equal(canReach(a, 'y/a', 'x/a', 81), true);
+    assert.equal(canReach(a, 'y/b', 'x/b', 81), true);
+  });
+
+  it('egress networks peers', () => {
+    const body = `  subject:\n    namespaces: {}\n  egress:\n  - action: Deny\n    to:\n    - networks: [10.244.2.0/24]\n`;
+    const a = analyzeYaml(world(cnp('no-y', 'Baseline', 1, body)));
+    assert.equal(canReach(a, 'x/a', 'y/a'), false);
+    assert.equal(canReach(a, 'x/a', 'z/a'), true);
+  });
+
+  it('a nodes peer fails closed as in Calico: a Deny rule denies everything', () => {
+    const body = `  subject:\n    namespaces: {matchLabels: {ns: x}}\n  egress:\n  - action: Deny\n    to:\n    - nodes: {}\n`;
+    const text = world(cnp('no-nodes', 'Admin', 1, body));
+    const a = analyzeYaml(text);
+    assert.equal(canReach(a, 'x/a', 'z/a'), false);
+    const f = lintYaml(text).find((x) => x.rule === 'field-not-simulated')!;
+    assert.equal(f.severity, 'warning');
+    assert.equal(spanned(f), 'nodes');
+    assert.match(f.message, /fails closed, so Calico replaces this Deny rule with one that denies all egress traffic/);
+  });
+
+  it('reading checks: tier, priority, exactly one subject, Accept not Allow', () => {
+    const f = lintYaml(cnp('bad', 'admin', 2000, '  subject:\n    namespaces: {}\n    pods: {podSelector: {}}\n  ingress:\n  - action: Allow\n    from: []\n'));
+    const msg = (re: RegExp) => f.find((x) => re.test(x.message));
+    assert.equal(spanned(msg(/"admin" is not allowed; use "Admin"/)!), 'admin');
+    assert.equal(spanned(msg(/priority: 2000 is out of range/)!), '2000');
+    assert.equal(spanned(msg(/subject sets namespaces and pods; exactly one is allowed/)!), 'pods');
+    assert.match(msg(/"Allow" is not allowed/)!.message, /"Accept", "Deny" or "Pass"/);
+    assert.ok(msg(/`from` must list at least one peer/));
+    assert.ok(f.some((x) => x.rule === 'policy-not-simulated'));
+  });
+});
+
+describe('AdminNetworkPolicy and BaselineAdminNetworkPolicy (v1alpha1)', () => {
+  const anp = (priority: number, body: string) => `apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\nmetadata:\n  name: anp\nspec:\n  priority: ${priority}\n${body}`;
+  const banp = (name: string, body: string) => `apiVersion: policy.networking.k8s.io/v1alpha1\nkind: BaselineAdminNetworkPolicy\nmetadata:\n  name: ${name}\nspec:\n${body}`;
+
+  it('map to kube-admin and kube-baseline', () => {
+    const a = analyzeYaml(world(anp(3, subjectX + fromY('Deny').replace('from-y', 'no-y'))));
+    assert.equal(canReach(a, 'y/a', 'x/a'), false);
+    assert.match(trace(a, 'y/a', 'x/a'), /tier kube-admin: AdminNetworkPolicy anp \(order 3\) ingress rule 1 Deny/);
+    const b = analyzeYaml(world(knpAllowAll, banp('default', subjectX + fromY('Deny'))));
+    assert.equal(canReach(b, 'y/a', 'x/a'), true);
+    const c = analyzeYaml(world(banp('default', subjectX + fromY('Deny'))));
+    assert.equal(canReach(c, 'y/a', 'x/a'), false);
+    assert.match(trace(c, 'y/a', 'x/a'), /tier kube-baseline: BaselineAdminNetworkPolicy default \(order 1000\) ingress rule 1 Deny/);
+  });
+
+  it('v1alpha1 ports', () => {
+    const body = subjectX + `  ingress:\n  - action: Deny\n    from:\n    - namespaces: {}\n    ports:\n    - portNumber: {port: 81}\n    - portRange: {protocol: UDP, start: 70, end: 90}\n`;
+    const a = analyzeYaml(world(anp(1, body)));
+    assert.equal(canReach(a, 'y/a', 'x/a', 81), false);
+    assert.equal(canReach(a, 'y/a', 'x/a', 80, 'UDP'), false);
+    assert.equal(canReach(a, 'y/a', 'x/a', 80), true);
+  });
+
+  it('a BaselineAdminNetworkPolicy must be named default and cannot Pass', () => {
+    const f = lintYaml(banp('other', subjectX + fromY('Pass')));
+    assert.ok(f.some((x) => /metadata.name="default"/.test(x.message)));
+    assert.ok(f.some((x) => /"Pass" is not allowed; use "Allow" or "Deny"/.test(x.message)));
+  });
+});
