@@ -18,6 +18,9 @@ export async function activate(context: ExtensionContext): Promise<void> {
     documentSelector: [
       { scheme: 'file', language: 'yaml' },
       { scheme: 'untitled', language: 'yaml' },
+      // flannel's own files beside the manifests (see server/src/yaml/sourcerole.ts)
+      { scheme: 'file', pattern: '**/*net-conf.json' },
+      { scheme: 'file', pattern: '**/*flannel-leases.{txt,json}' },
     ],
   };
   client = new LanguageClient('netpolStudio', 'NetPol Studio', serverOptions, clientOptions);

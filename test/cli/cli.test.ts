@@ -178,7 +178,7 @@ describe('cli: matrix, explain, addresses', () => {
       ],
     );
     const t = await cli(['addresses', clean, '--pod-network', '10.50.0.0/16']);
-    assert.match(t.stdout, /Pod network 10\.50\.0\.0\/16 \(override\)/);
+    assert.match(t.stdout, /Pod network 10\.50\.0\.0\/16 \(node subnets \/24\), from --pod-network/);
     assert.match(t.stdout, /shop\/web\s+n1\s+10\.50\.1\.2/);
   });
 });

@@ -15,6 +15,7 @@ describe('the example repository', () => {
     const findings = lint(analysis).map((f) => `${f.span.file.path.slice(join(ROOT, 'examples').length + 1)} ${where(f)}`);
     assert.deepEqual(findings, [
       'charts/shop-cache/templates/networkpolicy.yaml template-not-analysed@4:9',
+      'cluster/kube-flannel-cfg.yaml flannel-ignored-setting@35:7',
       'monitoring/prometheus.yaml policy-not-simulated@49:9',
       'monitoring/prometheus.yaml invalid-field@56:5',
       'monitoring/prometheus.yaml invalid-field@64:17',
@@ -53,7 +54,7 @@ describe('the example repository', () => {
     const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'start.mjs')], { cwd: ROOT, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /\$ netpol lint examples/);
-    assert.match(r.stdout, /2 errors, 3 warnings, 1 note in 11 files/);
+    assert.match(r.stdout, /2 errors, 4 warnings, 1 note in 12 files/);
     assert.match(r.stdout, /\$ netpol matrix examples/);
     assert.match(r.stdout, /16 shop\/worker-0 /);
   });

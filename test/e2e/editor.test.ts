@@ -47,7 +47,7 @@ describe('e2e: the extension in VS Code (code-server)', { skip }, () => {
   it('shows the selector typo as a warning squiggle and in the Problems panel', async () => {
     const { page } = session;
     await step('open', () => openFile(page, 'shop/network-policies.yaml'));
-    await step('status', () => page.locator('#status\\.problems[aria-label*="Warnings: 3"]').waitFor({ timeout: 90_000 }));
+    await step('status', () => page.locator('#status\\.problems[aria-label*="Warnings: 4"]').waitFor({ timeout: 90_000 }));
     await step('squiggle', async () => {
       // Go to Next Problem scrolls to the first finding in the file and shows its message inline.
       await page.locator('.monaco-editor .view-lines').first().click();

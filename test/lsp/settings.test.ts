@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { ConfigurationRequest, Diagnostic, DidChangeConfigurationNotification } from 'vscode-languageserver-protocol';
+import { readSettings } from '../../server/src/lsp/settings';
 import { TestClient } from './client';
 
 const text = (d: Diagnostic) => (typeof d.message === 'string' ? d.message : d.message.value);
@@ -37,5 +38,21 @@ describe('language server settings', () => {
     await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
     const afterChange = await staged(/evaluated as if enforced/);
     assert.match(text(afterChange.find((x) => x.code === 'staged-policy')!), /stagedAction Set/);
+  });
+});
+
+describe('settings: netpolStudio.podNetwork', () => {
+  it('turns podNetwork into the analysis option', () => {
+    assert.deepEqual(readSettings({ podNetwork: ' 10.50.0.0/16 ' }), { options: { evaluateStaged: false, podNetwork: '10.50.0.0/16' }, problems: [] });
+    assert.equal(readSettings({ podNetwork: '10.50.0.0/16,fd00:50::/56' }).options.podNetwork, '10.50.0.0/16,fd00:50::/56');
+    assert.deepEqual(readSettings({ podNetwork: '' }), { options: { evaluateStaged: false }, problems: [] });
+    assert.deepEqual(readSettings(undefined), { options: { evaluateStaged: false }, problems: [] });
+  });
+
+  it('ignores a value it cannot use, and says why', () => {
+    const r = readSettings({ podNetwork: '10.50.0.0' });
+    assert.equal(r.options.podNetwork, undefined);
+    assert.match(r.problems[0], /netpolStudio.podNetwork is not used: .*needs a prefix length/);
+    assert.match(readSettings({ podNetwork: 16 }).problems[0], /must be a string/);
   });
 });

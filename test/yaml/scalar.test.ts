@@ -21,7 +21,13 @@ describe('valueCharSpan', () => {
     assert.equal(at("'a == ''x'''", "a == 'x'", 5, 8), "''x''");
   });
 
-  it('falls back to the whole scalar when the source does not map one to one', () => {
-    assert.equal(at('"a\\tb"', 'a\tb', 2, 3), '"a\\tb"');
+  it('maps across escapes, and falls back to the whole scalar when the source does not match the value', () => {
+    assert.equal(at('"a\\tb"', 'a\tb', 2, 3), 'b');
+    assert.equal(at('"a\\tb"', 'a\tb', 1, 2), '\\t');
+    assert.equal(at('"abc"', 'xyz', 0, 1), '"abc"');
+  });
+
+  it('marks an empty range as a position', () => {
+    assert.equal(at('a == b', 'a == b', 2, 2), '');
   });
 });

@@ -12,9 +12,12 @@ import { verdictText } from '../engine/explain';
 import { lint } from '../lint';
 import { Protocol, PROTOCOLS } from '../model/types';
 import { Endpoint, externalEndpoint } from '../policy/endpoint';
+import { parsePodNetwork } from '../network/flannel';
+import { podPath } from '../network/path';
 import { discoverManifests, readSourceFile } from '../yaml/discover';
 import { CommandSpec, oneOf, parseArgs, portNumber, UsageError } from './args';
 import { addressesJson, addressesText } from './addresses';
+import { pathJson, pathText } from './path';
 import { matrixJson, matrixText, servedMatrixJson, servedMatrixText } from './matrix';
 import { lintJson, lintSarif, lintText, spanReplacer } from './output';
 import { selectJson, selectPods, selectText } from './select';
@@ -37,6 +40,7 @@ const SPECS: Record<string, CommandSpec> = {
   matrix: { options: [...COMMON, 'port', 'protocol', 'namespace'], flags: ANALYSIS_FLAGS },
   explain: { options: [...COMMON, 'from', 'to', 'port', 'protocol'], flags: ANALYSIS_FLAGS },
   addresses: { options: COMMON },
+  path: { options: [...COMMON, 'from', 'to'] },
   select: { options: [...COMMON, 'selector', 'namespace'] },
 };
 
@@ -47,11 +51,16 @@ Usage:
   netpol matrix PATH...    [--port N] [--protocol TCP|UDP|SCTP] [--namespace NS] [--format text|json]
   netpol explain PATH...   --from NS/POD|IP --to NS/POD|IP --port N|NAME [--protocol TCP|UDP|SCTP] [--format text|json]
   netpol addresses PATH... [--format text|json]
+  netpol path PATH...      --from NS/POD|IP --to NS/POD|IP [--format text|json]
   netpol select PATH...    --selector EXPR [--namespace NS] [--format text|json]
 
-PATH is a manifest file or a folder (searched for *.yaml and *.yml); the default is the current folder.
+PATH is a manifest file or a folder (searched for *.yaml and *.yml, and for flannel's net-conf.json and
+flannel-leases.txt/.json); the default is the current folder.
+addresses shows flannel's configuration, each node's subnet, addresses and pod capacity, and each pod's IPs;
+path shows how a packet travels between two pods: the bridge, the backend, outer addresses and MTU.
 Common options:
-  --pod-network CIDR   the flannel Network when the manifests do not configure it (default 10.244.0.0/16)
+  --pod-network CIDR   the flannel Network when the manifests do not configure it (default 10.244.0.0/16;
+                       "IPv4CIDR,IPv6CIDR" for dual-stack)
   --format FORMAT      output format (default text)
   --staged             (lint, matrix, explain) evaluate staged Calico policies as if they were enforced
   -h, --help           this help; --version prints the version
@@ -80,13 +89,13 @@ export async function run(argv: readonly string[], io: IO): Promise<number> {
     if (args.command === 'select') checkSelectorOption(args.options.get('selector'));
     const podNetwork = args.options.get('pod-network');
     if (podNetwork !== undefined) {
-      const ip = podNetwork.includes('/') ? parseIp(podNetwork.slice(0, podNetwork.indexOf('/'))) : undefined;
-      if (!ip || ip.family !== 4) throw new UsageError(`--pod-network must be an IPv4 CIDR such as 10.244.0.0/16, not "${podNetwork}"`);
+      const parsed = parsePodNetwork(podNetwork);
+      if ('error' in parsed) throw new UsageError(`--pod-network must be an IPv4 CIDR such as 10.244.0.0/16, an IPv6 CIDR, or one of each separated by a comma for dual-stack: ${parsed.error}`);
     }
     const paths = args.paths.length ? args.paths : ['.'];
     const { files, problems } = discoverManifests(paths);
     if (problems.length) throw new UsageError(problems.join('; '));
-    if (files.length === 0) throw new UsageError(`no manifest files (*.yaml, *.yml) found in ${paths.join(', ')}`);
+    if (files.length === 0) throw new UsageError(`no manifest files (*.yaml, *.yml) found in ${paths.join(', ')}, nor flannel's net-conf.json or flannel-leases.txt/.json`);
     const sources: SourceFile[] = [];
     for (const f of files) {
       try {
@@ -105,6 +114,8 @@ export async function run(argv: readonly string[], io: IO): Promise<number> {
         return explainCommand(analysis, args.options, io);
       case 'addresses':
         return addressesCommand(analysis, args.options, io);
+      case 'path':
+        return pathCommand(analysis, args.options, io);
       case 'select':
         return selectCommand(analysis, args.options, io);
     }
@@ -157,8 +168,8 @@ function matrixCommand(a: Analysis, options: Map<string, string>, io: IO): numbe
 }
 
 /** A pod id (`ns/name`), or an IP address (a pod's, or one outside the cluster). */
-function resolveEndpoint(a: Analysis, flag: string, value: string | undefined): Endpoint {
-  if (value === undefined) throw new UsageError(`explain needs --${flag} NS/POD (or an IP address)`);
+function resolveEndpoint(a: Analysis, flag: string, value: string | undefined, command = 'explain'): Endpoint {
+  if (value === undefined) throw new UsageError(`${command} needs --${flag} NS/POD (or an IP address)`);
   const i = a.engine.indexOf(value);
   if (i !== undefined) return a.endpoints[i];
   const ip = parseIp(value);
@@ -189,6 +200,21 @@ function explainCommand(a: Analysis, options: Map<string, string>, io: IO): numb
   const verdict = a.engine.explainEndpoints(from, to, protocol, port);
   if (format === 'json') io.out(JSON.stringify({ from: from.id, to: to.id, ...verdict, text: verdictText(verdict, from.id, to.id) }, spanReplacer(io.cwd), 2) + '\n');
   else io.out(verdictText(verdict, from.id, to.id).join('\n') + '\n');
+  return 0;
+}
+
+function pathCommand(a: Analysis, options: Map<string, string>, io: IO): number {
+  const format = oneOf('format', options.get('format'), ['text', 'json'] as const, 'text');
+  const from = resolveEndpoint(a, 'from', options.get('from'), 'path');
+  const to = resolveEndpoint(a, 'to', options.get('to'), 'path');
+  for (const [flag, ep] of [
+    ['from', from],
+    ['to', to],
+  ] as const) {
+    if (ep.kind === 'external') throw new UsageError(`--${flag}: ${ep.id} is not the address of a pod in the workspace; path works between pods`);
+  }
+  const p = podPath(a.addressing, from.id, to.id)!;
+  io.out(format === 'json' ? pathJson(p) : pathText(p));
   return 0;
 }
 

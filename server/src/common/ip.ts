@@ -28,7 +28,12 @@ export interface Cidr {
 export const bitsOf = (f: IpFamily): number => (f === 4 ? 32 : 128);
 
 export function formatIp(family: IpFamily, value: bigint): string {
-  return family === 4 ? Address4.fromBigInt(value).correctForm() : Address6.fromBigInt(value).correctForm();
+  if (family === 4) {
+    // The dotted quad directly: addressing formats one address per pod, and this is the hot path.
+    const n = Number(value);
+    return `${Math.floor(n / 16777216) % 256}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+  }
+  return Address6.fromBigInt(value).correctForm();
 }
 
 export function parseIp(text: string): IpAddr | undefined {

@@ -5,10 +5,11 @@
 import { compareFindings, Finding } from '../common/finding';
 import { Analysis } from '../engine/analysis';
 import { LintRule } from './rule';
+import { flannelRules } from './rules/flannel';
 import { readingRules } from './rules/reading';
 import { selectorMatchesNothing } from './rules/selectorMatchesNothing';
 
-export const RULES: readonly LintRule[] = [...readingRules, selectorMatchesNothing];
+export const RULES: readonly LintRule[] = [...readingRules, ...flannelRules, selectorMatchesNothing];
 
 const byId = new Map(RULES.map((r) => [r.id, r]));
 

@@ -19,8 +19,8 @@ import { lint } from '../lint';
 import { Finding } from '../common/finding';
 import { rangeOf } from '../common/source';
 import { toCodeAction, toDiagnostic, uriOf } from './convert';
-import { fetchOptions, optionsFromSettings, SETTINGS_SECTION } from './settings';
-import { isManifestUri, Workspace } from './workspace';
+import { fetchSettings, readSettings, SETTINGS_SECTION, SettingsResult } from './settings';
+import { isManifestUri, Workspace, WATCHED_FILES } from './workspace';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -32,6 +32,21 @@ let watchRegistration = false;
 let folderEvents = false;
 let configurationPull = false;
 let configurationRegistration = false;
+let initialized = false;
+/** Settings problems already shown, so a change elsewhere does not repeat them. */
+let shownProblems = '';
+/** Problems found before the client is ready for requests (during initialize). */
+let pendingProblems: readonly string[] = [];
+
+/** Uses the settings' options, and tells the user once about values that cannot be used. */
+function applySettings(result: SettingsResult): void {
+  workspace.setOptions(result.options);
+  const key = result.problems.join('\n');
+  if (key === shownProblems) return;
+  shownProblems = key;
+  if (!initialized) pendingProblems = result.problems;
+  else for (const p of result.problems) void connection.window.showWarningMessage(p);
+}
 
 connection.onInitialize((params) => {
   const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
@@ -40,8 +55,8 @@ connection.onInitialize((params) => {
   folderEvents = !!params.capabilities.workspace?.workspaceFolders;
   configurationPull = !!params.capabilities.workspace?.configuration;
   configurationRegistration = !!params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration;
-  const init = params.initializationOptions as { [SETTINGS_SECTION]?: Parameters<typeof optionsFromSettings>[0] } | undefined;
-  if (init?.[SETTINGS_SECTION]) workspace.setOptions(optionsFromSettings(init[SETTINGS_SECTION]));
+  const init = params.initializationOptions as { [SETTINGS_SECTION]?: Parameters<typeof readSettings>[0] } | undefined;
+  if (init?.[SETTINGS_SECTION]) applySettings(readSettings(init[SETTINGS_SECTION]));
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -56,7 +71,7 @@ connection.onInitialize((params) => {
 async function refreshSettings(): Promise<void> {
   if (!configurationPull) return;
   try {
-    workspace.setOptions(await fetchOptions(connection));
+    applySettings(await fetchSettings(connection));
   } catch (e) {
     connection.console.error(`netpol: reading settings failed: ${(e as Error).message}`);
   }
@@ -66,18 +81,21 @@ async function refreshSettings(): Promise<void> {
 connection.onDidChangeConfiguration((params) => {
   if (configurationPull) void refreshSettings();
   else {
-    workspace.setOptions(optionsFromSettings((params.settings as Record<string, Parameters<typeof optionsFromSettings>[0]> | undefined)?.[SETTINGS_SECTION]));
+    applySettings(readSettings((params.settings as Record<string, Parameters<typeof readSettings>[0]> | undefined)?.[SETTINGS_SECTION]));
     schedule(0);
   }
 });
 
 connection.onInitialized(() => {
+  initialized = true;
+  for (const p of pendingProblems) void connection.window.showWarningMessage(p);
+  pendingProblems = [];
   if (configurationRegistration) void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
   // With pulled settings the first analysis waits for them (refreshSettings schedules it).
   if (configurationPull) void refreshSettings();
   else schedule(0);
   if (watchRegistration) {
-    void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml}' }] });
+    void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: WATCHED_FILES }] });
   }
   if (folderEvents) {
     connection.workspace.onDidChangeWorkspaceFolders(() => {

@@ -7,8 +7,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SourceFile } from '../common/source';
 import { Analysis, analyze, AnalysisOptions } from '../engine/analysis';
 import { buildCluster } from '../model/build';
-import { discoverManifests, MANIFEST_EXTENSIONS, readSourceFile } from '../yaml/discover';
+import { discoverManifests, readSourceFile } from '../yaml/discover';
 import { ParsedFile, parseFile } from '../yaml/parse';
+import { isWorkspaceSource } from '../yaml/sourcerole';
 
 interface Entry {
   /** Editor version, or -1 for the disk copy. */
@@ -16,10 +17,13 @@ interface Entry {
   readonly parsed: ParsedFile;
 }
 
+/** Manifests, and flannel's net-conf.json and lease exports (see yaml/sourcerole.ts). */
 export function isManifestUri(uri: string): boolean {
-  const lower = uri.toLowerCase();
-  return MANIFEST_EXTENSIONS.some((x) => lower.endsWith(x));
+  return isWorkspaceSource(uri);
 }
+
+/** The files the server asks the client to watch. */
+export const WATCHED_FILES = '**/{*.yaml,*.yml,*net-conf.json,*flannel-leases.txt,*flannel-leases.json}';
 
 export class Workspace {
   private readonly disk = new Map<string, Entry>();

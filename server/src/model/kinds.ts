@@ -2,7 +2,7 @@
  * The kinds the model reads, keyed by API group and kind. To read a new kind,
  * add a KindReader here (and a field to Collected and Cluster for its objects).
  */
-import { Located } from '../common/source';
+import { Located, Span } from '../common/source';
 import { RMap } from '../yaml/reader';
 import { AdminPolicy, AdminPolicyKind } from './adminpolicy/types';
 import { readAdminPolicy } from './adminpolicy/read';
@@ -15,6 +15,7 @@ import {
   KubeNetworkPolicy,
   KubeNode,
   Namespace,
+  NodeAddress,
   PodSpecInfo,
   Service,
   ServiceAccount,
@@ -158,13 +159,16 @@ export const KIND_READERS: readonly KindReader[] = [
         if (key && effect) taints.push({ key: key.value, value: t.str('value')?.value, effect: effect.value });
       }
       const internalIPs: string[] = [];
+      const addresses: NodeAddress[] = [];
       for (const a of obj.map('status')?.seq('addresses')?.maps() ?? []) {
-        if (a.str('type')?.value === 'InternalIP') {
-          const addr = a.str('address');
-          if (addr) internalIPs.push(addr.value);
-        }
+        const type = a.str('type')?.value;
+        const addr = a.str('address');
+        if (!type || !addr) continue;
+        addresses.push({ type, address: addr });
+        if (type === 'InternalIP') internalIPs.push(addr.value);
       }
-      out.nodes.push({ name: meta.name, labels: { 'kubernetes.io/hostname': meta.name, ...meta.labels }, podCIDRs, internalIPs, taints, meta, origin: 'declared' });
+      const annotations = obj.map('metadata')?.stringMap('annotations')?.value ?? {};
+      out.nodes.push({ name: meta.name, labels: { 'kubernetes.io/hostname': meta.name, ...meta.labels }, annotations, podCIDRs, internalIPs, addresses, taints, meta, origin: 'declared' });
     },
   },
   {
@@ -199,10 +203,11 @@ export const KIND_READERS: readonly KindReader[] = [
         const port = p.int('port', { min: 1, max: 65535 });
         if (port) ports.push({ name: p.str('name')?.value, port: port.value, targetPort: p.intOrString('targetPort')?.value, protocol: readProtocol(p) });
       }
-      const clusterIPs = spec?.strings('clusterIPs')?.map((x) => x.value) ?? [];
-      const single = spec?.str('clusterIP')?.value;
-      if (single && !clusterIPs.includes(single)) clusterIPs.unshift(single);
-      out.services.push({ meta, selector: spec?.stringMap('selector')?.value, ports, type: spec?.str('type')?.value ?? 'ClusterIP', clusterIPs });
+      const clusterIPSpans: Record<string, Span> = {};
+      const single = spec?.str('clusterIP');
+      for (const ip of [...(single ? [single] : []), ...(spec?.strings('clusterIPs') ?? [])]) clusterIPSpans[ip.value] ??= ip.span;
+      const clusterIPs = Object.keys(clusterIPSpans);
+      out.services.push({ meta, selector: spec?.stringMap('selector')?.value, ports, type: spec?.str('type')?.value ?? 'ClusterIP', clusterIPs, clusterIPSpans });
     },
   },
   {

@@ -1,4 +1,5 @@
 /** Reading a PodSpec (of a Pod or of a workload's pod template). */
+import { Located } from '../common/source';
 import { RMap } from '../yaml/reader';
 import { portNameProblem } from './labels';
 import { readLabels } from './meta';
@@ -15,17 +16,19 @@ export function readProtocol(m: RMap, key = 'protocol'): Protocol {
 }
 
 export function readPodSpec(spec: RMap | undefined): PodSpecInfo {
-  if (!spec) return { serviceAccount: 'default', hostNetwork: false, nodeSelector: {}, tolerations: [], ports: [] };
+  if (!spec) return { serviceAccount: 'default', hostNetwork: false, nodeSelector: {}, tolerations: [], ports: [], args: [] };
   const sa = spec.str('serviceAccountName') ?? spec.str('serviceAccount');
   const hostNetwork = spec.bool('hostNetwork')?.value ?? false;
   const nodeName = spec.str('nodeName')?.value;
   const nodeSelector = readLabels(spec, 'nodeSelector');
   const ports: ContainerPort[] = [];
+  const args: Located<string>[] = [];
   const containers = spec.seq('containers');
   if (!containers) spec.missing('containers', 'warning');
   for (const listKey of ['containers', 'initContainers']) {
     for (const c of spec.seq(listKey)?.maps() ?? []) {
       const cname = c.str('name')?.value ?? '(unnamed)';
+      args.push(...(c.strings('command') ?? []), ...(c.strings('args') ?? []));
       const names = new Set<string>();
       for (const p of c.seq('ports')?.maps() ?? []) {
         const cp = p.int('containerPort', { min: 1, max: 65535 });
@@ -70,5 +73,6 @@ export function readPodSpec(spec: RMap | undefined): PodSpecInfo {
     requiredNodeAffinity,
     tolerations,
     ports,
+    args,
   };
 }

@@ -13,7 +13,7 @@ import { KubeNode, Labels, NodeSelectorRequirement, PodSpecInfo, Taint, Tolerati
 export const DEFAULT_NODE_NAMES: readonly string[] = ['node-1', 'node-2', 'node-3'];
 
 function implicitNode(name: string, origin: 'referenced' | 'default'): KubeNode {
-  return { name, labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux' }, podCIDRs: [], internalIPs: [], taints: [], origin };
+  return { name, labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux' }, annotations: {}, podCIDRs: [], internalIPs: [], addresses: [], taints: [], origin };
 }
 
 /** Declared nodes, plus nodes only mentioned by nodeName, or the default set when there are none. */

@@ -57,12 +57,22 @@ export interface NodeSelectorRequirement {
   readonly values: readonly string[];
 }
 
+export interface NodeAddress {
+  /** `InternalIP`, `ExternalIP`, `Hostname`, … */
+  readonly type: string;
+  readonly address: Located<string>;
+}
+
 export interface KubeNode {
   readonly name: string;
   /** Includes `kubernetes.io/hostname`. */
   readonly labels: Labels;
+  /** metadata.annotations (flannel records its public IP and backend there). */
+  readonly annotations: Labels;
   readonly podCIDRs: readonly Located<string>[];
   readonly internalIPs: readonly string[];
+  /** status.addresses, every type, with where each was written. */
+  readonly addresses: readonly NodeAddress[];
   readonly taints: readonly Taint[];
   /** Absent for nodes that are only referenced (by nodeName) or from the default node set. */
   readonly meta?: ObjectMeta;
@@ -89,6 +99,8 @@ export interface PodSpecInfo {
   readonly requiredNodeAffinity?: readonly (readonly NodeSelectorRequirement[])[];
   readonly tolerations: readonly Toleration[];
   readonly ports: readonly ContainerPort[];
+  /** Every container's command and args, in order (cluster components' flags are read from them). */
+  readonly args: readonly Located<string>[];
 }
 
 export type WorkloadKind = 'Deployment' | 'ReplicaSet' | 'StatefulSet' | 'DaemonSet' | 'Job' | 'CronJob' | 'ReplicationController';
@@ -137,6 +149,8 @@ export interface Service {
   readonly ports: readonly ServicePort[];
   readonly type: string;
   readonly clusterIPs: readonly string[];
+  /** Where each clusterIP was written. */
+  readonly clusterIPSpans: Readonly<Record<string, Span>>;
 }
 
 export interface ServiceAccount {

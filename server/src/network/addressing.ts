@@ -1,125 +1,123 @@
 /**
- * The network stage: flannel addressing. Every node gets a pod subnet (its
- * spec.podCIDR under the kube subnet manager, else the next free subnet in
- * node-name order from SubnetMin), every pod an IP inside its node's subnet
- * (`.0` is flannel.1's, `.1` the gateway's, pods from `.2` in pod-id order),
- * unless status.podIP(s) records one. hostNetwork pods take their node's IP.
+ * The network stage: flannel addressing. Reads flannel's configuration from
+ * the workspace (sources.ts, configuration.ts), gives every node a pod subnet
+ * per enabled family (nodesubnets.ts) and every pod an address inside it
+ * (podips.ts), then checks the result (checks.ts). Everything it finds wrong
+ * is a finding in `findings`; nothing here throws on bad input.
  */
 import { Finding } from '../common/finding';
-import { Cidr, cidrContains, cidrSize, formatIp, IpAddr, ipAt, isCidr, parseCidr, parseIp } from '../common/ip';
-import { Cluster, KubeNode, Pod } from '../model/types';
-import { FlannelConfig, flannelConfig, leasableSubnets } from './flannel';
+import { Cidr, cidrContains, IpAddr, ipAt } from '../common/ip';
+import { Cluster } from '../model/types';
+import { sourceRole } from '../yaml/sourcerole';
+import { checkAddressing } from './checks';
+import { ClusterFlags, readClusterFlags } from './clusterflags';
+import { resolveConfiguration } from './configuration';
+import { FlannelConfig, parsePodNetwork } from './flannel';
+import { readLeases } from './leases';
+import { declaredPublicIP, internalIPsOf, simulatedNodeBase, simulatedNodeIP } from './nodeips';
+import { assignNodeSubnets, NodeSubnet, SubnetOrigin } from './nodesubnets';
+import { assignPodIPs, PodAddressing, subnetCapacity } from './podips';
+import { findFlannelSources } from './sources';
+
+export type { PodAddressing } from './podips';
+export type { SubnetOrigin } from './nodesubnets';
 
 export interface NodeAddressing {
   readonly node: string;
-  /** Pod subnets (IPv4 first). Empty when the network has no room left. */
+  /** Pod subnets, IPv4 first. Empty when the network has no room left. */
   readonly subnets: readonly Cidr[];
-  /** The node's own addresses (InternalIP, or simulated). */
+  /** How the first subnet was decided ('none' without subnets). */
+  readonly subnetOrigin: SubnetOrigin | 'none';
+  /** Per subnet: how it was decided and where it was written. */
+  readonly subnetDetails: readonly NodeSubnet[];
+  /** The node's own addresses (InternalIP, or simulated), one or more per family. */
   readonly ips: readonly IpAddr[];
-  readonly subnetOrigin: 'podCIDR' | 'allocated' | 'none';
   readonly ipOrigin: 'status' | 'simulated';
-}
-
-export interface PodAddressing {
-  readonly pod: string;
-  readonly node?: string;
-  readonly ips: readonly IpAddr[];
-  readonly origin: 'status' | 'simulated' | 'hostNetwork' | 'none';
+  /** The outer addresses tunnelled packets travel between, per family. */
+  readonly publicIPs: readonly IpAddr[];
+  /** `.1` of each subnet: the pods' gateway (cni0, or Calico's routing in Canal). */
+  readonly gateways: readonly IpAddr[];
+  /** `.0` of each subnet, on the backend's device (flannel.1, flannel-wg, …), when the backend has one. */
+  readonly tunnelIPs: readonly IpAddr[];
+  /** Pod addresses the node's subnets hold (the smallest family's). */
+  readonly capacity: bigint;
+  /** Pods placed on the node that need a pod address (hostNetwork pods excluded). */
+  readonly podCount: number;
 }
 
 export interface Addressing {
   readonly config: FlannelConfig;
   readonly nodes: ReadonlyMap<string, NodeAddressing>;
   readonly pods: ReadonlyMap<string, PodAddressing>;
+  /** Service ranges and cluster CIDRs the workspace shows (kube-apiserver flags, kubeadm-config). */
+  readonly flags: ClusterFlags;
   readonly findings: readonly Finding[];
 }
 
 export interface AddressingOptions {
-  /** `--pod-network`: the flannel Network when the workspace has no configuration. */
+  /**
+   * `--pod-network` (or the editor setting): the flannel network when the
+   * workspace has no configuration; an IPv4 CIDR, an IPv6 one, or both
+   * separated by a comma. Invalid values are ignored (the adapters check them).
+   */
   readonly podNetwork?: string;
 }
 
-/** Simulated node addresses: 10.0.0.10, 10.0.0.11, … in node-name order, for nodes without an InternalIP. */
-export const DEFAULT_NODE_ADDRESS_BASE = '10.0.0.10';
-
 export function computeAddressing(cluster: Cluster, options: AddressingOptions = {}): Addressing {
-  const config = flannelConfig(options.podNetwork, options.podNetwork ? 'override' : 'default');
   const findings: Finding[] = [];
-  const nodes = addressNodes(cluster.nodes, config);
-  const pods = addressPods(cluster.pods, nodes);
-  return { config, nodes, pods, findings };
+  const flags = readClusterFlags(cluster);
+  const netConfFiles = cluster.files.filter((f) => sourceRole(f.path) === 'flannel-net-conf');
+  const leaseFiles = cluster.files.filter((f) => sourceRole(f.path) === 'flannel-leases');
+  const leases = readLeases(leaseFiles, findings);
+  const parsedOverride = options.podNetwork ? parsePodNetwork(options.podNetwork) : undefined;
+  const config = resolveConfiguration(
+    {
+      sources: findFlannelSources(cluster.configMaps, netConfFiles),
+      flags,
+      hasLeases: leaseFiles.length > 0,
+      override: parsedOverride && !('error' in parsedOverride) ? parsedOverride : undefined,
+    },
+    findings,
+  );
+  const subnets = assignNodeSubnets(cluster, config, leases, findings);
+  const nodes = addressNodes(cluster, config, subnets);
+  const pods = assignPodIPs(cluster.pods, nodes);
+  const podCount = new Map<string, number>();
+  for (const p of cluster.pods) if (p.node && !p.spec.hostNetwork) podCount.set(p.node, (podCount.get(p.node) ?? 0) + 1);
+  const counted = new Map<string, NodeAddressing>();
+  for (const [name, n] of nodes) counted.set(name, { ...n, podCount: podCount.get(name) ?? 0 });
+  findings.push(...checkAddressing({ cluster, config, nodes: counted, pods, flags }));
+  return { config, nodes: counted, pods, flags, findings };
 }
 
-function addressNodes(nodes: readonly KubeNode[], config: FlannelConfig): Map<string, NodeAddressing> {
+function addressNodes(cluster: Cluster, config: FlannelConfig, subnets: ReadonlyMap<string, NodeSubnet[]>): Map<string, NodeAddressing> {
   const out = new Map<string, NodeAddressing>();
-  const taken = new Set<string>();
-  const fromSpec = new Map<string, Cidr[]>();
-  for (const n of nodes) {
-    const cidrs = n.podCIDRs.map((c) => parseCidr(c.value)).filter(isCidr);
-    if (cidrs.length) {
-      fromSpec.set(n.name, cidrs);
-      for (const c of cidrs) taken.add(c.text);
-    }
-  }
-  const free = leasableSubnets(config);
-  const nextFree = (): Cidr | undefined => {
-    for (let r = free.next(); !r.done; r = free.next()) if (!taken.has(r.value.text)) return r.value;
-    return undefined;
-  };
-  const base = parseIp(DEFAULT_NODE_ADDRESS_BASE)!;
-  nodes.forEach((n, i) => {
-    const given = fromSpec.get(n.name);
-    const allocated = given ? undefined : nextFree();
-    const ips = n.internalIPs.map(parseIp).filter((x): x is IpAddr => !!x);
+  const families = config.networks.length ? config.networks.map((n) => n.family) : [4 as const];
+  const avoid = config.networks.map((n) => n.network);
+  const bases = families.map((f) => simulatedNodeBase(f, avoid));
+  const hasTunnelDevice = !!config.backend.spec?.device(config.backend.options, 4);
+  cluster.nodes.forEach((n, i) => {
+    const details = subnets.get(n.name) ?? [];
+    const own = internalIPsOf(n);
+    const ips = own.length ? own : bases.map((b) => simulatedNodeIP(b, i));
+    const publicIPs = families.map((f) => declaredPublicIP(n, f) ?? ips.find((ip) => ip.family === f)).filter((x): x is IpAddr => !!x);
+    const cidrs = details.map((d) => d.cidr);
+    const capacities = cidrs.map(subnetCapacity);
     out.set(n.name, {
       node: n.name,
-      subnets: given ?? (allocated ? [allocated] : []),
-      ips: ips.length ? ips : [{ family: 4, value: base.value + BigInt(i), text: formatIp(4, base.value + BigInt(i)) }],
-      subnetOrigin: given ? 'podCIDR' : allocated ? 'allocated' : 'none',
-      ipOrigin: ips.length ? 'status' : 'simulated',
+      subnets: cidrs,
+      subnetOrigin: details[0]?.origin ?? 'none',
+      subnetDetails: details,
+      ips,
+      ipOrigin: own.length ? 'status' : 'simulated',
+      publicIPs,
+      gateways: cidrs.filter((c) => subnetCapacity(c) > 0n).map((c) => ipAt(c, 1n)),
+      tunnelIPs: hasTunnelDevice ? cidrs.map((c) => ipAt(c, 0n)) : [],
+      capacity: capacities.length ? capacities.reduce((a, b) => (a < b ? a : b)) : 0n,
+      podCount: 0,
     });
   });
   return out;
-}
-
-function addressPods(pods: readonly Pod[], nodes: ReadonlyMap<string, NodeAddressing>): Map<string, PodAddressing> {
-  const out = new Map<string, PodAddressing>();
-  const used = new Set<string>();
-  for (const p of pods) for (const ip of p.statusIPs) used.add(parseIp(ip)?.text ?? ip);
-  const cursor = new Map<string, bigint>();
-  for (const p of pods) {
-    const node = p.node ? nodes.get(p.node) : undefined;
-    if (p.spec.hostNetwork) {
-      out.set(p.id, { pod: p.id, node: p.node, ips: node?.ips ?? [], origin: node ? 'hostNetwork' : 'none' });
-      continue;
-    }
-    const status = p.statusIPs.map(parseIp).filter((x): x is IpAddr => !!x);
-    if (status.length) {
-      out.set(p.id, { pod: p.id, node: p.node, ips: status, origin: 'status' });
-      continue;
-    }
-    const subnet = node?.subnets[0];
-    if (!node || !subnet) {
-      out.set(p.id, { pod: p.id, node: p.node, ips: [], origin: 'none' });
-      continue;
-    }
-    const ip = nextPodIP(subnet, cursor, used);
-    out.set(p.id, { pod: p.id, node: p.node, ips: ip ? [ip] : [], origin: ip ? 'simulated' : 'none' });
-  }
-  return out;
-}
-
-/** host-local's order inside a node subnet: from .2 up to the last address before broadcast. */
-function nextPodIP(subnet: Cidr, cursor: Map<string, bigint>, used: Set<string>): IpAddr | undefined {
-  const last = cidrSize(subnet) - 2n;
-  for (let off = cursor.get(subnet.text) ?? 2n; off <= last; off++) {
-    const ip = ipAt(subnet, off);
-    if (used.has(ip.text)) continue;
-    cursor.set(subnet.text, off + 1n);
-    used.add(ip.text);
-    return ip;
-  }
-  return undefined;
 }
 
 /** The node whose pod subnet holds `ip`, if any. */
@@ -127,3 +125,4 @@ export function nodeOfAddress(addressing: Addressing, ip: IpAddr): string | unde
   for (const n of addressing.nodes.values()) if (n.subnets.some((s) => cidrContains(s, ip))) return n.node;
   return undefined;
 }
+

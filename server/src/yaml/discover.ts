@@ -1,14 +1,17 @@
 /**
  * Finding manifest files under the paths a user names. Folders are searched
- * for *.yaml and *.yml (skipping VCS, dependency and build folders); files
- * named explicitly are read whatever their extension.
+ * for *.yaml and *.yml, and for flannel's files by name (skipping VCS,
+ * dependency and build folders); files named explicitly are read whatever
+ * their extension. Which files count is decided in sourcerole.ts.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { SourceFile } from '../common/source';
+import { isWorkspaceSource } from './sourcerole';
+
+export { MANIFEST_EXTENSIONS } from './sourcerole';
 
 const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out', '.vscode-test']);
-export const MANIFEST_EXTENSIONS = ['.yaml', '.yml'];
 
 export interface Discovered {
   readonly files: string[];
@@ -31,7 +34,7 @@ export function discoverManifests(paths: readonly string[]): Discovered {
       const p = join(dir, e.name);
       if (e.isDirectory()) {
         if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) walk(p);
-      } else if (e.isFile() && MANIFEST_EXTENSIONS.some((x) => e.name.toLowerCase().endsWith(x))) {
+      } else if (e.isFile() && isWorkspaceSource(e.name)) {
         files.add(p);
       }
     }

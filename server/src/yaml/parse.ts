@@ -6,6 +6,7 @@
 import { Document, parseAllDocuments, YAMLError } from 'yaml';
 import { Finding } from '../common/finding';
 import { SourceFile, span } from '../common/source';
+import { sourceRole } from './sourcerole';
 
 export interface ParsedDocument {
   /** 0-based index of the document in its file. */
@@ -41,6 +42,8 @@ export function parseFile(file: SourceFile): ParsedFile {
     });
     return { file, documents: [], findings };
   }
+  // flannel's own files (net-conf.json, lease exports) are JSON or etcdctl output, read by the network stage.
+  if (sourceRole(file.path) !== 'manifest') return { file, documents: [], findings };
 
   const documents: ParsedDocument[] = [];
   let docs: Document.Parsed[];
