@@ -54,7 +54,7 @@ describe('the example repository', () => {
     const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'start.mjs')], { cwd: ROOT, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /\$ netpol lint examples/);
-    assert.match(r.stdout, /2 errors, 4 warnings, 1 note in 12 files/);
+    assert.match(r.stdout, /2 errors, 4 warnings, 1 note in 13 files/);
     assert.match(r.stdout, /\$ netpol matrix examples/);
     assert.match(r.stdout, /16 shop\/worker-0 /);
   });
