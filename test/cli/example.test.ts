@@ -15,7 +15,7 @@ describe('the example repository', () => {
     const findings = lint(analysis).map((f) => `${f.span.file.path.slice(join(ROOT, 'examples').length + 1)} ${where(f)}`);
     assert.deepEqual(findings, [
       'charts/shop-cache/templates/networkpolicy.yaml template-not-analysed@4:9',
-      'cluster/kube-flannel-cfg.yaml flannel-ignored-setting@35:7',
+      'cluster/canal-config.yaml flannel-ignored-setting@50:7',
       'monitoring/prometheus.yaml policy-not-simulated@49:9',
       'monitoring/prometheus.yaml invalid-field@56:5',
       'monitoring/prometheus.yaml invalid-field@64:17',
