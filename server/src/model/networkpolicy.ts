@@ -9,7 +9,7 @@ import { RMap } from '../yaml/reader';
 import { portNameProblem } from './labels';
 import { ReadMeta } from './meta';
 import { readProtocol } from './podspec';
-import { readLabelSelector } from './selector';
+import { emptySelector, readLabelSelector } from './selector';
 import { IPBlock, KubeNetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicyRule, PolicyType } from './types';
 
 /**
@@ -19,9 +19,9 @@ import { IPBlock, KubeNetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, Netwo
 export function readNetworkPolicy(obj: RMap, meta: ReadMeta, errorsBefore: number, extraSpecKeys: readonly string[] = []): KubeNetworkPolicy {
   obj.checkKeys(['apiVersion', 'kind', 'metadata', 'spec', 'status'], `a ${meta.kind}`);
   const spec = obj.map('spec');
-  if (!spec && !obj.has('spec')) obj.missing('spec');
+  if (!spec) obj.missing('spec');
   spec?.checkKeys(['podSelector', 'policyTypes', 'ingress', 'egress', ...extraSpecKeys], `a ${meta.kind} spec`);
-  const podSelector = spec ? readLabelSelector(spec, 'podSelector', spec.firstLine()) : readLabelSelector(obj, 'spec', meta.nameSpan);
+  const podSelector = spec ? readLabelSelector(spec, 'podSelector', spec.firstLine()) : emptySelector(meta.nameSpan);
 
   let policyTypes: Located<PolicyType[]> | undefined;
   const types = spec?.strings('policyTypes');

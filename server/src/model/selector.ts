@@ -15,7 +15,7 @@ export function readLabelSelector(parent: RMap, key: string, fallback: Span): La
   const entry = parent.entry(key);
   const m = parent.map(key);
   const where = entry ? (m ? m.span : entry.keySpan) : fallback;
-  if (!m) return { matchLabels: {}, matchExpressions: [], span: where, labelSpans: {}, labelValueSpans: {} };
+  if (!m) return emptySelector(where);
   m.checkKeys(['matchLabels', 'matchExpressions'], 'a label selector');
   const labels = readLabels(m, 'matchLabels');
   const matchExpressions: LabelSelectorRequirement[] = [];
@@ -53,6 +53,11 @@ export function readLabelSelector(parent: RMap, key: string, fallback: Span): La
     if (k && operator) matchExpressions.push({ key: k.value, operator, values: values.map((v) => v.value), span: e.span });
   }
   return { matchLabels: labels?.value ?? {}, matchExpressions, span: m.span, labelSpans: labels?.entries ?? {}, labelValueSpans: labels?.valueSpans ?? {} };
+}
+
+/** The empty selector (it selects everything), located at `at`. */
+export function emptySelector(at: Span): LabelSelector {
+  return { matchLabels: {}, matchExpressions: [], span: at, labelSpans: {}, labelValueSpans: {} };
 }
 
 export function isEmptySelector(s: LabelSelector): boolean {

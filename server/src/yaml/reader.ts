@@ -222,8 +222,10 @@ export class RMap {
     return out;
   }
 
+  /** Reports a required field as missing, unless it is there with a value of the wrong type (already reported). */
   missing(key: string, severity: Severity = 'error'): void {
-    this.ctx.report('invalid-field', severity, `${this.path || 'object'}: required field \`${key}\` is missing.`, this.firstLine());
+    if (this.has(key)) return;
+    this.ctx.report('invalid-field', severity, `${this.path ? `${this.path}: ` : ''}required field \`${key}\` is missing.`, this.firstLine());
   }
 
   /** Findings for keys outside `allowed`, with a did-you-mean. Returns the unknown keys. */

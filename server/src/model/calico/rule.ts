@@ -100,9 +100,9 @@ function readEntityRule(rule: RMap, key: 'source' | 'destination'): EntityRule {
     span: em.span,
     nets: readNets(em, 'nets'),
     notNets: readNets(em, 'notNets'),
-    selector: em.str('selector'),
-    notSelector: em.str('notSelector'),
-    namespaceSelector: em.str('namespaceSelector'),
+    selector: em.str('selector', { coerce: false }),
+    notSelector: em.str('notSelector', { coerce: false }),
+    namespaceSelector: em.str('namespaceSelector', { coerce: false }),
     serviceAccounts: readServiceAccounts(em),
     services: readServices(em),
     ports: readPorts(em, 'ports'),
@@ -133,7 +133,7 @@ function readServiceAccounts(em: RMap): ServiceAccountMatch | undefined {
   const sm = em.map('serviceAccounts');
   if (!sm || !entry) return undefined;
   sm.checkKeys(['names', 'selector'], 'a serviceAccounts match');
-  return { names: sm.strings('names') ?? [], selector: sm.str('selector'), span: sm.span, keySpan: entry.keySpan };
+  return { names: sm.strings('names') ?? [], selector: sm.str('selector', { coerce: false }), span: sm.span, keySpan: entry.keySpan };
 }
 
 function readServices(em: RMap): ServiceMatch | undefined {
