@@ -70,3 +70,24 @@ describe('yaml stage: parseFile', () => {
     }
   });
 });
+
+describe('yaml stage: hostile input', () => {
+  it('reports a binary file once instead of parsing it', () => {
+    const p = parse('a: 1\n\u0000\u0001\u0002garbage');
+    assert.equal(p.documents.length, 0);
+    assert.equal(p.findings.length, 1);
+    assert.match(p.findings[0].message, /not text/);
+  });
+
+  it('caps cascades of syntax errors per document', () => {
+    const p = parse(Array.from({ length: 40 }, (_, i) => `k${i}: [ }\n`).join(''));
+    assert.ok(p.findings.length <= 6, `${p.findings.length} findings`);
+    assert.match(p.findings.at(-1)!.message, /\d+ more syntax errors in this document/);
+  });
+
+  it('reports absurdly deep nesting without overflowing', () => {
+    const p = parse('k: ' + '['.repeat(5000) + ']'.repeat(5000) + '\n---\nkind: B\n');
+    assert.ok(p.findings.length >= 1);
+    assert.ok(p.documents.some((d) => d.usable), 'the next document is still read');
+  });
+});

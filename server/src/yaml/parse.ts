@@ -44,6 +44,16 @@ export function parseFile(file: SourceFile): ParsedFile {
   }
   // flannel's own files (net-conf.json, lease exports) are JSON or etcdctl output, read by the network stage.
   if (sourceRole(file.path) !== 'manifest') return { file, documents: [], findings };
+  const nul = file.text.indexOf('\u0000');
+  if (nul >= 0) {
+    findings.push({
+      rule: 'yaml-syntax',
+      severity: 'error',
+      message: 'This file is not text (it contains NUL bytes), so it is not analysed.',
+      span: span(file, 0, Math.min(file.text.length, firstLineEnd(file.text), 80)),
+    });
+    return { file, documents: [], findings };
+  }
 
   const documents: ParsedDocument[] = [];
   let docs: Document.Parsed[];
@@ -81,11 +91,28 @@ export function parseFile(file: SourceFile): ParsedFile {
       documents.push({ index, doc, start, end, usable: false });
       return;
     }
-    for (const err of doc.errors) findings.push(yamlErrorFinding(file, err, 'error'));
-    for (const warn of doc.warnings) findings.push(yamlErrorFinding(file, warn, 'warning'));
+    findings.push(...syntaxFindings(file, doc.errors, 'error'), ...syntaxFindings(file, doc.warnings, 'warning'));
     documents.push({ index, doc, start, end, usable: doc.errors.length === 0 });
   });
   return { file, documents, findings };
+}
+
+/** At most this many syntax errors are reported per document; one broken line often cascades. */
+export const MAX_SYNTAX_FINDINGS = 5;
+
+function syntaxFindings(file: SourceFile, errors: readonly YAMLError[], severity: 'error' | 'warning'): Finding[] {
+  const tooDeep = errors.find((e) => /call stack/i.test(e.message));
+  if (tooDeep) {
+    const [s] = tooDeep.pos;
+    return [{ rule: 'yaml-syntax', severity, message: 'YAML: this document is nested too deeply to parse, so it is not analysed.', span: span(file, s, Math.min(file.text.length, s + 1)) }];
+  }
+  const out = errors.slice(0, MAX_SYNTAX_FINDINGS).map((e) => yamlErrorFinding(file, e, severity));
+  if (errors.length > MAX_SYNTAX_FINDINGS) {
+    const [s, e] = errors[MAX_SYNTAX_FINDINGS].pos;
+    const more = errors.length - MAX_SYNTAX_FINDINGS;
+    out.push({ rule: 'yaml-syntax', severity, message: `YAML: ${more} more ${severity === 'error' ? 'syntax error' : 'warning'}${more === 1 ? '' : 's'} in this document, from here on; fix the ones above first.`, span: span(file, s, Math.max(e, s)) });
+  }
+  return out;
 }
 
 function yamlErrorFinding(file: SourceFile, err: YAMLError, severity: 'error' | 'warning'): Finding {
