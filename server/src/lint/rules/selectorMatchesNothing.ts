@@ -14,6 +14,7 @@ import { Endpoint } from '../../policy/endpoint';
 import { KubeLabelMatcher } from '../../policy/labelselector';
 import { insertKeysBefore, replaceScalar } from '../edits';
 import { LintRule } from '../rule';
+import { calicoSelectorFindings } from './calicoSelectors';
 
 const ID = 'selector-matches-nothing';
 
@@ -25,13 +26,16 @@ export const selectorMatchesNothing: LintRule = {
     'A NetworkPolicy whose `podSelector` selects no pod protects nothing; a peer whose selectors match no pod admits no one.',
     'The usual causes are a typo in a label, or a `podSelector` peer meant for pods in another namespace: without a',
     '`namespaceSelector` in the same peer, a `podSelector` only looks in the policy’s own namespace.',
+    'The same holds for Calico policies: a `selector` that selects no pod in the policy’s scope, and a rule `selector`',
+    'that matches no pod and no network set (a Calico NetworkPolicy’s rule selector only looks in its own namespace',
+    'unless the rule has a `namespaceSelector`).',
     'Reported only where the workspace has pods to compare with.',
   ].join(' '),
   check,
 };
 
 function check(a: Analysis): Finding[] {
-  const findings: Finding[] = [];
+  const findings: Finding[] = calicoSelectorFindings(a, ID);
   const pods = a.endpoints.filter((e) => e.kind === 'pod');
   if (pods.length === 0) return findings;
   const namespaces = [...a.cluster.namespaces.values()];
