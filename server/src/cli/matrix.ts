@@ -50,27 +50,31 @@ function servedPorts(a: Analysis, i: number): { protocol: Protocol; port: number
   return out.sort((x, y) => x.port - y.port || (x.protocol < y.protocol ? -1 : 1));
 }
 
-function allowedServed(a: Analysis, i: number, j: number): { served: string[]; allowed: string[] } {
-  const served = servedPorts(a, j);
-  return { served: served.map((s) => s.key), allowed: served.filter((s) => a.engine.allowed(i, j, s.protocol, s.port)).map((s) => s.key) };
+/** Each destination's declared ports, and for every pair the ones the source may reach (computed once). */
+function servedMatrix(a: Analysis, indices: readonly number[]): { served: string[][]; allowed: string[][][] } {
+  const ports = indices.map((j) => servedPorts(a, j));
+  const allowed = indices.map((i) => indices.map((j, c) => ports[c].filter((s) => a.engine.allowed(i, j, s.protocol, s.port)).map((s) => s.key)));
+  return { served: ports.map((list) => list.map((s) => s.key)), allowed };
 }
 
 export function servedMatrixJson(a: Analysis, indices: readonly number[]): string {
   const endpoints = indices.map((i) => a.endpoints[i].id);
-  const served = indices.map((j) => servedPorts(a, j).map((s) => s.key));
-  const allowed = indices.map((i) => indices.map((j) => allowedServed(a, i, j).allowed));
+  const { served, allowed } = servedMatrix(a, indices);
   const rows = allowed.map((r) => `    ${JSON.stringify(r)}`).join(',\n');
   return `{\n  "mode": "served-ports",\n  "endpoints": ${JSON.stringify(endpoints)},\n  "served": ${JSON.stringify(served)},\n  "allowed": [\n${rows}\n  ]\n}\n`;
 }
 
 export function servedMatrixText(a: Analysis, indices: readonly number[]): string {
   const partial: string[] = [];
+  const m = servedMatrix(a, indices);
+  const pos = new Map(indices.map((i, k) => [i, k]));
   const lines = [
     'Reachability on the ports each destination declares: may the row\'s pod connect to the column\'s pod?',
     '(✓ on every declared port, ◐ on some, · on none, - the pod declares no ports; use --port N for any other port)',
     '',
     ...table(a, indices, (i, j) => {
-      const { served, allowed } = allowedServed(a, i, j);
+      const served = m.served[pos.get(j)!];
+      const allowed = m.allowed[pos.get(i)!][pos.get(j)!];
       if (served.length === 0) return '-';
       if (allowed.length === served.length) return '✓';
       if (allowed.length === 0) return '·';

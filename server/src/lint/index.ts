@@ -11,11 +11,6 @@ import { selectorMatchesNothing } from './rules/selectorMatchesNothing';
 
 export const RULES: readonly LintRule[] = [...readingRules, ...flannelRules, selectorMatchesNothing];
 
-const byId = new Map(RULES.map((r) => [r.id, r]));
-
-export function ruleById(id: string): LintRule | undefined {
-  return byId.get(id);
-}
 
 /** Reading findings plus every rule's checks, sorted by file and position. */
 export function lint(analysis: Analysis): Finding[] {

@@ -60,6 +60,3 @@ export function emptySelector(at: Span): LabelSelector {
   return { matchLabels: {}, matchExpressions: [], span: at, labelSpans: {}, labelValueSpans: {} };
 }
 
-export function isEmptySelector(s: LabelSelector): boolean {
-  return Object.keys(s.matchLabels).length === 0 && s.matchExpressions.length === 0;
-}

@@ -6,7 +6,7 @@
  * is a finding in `findings`; nothing here throws on bad input.
  */
 import { Finding } from '../common/finding';
-import { Cidr, cidrContains, IpAddr, ipAt } from '../common/ip';
+import { Cidr, IpAddr, ipAt } from '../common/ip';
 import { Cluster } from '../model/types';
 import { sourceRole } from '../yaml/sourcerole';
 import { checkAddressing } from './checks';
@@ -120,9 +120,4 @@ function addressNodes(cluster: Cluster, config: FlannelConfig, subnets: Readonly
   return out;
 }
 
-/** The node whose pod subnet holds `ip`, if any. */
-export function nodeOfAddress(addressing: Addressing, ip: IpAddr): string | undefined {
-  for (const n of addressing.nodes.values()) if (n.subnets.some((s) => cidrContains(s, ip))) return n.node;
-  return undefined;
-}
 

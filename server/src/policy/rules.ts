@@ -46,8 +46,6 @@ export type Condition =
   | { readonly type: 'all'; readonly of: readonly Condition[] }
   | { readonly type: 'any'; readonly of: readonly Condition[] };
 
-export const ALWAYS: Condition = { type: 'all', of: [] };
-
 export interface CompiledRule {
   /** 0-based position in the policy's ingress or egress list. */
   readonly index: number;

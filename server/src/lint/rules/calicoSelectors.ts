@@ -47,14 +47,15 @@ export function calicoSelectorFindings(a: Analysis, rule = ID): Finding[] {
 }
 
 function checkSide(rule: string, e: EntityRule, ns: string | undefined, pods: readonly Endpoint[], sets: readonly { labels: Labels }[]): Finding | undefined {
-  if (!e.selector || !parsed(e.selector)) return undefined;
+  const own = parsed(e.selector);
+  if (!e.selector || !own) return undefined;
   const sel: SelectorNode | undefined = entitySelector(e, ns);
   if (!sel) return undefined;
   if (pods.some((x) => evaluate(sel, x.calicoLabels)) || sets.some((s) => evaluate(sel, s.labels))) return undefined;
   const scope = e.namespaceSelector ? `in the namespaces namespaceSelector ${e.namespaceSelector.value.trim()} selects` : ns ? `in namespace ${ns}` : 'anywhere';
   let message = `selector ${e.selector.value.trim()} matches no pod and no network set ${scope}, so this rule side matches no traffic from or to an endpoint.`;
-  if (ns && !e.namespaceSelector && pods.some((x) => x.namespace !== ns && evaluate(parsed(e.selector)!, x.calicoLabels))) {
-    const others = [...new Set(pods.filter((x) => x.namespace !== ns && evaluate(parsed(e.selector)!, x.calicoLabels)).map((x) => x.namespace!))].sort();
+  const others = ns && !e.namespaceSelector ? [...new Set(pods.filter((x) => x.namespace !== ns && evaluate(own, x.calicoLabels)).map((x) => x.namespace!))].sort() : [];
+  if (others.length) {
     message += ` A Calico NetworkPolicy's rule selector only looks in the policy's namespace; the pods it matches run in ${quoteList(others)}: add namespaceSelector: projectcalico.org/name == '${others[0]}' (or all()) to this side.`;
     return { rule, severity: 'warning', message, span: e.selector.span };
   }

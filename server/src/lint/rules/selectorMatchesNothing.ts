@@ -43,7 +43,8 @@ function check(a: Analysis): Finding[] {
     if (!np.valid) continue;
     const ns = np.meta.namespace;
     const local = pods.filter((p) => p.namespace === ns);
-    if (local.length > 0 && !local.some((p) => new KubeLabelMatcher(np.podSelector).matches(p.labels))) {
+    const subject = new KubeLabelMatcher(np.podSelector);
+    if (local.length > 0 && !local.some((p) => subject.matches(p.labels))) {
       findings.push(
         finding(np.podSelector, `spec.podSelector ${show(np.podSelector)} selects no pod in namespace ${ns}, so NetworkPolicy ${np.meta.name} has no effect.`, local),
       );
@@ -67,7 +68,8 @@ function checkPeer(np: KubeNetworkPolicy, peer: NetworkPolicyPeer, pods: readonl
     }
     if (!peer.podSelector) return [];
     const inScope = pods.filter((p) => selected.some((n) => n.name === p.namespace));
-    if (inScope.length === 0 || inScope.some((p) => new KubeLabelMatcher(peer.podSelector!).matches(p.labels))) return [];
+    const pm = new KubeLabelMatcher(peer.podSelector);
+    if (inScope.length === 0 || inScope.some((p) => pm.matches(p.labels))) return [];
     return [finding(peer.podSelector, `podSelector ${show(peer.podSelector)} matches no pod in the namespaces the namespaceSelector selects (${quoteList(selected.map((n) => n.name))}).`, inScope)];
   }
   if (!peer.podSelector) return [];
