@@ -10,7 +10,14 @@ export interface Size {
   readonly replicas: number;
 }
 
-const app = (ns: string, name: string, replicas: number, port: number, portName: string, tier: string) => `apiVersion: apps/v1
+const app = (
+  ns: string,
+  name: string,
+  replicas: number,
+  port: number,
+  portName: string,
+  tier: string,
+) => `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: ${name}, namespace: ${ns}}
 spec:
@@ -49,11 +56,31 @@ export function generate(size: Size): string[] {
       app(ns, 'db', size.replicas, 5432, 'pg', 'data'),
       app(ns, 'cache', size.replicas, 6379, 'redis', 'data'),
       policy(ns, 'default-deny', 'podSelector: {}\npolicyTypes: [Ingress, Egress]'),
-      policy(ns, 'dns', 'podSelector: {}\npolicyTypes: [Egress]\negress:\n- ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]'),
-      policy(ns, 'frontend', 'podSelector: {matchLabels: {app: frontend}}\ningress:\n- from: [{ipBlock: {cidr: 0.0.0.0/0, except: [10.0.0.0/8]}}]\n  ports: [{port: http}]\negress:\n- to: [{podSelector: {matchLabels: {app: api}}}]'),
-      policy(ns, 'api', `podSelector: {matchLabels: {app: api}}\ningress:\n- from: [{podSelector: {matchLabels: {tier: web}}}, {namespaceSelector: {matchLabels: {team: t${(n + 1) % size.namespaces}}}, podSelector: {matchLabels: {app: api}}}]\n  ports: [{port: http}]\negress:\n- to: [{podSelector: {matchExpressions: [{key: tier, operator: In, values: [data, backend]}]}}]\n- to: [{namespaceSelector: {matchLabels: {team: t${(n + 1) % size.namespaces}}}}]`),
-      policy(ns, 'data', 'podSelector: {matchLabels: {tier: data}}\ningress:\n- from: [{podSelector: {matchLabels: {tier: backend}}}]\n  ports: [{port: pg}, {port: redis}]'),
-      policy(ns, 'metrics', 'podSelector: {}\ningress:\n- from: [{namespaceSelector: {matchLabels: {team: platform}}, podSelector: {matchLabels: {app: prometheus}}}]\n  ports: [{port: metrics}]'),
+      policy(
+        ns,
+        'dns',
+        'podSelector: {}\npolicyTypes: [Egress]\negress:\n- ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]',
+      ),
+      policy(
+        ns,
+        'frontend',
+        'podSelector: {matchLabels: {app: frontend}}\ningress:\n- from: [{ipBlock: {cidr: 0.0.0.0/0, except: [10.0.0.0/8]}}]\n  ports: [{port: http}]\negress:\n- to: [{podSelector: {matchLabels: {app: api}}}]',
+      ),
+      policy(
+        ns,
+        'api',
+        `podSelector: {matchLabels: {app: api}}\ningress:\n- from: [{podSelector: {matchLabels: {tier: web}}}, {namespaceSelector: {matchLabels: {team: t${(n + 1) % size.namespaces}}}, podSelector: {matchLabels: {app: api}}}]\n  ports: [{port: http}]\negress:\n- to: [{podSelector: {matchExpressions: [{key: tier, operator: In, values: [data, backend]}]}}]\n- to: [{namespaceSelector: {matchLabels: {team: t${(n + 1) % size.namespaces}}}}]`,
+      ),
+      policy(
+        ns,
+        'data',
+        'podSelector: {matchLabels: {tier: data}}\ningress:\n- from: [{podSelector: {matchLabels: {tier: backend}}}]\n  ports: [{port: pg}, {port: redis}]',
+      ),
+      policy(
+        ns,
+        'metrics',
+        'podSelector: {}\ningress:\n- from: [{namespaceSelector: {matchLabels: {team: platform}}, podSelector: {matchLabels: {app: prometheus}}}]\n  ports: [{port: metrics}]',
+      ),
     ];
     files.push(docs.join('\n---\n') + '\n');
   }

@@ -32,7 +32,15 @@ const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1
 
 for (const { name, size, runs, naive } of SIZES) {
   const texts = generate(size);
-  const samples: Record<string, number[]> = { parse: [], model: [], analyze: [], matrix: [], lint: [], total: [], naive: [] };
+  const samples: Record<string, number[]> = {
+    parse: [],
+    model: [],
+    analyze: [],
+    matrix: [],
+    lint: [],
+    total: [],
+    naive: [],
+  };
   let pods = 0;
   let classes = 0;
   let atoms = 0;
@@ -63,8 +71,16 @@ for (const { name, size, runs, naive } of SIZES) {
   }
   const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, v.length ? median(v) : NaN]));
   const spread = (k: string) => `${fmt(Math.min(...samples[k]))}–${fmt(Math.max(...samples[k]))}`;
-  console.log(`${name}: ${pods} pods, ${size.namespaces * 6} policies, ${atoms} atoms, ${classes} classes; ${runs} runs, medians in ms (min–max)`);
-  for (const k of ['parse', 'model', 'analyze', 'matrix', 'lint', 'total']) console.log(`  ${k.padEnd(8)} ${fmt(m[k]).padStart(8)}   (${spread(k)})`);
-  console.log(`  matrix   ${(pods * pods).toLocaleString('en')} cells, ${fmt((m.matrix / (pods * pods)) * 1e6)} ns per cell`);
-  if (naive) console.log(`  pairwise ${fmt(m.naive).padStart(8)}   (${spread('naive')}): class-based matrix is ${(m.naive / m.matrix).toFixed(0)}× faster`);
+  console.log(
+    `${name}: ${pods} pods, ${size.namespaces * 6} policies, ${atoms} atoms, ${classes} classes; ${runs} runs, medians in ms (min–max)`,
+  );
+  for (const k of ['parse', 'model', 'analyze', 'matrix', 'lint', 'total'])
+    console.log(`  ${k.padEnd(8)} ${fmt(m[k]).padStart(8)}   (${spread(k)})`);
+  console.log(
+    `  matrix   ${(pods * pods).toLocaleString('en')} cells, ${fmt((m.matrix / (pods * pods)) * 1e6)} ns per cell`,
+  );
+  if (naive)
+    console.log(
+      `  pairwise ${fmt(m.naive).padStart(8)}   (${spread('naive')}): class-based matrix is ${(m.naive / m.matrix).toFixed(0)}× faster`,
+    );
 }

@@ -12,7 +12,10 @@ export const ROOT = resolve(__dirname, '..');
 
 /** The shared conformance cases: ../shared/conformance beside the project, or a copy under test/fixtures. */
 export function conformanceDir(part: string): string {
-  const candidates = [resolve(ROOT, '..', 'shared', 'conformance', part), join(ROOT, 'test', 'fixtures', 'conformance', part)];
+  const candidates = [
+    resolve(ROOT, '..', 'shared', 'conformance', part),
+    join(ROOT, 'test', 'fixtures', 'conformance', part),
+  ];
   const found = candidates.find((c) => existsSync(c));
   if (!found) throw new Error(`conformance cases not found; looked in ${candidates.join(', ')}`);
   return found;
@@ -35,7 +38,8 @@ export function lintYaml(texts: string | readonly string[]): Finding[] {
 export function canReach(a: Analysis, from: string, to: string, port = 80, protocol: Protocol = 'TCP'): boolean {
   const i = a.engine.indexOf(from);
   const j = a.engine.indexOf(to);
-  if (i === undefined || j === undefined) throw new Error(`unknown pod ${i === undefined ? from : to}; pods: ${a.endpoints.map((e) => e.id).join(', ')}`);
+  if (i === undefined || j === undefined)
+    throw new Error(`unknown pod ${i === undefined ? from : to}; pods: ${a.endpoints.map((e) => e.id).join(', ')}`);
   return a.engine.allowed(i, j, protocol, port);
 }
 
@@ -48,7 +52,10 @@ export function where(f: Finding): string {
 /** The one finding of `rule` whose message matches `text` (fails listing every finding otherwise). */
 export function oneFinding(findings: readonly Finding[], rule: string, text: RegExp): Finding {
   const hits = findings.filter((f) => f.rule === rule && text.test(f.message));
-  if (hits.length !== 1) throw new Error(`expected one ${rule} finding matching ${text}, got ${hits.length}:\n${findings.map((f) => `${where(f)} ${f.message}`).join('\n')}`);
+  if (hits.length !== 1)
+    throw new Error(
+      `expected one ${rule} finding matching ${text}, got ${hits.length}:\n${findings.map((f) => `${where(f)} ${f.message}`).join('\n')}`,
+    );
   return hits[0];
 }
 
@@ -79,8 +86,12 @@ export function yaml(strings: TemplateStringsArray, ...values: unknown[]): strin
 }
 
 /** Applies non-overlapping text edits (offsets in `text`). */
-export function applyEdits(text: string, edits: readonly { span: { start: number; end: number }; newText: string }[]): string {
+export function applyEdits(
+  text: string,
+  edits: readonly { span: { start: number; end: number }; newText: string }[],
+): string {
   let out = text;
-  for (const e of [...edits].sort((a, b) => b.span.start - a.span.start)) out = out.slice(0, e.span.start) + e.newText + out.slice(e.span.end);
+  for (const e of [...edits].sort((a, b) => b.span.start - a.span.start))
+    out = out.slice(0, e.span.start) + e.newText + out.slice(e.span.end);
   return out;
 }

@@ -17,8 +17,16 @@ function folder(files: Record<string, string>): string {
   return dir;
 }
 
-const dual = cm('{"Network": "10.244.0.0/16", "IPv6Network": "fd00:10:244::/56", "EnableIPv6": true, "Backend": {"Type": "vxlan"}}');
-const cluster = docs(node('a', { ips: ['192.168.1.11'] }), node('b', { ips: ['192.168.1.12'] }), pod('web', { ns: 'shop', node: 'a' }), pod('db', { ns: 'shop', node: 'b' }), pod('agent', { ns: 'shop', node: 'b', hostNetwork: true }));
+const dual = cm(
+  '{"Network": "10.244.0.0/16", "IPv6Network": "fd00:10:244::/56", "EnableIPv6": true, "Backend": {"Type": "vxlan"}}',
+);
+const cluster = docs(
+  node('a', { ips: ['192.168.1.11'] }),
+  node('b', { ips: ['192.168.1.12'] }),
+  pod('web', { ns: 'shop', node: 'a' }),
+  pod('db', { ns: 'shop', node: 'b' }),
+  pod('agent', { ns: 'shop', node: 'b', hostNetwork: true }),
+);
 
 describe('netpol addresses', () => {
   it('prints the JSON contract: nodes with subnet/subnets, pods with id/node/ip/ips (IPv4 first)', async () => {
@@ -40,37 +48,65 @@ describe('netpol addresses', () => {
         ['shop/web', 'a', '10.244.1.2', ['10.244.1.2', 'fd00:10:244:1::2']],
       ],
     );
-    assert.deepEqual([out.backend.type, out.backend.mtu, out.backend.port, out.nodes[0].capacity, out.nodes[1].pods], ['vxlan', 1450, 8472, 253, 1]);
-    assert.deepEqual(out.source, { name: 'ConfigMap kube-flannel/kube-flannel-cfg', origin: 'configmap', subnetManager: 'kube', cni: 'flannel' });
+    assert.deepEqual(
+      [out.backend.type, out.backend.mtu, out.backend.port, out.nodes[0].capacity, out.nodes[1].pods],
+      ['vxlan', 1450, 8472, 253, 1],
+    );
+    assert.deepEqual(out.source, {
+      name: 'ConfigMap kube-flannel/kube-flannel-cfg',
+      origin: 'configmap',
+      subnetManager: 'kube',
+      cni: 'flannel',
+    });
   });
 
   it('gives the IPv6 subnet and address as subnet/ip when there is no IPv4 one', async () => {
-    const v6 = cm('{"EnableIPv4": false, "EnableIPv6": true, "IPv6Network": "fd00:10:244::/56", "Backend": {"Type": "vxlan"}}');
-    const r = await cli(['addresses', folder({ 'f.yaml': docs(v6, node('a'), pod('p', { node: 'a' })) }), '--format', 'json']);
+    const v6 = cm(
+      '{"EnableIPv4": false, "EnableIPv6": true, "IPv6Network": "fd00:10:244::/56", "Backend": {"Type": "vxlan"}}',
+    );
+    const r = await cli([
+      'addresses',
+      folder({ 'f.yaml': docs(v6, node('a'), pod('p', { node: 'a' })) }),
+      '--format',
+      'json',
+    ]);
     const out = JSON.parse(r.stdout);
-    assert.deepEqual([out.nodes[0].subnet, out.pods[0].ip, out.network], ['fd00:10:244:1::/64', 'fd00:10:244:1::2', 'fd00:10:244::/56']);
+    assert.deepEqual(
+      [out.nodes[0].subnet, out.pods[0].ip, out.network],
+      ['fd00:10:244:1::/64', 'fd00:10:244:1::2', 'fd00:10:244::/56'],
+    );
   });
 
   it('prints nodes with subnets, backend and capacity, and pods with node and IPs, as text', async () => {
     const r = await cli(['addresses', folder({ 'flannel.yaml': dual, 'cluster.yaml': cluster })]);
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.split('\n');
-    assert.match(lines[0], /^Pod network 10\.244\.0\.0\/16 \(node subnets \/24\) and fd00:10:244::\/56 \(node subnets \/64\), from ConfigMap kube-flannel\/kube-flannel-cfg$/);
+    assert.match(
+      lines[0],
+      /^Pod network 10\.244\.0\.0\/16 \(node subnets \/24\) and fd00:10:244::\/56 \(node subnets \/64\), from ConfigMap kube-flannel\/kube-flannel-cfg$/,
+    );
     assert.match(r.stdout, /Backend vxlan \(VNI 1, UDP 8472\), pod MTU 1450 \(1500 - 50 bytes of vxlan headers\)/);
-    assert.match(r.stdout, /^a +10\.244\.1\.0\/24, fd00:10:244:1::\/64 +192\.168\.1\.11 +192\.168\.1\.11 +simulated +1\/253$/m);
+    assert.match(
+      r.stdout,
+      /^a +10\.244\.1\.0\/24, fd00:10:244:1::\/64 +192\.168\.1\.11 +192\.168\.1\.11 +simulated +1\/253$/m,
+    );
     assert.match(r.stdout, /^shop\/agent +b +192\.168\.1\.12 +hostNetwork$/m);
   });
 
-  it("finds net-conf.json and flannel-leases.txt in folders, and says where the network came from", async () => {
+  it('finds net-conf.json and flannel-leases.txt in folders, and says where the network came from', async () => {
     const dir = folder({
       'cluster/nodes.yaml': node('a', { ips: ['192.168.1.11'] }),
       'flannel/net-conf.json': '{"Network": "10.5.0.0/16", "Backend": {"Type": "host-gw"}}',
-      'flannel/flannel-leases.txt': '/coreos.com/network/subnets/10.5.9.0-24\n{"PublicIP":"192.168.1.11","BackendType":"host-gw"}\n',
+      'flannel/flannel-leases.txt':
+        '/coreos.com/network/subnets/10.5.9.0-24\n{"PublicIP":"192.168.1.11","BackendType":"host-gw"}\n',
     });
     const r = await cli(['addresses', dir, '--format', 'json']);
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout);
-    assert.deepEqual([out.source.origin, out.source.subnetManager, out.backend.type, out.nodes[0].subnet, out.nodes[0].origin], ['file', 'etcd', 'host-gw', '10.5.9.0/24', 'lease']);
+    assert.deepEqual(
+      [out.source.origin, out.source.subnetManager, out.backend.type, out.nodes[0].subnet, out.nodes[0].origin],
+      ['file', 'etcd', 'host-gw', '10.5.9.0/24', 'lease'],
+    );
   });
 
   it('takes a dual-stack --pod-network and rejects a bad one', async () => {
@@ -90,7 +126,10 @@ describe('netpol path', () => {
     const r = await cli(['path', dir, '--from', 'shop/web', '--to', 'shop/db']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^shop\/web \(10\.244\.1\.2\) -> shop\/db \(10\.244\.2\.2\): between nodes, encapsulated$/m);
-    assert.match(r.stdout, /outer 192\.168\.1\.11 -> 192\.168\.1\.12, VXLAN \(VNI 1, UDP 8472, device flannel\.1\), \+50 bytes/);
+    assert.match(
+      r.stdout,
+      /outer 192\.168\.1\.11 -> 192\.168\.1\.12, VXLAN \(VNI 1, UDP 8472, device flannel\.1\), \+50 bytes/,
+    );
     assert.match(r.stdout, /pod MTU 1450/);
   });
 
@@ -98,7 +137,10 @@ describe('netpol path', () => {
     const r = await cli(['path', dir, '--from', '10.244.1.2', '--to', 'shop/db', '--format', 'json']);
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout);
-    assert.deepEqual([out.from, out.kind, out.family, out.encapsulation.outerDst, out.mtu], ['shop/web', 'encapsulated', 'IPv4', '192.168.1.12', 1450]);
+    assert.deepEqual(
+      [out.from, out.kind, out.family, out.encapsulation.outerDst, out.mtu],
+      ['shop/web', 'encapsulated', 'IPv4', '192.168.1.12', 1450],
+    );
   });
 
   it('explains usage mistakes with exit code 2', async () => {
@@ -119,7 +161,12 @@ describe('netpol lint on flannel configuration', () => {
     const r = await cli(['lint', folder({ 'flannel.yaml': text }), '--format', 'sarif']);
     const sarif = JSON.parse(r.stdout);
     const result = sarif.runs[0].results.find((x: { ruleId: string }) => x.ruleId === 'flannel-config-unknown-field');
-    assert.deepEqual(result.locations[0].physicalLocation.region, { startLine: 10, startColumn: 7, endLine: 10, endColumn: 21 });
+    assert.deepEqual(result.locations[0].physicalLocation.region, {
+      startLine: 10,
+      startColumn: 7,
+      endLine: 10,
+      endColumn: 21,
+    });
     const rule = sarif.runs[0].tool.driver.rules[result.ruleIndex];
     assert.equal(rule.id, 'flannel-config-unknown-field');
     assert.match(rule.fullDescription.text, /case/);

@@ -21,7 +21,14 @@ function file(name: string, text: string): string {
 }
 
 const sa = `apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: robot\n  namespace: y\n  labels: {kind: bot}`;
-const manifests = file('world.yaml', world(sa, pod('y', 'bot', { sa: 'robot', ip: '10.244.2.77', labels: { pod: 'bot', app: 'crawler' } }), pod('y', 'host', { hostNetwork: true })));
+const manifests = file(
+  'world.yaml',
+  world(
+    sa,
+    pod('y', 'bot', { sa: 'robot', ip: '10.244.2.77', labels: { pod: 'bot', app: 'crawler' } }),
+    pod('y', 'host', { hostNetwork: true }),
+  ),
+);
 
 describe('netpol select', () => {
   it('prints the matching pods as a JSON array of namespace/name', async () => {
@@ -31,10 +38,13 @@ describe('netpol select', () => {
   });
 
   it('sees Calico implicit labels: namespace, service account, pcns. and pcsa.', async () => {
-    const q = async (sel: string) => JSON.parse((await cli(['select', manifests, '--selector', sel, '--format', 'json'])).stdout) as string[];
+    const q = async (sel: string) =>
+      JSON.parse((await cli(['select', manifests, '--selector', sel, '--format', 'json'])).stdout) as string[];
     assert.deepEqual(await q("projectcalico.org/namespace == 'z'"), ['z/a', 'z/b']);
     assert.deepEqual(await q("pcns.ns == 'x' || pcsa.kind == 'bot'"), ['x/a', 'x/b', 'y/bot']);
-    assert.deepEqual(await q("projectcalico.org/serviceaccount == 'robot' && pcsa.projectcalico.org/name == 'robot'"), ['y/bot']);
+    assert.deepEqual(await q("projectcalico.org/serviceaccount == 'robot' && pcsa.projectcalico.org/name == 'robot'"), [
+      'y/bot',
+    ]);
     assert.deepEqual(await q("app starts with 'craw' && !has(pod) || app ends with 'ler'"), ['y/bot']);
   });
 
@@ -50,7 +60,10 @@ describe('netpol select', () => {
     const r = await cli(['select', manifests, '--selector', "app == 'web' && tier = 'db'"]);
     assert.equal(r.code, 2);
     assert.equal(r.stdout, '');
-    assert.match(r.stderr, /--selector: invalid Calico selector at character 22: expected == \(a single = is not an operator\)/);
+    assert.match(
+      r.stderr,
+      /--selector: invalid Calico selector at character 22: expected == \(a single = is not an operator\)/,
+    );
     assert.match(r.stderr, /\n  app == 'web' && tier = 'db'\n {23}\^\n/);
   });
 
@@ -101,7 +114,10 @@ describe('netpol explain on tiers', () => {
   it('Pass chains end at the profile when no tier decides', async () => {
     const r = await cli(['explain', tiered, '--from', 'y/a', '--to', 'x/b', '--port', '80']);
     assert.match(r.stdout, /ALLOWED/);
-    assert.match(r.stdout, /tier security: GlobalNetworkPolicy security.screen \(order 1\) ingress rule 3 Pass \(to the next tier\): all traffic\n    tier default: NetworkPolicy x\/allow-all \(order 1000\) ingress rule 1 Allow/);
+    assert.match(
+      r.stdout,
+      /tier security: GlobalNetworkPolicy security.screen \(order 1\) ingress rule 3 Pass \(to the next tier\): all traffic\n    tier default: NetworkPolicy x\/allow-all \(order 1000\) ingress rule 1 Allow/,
+    );
     const z = await cli(['explain', tiered, '--from', 'x/a', '--to', 'z/b', '--port', '80', '--format', 'json']);
     const v = JSON.parse(z.stdout);
     assert.equal(v.ingress.reason, 'no-policy');
@@ -111,7 +127,12 @@ describe('netpol explain on tiers', () => {
     const r = await cli(['explain', tiered, '--from', 'z/a', '--to', 'x/a', '--port', '80', '--format', 'json']);
     const v = JSON.parse(r.stdout);
     assert.deepEqual(
-      v.ingress.steps.map((s: { tier: string; action: string; ruleIndex?: number; order?: number }) => [s.tier, s.action, s.ruleIndex, s.order]),
+      v.ingress.steps.map((s: { tier: string; action: string; ruleIndex?: number; order?: number }) => [
+        s.tier,
+        s.action,
+        s.ruleIndex,
+        s.order,
+      ]),
       [
         ['security', 'Log', 0, 1],
         ['security', 'Deny', 1, 1],
@@ -129,15 +150,23 @@ describe('netpol lint on Calico', () => {
   it('reports the Calico findings with their positions and exits 1', async () => {
     const r = await cli(['lint', broken, '--format', 'json']);
     assert.equal(r.code, 1);
-    const rules = JSON.parse(r.stdout).findings.map((f: { rule: string; line: number; column: number }) => `${f.rule}@${f.line}:${f.column}`);
-    assert.deepEqual(rules, ['policy-not-simulated@4:9', 'unknown-tier@7:9', 'invalid-selector@8:20', 'invalid-field@12:7']);
+    const rules = JSON.parse(r.stdout).findings.map(
+      (f: { rule: string; line: number; column: number }) => `${f.rule}@${f.line}:${f.column}`,
+    );
+    assert.deepEqual(rules, [
+      'policy-not-simulated@4:9',
+      'unknown-tier@7:9',
+      'invalid-selector@8:20',
+      'invalid-field@12:7',
+    ]);
   });
 
   it('SARIF has metadata for every Calico rule id', async () => {
     const r = await cli(['lint', broken, '--format', 'sarif']);
     const run = JSON.parse(r.stdout).runs[0];
     const ids = run.tool.driver.rules.map((x: { id: string }) => x.id);
-    for (const id of ['invalid-selector', 'unknown-tier', 'field-not-simulated', 'staged-policy']) assert.ok(ids.includes(id), id);
+    for (const id of ['invalid-selector', 'unknown-tier', 'field-not-simulated', 'staged-policy'])
+      assert.ok(ids.includes(id), id);
     for (const res of run.results) assert.equal(typeof res.ruleIndex, 'number', res.ruleId);
   });
 });

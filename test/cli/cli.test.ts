@@ -18,11 +18,21 @@ function workspace(files: Record<string, string>): string {
 }
 
 const clean = workspace({
-  'app.yaml': docs(namespace('shop'), pod('shop/web', { node: 'n1' }), pod('shop/db', { node: 'n2', ports: [{ name: 'pg', port: 5432 }] })),
-  'policy.yaml': docs(policy('shop/db', 'podSelector: {matchLabels: {app: db}}\ningress: [{from: [{podSelector: {matchLabels: {app: web}}}], ports: [{port: pg}]}]')),
+  'app.yaml': docs(
+    namespace('shop'),
+    pod('shop/web', { node: 'n1' }),
+    pod('shop/db', { node: 'n2', ports: [{ name: 'pg', port: 5432 }] }),
+  ),
+  'policy.yaml': docs(
+    policy(
+      'shop/db',
+      'podSelector: {matchLabels: {app: db}}\ningress: [{from: [{podSelector: {matchLabels: {app: web}}}], ports: [{port: pg}]}]',
+    ),
+  ),
 });
 const broken = workspace({
-  'bad.yaml': 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: shop}\nspec:\n  podSelector: {}\n  policyTypes: [ingress]\n---\nkey: [unclosed\n',
+  'bad.yaml':
+    'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: shop}\nspec:\n  podSelector: {}\n  policyTypes: [ingress]\n---\nkey: [unclosed\n',
   'warn.yaml': docs(pod('shop/web'), policy('shop/q', 'podSelector: {matchLabels: {app: wbe}}')),
 });
 
@@ -36,9 +46,15 @@ describe('cli: usage errors exit 2 with a message that says what was wrong', () 
     [['lint', clean, '--format', 'xml'], /--format must be one of text, json, sarif/],
     [['lint', join(clean, 'missing')], /missing: no such file or directory/],
     [['lint', workspace({ 'notes.txt': 'x' })], /no manifest files \(\*\.yaml, \*\.yml\) found/],
-    [['explain', clean, '--from', 'shop/wbe', '--to', 'shop/db', '--port', '80'], /--from: no pod "shop\/wbe"; did you mean "shop\/web"\?/],
+    [
+      ['explain', clean, '--from', 'shop/wbe', '--to', 'shop/db', '--port', '80'],
+      /--from: no pod "shop\/wbe"; did you mean "shop\/web"\?/,
+    ],
     [['explain', clean, '--from', 'shop/web', '--to', 'shop/db'], /explain needs --port/],
-    [['explain', clean, '--from', 'shop/web', '--to', 'shop/db', '--port', 'mysql'], /shop\/db has no TCP port named "mysql" \(its named ports: pg\)/],
+    [
+      ['explain', clean, '--from', 'shop/web', '--to', 'shop/db', '--port', 'mysql'],
+      /shop\/db has no TCP port named "mysql" \(its named ports: pg\)/,
+    ],
     [['matrix', clean, '--namespace', 'shp'], /no pods in namespace "shp"; did you mean "shop"\?/],
     [['lint', clean, '--pod-network', 'banana'], /--pod-network must be an IPv4 CIDR/],
   ];
@@ -69,17 +85,22 @@ describe('cli: lint', () => {
     const r = await cli(['lint', broken], broken);
     assert.equal(r.code, 1);
     const lines = r.stdout.trim().split('\n');
-    assert.deepEqual(lines.slice(0, -1).map((l) => l.replace(/: (error|warning|info): .*\[/, ': $1 [')), [
-      'bad.yaml:3:18: warning [policy-not-simulated]',
-      'bad.yaml:6:17: error [invalid-field]',
-      'bad.yaml:9:1: error [yaml-syntax]',
-      'warn.yaml:11:16: warning [selector-matches-nothing]',
-    ]);
+    assert.deepEqual(
+      lines.slice(0, -1).map((l) => l.replace(/: (error|warning|info): .*\[/, ': $1 [')),
+      [
+        'bad.yaml:3:18: warning [policy-not-simulated]',
+        'bad.yaml:6:17: error [invalid-field]',
+        'bad.yaml:9:1: error [yaml-syntax]',
+        'warn.yaml:11:16: warning [selector-matches-nothing]',
+      ],
+    );
     assert.equal(lines.at(-1), '2 errors, 2 warnings, 0 notes in 2 files');
   });
 
   it('--fail-on decides the exit code', async () => {
-    const onlyWarnings = workspace({ 'w.yaml': docs(pod('shop/web'), policy('shop/q', 'podSelector: {matchLabels: {app: wbe}}')) });
+    const onlyWarnings = workspace({
+      'w.yaml': docs(pod('shop/web'), policy('shop/q', 'podSelector: {matchLabels: {app: wbe}}')),
+    });
     assert.equal((await cli(['lint', onlyWarnings])).code, 0);
     assert.equal((await cli(['lint', onlyWarnings, '--fail-on', 'warning'])).code, 1);
     assert.equal((await cli(['lint', broken, '--fail-on', 'none'])).code, 0);
@@ -108,7 +129,12 @@ describe('cli: lint', () => {
     assert.equal(res.level, 'error');
     assert.match(res.message.text, /"ingress" is not a policy type/);
     assert.equal(res.locations[0].physicalLocation.artifactLocation.uri, 'bad.yaml');
-    assert.deepEqual(res.locations[0].physicalLocation.region, { startLine: 6, startColumn: 17, endLine: 6, endColumn: 24 });
+    assert.deepEqual(res.locations[0].physicalLocation.region, {
+      startLine: 6,
+      startColumn: 17,
+      endLine: 6,
+      endColumn: 24,
+    });
     assert.equal(run.tool.driver.rules[res.ruleIndex].id, 'invalid-field');
   });
 });
@@ -153,7 +179,18 @@ describe('cli: matrix, explain, addresses', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^shop\/web -> shop\/db TCP\/5432: ALLOWED/);
     assert.match(r.stdout, /ingress rule 1 Allow/);
-    const ext = await cli(['explain', clean, '--from', '203.0.113.9', '--to', 'shop/db', '--port', '5432', '--format', 'json']);
+    const ext = await cli([
+      'explain',
+      clean,
+      '--from',
+      '203.0.113.9',
+      '--to',
+      'shop/db',
+      '--port',
+      '5432',
+      '--format',
+      'json',
+    ]);
     const v = JSON.parse(ext.stdout);
     assert.equal(v.from, '203.0.113.9');
     assert.equal(v.allowed, false);

@@ -12,7 +12,9 @@ const analysis = analyzeSources(discoverManifests([join(ROOT, 'examples')]).file
 
 describe('the example repository', () => {
   it('has the deliberate mistakes its README lists, and nothing else', () => {
-    const findings = lint(analysis).map((f) => `${f.span.file.path.slice(join(ROOT, 'examples').length + 1)} ${where(f)}`);
+    const findings = lint(analysis).map(
+      (f) => `${f.span.file.path.slice(join(ROOT, 'examples').length + 1)} ${where(f)}`,
+    );
     assert.deepEqual(findings, [
       'charts/shop-cache/templates/networkpolicy.yaml template-not-analysed@4:9',
       'cluster/canal-config.yaml flannel-ignored-setting@50:7',
@@ -28,12 +30,24 @@ describe('the example repository', () => {
     assert.equal(canReach(analysis, 'ingress-nginx/ingress-nginx-controller-0', 'shop/frontend-1', 8080), true);
     assert.equal(canReach(analysis, 'shop/frontend-0', 'shop/api-1', 8000), true);
     assert.equal(canReach(analysis, 'shop/frontend-0', 'shop/api-1', 9090), false);
-    assert.equal(canReach(analysis, 'shop/api-0', 'shop/postgres-0', 5432), false, 'the typo leaves postgres behind the default deny');
+    assert.equal(
+      canReach(analysis, 'shop/api-0', 'shop/postgres-0', 5432),
+      false,
+      'the typo leaves postgres behind the default deny',
+    );
     assert.equal(canReach(analysis, 'shop/worker-0', 'shop/redis-0', 6379), true);
-    assert.equal(canReach(analysis, 'monitoring/prometheus-0', 'shop/api-0', 9090), false, 'the bare podSelector admits no one');
+    assert.equal(
+      canReach(analysis, 'monitoring/prometheus-0', 'shop/api-0', 9090),
+      false,
+      'the bare podSelector admits no one',
+    );
     assert.equal(canReach(analysis, 'shop/api-0', 'payments/payments-api-1', 50051), true);
     assert.equal(canReach(analysis, 'shop/frontend-0', 'payments/payments-api-1', 50051), false);
-    assert.equal(canReach(analysis, 'shop/frontend-0', 'payments/ledger-db-0', 5432), true, 'the incident rule opens the ledger to everyone');
+    assert.equal(
+      canReach(analysis, 'shop/frontend-0', 'payments/ledger-db-0', 5432),
+      true,
+      'the incident rule opens the ledger to everyone',
+    );
   });
 
   it('places pods on the declared nodes, in their flannel subnets', () => {
@@ -41,7 +55,9 @@ describe('the example repository', () => {
     assert.equal(pg.node, 'worker-c', 'nodeSelector workload=data');
     assert.match(analysis.addressing.pods.get('shop/postgres-0')!.ips[0].text, /^10\.244\.3\./);
     assert.deepEqual(
-      analysis.cluster.pods.filter((p) => p.workload?.kind === 'DaemonSet').map((p) => [p.id, analysis.addressing.pods.get(p.id)!.ips[0].text]),
+      analysis.cluster.pods
+        .filter((p) => p.workload?.kind === 'DaemonSet')
+        .map((p) => [p.id, analysis.addressing.pods.get(p.id)!.ips[0].text]),
       [
         ['monitoring/node-exporter-worker-a', '192.168.10.11'],
         ['monitoring/node-exporter-worker-b', '192.168.10.12'],

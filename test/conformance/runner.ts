@@ -25,13 +25,31 @@ export function runConformance(part: string): void {
 /** Every case folder under `dir`; `extraArgs` are added to each matrix command (e.g. --staged). */
 export function runCases(dir: string, label: string, extraArgs: readonly string[] = []): void {
   for (const name of readdirSync(dir).sort()) {
-    const expected = JSON.parse(readFileSync(join(dir, name, 'expected.json'), 'utf8')) as { description: string; queries: Query[] };
+    const expected = JSON.parse(readFileSync(join(dir, name, 'expected.json'), 'utf8')) as {
+      description: string;
+      queries: Query[];
+    };
     describe(`${label}/${name}`, () => {
       for (const q of expected.queries) {
         it(`${q.protocol}/${q.port}`, async () => {
-          const r = await cli(['matrix', join(dir, name, 'manifests.yaml'), '--port', String(q.port), '--protocol', q.protocol, '--format', 'json', ...extraArgs]);
+          const r = await cli([
+            'matrix',
+            join(dir, name, 'manifests.yaml'),
+            '--port',
+            String(q.port),
+            '--protocol',
+            q.protocol,
+            '--format',
+            'json',
+            ...extraArgs,
+          ]);
           assert.equal(r.code, 0, r.stderr);
-          const got = JSON.parse(r.stdout) as { port: number; protocol: string; endpoints: string[]; allowed: boolean[][] };
+          const got = JSON.parse(r.stdout) as {
+            port: number;
+            protocol: string;
+            endpoints: string[];
+            allowed: boolean[][];
+          };
           assert.equal(got.port, q.port);
           assert.equal(got.protocol, q.protocol);
           assert.deepEqual([...got.endpoints].sort(), [...q.endpoints].sort());
@@ -48,4 +66,3 @@ export function runCases(dir: string, label: string, extraArgs: readonly string[
     });
   }
 }
-

@@ -19,7 +19,10 @@ export const CHROMIUM = process.env.NETPOL_CHROMIUM ?? '/usr/bin/chromium';
 
 /** Installs code-server into .e2e/tools unless it is there (about a minute). */
 export function ensureCodeServer(): void {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium (see README.md) or set NETPOL_CHROMIUM`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}: install Debian's chromium (see README.md) or set NETPOL_CHROMIUM`,
+    );
   if (existsSync(CODE_SERVER)) return;
   mkdirSync(TOOLS, { recursive: true });
   writeFileSync(join(TOOLS, 'package.json'), '{"name": "netpol-e2e-tools", "private": true}\n');
@@ -33,11 +36,22 @@ export function ensureCodeServer(): void {
   cpSync(rg, join(stage, 'rg'));
   execFileSync('tar', ['czf', join(cache, 'ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz'), '-C', stage, 'rg']);
   try {
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--unsafe-perm', '--foreground-scripts', `code-server@${CODE_SERVER_VERSION}`], {
-      cwd: TOOLS,
-      env: { ...process.env, TMPDIR: tmp, npm_config_yes: 'true' },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    execFileSync(
+      'npm',
+      [
+        'install',
+        '--no-audit',
+        '--no-fund',
+        '--unsafe-perm',
+        '--foreground-scripts',
+        `code-server@${CODE_SERVER_VERSION}`,
+      ],
+      {
+        cwd: TOOLS,
+        env: { ...process.env, TMPDIR: tmp, npm_config_yes: 'true' },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -81,17 +95,41 @@ export interface Session {
 export async function startSession(vsix: string, folder: string): Promise<Session> {
   const run = mkdtempSync(join(tmpdir(), 'netpol-e2e-'));
   const home = join(run, 'home');
-  const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_DATA_HOME: join(home, '.local', 'share'), XDG_CACHE_HOME: join(home, '.cache') };
+  const env = {
+    ...process.env,
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, '.config'),
+    XDG_DATA_HOME: join(home, '.local', 'share'),
+    XDG_CACHE_HOME: join(home, '.cache'),
+  };
   const workspace = join(run, 'ws');
   cpSync(folder, workspace, { recursive: true });
   mkdirSync(join(run, 'udd', 'User'), { recursive: true });
   writeFileSync(join(run, 'udd', 'User', 'settings.json'), JSON.stringify(QUIET_SETTINGS, null, 2));
-  const base = ['--config', join(run, 'config.yaml'), '--user-data-dir', join(run, 'udd'), '--extensions-dir', join(run, 'exts')];
+  const base = [
+    '--config',
+    join(run, 'config.yaml'),
+    '--user-data-dir',
+    join(run, 'udd'),
+    '--extensions-dir',
+    join(run, 'exts'),
+  ];
   execFileSync(CODE_SERVER, [...base, '--install-extension', vsix], { env, stdio: 'ignore' });
   const port = await freePort();
   const server: ChildProcess = spawn(
     CODE_SERVER,
-    [...base, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', workspace],
+    [
+      ...base,
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--auth',
+      'none',
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      workspace,
+    ],
     { env, detached: true, stdio: 'ignore' },
   );
   const stopServer = () => {
@@ -117,7 +155,15 @@ export async function startSession(vsix: string, folder: string): Promise<Sessio
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       env,
     });
     const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
@@ -147,7 +193,10 @@ export async function startSession(vsix: string, folder: string): Promise<Sessio
 /** Opens a workspace file through Quick Open and waits for its editor tab. */
 export async function openFile(page: Page, relativePath: string): Promise<void> {
   const name = relativePath.split('/').pop()!;
-  await page.locator('.monaco-workbench').click({ position: { x: 800, y: 500 } }).catch(() => undefined);
+  await page
+    .locator('.monaco-workbench')
+    .click({ position: { x: 800, y: 500 } })
+    .catch(() => undefined);
   await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();

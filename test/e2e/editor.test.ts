@@ -21,10 +21,22 @@ describe('e2e: the extension in VS Code (code-server)', { skip }, () => {
     ensureCodeServer();
     const vsix = join(ROOT, '.e2e', 'netpol-studio.vsix');
     mkdirSync(join(ROOT, '.e2e'), { recursive: true });
-    execFileSync(join(ROOT, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '--no-rewrite-relative-links', '-o', vsix], {
-      cwd: ROOT,
-      stdio: 'ignore',
-    });
+    execFileSync(
+      join(ROOT, 'node_modules', '.bin', 'vsce'),
+      [
+        'package',
+        '--no-dependencies',
+        '--skip-license',
+        '--allow-missing-repository',
+        '--no-rewrite-relative-links',
+        '-o',
+        vsix,
+      ],
+      {
+        cwd: ROOT,
+        stdio: 'ignore',
+      },
+    );
     assert.ok(existsSync(vsix));
     session = await startSession(vsix, join(ROOT, 'examples'));
   });
@@ -47,7 +59,9 @@ describe('e2e: the extension in VS Code (code-server)', { skip }, () => {
   it('shows the selector typo as a warning squiggle and in the Problems panel', async () => {
     const { page } = session;
     await step('open', () => openFile(page, 'shop/network-policies.yaml'));
-    await step('status', () => page.locator('#status\\.problems[aria-label*="Warnings: 4"]').waitFor({ timeout: 90_000 }));
+    await step('status', () =>
+      page.locator('#status\\.problems[aria-label*="Warnings: 4"]').waitFor({ timeout: 90_000 }),
+    );
     await step('squiggle', async () => {
       // Go to Next Problem scrolls to the first finding in the file and shows its message inline.
       await page.locator('.monaco-editor .view-lines').first().click();
@@ -71,12 +85,22 @@ describe('e2e: the extension in VS Code (code-server)', { skip }, () => {
       await page.locator('.monaco-editor .view-lines .view-line', { hasText: 'app: postgress' }).first().click();
       await page.keyboard.press('End');
       await page.keyboard.press('Control+.');
-      await page.getByText('Change app=postgress to app=postgres', { exact: true }).first().waitFor({ timeout: 30_000 });
+      await page
+        .getByText('Change app=postgress to app=postgres', { exact: true })
+        .first()
+        .waitFor({ timeout: 30_000 });
       await page.keyboard.press('Enter');
-      await page.locator('.monaco-editor .view-lines .view-line', { hasText: 'postgress' }).first().waitFor({ state: 'detached' });
+      await page
+        .locator('.monaco-editor .view-lines .view-line', { hasText: 'postgress' })
+        .first()
+        .waitFor({ state: 'detached' });
     });
     // The warning goes away as soon as the text changes, before any save.
-    await step('cleared', () => page.locator('.markers-panel .monaco-list-row', { hasText: 'Did you mean app=postgres?' }).waitFor({ state: 'detached', timeout: 30_000 }));
+    await step('cleared', () =>
+      page
+        .locator('.markers-panel .monaco-list-row', { hasText: 'Did you mean app=postgres?' })
+        .waitFor({ state: 'detached', timeout: 30_000 }),
+    );
     await step('saved', async () => {
       await page.keyboard.press('Control+S');
       await page.locator('.tabs-container .tab.dirty').first().waitFor({ state: 'detached', timeout: 30_000 });

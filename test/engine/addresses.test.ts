@@ -36,14 +36,22 @@ describe('ipBlocks against simulated addresses', () => {
     pod('db', { node: 'b' }),
   );
 
-  it("matches the pods on the node whose subnet the CIDR covers, and no others", () => {
+  it('matches the pods on the node whose subnet the CIDR covers, and no others', () => {
     assert.deepEqual(reachers(docs(cluster, onlyFrom('10.244.1.0/24'))), ['x']);
     assert.deepEqual(reachers(docs(cluster, onlyFrom('10.244.2.0/24'))), ['y']);
     assert.deepEqual(reachers(docs(cluster, onlyFrom('10.244.0.0/16', ['10.244.2.0/24']))), ['x']);
   });
 
   it('matches allocated subnets too (nodes without podCIDR, default network)', () => {
-    const text = docs(node('a'), node('b'), pod('x', { node: 'a' }), pod('y', { node: 'b' }), pod('z', { node: 'b' }), pod('db', { node: 'a' }), onlyFrom('10.244.2.0/24'));
+    const text = docs(
+      node('a'),
+      node('b'),
+      pod('x', { node: 'a' }),
+      pod('y', { node: 'b' }),
+      pod('z', { node: 'b' }),
+      pod('db', { node: 'a' }),
+      onlyFrom('10.244.2.0/24'),
+    );
     assert.deepEqual(reachers(text), ['y', 'z']);
   });
 
@@ -53,19 +61,47 @@ describe('ipBlocks against simulated addresses', () => {
   });
 
   it('matches recorded status.podIPs', () => {
-    const text = docs(node('a', { podCIDRs: ['10.244.1.0/24'] }), pod('x', { node: 'a', podIPs: ['10.244.1.77'] }), pod('y', { node: 'a' }), pod('z', { node: 'a' }), pod('db', { node: 'a' }), onlyFrom('10.244.1.77/32'));
+    const text = docs(
+      node('a', { podCIDRs: ['10.244.1.0/24'] }),
+      pod('x', { node: 'a', podIPs: ['10.244.1.77'] }),
+      pod('y', { node: 'a' }),
+      pod('z', { node: 'a' }),
+      pod('db', { node: 'a' }),
+      onlyFrom('10.244.1.77/32'),
+    );
     assert.deepEqual(reachers(text), ['x']);
   });
 
   it('matches IPv6 subnets in an IPv6-only cluster', () => {
-    const v6 = cm('{"EnableIPv4": false, "EnableIPv6": true, "IPv6Network": "fd00:10:244::/56", "Backend": {"Type": "vxlan"}}');
-    const text = docs(v6, node('a'), node('b'), pod('x', { node: 'a' }), pod('y', { node: 'b' }), pod('z', { node: 'a' }), pod('db', { node: 'b' }), onlyFrom('fd00:10:244:1::/64'));
+    const v6 = cm(
+      '{"EnableIPv4": false, "EnableIPv6": true, "IPv6Network": "fd00:10:244::/56", "Backend": {"Type": "vxlan"}}',
+    );
+    const text = docs(
+      v6,
+      node('a'),
+      node('b'),
+      pod('x', { node: 'a' }),
+      pod('y', { node: 'b' }),
+      pod('z', { node: 'a' }),
+      pod('db', { node: 'b' }),
+      onlyFrom('fd00:10:244:1::/64'),
+    );
     assert.deepEqual(reachers(text), ['x', 'z']);
   });
 
   it('matches the IPv4 subnet in a dual-stack cluster, where connections between pods use IPv4', () => {
-    const dual = cm('{"Network": "10.244.0.0/16", "IPv6Network": "fd00:10:244::/56", "EnableIPv6": true, "Backend": {"Type": "vxlan"}}');
-    const base = docs(dual, node('a'), node('b'), pod('x', { node: 'a' }), pod('y', { node: 'b' }), pod('z', { node: 'a' }), pod('db', { node: 'b' }));
+    const dual = cm(
+      '{"Network": "10.244.0.0/16", "IPv6Network": "fd00:10:244::/56", "EnableIPv6": true, "Backend": {"Type": "vxlan"}}',
+    );
+    const base = docs(
+      dual,
+      node('a'),
+      node('b'),
+      pod('x', { node: 'a' }),
+      pod('y', { node: 'b' }),
+      pod('z', { node: 'a' }),
+      pod('db', { node: 'b' }),
+    );
     assert.deepEqual(reachers(docs(base, onlyFrom('10.244.1.0/24'))), ['x', 'z']);
     assert.deepEqual(reachers(docs(base, onlyFrom('fd00:10:244:1::/64'))), []);
   });

@@ -18,7 +18,10 @@ describe('engine: endpoint classes', () => {
         pod('a/web-2', { labels: { app: 'web', version: '2' } }),
         pod('a/db', { labels: { app: 'db' } }),
         pod('b/web', { labels: { app: 'web' } }),
-        policy('a/p', 'podSelector: {matchLabels: {app: db}}\ningress: [{from: [{podSelector: {matchLabels: {app: web}}}]}]'),
+        policy(
+          'a/p',
+          'podSelector: {matchLabels: {app: db}}\ningress: [{from: [{podSelector: {matchLabels: {app: web}}}]}]',
+        ),
       ),
     );
     const cls = (id: string) => a.engine.classIdOf(a.engine.indexOf(id)!);
@@ -47,7 +50,14 @@ describe('engine: endpoint classes', () => {
     it(`gives the same answers as pair-by-pair evaluation on ${name}`, () => {
       const a = analyzeSources(discoverManifests(paths).files.map(readSourceFile));
       const n = a.endpoints.length;
-      const ports: [('TCP' | 'UDP'), number][] = [['TCP', 80], ['TCP', 81], ['UDP', 80], ['TCP', 5432], ['TCP', 8000], ['TCP', 9090]];
+      const ports: ['TCP' | 'UDP', number][] = [
+        ['TCP', 80],
+        ['TCP', 81],
+        ['UDP', 80],
+        ['TCP', 5432],
+        ['TCP', 8000],
+        ['TCP', 9090],
+      ];
       let checked = 0;
       for (const [protocol, port] of ports) {
         for (let i = 0; i < n; i++) {

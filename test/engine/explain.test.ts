@@ -10,7 +10,10 @@ const setup = () =>
       pod('shop/web', { labels: { app: 'web' } }),
       pod('shop/db', { labels: { app: 'db' }, ports: [{ name: 'pg', port: 5432 }] }),
       policy('shop/deny', 'podSelector: {}\npolicyTypes: [Ingress]'),
-      policy('shop/db-from-web', 'podSelector: {matchLabels: {app: db}}\ningress:\n- from: [{podSelector: {matchLabels: {app: web}}}]\n  ports: [{port: pg}]'),
+      policy(
+        'shop/db-from-web',
+        'podSelector: {matchLabels: {app: db}}\ningress:\n- from: [{podSelector: {matchLabels: {app: web}}}]\n  ports: [{port: pg}]',
+      ),
     ),
   );
 
@@ -31,7 +34,10 @@ describe('engine: explanations', () => {
     );
     assert.match(text, /^shop\/web -> shop\/db TCP\/5432: ALLOWED$/m);
     assert.match(text, /egress from shop\/web: allowed: no policy selects shop\/web for egress/);
-    assert.match(text, /tier default: NetworkPolicy shop\/db-from-web \(order 1000\) ingress rule 1 Allow: from podSelector \{app=web\} on TCP\/pg/);
+    assert.match(
+      text,
+      /tier default: NetworkPolicy shop\/db-from-web \(order 1000\) ingress rule 1 Allow: from podSelector \{app=web\} on TCP\/pg/,
+    );
   });
 
   it('says that no rule admitted a denied connection, and which policies were consulted', () => {
@@ -39,7 +45,10 @@ describe('engine: explanations', () => {
     assert.equal(v.allowed, false);
     assert.equal(v.ingress.reason, 'end-of-tier');
     assert.match(text, /DENIED/);
-    assert.match(text, /policies selecting shop\/web for ingress: NetworkPolicy shop\/deny \[tier default, order 1000\]/);
+    assert.match(
+      text,
+      /policies selecting shop\/web for ingress: NetworkPolicy shop\/deny \[tier default, order 1000\]/,
+    );
     assert.match(text, /tier default: no rule of deny matched; the tier's default action is Deny/);
     assert.match(text, /ingress to shop\/web: denied \(no rule admitted it\)/);
   });

@@ -12,7 +12,9 @@ export interface PodOptions {
 export function pod(id: string, o: PodOptions = {}): string {
   const [ns, name] = id.split('/');
   const labels = o.labels ?? { app: name };
-  const ports = (o.ports ?? [{ name: 'http', port: 80 }]).map((p) => `{${p.name ? `name: ${p.name}, ` : ''}containerPort: ${p.port}, protocol: ${p.protocol ?? 'TCP'}}`);
+  const ports = (o.ports ?? [{ name: 'http', port: 80 }]).map(
+    (p) => `{${p.name ? `name: ${p.name}, ` : ''}containerPort: ${p.port}, protocol: ${p.protocol ?? 'TCP'}}`,
+  );
   return [
     'apiVersion: v1',
     'kind: Pod',

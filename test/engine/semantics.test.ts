@@ -8,25 +8,40 @@ import { describe, it } from 'node:test';
 import { analyzeYaml, canReach } from '../helpers';
 import { docs, namespace, pod, policy } from './fixtures';
 
-const base = [namespace('a', { team: 'a' }), namespace('b', { team: 'b' }), pod('a/client', { node: 'n1' }), pod('a/server', { node: 'n2' }), pod('b/other', { node: 'n2' })];
+const base = [
+  namespace('a', { team: 'a' }),
+  namespace('b', { team: 'b' }),
+  pod('a/client', { node: 'n1' }),
+  pod('a/server', { node: 'n2' }),
+  pod('b/other', { node: 'n2' }),
+];
 
 describe('engine: policyTypes defaulting and isolation', () => {
   it('a policy with only egress rules and no policyTypes isolates ingress too', () => {
-    const a = analyzeYaml(docs(...base, policy('a/egress-only', 'podSelector: {matchLabels: {app: server}}\negress: [{to: [{podSelector: {}}]}]')));
+    const a = analyzeYaml(
+      docs(
+        ...base,
+        policy('a/egress-only', 'podSelector: {matchLabels: {app: server}}\negress: [{to: [{podSelector: {}}]}]'),
+      ),
+    );
     assert.equal(canReach(a, 'a/client', 'a/server'), false, 'ingress isolated by the Kubernetes default');
     assert.equal(canReach(a, 'a/server', 'a/client'), true, 'egress to a same-namespace pod allowed');
     assert.equal(canReach(a, 'a/server', 'b/other'), false, 'egress elsewhere denied');
   });
 
   it('`egress: []` without policyTypes does not isolate egress', () => {
-    const a = analyzeYaml(docs(...base, policy('a/p', 'podSelector: {matchLabels: {app: client}}\ningress: [{}]\negress: []')));
+    const a = analyzeYaml(
+      docs(...base, policy('a/p', 'podSelector: {matchLabels: {app: client}}\ningress: [{}]\negress: []')),
+    );
     assert.equal(canReach(a, 'a/client', 'b/other'), true);
     const v = a.engine.explain(a.engine.indexOf('a/client')!, a.engine.indexOf('b/other')!, 'TCP', 80);
     assert.equal(v.egress.reason, 'no-policy');
   });
 
   it('policyTypes [Egress] with no egress rules denies all egress and leaves ingress open', () => {
-    const a = analyzeYaml(docs(...base, policy('a/p', 'podSelector: {matchLabels: {app: client}}\npolicyTypes: [Egress]')));
+    const a = analyzeYaml(
+      docs(...base, policy('a/p', 'podSelector: {matchLabels: {app: client}}\npolicyTypes: [Egress]')),
+    );
     assert.equal(canReach(a, 'a/client', 'a/server'), false);
     assert.equal(canReach(a, 'b/other', 'a/client'), true);
   });
@@ -49,8 +64,14 @@ describe('engine: policyTypes defaulting and isolation', () => {
     const a = analyzeYaml(
       docs(
         ...base,
-        policy('a/from-client', 'podSelector: {matchLabels: {app: server}}\ningress: [{from: [{podSelector: {matchLabels: {app: client}}}]}]'),
-        policy('a/from-b', 'podSelector: {matchLabels: {app: server}}\ningress: [{from: [{namespaceSelector: {matchLabels: {team: b}}}]}]'),
+        policy(
+          'a/from-client',
+          'podSelector: {matchLabels: {app: server}}\ningress: [{from: [{podSelector: {matchLabels: {app: client}}}]}]',
+        ),
+        policy(
+          'a/from-b',
+          'podSelector: {matchLabels: {app: server}}\ningress: [{from: [{namespaceSelector: {matchLabels: {team: b}}}]}]',
+        ),
       ),
     );
     assert.equal(canReach(a, 'a/client', 'a/server'), true);
@@ -65,10 +86,22 @@ describe('engine: policyTypes defaulting and isolation', () => {
 });
 
 describe('engine: ipBlock against pod IPs', () => {
-  const pods = [pod('a/server', { node: 'n1', ip: '10.244.1.10' }), pod('b/x', { node: 'n1', ip: '10.244.1.20' }), pod('b/y', { node: 'n2', ip: '10.244.2.20' })];
+  const pods = [
+    pod('a/server', { node: 'n1', ip: '10.244.1.10' }),
+    pod('b/x', { node: 'n1', ip: '10.244.1.20' }),
+    pod('b/y', { node: 'n2', ip: '10.244.2.20' }),
+  ];
 
   it('matches pod IPs inside the CIDR, except the excepted ranges', () => {
-    const a = analyzeYaml(docs(...pods, policy('a/p', 'podSelector: {}\ningress: [{from: [{ipBlock: {cidr: 10.244.0.0/16, except: [10.244.2.0/24]}}]}]')));
+    const a = analyzeYaml(
+      docs(
+        ...pods,
+        policy(
+          'a/p',
+          'podSelector: {}\ningress: [{from: [{ipBlock: {cidr: 10.244.0.0/16, except: [10.244.2.0/24]}}]}]',
+        ),
+      ),
+    );
     assert.equal(canReach(a, 'b/x', 'a/server'), true);
     assert.equal(canReach(a, 'b/y', 'a/server'), false);
   });
@@ -105,7 +138,12 @@ describe('engine: ports and protocols', () => {
   ];
 
   it('defaults the protocol to TCP and honours endPort ranges', () => {
-    const a = analyzeYaml(docs(...pods, policy('a/p', 'podSelector: {matchLabels: {app: server}}\ningress: [{ports: [{port: 1000, endPort: 2000}]}]')));
+    const a = analyzeYaml(
+      docs(
+        ...pods,
+        policy('a/p', 'podSelector: {matchLabels: {app: server}}\ningress: [{ports: [{port: 1000, endPort: 2000}]}]'),
+      ),
+    );
     assert.equal(canReach(a, 'a/client', 'a/server', 1000), true);
     assert.equal(canReach(a, 'a/client', 'a/server', 2000), true);
     assert.equal(canReach(a, 'a/client', 'a/server', 2001), false);
@@ -113,14 +151,24 @@ describe('engine: ports and protocols', () => {
   });
 
   it('a port entry without a port allows every port of its protocol', () => {
-    const a = analyzeYaml(docs(...pods, policy('a/p', 'podSelector: {matchLabels: {app: server}}\ningress: [{ports: [{protocol: SCTP}]}]')));
+    const a = analyzeYaml(
+      docs(...pods, policy('a/p', 'podSelector: {matchLabels: {app: server}}\ningress: [{ports: [{protocol: SCTP}]}]')),
+    );
     assert.equal(canReach(a, 'a/client', 'a/server', 9000, 'SCTP'), true);
     assert.equal(canReach(a, 'a/client', 'a/server', 1, 'SCTP'), true);
     assert.equal(canReach(a, 'a/client', 'a/server', 9000, 'TCP'), false);
   });
 
   it('resolves a named port per destination pod and protocol', () => {
-    const a = analyzeYaml(docs(...pods, policy('a/p', 'podSelector: {matchLabels: {app: server}}\ningress: [{ports: [{port: http}, {port: dns, protocol: UDP}]}]')));
+    const a = analyzeYaml(
+      docs(
+        ...pods,
+        policy(
+          'a/p',
+          'podSelector: {matchLabels: {app: server}}\ningress: [{ports: [{port: http}, {port: dns, protocol: UDP}]}]',
+        ),
+      ),
+    );
     assert.equal(canReach(a, 'a/client', 'a/server', 8080), true);
     assert.equal(canReach(a, 'a/client', 'a/server', 9090), false);
     assert.equal(canReach(a, 'a/client', 'a/server2', 9090), true);
@@ -130,7 +178,15 @@ describe('engine: ports and protocols', () => {
   });
 
   it('resolves named ports in egress rules against the destination', () => {
-    const a = analyzeYaml(docs(...pods, policy('a/p', 'podSelector: {matchLabels: {app: client}}\npolicyTypes: [Egress]\negress: [{ports: [{port: http}]}]')));
+    const a = analyzeYaml(
+      docs(
+        ...pods,
+        policy(
+          'a/p',
+          'podSelector: {matchLabels: {app: client}}\npolicyTypes: [Egress]\negress: [{ports: [{port: http}]}]',
+        ),
+      ),
+    );
     assert.equal(canReach(a, 'a/client', 'a/server', 8080), true);
     assert.equal(canReach(a, 'a/client', 'a/server2', 9090), true);
     assert.equal(canReach(a, 'a/client', 'a/server', 9090), false);
@@ -161,16 +217,32 @@ describe('engine: host networking and the node', () => {
       docs(
         ...pods,
         policy('mon/deny', 'podSelector: {}\ningress: []'),
-        policy('a/from-exporter', 'podSelector: {}\ningress: [{from: [{namespaceSelector: {}, podSelector: {matchLabels: {app: exporter}}}]}]'),
+        policy(
+          'a/from-exporter',
+          'podSelector: {}\ningress: [{from: [{namespaceSelector: {}, podSelector: {matchLabels: {app: exporter}}}]}]',
+        ),
       ),
     );
-    assert.deepEqual(a.addressing.pods.get('mon/exporter-n2')!.ips.map((i) => i.text), ['192.168.1.2']);
-    assert.equal(canReach(a, 'a/client', 'mon/exporter-n2'), true, 'no pod policy applies to a host-network destination');
-    assert.equal(canReach(a, 'mon/exporter-n2', 'a/server'), false, 'a pod selector does not match a host-network source');
+    assert.deepEqual(
+      a.addressing.pods.get('mon/exporter-n2')!.ips.map((i) => i.text),
+      ['192.168.1.2'],
+    );
+    assert.equal(
+      canReach(a, 'a/client', 'mon/exporter-n2'),
+      true,
+      'no pod policy applies to a host-network destination',
+    );
+    assert.equal(
+      canReach(a, 'mon/exporter-n2', 'a/server'),
+      false,
+      'a pod selector does not match a host-network source',
+    );
   });
 
   it('an ipBlock covering a node IP admits its host-network pods', () => {
-    const a = analyzeYaml(docs(...pods, policy('a/p', 'podSelector: {}\ningress: [{from: [{ipBlock: {cidr: 192.168.1.0/24}}]}]')));
+    const a = analyzeYaml(
+      docs(...pods, policy('a/p', 'podSelector: {}\ningress: [{from: [{ipBlock: {cidr: 192.168.1.0/24}}]}]')),
+    );
     assert.equal(canReach(a, 'mon/exporter-n2', 'a/server'), true);
     assert.equal(canReach(a, 'a/client', 'a/server'), false);
   });
@@ -178,7 +250,15 @@ describe('engine: host networking and the node', () => {
 
 describe('engine: edge cases', () => {
   it('evaluates a pod reaching itself like any other pair, and says so', () => {
-    const a = analyzeYaml(docs(...base, policy('a/p', 'podSelector: {matchLabels: {app: server}}\ningress: [{from: [{podSelector: {matchLabels: {app: client}}}]}]')));
+    const a = analyzeYaml(
+      docs(
+        ...base,
+        policy(
+          'a/p',
+          'podSelector: {matchLabels: {app: server}}\ningress: [{from: [{podSelector: {matchLabels: {app: client}}}]}]',
+        ),
+      ),
+    );
     assert.equal(canReach(a, 'a/server', 'a/server'), false);
     assert.equal(canReach(a, 'a/client', 'a/client'), true);
     const v = a.engine.explain(a.engine.indexOf('a/server')!, a.engine.indexOf('a/server')!, 'TCP', 80);
@@ -186,7 +266,12 @@ describe('engine: edge cases', () => {
   });
 
   it('a pod without an IP (unschedulable) reaches nothing and is reached by nothing', () => {
-    const a = analyzeYaml(docs(pod('a/x', { node: 'n1' }), 'apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: a}\nspec:\n  nodeSelector: {gpu: "true"}\n  containers: [{name: c}]'));
+    const a = analyzeYaml(
+      docs(
+        pod('a/x', { node: 'n1' }),
+        'apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: a}\nspec:\n  nodeSelector: {gpu: "true"}\n  containers: [{name: c}]',
+      ),
+    );
     assert.equal(canReach(a, 'a/p', 'a/x'), false);
     assert.equal(canReach(a, 'a/x', 'a/p'), false);
     const v = a.engine.explain(a.engine.indexOf('a/x')!, a.engine.indexOf('a/p')!, 'TCP', 80);

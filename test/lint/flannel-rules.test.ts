@@ -15,7 +15,10 @@ describe('lint: flannel rule documentation', () => {
     }
     assert.ok(ids.size >= 15, `found ${ids.size} ids`);
     const documented = new Set(RULES.map((r) => r.id));
-    assert.deepEqual([...ids].filter((id) => !documented.has(id)), []);
+    assert.deepEqual(
+      [...ids].filter((id) => !documented.has(id)),
+      [],
+    );
     for (const r of RULES.filter((x) => x.id.startsWith('flannel-'))) {
       assert.ok(r.title.length > 10 && r.docs.length > 60, r.id);
       assert.ok(ids.has(r.id), `${r.id} is documented but never produced`);

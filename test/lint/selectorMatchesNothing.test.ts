@@ -3,7 +3,13 @@ import { describe, it } from 'node:test';
 import { analyzeYaml, applyEdits, canReach, lintYaml, spanned, where } from '../helpers';
 import { docs, namespace, pod, policy } from '../engine/fixtures';
 
-const pods = [namespace('shop'), namespace('monitoring', { team: 'platform' }), pod('shop/api', { labels: { app: 'api' } }), pod('shop/postgres', { labels: { app: 'postgres' } }), pod('monitoring/prometheus', { labels: { app: 'prometheus' } })];
+const pods = [
+  namespace('shop'),
+  namespace('monitoring', { team: 'platform' }),
+  pod('shop/api', { labels: { app: 'api' } }),
+  pod('shop/postgres', { labels: { app: 'postgres' } }),
+  pod('monitoring/prometheus', { labels: { app: 'prometheus' } }),
+];
 const only = (rule: string, texts: string) => lintYaml(texts).filter((f) => f.rule === rule);
 
 describe('lint: selector-matches-nothing', () => {
@@ -11,13 +17,19 @@ describe('lint: selector-matches-nothing', () => {
     const text = docs(
       ...pods,
       policy('shop/deny', 'podSelector: {}\npolicyTypes: [Ingress]'),
-      policy('shop/pg', 'podSelector:\n  matchLabels:\n    app: postgress\ningress:\n- from: [{podSelector: {matchLabels: {app: api}}}]'),
+      policy(
+        'shop/pg',
+        'podSelector:\n  matchLabels:\n    app: postgress\ningress:\n- from: [{podSelector: {matchLabels: {app: api}}}]',
+      ),
     );
     const findings = only('selector-matches-nothing', text);
     assert.equal(findings.length, 1);
     const f = findings[0];
     assert.equal(f.severity, 'warning');
-    assert.match(f.message, /selects no pod in namespace shop, so NetworkPolicy pg has no effect\. Did you mean app=postgres\?/);
+    assert.match(
+      f.message,
+      /selects no pod in namespace shop, so NetworkPolicy pg has no effect\. Did you mean app=postgres\?/,
+    );
     assert.equal(spanned(f), 'matchLabels:\n      app: postgress');
     assert.equal(f.fixes?.[0].title, 'Change app=postgress to app=postgres');
     assert.equal(canReach(analyzeYaml(text), 'shop/api', 'shop/postgres'), false);
@@ -27,12 +39,24 @@ describe('lint: selector-matches-nothing', () => {
   });
 
   it('explains a bare podSelector meant for another namespace, and adds the namespaceSelector', () => {
-    const text = docs(...pods, policy('shop/metrics', 'podSelector: {matchLabels: {app: api}}\ningress:\n- from:\n  - podSelector:\n      matchLabels:\n        app: prometheus\n  ports:\n  - port: 80'));
+    const text = docs(
+      ...pods,
+      policy(
+        'shop/metrics',
+        'podSelector: {matchLabels: {app: api}}\ningress:\n- from:\n  - podSelector:\n      matchLabels:\n        app: prometheus\n  ports:\n  - port: 80',
+      ),
+    );
     const [f] = only('selector-matches-nothing', text);
-    assert.match(f.message, /only looks in namespace shop, where it matches no pod\. The pods it matches run in namespace monitoring: add a namespaceSelector/);
+    assert.match(
+      f.message,
+      /only looks in namespace shop, where it matches no pod\. The pods it matches run in namespace monitoring: add a namespaceSelector/,
+    );
     assert.equal(f.fixes?.[0].title, 'Add namespaceSelector for namespace monitoring');
     const fixed = applyEdits(text, f.fixes![0].edits);
-    assert.match(fixed, /\n    - namespaceSelector:\n        matchLabels:\n          kubernetes.io\/metadata.name: monitoring\n      podSelector:\n        matchLabels:\n          app: prometheus\n/);
+    assert.match(
+      fixed,
+      /\n    - namespaceSelector:\n        matchLabels:\n          kubernetes.io\/metadata.name: monitoring\n      podSelector:\n        matchLabels:\n          app: prometheus\n/,
+    );
     assert.deepEqual(only('selector-matches-nothing', fixed), []);
     assert.equal(canReach(analyzeYaml(fixed), 'monitoring/prometheus', 'shop/api'), true);
   });
@@ -40,16 +64,40 @@ describe('lint: selector-matches-nothing', () => {
   it('flags a namespaceSelector that matches no namespace, and a label key typo', () => {
     const findings = only(
       'selector-matches-nothing',
-      docs(...pods, policy('shop/p', 'podSelector: {}\ningress:\n- from:\n  - namespaceSelector: {matchLabels: {teem: platform}}\n  - podSelector: {matchLabels: {ap: api}}')),
+      docs(
+        ...pods,
+        policy(
+          'shop/p',
+          'podSelector: {}\ningress:\n- from:\n  - namespaceSelector: {matchLabels: {teem: platform}}\n  - podSelector: {matchLabels: {ap: api}}',
+        ),
+      ),
     );
     assert.deepEqual(findings.map(where), ['selector-matches-nothing@34:26', 'selector-matches-nothing@35:20']);
-    assert.match(findings[0].message, /matches none of the namespaces in the workspace \(monitoring, shop\)\. No pod in scope has a teem label; did you mean team\?/);
+    assert.match(
+      findings[0].message,
+      /matches none of the namespaces in the workspace \(monitoring, shop\)\. No pod in scope has a teem label; did you mean team\?/,
+    );
     assert.equal(findings[0].fixes?.[0].edits[0].newText, 'team');
     assert.match(findings[1].message, /did you mean app\?/);
   });
 
   it('stays quiet when selectors match, and when the workspace has no pods to compare with', () => {
-    assert.deepEqual(only('selector-matches-nothing', docs(...pods, policy('shop/p', 'podSelector: {matchLabels: {app: api}}\ningress: [{from: [{namespaceSelector: {matchLabels: {team: platform}}}]}]'))), []);
-    assert.deepEqual(only('selector-matches-nothing', docs(policy('shop/p', 'podSelector: {matchLabels: {app: nothing}}'))), []);
+    assert.deepEqual(
+      only(
+        'selector-matches-nothing',
+        docs(
+          ...pods,
+          policy(
+            'shop/p',
+            'podSelector: {matchLabels: {app: api}}\ningress: [{from: [{namespaceSelector: {matchLabels: {team: platform}}}]}]',
+          ),
+        ),
+      ),
+      [],
+    );
+    assert.deepEqual(
+      only('selector-matches-nothing', docs(policy('shop/p', 'podSelector: {matchLabels: {app: nothing}}'))),
+      [],
+    );
   });
 });

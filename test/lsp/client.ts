@@ -20,8 +20,13 @@ export class TestClient {
   private waiters: (() => void)[] = [];
 
   constructor() {
-    this.proc = spawn(process.execPath, [join(ROOT, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-    this.connection = createProtocolConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
+    this.proc = spawn(process.execPath, [join(ROOT, 'dist', 'server.js'), '--stdio'], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    this.connection = createProtocolConnection(
+      new StreamMessageReader(this.proc.stdout!),
+      new StreamMessageWriter(this.proc.stdin!),
+    );
     this.connection.onNotification(PublishDiagnosticsNotification.type, (p: PublishDiagnosticsParams) => {
       this.latest.set(p.uri, p.diagnostics);
       const w = this.waiters;
@@ -47,7 +52,13 @@ export class TestClient {
   /** Resolves with the diagnostics for `uri` once `test` accepts them (or rejects after `ms`). */
   diagnostics(uri: string, test: (d: Diagnostic[]) => boolean, ms = 10000): Promise<Diagnostic[]> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for diagnostics on ${uri}; last: ${JSON.stringify(this.latest.get(uri))}`)), ms);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(`timed out waiting for diagnostics on ${uri}; last: ${JSON.stringify(this.latest.get(uri))}`),
+          ),
+        ms,
+      );
       const check = () => {
         const d = this.latest.get(uri);
         if (d && test(d)) {
@@ -60,11 +71,16 @@ export class TestClient {
   }
 
   open(uri: string, text: string, version = 1): Promise<void> {
-    return this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version, text } });
+    return this.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId: 'yaml', version, text },
+    });
   }
 
   change(uri: string, text: string, version: number): Promise<void> {
-    return this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+    return this.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version },
+      contentChanges: [{ text }],
+    });
   }
 
   async stop(): Promise<void> {

@@ -11,13 +11,19 @@ import { ROOT } from '../helpers';
 interface Message {
   id?: number;
   method?: string;
-  params?: { uri?: string; diagnostics?: { code: string; range: { start: { line: number; character: number } } }[]; message?: string };
+  params?: {
+    uri?: string;
+    diagnostics?: { code: string; range: { start: { line: number; character: number } } }[];
+    message?: string;
+  };
 }
 
 /** Starts dist/server.js, sends `messages`, collects what comes back until `done` says so (or 5 s pass). */
 function session(messages: object[], done: (got: Message[]) => boolean): Promise<Message[]> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, [join(ROOT, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
+    const p = spawn(process.execPath, [join(ROOT, 'dist', 'server.js'), '--stdio'], {
+      stdio: ['pipe', 'pipe', 'ignore'],
+    });
     const got: Message[] = [];
     let buf = Buffer.alloc(0);
     const finish = () => {
@@ -48,21 +54,42 @@ function session(messages: object[], done: (got: Message[]) => boolean): Promise
 describe('lsp: flannel files over the protocol', () => {
   it('publishes net-conf.json findings at the token and warns about an unusable podNetwork setting', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'netpol-lsp-'));
-    writeFileSync(join(dir, 'net-conf.json'), '{"Network": "10.5.0.0/16", "SubnetLenght": 2, "Backend": {"Type": "vxlan"}}');
+    writeFileSync(
+      join(dir, 'net-conf.json'),
+      '{"Network": "10.5.0.0/16", "SubnetLenght": 2, "Backend": {"Type": "vxlan"}}',
+    );
     const uri = pathToFileURL(join(dir, 'net-conf.json')).toString();
     const got = await session(
       [
-        { id: 1, method: 'initialize', params: { processId: null, rootUri: pathToFileURL(dir).toString(), capabilities: {}, initializationOptions: { netpolStudio: { podNetwork: '10.5.0.0' } } } },
+        {
+          id: 1,
+          method: 'initialize',
+          params: {
+            processId: null,
+            rootUri: pathToFileURL(dir).toString(),
+            capabilities: {},
+            initializationOptions: { netpolStudio: { podNetwork: '10.5.0.0' } },
+          },
+        },
         { method: 'initialized', params: {} },
       ],
-      (msgs) => msgs.some((m) => m.method === 'textDocument/publishDiagnostics' && m.params?.uri === uri) && msgs.some((m) => m.method === 'window/showMessageRequest'),
+      (msgs) =>
+        msgs.some((m) => m.method === 'textDocument/publishDiagnostics' && m.params?.uri === uri) &&
+        msgs.some((m) => m.method === 'window/showMessageRequest'),
     );
-    const diags = got.find((m) => m.method === 'textDocument/publishDiagnostics' && m.params?.uri === uri)!.params!.diagnostics!;
+    const diags = got.find((m) => m.method === 'textDocument/publishDiagnostics' && m.params?.uri === uri)!.params!
+      .diagnostics!;
     assert.deepEqual(
       diags.map((d) => `${d.code}@${d.range.start.line}:${d.range.start.character}`),
       ['flannel-config-unknown-field@0:27'],
     );
-    assert.match(got.find((m) => m.method === 'window/showMessageRequest')!.params!.message!, /netpolStudio.podNetwork is not used/);
-    assert.ok(got.findIndex((m) => m.id === 1) < got.findIndex((m) => m.method === 'window/showMessageRequest'), 'no request before the initialize response');
+    assert.match(
+      got.find((m) => m.method === 'window/showMessageRequest')!.params!.message!,
+      /netpolStudio.podNetwork is not used/,
+    );
+    assert.ok(
+      got.findIndex((m) => m.id === 1) < got.findIndex((m) => m.method === 'window/showMessageRequest'),
+      'no request before the initialize response',
+    );
   });
 });

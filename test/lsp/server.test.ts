@@ -16,7 +16,14 @@ describe('language server (stdio)', () => {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'netpol-lsp-'));
-    writeFileSync(join(dir, 'workloads.yaml'), docs(namespace('shop'), pod('shop/api', { labels: { app: 'api' } }), pod('shop/postgres', { labels: { app: 'postgres' } })));
+    writeFileSync(
+      join(dir, 'workloads.yaml'),
+      docs(
+        namespace('shop'),
+        pod('shop/api', { labels: { app: 'api' } }),
+        pod('shop/postgres', { labels: { app: 'postgres' } }),
+      ),
+    );
     writeFileSync(join(dir, 'broken.yaml'), 'kind: [\n');
     client = new TestClient();
   });
@@ -26,7 +33,9 @@ describe('language server (stdio)', () => {
   });
 
   it('initializes with diagnostics and quick fixes', async () => {
-    const result = (await client.initialize(dir)) as { capabilities: { textDocumentSync: number; codeActionProvider: unknown } };
+    const result = (await client.initialize(dir)) as {
+      capabilities: { textDocumentSync: number; codeActionProvider: unknown };
+    };
     assert.equal(result.capabilities.textDocumentSync, 2);
     assert.ok(result.capabilities.codeActionProvider);
   });
@@ -38,7 +47,12 @@ describe('language server (stdio)', () => {
     assert.equal(d[0].source, 'netpol');
   });
 
-  const typo = docs(policy('shop/pg', 'podSelector:\n  matchLabels:\n    app: postgress\ningress: [{from: [{podSelector: {matchLabels: {app: api}}}]}]'));
+  const typo = docs(
+    policy(
+      'shop/pg',
+      'podSelector:\n  matchLabels:\n    app: postgress\ningress: [{from: [{podSelector: {matchLabels: {app: api}}}]}]',
+    ),
+  );
 
   it('diagnoses an open document as it is typed, against the rest of the workspace', async () => {
     const uri = uriOf('policy.yaml');
@@ -61,7 +75,9 @@ describe('language server (stdio)', () => {
     assert.equal(actions[0].title, 'Change app=postgress to app=postgres');
     assert.equal(actions[0].isPreferred, true);
     const edits = actions[0].edit!.changes![uri];
-    assert.deepEqual(edits, [{ range: { start: { line: 6, character: 11 }, end: { line: 6, character: 20 } }, newText: 'postgres' }]);
+    assert.deepEqual(edits, [
+      { range: { start: { line: 6, character: 11 }, end: { line: 6, character: 20 } }, newText: 'postgres' },
+    ]);
   });
 
   it('clears the diagnostic once the typo is fixed', async () => {
@@ -74,6 +90,9 @@ describe('language server (stdio)', () => {
     const uri = uriOf('policy.yaml');
     await client.change(uri, typo + '---\nspec: {podSelector: [\n', 3);
     const d = await client.diagnostics(uri, (x) => x.some((y) => y.code === 'yaml-syntax'));
-    assert.ok(d.some((y) => y.code === 'selector-matches-nothing'), 'the intact document is still analysed');
+    assert.ok(
+      d.some((y) => y.code === 'selector-matches-nothing'),
+      'the intact document is still analysed',
+    );
   });
 });

@@ -18,17 +18,23 @@ const text = (d: Diagnostic) => (typeof d.message === 'string' ? d.message : d.m
 describe('language server settings', () => {
   const dir = mkdtempSync(join(tmpdir(), 'netpol-lsp-settings-'));
   const file = join(dir, 'staged.yaml');
-  writeFileSync(file, 'apiVersion: projectcalico.org/v3\nkind: StagedNetworkPolicy\nmetadata:\n  name: lockdown\n  namespace: x\nspec:\n  ingress:\n  - action: Deny\n');
+  writeFileSync(
+    file,
+    'apiVersion: projectcalico.org/v3\nkind: StagedNetworkPolicy\nmetadata:\n  name: lockdown\n  namespace: x\nspec:\n  ingress:\n  - action: Deny\n',
+  );
   const uri = pathToFileURL(file).toString();
   const client = new TestClient();
   let evaluate = false;
-  client.connection.onRequest(ConfigurationRequest.type, (params) => params.items.map((i) => (i.section === 'netpolStudio' ? { evaluateStagedPolicies: evaluate } : null)));
+  client.connection.onRequest(ConfigurationRequest.type, (params) =>
+    params.items.map((i) => (i.section === 'netpolStudio' ? { evaluateStagedPolicies: evaluate } : null)),
+  );
   after(async () => {
     await client.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const staged = (re: RegExp) => client.diagnostics(uri, (d) => d.some((x) => x.code === 'staged-policy' && re.test(text(x))));
+  const staged = (re: RegExp) =>
+    client.diagnostics(uri, (d) => d.some((x) => x.code === 'staged-policy' && re.test(text(x))));
 
   it('starts with staged policies not enforced, and evaluates them once the setting is on', async () => {
     await client.initialize(dir, { configuration: true });
@@ -43,8 +49,14 @@ describe('language server settings', () => {
 
 describe('settings: netpolStudio.podNetwork', () => {
   it('turns podNetwork into the analysis option', () => {
-    assert.deepEqual(readSettings({ podNetwork: ' 10.50.0.0/16 ' }), { options: { evaluateStaged: false, podNetwork: '10.50.0.0/16' }, problems: [] });
-    assert.equal(readSettings({ podNetwork: '10.50.0.0/16,fd00:50::/56' }).options.podNetwork, '10.50.0.0/16,fd00:50::/56');
+    assert.deepEqual(readSettings({ podNetwork: ' 10.50.0.0/16 ' }), {
+      options: { evaluateStaged: false, podNetwork: '10.50.0.0/16' },
+      problems: [],
+    });
+    assert.equal(
+      readSettings({ podNetwork: '10.50.0.0/16,fd00:50::/56' }).options.podNetwork,
+      '10.50.0.0/16,fd00:50::/56',
+    );
     assert.deepEqual(readSettings({ podNetwork: '' }), { options: { evaluateStaged: false }, problems: [] });
     assert.deepEqual(readSettings(undefined), { options: { evaluateStaged: false }, problems: [] });
   });

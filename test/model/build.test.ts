@@ -60,7 +60,17 @@ describe('model stage: workloads expand into pods', () => {
         `,
       ].join('---\n'),
     );
-    assert.deepEqual(ids(c), ['shop/db-0', 'shop/db-1', 'shop/migrate-0', 'shop/migrate-1', 'shop/nightly-0', 'shop/one-0', 'shop/web-0', 'shop/web-1', 'shop/web-2']);
+    assert.deepEqual(ids(c), [
+      'shop/db-0',
+      'shop/db-1',
+      'shop/migrate-0',
+      'shop/migrate-1',
+      'shop/nightly-0',
+      'shop/one-0',
+      'shop/web-0',
+      'shop/web-1',
+      'shop/web-2',
+    ]);
     assert.deepEqual(c.findings, []);
     const web = c.pods.find((p) => p.id === 'shop/web-1')!;
     assert.equal(web.labels.app, 'web');
@@ -200,7 +210,9 @@ describe('model stage: namespaces, duplicates, unknown kinds', () => {
   });
 
   it('ignores unknown kinds and non-Kubernetes YAML quietly', () => {
-    const c = build('apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n---\nname: ci\non: [push]\n---\n- a\n- b\n');
+    const c = build(
+      'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n---\nname: ci\non: [push]\n---\n- a\n- b\n',
+    );
     assert.deepEqual(c.findings, []);
     assert.equal(c.objects.length, 0);
   });

@@ -10,12 +10,28 @@ import { checkedPolicy, world } from '../policy/world';
 
 describe('reading Calico policies', () => {
   it('wrong types and enum values at the node, with hints', () => {
-    const f = lintYaml(checkedPolicy('    order: ten\n    types: [ingress, Ingress, Ingress]\n    ingress:\n    - action: allow\n      protocol: tcp\n      destination:\n        ports: ["80-90", 0, "2000:1000"]\n'));
+    const f = lintYaml(
+      checkedPolicy(
+        '    order: ten\n    types: [ingress, Ingress, Ingress]\n    ingress:\n    - action: allow\n      protocol: tcp\n      destination:\n        ports: ["80-90", 0, "2000:1000"]\n',
+      ),
+    );
     assert.equal(spanned(oneFinding(f, 'invalid-field', /spec.order: expected a number/)), 'ten');
-    assert.match(oneFinding(f, 'invalid-field', /"ingress" is not a policy type/).message, /use "Ingress" \(types are case-sensitive\)/);
-    assert.equal(where(oneFinding(f, 'invalid-field', /'Ingress' type specified more than once/)), 'invalid-field@8:29');
-    assert.match(oneFinding(f, 'invalid-field', /"allow" is not allowed/).message, /use "Allow" \(values are case-sensitive\)/);
-    assert.match(oneFinding(f, 'invalid-field', /"tcp" is not a protocol/).message, /"TCP" \(protocol names are case-sensitive\)/);
+    assert.match(
+      oneFinding(f, 'invalid-field', /"ingress" is not a policy type/).message,
+      /use "Ingress" \(types are case-sensitive\)/,
+    );
+    assert.equal(
+      where(oneFinding(f, 'invalid-field', /'Ingress' type specified more than once/)),
+      'invalid-field@8:29',
+    );
+    assert.match(
+      oneFinding(f, 'invalid-field', /"allow" is not allowed/).message,
+      /use "Allow" \(values are case-sensitive\)/,
+    );
+    assert.match(
+      oneFinding(f, 'invalid-field', /"tcp" is not a protocol/).message,
+      /"TCP" \(protocol names are case-sensitive\)/,
+    );
     assert.match(oneFinding(f, 'invalid-field', /"80-90"/).message, /Calico writes port ranges with a colon: "80:90"/);
     assert.equal(spanned(oneFinding(f, 'invalid-field', /port 0 is out of range/)), '0');
     assert.equal(spanned(oneFinding(f, 'invalid-field', /2000 is greater than 1000/)), '"2000:1000"');
@@ -27,16 +43,20 @@ describe('reading Calico policies', () => {
   });
 
   it('unknown fields get a did-you-mean', () => {
-    const f = lintYaml(checkedPolicy('    ingress:\n    - action: Allow\n      source:\n        namespaceSelectr: all()\n'));
+    const f = lintYaml(
+      checkedPolicy('    ingress:\n    - action: Allow\n      source:\n        namespaceSelectr: all()\n'),
+    );
     assert.match(oneFinding(f, 'unknown-field', /namespaceSelectr/).message, /did you mean `namespaceSelector`/);
   });
 
   it('crd.projectcalico.org/v1 objects are read too', () => {
-    const crd = checkedPolicy('    ingress:\n    - action: Deny\n').replace('projectcalico.org/v3', 'crd.projectcalico.org/v1');
+    const crd = checkedPolicy('    ingress:\n    - action: Deny\n').replace(
+      'projectcalico.org/v3',
+      'crd.projectcalico.org/v1',
+    );
     assert.equal(canReach(analyzeYaml(world(crd)), 'y/a', 'x/a'), false);
   });
 });
-
 
 describe('reading Tiers, network sets and staged Kubernetes policies', () => {
   it('Tier order and defaultAction', () => {
@@ -55,10 +75,13 @@ describe('reading Tiers, network sets and staged Kubernetes policies', () => {
 
   it('a Tier name with a dot', () => {
     const f = lintYaml('apiVersion: projectcalico.org/v3\nkind: Tier\nmetadata:\n  name: team.a\nspec:\n  order: 5\n');
-    assert.equal(spanned(oneFinding(f, 'invalid-field', /a Tier name must consist of lower case alphanumeric characters or '-'/)), 'team.a');
+    assert.equal(
+      spanned(oneFinding(f, 'invalid-field', /a Tier name must consist of lower case alphanumeric characters or '-'/)),
+      'team.a',
+    );
   });
 
-  it('network set nets must be CIDRs or addresses; projectcalico.org/namespace is Calico\'s label', () => {
+  it("network set nets must be CIDRs or addresses; projectcalico.org/namespace is Calico's label", () => {
     const f = lintYaml(yaml`
       apiVersion: projectcalico.org/v3
       kind: NetworkSet
@@ -70,8 +93,14 @@ describe('reading Tiers, network sets and staged Kubernetes policies', () => {
       spec:
         nets: [192.0.2.0/24, 192.0.2.300, "2001:db8::1"]
     `);
-    assert.equal(spanned(oneFinding(f, 'invalid-field', /"192.0.2.300" is neither a CIDR nor an IP address/)), '192.0.2.300');
-    assert.equal(spanned(oneFinding(f, 'invalid-field', /projectcalico.org\/namespace is not a valid label name on a NetworkSet/)), 'projectcalico.org/namespace');
+    assert.equal(
+      spanned(oneFinding(f, 'invalid-field', /"192.0.2.300" is neither a CIDR nor an IP address/)),
+      '192.0.2.300',
+    );
+    assert.equal(
+      spanned(oneFinding(f, 'invalid-field', /projectcalico.org\/namespace is not a valid label name on a NetworkSet/)),
+      'projectcalico.org/namespace',
+    );
   });
 
   it('a StagedKubernetesNetworkPolicy is a NetworkPolicy spec plus stagedAction', () => {
@@ -86,7 +115,10 @@ describe('reading Tiers, network sets and staged Kubernetes policies', () => {
         podSelector: {}
         policyTypes: [Ingres]
     `);
-    assert.match(oneFinding(f, 'invalid-field', /"Sett" is not allowed/).message, /"Set", "Delete", "Learn" or "Ignore"/);
+    assert.match(
+      oneFinding(f, 'invalid-field', /"Sett" is not allowed/).message,
+      /"Set", "Delete", "Learn" or "Ignore"/,
+    );
     oneFinding(f, 'invalid-field', /"Ingres" is not a policy type/);
     assert.equal(f.filter((x) => x.rule === 'unknown-field').length, 0);
     assert.match(oneFinding(f, 'policy-not-simulated', /StagedKubernetesNetworkPolicy x\/web/).message, /rejects/);

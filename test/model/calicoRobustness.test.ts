@@ -12,7 +12,17 @@ const SHAPES = [
   'spec:\n  selector: "((("\n  serviceAccountSelector: "a =="\n  namespaceSelector: "global() &&"\n  doNotTrack: yes\n  preDNAT: 1\n  applyOnForward: "true"',
   'spec:\n  stagedAction: [Set]\n  performanceHints: [Fast]',
 ];
-const KINDS = ['NetworkPolicy', 'GlobalNetworkPolicy', 'StagedNetworkPolicy', 'StagedGlobalNetworkPolicy', 'StagedKubernetesNetworkPolicy', 'Tier', 'NetworkSet', 'GlobalNetworkSet', 'HostEndpoint'];
+const KINDS = [
+  'NetworkPolicy',
+  'GlobalNetworkPolicy',
+  'StagedNetworkPolicy',
+  'StagedGlobalNetworkPolicy',
+  'StagedKubernetesNetworkPolicy',
+  'Tier',
+  'NetworkSet',
+  'GlobalNetworkSet',
+  'HostEndpoint',
+];
 const ADMIN = [
   ['v1alpha2', 'ClusterNetworkPolicy'],
   ['v1alpha1', 'AdminNetworkPolicy'],
@@ -37,7 +47,11 @@ describe('malformed input', () => {
   for (const [version, kind] of ADMIN) {
     it(`${kind}: every shape becomes findings, never a crash`, () => {
       for (const shape of ADMIN_SHAPES) {
-        const f = lintYaml(world(`apiVersion: policy.networking.k8s.io/${version}\nkind: ${kind}\nmetadata:\n  name: default\n${shape}\n`));
+        const f = lintYaml(
+          world(
+            `apiVersion: policy.networking.k8s.io/${version}\nkind: ${kind}\nmetadata:\n  name: default\n${shape}\n`,
+          ),
+        );
         assert.ok(f.some((x) => x.severity === 'error'));
         assert.ok(!f.some((x) => /Internal error/.test(x.message)));
       }

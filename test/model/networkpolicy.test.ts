@@ -37,7 +37,10 @@ describe('model stage: NetworkPolicy reading', () => {
     assert.equal(np.ingress?.length, 1);
     const rule = np.ingress![0];
     assert.equal(rule.peers?.length, 2);
-    assert.deepEqual(rule.peers![0].podSelector?.matchExpressions.map((e) => [e.key, e.operator, e.values]), [['tier', 'In', ['api', 'web']]]);
+    assert.deepEqual(
+      rule.peers![0].podSelector?.matchExpressions.map((e) => [e.key, e.operator, e.values]),
+      [['tier', 'In', ['api', 'web']]],
+    );
     assert.equal(rule.peers![1].ipBlock?.except[0].value, '10.1.0.0/16');
     assert.deepEqual(
       rule.ports?.map((p) => [p.protocol, p.port?.value, p.endPort?.value]),
@@ -59,7 +62,10 @@ describe('model stage: NetworkPolicy reading', () => {
   });
 
   it('reads the pre-1.7 extensions/v1beta1 NetworkPolicy the same way', () => {
-    const { np, findings } = read('podSelector: {matchLabels: {app: db}}\ningress: [{from: [{podSelector: {}}]}]', 'extensions/v1beta1');
+    const { np, findings } = read(
+      'podSelector: {matchLabels: {app: db}}\ningress: [{from: [{podSelector: {}}]}]',
+      'extensions/v1beta1',
+    );
     assert.deepEqual(findings, []);
     assert.equal(np.meta.apiVersion, 'extensions/v1beta1');
     assert.equal(np.ingress?.[0].peers?.length, 1);

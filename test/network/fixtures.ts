@@ -11,7 +11,10 @@ const indent = (text: string, n: number) =>
     .join('\n');
 
 /** kube-flannel.yml's ConfigMap with `json` as its net-conf.json block (`|`), starting on line 8. */
-export function flannelConfigMap(json: string, opts: { name?: string; namespace?: string; extra?: string } = {}): string {
+export function flannelConfigMap(
+  json: string,
+  opts: { name?: string; namespace?: string; extra?: string } = {},
+): string {
   return [
     'apiVersion: v1',
     'kind: ConfigMap',
@@ -26,23 +29,43 @@ export function flannelConfigMap(json: string, opts: { name?: string; namespace?
   ].join('\n');
 }
 
-export function node(name: string, opts: { podCIDRs?: string[]; ips?: string[]; annotations?: Record<string, string> } = {}): string {
+export function node(
+  name: string,
+  opts: { podCIDRs?: string[]; ips?: string[]; annotations?: Record<string, string> } = {},
+): string {
   const lines = ['apiVersion: v1', 'kind: Node', 'metadata:', `  name: ${name}`];
   if (opts.annotations) {
     lines.push('  annotations:');
     for (const [k, v] of Object.entries(opts.annotations)) lines.push(`    ${k}: "${v}"`);
   }
   if (opts.podCIDRs) lines.push('spec:', `  podCIDR: ${opts.podCIDRs[0]}`, `  podCIDRs: [${opts.podCIDRs.join(', ')}]`);
-  if (opts.ips) lines.push('status:', '  addresses:', ...opts.ips.map((ip) => `  - {type: InternalIP, address: "${ip}"}`));
+  if (opts.ips)
+    lines.push('status:', '  addresses:', ...opts.ips.map((ip) => `  - {type: InternalIP, address: "${ip}"}`));
   return lines.join('\n') + '\n';
 }
 
-export function pod(name: string, opts: { ns?: string; node?: string; hostNetwork?: boolean; podIPs?: string[] } = {}): string {
-  const lines = ['apiVersion: v1', 'kind: Pod', 'metadata:', `  name: ${name}`, `  namespace: ${opts.ns ?? 'default'}`, '  labels: {app: ' + name + '}', 'spec:'];
+export function pod(
+  name: string,
+  opts: { ns?: string; node?: string; hostNetwork?: boolean; podIPs?: string[] } = {},
+): string {
+  const lines = [
+    'apiVersion: v1',
+    'kind: Pod',
+    'metadata:',
+    `  name: ${name}`,
+    `  namespace: ${opts.ns ?? 'default'}`,
+    '  labels: {app: ' + name + '}',
+    'spec:',
+  ];
   if (opts.node) lines.push(`  nodeName: ${opts.node}`);
   if (opts.hostNetwork) lines.push('  hostNetwork: true');
   lines.push('  containers: [{name: c, image: x}]');
-  if (opts.podIPs) lines.push('status:', `  podIP: "${opts.podIPs[0]}"`, `  podIPs: [${opts.podIPs.map((ip) => `{ip: "${ip}"}`).join(', ')}]`);
+  if (opts.podIPs)
+    lines.push(
+      'status:',
+      `  podIP: "${opts.podIPs[0]}"`,
+      `  podIPs: [${opts.podIPs.map((ip) => `{ip: "${ip}"}`).join(', ')}]`,
+    );
   return lines.join('\n') + '\n';
 }
 
@@ -74,7 +97,10 @@ export function located(a: Analysis, rule: string): string[] {
 
 export function only(a: Analysis, rule: string): Finding {
   const all = lint(a).filter((f) => f.rule === rule);
-  if (all.length !== 1) throw new Error(`expected one ${rule} finding, got ${all.length}: ${all.map((f) => `${where(f)} ${f.message}`).join(' | ')}`);
+  if (all.length !== 1)
+    throw new Error(
+      `expected one ${rule} finding, got ${all.length}: ${all.map((f) => `${where(f)} ${f.message}`).join(' | ')}`,
+    );
   return all[0];
 }
 

@@ -13,12 +13,15 @@ import { world } from './world';
 const cnp = (name: string, tier: string, priority: number, body: string) =>
   `apiVersion: policy.networking.k8s.io/v1alpha2\nkind: ClusterNetworkPolicy\nmetadata:\n  name: ${name}\nspec:\n  tier: ${tier}\n  priority: ${priority}\n${body}`;
 const subjectX = '  subject:\n    namespaces:\n      matchLabels: {ns: x}\n';
-const fromY = (action: string) => `  ingress:\n  - name: from-y\n    action: ${action}\n    from:\n    - namespaces:\n        matchLabels: {ns: y}\n`;
+const fromY = (action: string) =>
+  `  ingress:\n  - name: from-y\n    action: ${action}\n    from:\n    - namespaces:\n        matchLabels: {ns: y}\n`;
 const knpAllowAll = `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-all\n  namespace: x\nspec:\n  podSelector: {}\n  ingress: [{}]`;
 const knpDenyAll = `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny-all\n  namespace: x\nspec:\n  podSelector: {}\n  policyTypes: [Ingress]`;
 
 function trace(a: Analysis, from: string, to: string, port = 80): string {
-  return verdictText(a.engine.explain(a.engine.indexOf(from)!, a.engine.indexOf(to)!, 'TCP', port), from, to).join('\n');
+  return verdictText(a.engine.explain(a.engine.indexOf(from)!, a.engine.indexOf(to)!, 'TCP', port), from, to).join(
+    '\n',
+  );
 }
 
 describe('ClusterNetworkPolicy', () => {
@@ -26,7 +29,10 @@ describe('ClusterNetworkPolicy', () => {
     const a = analyzeYaml(world(knpAllowAll, cnp('block-y', 'Admin', 10, subjectX + fromY('Deny'))));
     assert.equal(canReach(a, 'y/a', 'x/a'), false);
     assert.equal(canReach(a, 'z/a', 'x/a'), true);
-    assert.match(trace(a, 'y/a', 'x/a'), /tier kube-admin: ClusterNetworkPolicy block-y \(order 10\) ingress rule 1 Deny: "from-y": from pods in namespaces \{ns=y\}/);
+    assert.match(
+      trace(a, 'y/a', 'x/a'),
+      /tier kube-admin: ClusterNetworkPolicy block-y \(order 10\) ingress rule 1 Deny: "from-y": from pods in namespaces \{ns=y\}/,
+    );
   });
 
   it('Admin Accept wins over a NetworkPolicy deny', () => {
@@ -36,25 +42,56 @@ describe('ClusterNetworkPolicy', () => {
   });
 
   it('Admin Pass hands over to NetworkPolicies, then Baseline, then the profile', () => {
-    const a = analyzeYaml(world(cnp('pass-y', 'Admin', 10, subjectX + fromY('Pass')), cnp('baseline-deny-y', 'Baseline', 10, subjectX + fromY('Deny'))));
+    const a = analyzeYaml(
+      world(
+        cnp('pass-y', 'Admin', 10, subjectX + fromY('Pass')),
+        cnp('baseline-deny-y', 'Baseline', 10, subjectX + fromY('Deny')),
+      ),
+    );
     assert.equal(canReach(a, 'y/a', 'x/a'), false);
     const t = trace(a, 'y/a', 'x/a');
-    assert.match(t, /tier kube-admin: ClusterNetworkPolicy pass-y \(order 10\) ingress rule 1 Pass \(to the next tier\)/);
+    assert.match(
+      t,
+      /tier kube-admin: ClusterNetworkPolicy pass-y \(order 10\) ingress rule 1 Pass \(to the next tier\)/,
+    );
     assert.match(t, /tier kube-baseline: ClusterNetworkPolicy baseline-deny-y \(order 10\) ingress rule 1 Deny/);
-    const withNp = analyzeYaml(world(knpAllowAll, cnp('pass-y', 'Admin', 10, subjectX + fromY('Pass')), cnp('baseline-deny-y', 'Baseline', 10, subjectX + fromY('Deny'))));
+    const withNp = analyzeYaml(
+      world(
+        knpAllowAll,
+        cnp('pass-y', 'Admin', 10, subjectX + fromY('Pass')),
+        cnp('baseline-deny-y', 'Baseline', 10, subjectX + fromY('Deny')),
+      ),
+    );
     assert.equal(canReach(withNp, 'y/a', 'x/a'), true);
   });
 
   it('no implicit isolation: unmatched traffic passes through both tiers to the profile', () => {
     const a = analyzeYaml(world(cnp('block-y', 'Admin', 10, subjectX + fromY('Deny'))));
     assert.equal(canReach(a, 'z/a', 'x/a'), true);
-    assert.match(trace(a, 'z/a', 'x/a'), /tier kube-admin: no rule of block-y matched; the tier's default action is Pass\n.*profile kns\.x allows/);
+    assert.match(
+      trace(a, 'z/a', 'x/a'),
+      /tier kube-admin: no rule of block-y matched; the tier's default action is Pass\n.*profile kns\.x allows/,
+    );
   });
 
   it('lower priority first inside a tier', () => {
     const body = (action: string) => subjectX + fromY(action);
-    assert.equal(canReach(analyzeYaml(world(cnp('a', 'Admin', 20, body('Accept')), cnp('b', 'Admin', 5, body('Deny')))), 'y/a', 'x/a'), false);
-    assert.equal(canReach(analyzeYaml(world(cnp('a', 'Admin', 5, body('Accept')), cnp('b', 'Admin', 20, body('Deny')))), 'y/a', 'x/a'), true);
+    assert.equal(
+      canReach(
+        analyzeYaml(world(cnp('a', 'Admin', 20, body('Accept')), cnp('b', 'Admin', 5, body('Deny')))),
+        'y/a',
+        'x/a',
+      ),
+      false,
+    );
+    assert.equal(
+      canReach(
+        analyzeYaml(world(cnp('a', 'Admin', 5, body('Accept')), cnp('b', 'Admin', 20, body('Deny')))),
+        'y/a',
+        'x/a',
+      ),
+      true,
+    );
   });
 
   it('pods subjects and peers, protocols with ports, ranges and named ports', () => {
@@ -87,7 +124,14 @@ describe('ClusterNetworkPolicy', () => {
   });
 
   it('reading checks: tier, priority, exactly one subject, Accept not Allow', () => {
-    const f = lintYaml(cnp('bad', 'admin', 2000, '  subject:\n    namespaces: {}\n    pods: {podSelector: {}}\n  ingress:\n  - action: Allow\n    from: []\n'));
+    const f = lintYaml(
+      cnp(
+        'bad',
+        'admin',
+        2000,
+        '  subject:\n    namespaces: {}\n    pods: {podSelector: {}}\n  ingress:\n  - action: Allow\n    from: []\n',
+      ),
+    );
     const msg = (re: RegExp) => f.find((x) => re.test(x.message));
     assert.equal(spanned(msg(/"admin" is not allowed; use "Admin"/)!), 'admin');
     assert.equal(spanned(msg(/priority: 2000 is out of range/)!), '2000');
@@ -99,8 +143,10 @@ describe('ClusterNetworkPolicy', () => {
 });
 
 describe('AdminNetworkPolicy and BaselineAdminNetworkPolicy (v1alpha1)', () => {
-  const anp = (priority: number, body: string) => `apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\nmetadata:\n  name: anp\nspec:\n  priority: ${priority}\n${body}`;
-  const banp = (name: string, body: string) => `apiVersion: policy.networking.k8s.io/v1alpha1\nkind: BaselineAdminNetworkPolicy\nmetadata:\n  name: ${name}\nspec:\n${body}`;
+  const anp = (priority: number, body: string) =>
+    `apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\nmetadata:\n  name: anp\nspec:\n  priority: ${priority}\n${body}`;
+  const banp = (name: string, body: string) =>
+    `apiVersion: policy.networking.k8s.io/v1alpha1\nkind: BaselineAdminNetworkPolicy\nmetadata:\n  name: ${name}\nspec:\n${body}`;
 
   it('map to kube-admin and kube-baseline', () => {
     const a = analyzeYaml(world(anp(3, subjectX + fromY('Deny').replace('from-y', 'no-y'))));
@@ -110,11 +156,16 @@ describe('AdminNetworkPolicy and BaselineAdminNetworkPolicy (v1alpha1)', () => {
     assert.equal(canReach(b, 'y/a', 'x/a'), true);
     const c = analyzeYaml(world(banp('default', subjectX + fromY('Deny'))));
     assert.equal(canReach(c, 'y/a', 'x/a'), false);
-    assert.match(trace(c, 'y/a', 'x/a'), /tier kube-baseline: BaselineAdminNetworkPolicy default \(order 1000\) ingress rule 1 Deny/);
+    assert.match(
+      trace(c, 'y/a', 'x/a'),
+      /tier kube-baseline: BaselineAdminNetworkPolicy default \(order 1000\) ingress rule 1 Deny/,
+    );
   });
 
   it('v1alpha1 ports', () => {
-    const body = subjectX + `  ingress:\n  - action: Deny\n    from:\n    - namespaces: {}\n    ports:\n    - portNumber: {port: 81}\n    - portRange: {protocol: UDP, start: 70, end: 90}\n`;
+    const body =
+      subjectX +
+      `  ingress:\n  - action: Deny\n    from:\n    - namespaces: {}\n    ports:\n    - portNumber: {port: 81}\n    - portRange: {protocol: UDP, start: 70, end: 90}\n`;
     const a = analyzeYaml(world(anp(1, body)));
     assert.equal(canReach(a, 'y/a', 'x/a', 81), false);
     assert.equal(canReach(a, 'y/a', 'x/a', 80, 'UDP'), false);

@@ -20,73 +20,170 @@ describe('Calico validator findings', () => {
     assert.equal(spanned(hit), 'ports');
     assert.equal(where(hit), 'invalid-field@10:7');
     assert.match(hit.message, /Add `protocol: TCP`/);
-    const icmp = oneFinding(lintYaml(checkedPolicy('    ingress:\n    - action: Allow\n      protocol: ICMP\n      destination:\n        notPorts: [80]\n')), 'invalid-field', /must set protocol/);
+    const icmp = oneFinding(
+      lintYaml(
+        checkedPolicy(
+          '    ingress:\n    - action: Allow\n      protocol: ICMP\n      destination:\n        notPorts: [80]\n',
+        ),
+      ),
+      'invalid-field',
+      /must set protocol/,
+    );
     assert.match(icmp.message, /this rule's protocol is ICMP/);
     assert.equal(spanned(icmp), 'notPorts');
   });
 
   it('a catch-all CIDR in notNets: at that CIDR', () => {
-    const hit = oneFinding(lintYaml(checkedPolicy('    egress:\n    - action: Allow\n      destination:\n        notNets: [10.0.0.0/8, 0.0.0.0/0]\n')), 'invalid-field', /catch-all CIDR/);
+    const hit = oneFinding(
+      lintYaml(
+        checkedPolicy(
+          '    egress:\n    - action: Allow\n      destination:\n        notNets: [10.0.0.0/8, 0.0.0.0/0]\n',
+        ),
+      ),
+      'invalid-field',
+      /catch-all CIDR/,
+    );
     assert.equal(spanned(hit), '0.0.0.0/0');
     assert.match(hit.message, /logical contradiction/);
   });
 
   it('global() outside a namespaceSelector: at the global() characters', () => {
-    const top = oneFinding(lintYaml(checkedPolicy('    ingress:\n    - action: Deny\n').replace('pod == "a"', 'pod == "a" && global()')), 'invalid-field', /global\(\) can only be used in an EntityRule namespaceSelector/);
+    const top = oneFinding(
+      lintYaml(checkedPolicy('    ingress:\n    - action: Deny\n').replace('pod == "a"', 'pod == "a" && global()')),
+      'invalid-field',
+      /global\(\) can only be used in an EntityRule namespaceSelector/,
+    );
     assert.equal(spanned(top), 'global()');
-    const rule = oneFinding(lintYaml(checkedPolicy("    ingress:\n    - action: Allow\n      source:\n        selector: 'global()'\n")), 'invalid-field', /global\(\) can only be used/);
+    const rule = oneFinding(
+      lintYaml(checkedPolicy("    ingress:\n    - action: Allow\n      source:\n        selector: 'global()'\n")),
+      'invalid-field',
+      /global\(\) can only be used/,
+    );
     assert.equal(spanned(rule), 'global()');
     assert.equal(where(rule), 'invalid-field@10:18');
   });
 
   it('global() combined with other terms in a namespaceSelector', () => {
-    const hit = oneFinding(lintYaml(checkedPolicy('    ingress:\n    - action: Allow\n      source:\n        namespaceSelector: global() || ns == "x"\n')), 'invalid-field', /global\(\) cannot be combined with other selectors/);
+    const hit = oneFinding(
+      lintYaml(
+        checkedPolicy(
+          '    ingress:\n    - action: Allow\n      source:\n        namespaceSelector: global() || ns == "x"\n',
+        ),
+      ),
+      'invalid-field',
+      /global\(\) cannot be combined with other selectors/,
+    );
     assert.equal(spanned(hit), 'global()');
-    assert.deepEqual(only(lintYaml(checkedPolicy('    ingress:\n    - action: Allow\n      source:\n        namespaceSelector: " global() "\n')), 'invalid-field'), []);
+    assert.deepEqual(
+      only(
+        lintYaml(
+          checkedPolicy('    ingress:\n    - action: Allow\n      source:\n        namespaceSelector: " global() "\n'),
+        ),
+        'invalid-field',
+      ),
+      [],
+    );
   });
 
   it('services with other criteria, and services on the wrong side', () => {
-    const f = lintYaml(checkedPolicy('    egress:\n    - action: Allow\n      source:\n        services: {name: web, namespace: y}\n      destination:\n        selector: app == "x"\n        services: {name: web}\n        ports: [80]\n'));
-    assert.equal(spanned(oneFinding(f, 'invalid-field', /cannot specify selector and services on the same rule side/)), 'services');
-    assert.equal(spanned(oneFinding(f, 'invalid-field', /services are not allowed in an egress rule's source/)), 'services');
-    assert.equal(spanned(oneFinding(f, 'invalid-field', /ports and notPorts cannot be specified with services/)), 'ports');
-    assert.match(oneFinding(f, 'invalid-field', /must specify a namespace/).message, /GlobalNetworkPolicy has no namespace/);
+    const f = lintYaml(
+      checkedPolicy(
+        '    egress:\n    - action: Allow\n      source:\n        services: {name: web, namespace: y}\n      destination:\n        selector: app == "x"\n        services: {name: web}\n        ports: [80]\n',
+      ),
+    );
+    assert.equal(
+      spanned(oneFinding(f, 'invalid-field', /cannot specify selector and services on the same rule side/)),
+      'services',
+    );
+    assert.equal(
+      spanned(oneFinding(f, 'invalid-field', /services are not allowed in an egress rule's source/)),
+      'services',
+    );
+    assert.equal(
+      spanned(oneFinding(f, 'invalid-field', /ports and notPorts cannot be specified with services/)),
+      'ports',
+    );
+    assert.match(
+      oneFinding(f, 'invalid-field', /must specify a namespace/).message,
+      /GlobalNetworkPolicy has no namespace/,
+    );
   });
 
   it('a selector that does not parse: at the character where it broke', () => {
-    const f = lintYaml(checkedPolicy('    ingress:\n    - action: Allow\n      source:\n        selector: "app == \'web\' && tier = \'db\'"\n'));
-    const hit = oneFinding(f, 'invalid-selector', /does not parse at character 22: expected == \(a single = is not an operator\)/);
+    const f = lintYaml(
+      checkedPolicy(
+        "    ingress:\n    - action: Allow\n      source:\n        selector: \"app == 'web' && tier = 'db'\"\n",
+      ),
+    );
+    const hit = oneFinding(
+      f,
+      'invalid-selector',
+      /does not parse at character 22: expected == \(a single = is not an operator\)/,
+    );
     assert.equal(spanned(hit), '=');
     assert.equal(where(hit), 'invalid-selector@10:39');
-    const top = oneFinding(lintYaml(checkedPolicy('    types: [Ingress]\n').replace('pod == "a"', 'pod == a')), 'invalid-selector', /at character 8: expected a quoted string/);
+    const top = oneFinding(
+      lintYaml(checkedPolicy('    types: [Ingress]\n').replace('pod == "a"', 'pod == a')),
+      'invalid-selector',
+      /at character 8: expected a quoted string/,
+    );
     assert.equal(spanned(top), 'a');
   });
 
   it('a tier that does not exist: at the tier, with a suggestion', () => {
-    const f = lintYaml([checkedPolicy('    tier: securty\n    ingress:\n    - action: Deny\n'), yaml`
+    const f = lintYaml([
+      checkedPolicy('    tier: securty\n    ingress:\n    - action: Deny\n'),
+      yaml`
       apiVersion: projectcalico.org/v3
       kind: Tier
       metadata:
         name: security
       spec:
         order: 100
-    `]);
+    `,
+    ]);
     const hit = oneFinding(f, 'unknown-tier', /tier "securty" does not exist.*Did you mean "security"\?/);
     assert.equal(spanned(hit), 'securty');
-    assert.equal(oneFinding(f, 'policy-not-simulated', /Calico rejects GlobalNetworkPolicy checked/).span.start, f.find((x) => x.rule === 'policy-not-simulated')!.span.start);
+    assert.equal(
+      oneFinding(f, 'policy-not-simulated', /Calico rejects GlobalNetworkPolicy checked/).span.start,
+      f.find((x) => x.rule === 'policy-not-simulated')!.span.start,
+    );
   });
 
   it('IPv4 and IPv6 mixed in one rule, and ipVersion against CIDRs', () => {
-    const mixed = oneFinding(lintYaml(checkedPolicy('    ingress:\n    - action: Allow\n      source:\n        nets: [10.0.0.0/8]\n      destination:\n        notNets: ["fd00::/8"]\n')), 'invalid-field', /rule contains both IPv4 and IPv6 CIDRs/);
+    const mixed = oneFinding(
+      lintYaml(
+        checkedPolicy(
+          '    ingress:\n    - action: Allow\n      source:\n        nets: [10.0.0.0/8]\n      destination:\n        notNets: ["fd00::/8"]\n',
+        ),
+      ),
+      'invalid-field',
+      /rule contains both IPv4 and IPv6 CIDRs/,
+    );
     assert.equal(spanned(mixed), 'notNets');
-    const version = oneFinding(lintYaml(checkedPolicy('    ingress:\n    - action: Allow\n      ipVersion: 6\n      source:\n        nets: [10.0.0.0/8]\n')), 'invalid-field', /rule IP version doesn't match CIDR version/);
+    const version = oneFinding(
+      lintYaml(
+        checkedPolicy(
+          '    ingress:\n    - action: Allow\n      ipVersion: 6\n      source:\n        nets: [10.0.0.0/8]\n',
+        ),
+      ),
+      'invalid-field',
+      /rule IP version doesn't match CIDR version/,
+    );
     assert.equal(spanned(version), 'nets');
   });
 
   it('ICMP fields: code needs a type, ICMP needs protocol ICMP, ICMP needs ipVersion 4', () => {
-    const f = lintYaml(checkedPolicy('    ingress:\n    - action: Allow\n      protocol: TCP\n      icmp: {code: 3}\n    - action: Allow\n      protocol: ICMP\n      ipVersion: 6\n'));
+    const f = lintYaml(
+      checkedPolicy(
+        '    ingress:\n    - action: Allow\n      protocol: TCP\n      icmp: {code: 3}\n    - action: Allow\n      protocol: ICMP\n      ipVersion: 6\n',
+      ),
+    );
     assert.equal(spanned(oneFinding(f, 'invalid-field', /ICMP code specified without an ICMP type/)), '3');
-    assert.equal(spanned(oneFinding(f, 'invalid-field', /ICMP fields require protocol to be ICMP or ICMPv6 \(it is TCP\)/)), 'icmp');
+    assert.equal(
+      spanned(oneFinding(f, 'invalid-field', /ICMP fields require protocol to be ICMP or ICMPv6 \(it is TCP\)/)),
+      'icmp',
+    );
     assert.equal(spanned(oneFinding(f, 'invalid-field', /protocol ICMP requires ipVersion 4/)), '6');
   });
 
@@ -119,10 +216,15 @@ describe('Calico validator findings', () => {
   });
 
   it('HTTP matches: Allow only, ingress only, TCP only', () => {
-    const f = lintYaml(checkedPolicy('    egress:\n    - action: Deny\n      protocol: UDP\n      http: {methods: [GET]}\n'));
+    const f = lintYaml(
+      checkedPolicy('    egress:\n    - action: Deny\n      protocol: UDP\n      http: {methods: [GET]}\n'),
+    );
     oneFinding(f, 'invalid-field', /HTTP match is only valid on Allow rules/);
     oneFinding(f, 'invalid-field', /HTTP match is not allowed in egress rules/);
-    assert.equal(spanned(oneFinding(f, 'invalid-field', /rules with HTTP match must have protocol TCP or unset/)), 'UDP');
+    assert.equal(
+      spanned(oneFinding(f, 'invalid-field', /rules with HTTP match must have protocol TCP or unset/)),
+      'UDP',
+    );
   });
 });
 
@@ -137,12 +239,18 @@ describe('fields outside the pod-to-pod model', () => {
 
   it('applyOnForward alone is noted and the policy still applies to pods', () => {
     const p = checkedPolicy('    applyOnForward: true\n    ingress:\n    - action: Deny\n');
-    oneFinding(lintYaml(p), 'field-not-simulated', /applyOnForward only changes how the policy applies to traffic forwarded/);
+    oneFinding(
+      lintYaml(p),
+      'field-not-simulated',
+      /applyOnForward only changes how the policy applies to traffic forwarded/,
+    );
     assert.equal(canReach(analyzeYaml(world(p)), 'y/a', 'x/a'), false);
   });
 
   it('HTTP matches are noted; the rule still applies on its other criteria', () => {
-    const p = checkedPolicy('    ingress:\n    - action: Allow\n      http: {methods: [GET], paths: [{prefix: /api}]}\n');
+    const p = checkedPolicy(
+      '    ingress:\n    - action: Allow\n      http: {methods: [GET], paths: [{prefix: /api}]}\n',
+    );
     assert.equal(spanned(oneFinding(lintYaml(p), 'field-not-simulated', /HTTP matching .* is not simulated/)), 'http');
     assert.equal(canReach(analyzeYaml(world(p)), 'y/a', 'x/a'), true);
   });
@@ -157,6 +265,9 @@ describe('fields outside the pod-to-pod model', () => {
         node: node-1
         interfaceName: eth0
     `);
-    assert.equal(spanned(oneFinding(f, 'field-not-simulated', /HostEndpoint node1-eth0 is read but not simulated/)), 'node1-eth0');
+    assert.equal(
+      spanned(oneFinding(f, 'field-not-simulated', /HostEndpoint node1-eth0 is read but not simulated/)),
+      'node1-eth0',
+    );
   });
 });

@@ -28,23 +28,36 @@ describe('staged policies', () => {
     assert.equal(f.length, 1);
     assert.equal(f[0].severity, 'info');
     assert.equal(spanned(f[0]), 'lockdown');
-    assert.match(f[0].message, /StagedNetworkPolicy x\/lockdown is staged: Calico previews it but does not enforce it.*--staged.*netpolStudio\.evaluateStagedPolicies/);
+    assert.match(
+      f[0].message,
+      /StagedNetworkPolicy x\/lockdown is staged: Calico previews it but does not enforce it.*--staged.*netpolStudio\.evaluateStagedPolicies/,
+    );
   });
 
   it('are enforced when evaluated as if enforced, and explanations name them', () => {
     const a = analyzeYaml(world(staged), { evaluateStaged: true });
     assert.equal(canReach(a, 'y/a', 'x/a'), false);
-    const text = verdictText(a.engine.explain(a.engine.indexOf('y/a')!, a.engine.indexOf('x/a')!, 'TCP', 80), 'y/a', 'x/a').join('\n');
+    const text = verdictText(
+      a.engine.explain(a.engine.indexOf('y/a')!, a.engine.indexOf('x/a')!, 'TCP', 80),
+      'y/a',
+      'x/a',
+    ).join('\n');
     assert.match(text, /tier default: StagedNetworkPolicy x\/lockdown \(no order\) ingress rule 1 Deny/);
     assert.match(text, /note: lockdown: staged \(Set\), evaluated as if enforced/);
-    assert.match(lint(a).find((x) => x.rule === 'staged-policy')!.message, /evaluated as if enforced \(stagedAction Set\): it adds NetworkPolicy x\/lockdown/);
+    assert.match(
+      lint(a).find((x) => x.rule === 'staged-policy')!.message,
+      /evaluated as if enforced \(stagedAction Set\): it adds NetworkPolicy x\/lockdown/,
+    );
   });
 
   it('Set replaces the enforced policy of the same name', () => {
     const enforced = calico('NetworkPolicy', 'gate', denyAll);
     const a = analyzeYaml(world(enforced, calico('StagedNetworkPolicy', 'gate', allowAll)), { evaluateStaged: true });
     assert.equal(canReach(a, 'y/a', 'x/a'), true);
-    assert.equal(canReach(analyzeYaml(world(enforced, calico('StagedNetworkPolicy', 'gate', allowAll))), 'y/a', 'x/a'), false);
+    assert.equal(
+      canReach(analyzeYaml(world(enforced, calico('StagedNetworkPolicy', 'gate', allowAll))), 'y/a', 'x/a'),
+      false,
+    );
   });
 
   it('Delete removes it; Learn and Ignore change nothing', () => {
@@ -62,13 +75,21 @@ describe('staged policies', () => {
   });
 
   it('StagedGlobalNetworkPolicy and StagedKubernetesNetworkPolicy', () => {
-    const sgnp = calico('StagedGlobalNetworkPolicy', 'lock-y', '  selector: projectcalico.org/namespace == "y"\n' + denyAll);
+    const sgnp = calico(
+      'StagedGlobalNetworkPolicy',
+      'lock-y',
+      '  selector: projectcalico.org/namespace == "y"\n' + denyAll,
+    );
     assert.equal(canReach(analyzeYaml(world(sgnp), { evaluateStaged: true }), 'x/a', 'y/a'), false);
     const sknp = `apiVersion: projectcalico.org/v3\nkind: StagedKubernetesNetworkPolicy\nmetadata:\n  name: default-deny\n  namespace: z\nspec:\n  stagedAction: Set\n  podSelector: {}\n  policyTypes: [Ingress]`;
     assert.equal(canReach(analyzeYaml(world(sknp)), 'x/a', 'z/a'), true);
     const a = analyzeYaml(world(sknp), { evaluateStaged: true });
     assert.equal(canReach(a, 'x/a', 'z/a'), false);
-    const text = verdictText(a.engine.explain(a.engine.indexOf('x/a')!, a.engine.indexOf('z/a')!, 'TCP', 80), 'x/a', 'z/a').join('\n');
+    const text = verdictText(
+      a.engine.explain(a.engine.indexOf('x/a')!, a.engine.indexOf('z/a')!, 'TCP', 80),
+      'x/a',
+      'z/a',
+    ).join('\n');
     assert.match(text, /StagedKubernetesNetworkPolicy z\/default-deny/);
   });
 });

@@ -9,7 +9,11 @@ import { yaml } from '../helpers';
 const NS = ['x', 'y', 'z'];
 const PODS = ['a', 'b'];
 
-export function pod(ns: string, name: string, opts: { labels?: Record<string, string>; ip?: string; sa?: string; hostNetwork?: boolean } = {}): string {
+export function pod(
+  ns: string,
+  name: string,
+  opts: { labels?: Record<string, string>; ip?: string; sa?: string; hostNetwork?: boolean } = {},
+): string {
   const labels = opts.labels ?? { pod: name };
   const labelLines = Object.entries(labels).map(([k, v]) => `    ${k}: "${v}"`);
   return [

@@ -13,10 +13,18 @@ before(async () => {
   const wasm = readFileSync(join(ROOT, 'node_modules', 'vscode-oniguruma', 'release', 'onig.wasm')).buffer;
   await oniguruma.loadWASM(wasm);
   const registry = new Registry({
-    onigLib: Promise.resolve({ createOnigScanner: (p) => new oniguruma.OnigScanner(p), createOnigString: (s) => new oniguruma.OnigString(s) }),
+    onigLib: Promise.resolve({
+      createOnigScanner: (p) => new oniguruma.OnigScanner(p),
+      createOnigString: (s) => new oniguruma.OnigString(s),
+    }),
     loadGrammar: async (scope) => {
-      if (scope === 'source.yaml') return parseRawGrammar(JSON.stringify({ scopeName: 'source.yaml', patterns: [] }), 'yaml.json');
-      if (scope === 'netpol.calico-selector.injection') return parseRawGrammar(readFileSync(join(ROOT, 'syntaxes', 'calico-selector.injection.json'), 'utf8'), 'injection.json');
+      if (scope === 'source.yaml')
+        return parseRawGrammar(JSON.stringify({ scopeName: 'source.yaml', patterns: [] }), 'yaml.json');
+      if (scope === 'netpol.calico-selector.injection')
+        return parseRawGrammar(
+          readFileSync(join(ROOT, 'syntaxes', 'calico-selector.injection.json'), 'utf8'),
+          'injection.json',
+        );
       return null;
     },
     getInjections: (scope) => (scope === 'source.yaml' ? ['netpol.calico-selector.injection'] : undefined),
@@ -27,7 +35,9 @@ before(async () => {
 /** `text → last scope` for each token of one line. */
 function tokens(line: string): string[] {
   const r = grammar.tokenizeLine(line, INITIAL);
-  return r.tokens.filter((t) => line.slice(t.startIndex, t.endIndex).trim() !== '').map((t) => `${line.slice(t.startIndex, t.endIndex)} → ${t.scopes[t.scopes.length - 1]}`);
+  return r.tokens
+    .filter((t) => line.slice(t.startIndex, t.endIndex).trim() !== '')
+    .map((t) => `${line.slice(t.startIndex, t.endIndex)} → ${t.scopes[t.scopes.length - 1]}`);
 }
 
 describe('syntaxes: Calico selector injection grammar', () => {
@@ -66,14 +76,27 @@ describe('syntaxes: Calico selector injection grammar', () => {
     assert.ok(t.includes('not in → keyword.operator.word.calico-selector'));
     assert.ok(t.includes("'kube-system' → string.quoted.single.calico-selector"));
     assert.ok(t.includes('projectcalico.org/name → variable.other.label.calico-selector'));
-    assert.ok(tokens('  serviceAccountSelector: role starts with "db"').includes('starts with → keyword.operator.word.calico-selector'));
+    assert.ok(
+      tokens('  serviceAccountSelector: role starts with "db"').includes(
+        'starts with → keyword.operator.word.calico-selector',
+      ),
+    );
     // An unquoted leading `!` is a YAML tag, not negation: flagged so the user quotes it.
     assert.ok(tokens('  selector: !has(x)').includes('!has(x) → invalid.illegal.calico-selector.unquoted-bang'));
   });
 
   it('leaves Kubernetes label-selector maps and other keys alone', () => {
-    assert.deepEqual(tokens('  namespaceSelector: {matchLabels: {a: b}}').filter((t) => t.includes('calico')), []);
-    assert.deepEqual(tokens('  podSelector: app == x').filter((t) => t.includes('calico')), []);
-    assert.deepEqual(tokens('  namespaceSelector:').filter((t) => t.includes('calico')), []);
+    assert.deepEqual(
+      tokens('  namespaceSelector: {matchLabels: {a: b}}').filter((t) => t.includes('calico')),
+      [],
+    );
+    assert.deepEqual(
+      tokens('  podSelector: app == x').filter((t) => t.includes('calico')),
+      [],
+    );
+    assert.deepEqual(
+      tokens('  namespaceSelector:').filter((t) => t.includes('calico')),
+      [],
+    );
   });
 });

@@ -10,7 +10,8 @@ const error = (text: string) => {
 
 describe('yaml stage: JSON with offsets', () => {
   it('keeps offsets of keys and values', () => {
-    const text = '{"Network": "10.244.0.0/16", "SubnetLen": 24, "Backend": {"Type": "vxlan"}, "x": [true, null, -1.5e3]}';
+    const text =
+      '{"Network": "10.244.0.0/16", "SubnetLen": 24, "Backend": {"Type": "vxlan"}, "x": [true, null, -1.5e3]}';
     const r = parseJson(text);
     assert.ok(r.value && r.value.kind === 'object');
     const obj = r.value as JsonObject;
@@ -35,12 +36,15 @@ describe('yaml stage: JSON with offsets', () => {
   });
 
   it('reports the first error at the offending character', () => {
-    assert.equal(error('{"a": 1,}'), "7-8 trailing comma before } (JSON allows none)");
-    assert.equal(error('[1, 2,]'), "5-6 trailing comma before ] (JSON allows none)");
+    assert.equal(error('{"a": 1,}'), '7-8 trailing comma before } (JSON allows none)');
+    assert.equal(error('[1, 2,]'), '5-6 trailing comma before ] (JSON allows none)');
     assert.equal(error('{"a": 1 "b": 2}'), "8-9 expected ',' or '}': a comma is missing before this key");
     assert.equal(error("{'a': 1}"), '1-2 object keys need double quotes, not single quotes');
     assert.equal(error('{"a": tru}'), '6-9 expected a value, found `tru` (strings need double quotes)');
-    assert.equal(error('{"a": True}'), '6-10 expected a value, found `True` (JSON booleans are true and false, lower case)');
+    assert.equal(
+      error('{"a": True}'),
+      '6-10 expected a value, found `True` (JSON booleans are true and false, lower case)',
+    );
     assert.equal(error('{"a": 012}'), '6-9 invalid number `012` (JSON numbers have no leading zeros)');
     assert.equal(error('{"a": "x\\q"}'), '8-10 invalid escape `\\q` in a JSON string');
     assert.equal(error('{} {}'), "3-4 unexpected character '{' after the end of the JSON value");

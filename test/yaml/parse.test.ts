@@ -88,6 +88,9 @@ describe('yaml stage: hostile input', () => {
   it('reports absurdly deep nesting without overflowing', () => {
     const p = parse('k: ' + '['.repeat(5000) + ']'.repeat(5000) + '\n---\nkind: B\n');
     assert.ok(p.findings.length >= 1);
-    assert.ok(p.documents.some((d) => d.usable), 'the next document is still read');
+    assert.ok(
+      p.documents.some((d) => d.usable),
+      'the next document is still read',
+    );
   });
 });

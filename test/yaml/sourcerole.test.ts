@@ -20,7 +20,8 @@ describe("yaml stage: flannel's own files", () => {
   it('finds them in folders, beside the manifests, and nothing else', () => {
     const dir = mkdtempSync(join(tmpdir(), 'netpol-discover-'));
     mkdirSync(join(dir, 'flannel'));
-    for (const f of ['a.yaml', 'flannel/net-conf.json', 'flannel/flannel-leases.txt', 'package.json', 'notes.txt']) writeFileSync(join(dir, f), '');
+    for (const f of ['a.yaml', 'flannel/net-conf.json', 'flannel/flannel-leases.txt', 'package.json', 'notes.txt'])
+      writeFileSync(join(dir, f), '');
     assert.deepEqual(
       discoverManifests([dir]).files.map((f) => relative(dir, f).split('\\').join('/')),
       ['a.yaml', 'flannel/flannel-leases.txt', 'flannel/net-conf.json'],

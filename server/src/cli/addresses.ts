@@ -34,7 +34,15 @@ export function addressesJson(a: Analysis): string {
   const pods = a.cluster.pods.map((p) => {
     const addr = a.addressing.pods.get(p.id);
     const ips = addr?.ips ?? [];
-    return { id: p.id, node: p.node ?? null, ip: preferV4(ips)?.text ?? null, ips: texts(ips), origin: addr?.origin ?? 'none', hostNetwork: p.spec.hostNetwork, ...(addr?.reason ? { reason: addr.reason } : {}) };
+    return {
+      id: p.id,
+      node: p.node ?? null,
+      ip: preferV4(ips)?.text ?? null,
+      ips: texts(ips),
+      origin: addr?.origin ?? 'none',
+      hostNetwork: p.spec.hostNetwork,
+      ...(addr?.reason ? { reason: addr.reason } : {}),
+    };
   });
   const b = cfg.backend;
   return (
@@ -49,7 +57,14 @@ export function addressesJson(a: Analysis): string {
           subnetMax: formatIp(n.family, n.subnetMax),
         })),
         source: { name: cfg.sourceName, origin: cfg.origin, subnetManager: cfg.subnetManager, cni: cfg.cni },
-        backend: { type: b.type, options: b.options, port: backendPort(b) ?? null, overhead: b.overhead, linkMtu: b.linkMtu, mtu: b.mtu },
+        backend: {
+          type: b.type,
+          options: b.options,
+          port: backendPort(b) ?? null,
+          overhead: b.overhead,
+          linkMtu: b.linkMtu,
+          mtu: b.mtu,
+        },
         nodes,
         pods,
       },
@@ -61,10 +76,21 @@ export function addressesJson(a: Analysis): string {
 
 function columns(rows: string[][]): string[] {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ').trimEnd());
+  return rows.map((r) =>
+    r
+      .map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c])))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
-const ORIGIN_WORDS: Record<string, string> = { podCIDR: 'spec.podCIDR', lease: 'etcd lease', inferred: 'pod IPs', allocated: 'simulated', none: '-' };
+const ORIGIN_WORDS: Record<string, string> = {
+  podCIDR: 'spec.podCIDR',
+  lease: 'etcd lease',
+  inferred: 'pod IPs',
+  allocated: 'simulated',
+  none: '-',
+};
 
 function describeSource(cfg: FlannelConfig): string {
   switch (cfg.origin) {
@@ -92,8 +118,13 @@ export function describeBackend(cfg: FlannelConfig): string {
 
 export function addressesText(a: Analysis): string {
   const cfg = a.addressing.config;
-  const nets = cfg.networks.map((n) => `${n.network.text} (node subnets /${n.subnetLen})`).join(' and ') || 'none (IPv4 and IPv6 both disabled)';
-  const manager = cfg.subnetManager === 'kube' ? 'kube subnet manager (node subnets are spec.podCIDR)' : 'etcd (flannel leases node subnets)';
+  const nets =
+    cfg.networks.map((n) => `${n.network.text} (node subnets /${n.subnetLen})`).join(' and ') ||
+    'none (IPv4 and IPv6 both disabled)';
+  const manager =
+    cfg.subnetManager === 'kube'
+      ? 'kube subnet manager (node subnets are spec.podCIDR)'
+      : 'etcd (flannel leases node subnets)';
   const b = cfg.backend;
   const lines = [
     `Pod network ${nets}, ${describeSource(cfg)}`,

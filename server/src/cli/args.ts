@@ -18,7 +18,8 @@ export interface CommandSpec {
 export function parseArgs(argv: readonly string[], specs: Readonly<Record<string, CommandSpec>>): ParsedArgs {
   const [command, ...rest] = argv;
   const spec = command ? specs[command] : undefined;
-  if (command && !spec && !command.startsWith('-')) throw new UsageError(`unknown command "${command}"; the commands are ${Object.keys(specs).join(', ')}`);
+  if (command && !spec && !command.startsWith('-'))
+    throw new UsageError(`unknown command "${command}"; the commands are ${Object.keys(specs).join(', ')}`);
   const options = new Map<string, string>();
   const flags = new Set<string>();
   const paths: string[] = [];
@@ -44,7 +45,9 @@ export function parseArgs(argv: readonly string[], specs: Readonly<Record<string
     }
     if (!allowedOptions.includes(name)) {
       const known = [...allowedOptions, ...allowedFlags].map((o) => `--${o}`).join(', ');
-      throw new UsageError(`unknown option --${name}${command && spec ? ` for "${command}"` : ''}; the options are ${known}`);
+      throw new UsageError(
+        `unknown option --${name}${command && spec ? ` for "${command}"` : ''}; the options are ${known}`,
+      );
     }
     let value: string | undefined;
     if (eq >= 0) value = a.slice(eq + 1);
@@ -59,7 +62,12 @@ export function parseArgs(argv: readonly string[], specs: Readonly<Record<string
   return { command: spec ? command : undefined, paths, options, flags };
 }
 
-export function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+export function oneOf<T extends string>(
+  name: string,
+  value: string | undefined,
+  allowed: readonly T[],
+  fallback: T,
+): T {
   if (value === undefined) return fallback;
   const hit = allowed.find((a) => a.toLowerCase() === value.toLowerCase());
   if (!hit) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, not "${value}"`);
@@ -68,6 +76,7 @@ export function oneOf<T extends string>(name: string, value: string | undefined,
 
 export function portNumber(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 65535) throw new UsageError(`--${name} must be a port number from 1 to 65535, not "${value}"`);
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 65535)
+    throw new UsageError(`--${name} must be a port number from 1 to 65535, not "${value}"`);
   return Number(value);
 }

@@ -53,7 +53,9 @@ function servedPorts(a: Analysis, i: number): { protocol: Protocol; port: number
 /** Each destination's declared ports, and for every pair the ones the source may reach (computed once). */
 function servedMatrix(a: Analysis, indices: readonly number[]): { served: string[][]; allowed: string[][][] } {
   const ports = indices.map((j) => servedPorts(a, j));
-  const allowed = indices.map((i) => indices.map((j, c) => ports[c].filter((s) => a.engine.allowed(i, j, s.protocol, s.port)).map((s) => s.key)));
+  const allowed = indices.map((i) =>
+    indices.map((j, c) => ports[c].filter((s) => a.engine.allowed(i, j, s.protocol, s.port)).map((s) => s.key)),
+  );
   return { served: ports.map((list) => list.map((s) => s.key)), allowed };
 }
 
@@ -69,7 +71,7 @@ export function servedMatrixText(a: Analysis, indices: readonly number[]): strin
   const m = servedMatrix(a, indices);
   const pos = new Map(indices.map((i, k) => [i, k]));
   const lines = [
-    'Reachability on the ports each destination declares: may the row\'s pod connect to the column\'s pod?',
+    "Reachability on the ports each destination declares: may the row's pod connect to the column's pod?",
     '(✓ on every declared port, ◐ on some, · on none, - the pod declares no ports; use --port N for any other port)',
     '',
     ...table(a, indices, (i, j) => {
@@ -78,7 +80,9 @@ export function servedMatrixText(a: Analysis, indices: readonly number[]): strin
       if (served.length === 0) return '-';
       if (allowed.length === served.length) return '✓';
       if (allowed.length === 0) return '·';
-      partial.push(`  ${a.endpoints[i].id} -> ${a.endpoints[j].id}: allowed ${allowed.join(', ')}; denied ${served.filter((s) => !allowed.includes(s)).join(', ')}`);
+      partial.push(
+        `  ${a.endpoints[i].id} -> ${a.endpoints[j].id}: allowed ${allowed.join(', ')}; denied ${served.filter((s) => !allowed.includes(s)).join(', ')}`,
+      );
       return '◐';
     }),
   ];

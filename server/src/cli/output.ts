@@ -13,7 +13,11 @@ export function displayPath(path: string, cwd: string): string {
 
 export function summary(findings: readonly Finding[], fileCount: number): string {
   const count = (s: Severity) => findings.filter((f) => f.severity === s).length;
-  const parts = [plural(count('error'), 'error'), plural(count('warning'), 'warning'), plural(count('info') + count('hint'), 'note')];
+  const parts = [
+    plural(count('error'), 'error'),
+    plural(count('warning'), 'warning'),
+    plural(count('info') + count('hint'), 'note'),
+  ];
   return `${parts.join(', ')} in ${plural(fileCount, 'file')}`;
 }
 
@@ -41,7 +45,10 @@ export function lintJson(findings: readonly Finding[], fileCount: number, cwd: s
             line: r.start.line + 1,
             column: r.start.character + 1,
             range: r,
-            fixes: (f.fixes ?? []).map((x) => ({ title: x.title, edits: x.edits.map((e) => ({ range: rangeOf(e.span), newText: e.newText })) })),
+            fixes: (f.fixes ?? []).map((x) => ({
+              title: x.title,
+              edits: x.edits.map((e) => ({ range: rangeOf(e.span), newText: e.newText })),
+            })),
           };
         }),
         summary: {
@@ -78,7 +85,12 @@ export function lintSarif(findings: readonly Finding[], cwd: string, version: st
         {
           physicalLocation: {
             artifactLocation: { uri: displayPath(f.span.file.path, cwd).split('\\').join('/') },
-            region: { startLine: r.start.line + 1, startColumn: r.start.character + 1, endLine: r.end.line + 1, endColumn: r.end.character + 1 },
+            region: {
+              startLine: r.start.line + 1,
+              startColumn: r.start.character + 1,
+              endLine: r.end.line + 1,
+              endColumn: r.end.character + 1,
+            },
           },
         },
       ],

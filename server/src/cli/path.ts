@@ -15,7 +15,17 @@ export function pathJson(p: PodPath): string {
         fromNode: p.fromNode ?? null,
         toNode: p.toNode ?? null,
         backend: p.backend,
-        encapsulation: enc ? { protocol: enc.protocol, port: enc.port ?? null, vni: enc.vni ?? null, device: enc.device ?? null, outerSrc: enc.outerSrc?.text ?? null, outerDst: enc.outerDst?.text ?? null, overhead: enc.overhead } : null,
+        encapsulation: enc
+          ? {
+              protocol: enc.protocol,
+              port: enc.port ?? null,
+              vni: enc.vni ?? null,
+              device: enc.device ?? null,
+              outerSrc: enc.outerSrc?.text ?? null,
+              outerDst: enc.outerDst?.text ?? null,
+              overhead: enc.overhead,
+            }
+          : null,
         mtu: p.mtu,
         hops: p.hops,
         notes: p.notes,
@@ -42,8 +52,14 @@ export function pathText(p: PodPath): string {
   p.hops.forEach((h, i) => lines.push(`  ${i + 1}. ${h}`));
   if (p.encapsulation) {
     const e = p.encapsulation;
-    const extras = [e.vni !== undefined ? `VNI ${e.vni}` : '', e.port !== undefined ? `UDP ${e.port}` : '', e.device ? `device ${e.device}` : ''].filter((x) => x);
-    lines.push(`  outer ${e.outerSrc?.text ?? '?'} -> ${e.outerDst?.text ?? '?'}, ${e.protocol}${extras.length ? ` (${extras.join(', ')})` : ''}, +${e.overhead} bytes`);
+    const extras = [
+      e.vni !== undefined ? `VNI ${e.vni}` : '',
+      e.port !== undefined ? `UDP ${e.port}` : '',
+      e.device ? `device ${e.device}` : '',
+    ].filter((x) => x);
+    lines.push(
+      `  outer ${e.outerSrc?.text ?? '?'} -> ${e.outerDst?.text ?? '?'}, ${e.protocol}${extras.length ? ` (${extras.join(', ')})` : ''}, +${e.overhead} bytes`,
+    );
   }
   if (p.kind !== 'no-address') lines.push(`  pod MTU ${p.mtu}`);
   for (const n of p.notes) lines.push(`  note: ${n}`);

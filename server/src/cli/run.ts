@@ -90,12 +90,18 @@ export async function run(argv: readonly string[], io: IO): Promise<number> {
     const podNetwork = args.options.get('pod-network');
     if (podNetwork !== undefined) {
       const parsed = parsePodNetwork(podNetwork);
-      if ('error' in parsed) throw new UsageError(`--pod-network must be an IPv4 CIDR such as 10.244.0.0/16, an IPv6 CIDR, or one of each separated by a comma for dual-stack: ${parsed.error}`);
+      if ('error' in parsed)
+        throw new UsageError(
+          `--pod-network must be an IPv4 CIDR such as 10.244.0.0/16, an IPv6 CIDR, or one of each separated by a comma for dual-stack: ${parsed.error}`,
+        );
     }
     const paths = args.paths.length ? args.paths : ['.'];
     const { files, problems } = discoverManifests(paths);
     if (problems.length) throw new UsageError(problems.join('; '));
-    if (files.length === 0) throw new UsageError(`no manifest files (*.yaml, *.yml) found in ${paths.join(', ')}, nor flannel's net-conf.json or flannel-leases.txt/.json`);
+    if (files.length === 0)
+      throw new UsageError(
+        `no manifest files (*.yaml, *.yml) found in ${paths.join(', ')}, nor flannel's net-conf.json or flannel-leases.txt/.json`,
+      );
     const sources: SourceFile[] = [];
     for (const f of files) {
       try {
@@ -155,7 +161,9 @@ function matrixCommand(a: Analysis, options: Map<string, string>, io: IO): numbe
     if (indices.length === 0) {
       const known = [...a.cluster.namespaces.keys()];
       const guess = closest(ns, known);
-      throw new UsageError(`no pods in namespace "${ns}"${guess ? `; did you mean "${guess}"?` : ''} (namespaces: ${known.join(', ') || 'none'})`);
+      throw new UsageError(
+        `no pods in namespace "${ns}"${guess ? `; did you mean "${guess}"?` : ''} (namespaces: ${known.join(', ') || 'none'})`,
+      );
     }
   }
   if (port === undefined) {
@@ -173,11 +181,17 @@ function resolveEndpoint(a: Analysis, flag: string, value: string | undefined, c
   const i = a.engine.indexOf(value);
   if (i !== undefined) return a.endpoints[i];
   const ip = parseIp(value);
-  if (ip) return a.endpoints.find((e) => e.ips.some((x) => x.family === ip.family && x.value === ip.value)) ?? externalEndpoint(ip, a.cluster);
+  if (ip)
+    return (
+      a.endpoints.find((e) => e.ips.some((x) => x.family === ip.family && x.value === ip.value)) ??
+      externalEndpoint(ip, a.cluster)
+    );
   const ids = a.endpoints.map((e) => e.id);
   const withNs = value.includes('/') ? value : `default/${value}`;
   const guess = a.engine.indexOf(withNs) !== undefined ? withNs : closest(value, ids);
-  throw new UsageError(`--${flag}: no pod "${value}"${guess ? `; did you mean "${guess}"?` : ''} (pods are named namespace/name${ids.length ? `, e.g. ${ids[0]}` : ''})`);
+  throw new UsageError(
+    `--${flag}: no pod "${value}"${guess ? `; did you mean "${guess}"?` : ''} (pods are named namespace/name${ids.length ? `, e.g. ${ids[0]}` : ''})`,
+  );
 }
 
 function explainCommand(a: Analysis, options: Map<string, string>, io: IO): number {
@@ -186,19 +200,29 @@ function explainCommand(a: Analysis, options: Map<string, string>, io: IO): numb
   const from = resolveEndpoint(a, 'from', options.get('from'));
   const to = resolveEndpoint(a, 'to', options.get('to'));
   const portText = options.get('port');
-  if (portText === undefined) throw new UsageError('explain needs --port N (or a port name the destination pod declares)');
+  if (portText === undefined)
+    throw new UsageError('explain needs --port N (or a port name the destination pod declares)');
   let port: number;
   if (/^\d+$/.test(portText)) port = portNumber('port', portText)!;
   else {
     const named = (to.namedPorts.get(portText) ?? []).find((k) => k.startsWith(`${protocol}/`));
     if (!named) {
       const names = [...to.namedPorts.keys()];
-      throw new UsageError(`--port: ${to.id} has no ${protocol} port named "${portText}"${names.length ? ` (its named ports: ${names.join(', ')})` : ''}`);
+      throw new UsageError(
+        `--port: ${to.id} has no ${protocol} port named "${portText}"${names.length ? ` (its named ports: ${names.join(', ')})` : ''}`,
+      );
     }
     port = Number(named.split('/')[1]);
   }
   const verdict = a.engine.explainEndpoints(from, to, protocol, port);
-  if (format === 'json') io.out(JSON.stringify({ from: from.id, to: to.id, ...verdict, text: verdictText(verdict, from.id, to.id) }, spanReplacer(io.cwd), 2) + '\n');
+  if (format === 'json')
+    io.out(
+      JSON.stringify(
+        { from: from.id, to: to.id, ...verdict, text: verdictText(verdict, from.id, to.id) },
+        spanReplacer(io.cwd),
+        2,
+      ) + '\n',
+    );
   else io.out(verdictText(verdict, from.id, to.id).join('\n') + '\n');
   return 0;
 }
@@ -211,7 +235,8 @@ function pathCommand(a: Analysis, options: Map<string, string>, io: IO): number 
     ['from', from],
     ['to', to],
   ] as const) {
-    if (ep.kind === 'external') throw new UsageError(`--${flag}: ${ep.id} is not the address of a pod in the workspace; path works between pods`);
+    if (ep.kind === 'external')
+      throw new UsageError(`--${flag}: ${ep.id} is not the address of a pod in the workspace; path works between pods`);
   }
   const p = podPath(a.addressing, from.id, to.id)!;
   io.out(format === 'json' ? pathJson(p) : pathText(p));
@@ -226,7 +251,8 @@ function addressesCommand(a: Analysis, options: Map<string, string>, io: IO): nu
 
 /** Checked before the manifests are read, so a bad selector is reported first (exit 2). */
 function checkSelectorOption(text: string | undefined): void {
-  if (text === undefined) throw new UsageError('select needs --selector EXPR (a Calico selector, e.g. --selector "app == \'web\'")');
+  if (text === undefined)
+    throw new UsageError('select needs --selector EXPR (a Calico selector, e.g. --selector "app == \'web\'")');
   const r = parseSelector(text);
   if (!r.ok) {
     const [line, caret] = caretLines(text, r.error);
@@ -242,7 +268,9 @@ function selectCommand(a: Analysis, options: Map<string, string>, io: IO): numbe
   if (ns !== undefined && !a.cluster.namespaces.has(ns)) {
     const known = [...a.cluster.namespaces.keys()];
     const guess = closest(ns, known);
-    throw new UsageError(`--namespace: no namespace "${ns}"${guess ? `; did you mean "${guess}"?` : ''} (namespaces: ${known.join(', ') || 'none'})`);
+    throw new UsageError(
+      `--namespace: no namespace "${ns}"${guess ? `; did you mean "${guess}"?` : ''} (namespaces: ${known.join(', ') || 'none'})`,
+    );
   }
   const matched = selectPods(a, r.selector, ns);
   io.out(format === 'json' ? selectJson(matched) : selectText(a, matched, r.selector, ns));

@@ -6,18 +6,42 @@ import { plural } from '../common/text';
 
 /** Workload endpoints (pods that are not hostNetwork) the selector matches, over their Calico labels. */
 export function selectPods(a: Analysis, selector: CalicoSelector, namespace?: string): Endpoint[] {
-  return a.endpoints.filter((e) => e.kind === 'pod' && (namespace === undefined || e.namespace === namespace) && selector.matches(e.calicoLabels));
+  return a.endpoints.filter(
+    (e) =>
+      e.kind === 'pod' && (namespace === undefined || e.namespace === namespace) && selector.matches(e.calicoLabels),
+  );
 }
 
 export function selectJson(matched: readonly Endpoint[]): string {
-  return JSON.stringify(matched.map((e) => e.id), null, 2) + '\n';
+  return (
+    JSON.stringify(
+      matched.map((e) => e.id),
+      null,
+      2,
+    ) + '\n'
+  );
 }
 
-export function selectText(a: Analysis, matched: readonly Endpoint[], selector: CalicoSelector, namespace?: string): string {
+export function selectText(
+  a: Analysis,
+  matched: readonly Endpoint[],
+  selector: CalicoSelector,
+  namespace?: string,
+): string {
   const scope = namespace === undefined ? '' : ` in namespace ${namespace}`;
-  const lines = [`${selector.canonical} selects ${plural(matched.length, 'pod')}${scope}${matched.length ? ':' : '.'}`, ...matched.map((e) => `  ${e.id}`)];
-  const hosts = a.endpoints.filter((e) => e.kind === 'host' && (namespace === undefined || e.namespace === namespace)).length;
-  if (hosts) lines.push(`(${plural(hosts, 'hostNetwork pod')} not considered: Calico selectors match workload endpoints, and hostNetwork pods have none.)`);
-  lines.push('Labels seen: pod labels, projectcalico.org/namespace, projectcalico.org/orchestrator, projectcalico.org/serviceaccount, pcns.<namespace label>, pcsa.<service account label>.');
+  const lines = [
+    `${selector.canonical} selects ${plural(matched.length, 'pod')}${scope}${matched.length ? ':' : '.'}`,
+    ...matched.map((e) => `  ${e.id}`),
+  ];
+  const hosts = a.endpoints.filter(
+    (e) => e.kind === 'host' && (namespace === undefined || e.namespace === namespace),
+  ).length;
+  if (hosts)
+    lines.push(
+      `(${plural(hosts, 'hostNetwork pod')} not considered: Calico selectors match workload endpoints, and hostNetwork pods have none.)`,
+    );
+  lines.push(
+    'Labels seen: pod labels, projectcalico.org/namespace, projectcalico.org/orchestrator, projectcalico.org/serviceaccount, pcns.<namespace label>, pcsa.<service account label>.',
+  );
   return lines.join('\n') + '\n';
 }

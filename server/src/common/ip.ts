@@ -55,15 +55,23 @@ export function parseIp(text: string): IpAddr | undefined {
 export function parseCidr(text: string): Cidr | { error: string } {
   const t = text.trim();
   const slash = t.indexOf('/');
-  if (slash < 0) return { error: `"${text}" is not a CIDR: it needs a prefix length, e.g. "${t}/${t.includes(':') ? 128 : 32}"` };
+  if (slash < 0)
+    return { error: `"${text}" is not a CIDR: it needs a prefix length, e.g. "${t}/${t.includes(':') ? 128 : 32}"` };
   const addr = parseIp(t.slice(0, slash));
   if (!addr) return { error: `"${text}" is not a CIDR: "${t.slice(0, slash)}" is not an IP address` };
   const prefixText = t.slice(slash + 1);
   const prefix = Number(prefixText);
   const bits = bitsOf(addr.family);
-  if (!/^\d+$/.test(prefixText) || prefix > bits) return { error: `"${text}" is not a CIDR: the prefix length must be 0 to ${bits}` };
+  if (!/^\d+$/.test(prefixText) || prefix > bits)
+    return { error: `"${text}" is not a CIDR: the prefix length must be 0 to ${bits}` };
   const base = maskBase(addr.value, prefix, addr.family);
-  return { family: addr.family, base, prefix, text: `${formatIp(addr.family, base)}/${prefix}`, hostBitsSet: base !== addr.value };
+  return {
+    family: addr.family,
+    base,
+    prefix,
+    text: `${formatIp(addr.family, base)}/${prefix}`,
+    hostBitsSet: base !== addr.value,
+  };
 }
 
 export function isCidr(c: Cidr | { error: string }): c is Cidr {
@@ -89,7 +97,12 @@ export function cidrContains(c: Cidr, ip: IpAddr): boolean {
 
 /** True when `inner` lies entirely inside `outer`. */
 export function cidrCovers(outer: Cidr, inner: Cidr): boolean {
-  return outer.family === inner.family && inner.prefix >= outer.prefix && inner.base >= outer.base && cidrLast(inner) <= cidrLast(outer);
+  return (
+    outer.family === inner.family &&
+    inner.prefix >= outer.prefix &&
+    inner.base >= outer.base &&
+    cidrLast(inner) <= cidrLast(outer)
+  );
 }
 
 export function cidrsOverlap(a: Cidr, b: Cidr): boolean {

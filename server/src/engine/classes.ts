@@ -21,7 +21,10 @@ export function atomValues(atoms: readonly Atom[], ep: Endpoint): AtomValue[] {
   return atoms.map((a) => a.evaluate(ep));
 }
 
-export function computeClasses(atoms: readonly Atom[], endpoints: readonly Endpoint[]): { classes: EndpointClass[]; classOf: Int32Array } {
+export function computeClasses(
+  atoms: readonly Atom[],
+  endpoints: readonly Endpoint[],
+): { classes: EndpointClass[]; classOf: Int32Array } {
   const byKey = new Map<string, EndpointClass>();
   const classes: EndpointClass[] = [];
   const classOf = new Int32Array(endpoints.length);

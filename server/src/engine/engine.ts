@@ -57,7 +57,14 @@ export class Engine {
   /** May endpoints[src] open a connection to endpoints[dst]? */
   allowed(src: number, dst: number, protocol: Protocol, port: number): boolean {
     const nodeLocal = this.isNodeLocal(src, dst);
-    return this.classAnswer(this.table(protocol, port, nodeLocal ? 'egress' : 'both'), this.classOf[src], this.classOf[dst], protocol, port, nodeLocal ? 'egress' : 'both');
+    return this.classAnswer(
+      this.table(protocol, port, nodeLocal ? 'egress' : 'both'),
+      this.classOf[src],
+      this.classOf[dst],
+      protocol,
+      port,
+      nodeLocal ? 'egress' : 'both',
+    );
   }
 
   /**
@@ -103,13 +110,27 @@ export class Engine {
     return table;
   }
 
-  private classAnswer(table: Uint8Array, sc: number, dc: number, protocol: Protocol, port: number, which: 'both' | 'egress'): boolean {
+  private classAnswer(
+    table: Uint8Array,
+    sc: number,
+    dc: number,
+    protocol: Protocol,
+    port: number,
+    which: 'both' | 'egress',
+  ): boolean {
     const cell = sc * this.classes.length + dc;
-    if (table[cell] === 0) table[cell] = this.decideClasses(this.info[sc], this.info[dc], protocol, port, which) ? 1 : 2;
+    if (table[cell] === 0)
+      table[cell] = this.decideClasses(this.info[sc], this.info[dc], protocol, port, which) ? 1 : 2;
     return table[cell] === 1;
   }
 
-  private decideClasses(s: ClassInfo, d: ClassInfo, protocol: Protocol, port: number, which: 'both' | 'egress'): boolean {
+  private decideClasses(
+    s: ClassInfo,
+    d: ClassInfo,
+    protocol: Protocol,
+    port: number,
+    which: 'both' | 'egress',
+  ): boolean {
     const family = commonFamily(s.cls.families, d.cls.families);
     if (family === undefined) return false;
     const packet: Packet = { protocol, port, family, src: s.cls.values, dst: d.cls.values };
@@ -121,19 +142,41 @@ export class Engine {
 
   /** The verdict for two endpoints of the snapshot, with the full decision trace. */
   explain(src: number, dst: number, protocol: Protocol, port: number): Verdict {
-    return this.explainEndpoints(this.endpoints[src], this.endpoints[dst], protocol, port, this.info[this.classOf[src]], this.info[this.classOf[dst]]);
+    return this.explainEndpoints(
+      this.endpoints[src],
+      this.endpoints[dst],
+      protocol,
+      port,
+      this.info[this.classOf[src]],
+      this.info[this.classOf[dst]],
+    );
   }
 
   /** The verdict for any two endpoints (e.g. an external address), with the full decision trace. */
-  explainEndpoints(s: Endpoint, d: Endpoint, protocol: Protocol, port: number, sInfo?: ClassInfo, dInfo?: ClassInfo): Verdict {
+  explainEndpoints(
+    s: Endpoint,
+    d: Endpoint,
+    protocol: Protocol,
+    port: number,
+    sInfo?: ClassInfo,
+    dInfo?: ClassInfo,
+  ): Verdict {
     const si = sInfo ?? this.adHocInfo(s);
     const di = dInfo ?? this.adHocInfo(d);
     const notes: string[] = [];
     if (s.id === d.id && s.kind === 'pod') {
-      notes.push('A pod reaching its own IP is evaluated like any other pair here. On a real node that traffic stays inside the pod and is not subject to policy.');
+      notes.push(
+        'A pod reaching its own IP is evaluated like any other pair here. On a real node that traffic stays inside the pod and is not subject to policy.',
+      );
     }
     const family = connectionFamily(s, d);
-    const skip = (direction: Direction, reason: DirectionVerdict['reason'], allowed: boolean): DirectionVerdict => ({ direction, allowed, reason, steps: [], policies: [] });
+    const skip = (direction: Direction, reason: DirectionVerdict['reason'], allowed: boolean): DirectionVerdict => ({
+      direction,
+      allowed,
+      reason,
+      steps: [],
+      policies: [],
+    });
     if (family === undefined) {
       const missing = [s, d].filter((e) => e.ips.length === 0).map((e) => e.id);
       notes.push(
@@ -141,21 +184,35 @@ export class Engine {
           ? `${missing.join(' and ')} ${missing.length > 1 ? 'have' : 'has'} no IP address (not scheduled), so no connection is possible.`
           : `${s.id} and ${d.id} share no address family (IPv4/IPv6), so no connection is possible.`,
       );
-      return { allowed: false, protocol, port, egress: skip('egress', 'no-policy', false), ingress: skip('ingress', 'no-policy', false), notes };
+      return {
+        allowed: false,
+        protocol,
+        port,
+        egress: skip('egress', 'no-policy', false),
+        ingress: skip('ingress', 'no-policy', false),
+        notes,
+      };
     }
     const packet: Packet = { protocol, port, family, src: si.cls.values, dst: di.cls.values };
     const profile = (e: Endpoint) => `profile kns.${e.namespace}`;
-    const egress = s.kind === 'pod' ? explainDirection(this.policies, si.egress, 'egress', packet, profile(s)) : skip('egress', 'not-a-workload', true);
+    const egress =
+      s.kind === 'pod'
+        ? explainDirection(this.policies, si.egress, 'egress', packet, profile(s))
+        : skip('egress', 'not-a-workload', true);
     let ingress: DirectionVerdict;
     if (d.kind !== 'pod') ingress = skip('ingress', 'not-a-workload', true);
-    else if (s.kind === 'host' && s.node !== undefined && s.node === d.node) ingress = skip('ingress', 'node-local', true);
+    else if (s.kind === 'host' && s.node !== undefined && s.node === d.node)
+      ingress = skip('ingress', 'node-local', true);
     else ingress = explainDirection(this.policies, di.ingress, 'ingress', packet, profile(d));
     return { allowed: egress.allowed && ingress.allowed, protocol, port, family, egress, ingress, notes };
   }
 
   private adHocInfo(ep: Endpoint): ClassInfo {
     const values: AtomValue[] = atomValues(this.policies.atoms, ep);
-    const families = ep.ips.map((ip) => ip.family).filter((f, i, a) => a.indexOf(f) === i).sort();
+    const families = ep.ips
+      .map((ip) => ip.family)
+      .filter((f, i, a) => a.indexOf(f) === i)
+      .sort();
     return this.infoFor({ kind: ep.kind, families, values });
   }
 }

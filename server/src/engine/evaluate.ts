@@ -102,10 +102,24 @@ export function decide(set: PolicySet, app: Applicable, direction: Direction, pa
  * applies to the endpoint, and the profile when every tier passed.
  * `profile` names the endpoint's namespace profile (`kns.<namespace>`).
  */
-export function explainDirection(set: PolicySet, app: Applicable, direction: Direction, packet: Packet, profile = 'the namespace profile'): DirectionVerdict {
+export function explainDirection(
+  set: PolicySet,
+  app: Applicable,
+  direction: Direction,
+  packet: Packet,
+  profile = 'the namespace profile',
+): DirectionVerdict {
   const steps: Step[] = [];
-  const policies = app.tiers.flatMap((t) => t.policies.map((p) => ({ ref: p.ref, tier: p.tier, order: p.order, notes: p.notes })));
-  const done = (allowed: boolean, reason: DirectionVerdict['reason']): DirectionVerdict => ({ direction, allowed, reason, steps, policies });
+  const policies = app.tiers.flatMap((t) =>
+    t.policies.map((p) => ({ ref: p.ref, tier: p.tier, order: p.order, notes: p.notes })),
+  );
+  const done = (allowed: boolean, reason: DirectionVerdict['reason']): DirectionVerdict => ({
+    direction,
+    allowed,
+    reason,
+    steps,
+    policies,
+  });
   if (app.tiers.length === 0) return done(true, 'no-policy');
   const applicable = new Map(app.tiers.map((t) => [t.index, t]));
   tiers: for (let index = 0; index < set.tiers.length; index++) {
@@ -113,14 +127,27 @@ export function explainDirection(set: PolicySet, app: Applicable, direction: Dir
     const t = applicable.get(index);
     if (!t) {
       if (tier.policies.some((p) => p[direction] !== undefined)) {
-        steps.push({ tier: tier.name, direction, action: 'SkipTier', detail: `skipped: none of its policies applies to this endpoint for ${direction}` });
+        steps.push({
+          tier: tier.name,
+          direction,
+          action: 'SkipTier',
+          detail: `skipped: none of its policies applies to this endpoint for ${direction}`,
+        });
       }
       continue;
     }
     for (const policy of t.policies) {
       for (const rule of policy[direction]!) {
         if (!conditionMatches(rule.condition, packet)) continue;
-        steps.push({ tier: tier.name, policy: policy.ref, order: policy.order, direction, ruleIndex: rule.index, action: rule.action, detail: rule.summary });
+        steps.push({
+          tier: tier.name,
+          policy: policy.ref,
+          order: policy.order,
+          direction,
+          ruleIndex: rule.index,
+          action: rule.action,
+          detail: rule.summary,
+        });
         if (rule.action === 'Allow') return done(true, 'rule');
         if (rule.action === 'Deny') return done(false, 'rule');
         if (rule.action === 'Pass') continue tiers;
@@ -135,6 +162,11 @@ export function explainDirection(set: PolicySet, app: Applicable, direction: Dir
     });
     if (tier.defaultAction === 'Deny') return done(false, 'end-of-tier');
   }
-  steps.push({ tier: '', direction, action: 'Profile', detail: `${profile} allows: every tier that applies passed the traffic on` });
+  steps.push({
+    tier: '',
+    direction,
+    action: 'Profile',
+    detail: `${profile} allows: every tier that applies passed the traffic on`,
+  });
   return done(true, 'profile');
 }

@@ -9,7 +9,8 @@ export function stepText(s: Step): string {
   if (s.action === 'EndOfTier' || s.action === 'SkipTier') return `tier ${s.tier}: ${s.detail}`;
   if (s.action === 'Profile') return s.detail;
   const rule = s.ruleIndex !== undefined ? ` ${s.direction} rule ${s.ruleIndex + 1}` : '';
-  const action = s.action === 'Pass' ? 'Pass (to the next tier)' : s.action === 'Log' ? 'Log (evaluation goes on)' : s.action;
+  const action =
+    s.action === 'Pass' ? 'Pass (to the next tier)' : s.action === 'Log' ? 'Log (evaluation goes on)' : s.action;
   return `tier ${s.tier}: ${s.policy ? policyName(s.policy) : 'policy'}${orderText(s.order)}${rule} ${action}: ${s.detail}`;
 }
 
@@ -22,15 +23,26 @@ export function directionText(v: DirectionVerdict, endpoint: string): string[] {
       lines.push(`${what}: ${verdict}: no policy selects ${endpoint} for ${v.direction}, so it is not isolated`);
       break;
     case 'not-a-workload':
-      lines.push(`${what}: ${verdict}: ${endpoint} is not a pod network endpoint (hostNetwork or outside the cluster), so pod policy does not apply`);
+      lines.push(
+        `${what}: ${verdict}: ${endpoint} is not a pod network endpoint (hostNetwork or outside the cluster), so pod policy does not apply`,
+      );
       break;
     case 'node-local':
-      lines.push(`${what}: ${verdict}: traffic from a node to a pod on that node (kubelet health checks) is always allowed`);
+      lines.push(
+        `${what}: ${verdict}: traffic from a node to a pod on that node (kubelet health checks) is always allowed`,
+      );
       break;
     default: {
-      const decided = v.reason === 'rule' ? 'a rule decided' : v.reason === 'end-of-tier' ? 'no rule admitted it' : 'every tier passed it on; the namespace profile allows';
+      const decided =
+        v.reason === 'rule'
+          ? 'a rule decided'
+          : v.reason === 'end-of-tier'
+            ? 'no rule admitted it'
+            : 'every tier passed it on; the namespace profile allows';
       lines.push(`${what}: ${verdict} (${decided})`);
-      lines.push(`  policies selecting ${endpoint} for ${v.direction}: ${v.policies.map((p) => `${policyName(p.ref)} [tier ${p.tier}${orderText(p.order).replace(/[()]/g, '').replace(/^ /, ', ')}]`).join('; ')}`);
+      lines.push(
+        `  policies selecting ${endpoint} for ${v.direction}: ${v.policies.map((p) => `${policyName(p.ref)} [tier ${p.tier}${orderText(p.order).replace(/[()]/g, '').replace(/^ /, ', ')}]`).join('; ')}`,
+      );
       for (const p of v.policies) for (const n of p.notes) lines.push(`  note: ${p.ref.name}: ${n}`);
       for (const s of v.steps) lines.push(`  ${stepText(s)}`);
     }

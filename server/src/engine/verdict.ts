@@ -36,7 +36,12 @@ export interface DirectionVerdict {
   readonly reason: DirectionReason;
   readonly steps: readonly Step[];
   /** Policies that apply to the endpoint in this direction, in evaluation order. */
-  readonly policies: readonly { readonly ref: PolicyRef; readonly tier: string; readonly order: number; readonly notes: readonly string[] }[];
+  readonly policies: readonly {
+    readonly ref: PolicyRef;
+    readonly tier: string;
+    readonly order: number;
+    readonly notes: readonly string[];
+  }[];
 }
 
 export interface Verdict {

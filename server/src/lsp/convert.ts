@@ -1,5 +1,13 @@
 /** Findings to LSP shapes. */
-import { CodeAction, CodeActionKind, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, TextEdit, WorkspaceEdit } from 'vscode-languageserver';
+import {
+  CodeAction,
+  CodeActionKind,
+  Diagnostic,
+  DiagnosticRelatedInformation,
+  DiagnosticSeverity,
+  TextEdit,
+  WorkspaceEdit,
+} from 'vscode-languageserver';
 import { pathToFileURL } from 'node:url';
 import { Finding, Fix, Severity } from '../common/finding';
 import { rangeOf, SourceFile } from '../common/source';
@@ -16,7 +24,10 @@ export function uriOf(file: SourceFile): string {
 }
 
 export function toDiagnostic(f: Finding): Diagnostic {
-  const related: DiagnosticRelatedInformation[] = (f.related ?? []).map((r) => ({ location: { uri: uriOf(r.span.file), range: rangeOf(r.span) }, message: r.message }));
+  const related: DiagnosticRelatedInformation[] = (f.related ?? []).map((r) => ({
+    location: { uri: uriOf(r.span.file), range: rangeOf(r.span) },
+    message: r.message,
+  }));
   return {
     range: rangeOf(f.span),
     severity: SEVERITY[f.severity],
@@ -31,5 +42,11 @@ export function toCodeAction(fix: Fix, diagnostic: Diagnostic): CodeAction {
   const changes: Record<string, TextEdit[]> = {};
   for (const e of fix.edits) (changes[uriOf(e.span.file)] ??= []).push({ range: rangeOf(e.span), newText: e.newText });
   const edit: WorkspaceEdit = { changes };
-  return { title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit, isPreferred: fix.preferred };
+  return {
+    title: fix.title,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diagnostic],
+    edit,
+    isPreferred: fix.preferred,
+  };
 }

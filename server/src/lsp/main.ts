@@ -81,7 +81,11 @@ async function refreshSettings(): Promise<void> {
 connection.onDidChangeConfiguration((params) => {
   if (configurationPull) void refreshSettings();
   else {
-    applySettings(readSettings((params.settings as Record<string, Parameters<typeof readSettings>[0]> | undefined)?.[SETTINGS_SECTION]));
+    applySettings(
+      readSettings(
+        (params.settings as Record<string, Parameters<typeof readSettings>[0]> | undefined)?.[SETTINGS_SECTION],
+      ),
+    );
     schedule(0);
   }
 });
@@ -90,12 +94,15 @@ connection.onInitialized(() => {
   initialized = true;
   for (const p of pendingProblems) void connection.window.showWarningMessage(p);
   pendingProblems = [];
-  if (configurationRegistration) void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
+  if (configurationRegistration)
+    void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
   // With pulled settings the first analysis waits for them (refreshSettings schedules it).
   if (configurationPull) void refreshSettings();
   else schedule(0);
   if (watchRegistration) {
-    void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: WATCHED_FILES }] });
+    void connection.client.register(DidChangeWatchedFilesNotification.type, {
+      watchers: [{ globPattern: WATCHED_FILES }],
+    });
   }
   if (folderEvents) {
     connection.workspace.onDidChangeWorkspaceFolders(() => {

@@ -26,12 +26,18 @@ export function readSettings(settings: Settings | null | undefined): SettingsRes
   const raw = settings?.podNetwork;
   if (typeof raw === 'string' && raw.trim() !== '') {
     const parsed = parsePodNetwork(raw.trim());
-    if ('error' in parsed) problems.push(`netpolStudio.podNetwork is not used: ${parsed.error}. Give a CIDR such as 10.244.0.0/16, or "10.244.0.0/16,fd00:10:244::/56" for dual-stack.`);
+    if ('error' in parsed)
+      problems.push(
+        `netpolStudio.podNetwork is not used: ${parsed.error}. Give a CIDR such as 10.244.0.0/16, or "10.244.0.0/16,fd00:10:244::/56" for dual-stack.`,
+      );
     else podNetwork = raw.trim();
   } else if (raw !== undefined && raw !== null && typeof raw !== 'string') {
     problems.push('netpolStudio.podNetwork must be a string such as "10.244.0.0/16".');
   }
-  return { options: { evaluateStaged: settings?.evaluateStagedPolicies === true, ...(podNetwork ? { podNetwork } : {}) }, problems };
+  return {
+    options: { evaluateStaged: settings?.evaluateStagedPolicies === true, ...(podNetwork ? { podNetwork } : {}) },
+    problems,
+  };
 }
 
 export async function fetchSettings(connection: Connection): Promise<SettingsResult> {

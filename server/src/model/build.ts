@@ -25,12 +25,19 @@ export function buildCluster(files: readonly ParsedFile[]): Cluster {
     }
   }
   const superseded = findDuplicates(out.objects, findings);
-  const keep = <T extends { meta?: ObjectMeta }>(items: readonly T[]) => items.filter((x) => !x.meta || !superseded.has(x.meta));
+  const keep = <T extends { meta?: ObjectMeta }>(items: readonly T[]) =>
+    items.filter((x) => !x.meta || !superseded.has(x.meta));
 
-  const namespaces = resolveNamespaces(keep(out.namespaces), out.objects.filter((m) => !superseded.has(m)));
+  const namespaces = resolveNamespaces(
+    keep(out.namespaces),
+    out.objects.filter((m) => !superseded.has(m)),
+  );
   const podObjects = keep(out.podObjects);
   const workloads = keep(out.workloads);
-  const expanding = workloadsToExpand(workloads, out.objects.filter((m) => !superseded.has(m)));
+  const expanding = workloadsToExpand(
+    workloads,
+    out.objects.filter((m) => !superseded.has(m)),
+  );
 
   const referencedNodes = new Set<string>();
   for (const p of podObjects) if (p.spec.nodeName) referencedNodes.add(p.spec.nodeName);
@@ -137,7 +144,8 @@ function resolveNamespaces(declared: readonly Namespace[], objects: readonly Obj
   const map = new Map<string, Namespace>();
   for (const ns of declared) map.set(ns.name, ns);
   for (const m of objects) {
-    if (m.namespace && !map.has(m.namespace)) map.set(m.namespace, { name: m.namespace, labels: { 'kubernetes.io/metadata.name': m.namespace } });
+    if (m.namespace && !map.has(m.namespace))
+      map.set(m.namespace, { name: m.namespace, labels: { 'kubernetes.io/metadata.name': m.namespace } });
   }
   return new Map([...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
@@ -158,30 +166,69 @@ interface PodDraft {
   readonly placement?: 'nodeName' | 'daemonset';
 }
 
-function placePods(podObjects: readonly PodObject[], workloads: readonly ReadWorkload[], nodes: readonly KubeNode[], findings: Finding[]): Pod[] {
+function placePods(
+  podObjects: readonly PodObject[],
+  workloads: readonly ReadWorkload[],
+  nodes: readonly KubeNode[],
+  findings: Finding[],
+): Pod[] {
   const drafts: PodDraft[] = [];
   for (const p of podObjects) {
     const ns = p.meta.namespace ?? 'default';
     drafts.push({
-      pod: { id: `${ns}/${p.meta.name}`, name: p.meta.name, namespace: ns, labels: p.meta.labels, spec: p.spec, statusIPs: p.statusIPs, statusHostIP: p.statusHostIP, span: p.meta.span, meta: p.meta },
+      pod: {
+        id: `${ns}/${p.meta.name}`,
+        name: p.meta.name,
+        namespace: ns,
+        labels: p.meta.labels,
+        spec: p.spec,
+        statusIPs: p.statusIPs,
+        statusHostIP: p.statusHostIP,
+        span: p.meta.span,
+        meta: p.meta,
+      },
       fixedNode: p.spec.nodeName,
       placement: p.spec.nodeName ? 'nodeName' : undefined,
     });
   }
   for (const w of workloads) {
     const ns = w.meta.namespace ?? 'default';
-    const base = { namespace: ns, labels: w.templateLabels, spec: w.spec, statusIPs: [], span: w.meta.span, meta: w.meta, workload: { kind: w.kind, name: w.meta.name, meta: w.meta } };
+    const base = {
+      namespace: ns,
+      labels: w.templateLabels,
+      spec: w.spec,
+      statusIPs: [],
+      span: w.meta.span,
+      meta: w.meta,
+      workload: { kind: w.kind, name: w.meta.name, meta: w.meta },
+    };
     if (w.kind === 'DaemonSet') {
-      const targets = w.spec.nodeName ? nodes.filter((n) => n.name === w.spec.nodeName) : nodes.filter((n) => eligible(w.spec, n));
+      const targets = w.spec.nodeName
+        ? nodes.filter((n) => n.name === w.spec.nodeName)
+        : nodes.filter((n) => eligible(w.spec, n));
       if (targets.length === 0) {
-        findings.push({ rule: 'unschedulable', severity: 'warning', message: `DaemonSet ${ns}/${w.meta.name} matches no node (nodeSelector, node affinity or taints), so it runs no pods.`, span: w.spec.nodeSelectorSpan ?? w.meta.nameSpan });
+        findings.push({
+          rule: 'unschedulable',
+          severity: 'warning',
+          message: `DaemonSet ${ns}/${w.meta.name} matches no node (nodeSelector, node affinity or taints), so it runs no pods.`,
+          span: w.spec.nodeSelectorSpan ?? w.meta.nameSpan,
+        });
       }
-      for (const n of targets) drafts.push({ pod: { ...base, id: `${ns}/${w.meta.name}-${n.name}`, name: `${w.meta.name}-${n.name}` }, fixedNode: n.name, placement: 'daemonset' });
+      for (const n of targets)
+        drafts.push({
+          pod: { ...base, id: `${ns}/${w.meta.name}-${n.name}`, name: `${w.meta.name}-${n.name}` },
+          fixedNode: n.name,
+          placement: 'daemonset',
+        });
       continue;
     }
     for (let i = 0; i < w.replicas; i++) {
       const name = `${w.meta.name}-${i}`;
-      drafts.push({ pod: { ...base, id: `${ns}/${name}`, name }, fixedNode: w.spec.nodeName, placement: w.spec.nodeName ? 'nodeName' : undefined });
+      drafts.push({
+        pod: { ...base, id: `${ns}/${name}`, name },
+        fixedNode: w.spec.nodeName,
+        placement: w.spec.nodeName ? 'nodeName' : undefined,
+      });
     }
   }
 

@@ -2,7 +2,12 @@
 import { Located } from '../common/source';
 import { RMap } from '../yaml/reader';
 
-export function readEnum<T extends string>(m: RMap, key: string, allowed: readonly T[], opts: { required?: boolean } = {}): Located<T> | undefined {
+export function readEnum<T extends string>(
+  m: RMap,
+  key: string,
+  allowed: readonly T[],
+  opts: { required?: boolean } = {},
+): Located<T> | undefined {
   const v = m.str(key, { required: opts.required });
   if (!v) return undefined;
   const exact = allowed.find((a) => a === v.value);
@@ -11,7 +16,14 @@ export function readEnum<T extends string>(m: RMap, key: string, allowed: readon
   m.ctx.report(
     'invalid-field',
     'error',
-    `${m.child(key)}: "${v.value}" is not allowed; use ${loose ? `"${loose}" (values are case-sensitive)` : allowed.map((a) => `"${a}"`).join(', ').replace(/, ([^,]*)$/, ' or $1')}.`,
+    `${m.child(key)}: "${v.value}" is not allowed; use ${
+      loose
+        ? `"${loose}" (values are case-sensitive)`
+        : allowed
+            .map((a) => `"${a}"`)
+            .join(', ')
+            .replace(/, ([^,]*)$/, ' or $1')
+    }.`,
     v.span,
   );
   return undefined;

@@ -106,8 +106,16 @@ function workloadReader(kind: WorkloadKind, groups: readonly string[]): KindRead
       } else if (kind !== 'DaemonSet') {
         replicas = spec.int('replicas', { min: 0 })?.value ?? 1;
       }
-      if (kind !== 'Job' && kind !== 'CronJob' && kind !== 'ReplicationController') checkSelector(spec, labels?.value ?? {}, kind);
-      out.workloads.push({ meta, kind, replicas, templateLabels: labels?.value ?? {}, templateLabelsSpan: labels?.span, spec: podSpec });
+      if (kind !== 'Job' && kind !== 'CronJob' && kind !== 'ReplicationController')
+        checkSelector(spec, labels?.value ?? {}, kind);
+      out.workloads.push({
+        meta,
+        kind,
+        replicas,
+        templateLabels: labels?.value ?? {},
+        templateLabelsSpan: labels?.span,
+        spec: podSpec,
+      });
     },
   };
 }
@@ -138,7 +146,11 @@ export const KIND_READERS: readonly KindReader[] = [
     kind: 'Namespace',
     namespaced: false,
     read(_obj, meta, out) {
-      out.namespaces.push({ name: meta.name, labels: { ...meta.labels, 'kubernetes.io/metadata.name': meta.name }, meta });
+      out.namespaces.push({
+        name: meta.name,
+        labels: { ...meta.labels, 'kubernetes.io/metadata.name': meta.name },
+        meta,
+      });
     },
   },
   {
@@ -168,7 +180,17 @@ export const KIND_READERS: readonly KindReader[] = [
         if (type === 'InternalIP') internalIPs.push(addr.value);
       }
       const annotations = obj.map('metadata')?.stringMap('annotations')?.value ?? {};
-      out.nodes.push({ name: meta.name, labels: { 'kubernetes.io/hostname': meta.name, ...meta.labels }, annotations, podCIDRs, internalIPs, addresses, taints, meta, origin: 'declared' });
+      out.nodes.push({
+        name: meta.name,
+        labels: { 'kubernetes.io/hostname': meta.name, ...meta.labels },
+        annotations,
+        podCIDRs,
+        internalIPs,
+        addresses,
+        taints,
+        meta,
+        origin: 'declared',
+      });
     },
   },
   {
@@ -182,7 +204,12 @@ export const KIND_READERS: readonly KindReader[] = [
       const ips = (status?.seq('podIPs')?.maps() ?? []).map((m) => m.str('ip')?.value).filter((x): x is string => !!x);
       const single = status?.str('podIP')?.value;
       if (single && !ips.includes(single)) ips.unshift(single);
-      out.podObjects.push({ meta, spec: readPodSpec(spec), statusIPs: ips, statusHostIP: status?.str('hostIP')?.value });
+      out.podObjects.push({
+        meta,
+        spec: readPodSpec(spec),
+        statusIPs: ips,
+        statusHostIP: status?.str('hostIP')?.value,
+      });
     },
   },
   workloadReader('Deployment', APPS),
@@ -201,13 +228,27 @@ export const KIND_READERS: readonly KindReader[] = [
       const ports: ServicePort[] = [];
       for (const p of spec?.seq('ports')?.maps() ?? []) {
         const port = p.int('port', { min: 1, max: 65535 });
-        if (port) ports.push({ name: p.str('name')?.value, port: port.value, targetPort: p.intOrString('targetPort')?.value, protocol: readProtocol(p) });
+        if (port)
+          ports.push({
+            name: p.str('name')?.value,
+            port: port.value,
+            targetPort: p.intOrString('targetPort')?.value,
+            protocol: readProtocol(p),
+          });
       }
       const clusterIPSpans: Record<string, Span> = {};
       const single = spec?.str('clusterIP');
-      for (const ip of [...(single ? [single] : []), ...(spec?.strings('clusterIPs') ?? [])]) clusterIPSpans[ip.value] ??= ip.span;
+      for (const ip of [...(single ? [single] : []), ...(spec?.strings('clusterIPs') ?? [])])
+        clusterIPSpans[ip.value] ??= ip.span;
       const clusterIPs = Object.keys(clusterIPSpans);
-      out.services.push({ meta, selector: spec?.stringMap('selector')?.value, ports, type: spec?.str('type')?.value ?? 'ClusterIP', clusterIPs, clusterIPSpans });
+      out.services.push({
+        meta,
+        selector: spec?.stringMap('selector')?.value,
+        ports,
+        type: spec?.str('type')?.value ?? 'ClusterIP',
+        clusterIPs,
+        clusterIPSpans,
+      });
     },
   },
   {
@@ -249,14 +290,20 @@ function adminPolicyReader(kind: AdminPolicyKind, version: string): KindReader {
     namespaced: false,
     read(obj, meta, out, errorsBefore) {
       // Only the version that defines the kind: v1alpha2 ClusterNetworkPolicy, v1alpha1 ANP/BANP.
-      if (meta.apiVersion.endsWith(`/${version}`)) out.adminPolicies.push(readAdminPolicy(obj, meta, kind, errorsBefore));
+      if (meta.apiVersion.endsWith(`/${version}`))
+        out.adminPolicies.push(readAdminPolicy(obj, meta, kind, errorsBefore));
     },
   };
 }
 
 const EXTRA_READERS: readonly KindReader[] = [
   ...CALICO_KIND_READERS.map(
-    (r): KindReader => ({ groups: CALICO_GROUPS, kind: r.kind, namespaced: r.namespaced, read: (obj, meta, out, errorsBefore) => r.read(obj, meta, out.calico, errorsBefore) }),
+    (r): KindReader => ({
+      groups: CALICO_GROUPS,
+      kind: r.kind,
+      namespaced: r.namespaced,
+      read: (obj, meta, out, errorsBefore) => r.read(obj, meta, out.calico, errorsBefore),
+    }),
   ),
   adminPolicyReader('ClusterNetworkPolicy', 'v1alpha2'),
   adminPolicyReader('AdminNetworkPolicy', 'v1alpha1'),

@@ -31,7 +31,8 @@ export function readMeta(obj: RMap, apiVersion: string, kind: string, kindSpan: 
   if (md && !name && !generateName) md.missing('name');
   const nameValue = name?.value ?? (generateName ? `${generateName.value}generated` : '(unnamed)');
   if (name) {
-    const problem = kind === 'Namespace' ? dnsLabelProblem(name.value, 'Namespace name') : objectNameProblem(name.value, kind);
+    const problem =
+      kind === 'Namespace' ? dnsLabelProblem(name.value, 'Namespace name') : objectNameProblem(name.value, kind);
     if (problem) obj.ctx.report('invalid-field', 'error', `metadata.name: ${problem}.`, name.span);
   }
   let namespace: string | undefined;

@@ -10,13 +10,25 @@ import { portNameProblem } from './labels';
 import { ReadMeta } from './meta';
 import { readProtocol } from './podspec';
 import { emptySelector, readLabelSelector } from './selector';
-import { IPBlock, KubeNetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicyRule, PolicyType } from './types';
+import {
+  IPBlock,
+  KubeNetworkPolicy,
+  NetworkPolicyPeer,
+  NetworkPolicyPort,
+  NetworkPolicyRule,
+  PolicyType,
+} from './types';
 
 /**
  * `errorsBefore`: the count of error findings before this object's metadata was read.
  * `extraSpecKeys`: spec fields of kinds that embed a NetworkPolicy spec (StagedKubernetesNetworkPolicy's `stagedAction`).
  */
-export function readNetworkPolicy(obj: RMap, meta: ReadMeta, errorsBefore: number, extraSpecKeys: readonly string[] = []): KubeNetworkPolicy {
+export function readNetworkPolicy(
+  obj: RMap,
+  meta: ReadMeta,
+  errorsBefore: number,
+  extraSpecKeys: readonly string[] = [],
+): KubeNetworkPolicy {
   obj.checkKeys(['apiVersion', 'kind', 'metadata', 'spec', 'status'], `a ${meta.kind}`);
   const spec = obj.map('spec');
   if (!spec) obj.missing('spec');
@@ -29,11 +41,17 @@ export function readNetworkPolicy(obj: RMap, meta: ReadMeta, errorsBefore: numbe
     const values: PolicyType[] = [];
     for (const t of types) {
       if (t.value === 'Ingress' || t.value === 'Egress') {
-        if (values.includes(t.value)) obj.ctx.report('invalid-field', 'error', `spec.policyTypes: ${t.value} is listed twice.`, t.span);
+        if (values.includes(t.value))
+          obj.ctx.report('invalid-field', 'error', `spec.policyTypes: ${t.value} is listed twice.`, t.span);
         else values.push(t.value);
       } else {
         const fixed = ['Ingress', 'Egress'].find((x) => x.toLowerCase() === t.value.toLowerCase());
-        obj.ctx.report('invalid-field', 'error', `spec.policyTypes: "${t.value}" is not a policy type; use ${fixed ? `"${fixed}"` : 'Ingress or Egress'}.`, t.span);
+        obj.ctx.report(
+          'invalid-field',
+          'error',
+          `spec.policyTypes: "${t.value}" is not a policy type; use ${fixed ? `"${fixed}"` : 'Ingress or Egress'}.`,
+          t.span,
+        );
       }
     }
     policyTypes = { value: values, span: spec!.entry('policyTypes')!.valueSpan };
@@ -87,7 +105,13 @@ function readRules(spec: RMap, key: 'ingress' | 'egress', peersKey: 'from' | 'to
       ps?.items().forEach((p) => {
         const pm = spec.ctx.asMap(p.node, `${ps.path}[${p.index}]`, p.span);
         if (!pm) {
-          if (spec.ctx.kindOf(p.node) === 'null') spec.ctx.report('invalid-field', 'error', `${ps.path}[${p.index}]: a peer must set podSelector, namespaceSelector or ipBlock.`, p.span);
+          if (spec.ctx.kindOf(p.node) === 'null')
+            spec.ctx.report(
+              'invalid-field',
+              'error',
+              `${ps.path}[${p.index}]: a peer must set podSelector, namespaceSelector or ipBlock.`,
+              p.span,
+            );
           return;
         }
         const peer = readPeer(pm, p.index);
@@ -111,7 +135,12 @@ function readPeer(pm: RMap, index: number): NetworkPolicyPeer | undefined {
   const hasNs = pm.entry('namespaceSelector') !== undefined;
   const hasIp = pm.entry('ipBlock') !== undefined;
   if (!hasPod && !hasNs && !hasIp) {
-    pm.ctx.report('invalid-field', 'error', `${pm.path}: a peer must set podSelector, namespaceSelector or ipBlock.`, pm.span);
+    pm.ctx.report(
+      'invalid-field',
+      'error',
+      `${pm.path}: a peer must set podSelector, namespaceSelector or ipBlock.`,
+      pm.span,
+    );
     return undefined;
   }
   if (hasIp && (hasPod || hasNs)) {
@@ -134,7 +163,12 @@ function readPeer(pm: RMap, index: number): NetworkPolicyPeer | undefined {
 function readIPBlock(pm: RMap): IPBlock | undefined {
   const b = pm.map('ipBlock');
   if (!b) {
-    pm.ctx.report('invalid-field', 'error', `${pm.child('ipBlock')}: ipBlock needs a \`cidr\`.`, pm.entry('ipBlock')!.pairSpan);
+    pm.ctx.report(
+      'invalid-field',
+      'error',
+      `${pm.child('ipBlock')}: ipBlock needs a \`cidr\`.`,
+      pm.entry('ipBlock')!.pairSpan,
+    );
     return undefined;
   }
   b.checkKeys(['cidr', 'except'], 'an ipBlock');
@@ -145,14 +179,24 @@ function readIPBlock(pm: RMap): IPBlock | undefined {
   if (!isCidr(parsed)) {
     b.ctx.report('invalid-field', 'error', `${b.child('cidr')}: ${parsed.error}.`, cidr.span);
   } else if (parsed.hostBitsSet) {
-    b.ctx.report('invalid-field', 'warning', `${b.child('cidr')}: "${cidr.value}" has host bits set; it means ${parsed.text}.`, cidr.span);
+    b.ctx.report(
+      'invalid-field',
+      'warning',
+      `${b.child('cidr')}: "${cidr.value}" has host bits set; it means ${parsed.text}.`,
+      cidr.span,
+    );
   }
   for (const ex of except) {
     const e = parseCidr(ex.value);
     if (!isCidr(e)) {
       b.ctx.report('invalid-field', 'error', `${b.child('except')}: ${e.error}.`, ex.span);
     } else if (isCidr(parsed) && (!cidrCovers(parsed, e) || (e.prefix === parsed.prefix && e.base === parsed.base))) {
-      b.ctx.report('invalid-field', 'error', `${b.child('except')}: ${e.text} must be a strict subset of cidr ${parsed.text}.`, ex.span);
+      b.ctx.report(
+        'invalid-field',
+        'error',
+        `${b.child('except')}: ${e.text} must be a strict subset of cidr ${parsed.text}.`,
+        ex.span,
+      );
     }
   }
   return { cidr, except, span: b.span };
@@ -164,21 +208,55 @@ function readPort(pm: RMap, index: number): NetworkPolicyPort {
   const port = pm.intOrString('port');
   const endPort = pm.int('endPort');
   if (port && typeof port.value === 'number' && (port.value < 1 || port.value > 65535)) {
-    pm.ctx.report('invalid-field', 'error', `${pm.child('port')}: ${port.value} is not a port number (1-65535).`, port.span);
+    pm.ctx.report(
+      'invalid-field',
+      'error',
+      `${pm.child('port')}: ${port.value} is not a port number (1-65535).`,
+      port.span,
+    );
   }
   if (port && typeof port.value === 'string') {
     if (/^\d+$/.test(port.value)) {
-      pm.ctx.report('invalid-field', 'error', `${pm.child('port')}: "${port.value}" is a string, so it is read as a port name, which cannot be all digits; write ${port.value} without quotes.`, port.span);
+      pm.ctx.report(
+        'invalid-field',
+        'error',
+        `${pm.child('port')}: "${port.value}" is a string, so it is read as a port name, which cannot be all digits; write ${port.value} without quotes.`,
+        port.span,
+      );
     } else {
       const problem = portNameProblem(port.value);
       if (problem) pm.ctx.report('invalid-field', 'error', `${pm.child('port')}: ${problem}.`, port.span);
     }
   }
   if (endPort) {
-    if (!port) pm.ctx.report('invalid-field', 'error', `${pm.child('endPort')}: endPort needs \`port\` to be set.`, endPort.span);
-    else if (typeof port.value === 'string') pm.ctx.report('invalid-field', 'error', `${pm.child('endPort')}: endPort cannot be used with a named port.`, endPort.span);
-    else if (endPort.value < port.value) pm.ctx.report('invalid-field', 'error', `${pm.child('endPort')}: endPort ${endPort.value} must be at least port ${port.value}.`, endPort.span);
-    else if (endPort.value > 65535) pm.ctx.report('invalid-field', 'error', `${pm.child('endPort')}: ${endPort.value} is not a port number (1-65535).`, endPort.span);
+    if (!port)
+      pm.ctx.report(
+        'invalid-field',
+        'error',
+        `${pm.child('endPort')}: endPort needs \`port\` to be set.`,
+        endPort.span,
+      );
+    else if (typeof port.value === 'string')
+      pm.ctx.report(
+        'invalid-field',
+        'error',
+        `${pm.child('endPort')}: endPort cannot be used with a named port.`,
+        endPort.span,
+      );
+    else if (endPort.value < port.value)
+      pm.ctx.report(
+        'invalid-field',
+        'error',
+        `${pm.child('endPort')}: endPort ${endPort.value} must be at least port ${port.value}.`,
+        endPort.span,
+      );
+    else if (endPort.value > 65535)
+      pm.ctx.report(
+        'invalid-field',
+        'error',
+        `${pm.child('endPort')}: ${endPort.value} is not a port number (1-65535).`,
+        endPort.span,
+      );
   }
   return { index, span: pm.span, protocol, port, endPort };
 }

@@ -11,12 +11,18 @@ export function readProtocol(m: RMap, key = 'protocol'): Protocol {
   if ((PROTOCOLS as readonly string[]).includes(p.value)) return p.value as Protocol;
   const upper = p.value.toUpperCase();
   const hint = (PROTOCOLS as readonly string[]).includes(upper) ? ` (protocols are upper case: ${upper})` : '';
-  m.ctx.report('invalid-field', 'error', `${m.child(key)}: "${p.value}" is not a protocol; use TCP, UDP or SCTP${hint}.`, p.span);
+  m.ctx.report(
+    'invalid-field',
+    'error',
+    `${m.child(key)}: "${p.value}" is not a protocol; use TCP, UDP or SCTP${hint}.`,
+    p.span,
+  );
   return 'TCP';
 }
 
 export function readPodSpec(spec: RMap | undefined): PodSpecInfo {
-  if (!spec) return { serviceAccount: 'default', hostNetwork: false, nodeSelector: {}, tolerations: [], ports: [], args: [] };
+  if (!spec)
+    return { serviceAccount: 'default', hostNetwork: false, nodeSelector: {}, tolerations: [], ports: [], args: [] };
   const sa = spec.str('serviceAccountName') ?? spec.str('serviceAccount');
   const hostNetwork = spec.bool('hostNetwork')?.value ?? false;
   const nodeName = spec.str('nodeName')?.value;
@@ -37,7 +43,13 @@ export function readPodSpec(spec: RMap | undefined): PodSpecInfo {
         if (name) {
           const problem = portNameProblem(name.value);
           if (problem) p.ctx.report('invalid-field', 'error', `${p.child('name')}: ${problem}.`, name.span);
-          if (names.has(name.value)) p.ctx.report('invalid-field', 'error', `${p.child('name')}: port name "${name.value}" is used twice in container ${cname}.`, name.span);
+          if (names.has(name.value))
+            p.ctx.report(
+              'invalid-field',
+              'error',
+              `${p.child('name')}: port name "${name.value}" is used twice in container ${cname}.`,
+              name.span,
+            );
           names.add(name.value);
         }
         const protocol = readProtocol(p);
@@ -48,7 +60,12 @@ export function readPodSpec(spec: RMap | undefined): PodSpecInfo {
   const tolerations: Toleration[] = [];
   for (const t of spec.seq('tolerations')?.maps() ?? []) {
     const op = t.str('operator')?.value === 'Exists' ? 'Exists' : 'Equal';
-    tolerations.push({ key: t.str('key')?.value, operator: op, value: t.str('value')?.value, effect: t.str('effect')?.value });
+    tolerations.push({
+      key: t.str('key')?.value,
+      operator: op,
+      value: t.str('value')?.value,
+      effect: t.str('effect')?.value,
+    });
   }
   let requiredNodeAffinity: NodeSelectorRequirement[][] | undefined;
   const required = spec.map('affinity')?.map('nodeAffinity')?.map('requiredDuringSchedulingIgnoredDuringExecution');
@@ -59,7 +76,12 @@ export function readPodSpec(spec: RMap | undefined): PodSpecInfo {
       for (const e of term.seq('matchExpressions')?.maps() ?? []) {
         const key = e.str('key');
         const operator = e.str('operator');
-        if (key && operator) reqs.push({ key: key.value, operator: operator.value, values: (e.strings('values') ?? []).map((v) => v.value) });
+        if (key && operator)
+          reqs.push({
+            key: key.value,
+            operator: operator.value,
+            values: (e.strings('values') ?? []).map((v) => v.value),
+          });
       }
       requiredNodeAffinity.push(reqs);
     }

@@ -13,7 +13,16 @@ import { KubeNode, Labels, NodeSelectorRequirement, PodSpecInfo, Taint, Tolerati
 export const DEFAULT_NODE_NAMES: readonly string[] = ['node-1', 'node-2', 'node-3'];
 
 function implicitNode(name: string, origin: 'referenced' | 'default'): KubeNode {
-  return { name, labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux' }, annotations: {}, podCIDRs: [], internalIPs: [], addresses: [], taints: [], origin };
+  return {
+    name,
+    labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux' },
+    annotations: {},
+    podCIDRs: [],
+    internalIPs: [],
+    addresses: [],
+    taints: [],
+    origin,
+  };
 }
 
 /** Declared nodes, plus nodes only mentioned by nodeName, or the default set when there are none. */
@@ -59,10 +68,14 @@ function requirementHolds(labels: Labels, r: NodeSelectorRequirement): boolean {
 export function eligible(spec: PodSpecInfo, node: KubeNode): boolean {
   for (const [k, v] of Object.entries(spec.nodeSelector)) if (node.labels[k] !== v) return false;
   if (spec.requiredNodeAffinity && spec.requiredNodeAffinity.length > 0) {
-    if (!spec.requiredNodeAffinity.some((term) => term.length > 0 && term.every((r) => requirementHolds(node.labels, r)))) return false;
+    if (
+      !spec.requiredNodeAffinity.some((term) => term.length > 0 && term.every((r) => requirementHolds(node.labels, r)))
+    )
+      return false;
   }
   for (const taint of node.taints) {
-    if ((taint.effect === 'NoSchedule' || taint.effect === 'NoExecute') && !tolerates(spec.tolerations, taint)) return false;
+    if ((taint.effect === 'NoSchedule' || taint.effect === 'NoExecute') && !tolerates(spec.tolerations, taint))
+      return false;
   }
   return true;
 }

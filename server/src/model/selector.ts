@@ -42,21 +42,38 @@ export function readLabelSelector(parent: RMap, key: string, fallback: Span): La
         );
     }
     if (operator === 'In' || operator === 'NotIn') {
-      if (values.length === 0) e.ctx.report('invalid-field', 'error', `${e.path}: operator ${operator} needs at least one value in \`values\`.`, e.entry('values')?.valueSpan ?? op!.span);
+      if (values.length === 0)
+        e.ctx.report(
+          'invalid-field',
+          'error',
+          `${e.path}: operator ${operator} needs at least one value in \`values\`.`,
+          e.entry('values')?.valueSpan ?? op!.span,
+        );
     } else if (operator && values.length > 0) {
-      e.ctx.report('invalid-field', 'error', `${e.child('values')}: operator ${operator} takes no values; remove \`values\`.`, e.entry('values')!.pairSpan);
+      e.ctx.report(
+        'invalid-field',
+        'error',
+        `${e.child('values')}: operator ${operator} takes no values; remove \`values\`.`,
+        e.entry('values')!.pairSpan,
+      );
     }
     for (const v of values) {
       const problem = labelValueProblem(v.value);
       if (problem) e.ctx.report('invalid-field', 'error', `${e.child('values')}: ${problem}.`, v.span);
     }
-    if (k && operator) matchExpressions.push({ key: k.value, operator, values: values.map((v) => v.value), span: e.span });
+    if (k && operator)
+      matchExpressions.push({ key: k.value, operator, values: values.map((v) => v.value), span: e.span });
   }
-  return { matchLabels: labels?.value ?? {}, matchExpressions, span: m.span, labelSpans: labels?.entries ?? {}, labelValueSpans: labels?.valueSpans ?? {} };
+  return {
+    matchLabels: labels?.value ?? {},
+    matchExpressions,
+    span: m.span,
+    labelSpans: labels?.entries ?? {},
+    labelValueSpans: labels?.valueSpans ?? {},
+  };
 }
 
 /** The empty selector (it selects everything), located at `at`. */
 export function emptySelector(at: Span): LabelSelector {
   return { matchLabels: {}, matchExpressions: [], span: at, labelSpans: {}, labelValueSpans: {} };
 }
-

@@ -103,7 +103,14 @@ export interface PodSpecInfo {
   readonly args: readonly Located<string>[];
 }
 
-export type WorkloadKind = 'Deployment' | 'ReplicaSet' | 'StatefulSet' | 'DaemonSet' | 'Job' | 'CronJob' | 'ReplicationController';
+export type WorkloadKind =
+  | 'Deployment'
+  | 'ReplicaSet'
+  | 'StatefulSet'
+  | 'DaemonSet'
+  | 'Job'
+  | 'CronJob'
+  | 'ReplicationController';
 
 export interface Workload {
   readonly meta: ObjectMeta;

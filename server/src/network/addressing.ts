@@ -83,14 +83,19 @@ export function computeAddressing(cluster: Cluster, options: AddressingOptions =
   const nodes = addressNodes(cluster, config, subnets);
   const pods = assignPodIPs(cluster.pods, nodes);
   const podCount = new Map<string, number>();
-  for (const p of cluster.pods) if (p.node && !p.spec.hostNetwork) podCount.set(p.node, (podCount.get(p.node) ?? 0) + 1);
+  for (const p of cluster.pods)
+    if (p.node && !p.spec.hostNetwork) podCount.set(p.node, (podCount.get(p.node) ?? 0) + 1);
   const counted = new Map<string, NodeAddressing>();
   for (const [name, n] of nodes) counted.set(name, { ...n, podCount: podCount.get(name) ?? 0 });
   findings.push(...checkAddressing({ cluster, config, nodes: counted, pods, flags }));
   return { config, nodes: counted, pods, flags, findings };
 }
 
-function addressNodes(cluster: Cluster, config: FlannelConfig, subnets: ReadonlyMap<string, NodeSubnet[]>): Map<string, NodeAddressing> {
+function addressNodes(
+  cluster: Cluster,
+  config: FlannelConfig,
+  subnets: ReadonlyMap<string, NodeSubnet[]>,
+): Map<string, NodeAddressing> {
   const out = new Map<string, NodeAddressing>();
   const families = config.networks.length ? config.networks.map((n) => n.family) : [4 as const];
   const avoid = config.networks.map((n) => n.network);
@@ -100,7 +105,9 @@ function addressNodes(cluster: Cluster, config: FlannelConfig, subnets: Readonly
     const details = subnets.get(n.name) ?? [];
     const own = internalIPsOf(n);
     const ips = own.length ? own : bases.map((b) => simulatedNodeIP(b, i));
-    const publicIPs = families.map((f) => declaredPublicIP(n, f) ?? ips.find((ip) => ip.family === f)).filter((x): x is IpAddr => !!x);
+    const publicIPs = families
+      .map((f) => declaredPublicIP(n, f) ?? ips.find((ip) => ip.family === f))
+      .filter((x): x is IpAddr => !!x);
     const cidrs = details.map((d) => d.cidr);
     const capacities = cidrs.map(subnetCapacity);
     out.set(n.name, {
@@ -119,5 +126,3 @@ function addressNodes(cluster: Cluster, config: FlannelConfig, subnets: Readonly
   });
   return out;
 }
-
-

@@ -7,7 +7,16 @@ import { Finding } from '../common/finding';
 import { IpFamily } from '../common/ip';
 import { closest } from '../common/text';
 import { didYouMean, JsonObjectReader } from '../yaml/jsonreader';
-import { Backend, BACKENDS, BackendSpec, backendSpec, makeBackend, optionDefaults, overheadOf, REMOVED_BACKENDS } from './backends';
+import {
+  Backend,
+  BACKENDS,
+  BackendSpec,
+  backendSpec,
+  makeBackend,
+  optionDefaults,
+  overheadOf,
+  REMOVED_BACKENDS,
+} from './backends';
 
 export const BACKEND_RULE = 'flannel-backend';
 
@@ -33,14 +42,24 @@ export function readBackend(top: JsonObjectReader, families: readonly IpFamily[]
   const v = entry.value;
   if (v.kind !== 'object') {
     const got = v.kind === 'null' ? 'null' : v.kind === 'string' ? `the string "${v.value}"` : `a ${v.kind}`;
-    top.report(BACKEND_RULE, 'error', `net-conf.json: \`Backend\` must be an object such as {"Type": "vxlan"}, not ${got}; flanneld fails with "error decoding Backend property of config".`, top.spanOf(v));
+    top.report(
+      BACKEND_RULE,
+      'error',
+      `net-conf.json: \`Backend\` must be an object such as {"Type": "vxlan"}, not ${got}; flanneld fails with "error decoding Backend property of config".`,
+      top.spanOf(v),
+    );
     return makeBackend('', {}, families);
   }
   const r = top.child(v, 'Backend', '', { invalid: BACKEND_RULE, unknown: BACKEND_RULE });
   r.checkDuplicates();
   const typeEntry = r.entry('Type');
   if (!typeEntry) {
-    r.report(BACKEND_RULE, 'error', 'Backend has no `Type`; flanneld fails with "unknown backend type". Use "vxlan" (recommended) or "host-gw".', r.at(v.start, v.start + 1));
+    r.report(
+      BACKEND_RULE,
+      'error',
+      'Backend has no `Type`; flanneld fails with "unknown backend type". Use "vxlan" (recommended) or "host-gw".',
+      r.at(v.start, v.start + 1),
+    );
     return makeBackend('', {}, families);
   }
   const typeField = r.field('Type', 'string');
@@ -49,7 +68,10 @@ export function readBackend(top: JsonObjectReader, families: readonly IpFamily[]
   const spec = backendSpec(type);
   if (!spec) {
     const removed = REMOVED_BACKENDS[type];
-    const guess = closest(type, BACKENDS.map((b) => b.type));
+    const guess = closest(
+      type,
+      BACKENDS.map((b) => b.type),
+    );
     r.report(
       BACKEND_RULE,
       'error',
@@ -61,7 +83,12 @@ export function readBackend(top: JsonObjectReader, families: readonly IpFamily[]
     return makeBackend(type, {}, families);
   }
   if (spec.status === 'debugging only' || spec.status === 'experimental') {
-    r.report(BACKEND_RULE, spec.status === 'debugging only' ? 'warning' : 'info', `The ${spec.type} backend is ${spec.status} in flannel (${spec.summary}); vxlan is the recommended choice.`, typeField.valueSpan);
+    r.report(
+      BACKEND_RULE,
+      spec.status === 'debugging only' ? 'warning' : 'info',
+      `The ${spec.type} backend is ${spec.status} in flannel (${spec.summary}); vxlan is the recommended choice.`,
+      typeField.valueSpan,
+    );
   }
   const options = readOptions(r, spec);
   checkOptions(r, spec, options, families, typeField.valueSpan);
@@ -81,32 +108,49 @@ function readOptions(r: JsonObjectReader, spec: BackendSpec): Record<string, num
   if (spec.freeOptions) return options;
   const names = ['Type', ...spec.options.map((o) => o.name)];
   r.checkKeys(names, (key, guess) => {
-    const elsewhere = BACKENDS.find((b) => b !== spec && b.options.some((o) => o.name.toLowerCase() === key.toLowerCase()));
-    if (elsewhere && !guess) return `Backend: \`${key}\` is an option of the ${elsewhere.type} backend, not of ${spec.type}; it is ignored.${spec.options.length ? ` ${spec.type} reads ${spec.options.map((o) => o.name).join(', ')}.` : ` ${spec.type} has no options.`}`;
+    const elsewhere = BACKENDS.find(
+      (b) => b !== spec && b.options.some((o) => o.name.toLowerCase() === key.toLowerCase()),
+    );
+    if (elsewhere && !guess)
+      return `Backend: \`${key}\` is an option of the ${elsewhere.type} backend, not of ${spec.type}; it is ignored.${spec.options.length ? ` ${spec.type} reads ${spec.options.map((o) => o.name).join(', ')}.` : ` ${spec.type} has no options.`}`;
     return `Backend: ${spec.type} has no option \`${key}\`${didYouMean(guess)} flannel ignores it.`;
   });
   for (const o of spec.options) {
-    const f = o.kind === 'bool' ? r.field(o.name, 'bool') : o.kind === 'string' ? r.field(o.name, 'string') : r.field(o.name, o.kind);
+    const f =
+      o.kind === 'bool'
+        ? r.field(o.name, 'bool')
+        : o.kind === 'string'
+          ? r.field(o.name, 'string')
+          : r.field(o.name, o.kind);
     if (f) options[o.name] = f.value;
   }
   return options;
 }
 
-function checkOptions(r: JsonObjectReader, spec: BackendSpec, options: Record<string, number | boolean | string>, families: readonly IpFamily[], typeSpan: Finding['span']): void {
+function checkOptions(
+  r: JsonObjectReader,
+  spec: BackendSpec,
+  options: Record<string, number | boolean | string>,
+  families: readonly IpFamily[],
+  typeSpan: Finding['span'],
+): void {
   const at = (name: string) => {
     const e = r.entry(name);
     return e ? r.spanOf(e.value) : typeSpan;
   };
-  const bad = (name: string, message: string, severity: Finding['severity'] = 'error') => r.report(BACKEND_RULE, severity, `Backend ${name}: ${message}`, at(name));
+  const bad = (name: string, message: string, severity: Finding['severity'] = 'error') =>
+    r.report(BACKEND_RULE, severity, `Backend ${name}: ${message}`, at(name));
   const set = (name: string) => r.entry(name) !== undefined && r.entry(name)!.value.kind !== 'null';
   const port = (name: string, min: number) => {
     const p = options[name];
-    if (set(name) && typeof p === 'number' && (p < min || p > 65535)) bad(name, `${p} is not a UDP port (${min} to 65535).`);
+    if (set(name) && typeof p === 'number' && (p < min || p > 65535))
+      bad(name, `${p} is not a UDP port (${min} to 65535).`);
   };
   switch (spec.type) {
     case 'vxlan': {
       const vni = options.VNI as number;
-      if (set('VNI') && (vni < 0 || vni > 0xffffff)) bad('VNI', `${vni} is out of range; a VXLAN network identifier has 24 bits (0 to 16777215).`);
+      if (set('VNI') && (vni < 0 || vni > 0xffffff))
+        bad('VNI', `${vni} is out of range; a VXLAN network identifier has 24 bits (0 to 16777215).`);
       port('Port', 0);
       break;
     }
@@ -117,17 +161,32 @@ function checkOptions(r: JsonObjectReader, spec: BackendSpec, options: Record<st
       port('ListenPort', 1);
       port('ListenPortV6', 1);
       const mode = options.Mode as string;
-      if (!['separate', 'auto', 'ipv4', 'ipv6'].includes(mode)) bad('Mode', `"${mode}" is not a mode; flanneld fails with "No valid Mode configured". Use separate, auto, ipv4 or ipv6 (lower case).`);
+      if (!['separate', 'auto', 'ipv4', 'ipv6'].includes(mode))
+        bad(
+          'Mode',
+          `"${mode}" is not a mode; flanneld fails with "No valid Mode configured". Use separate, auto, ipv4 or ipv6 (lower case).`,
+        );
       if (mode === 'separate' && families.length === 2 && options.ListenPort === options.ListenPortV6) {
-        bad('ListenPortV6', `the IPv4 and IPv6 tunnels both listen on ${options.ListenPort}; in separate mode each needs its own port.`);
+        bad(
+          'ListenPortV6',
+          `the IPv4 and IPv6 tunnels both listen on ${options.ListenPort}; in separate mode each needs its own port.`,
+        );
       }
       if ((mode === 'ipv6' && !families.includes(6)) || (mode === 'ipv4' && !families.includes(4))) {
         bad('Mode', `${mode} runs the single tunnel over ${mode === 'ipv6' ? 'IPv6' : 'IPv4'}, which is not enabled.`);
       }
       const psk = options.PSK;
-      if (typeof psk === 'string' && psk !== '' && !isWireguardKey(psk)) bad('PSK', 'not a WireGuard key (32 bytes, base64-encoded, e.g. from `wg genpsk`); flanneld fails to set up the device.');
+      if (typeof psk === 'string' && psk !== '' && !isWireguardKey(psk))
+        bad(
+          'PSK',
+          'not a WireGuard key (32 bytes, base64-encoded, e.g. from `wg genpsk`); flanneld fails to set up the device.',
+        );
       const keepalive = options.PersistentKeepaliveInterval as number;
-      if (keepalive < 0) bad('PersistentKeepaliveInterval', `${keepalive} is negative; use 0 to turn keepalives off or a number of seconds.`);
+      if (keepalive < 0)
+        bad(
+          'PersistentKeepaliveInterval',
+          `${keepalive} is negative; use 0 to turn keepalives off or a number of seconds.`,
+        );
       break;
     }
     case 'ipsec': {
@@ -150,7 +209,10 @@ function checkOptions(r: JsonObjectReader, spec: BackendSpec, options: Record<st
     else {
       for (const f of families) {
         if (inner < MIN_MTU[f]) {
-          bad('MTU', `${mtu} leaves pods an MTU of ${inner} after ${spec.type}'s ${overheadOf(spec, options)} bytes; ${f === 4 ? 'IPv4' : 'IPv6'} needs at least ${MIN_MTU[f]}.`);
+          bad(
+            'MTU',
+            `${mtu} leaves pods an MTU of ${inner} after ${spec.type}'s ${overheadOf(spec, options)} bytes; ${f === 4 ? 'IPv4' : 'IPv6'} needs at least ${MIN_MTU[f]}.`,
+          );
           break;
         }
       }

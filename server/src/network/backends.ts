@@ -39,7 +39,11 @@ export interface BackendSpec {
 
 export type BackendOptions = Readonly<Record<string, number | boolean | string>>;
 
-const MTU_OPTION: BackendOption = { name: 'MTU', kind: 'int', doc: "the external interface's MTU to size the tunnel from (default: the interface's own)" };
+const MTU_OPTION: BackendOption = {
+  name: 'MTU',
+  kind: 'int',
+  doc: "the external interface's MTU to size the tunnel from (default: the interface's own)",
+};
 
 export const BACKENDS: readonly BackendSpec[] = [
   {
@@ -51,18 +55,34 @@ export const BACKENDS: readonly BackendSpec[] = [
     ipv6: true,
     status: 'recommended',
     options: [
-      { name: 'VNI', kind: 'int', default: 1, doc: 'VXLAN network identifier (Linux default 1; Windows needs 4096 or more)' },
-      { name: 'Port', kind: 'int', default: 0, doc: 'UDP port for encapsulated packets (0: the kernel default, 8472; Windows must use 4789)' },
+      {
+        name: 'VNI',
+        kind: 'int',
+        default: 1,
+        doc: 'VXLAN network identifier (Linux default 1; Windows needs 4096 or more)',
+      },
+      {
+        name: 'Port',
+        kind: 'int',
+        default: 0,
+        doc: 'UDP port for encapsulated packets (0: the kernel default, 8472; Windows must use 4789)',
+      },
       { name: 'GBP', kind: 'bool', default: false, doc: 'VXLAN Group Based Policy' },
       { name: 'Learning', kind: 'bool', default: false, doc: 'let the kernel learn remote MACs' },
-      { name: 'DirectRouting', kind: 'bool', default: false, doc: 'route directly (like host-gw) to nodes on the same subnet; VXLAN only across subnets' },
+      {
+        name: 'DirectRouting',
+        kind: 'bool',
+        default: false,
+        doc: 'route directly (like host-gw) to nodes on the same subnet; VXLAN only across subnets',
+      },
       MTU_OPTION,
       { name: 'MacPrefix', kind: 'string', doc: 'Windows only: MAC prefix (default 0E-2A)' },
     ],
   },
   {
     type: 'host-gw',
-    summary: 'plain routes to each node subnet via the node address; no encapsulation, needs layer-2 adjacency between nodes',
+    summary:
+      'plain routes to each node subnet via the node address; no encapsulation, needs layer-2 adjacency between nodes',
     overhead: 0,
     device: () => undefined,
     ipv6: true,
@@ -82,7 +102,12 @@ export const BACKENDS: readonly BackendSpec[] = [
       { name: 'ListenPort', kind: 'int', default: 51820, doc: 'UDP port (IPv4 tunnel)' },
       { name: 'ListenPortV6', kind: 'int', default: 51821, doc: 'UDP port (IPv6 tunnel)' },
       { name: 'PersistentKeepaliveInterval', kind: 'int', default: 0, doc: 'keepalive in seconds (0: off)' },
-      { name: 'Mode', kind: 'string', default: 'separate', doc: 'separate (a tunnel per family), auto, ipv4 or ipv6 (one tunnel over that family)' },
+      {
+        name: 'Mode',
+        kind: 'string',
+        default: 'separate',
+        doc: 'separate (a tunnel per family), auto, ipv4 or ipv6 (one tunnel over that family)',
+      },
       MTU_OPTION,
     ],
   },
@@ -104,7 +129,9 @@ export const BACKENDS: readonly BackendSpec[] = [
     device: () => 'flannel.ipip',
     ipv6: false,
     status: 'experimental',
-    options: [{ name: 'DirectRouting', kind: 'bool', default: false, doc: 'route directly to nodes on the same subnet' }],
+    options: [
+      { name: 'DirectRouting', kind: 'bool', default: false, doc: 'route directly to nodes on the same subnet' },
+    ],
   },
   {
     type: 'ipsec',
@@ -194,7 +221,12 @@ export function overheadOf(spec: BackendSpec | undefined, options: BackendOption
   return spec.overhead + (spec.type === 'ipsec' && options.UDPEncap === true ? 8 : 0);
 }
 
-export function makeBackend(type: string, options: BackendOptions, families: readonly IpFamily[], mtuOverride?: number): Backend {
+export function makeBackend(
+  type: string,
+  options: BackendOptions,
+  families: readonly IpFamily[],
+  mtuOverride?: number,
+): Backend {
   const spec = backendSpec(type);
   const overhead = overheadOf(spec, options);
   const linkMtu = typeof options.MTU === 'number' && options.MTU > 0 ? options.MTU : DEFAULT_LINK_MTU;

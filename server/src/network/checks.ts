@@ -58,15 +58,25 @@ function nodeAnchor(inputs: CheckInputs, node: string): Span | undefined {
 }
 
 function checkNetworkCapacity(inputs: CheckInputs, net: FlannelNetwork, findings: Finding[]): void {
-  const without = [...inputs.nodes.values()].filter((n) => !n.subnets.some((s) => s.family === net.family)).map((n) => n.node);
+  const without = [...inputs.nodes.values()]
+    .filter((n) => !n.subnets.some((s) => s.family === net.family))
+    .map((n) => n.node);
   if (without.length === 0) return;
   const etcd = inputs.config.subnetManager === 'etcd';
   const holds = etcd ? leasableCount(net) : 1n << BigInt(net.subnetLen - net.network.prefix);
   const range = etcd && (net.spans?.subnetMin || net.spans?.subnetMax) ? ' between SubnetMin and SubnetMax' : '';
-  const consequence = etcd ? 'flanneld on them cannot get a lease ("out of subnets")' : 'kube-controller-manager cannot give them a podCIDR, so flannel does not start there';
+  const consequence = etcd
+    ? 'flanneld on them cannot get a lease ("out of subnets")'
+    : 'kube-controller-manager cannot give them a podCIDR, so flannel does not start there';
   const message = `${familyName(net)} ${net.network.text} holds ${holds} node subnet${holds === 1n ? '' : 's'} (/${net.subnetLen})${range}, but the workspace has ${plural(inputs.nodes.size, 'node')}: ${quoteList(without)} ${without.length === 1 ? 'gets' : 'get'} none; ${consequence}, and their pods get no addresses.`;
   const at = net.spans?.network ?? nodeAnchor(inputs, without[0]);
-  if (at) findings.push({ rule: NETWORK_CAPACITY_RULE, severity: net.spans?.network ? 'error' : 'warning', message, span: at });
+  if (at)
+    findings.push({
+      rule: NETWORK_CAPACITY_RULE,
+      severity: net.spans?.network ? 'error' : 'warning',
+      message,
+      span: at,
+    });
 }
 
 /** Where a node subnet's size was decided: its podCIDR or lease, SubnetLen, or Network. */
@@ -97,12 +107,26 @@ function checkSubnetCapacity(inputs: CheckInputs, findings: Finding[]): void {
       const span = anchor?.span ?? stranded[0].meta.nameSpan;
       const key = `${span.file.path}:${span.start}`;
       const entry = full.get(key) ?? { span, lines: [], related: [], what: anchor?.what ?? 'subnet' };
-      entry.lines.push(`node ${n.node} runs ${plural(n.podCount, 'pod')} but its subnet ${n.subnets.map((s) => s.text).join(' + ')} holds ${n.capacity}, so ${quoteList(stranded.map((p) => p.id), 3)} ${stranded.length === 1 ? 'gets' : 'get'} no address`);
+      entry.lines.push(
+        `node ${n.node} runs ${plural(n.podCount, 'pod')} but its subnet ${n.subnets.map((s) => s.text).join(' + ')} holds ${n.capacity}, so ${quoteList(
+          stranded.map((p) => p.id),
+          3,
+        )} ${stranded.length === 1 ? 'gets' : 'get'} no address`,
+      );
       const nodeSpan = nodeAnchor(inputs, n.node);
       if (nodeSpan && nodeSpan !== span) entry.related.push({ span: nodeSpan, message: `node ${n.node}` });
       full.set(key, entry);
-    } else if (anchor && n.capacity < BigInt(KUBELET_MAX_PODS) && anchor.what !== 'podCIDR' && anchor.what !== 'lease') {
-      small.set(`${anchor.span.file.path}:${anchor.span.start}`, { span: anchor.span, capacity: n.capacity, what: anchor.what });
+    } else if (
+      anchor &&
+      n.capacity < BigInt(KUBELET_MAX_PODS) &&
+      anchor.what !== 'podCIDR' &&
+      anchor.what !== 'lease'
+    ) {
+      small.set(`${anchor.span.file.path}:${anchor.span.start}`, {
+        span: anchor.span,
+        capacity: n.capacity,
+        what: anchor.what,
+      });
     }
   }
   for (const e of full.values()) {
@@ -129,7 +153,8 @@ function checkPodCidrs(inputs: CheckInputs, net: FlannelNetwork, findings: Findi
   const outside: { node: string; cidr: Cidr; span: Span }[] = [];
   for (const n of inputs.nodes.values()) {
     for (const d of n.subnetDetails) {
-      if (d.origin === 'podCIDR' && d.span && d.cidr.family === net.family && !cidrCovers(net.network, d.cidr)) outside.push({ node: n.node, cidr: d.cidr, span: d.span });
+      if (d.origin === 'podCIDR' && d.span && d.cidr.family === net.family && !cidrCovers(net.network, d.cidr))
+        outside.push({ node: n.node, cidr: d.cidr, span: d.span });
     }
   }
   if (outside.length === 0) return;
@@ -137,34 +162,60 @@ function checkPodCidrs(inputs: CheckInputs, net: FlannelNetwork, findings: Findi
     findings.push({
       rule: PODCIDR_RULE,
       severity: 'error',
-      message: `${familyName(net)} ${net.network.text} does not contain the podCIDR of ${quoteList(outside.map((o) => `${o.node} (${o.cidr.text})`), 3)}: flanneld on ${outside.length === 1 ? 'that node' : 'those nodes'} exits with "subnet … specified in the flannel net config doesn't contain … PodCIDR". Make ${familyName(net)} cover kube-controller-manager's --cluster-cidr.`,
+      message: `${familyName(net)} ${net.network.text} does not contain the podCIDR of ${quoteList(
+        outside.map((o) => `${o.node} (${o.cidr.text})`),
+        3,
+      )}: flanneld on ${outside.length === 1 ? 'that node' : 'those nodes'} exits with "subnet … specified in the flannel net config doesn't contain … PodCIDR". Make ${familyName(net)} cover kube-controller-manager's --cluster-cidr.`,
       span: net.spans.network,
       related: outside.map((o) => ({ span: o.span, message: `node ${o.node}'s podCIDR` })),
     });
     return;
   }
-  const assumed = inputs.config.origin === 'override' ? 'given with --pod-network' : `assumed (${inputs.config.sourceName})`;
+  const assumed =
+    inputs.config.origin === 'override' ? 'given with --pod-network' : `assumed (${inputs.config.sourceName})`;
   const [first, ...rest] = outside;
   findings.push({
     rule: PODCIDR_RULE,
     severity: 'info',
-    message: `${outside.length === 1 ? `Node ${first.node}'s podCIDR ${first.cidr.text} is` : `The podCIDRs of ${quoteList(outside.map((o) => `${o.node} (${o.cidr.text})`), 3)} are`} outside the pod network ${net.network.text} ${assumed}; the workspace has no flannel configuration. Add flannel's ConfigMap, or set --pod-network (netpolStudio.podNetwork in the editor) to the cluster's pod network.`,
+    message: `${
+      outside.length === 1
+        ? `Node ${first.node}'s podCIDR ${first.cidr.text} is`
+        : `The podCIDRs of ${quoteList(
+            outside.map((o) => `${o.node} (${o.cidr.text})`),
+            3,
+          )} are`
+    } outside the pod network ${net.network.text} ${assumed}; the workspace has no flannel configuration. Add flannel's ConfigMap, or set --pod-network (netpolStudio.podNetwork in the editor) to the cluster's pod network.`,
     span: first.span,
-    ...(rest.length ? { related: rest.slice(0, 10).map((o) => ({ span: o.span, message: `node ${o.node}'s podCIDR` })) } : {}),
+    ...(rest.length
+      ? { related: rest.slice(0, 10).map((o) => ({ span: o.span, message: `node ${o.node}'s podCIDR` })) }
+      : {}),
   });
 }
 
 function checkOverlaps(inputs: CheckInputs, net: FlannelNetwork, findings: Finding[]): void {
   const hits: { what: string; span: Span }[] = [];
-  for (const r of inputs.flags.serviceRanges) if (cidrsOverlap(r.cidr, net.network)) hits.push({ what: `the Service range ${r.cidr.text} (${r.what})`, span: r.span });
+  for (const r of inputs.flags.serviceRanges)
+    if (cidrsOverlap(r.cidr, net.network))
+      hits.push({ what: `the Service range ${r.cidr.text} (${r.what})`, span: r.span });
   const services: { what: string; span: Span }[] = [];
   for (const s of inputs.cluster.services) {
     for (const ipText of s.clusterIPs) {
       const ip = parseIp(ipText);
-      if (ip && cidrContains(net.network, ip)) services.push({ what: `${s.meta.namespace}/${s.meta.name} (${ip.text})`, span: s.clusterIPSpans[ipText] ?? s.meta.nameSpan });
+      if (ip && cidrContains(net.network, ip))
+        services.push({
+          what: `${s.meta.namespace}/${s.meta.name} (${ip.text})`,
+          span: s.clusterIPSpans[ipText] ?? s.meta.nameSpan,
+        });
     }
   }
-  if (services.length) hits.push({ what: `the clusterIP of Service ${quoteList(services.map((s) => s.what), 3)}`, span: services[0].span });
+  if (services.length)
+    hits.push({
+      what: `the clusterIP of Service ${quoteList(
+        services.map((s) => s.what),
+        3,
+      )}`,
+      span: services[0].span,
+    });
   const nodeAddrs: { what: string; span: Span }[] = [];
   for (const n of inputs.cluster.nodes) {
     for (const a of n.addresses) {
@@ -172,12 +223,28 @@ function checkOverlaps(inputs: CheckInputs, net: FlannelNetwork, findings: Findi
       if (ip && cidrContains(net.network, ip)) nodeAddrs.push({ what: `${n.name} (${ip.text})`, span: a.address.span });
     }
   }
-  if (nodeAddrs.length) hits.push({ what: `the address of node ${quoteList(nodeAddrs.map((n) => n.what), 3)}`, span: nodeAddrs[0].span });
+  if (nodeAddrs.length)
+    hits.push({
+      what: `the address of node ${quoteList(
+        nodeAddrs.map((n) => n.what),
+        3,
+      )}`,
+      span: nodeAddrs[0].span,
+    });
   if (hits.length === 0) return;
-  const related = [...hits.slice(0, 1), ...services.slice(1), ...nodeAddrs.slice(1)].slice(0, 10).map((h) => ({ span: h.span, message: h.what }));
+  const related = [...hits.slice(0, 1), ...services.slice(1), ...nodeAddrs.slice(1)]
+    .slice(0, 10)
+    .map((h) => ({ span: h.span, message: h.what }));
   const message = `${familyName(net)} ${net.network.text} overlaps ${hits.map((h) => h.what).join('; and ')}: packets to ${hits.length === 1 ? 'it' : 'them'} are routed into the pod network (flannel's routes and masquerading take them), so Services or nodes become unreachable from pods. Pick a pod network that overlaps nothing.`;
-  if (net.spans?.network) findings.push({ rule: NETWORK_OVERLAP_RULE, severity: 'error', message, span: net.spans.network, related });
-  else findings.push({ rule: NETWORK_OVERLAP_RULE, severity: 'warning', message: `${message} (The pod network is ${inputs.config.sourceName === 'the default' ? 'assumed' : `from ${inputs.config.sourceName}`}.)`, span: hits[0].span });
+  if (net.spans?.network)
+    findings.push({ rule: NETWORK_OVERLAP_RULE, severity: 'error', message, span: net.spans.network, related });
+  else
+    findings.push({
+      rule: NETWORK_OVERLAP_RULE,
+      severity: 'warning',
+      message: `${message} (The pod network is ${inputs.config.sourceName === 'the default' ? 'assumed' : `from ${inputs.config.sourceName}`}.)`,
+      span: hits[0].span,
+    });
 }
 
 function checkClusterCidr(inputs: CheckInputs, net: FlannelNetwork, findings: Finding[]): void {
@@ -204,9 +271,17 @@ function checkStatusIPs(inputs: CheckInputs, findings: Finding[]): void {
       if (!ip) continue;
       const prev = owner.get(ip.text);
       if (prev) {
-        findings.push({ rule: POD_IP_RULE, severity: 'warning', message: `Pod ${p.id} records status IP ${ip.text}, which pod ${prev.id} records too; two pods cannot share an address.`, span: p.meta.nameSpan, related: [{ span: prev.meta.nameSpan, message: `pod ${prev.id}` }] });
+        findings.push({
+          rule: POD_IP_RULE,
+          severity: 'warning',
+          message: `Pod ${p.id} records status IP ${ip.text}, which pod ${prev.id} records too; two pods cannot share an address.`,
+          span: p.meta.nameSpan,
+          related: [{ span: prev.meta.nameSpan, message: `pod ${prev.id}` }],
+        });
       } else owner.set(ip.text, p);
-      const fixed = node?.subnetDetails.find((d) => d.cidr.family === ip.family && (d.origin === 'podCIDR' || d.origin === 'lease'));
+      const fixed = node?.subnetDetails.find(
+        (d) => d.cidr.family === ip.family && (d.origin === 'podCIDR' || d.origin === 'lease'),
+      );
       if (fixed && !cidrContains(fixed.cidr, ip)) {
         findings.push({
           rule: POD_IP_RULE,
@@ -219,4 +294,3 @@ function checkStatusIPs(inputs: CheckInputs, findings: Finding[]): void {
     }
   }
 }
-

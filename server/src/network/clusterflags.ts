@@ -69,10 +69,17 @@ export function readClusterFlags(cluster: Cluster): ClusterFlags {
     const args = pod.spec.args;
     if (args.length === 0 || seen.has(args)) continue;
     seen.add(args); // the pods of one workload share their spec
-    for (const f of flagValues(args, 'service-cluster-ip-range')) serviceRanges.push(...cidrList(f.value, remap(f), 'kube-apiserver --service-cluster-ip-range'));
+    for (const f of flagValues(args, 'service-cluster-ip-range'))
+      serviceRanges.push(...cidrList(f.value, remap(f), 'kube-apiserver --service-cluster-ip-range'));
     for (const f of flagValues(args, 'cluster-cidr')) {
       // kube-proxy has a --cluster-cidr too; it names the same range.
-      clusterCidrs.push(...cidrList(f.value, remap(f), `${args.some((a) => a.value.includes('kube-proxy')) ? 'kube-proxy' : 'kube-controller-manager'} --cluster-cidr`));
+      clusterCidrs.push(
+        ...cidrList(
+          f.value,
+          remap(f),
+          `${args.some((a) => a.value.includes('kube-proxy')) ? 'kube-proxy' : 'kube-controller-manager'} --cluster-cidr`,
+        ),
+      );
     }
     if (args.some((a) => /(^|\/)flanneld$/.test(a.value))) {
       // Positive evidence only: FLANNELD_KUBE_SUBNET_MGR in the environment would also turn it on.
@@ -98,7 +105,9 @@ export function readClusterFlags(cluster: Cluster): ClusterFlags {
       if (isScalar(node) && typeof node.value === 'string' && node.range) {
         const [start] = node.range;
         const quote = cc.value[start] === '"' || cc.value[start] === "'" ? 1 : 0;
-        list.push(...cidrList(node.value, (s, e) => spans(start + quote + s, start + quote + e), `kubeadm-config ${key}`));
+        list.push(
+          ...cidrList(node.value, (s, e) => spans(start + quote + s, start + quote + e), `kubeadm-config ${key}`),
+        );
       }
     }
   }
@@ -107,5 +116,9 @@ export function readClusterFlags(cluster: Cluster): ClusterFlags {
 
 /** Offsets inside a flag value -> spans, given the value's own span. */
 function remap(f: Flag): (s: number, e: number) => Span {
-  return (s, e) => ({ file: f.span.file, start: Math.min(f.span.end, f.span.start + s), end: Math.min(f.span.end, f.span.start + e) });
+  return (s, e) => ({
+    file: f.span.file,
+    start: Math.min(f.span.end, f.span.start + s),
+    end: Math.min(f.span.end, f.span.start + e),
+  });
 }

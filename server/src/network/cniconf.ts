@@ -14,13 +14,20 @@ export const CNI_RULE = 'flannel-cni-config';
 
 /** Canal's template has unquoted placeholders (`"mtu": __CNI_MTU__`) that install-cni fills in. */
 function fillPlaceholders(text: string): string {
-  return text.replace(/__[A-Z0-9_]+__/g, (m, offset: number) => (text[offset - 1] === '"' ? m : '0'.padEnd(m.length, ' ')));
+  return text.replace(/__[A-Z0-9_]+__/g, (m, offset: number) =>
+    text[offset - 1] === '"' ? m : '0'.padEnd(m.length, ' '),
+  );
 }
 
-export function checkCniConf(conf: EmbeddedText & { readonly key: string }, flavour: FlannelSource['flavour'], findings: Finding[]): void {
+export function checkCniConf(
+  conf: EmbeddedText & { readonly key: string },
+  flavour: FlannelSource['flavour'],
+  findings: Finding[],
+): void {
   const parsed = parseJson(fillPlaceholders(conf.text));
   const at = (n: { start: number; end: number }) => conf.spans(n.start, n.end);
-  const report = (severity: Finding['severity'], message: string, n: { start: number; end: number }) => findings.push({ rule: CNI_RULE, severity, message: `${conf.key}: ${message}`, span: at(n) });
+  const report = (severity: Finding['severity'], message: string, n: { start: number; end: number }) =>
+    findings.push({ rule: CNI_RULE, severity, message: `${conf.key}: ${message}`, span: at(n) });
   if (parsed.error) {
     findings.push({
       rule: SYNTAX_RULE,
@@ -35,7 +42,8 @@ export function checkCniConf(conf: EmbeddedText & { readonly key: string }, flav
     report('error', 'a CNI configuration is a JSON object.', root);
     return;
   }
-  if (!lookup(root, 'name')) report('error', 'a CNI network configuration needs a "name".', { start: root.start, end: root.start + 1 });
+  if (!lookup(root, 'name'))
+    report('error', 'a CNI network configuration needs a "name".', { start: root.start, end: root.start + 1 });
   const pluginsEntry = lookup(root, 'plugins');
   let plugins: JsonNode[];
   if (pluginsEntry) {
@@ -80,7 +88,11 @@ function checkCalicoIpam(plugin: JsonObject, report: Report): void {
   }
   const subnet = lookup(ipam, 'subnet')?.value;
   if (subnet && subnet.kind === 'string' && subnet.value !== 'usePodCidr') {
-    report('warning', `host-local "subnet": "${subnet.value}" gives every node the same range instead of its podCIDR ("usePodCidr"); pods on different nodes get clashing addresses and flannel cannot route them.`, subnet);
+    report(
+      'warning',
+      `host-local "subnet": "${subnet.value}" gives every node the same range instead of its podCIDR ("usePodCidr"); pods on different nodes get clashing addresses and flannel cannot route them.`,
+      subnet,
+    );
   }
 }
 
@@ -89,9 +101,18 @@ function checkFlannelDelegate(plugin: JsonObject, report: Report): void {
   if (!delegate || delegate.kind !== 'object') return;
   const type = lookup(delegate, 'type')?.value;
   if (type && type.kind === 'string' && type.value !== 'bridge') {
-    report('info', `the flannel plugin delegates to "${type.value}" instead of the default bridge (cni0); the simulation still assumes a bridge on each node.`, type);
+    report(
+      'info',
+      `the flannel plugin delegates to "${type.value}" instead of the default bridge (cni0); the simulation still assumes a bridge on each node.`,
+      type,
+    );
   }
   const ipam = lookup(delegate, 'ipam')?.value;
   const subnet = ipam && ipam.kind === 'object' ? lookup(ipam, 'subnet')?.value : undefined;
-  if (subnet) report('warning', 'a fixed IPAM "subnet" in the delegate overrides the node\'s flannel subnet: every node hands out the same range.', subnet);
+  if (subnet)
+    report(
+      'warning',
+      'a fixed IPAM "subnet" in the delegate overrides the node\'s flannel subnet: every node hands out the same range.',
+      subnet,
+    );
 }

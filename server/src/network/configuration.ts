@@ -59,7 +59,14 @@ export function resolveConfiguration(inputs: ConfigInputs, findings: Finding[]):
   }
   const conf = readNetConf(chosen.netConf.text, chosen.netConf.spans, findings);
   if (!conf) {
-    return { ...defaultFlannelConfig(), subnetManager: mode, cni, origin, sourceName: chosen.name, sourceSpan: chosen.netConf.span };
+    return {
+      ...defaultFlannelConfig(),
+      subnetManager: mode,
+      cni,
+      origin,
+      sourceName: chosen.name,
+      sourceSpan: chosen.netConf.span,
+    };
   }
   const networks = resolveNetworks(conf, mode, findings);
   const families = networks.map((n) => n.family);
@@ -99,11 +106,21 @@ function subnetManager(chosen: FlannelSource | undefined, inputs: ConfigInputs):
 }
 
 /** Canal's veth_mtu: "0" lets Calico detect it; a number sets the pods' MTU. */
-function canalMtu(veth: Located<string> | undefined, carried: number, backend: string, findings: Finding[]): number | undefined {
+function canalMtu(
+  veth: Located<string> | undefined,
+  carried: number,
+  backend: string,
+  findings: Finding[],
+): number | undefined {
   if (!veth) return undefined;
   const text = veth.value.trim();
   if (!/^\d+$/.test(text)) {
-    findings.push({ rule: BACKEND_RULE, severity: 'error', message: `canal-config veth_mtu must be a number ("0" to auto-detect), not "${veth.value}".`, span: veth.span });
+    findings.push({
+      rule: BACKEND_RULE,
+      severity: 'error',
+      message: `canal-config veth_mtu must be a number ("0" to auto-detect), not "${veth.value}".`,
+      span: veth.span,
+    });
     return undefined;
   }
   const mtu = Number(text);

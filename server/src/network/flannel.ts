@@ -19,7 +19,12 @@ export interface FlannelNetwork {
   readonly subnetMin: bigint;
   readonly subnetMax: bigint;
   /** Where net-conf.json set what is in effect, for findings about it. */
-  readonly spans?: { readonly network?: Span; readonly subnetLen?: Span; readonly subnetMin?: Span; readonly subnetMax?: Span };
+  readonly spans?: {
+    readonly network?: Span;
+    readonly subnetLen?: Span;
+    readonly subnetMin?: Span;
+    readonly subnetMax?: Span;
+  };
 }
 
 /**
@@ -66,7 +71,12 @@ export function subnetSize(family: IpFamily, subnetLen: number): bigint {
 }
 
 /** A family's network with the defaults for everything not given. */
-export function flannelNetwork(network: Cidr, subnetLen = defaultSubnetLen(network), subnetMin?: bigint, subnetMax?: bigint): FlannelNetwork {
+export function flannelNetwork(
+  network: Cidr,
+  subnetLen = defaultSubnetLen(network),
+  subnetMin?: bigint,
+  subnetMax?: bigint,
+): FlannelNetwork {
   const size = subnetSize(network.family, subnetLen);
   return {
     family: network.family,
@@ -78,7 +88,11 @@ export function flannelNetwork(network: Cidr, subnetLen = defaultSubnetLen(netwo
 }
 
 /** The configuration used when the workspace has none: `networks` (default 10.244.0.0/16), vxlan, kube subnet manager. */
-export function defaultFlannelConfig(networks: readonly Cidr[] = [parseCidr(DEFAULT_POD_NETWORK) as Cidr], origin: 'default' | 'override' | 'cluster' = 'default', sourceName?: string): FlannelConfig {
+export function defaultFlannelConfig(
+  networks: readonly Cidr[] = [parseCidr(DEFAULT_POD_NETWORK) as Cidr],
+  origin: 'default' | 'override' | 'cluster' = 'default',
+  sourceName?: string,
+): FlannelConfig {
   const ipv4 = networks.find((n) => n.family === 4);
   const ipv6 = networks.find((n) => n.family === 6);
   const nets = [ipv4, ipv6].filter((n): n is Cidr => !!n).map((n) => flannelNetwork(n));
@@ -104,9 +118,13 @@ export function parsePodNetwork(text: string): readonly Cidr[] | { error: string
   for (const p of parts) {
     const c = parseCidr(p);
     if (!isCidr(c)) return { error: c.error };
-    if (out.some((o) => o.family === c.family)) return { error: `"${text}" has two ${c.family === 4 ? 'IPv4' : 'IPv6'} networks; give at most one of each family` };
+    if (out.some((o) => o.family === c.family))
+      return {
+        error: `"${text}" has two ${c.family === 4 ? 'IPv4' : 'IPv6'} networks; give at most one of each family`,
+      };
     const minimum = c.family === 4 ? 28 : 124;
-    if (c.prefix > minimum) return { error: `${c.text} is too small for flannel: the network prefix must be /${minimum} or shorter` };
+    if (c.prefix > minimum)
+      return { error: `${c.text} is too small for flannel: the network prefix must be /${minimum} or shorter` };
     if (c.prefix === 0) return { error: `${c.text} covers every address; flannel needs a real network` };
     out.push(c);
   }

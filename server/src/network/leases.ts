@@ -59,7 +59,8 @@ export function readLeases(files: readonly SourceFile[], findings: Finding[]): L
   return out;
 }
 
-const report = (findings: Finding[], message: string, at: Span, severity: Finding['severity'] = 'warning') => findings.push({ rule: LEASE_RULE, severity, message, span: at });
+const report = (findings: Finding[], message: string, at: Span, severity: Finding['severity'] = 'warning') =>
+  findings.push({ rule: LEASE_RULE, severity, message, span: at });
 
 /** `etcdctl get --prefix` text: key line, value line, key line, … */
 function readEtcdctlText(file: SourceFile, out: Lease[], findings: Finding[]): void {
@@ -75,7 +76,11 @@ function readEtcdctlText(file: SourceFile, out: Lease[], findings: Finding[]): v
     const keySpan = span(file, key.start, key.start + key.text.length);
     const subnets = key.text.trim().startsWith('/') ? parseSubnetKey(key.text.trim()) : undefined;
     if (!subnets) {
-      report(findings, `Not a flannel lease key: expected a line such as /coreos.com/network/subnets/10.244.1.0-24 (the output of \`etcdctl get --prefix /coreos.com/network/subnets/\`), followed by the lease JSON.`, keySpan);
+      report(
+        findings,
+        `Not a flannel lease key: expected a line such as /coreos.com/network/subnets/10.244.1.0-24 (the output of \`etcdctl get --prefix /coreos.com/network/subnets/\`), followed by the lease JSON.`,
+        keySpan,
+      );
       continue;
     }
     const value = lines[i + 1];
@@ -86,7 +91,11 @@ function readEtcdctlText(file: SourceFile, out: Lease[], findings: Finding[]): v
     i++;
     const parsed = parseJson(value.text);
     if (parsed.error) {
-      report(findings, `The lease value is not valid JSON: ${parsed.error.message}.`, span(file, value.start + parsed.error.start, value.start + Math.max(parsed.error.end, parsed.error.start + 1)));
+      report(
+        findings,
+        `The lease value is not valid JSON: ${parsed.error.message}.`,
+        span(file, value.start + parsed.error.start, value.start + Math.max(parsed.error.end, parsed.error.start + 1)),
+      );
       continue;
     }
     const attrs = leaseAttrs(parsed.value, (n) => span(file, value.start + n.start, value.start + n.end), findings);
@@ -95,10 +104,18 @@ function readEtcdctlText(file: SourceFile, out: Lease[], findings: Finding[]): v
 }
 
 /** PublicIP, PublicIPv6 and BackendType of a lease value. */
-function leaseAttrs(v: JsonNode, at: (n: JsonNode) => Span, findings: Finding[]): { publicIPs: IpAddr[]; backendType?: string } {
+function leaseAttrs(
+  v: JsonNode,
+  at: (n: JsonNode) => Span,
+  findings: Finding[],
+): { publicIPs: IpAddr[]; backendType?: string } {
   const publicIPs: IpAddr[] = [];
   if (v.kind !== 'object') {
-    report(findings, 'A lease value is a JSON object such as {"PublicIP": "192.168.1.11", "BackendType": "vxlan"}.', at(v));
+    report(
+      findings,
+      'A lease value is a JSON object such as {"PublicIP": "192.168.1.11", "BackendType": "vxlan"}.',
+      at(v),
+    );
     return { publicIPs };
   }
   for (const name of ['PublicIP', 'PublicIPv6']) {
@@ -116,7 +133,12 @@ function readJsonLeases(file: SourceFile, out: Lease[], findings: Finding[]): vo
   const parsed = parseJson(file.text);
   const at = (n: { start: number; end: number }) => span(file, n.start, n.end);
   if (parsed.error) {
-    report(findings, `The lease export is not valid JSON: ${parsed.error.message}.`, span(file, parsed.error.start, Math.max(parsed.error.end, parsed.error.start + 1)), 'error');
+    report(
+      findings,
+      `The lease export is not valid JSON: ${parsed.error.message}.`,
+      span(file, parsed.error.start, Math.max(parsed.error.end, parsed.error.start + 1)),
+      'error',
+    );
     return;
   }
   const root = parsed.value;
@@ -127,7 +149,11 @@ function readJsonLeases(file: SourceFile, out: Lease[], findings: Finding[]): vo
   }
   const list = root.kind === 'array' ? root : root.kind === 'object' ? lookup(root, 'leases')?.value : undefined;
   if (!list || list.kind !== 'array') {
-    report(findings, 'A lease export in JSON is `etcdctl get --prefix -w json` output ({"kvs": […]}) or a list of leases: [{"subnet": "10.244.1.0/24", "node": "worker-a"}].', at(root));
+    report(
+      findings,
+      'A lease export in JSON is `etcdctl get --prefix -w json` output ({"kvs": […]}) or a list of leases: [{"subnet": "10.244.1.0/24", "node": "worker-a"}].',
+      at(root),
+    );
     return;
   }
   for (const item of list.items) readListedLease(item, at, out, findings);
@@ -148,7 +174,8 @@ function readEtcdKv(kv: JsonNode, at: (n: JsonNode) => Span, out: Lease[], findi
   let attrs: { publicIPs: IpAddr[]; backendType?: string } = { publicIPs: [] };
   if (value && value.kind === 'string') {
     const parsed = parseJson(Buffer.from(value.value, 'base64').toString('utf8'));
-    if (parsed.error) report(findings, `The value of ${keyText} is not valid JSON: ${parsed.error.message}.`, at(value));
+    if (parsed.error)
+      report(findings, `The value of ${keyText} is not valid JSON: ${parsed.error.message}.`, at(value));
     else attrs = leaseAttrs(parsed.value, () => at(value), findings);
   }
   out.push({ subnets, ...attrs, span: at(key) });
@@ -168,12 +195,19 @@ function readListedLease(item: JsonNode, at: (n: JsonNode) => Span, out: Lease[]
   ] as const) {
     const e = lookup(obj, name);
     if (!e || e.value.kind === 'null') continue;
-    const c = e.value.kind === 'string' ? parseCidr(e.value.value) : { error: `"${name}" must be a CIDR in double quotes` };
+    const c =
+      e.value.kind === 'string' ? parseCidr(e.value.value) : { error: `"${name}" must be a CIDR in double quotes` };
     if (!isCidr(c) || c.family !== family) {
       report(findings, isCidr(c) ? `"${name}" must be an IPv${family} CIDR.` : `${c.error}.`, at(e.value));
       continue;
     }
-    if (c.hostBitsSet) report(findings, `"${name}" ${(e.value as { value: string }).value} has host bits set; the lease is ${c.text}.`, at(e.value), 'info');
+    if (c.hostBitsSet)
+      report(
+        findings,
+        `"${name}" ${(e.value as { value: string }).value} has host bits set; the lease is ${c.text}.`,
+        at(e.value),
+        'info',
+      );
     subnets.push(c);
   }
   if (subnets.length === 0) {
@@ -183,7 +217,17 @@ function readListedLease(item: JsonNode, at: (n: JsonNode) => Span, out: Lease[]
   const node = lookup(obj, 'node')?.value;
   const attrs = leaseAttrs(obj, at, findings);
   if (!(node && node.kind === 'string') && attrs.publicIPs.length === 0) {
-    report(findings, 'This lease names neither a "node" nor a "publicIP", so it cannot be matched to a node.', at(item));
+    report(
+      findings,
+      'This lease names neither a "node" nor a "publicIP", so it cannot be matched to a node.',
+      at(item),
+    );
   }
-  out.push({ subnets, publicIPs: attrs.publicIPs, node: node && node.kind === 'string' ? node.value : undefined, backendType: attrs.backendType, span: at(item) });
+  out.push({
+    subnets,
+    publicIPs: attrs.publicIPs,
+    node: node && node.kind === 'string' ? node.value : undefined,
+    backendType: attrs.backendType,
+    span: at(item),
+  });
 }

@@ -38,7 +38,18 @@ export const NET_CONF_FIELDS = [
 const OVERWRITTEN = ['Networks', 'IPv6Networks'];
 
 /** flannel's names of each family's settings. */
-export const FAMILY_FIELDS: Readonly<Record<IpFamily, { readonly network: string; readonly len: string; readonly min: string; readonly max: string; readonly enable: string }>> = {
+export const FAMILY_FIELDS: Readonly<
+  Record<
+    IpFamily,
+    {
+      readonly network: string;
+      readonly len: string;
+      readonly min: string;
+      readonly max: string;
+      readonly enable: string;
+    }
+  >
+> = {
   4: { network: 'Network', len: 'SubnetLen', min: 'SubnetMin', max: 'SubnetMax', enable: 'EnableIPv4' },
   6: { network: 'IPv6Network', len: 'IPv6SubnetLen', min: 'IPv6SubnetMin', max: 'IPv6SubnetMax', enable: 'EnableIPv6' },
 };
@@ -73,21 +84,47 @@ export interface NetConf {
 export function readNetConf(text: string, spans: ValueSpans, findings: Finding[]): NetConf | undefined {
   const parsed = parseJson(text);
   if (parsed.error) {
-    findings.push({ rule: SYNTAX_RULE, severity: 'error', message: `net-conf.json is not valid JSON: ${parsed.error.message}. flanneld cannot start with it.`, span: spans(parsed.error.start, Math.max(parsed.error.end, parsed.error.start + 1)) });
+    findings.push({
+      rule: SYNTAX_RULE,
+      severity: 'error',
+      message: `net-conf.json is not valid JSON: ${parsed.error.message}. flanneld cannot start with it.`,
+      span: spans(parsed.error.start, Math.max(parsed.error.end, parsed.error.start + 1)),
+    });
     return undefined;
   }
   const root = parsed.value;
   if (root.kind !== 'object') {
-    findings.push({ rule: SYNTAX_RULE, severity: 'error', message: `net-conf.json must be a JSON object such as {"Network": "10.244.0.0/16", "Backend": {"Type": "vxlan"}}, not ${root.kind === 'array' ? 'a list' : `a ${root.kind}`}.`, span: spans(root.start, root.end) });
+    findings.push({
+      rule: SYNTAX_RULE,
+      severity: 'error',
+      message: `net-conf.json must be a JSON object such as {"Network": "10.244.0.0/16", "Backend": {"Type": "vxlan"}}, not ${root.kind === 'array' ? 'a list' : `a ${root.kind}`}.`,
+      span: spans(root.start, root.end),
+    });
     return undefined;
   }
   const before = findings.filter((f) => f.severity === 'error').length;
-  const r = new JsonObjectReader(root, spans, findings, { invalid: INVALID_RULE, unknown: UNKNOWN_RULE }, 'net-conf.json', 'Config');
+  const r = new JsonObjectReader(
+    root,
+    spans,
+    findings,
+    { invalid: INVALID_RULE, unknown: UNKNOWN_RULE },
+    'net-conf.json',
+    'Config',
+  );
   r.checkDuplicates();
-  r.checkKeys([...NET_CONF_FIELDS, ...OVERWRITTEN], (key, guess) => `net-conf.json: \`${key}\` is not a flannel setting${didYouMean(guess)} flannel ignores it.`);
+  r.checkKeys(
+    [...NET_CONF_FIELDS, ...OVERWRITTEN],
+    (key, guess) => `net-conf.json: \`${key}\` is not a flannel setting${didYouMean(guess)} flannel ignores it.`,
+  );
   for (const name of OVERWRITTEN) {
     const e = r.entry(name);
-    if (e) r.report(UNKNOWN_RULE, 'warning', `net-conf.json: flannel fills \`${name}\` itself (from ClusterCIDR objects) and discards this value; set \`${name === 'Networks' ? 'Network' : 'IPv6Network'}\` instead.`, r.keySpan(e));
+    if (e)
+      r.report(
+        UNKNOWN_RULE,
+        'warning',
+        `net-conf.json: flannel fills \`${name}\` itself (from ClusterCIDR objects) and discards this value; set \`${name === 'Networks' ? 'Network' : 'IPv6Network'}\` instead.`,
+        r.keySpan(e),
+      );
   }
   r.field('EnableNFTables', 'bool');
   const enableIPv4 = r.field('EnableIPv4', 'bool')?.value ?? true;
@@ -103,7 +140,9 @@ export function readNetConf(text: string, spans: ValueSpans, findings: Finding[]
     parses: true,
     written: new Set(NET_CONF_FIELDS.filter((name) => r.entry(name) !== undefined)),
   };
-  const errors = findings.filter((f) => f.severity === 'error' && (f.rule === INVALID_RULE || f.rule === SYNTAX_RULE)).length;
+  const errors = findings.filter(
+    (f) => f.severity === 'error' && (f.rule === INVALID_RULE || f.rule === SYNTAX_RULE),
+  ).length;
   return errors > before ? { ...conf, parses: false } : conf;
 }
 
@@ -111,7 +150,12 @@ const familyName = (f: IpFamily) => (f === 4 ? 'IPv4' : 'IPv6');
 
 function familySettings(r: JsonObjectReader, family: IpFamily): FamilySettings {
   const names = FAMILY_FIELDS[family];
-  return { network: cidrField(r, names.network, family), subnetLen: r.field(names.len, 'uint'), subnetMin: ipField(r, names.min, family), subnetMax: ipField(r, names.max, family) };
+  return {
+    network: cidrField(r, names.network, family),
+    subnetLen: r.field(names.len, 'uint'),
+    subnetMin: ipField(r, names.min, family),
+    subnetMax: ipField(r, names.max, family),
+  };
 }
 
 /** A CIDR field (ip.IP4Net / ip.IP6Net): a string Go's net.ParseCIDR accepts, of the right family. */
@@ -123,12 +167,22 @@ function cidrField(r: JsonObjectReader, name: string, family: IpFamily): JsonFie
   const base = { key: e.key, keySpan: r.keySpan(e), valueSpan: at, node: v };
   if (v.kind !== 'string') {
     const shown = v.kind === 'number' ? v.text : v.kind === 'boolean' ? String(v.value) : v.kind;
-    r.report(INVALID_RULE, 'error', `net-conf.json: \`${e.key}\` must be a CIDR in double quotes, e.g. "${family === 4 ? '10.244.0.0/16' : 'fd00:10:244::/56'}"; flanneld fails with "invalid CIDR address: ${shown}".`, at);
+    r.report(
+      INVALID_RULE,
+      'error',
+      `net-conf.json: \`${e.key}\` must be a CIDR in double quotes, e.g. "${family === 4 ? '10.244.0.0/16' : 'fd00:10:244::/56'}"; flanneld fails with "invalid CIDR address: ${shown}".`,
+      at,
+    );
     return undefined;
   }
   const c = parseCidr(v.value);
   if (!isCidr(c)) {
-    r.report(INVALID_RULE, 'error', `net-conf.json: \`${e.key}\`: ${c.error}; flanneld fails with "invalid CIDR address".`, at);
+    r.report(
+      INVALID_RULE,
+      'error',
+      `net-conf.json: \`${e.key}\`: ${c.error}; flanneld fails with "invalid CIDR address".`,
+      at,
+    );
     return undefined;
   }
   if (c.family !== family) {
@@ -141,7 +195,13 @@ function cidrField(r: JsonObjectReader, name: string, family: IpFamily): JsonFie
     );
     return undefined;
   }
-  if (c.hostBitsSet) r.report(INVALID_RULE, 'info', `net-conf.json: \`${e.key}\` "${v.value}" has host bits set; flannel uses ${c.text}.`, at);
+  if (c.hostBitsSet)
+    r.report(
+      INVALID_RULE,
+      'info',
+      `net-conf.json: \`${e.key}\` "${v.value}" has host bits set; flannel uses ${c.text}.`,
+      at,
+    );
   return { ...base, value: c };
 }
 
@@ -156,7 +216,12 @@ function ipField(r: JsonObjectReader, name: string, family: IpFamily): JsonField
   if (!ip || ip.family !== family) {
     const got = v.kind === 'string' ? `"${v.value}"` : v.kind === 'number' ? v.text : v.kind;
     const cidrHint = v.kind === 'string' && v.value.includes('/') ? ' (an address, without the /prefix)' : '';
-    r.report(INVALID_RULE, 'error', `net-conf.json: \`${e.key}\` must be an ${familyName(family)} address in double quotes${cidrHint}, not ${got}; flanneld fails to parse it.`, at);
+    r.report(
+      INVALID_RULE,
+      'error',
+      `net-conf.json: \`${e.key}\` must be an ${familyName(family)} address in double quotes${cidrHint}, not ${got}; flanneld fails to parse it.`,
+      at,
+    );
     return undefined;
   }
   return { key: e.key, keySpan: r.keySpan(e), valueSpan: at, node: v, value: ip };

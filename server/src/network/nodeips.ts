@@ -27,7 +27,9 @@ export function nodeAddressCandidates(n: KubeNode): IpAddr[] {
   const a = n.annotations;
   return parsed([
     ...n.addresses.map((x) => x.address.value),
-    ...['public-ip', 'public-ip-overwrite', 'public-ipv6', 'public-ipv6-overwrite'].map((k) => a[`${ANNOTATION_PREFIX}/${k}`] ?? ''),
+    ...['public-ip', 'public-ip-overwrite', 'public-ipv6', 'public-ipv6-overwrite'].map(
+      (k) => a[`${ANNOTATION_PREFIX}/${k}`] ?? '',
+    ),
   ]);
 }
 
@@ -39,14 +41,22 @@ export function internalIPsOf(n: KubeNode): IpAddr[] {
 export function declaredPublicIP(n: KubeNode, family: IpFamily): IpAddr | undefined {
   const a = n.annotations;
   const suffix = family === 4 ? 'ip' : 'ipv6';
-  const ordered = [a[`${ANNOTATION_PREFIX}/public-${suffix}-overwrite`], a[`${ANNOTATION_PREFIX}/public-${suffix}`], ...n.internalIPs, ...n.addresses.filter((x) => x.type === 'ExternalIP').map((x) => x.address.value)];
+  const ordered = [
+    a[`${ANNOTATION_PREFIX}/public-${suffix}-overwrite`],
+    a[`${ANNOTATION_PREFIX}/public-${suffix}`],
+    ...n.internalIPs,
+    ...n.addresses.filter((x) => x.type === 'ExternalIP').map((x) => x.address.value),
+  ];
   return parsed(ordered.filter((x): x is string => !!x)).find((ip) => ip.family === family);
 }
 
 /** The first simulated node address of `family` outside `avoid` (the pod networks). */
 export function simulatedNodeBase(family: IpFamily, avoid: readonly Cidr[]): IpAddr {
   const bases = SIMULATED_BASES[family].map((t) => parseIp(t)!);
-  return bases.find((b) => !avoid.some((n) => cidrsOverlap(n, makeCidr(family, b.value, family === 4 ? 24 : 120)))) ?? bases[0];
+  return (
+    bases.find((b) => !avoid.some((n) => cidrsOverlap(n, makeCidr(family, b.value, family === 4 ? 24 : 120)))) ??
+    bases[0]
+  );
 }
 
 /** The simulated address of the `index`-th node, counting from `base`. */

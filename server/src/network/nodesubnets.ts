@@ -12,7 +12,19 @@
  *    kube-controller-manager also hands out.
  */
 import { Finding } from '../common/finding';
-import { bitsOf, Cidr, cidrContains, cidrCovers, cidrsOverlap, IpAddr, IpFamily, isCidr, makeCidr, parseCidr, parseIp } from '../common/ip';
+import {
+  bitsOf,
+  Cidr,
+  cidrContains,
+  cidrCovers,
+  cidrsOverlap,
+  IpAddr,
+  IpFamily,
+  isCidr,
+  makeCidr,
+  parseCidr,
+  parseIp,
+} from '../common/ip';
 import { Span } from '../common/source';
 import { Cluster, KubeNode } from '../model/types';
 import { FlannelConfig, FlannelNetwork, leasableSubnets, subnetsBetween, subnetSize } from './flannel';
@@ -56,14 +68,21 @@ class TakenSubnets {
   }
 }
 
-export function assignNodeSubnets(cluster: Cluster, config: FlannelConfig, leases: readonly Lease[], findings: Finding[]): Map<string, NodeSubnet[]> {
+export function assignNodeSubnets(
+  cluster: Cluster,
+  config: FlannelConfig,
+  leases: readonly Lease[],
+  findings: Finding[],
+): Map<string, NodeSubnet[]> {
   const out = new Map<string, NodeSubnet[]>(cluster.nodes.map((n) => [n.name, []]));
-  const leaseOf = config.subnetManager === 'etcd' ? matchLeases(cluster.nodes, leases, findings) : new Map<string, Lease>();
+  const leaseOf =
+    config.subnetManager === 'etcd' ? matchLeases(cluster.nodes, leases, findings) : new Map<string, Lease>();
   if (config.subnetManager === 'kube' && leases.length) {
     findings.push({
       rule: LEASE_RULE,
       severity: 'warning',
-      message: 'A lease export is in the workspace, but flannel runs with the kube subnet manager here, where node subnets are the nodes\' spec.podCIDR; the leases are not used.',
+      message:
+        "A lease export is in the workspace, but flannel runs with the kube subnet manager here, where node subnets are the nodes' spec.podCIDR; the leases are not used.",
       span: leases[0].span,
     });
   }
@@ -73,7 +92,8 @@ export function assignNodeSubnets(cluster: Cluster, config: FlannelConfig, lease
     const taken = new TakenSubnets();
     const given = new Map<string, NodeSubnet>();
     for (const n of cluster.nodes) {
-      const fixed = config.subnetManager === 'kube' ? podCidrOf(n, net.family) : leaseSubnet(leaseOf.get(n.name), net.family);
+      const fixed =
+        config.subnetManager === 'kube' ? podCidrOf(n, net.family) : leaseSubnet(leaseOf.get(n.name), net.family);
       if (fixed) {
         reportOverlap(fixed, given, n.name, findings);
         given.set(n.name, fixed);
@@ -122,7 +142,8 @@ function candidates(net: FlannelNetwork, config: FlannelConfig): Generator<Cidr>
 function podCidrOf(n: KubeNode, family: IpFamily): NodeSubnet | undefined {
   for (const c of n.podCIDRs) {
     const cidr = parseCidr(c.value);
-    if (isCidr(cidr) && cidr.family === family) return { cidr: makeCidr(cidr.family, cidr.base, cidr.prefix), origin: 'podCIDR', span: c.span };
+    if (isCidr(cidr) && cidr.family === family)
+      return { cidr: makeCidr(cidr.family, cidr.base, cidr.prefix), origin: 'podCIDR', span: c.span };
   }
   return undefined;
 }
@@ -153,11 +174,26 @@ function matchLeases(nodes: readonly KubeNode[], leases: readonly Lease[], findi
   for (const n of nodes) for (const ip of nodeAddressCandidates(n)) byAddress.set(ip.text, n.name);
   const out = new Map<string, Lease>();
   for (const lease of leases) {
-    const node = lease.node !== undefined ? (byName.has(lease.node) ? lease.node : undefined) : lease.publicIPs.map((ip) => byAddress.get(ip.text)).find((x) => x);
+    const node =
+      lease.node !== undefined
+        ? byName.has(lease.node)
+          ? lease.node
+          : undefined
+        : lease.publicIPs.map((ip) => byAddress.get(ip.text)).find((x) => x);
     const what = lease.subnets.map((s) => s.text).join(' & ');
     if (!node) {
-      const who = lease.node !== undefined ? `node "${lease.node}"` : lease.publicIPs.length ? `PublicIP ${lease.publicIPs.map((i) => i.text).join(', ')}` : 'no node';
-      findings.push({ rule: LEASE_RULE, severity: 'info', message: `The lease ${what} belongs to ${who}, which is not a node in the workspace (an old host whose lease has not expired yet?); its subnet stays taken.`, span: lease.span });
+      const who =
+        lease.node !== undefined
+          ? `node "${lease.node}"`
+          : lease.publicIPs.length
+            ? `PublicIP ${lease.publicIPs.map((i) => i.text).join(', ')}`
+            : 'no node';
+      findings.push({
+        rule: LEASE_RULE,
+        severity: 'info',
+        message: `The lease ${what} belongs to ${who}, which is not a node in the workspace (an old host whose lease has not expired yet?); its subnet stays taken.`,
+        span: lease.span,
+      });
       continue;
     }
     const prev = out.get(node);
@@ -210,6 +246,7 @@ function inferSubnet(net: FlannelNetwork, ips: readonly IpAddr[], taken: TakenSu
   const mine = ips.filter((ip) => ip.family === net.family);
   if (mine.length === 0) return undefined;
   const block = makeCidr(net.family, mine[0].value, net.subnetLen);
-  if (!cidrCovers(net.network, block) || !mine.every((ip) => cidrContains(block, ip)) || taken.overlaps(block)) return undefined;
+  if (!cidrCovers(net.network, block) || !mine.every((ip) => cidrContains(block, ip)) || taken.overlaps(block))
+    return undefined;
   return block;
 }

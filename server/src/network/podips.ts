@@ -39,7 +39,10 @@ function lastOffset(c: Cidr): bigint {
   return cidrSize(c) - (c.family === 4 ? 2n : 1n);
 }
 
-export function assignPodIPs(pods: readonly Pod[], nodes: ReadonlyMap<string, NodeForPods>): Map<string, PodAddressing> {
+export function assignPodIPs(
+  pods: readonly Pod[],
+  nodes: ReadonlyMap<string, NodeForPods>,
+): Map<string, PodAddressing> {
   const out = new Map<string, PodAddressing>();
   const used = new Set<string>();
   for (const p of pods) for (const ip of p.statusIPs) used.add(parseIp(ip)?.text ?? ip);
@@ -47,7 +50,13 @@ export function assignPodIPs(pods: readonly Pod[], nodes: ReadonlyMap<string, No
   for (const p of pods) {
     const node = p.node ? nodes.get(p.node) : undefined;
     if (p.spec.hostNetwork) {
-      out.set(p.id, { pod: p.id, node: p.node, ips: node?.ips ?? [], origin: node ? 'hostNetwork' : 'none', reason: node ? undefined : 'pending' });
+      out.set(p.id, {
+        pod: p.id,
+        node: p.node,
+        ips: node?.ips ?? [],
+        origin: node ? 'hostNetwork' : 'none',
+        reason: node ? undefined : 'pending',
+      });
       continue;
     }
     const status = p.statusIPs.map(parseIp).filter((x): x is IpAddr => !!x);
@@ -65,7 +74,12 @@ export function assignPodIPs(pods: readonly Pod[], nodes: ReadonlyMap<string, No
       if (ip) ips.push(ip);
     }
     const reason = node.subnets.length === 0 ? 'no subnet' : 'subnet full';
-    out.set(p.id, ips.length ? { pod: p.id, node: p.node, ips, origin: 'simulated' } : { pod: p.id, node: p.node, ips, origin: 'none', reason });
+    out.set(
+      p.id,
+      ips.length
+        ? { pod: p.id, node: p.node, ips, origin: 'simulated' }
+        : { pod: p.id, node: p.node, ips, origin: 'none', reason },
+    );
   }
   return out;
 }

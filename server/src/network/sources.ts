@@ -45,7 +45,10 @@ function embedded(loc: Located<string>): EmbeddedText {
 }
 
 /** flannel's configurations in the workspace, the one flannel would use first. */
-export function findFlannelSources(configMaps: readonly ConfigMap[], netConfFiles: readonly SourceFile[]): FlannelSource[] {
+export function findFlannelSources(
+  configMaps: readonly ConfigMap[],
+  netConfFiles: readonly SourceFile[],
+): FlannelSource[] {
   const out: FlannelSource[] = [];
   for (const want of CONFIGMAPS) {
     for (const cm of configMaps) {
@@ -64,7 +67,13 @@ export function findFlannelSources(configMaps: readonly ConfigMap[], netConfFile
     }
   }
   for (const file of [...netConfFiles].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
-    out.push({ kind: 'file', name: file.path, flavour: 'flannel', anchor: span(file, 0, Math.min(1, file.text.length)), netConf: fileNetConf(file) });
+    out.push({
+      kind: 'file',
+      name: file.path,
+      flavour: 'flannel',
+      anchor: span(file, 0, Math.min(1, file.text.length)),
+      netConf: fileNetConf(file),
+    });
   }
   return out;
 }
@@ -76,5 +85,9 @@ export function findFlannelSources(configMaps: readonly ConfigMap[], netConfFile
 function fileNetConf(file: SourceFile): EmbeddedText {
   const m = /^\s*\/[^\n{]*\n/.exec(file.text);
   const offset = m ? m[0].length : 0;
-  return { text: file.text.slice(offset), spans: fileValueSpans(file, offset), span: span(file, offset, file.text.length) };
+  return {
+    text: file.text.slice(offset),
+    spans: fileValueSpans(file, offset),
+    span: span(file, offset, file.text.length),
+  };
 }

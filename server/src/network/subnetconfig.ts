@@ -10,7 +10,14 @@ import { Finding } from '../common/finding';
 import { bitsOf, Cidr, cidrContains, formatIp, IpAddr, IpFamily, parseCidr } from '../common/ip';
 import { Span } from '../common/source';
 import { JsonField } from '../yaml/jsonreader';
-import { DEFAULT_POD_NETWORK, defaultSubnetLen, FlannelNetwork, flannelNetwork, SubnetManager, subnetSize } from './flannel';
+import {
+  DEFAULT_POD_NETWORK,
+  defaultSubnetLen,
+  FlannelNetwork,
+  flannelNetwork,
+  SubnetManager,
+  subnetSize,
+} from './flannel';
 import { FAMILY_FIELDS, FamilySettings, INVALID_RULE, NetConf } from './netconf';
 
 export const RANGE_RULE = 'flannel-subnet-range';
@@ -32,7 +39,16 @@ interface FamilyFields extends FamilySettings {
 
 function familyFields(conf: NetConf): FamilyFields[] {
   return [
-    { ...conf.ipv4, family: 4, enabled: conf.enableIPv4, names: FAMILY_FIELDS[4], minPrefix: 28, maxSubnetLen: 30, openSpan: conf.openSpan, written: conf.written.has('Network') },
+    {
+      ...conf.ipv4,
+      family: 4,
+      enabled: conf.enableIPv4,
+      names: FAMILY_FIELDS[4],
+      minPrefix: 28,
+      maxSubnetLen: 30,
+      openSpan: conf.openSpan,
+      written: conf.written.has('Network'),
+    },
     {
       ...conf.ipv6,
       family: 6,
@@ -49,15 +65,27 @@ function familyFields(conf: NetConf): FamilyFields[] {
 /** The networks a net-conf.json configures under `mode`, IPv4 first. */
 export function resolveNetworks(conf: NetConf, mode: SubnetManager, findings: Finding[]): FlannelNetwork[] {
   const out: FlannelNetwork[] = [];
-  const report = (rule: string, severity: Finding['severity'], message: string, span: Finding['span']) => findings.push({ rule, severity, message, span });
+  const report = (rule: string, severity: Finding['severity'], message: string, span: Finding['span']) =>
+    findings.push({ rule, severity, message, span });
   if (!conf.enableIPv4 && !conf.enableIPv6) {
-    report(INVALID_RULE, 'warning', 'net-conf.json sets both EnableIPv4 and EnableIPv6 to false: flannel configures no pod network, so pods get no addresses.', conf.openSpan);
+    report(
+      INVALID_RULE,
+      'warning',
+      'net-conf.json sets both EnableIPv4 and EnableIPv6 to false: flannel configures no pod network, so pods get no addresses.',
+      conf.openSpan,
+    );
   }
   for (const f of familyFields(conf)) {
     if (!f.enabled) {
-      const written: { key: string; keySpan: Span }[] = [f.network, f.subnetLen, f.subnetMin, f.subnetMax].filter((x) => x !== undefined);
-      const why = f.family === 6 && conf.enableIPv6 ? `the ${conf.backend.type} backend carries IPv4 only` : `${f.names.enable} is ${f.family === 4 ? 'false' : 'not true'}`;
-      for (const w of written) report(IGNORED_RULE, 'warning', `net-conf.json: \`${w.key}\` is ignored because ${why}.`, w.keySpan);
+      const written: { key: string; keySpan: Span }[] = [f.network, f.subnetLen, f.subnetMin, f.subnetMax].filter(
+        (x) => x !== undefined,
+      );
+      const why =
+        f.family === 6 && conf.enableIPv6
+          ? `the ${conf.backend.type} backend carries IPv4 only`
+          : `${f.names.enable} is ${f.family === 4 ? 'false' : 'not true'}`;
+      for (const w of written)
+        report(IGNORED_RULE, 'warning', `net-conf.json: \`${w.key}\` is ignored because ${why}.`, w.keySpan);
       continue;
     }
     const net = resolveFamily(f, mode, report);
@@ -82,7 +110,12 @@ function resolveFamily(f: FamilyFields, mode: SubnetManager, report: Report): Fl
     );
     network = fallback;
   } else if (network && network.prefix === 0) {
-    report(INVALID_RULE, 'error', `net-conf.json: \`${f.network.key}\` ${network.text} covers every address; flanneld treats it as unset ("please define a correct ${f.names.network} parameter"). Simulated with ${fallback.text}.`, f.network.valueSpan);
+    report(
+      INVALID_RULE,
+      'error',
+      `net-conf.json: \`${f.network.key}\` ${network.text} covers every address; flanneld treats it as unset ("please define a correct ${f.names.network} parameter"). Simulated with ${fallback.text}.`,
+      f.network.valueSpan,
+    );
     network = fallback;
   }
   if (!network) return undefined;
@@ -106,7 +139,10 @@ function resolveFamily(f: FamilyFields, mode: SubnetManager, report: Report): Fl
         w.keySpan,
       );
     }
-    return { ...flannelNetwork(network, Math.min(defaultSubnetLen(network), bitsOf(f.family))), spans: { network: networkSpan(f, network) } };
+    return {
+      ...flannelNetwork(network, Math.min(defaultSubnetLen(network), bitsOf(f.family))),
+      spans: { network: networkSpan(f, network) },
+    };
   }
 
   // etcd: flannel leases subnets itself, after CheckNetworkConfig.
@@ -114,7 +150,12 @@ function resolveFamily(f: FamilyFields, mode: SubnetManager, report: Report): Fl
   if (f.subnetLen && f.subnetLen.value > 0) {
     subnetLen = f.subnetLen.value;
     if (subnetLen > f.maxSubnetLen) {
-      report(INVALID_RULE, 'error', `net-conf.json: \`${f.subnetLen.key}\` ${subnetLen} is too long; flanneld fails with "SubnetLen must be less than /${f.maxSubnetLen + 1}" (each node needs room for the tunnel and bridge addresses and pods).`, f.subnetLen.valueSpan);
+      report(
+        INVALID_RULE,
+        'error',
+        `net-conf.json: \`${f.subnetLen.key}\` ${subnetLen} is too long; flanneld fails with "SubnetLen must be less than /${f.maxSubnetLen + 1}" (each node needs room for the tunnel and bridge addresses and pods).`,
+        f.subnetLen.valueSpan,
+      );
       subnetLen = defaultLenOrClamp(network, f);
     } else if (subnetLen < network.prefix + 2) {
       report(
@@ -143,7 +184,12 @@ function resolveFamily(f: FamilyFields, mode: SubnetManager, report: Report): Fl
     if (!field) return fallbackValue;
     const ip = field.value;
     if (!cidrContains(network!, ip)) {
-      report(RANGE_RULE, 'error', `net-conf.json: \`${field.key}\` ${ip.text} is outside ${f.names.network} ${network!.text}; flanneld fails with "${name} is not in the range of the ${f.names.network}".`, field.valueSpan);
+      report(
+        RANGE_RULE,
+        'error',
+        `net-conf.json: \`${field.key}\` ${ip.text} is outside ${f.names.network} ${network!.text}; flanneld fails with "${name} is not in the range of the ${f.names.network}".`,
+        field.valueSpan,
+      );
       return fallbackValue;
     }
     if (ip.value % size !== 0n) {
@@ -163,7 +209,12 @@ function resolveFamily(f: FamilyFields, mode: SubnetManager, report: Report): Fl
   const min = bound(f.subnetMin, f.names.min, defaults.subnetMin);
   const max = bound(f.subnetMax, f.names.max, defaults.subnetMax);
   if (min > max && f.subnetMin && f.subnetMax) {
-    report(RANGE_RULE, 'error', `net-conf.json: \`${f.subnetMin.key}\` ${f.subnetMin.value.text} is after \`${f.subnetMax.key}\` ${f.subnetMax.value.text}, so flannel has no subnet to lease.`, f.subnetMin.valueSpan);
+    report(
+      RANGE_RULE,
+      'error',
+      `net-conf.json: \`${f.subnetMin.key}\` ${f.subnetMin.value.text} is after \`${f.subnetMax.key}\` ${f.subnetMax.value.text}, so flannel has no subnet to lease.`,
+      f.subnetMin.valueSpan,
+    );
   }
   const spans = {
     network: networkSpan(f, network),

@@ -30,10 +30,14 @@ function peerCondition(peer: AdminPeer, side: Side, atoms: AtomTable): Condition
 }
 
 function portCondition(p: AdminPort, atoms: AtomTable): Condition {
-  if (p.named) return { type: 'ports', side: 'destination', ranges: [], named: [atoms.namedPort(p.named).id], negate: false };
+  if (p.named)
+    return { type: 'ports', side: 'destination', ranges: [], named: [atoms.namedPort(p.named).id], negate: false };
   const proto: Condition = { type: 'protocol', protocols: [p.protocol!], negate: false };
   if (p.from === undefined) return proto;
-  return { type: 'all', of: [proto, { type: 'ports', side: 'destination', ranges: [[p.from, p.to!]], named: [], negate: false }] };
+  return {
+    type: 'all',
+    of: [proto, { type: 'ports', side: 'destination', ranges: [[p.from, p.to!]], named: [], negate: false }],
+  };
 }
 
 function describePodSet(s: AdminPodSet): string {
@@ -53,16 +57,37 @@ function describePort(p: AdminPort): string {
   return p.from === undefined ? `${p.protocol}` : `${p.protocol}/${p.from}${p.to !== p.from ? `-${p.to}` : ''}`;
 }
 
-function compileRule(r: AdminRule, direction: Direction, atoms: AtomTable, kind: string, out: FindingSink): CompiledRule | undefined {
+function compileRule(
+  r: AdminRule,
+  direction: Direction,
+  atoms: AtomTable,
+  kind: string,
+  out: FindingSink,
+): CompiledRule | undefined {
   const action = r.action!.value;
   const side: Side = direction === 'ingress' ? 'source' : 'destination';
   const label = `${r.name ? `rule "${r.name}"` : `${direction} rule ${r.index + 1}`}`;
   const unsupported = r.peers.find((p) => p.unsupported);
   if (unsupported) {
-    const effect = action === 'Allow' ? 'so Calico drops this Allow rule' : `so Calico replaces this ${action} rule with one that denies all ${direction} traffic`;
-    out.report('field-not-simulated', 'warning', `${kind} ${label}: Calico cannot convert a ${unsupported.unsupported!.value} peer and fails closed, ${effect}; the simulation does the same.`, unsupported.unsupported!.span);
+    const effect =
+      action === 'Allow'
+        ? 'so Calico drops this Allow rule'
+        : `so Calico replaces this ${action} rule with one that denies all ${direction} traffic`;
+    out.report(
+      'field-not-simulated',
+      'warning',
+      `${kind} ${label}: Calico cannot convert a ${unsupported.unsupported!.value} peer and fails closed, ${effect}; the simulation does the same.`,
+      unsupported.unsupported!.span,
+    );
     if (action === 'Allow') return undefined;
-    return { index: r.index, direction, action: 'Deny', condition: { type: 'all', of: [] }, span: r.span, summary: `fail-closed replacement of ${label} (unsupported ${unsupported.unsupported!.value} peer): deny all` };
+    return {
+      index: r.index,
+      direction,
+      action: 'Deny',
+      condition: { type: 'all', of: [] },
+      span: r.span,
+      summary: `fail-closed replacement of ${label} (unsupported ${unsupported.unsupported!.value} peer): deny all`,
+    };
   }
   const parts: Condition[] = [{ type: 'any', of: r.peers.map((p) => peerCondition(p, side, atoms)) }];
   if (r.ports) parts.push({ type: 'any', of: r.ports.map((p) => portCondition(p, atoms)) });
@@ -74,12 +99,17 @@ export function compileAdminPolicy(p: AdminPolicy, atoms: AtomTable, out: Findin
   if (!p.subject) return undefined;
   const subject = podSetCondition(p.subject, 'destination', atoms) as { atom: number };
   const rules = (list: readonly AdminRule[] | undefined, d: Direction) => {
-    const compiled = (list ?? []).map((r) => compileRule(r, d, atoms, `${p.kind} ${p.meta.name}`, out)).filter((r): r is CompiledRule => !!r);
+    const compiled = (list ?? [])
+      .map((r) => compileRule(r, d, atoms, `${p.kind} ${p.meta.name}`, out))
+      .filter((r): r is CompiledRule => !!r);
     return compiled.length ? compiled : undefined;
   };
   const order = p.kind === 'BaselineAdminNetworkPolicy' ? BASELINE_ADMIN_ORDER : (p.priority?.value ?? 0);
-  const notes = [`${p.kind} has no implicit isolation: it applies only in directions it has rules for, and traffic no rule matches passes on to the next tier.`];
-  if (p.kind === 'BaselineAdminNetworkPolicy') notes.push(`A BaselineAdminNetworkPolicy is placed in tier kube-baseline at order ${BASELINE_ADMIN_ORDER}.`);
+  const notes = [
+    `${p.kind} has no implicit isolation: it applies only in directions it has rules for, and traffic no rule matches passes on to the next tier.`,
+  ];
+  if (p.kind === 'BaselineAdminNetworkPolicy')
+    notes.push(`A BaselineAdminNetworkPolicy is placed in tier kube-baseline at order ${BASELINE_ADMIN_ORDER}.`);
   return {
     ref: { kind: p.kind, name: p.meta.name, span: p.meta.nameSpan },
     tier: p.tier === 'Admin' ? KUBE_ADMIN_TIER.name : KUBE_BASELINE_TIER.name,

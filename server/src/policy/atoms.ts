@@ -81,7 +81,9 @@ export class NetsAtom implements Atom {
   }
 
   describe(): string {
-    return this.except.length ? `${this.cidrs.map((c) => c.text).join(', ')} except ${this.except.map((c) => c.text).join(', ')}` : this.cidrs.map((c) => c.text).join(', ');
+    return this.except.length
+      ? `${this.cidrs.map((c) => c.text).join(', ')} except ${this.except.map((c) => c.text).join(', ')}`
+      : this.cidrs.map((c) => c.text).join(', ');
   }
 }
 
@@ -136,7 +138,11 @@ export class SelectorAddressAtom implements Atom {
 
   evaluate(ep: Endpoint): string {
     const own = ep.kind === 'pod' && this.selector.matches(ep.calicoLabels);
-    return familyBits((family) => (own && ep.ips.some((ip) => ip.family === family)) || ep.networkSets.some((n) => n.family === family && this.selector.matches(n.labels)));
+    return familyBits(
+      (family) =>
+        (own && ep.ips.some((ip) => ip.family === family)) ||
+        ep.networkSets.some((n) => n.family === family && this.selector.matches(n.labels)),
+    );
   }
 
   describe(): string {
@@ -160,7 +166,8 @@ export class ServiceAtom implements Atom {
 
   private member(ep: Endpoint): boolean {
     const sel = this.service?.selector;
-    if (!sel || Object.keys(sel).length === 0 || ep.kind !== 'pod' || ep.namespace !== this.service!.meta.namespace) return false;
+    if (!sel || Object.keys(sel).length === 0 || ep.kind !== 'pod' || ep.namespace !== this.service!.meta.namespace)
+      return false;
     return Object.entries(sel).every(([k, v]) => ep.labels[k] === v);
   }
 

@@ -30,15 +30,25 @@ export function compilePolicies(cluster: Cluster, options: PolicyOptions = {}): 
   reportHostEndpoints(cluster, out);
 
   const enforced: Enforced[] = [];
-  for (const np of cluster.networkPolicies) if (np.valid) enforced.push({ key: `knp|${np.meta.namespace}|${np.meta.name}`, compile: () => compileKubePolicy(np, atoms) });
+  for (const np of cluster.networkPolicies)
+    if (np.valid)
+      enforced.push({ key: `knp|${np.meta.namespace}|${np.meta.name}`, compile: () => compileKubePolicy(np, atoms) });
   const verdicts = new Map<CalicoPolicy, PolicyVerdict>();
   for (const p of cluster.calico.policies) {
     const verdict = validatePolicy(p, tierDefs, cluster.services, out);
     verdicts.set(p, verdict);
     if (p.staged || !verdict.valid || verdict.hostOnly) continue;
-    enforced.push({ key: `${p.global ? 'gnp' : 'cnp'}|${p.global ? '' : p.meta.namespace}|${p.meta.name}`, compile: () => compileCalicoPolicy(p, atoms, cluster.services) });
+    enforced.push({
+      key: `${p.global ? 'gnp' : 'cnp'}|${p.global ? '' : p.meta.namespace}|${p.meta.name}`,
+      compile: () => compileCalicoPolicy(p, atoms, cluster.services),
+    });
   }
-  const chosen = applyStaged(enforced, stagedCandidates(cluster, atoms, verdicts), options.evaluateStaged === true, out);
+  const chosen = applyStaged(
+    enforced,
+    stagedCandidates(cluster, atoms, verdicts),
+    options.evaluateStaged === true,
+    out,
+  );
 
   const policies: CompiledPolicy[] = chosen.map((e) => e.compile());
   for (const ap of cluster.adminPolicies) {
@@ -58,5 +68,7 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /** Lower order first; no order (Infinity) last; ties by name (then namespace and kind, for a stable order). */
 export function comparePolicies(a: CompiledPolicy, b: CompiledPolicy): number {
   if (a.order !== b.order) return a.order < b.order ? -1 : 1;
-  return cmp(a.sortName, b.sortName) || cmp(a.ref.namespace ?? '', b.ref.namespace ?? '') || cmp(a.ref.kind, b.ref.kind);
+  return (
+    cmp(a.sortName, b.sortName) || cmp(a.ref.namespace ?? '', b.ref.namespace ?? '') || cmp(a.ref.kind, b.ref.kind)
+  );
 }

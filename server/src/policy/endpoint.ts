@@ -57,7 +57,16 @@ export function podEndpoint(pod: Pod, cluster: Cluster, addressing: Addressing):
 
 /** An address outside the pods of the snapshot; `cluster` supplies the network sets that may contain it. */
 export function externalEndpoint(ip: IpAddr, cluster?: Cluster): Endpoint {
-  return { id: ip.text, kind: 'external', labels: {}, namespaceLabels: {}, ips: [ip], namedPorts: new Map(), calicoLabels: {}, networkSets: cluster ? networkSetsContaining([ip], cluster) : [] };
+  return {
+    id: ip.text,
+    kind: 'external',
+    labels: {},
+    namespaceLabels: {},
+    ips: [ip],
+    namedPorts: new Map(),
+    calicoLabels: {},
+    networkSets: cluster ? networkSetsContaining([ip], cluster) : [],
+  };
 }
 
 export function portKey(protocol: Protocol, port: number): string {

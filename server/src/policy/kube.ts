@@ -8,7 +8,15 @@ import { Cidr, isCidr, parseCidr } from '../common/ip';
 import { KubeNetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicyRule } from '../model/types';
 import { AtomTable } from './atoms';
 import { formatLabelSelector, KubeLabelMatcher, MATCH_ALL } from './labelselector';
-import { CompiledPolicy, CompiledRule, Condition, Direction, KUBE_POLICY_ORDER, protocolCondition, Side } from './rules';
+import {
+  CompiledPolicy,
+  CompiledRule,
+  Condition,
+  Direction,
+  KUBE_POLICY_ORDER,
+  protocolCondition,
+  Side,
+} from './rules';
 
 export function compileKubePolicy(np: KubeNetworkPolicy, atoms: AtomTable): CompiledPolicy {
   const ns = np.meta.namespace;
@@ -23,7 +31,9 @@ export function compileKubePolicy(np: KubeNetworkPolicy, atoms: AtomTable): Comp
     // Kubernetes defaulting: every policy affects ingress; egress only with a non-empty egress list.
     ingress = true;
     egress = (np.egress?.length ?? 0) > 0;
-    notes.push(`policyTypes is not set, so it defaults to ${egress ? 'Ingress, Egress' : 'Ingress'}${egress ? '' : ' (a policy isolates egress only when it lists egress rules or policyTypes says Egress)'}.`);
+    notes.push(
+      `policyTypes is not set, so it defaults to ${egress ? 'Ingress, Egress' : 'Ingress'}${egress ? '' : ' (a policy isolates egress only when it lists egress rules or policyTypes says Egress)'}.`,
+    );
   }
   return {
     ref: { kind: 'NetworkPolicy', namespace: ns, name: np.meta.name, span: np.meta.nameSpan },
@@ -54,7 +64,14 @@ function compileRule(rule: NetworkPolicyRule, direction: Direction, ns: string, 
   } else {
     summary.push('on any port');
   }
-  return { index: rule.index, direction, action: 'Allow', condition: { type: 'all', of: parts }, span: rule.span, summary: summary.join(' ') };
+  return {
+    index: rule.index,
+    direction,
+    action: 'Allow',
+    condition: { type: 'all', of: parts },
+    span: rule.span,
+    summary: summary.join(' '),
+  };
 }
 
 function peerCondition(peer: NetworkPolicyPeer, side: Side, ns: string, atoms: AtomTable): Condition {
@@ -65,7 +82,9 @@ function peerCondition(peer: NetworkPolicyPeer, side: Side, ns: string, atoms: A
     return { type: 'nets', side, atom: atoms.nets([cidr], except).id, negate: false };
   }
   const podSel = peer.podSelector ? new KubeLabelMatcher(peer.podSelector) : MATCH_ALL;
-  const scope = peer.namespaceSelector ? { namespaceSelector: new KubeLabelMatcher(peer.namespaceSelector) } : { namespace: ns };
+  const scope = peer.namespaceSelector
+    ? { namespaceSelector: new KubeLabelMatcher(peer.namespaceSelector) }
+    : { namespace: ns };
   return { type: 'endpoint', side, atom: atoms.endpoints(scope, podSel).id, negate: false };
 }
 
@@ -74,15 +93,25 @@ function portCondition(port: NetworkPolicyPort, atoms: AtomTable): Condition {
   if (!port.port) return proto;
   if (typeof port.port.value === 'string') {
     // Named ports resolve on the destination pod, for the rule's protocol.
-    return { type: 'all', of: [proto, { type: 'ports', side: 'destination', ranges: [], named: [atoms.namedPort(port.port.value).id], negate: false }] };
+    return {
+      type: 'all',
+      of: [
+        proto,
+        { type: 'ports', side: 'destination', ranges: [], named: [atoms.namedPort(port.port.value).id], negate: false },
+      ],
+    };
   }
   const from = port.port.value;
   const to = port.endPort?.value ?? from;
-  return { type: 'all', of: [proto, { type: 'ports', side: 'destination', ranges: [[from, to]], named: [], negate: false }] };
+  return {
+    type: 'all',
+    of: [proto, { type: 'ports', side: 'destination', ranges: [[from, to]], named: [], negate: false }],
+  };
 }
 
 export function describePeer(p: NetworkPolicyPeer): string {
-  if (p.ipBlock) return `ipBlock ${p.ipBlock.cidr.value}${p.ipBlock.except.length ? ` except ${p.ipBlock.except.map((e) => e.value).join(', ')}` : ''}`;
+  if (p.ipBlock)
+    return `ipBlock ${p.ipBlock.cidr.value}${p.ipBlock.except.length ? ` except ${p.ipBlock.except.map((e) => e.value).join(', ')}` : ''}`;
   const parts: string[] = [];
   if (p.namespaceSelector) parts.push(`namespaceSelector {${formatLabelSelector(p.namespaceSelector)}}`);
   if (p.podSelector) parts.push(`podSelector {${formatLabelSelector(p.podSelector)}}`);

@@ -42,7 +42,13 @@ export type Condition =
    * The port on `side` is in `ranges`, or is the `side` endpoint's port named by one of
    * `named` (a named-port atom) for the packet's protocol.
    */
-  | { readonly type: 'ports'; readonly side: Side; readonly ranges: readonly PortRange[]; readonly named: readonly number[]; readonly negate: boolean }
+  | {
+      readonly type: 'ports';
+      readonly side: Side;
+      readonly ranges: readonly PortRange[];
+      readonly named: readonly number[];
+      readonly negate: boolean;
+    }
   | { readonly type: 'all'; readonly of: readonly Condition[] }
   | { readonly type: 'any'; readonly of: readonly Condition[] };
 

@@ -31,7 +31,11 @@ interface StagedCandidate extends Enforced {
   readonly valid: boolean;
 }
 
-export function stagedCandidates(cluster: Cluster, atoms: AtomTable, verdicts: ReadonlyMap<CalicoPolicy, PolicyVerdict>): StagedCandidate[] {
+export function stagedCandidates(
+  cluster: Cluster,
+  atoms: AtomTable,
+  verdicts: ReadonlyMap<CalicoPolicy, PolicyVerdict>,
+): StagedCandidate[] {
   const out: StagedCandidate[] = [];
   for (const p of cluster.calico.policies) {
     if (!p.staged) continue;
@@ -60,7 +64,11 @@ export function stagedCandidates(cluster: Cluster, atoms: AtomTable, verdicts: R
       valid: np.valid,
       compile: () => {
         const c = compileKubePolicy(np, atoms);
-        return { ...c, ref: { ...c.ref, kind: 'StagedKubernetesNetworkPolicy' }, notes: [...c.notes, `staged (${s.stagedAction?.value ?? 'Set'}), evaluated as if enforced`] };
+        return {
+          ...c,
+          ref: { ...c.ref, kind: 'StagedKubernetesNetworkPolicy' },
+          notes: [...c.notes, `staged (${s.stagedAction?.value ?? 'Set'}), evaluated as if enforced`],
+        };
       },
     });
   }
@@ -68,7 +76,12 @@ export function stagedCandidates(cluster: Cluster, atoms: AtomTable, verdicts: R
 }
 
 /** The enforced policies after the staged ones are applied (when `evaluate`), with a finding per staged policy. */
-export function applyStaged(enforced: readonly Enforced[], staged: readonly StagedCandidate[], evaluate: boolean, out: FindingSink): Enforced[] {
+export function applyStaged(
+  enforced: readonly Enforced[],
+  staged: readonly StagedCandidate[],
+  evaluate: boolean,
+  out: FindingSink,
+): Enforced[] {
   let result = [...enforced];
   for (const s of staged) {
     if (!evaluate) {
@@ -93,7 +106,12 @@ export function applyStaged(enforced: readonly Enforced[], staged: readonly Stag
     } else {
       effect = `stagedAction ${s.action} changes no enforced policy`;
     }
-    out.report('staged-policy', 'info', `${s.what} is evaluated as if enforced (stagedAction ${s.action}): ${effect}.`, s.span);
+    out.report(
+      'staged-policy',
+      'info',
+      `${s.what} is evaluated as if enforced (stagedAction ${s.action}): ${effect}.`,
+      s.span,
+    );
   }
   return result;
 }

@@ -57,7 +57,9 @@ export interface JsonSyntaxError extends At {
   readonly message: string;
 }
 
-export type JsonParse = { readonly value: JsonNode; readonly error?: undefined } | { readonly value?: undefined; readonly error: JsonSyntaxError };
+export type JsonParse =
+  | { readonly value: JsonNode; readonly error?: undefined }
+  | { readonly value?: undefined; readonly error: JsonSyntaxError };
 
 class Fail extends Error {
   constructor(
@@ -76,7 +78,8 @@ export function parseJson(text: string): JsonParse {
   const p = new Parser(text);
   try {
     p.ws();
-    if (p.i >= text.length) throw new Fail(p.i, 0, 'the JSON text is empty; expected an object such as {"Network": "10.244.0.0/16"}');
+    if (p.i >= text.length)
+      throw new Fail(p.i, 0, 'the JSON text is empty; expected an object such as {"Network": "10.244.0.0/16"}');
     const value = p.value(0);
     p.ws();
     if (p.i < text.length) throw new Fail(p.i, 1, `unexpected ${p.describe(p.i)} after the end of the JSON value`);
@@ -104,7 +107,8 @@ class Parser {
   /** Comments are the commonest non-JSON in hand-edited configuration; say so plainly. */
   noComment(): void {
     const t = this.t;
-    if (t[this.i] === '/' && (t[this.i + 1] === '/' || t[this.i + 1] === '*')) throw new Fail(this.i, 2, 'JSON has no comments');
+    if (t[this.i] === '/' && (t[this.i + 1] === '/' || t[this.i + 1] === '*'))
+      throw new Fail(this.i, 2, 'JSON has no comments');
   }
 
   describe(at: number): string {
@@ -134,10 +138,20 @@ class Parser {
       }
     }
     if (c === "'") throw new Fail(this.i, 1, 'JSON strings use double quotes, not single quotes');
-    if (c === '}' || c === ']' || c === ',') throw new Fail(this.i, 1, `expected a value, found '${c}'${c !== ',' ? '' : ' (a comma with nothing before it?)'}`);
+    if (c === '}' || c === ']' || c === ',')
+      throw new Fail(
+        this.i,
+        1,
+        `expected a value, found '${c}'${c !== ',' ? '' : ' (a comma with nothing before it?)'}`,
+      );
     this.noComment();
     const word = /^[A-Za-z_][\w.-]*/.exec(t.slice(this.i, this.i + 64));
-    if (word) throw new Fail(this.i, word[0].length, `expected a value, found \`${word[0]}\`${/^(True|False|TRUE|FALSE|yes|no)$/.test(word[0]) ? ' (JSON booleans are true and false, lower case)' : ' (strings need double quotes)'}`);
+    if (word)
+      throw new Fail(
+        this.i,
+        word[0].length,
+        `expected a value, found \`${word[0]}\`${/^(True|False|TRUE|FALSE|yes|no)$/.test(word[0]) ? ' (JSON booleans are true and false, lower case)' : ' (strings need double quotes)'}`,
+      );
     throw new Fail(this.i, 1, `expected a value, found ${this.describe(this.i)}`);
   }
 
@@ -163,7 +177,8 @@ class Parser {
       }
       const key = this.string();
       this.ws();
-      if (this.t[this.i] !== ':') throw new Fail(this.i, 1, `expected ':' after the key "${key.value}", found ${this.describe(this.i)}`);
+      if (this.t[this.i] !== ':')
+        throw new Fail(this.i, 1, `expected ':' after the key "${key.value}", found ${this.describe(this.i)}`);
       this.i++;
       this.ws();
       const value = this.value(depth + 1);
@@ -178,8 +193,12 @@ class Parser {
         this.i++;
         return { kind: 'object', start, end: this.i, entries };
       }
-      if (d === '"') throw new Fail(this.i, 1, 'expected \',\' or \'}\': a comma is missing before this key');
-      throw new Fail(this.i, 1, `expected ',' or '}' after the value of "${key.value}", found ${this.describe(this.i)}`);
+      if (d === '"') throw new Fail(this.i, 1, "expected ',' or '}': a comma is missing before this key");
+      throw new Fail(
+        this.i,
+        1,
+        `expected ',' or '}' after the value of "${key.value}", found ${this.describe(this.i)}`,
+      );
     }
   }
 
@@ -194,7 +213,8 @@ class Parser {
     let comma = -1;
     for (;;) {
       this.ws();
-      if (this.t[this.i] === ']' && items.length) throw new Fail(comma, 1, 'trailing comma before ] (JSON allows none)');
+      if (this.t[this.i] === ']' && items.length)
+        throw new Fail(comma, 1, 'trailing comma before ] (JSON allows none)');
       items.push(this.value(depth + 1));
       this.ws();
       const d = this.t[this.i];
@@ -221,15 +241,26 @@ class Parser {
         this.i++;
         return { kind: 'string', start, end: this.i, value: out };
       }
-      if (c === '\n' || c === '\r') throw new Fail(start, this.i - start, 'this string is never closed before the end of the line (missing ")');
-      if (t.charCodeAt(this.i) < 0x20) throw new Fail(this.i, 1, 'control characters must be escaped inside JSON strings');
+      if (c === '\n' || c === '\r')
+        throw new Fail(start, this.i - start, 'this string is never closed before the end of the line (missing ")');
+      if (t.charCodeAt(this.i) < 0x20)
+        throw new Fail(this.i, 1, 'control characters must be escaped inside JSON strings');
       if (c !== '\\') {
         out += c;
         this.i++;
         continue;
       }
       const e = t[this.i + 1];
-      const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+      const simple: Record<string, string> = {
+        '"': '"',
+        '\\': '\\',
+        '/': '/',
+        b: '\b',
+        f: '\f',
+        n: '\n',
+        r: '\r',
+        t: '\t',
+      };
       if (e !== undefined && e in simple) {
         out += simple[e];
         this.i += 2;
@@ -251,7 +282,11 @@ class Parser {
     const after = this.t[this.i + m[0].length];
     if (after !== undefined && /[\d.eExX]/.test(after)) {
       const bad = /^[-+\w.]+/.exec(this.t.slice(this.i, this.i + 64))![0];
-      throw new Fail(this.i, bad.length, `invalid number \`${bad}\`${/^-?0\d/.test(bad) ? ' (JSON numbers have no leading zeros)' : ''}`);
+      throw new Fail(
+        this.i,
+        bad.length,
+        `invalid number \`${bad}\`${/^-?0\d/.test(bad) ? ' (JSON numbers have no leading zeros)' : ''}`,
+      );
     }
     this.i += m[0].length;
     return { kind: 'number', start, end: this.i, value: Number(m[0]), text: m[0] };

@@ -30,7 +30,14 @@ export interface JsonRules {
   readonly unknown: string;
 }
 
-const GO_TYPE: Record<GoKind, string> = { bool: 'bool', uint: 'uint', int: 'int', string: 'string', object: 'struct', raw: 'json.RawMessage' };
+const GO_TYPE: Record<GoKind, string> = {
+  bool: 'bool',
+  uint: 'uint',
+  int: 'int',
+  string: 'string',
+  object: 'struct',
+  raw: 'json.RawMessage',
+};
 
 export class JsonObjectReader {
   constructor(
@@ -81,7 +88,10 @@ export class JsonObjectReader {
       (kind === 'bool' && v.kind === 'boolean') ||
       (kind === 'string' && v.kind === 'string') ||
       (kind === 'object' && v.kind === 'object') ||
-      ((kind === 'int' || kind === 'uint') && v.kind === 'number' && /^-?\d+$/.test(v.text) && (kind === 'int' || !v.text.startsWith('-')));
+      ((kind === 'int' || kind === 'uint') &&
+        v.kind === 'number' &&
+        /^-?\d+$/.test(v.text) &&
+        (kind === 'int' || !v.text.startsWith('-')));
     if (!ok) {
       this.typeError(e, kind, name);
       return undefined;
@@ -91,11 +101,31 @@ export class JsonObjectReader {
 
   typeError(e: JsonEntry, kind: GoKind, name: string): void {
     const v = e.value;
-    const shown = v.kind === 'number' ? `number ${v.text}` : v.kind === 'string' ? 'string' : v.kind === 'boolean' ? 'bool' : v.kind === 'array' ? 'array' : v.kind;
-    const expected = kind === 'bool' ? 'true or false' : kind === 'uint' ? 'a whole number (0 or more)' : kind === 'int' ? 'a whole number' : kind === 'string' ? 'a string' : 'an object';
+    const shown =
+      v.kind === 'number'
+        ? `number ${v.text}`
+        : v.kind === 'string'
+          ? 'string'
+          : v.kind === 'boolean'
+            ? 'bool'
+            : v.kind === 'array'
+              ? 'array'
+              : v.kind;
+    const expected =
+      kind === 'bool'
+        ? 'true or false'
+        : kind === 'uint'
+          ? 'a whole number (0 or more)'
+          : kind === 'int'
+            ? 'a whole number'
+            : kind === 'string'
+              ? 'a string'
+              : 'an object';
     let hint = '';
-    if (v.kind === 'string' && (kind === 'uint' || kind === 'int') && /^-?\d+$/.test(v.value)) hint = ` (write ${v.value} without quotes)`;
-    if (v.kind === 'string' && kind === 'bool' && /^(true|false)$/i.test(v.value)) hint = ` (write ${v.value.toLowerCase()} without quotes)`;
+    if (v.kind === 'string' && (kind === 'uint' || kind === 'int') && /^-?\d+$/.test(v.value))
+      hint = ` (write ${v.value} without quotes)`;
+    if (v.kind === 'string' && kind === 'bool' && /^(true|false)$/i.test(v.value))
+      hint = ` (write ${v.value.toLowerCase()} without quotes)`;
     this.report(
       this.rules.invalid,
       'error',
@@ -124,9 +154,13 @@ export class JsonObjectReader {
       const k = e.key.toLowerCase();
       const prev = seen.get(k);
       if (prev) {
-        this.report(this.rules.invalid, 'warning', `${this.what}: \`${prev.key}\` is set again below (\`${e.key}\`); the later value wins and this one is ignored.`, this.keySpan(prev), [
-          { span: this.keySpan(e), message: 'the value that is used' },
-        ]);
+        this.report(
+          this.rules.invalid,
+          'warning',
+          `${this.what}: \`${prev.key}\` is set again below (\`${e.key}\`); the later value wins and this one is ignored.`,
+          this.keySpan(prev),
+          [{ span: this.keySpan(e), message: 'the value that is used' }],
+        );
       }
       seen.set(k, e);
     }

@@ -104,13 +104,25 @@ function syntaxFindings(file: SourceFile, errors: readonly YAMLError[], severity
   const tooDeep = errors.find((e) => /call stack/i.test(e.message));
   if (tooDeep) {
     const [s] = tooDeep.pos;
-    return [{ rule: 'yaml-syntax', severity, message: 'YAML: this document is nested too deeply to parse, so it is not analysed.', span: span(file, s, Math.min(file.text.length, s + 1)) }];
+    return [
+      {
+        rule: 'yaml-syntax',
+        severity,
+        message: 'YAML: this document is nested too deeply to parse, so it is not analysed.',
+        span: span(file, s, Math.min(file.text.length, s + 1)),
+      },
+    ];
   }
   const out = errors.slice(0, MAX_SYNTAX_FINDINGS).map((e) => yamlErrorFinding(file, e, severity));
   if (errors.length > MAX_SYNTAX_FINDINGS) {
     const [s, e] = errors[MAX_SYNTAX_FINDINGS].pos;
     const more = errors.length - MAX_SYNTAX_FINDINGS;
-    out.push({ rule: 'yaml-syntax', severity, message: `YAML: ${more} more ${severity === 'error' ? 'syntax error' : 'warning'}${more === 1 ? '' : 's'} in this document, from here on; fix the ones above first.`, span: span(file, s, Math.max(e, s)) });
+    out.push({
+      rule: 'yaml-syntax',
+      severity,
+      message: `YAML: ${more} more ${severity === 'error' ? 'syntax error' : 'warning'}${more === 1 ? '' : 's'} in this document, from here on; fix the ones above first.`,
+      span: span(file, s, Math.max(e, s)),
+    });
   }
   return out;
 }

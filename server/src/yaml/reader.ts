@@ -26,7 +26,8 @@ export class DocContext {
     const start = node.range[0];
     let end = node.range[1];
     const t = this.file.text;
-    while (end > start && (t[end - 1] === '\n' || t[end - 1] === '\r' || t[end - 1] === ' ' || t[end - 1] === '\t')) end--;
+    while (end > start && (t[end - 1] === '\n' || t[end - 1] === '\r' || t[end - 1] === ' ' || t[end - 1] === '\t'))
+      end--;
     return span(this.file, start, end);
   }
 
@@ -77,7 +78,12 @@ export class DocContext {
       const src = node.source ?? String(node.value);
       hint = ` (YAML reads \`${src}\` as ${article(got)} ${got}: quote it, "${src}")`;
     }
-    this.report('invalid-field', 'error', `${path}: expected ${expected}, got ${article(got)} ${got}${hint}.`, this.spanOf(node, at));
+    this.report(
+      'invalid-field',
+      'error',
+      `${path}: expected ${expected}, got ${article(got)} ${got}${hint}.`,
+      this.spanOf(node, at),
+    );
   }
 }
 
@@ -202,7 +208,10 @@ export class RMap {
     const spans: Record<string, Span> = {};
     const valueSpans: Record<string, Span> = {};
     for (const e of m.entries()) {
-      const v = e.value === null || this.ctx.kindOf(e.value) === 'null' ? '' : readString(this.ctx, e.value, m.child(e.key), e.valueSpan, true);
+      const v =
+        e.value === null || this.ctx.kindOf(e.value) === 'null'
+          ? ''
+          : readString(this.ctx, e.value, m.child(e.key), e.valueSpan, true);
       values[e.key] = typeof v === 'string' ? v : v ? v.value : '';
       spans[e.key] = e.pairSpan;
       valueSpans[e.key] = e.valueSpan;
@@ -225,7 +234,12 @@ export class RMap {
   /** Reports a required field as missing, unless it is there with a value of the wrong type (already reported). */
   missing(key: string, severity: Severity = 'error'): void {
     if (this.has(key)) return;
-    this.ctx.report('invalid-field', severity, `${this.path ? `${this.path}: ` : ''}required field \`${key}\` is missing.`, this.firstLine());
+    this.ctx.report(
+      'invalid-field',
+      severity,
+      `${this.path ? `${this.path}: ` : ''}required field \`${key}\` is missing.`,
+      this.firstLine(),
+    );
   }
 
   /** Findings for keys outside `allowed`, with a did-you-mean. Returns the unknown keys. */
@@ -293,7 +307,12 @@ export class RSeq {
       const m = this.ctx.asMap(item.node, `${this.path}[${item.index}]`, item.span);
       if (m) out.push(m);
       else if (!item.node || this.ctx.kindOf(item.node) === 'null')
-        this.ctx.report('invalid-field', 'error', `${this.path}[${item.index}]: expected an object, got an empty item.`, item.span);
+        this.ctx.report(
+          'invalid-field',
+          'error',
+          `${this.path}[${item.index}]: expected an object, got an empty item.`,
+          item.span,
+        );
     }
     return out;
   }
@@ -302,13 +321,24 @@ export class RSeq {
 /** Plain scalars that YAML 1.1 (and so kubectl, through go-yaml v2) reads as booleans. */
 const YAML11_BOOLEANS = /^(yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF)$/;
 
-function readString(ctx: DocContext, node: Node | null, path: string, at: Span, coerce: boolean): Located<string> | undefined {
+function readString(
+  ctx: DocContext,
+  node: Node | null,
+  path: string,
+  at: Span,
+  coerce: boolean,
+): Located<string> | undefined {
   const k = ctx.kindOf(node);
   if (k === 'string') {
     const s = node as Scalar;
     const value = String(s.value);
     if (s.type === 'PLAIN' && YAML11_BOOLEANS.test(value)) {
-      ctx.report('yaml-boolean-string', 'warning', `${path}: kubectl reads an unquoted \`${value}\` as a boolean (YAML 1.1), so the API server rejects it where a string belongs; quote it: "${value}".`, ctx.spanOf(node, at));
+      ctx.report(
+        'yaml-boolean-string',
+        'warning',
+        `${path}: kubectl reads an unquoted \`${value}\` as a boolean (YAML 1.1), so the API server rejects it where a string belongs; quote it: "${value}".`,
+        ctx.spanOf(node, at),
+      );
     }
     return { value, span: ctx.spanOf(node, at) };
   }
@@ -320,7 +350,13 @@ function readString(ctx: DocContext, node: Node | null, path: string, at: Span, 
   return undefined;
 }
 
-function readInt(ctx: DocContext, node: Node | null, path: string, at: Span, opts: { min?: number; max?: number }): Located<number> | undefined {
+function readInt(
+  ctx: DocContext,
+  node: Node | null,
+  path: string,
+  at: Span,
+  opts: { min?: number; max?: number },
+): Located<number> | undefined {
   const k = ctx.kindOf(node);
   const where = ctx.spanOf(node, at);
   if (k !== 'number') {

@@ -34,7 +34,12 @@ function spansFrom(whole: Span, units: readonly Unit[]): ValueSpans {
   return (start, end) => {
     if (units.length === 0) return whole;
     const s = units[Math.max(0, Math.min(start, units.length - 1))];
-    if (end <= start) return span(whole.file, start >= units.length ? units[units.length - 1].end : s.start, start >= units.length ? units[units.length - 1].end : s.start);
+    if (end <= start)
+      return span(
+        whole.file,
+        start >= units.length ? units[units.length - 1].end : s.start,
+        start >= units.length ? units[units.length - 1].end : s.start,
+      );
     const e = units[Math.max(0, Math.min(end - 1, units.length - 1))];
     return span(whole.file, s.start, e.end);
   };
@@ -146,7 +151,13 @@ const DOUBLE_ESCAPES: Record<string, string> = {
 };
 
 /** Quoted and plain scalars: escapes, `''`, and folded line breaks. */
-function traceFlow(text: string, from: number, to: number, value: string, style: 'double' | 'single' | 'plain'): Unit[] | undefined {
+function traceFlow(
+  text: string,
+  from: number,
+  to: number,
+  value: string,
+  style: 'double' | 'single' | 'plain',
+): Unit[] | undefined {
   const units: Unit[] = [];
   let j = from;
   let v = 0;

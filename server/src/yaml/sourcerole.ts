@@ -30,4 +30,3 @@ export function sourceRole(path: string): SourceRole {
 export function isWorkspaceSource(path: string): boolean {
   return MANIFEST_EXTENSIONS.some((x) => path.toLowerCase().endsWith(x)) || sourceRole(path) !== 'manifest';
 }
-

@@ -33,7 +33,14 @@ export function calicoSelectorFindings(a: Analysis, rule = ID): Finding[] {
       const subject = subjectSelector(p, ns);
       if (!inScope.some((e) => evaluate(subject, e.calicoLabels))) {
         const where = ns === undefined ? 'in any namespace' : `in namespace ${ns}`;
-        out.push(finding(rule, p.selector, `selector ${p.selector.value.trim()} selects no pod ${where}, so ${what} applies to nothing.`, inScope));
+        out.push(
+          finding(
+            rule,
+            p.selector,
+            `selector ${p.selector.value.trim()} selects no pod ${where}, so ${what} applies to nothing.`,
+            inScope,
+          ),
+        );
       }
     }
     for (const r of [...(p.ingress?.items ?? []), ...(p.egress?.items ?? [])]) {
@@ -46,15 +53,30 @@ export function calicoSelectorFindings(a: Analysis, rule = ID): Finding[] {
   return out;
 }
 
-function checkSide(rule: string, e: EntityRule, ns: string | undefined, pods: readonly Endpoint[], sets: readonly { labels: Labels }[]): Finding | undefined {
+function checkSide(
+  rule: string,
+  e: EntityRule,
+  ns: string | undefined,
+  pods: readonly Endpoint[],
+  sets: readonly { labels: Labels }[],
+): Finding | undefined {
   const own = parsed(e.selector);
   if (!e.selector || !own) return undefined;
   const sel: SelectorNode | undefined = entitySelector(e, ns);
   if (!sel) return undefined;
   if (pods.some((x) => evaluate(sel, x.calicoLabels)) || sets.some((s) => evaluate(sel, s.labels))) return undefined;
-  const scope = e.namespaceSelector ? `in the namespaces namespaceSelector ${e.namespaceSelector.value.trim()} selects` : ns ? `in namespace ${ns}` : 'anywhere';
+  const scope = e.namespaceSelector
+    ? `in the namespaces namespaceSelector ${e.namespaceSelector.value.trim()} selects`
+    : ns
+      ? `in namespace ${ns}`
+      : 'anywhere';
   let message = `selector ${e.selector.value.trim()} matches no pod and no network set ${scope}, so this rule side matches no traffic from or to an endpoint.`;
-  const others = ns && !e.namespaceSelector ? [...new Set(pods.filter((x) => x.namespace !== ns && evaluate(own, x.calicoLabels)).map((x) => x.namespace!))].sort() : [];
+  const others =
+    ns && !e.namespaceSelector
+      ? [
+          ...new Set(pods.filter((x) => x.namespace !== ns && evaluate(own, x.calicoLabels)).map((x) => x.namespace!)),
+        ].sort()
+      : [];
   if (others.length) {
     message += ` A Calico NetworkPolicy's rule selector only looks in the policy's namespace; the pods it matches run in ${quoteList(others)}: add namespaceSelector: projectcalico.org/name == '${others[0]}' (or all()) to this side.`;
     return { rule, severity: 'warning', message, span: e.selector.span };
@@ -82,10 +104,17 @@ function finding(rule: string, v: Located<string>, message: string, candidates: 
     if (guess !== undefined) {
       hint = ` Did you mean ${label} == '${guess}'?`;
       const at = uniqueQuoted(v.value, value);
-      if (at >= 0) fixes.push({ title: `Change '${value}' to '${guess}'`, edits: [{ span: valueCharSpan(v, at, at + value.length), newText: guess }], preferred: true });
+      if (at >= 0)
+        fixes.push({
+          title: `Change '${value}' to '${guess}'`,
+          edits: [{ span: valueCharSpan(v, at, at + value.length), newText: guess }],
+          preferred: true,
+        });
     } else if (!values.size) {
       const keyGuess = closest(label, new Set(candidates.flatMap((c) => Object.keys(c.calicoLabels))));
-      hint = keyGuess ? ` No pod in scope has a ${label} label; did you mean ${keyGuess}?` : ` No pod in scope has a ${label} label.`;
+      hint = keyGuess
+        ? ` No pod in scope has a ${label} label; did you mean ${keyGuess}?`
+        : ` No pod in scope has a ${label} label.`;
     }
     break;
   }

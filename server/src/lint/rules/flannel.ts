@@ -11,7 +11,7 @@ export const flannelRules: readonly LintRule[] = [
     id: 'flannel-config-syntax',
     severity: 'error',
     title: "flannel's net-conf.json (or the CNI configuration it installs) is not valid JSON.",
-    docs: 'flanneld parses net-conf.json with Go\'s encoding/json and exits on a syntax error; the kubelet cannot load a broken CNI configuration, so no pod on the node gets a network. JSON has no comments, no trailing commas and only double-quoted strings. The finding points at the character where parsing stopped.',
+    docs: "flanneld parses net-conf.json with Go's encoding/json and exits on a syntax error; the kubelet cannot load a broken CNI configuration, so no pod on the node gets a network. JSON has no comments, no trailing commas and only double-quoted strings. The finding points at the character where parsing stopped.",
   },
   {
     id: 'flannel-config-unknown-field',
@@ -53,7 +53,7 @@ export const flannelRules: readonly LintRule[] = [
     id: 'flannel-podcidr-outside-network',
     severity: 'error',
     title: "A node's podCIDR lies outside flannel's network.",
-    docs: 'Under the kube subnet manager flannel takes each node\'s `spec.podCIDR` and exits when `Network` does not contain it ("subnet … specified in the flannel net config doesn\'t contain … PodCIDR of the … node"). Make `Network` match kube-controller-manager\'s `--cluster-cidr` (kubeadm: `--pod-network-cidr`). Without a flannel configuration in the workspace, this is a note that the assumed pod network is probably not the cluster\'s.',
+    docs: "Under the kube subnet manager flannel takes each node's `spec.podCIDR` and exits when `Network` does not contain it (\"subnet … specified in the flannel net config doesn't contain … PodCIDR of the … node\"). Make `Network` match kube-controller-manager's `--cluster-cidr` (kubeadm: `--pod-network-cidr`). Without a flannel configuration in the workspace, this is a note that the assumed pod network is probably not the cluster's.",
   },
   {
     id: 'flannel-network-overlap',
@@ -65,13 +65,13 @@ export const flannelRules: readonly LintRule[] = [
     id: 'flannel-cluster-cidr-mismatch',
     severity: 'warning',
     title: "flannel's network does not cover the cluster CIDR node podCIDRs come from.",
-    docs: 'kube-controller-manager allocates node podCIDRs from `--cluster-cidr` (kubeadm `podSubnet`). When flannel\'s `Network` does not cover that range, flannel fails on every node whose podCIDR falls outside it. Canal\'s install guide requires the two to match.',
+    docs: "kube-controller-manager allocates node podCIDRs from `--cluster-cidr` (kubeadm `podSubnet`). When flannel's `Network` does not cover that range, flannel fails on every node whose podCIDR falls outside it. Canal's install guide requires the two to match.",
   },
   {
     id: 'flannel-backend',
     severity: 'error',
     title: "A mistake in net-conf.json's Backend.",
-    docs: 'The backend type must be one flannel has (vxlan, host-gw, wireguard, udp, ipip, ipsec, alloc, extension, tencent-vpc; the name is not case-sensitive), and its options must be ones that backend reads, with valid values: VXLAN VNI (24 bits) and ports, WireGuard Mode (separate, auto, ipv4, ipv6) and key, the ipsec PSK (at least 96 characters), an MTU that leaves pods at least 68 bytes (1280 with IPv6). Without `Backend` flannel\'s code runs udp, a debugging backend. Dual-stack needs vxlan, wireguard or host-gw. Canal\'s `veth_mtu` larger than what the backend carries is reported too.',
+    docs: "The backend type must be one flannel has (vxlan, host-gw, wireguard, udp, ipip, ipsec, alloc, extension, tencent-vpc; the name is not case-sensitive), and its options must be ones that backend reads, with valid values: VXLAN VNI (24 bits) and ports, WireGuard Mode (separate, auto, ipv4, ipv6) and key, the ipsec PSK (at least 96 characters), an MTU that leaves pods at least 68 bytes (1280 with IPv6). Without `Backend` flannel's code runs udp, a debugging backend. Dual-stack needs vxlan, wireguard or host-gw. Canal's `veth_mtu` larger than what the backend carries is reported too.",
   },
   {
     id: 'flannel-config-conflict',
@@ -101,6 +101,6 @@ export const flannelRules: readonly LintRule[] = [
     id: 'flannel-pod-ip',
     severity: 'warning',
     title: "A pod's recorded address contradicts the rest of the manifests.",
-    docs: 'status.podIP(s) always win in the simulation. Reported when two pods record the same address, or a pod\'s address lies outside its node\'s podCIDR or lease (usually manifests dumped at different times).',
+    docs: "status.podIP(s) always win in the simulation. Reported when two pods record the same address, or a pod's address lies outside its node's podCIDR or lease (usually manifests dumped at different times).",
   },
 ];

@@ -16,7 +16,7 @@ export const readingRules: readonly LintRule[] = [
     id: 'invalid-field',
     severity: 'error',
     title: 'A field has a wrong type or value; the API server would reject the object.',
-    docs: 'Mirrors the Kubernetes API server validation (types, label syntax, ports, protocols, CIDRs, selector operators) and Calico\'s own validator and CRD rules for projectcalico.org/v3 resources (ports need a TCP/UDP/SCTP protocol, no catch-all CIDR in notNets, global() only as a whole namespaceSelector, services alone on a rule side, one address family per rule, ICMP and HTTP constraints, fixed well-known tiers). An invalid policy is left out of the simulation, as the cluster would never accept it.',
+    docs: "Mirrors the Kubernetes API server validation (types, label syntax, ports, protocols, CIDRs, selector operators) and Calico's own validator and CRD rules for projectcalico.org/v3 resources (ports need a TCP/UDP/SCTP protocol, no catch-all CIDR in notNets, global() only as a whole namespaceSelector, services alone on a rule side, one address family per rule, ICMP and HTTP constraints, fixed well-known tiers). An invalid policy is left out of the simulation, as the cluster would never accept it.",
   },
   {
     id: 'invalid-selector',

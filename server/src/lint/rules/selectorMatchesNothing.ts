@@ -46,17 +46,27 @@ function check(a: Analysis): Finding[] {
     const subject = new KubeLabelMatcher(np.podSelector);
     if (local.length > 0 && !local.some((p) => subject.matches(p.labels))) {
       findings.push(
-        finding(np.podSelector, `spec.podSelector ${show(np.podSelector)} selects no pod in namespace ${ns}, so NetworkPolicy ${np.meta.name} has no effect.`, local),
+        finding(
+          np.podSelector,
+          `spec.podSelector ${show(np.podSelector)} selects no pod in namespace ${ns}, so NetworkPolicy ${np.meta.name} has no effect.`,
+          local,
+        ),
       );
     }
     for (const rules of [np.ingress, np.egress]) {
-      for (const rule of rules ?? []) for (const peer of rule.peers ?? []) findings.push(...checkPeer(np, peer, pods, namespaces));
+      for (const rule of rules ?? [])
+        for (const peer of rule.peers ?? []) findings.push(...checkPeer(np, peer, pods, namespaces));
     }
   }
   return findings;
 }
 
-function checkPeer(np: KubeNetworkPolicy, peer: NetworkPolicyPeer, pods: readonly Endpoint[], namespaces: readonly { name: string; labels: Labels }[]): Finding[] {
+function checkPeer(
+  np: KubeNetworkPolicy,
+  peer: NetworkPolicyPeer,
+  pods: readonly Endpoint[],
+  namespaces: readonly { name: string; labels: Labels }[],
+): Finding[] {
   if (peer.ipBlock) return [];
   const ns = np.meta.namespace;
   if (peer.namespaceSelector) {
@@ -64,13 +74,25 @@ function checkPeer(np: KubeNetworkPolicy, peer: NetworkPolicyPeer, pods: readonl
     const selected = namespaces.filter((n) => nsm.matches(n.labels));
     if (selected.length === 0) {
       const nsLabels = namespaces.map((n) => ({ labels: n.labels }));
-      return [finding(peer.namespaceSelector, `namespaceSelector ${show(peer.namespaceSelector)} matches none of the namespaces in the workspace (${quoteList(namespaces.map((n) => n.name))}).`, nsLabels)];
+      return [
+        finding(
+          peer.namespaceSelector,
+          `namespaceSelector ${show(peer.namespaceSelector)} matches none of the namespaces in the workspace (${quoteList(namespaces.map((n) => n.name))}).`,
+          nsLabels,
+        ),
+      ];
     }
     if (!peer.podSelector) return [];
     const inScope = pods.filter((p) => selected.some((n) => n.name === p.namespace));
     const pm = new KubeLabelMatcher(peer.podSelector);
     if (inScope.length === 0 || inScope.some((p) => pm.matches(p.labels))) return [];
-    return [finding(peer.podSelector, `podSelector ${show(peer.podSelector)} matches no pod in the namespaces the namespaceSelector selects (${quoteList(selected.map((n) => n.name))}).`, inScope)];
+    return [
+      finding(
+        peer.podSelector,
+        `podSelector ${show(peer.podSelector)} matches no pod in the namespaces the namespaceSelector selects (${quoteList(selected.map((n) => n.name))}).`,
+        inScope,
+      ),
+    ];
   }
   if (!peer.podSelector) return [];
   const pm = new KubeLabelMatcher(peer.podSelector);
@@ -86,7 +108,8 @@ function checkPeer(np: KubeNetworkPolicy, peer: NetworkPolicyPeer, pods: readonl
         '  matchLabels:',
         `    kubernetes.io/metadata.name: ${others[0]}`,
       ]);
-      if (edit) fixes.push({ title: `Add namespaceSelector for namespace ${others[0]}`, edits: [edit], preferred: true });
+      if (edit)
+        fixes.push({ title: `Add namespaceSelector for namespace ${others[0]}`, edits: [edit], preferred: true });
     }
     return [
       {
@@ -118,7 +141,12 @@ function finding(sel: LabelSelector, message: string, candidates: readonly { lab
       if (guess !== undefined) {
         hint = ` Did you mean ${k}=${guess}?`;
         const at = sel.labelValueSpans[k];
-        if (at) fixes.push({ title: `Change ${k}=${v} to ${k}=${guess}`, edits: [replaceScalar(at, guess)], preferred: true });
+        if (at)
+          fixes.push({
+            title: `Change ${k}=${v} to ${k}=${guess}`,
+            edits: [replaceScalar(at, guess)],
+            preferred: true,
+          });
       } else {
         hint = ` Values of ${k} in scope: ${quoteList([...values].sort())}.`;
       }
@@ -130,7 +158,11 @@ function finding(sel: LabelSelector, message: string, candidates: readonly { lab
       hint = ` No pod in scope has a ${k} label; did you mean ${guess}?`;
       const pair = sel.labelSpans[k];
       if (pair && pair.file.text.startsWith(k, pair.start)) {
-        fixes.push({ title: `Change label key ${k} to ${guess}`, edits: [{ span: keySpan(pair, k), newText: guess }], preferred: true });
+        fixes.push({
+          title: `Change label key ${k} to ${guess}`,
+          edits: [{ span: keySpan(pair, k), newText: guess }],
+          preferred: true,
+        });
       }
     } else {
       hint = ` No pod in scope has a ${k} label.`;

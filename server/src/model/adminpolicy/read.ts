@@ -24,9 +24,27 @@ interface Flavor {
 }
 
 const FLAVORS: Record<AdminPolicyKind, Flavor> = {
-  ClusterNetworkPolicy: { kind: 'ClusterNetworkPolicy', actions: ['Accept', 'Deny', 'Pass'], maxRules: 25, peerLimit: 25, portsKey: 'protocols' },
-  AdminNetworkPolicy: { kind: 'AdminNetworkPolicy', actions: ['Allow', 'Deny', 'Pass'], maxRules: 100, peerLimit: 100, portsKey: 'ports' },
-  BaselineAdminNetworkPolicy: { kind: 'BaselineAdminNetworkPolicy', actions: ['Allow', 'Deny'], maxRules: 100, peerLimit: 100, portsKey: 'ports' },
+  ClusterNetworkPolicy: {
+    kind: 'ClusterNetworkPolicy',
+    actions: ['Accept', 'Deny', 'Pass'],
+    maxRules: 25,
+    peerLimit: 25,
+    portsKey: 'protocols',
+  },
+  AdminNetworkPolicy: {
+    kind: 'AdminNetworkPolicy',
+    actions: ['Allow', 'Deny', 'Pass'],
+    maxRules: 100,
+    peerLimit: 100,
+    portsKey: 'ports',
+  },
+  BaselineAdminNetworkPolicy: {
+    kind: 'BaselineAdminNetworkPolicy',
+    actions: ['Allow', 'Deny'],
+    maxRules: 100,
+    peerLimit: 100,
+    portsKey: 'ports',
+  },
 };
 
 const err = (m: RMap, message: string, at = m.span) => m.ctx.report('invalid-field', 'error', message, at);
@@ -46,7 +64,10 @@ function readPodSet(m: RMap, key: 'namespaces' | 'pods'): AdminPodSet | undefine
   if (!pods) return undefined;
   pods.checkKeys(['namespaceSelector', 'podSelector'], 'a pods selector');
   if (!pods.has('podSelector') && !pods.entry('podSelector')) pods.missing('podSelector');
-  return { namespaceSelector: readLabelSelector(pods, 'namespaceSelector', pods.span), podSelector: readLabelSelector(pods, 'podSelector', pods.span) };
+  return {
+    namespaceSelector: readLabelSelector(pods, 'namespaceSelector', pods.span),
+    podSelector: readLabelSelector(pods, 'podSelector', pods.span),
+  };
 }
 
 function readPeer(m: RMap, index: number, egress: boolean): AdminPeer | undefined {
@@ -74,7 +95,11 @@ function readPortRange(m: RMap, startKey: string, endKey: string): { from: numbe
   if (!m.has(endKey)) m.missing(endKey);
   if (!start || !end) return undefined;
   if (start.value >= end.value) {
-    err(m, `${m.path}: Start port must be less than End port (${start.value} is not less than ${end.value}).`, end.span);
+    err(
+      m,
+      `${m.path}: Start port must be less than End port (${start.value} is not less than ${end.value}).`,
+      end.span,
+    );
     return undefined;
   }
   return { from: start.value, to: end.value };
@@ -142,18 +167,22 @@ function readAlpha1Port(m: RMap): AdminPort | undefined {
 function readRules(spec: RMap, key: 'ingress' | 'egress', f: Flavor): AdminRule[] | undefined {
   const seq = spec.seq(key);
   if (!seq) return undefined;
-  if (seq.length > f.maxRules) err(spec, `${seq.path}: at most ${f.maxRules} rules are allowed, found ${seq.length}.`, spec.entry(key)!.keySpan);
+  if (seq.length > f.maxRules)
+    err(spec, `${seq.path}: at most ${f.maxRules} rules are allowed, found ${seq.length}.`, spec.entry(key)!.keySpan);
   const peersKey = key === 'ingress' ? 'from' : 'to';
   const rules: AdminRule[] = [];
   seq.maps().forEach((m, index) => {
     m.checkKeys(['name', 'action', peersKey, f.portsKey], `a ${f.kind} ${key} rule`);
     const name = m.str('name');
-    if (name && name.value.length > 100) err(m, `${m.child('name')}: a rule name may have at most 100 characters.`, name.span);
+    if (name && name.value.length > 100)
+      err(m, `${m.child('name')}: a rule name may have at most 100 characters.`, name.span);
     const action = readEnum(m, 'action', f.actions, { required: true });
     const peers: AdminPeer[] = [];
     const ps = m.seq(peersKey);
-    if (!ps || ps.length === 0) err(m, `${m.path}: \`${peersKey}\` must list at least one peer.`, m.entry(peersKey)?.keySpan ?? m.firstLine());
-    else if (ps.length > f.peerLimit) err(m, `${ps.path}: at most ${f.peerLimit} peers are allowed.`, m.entry(peersKey)!.keySpan);
+    if (!ps || ps.length === 0)
+      err(m, `${m.path}: \`${peersKey}\` must list at least one peer.`, m.entry(peersKey)?.keySpan ?? m.firstLine());
+    else if (ps.length > f.peerLimit)
+      err(m, `${ps.path}: at most ${f.peerLimit} peers are allowed.`, m.entry(peersKey)!.keySpan);
     ps?.maps().forEach((pm, i) => {
       const peer = readPeer(pm, i, key === 'egress');
       if (peer) peers.push(peer);
@@ -161,14 +190,22 @@ function readRules(spec: RMap, key: 'ingress' | 'egress', f: Flavor): AdminRule[
     let ports: AdminPort[] | undefined;
     const portSeq = m.seq(f.portsKey);
     if (portSeq) {
-      if (portSeq.length === 0 && f.portsKey === 'protocols') err(m, `${portSeq.path}: list at least one protocol, or leave \`protocols\` out to match every port.`, m.entry(f.portsKey)!.keySpan);
+      if (portSeq.length === 0 && f.portsKey === 'protocols')
+        err(
+          m,
+          `${portSeq.path}: list at least one protocol, or leave \`protocols\` out to match every port.`,
+          m.entry(f.portsKey)!.keySpan,
+        );
       ports = [];
       for (const pm of portSeq.maps()) {
         const p = f.portsKey === 'protocols' ? readProtocolMatch(pm) : readAlpha1Port(pm);
         if (p) ports.push(p);
       }
     }
-    const act = action && { value: (action.value === 'Accept' ? 'Allow' : action.value) as AdminAction, span: action.span };
+    const act = action && {
+      value: (action.value === 'Accept' ? 'Allow' : action.value) as AdminAction,
+      span: action.span,
+    };
     rules.push({ index, span: m.span, name: name?.value, action: act, peers, ports });
   });
   return rules;
@@ -179,10 +216,20 @@ export function readAdminPolicy(obj: RMap, meta: ReadMeta, kind: AdminPolicyKind
   obj.checkKeys(['apiVersion', 'kind', 'metadata', 'spec', 'status'], `a ${kind}`);
   const spec = obj.map('spec');
   if (!spec) obj.missing('spec');
-  const specKeys = ['subject', 'ingress', 'egress', ...(kind === 'ClusterNetworkPolicy' ? ['tier', 'priority'] : kind === 'AdminNetworkPolicy' ? ['priority'] : [])];
+  const specKeys = [
+    'subject',
+    'ingress',
+    'egress',
+    ...(kind === 'ClusterNetworkPolicy' ? ['tier', 'priority'] : kind === 'AdminNetworkPolicy' ? ['priority'] : []),
+  ];
   spec?.checkKeys(specKeys, `a ${kind} spec`);
   if (kind === 'BaselineAdminNetworkPolicy' && meta.name !== 'default') {
-    obj.ctx.report('invalid-field', 'error', `metadata.name: Only one baseline admin network policy with metadata.name="default" can be created in the cluster.`, meta.nameSpan);
+    obj.ctx.report(
+      'invalid-field',
+      'error',
+      `metadata.name: Only one baseline admin network policy with metadata.name="default" can be created in the cluster.`,
+      meta.nameSpan,
+    );
   }
   let tier: 'Admin' | 'Baseline' = kind === 'BaselineAdminNetworkPolicy' ? 'Baseline' : 'Admin';
   if (spec && kind === 'ClusterNetworkPolicy') {
@@ -205,7 +252,12 @@ export function readAdminPolicy(obj: RMap, meta: ReadMeta, kind: AdminPolicyKind
   const egress = spec && readRules(spec, 'egress', f);
   const valid = obj.ctx.findings.filter((x) => x.severity === 'error').length === errorsBefore;
   if (!valid) {
-    obj.ctx.report('policy-not-simulated', 'warning', `The API server rejects ${kind} ${meta.name} because of the errors in it, so it is left out of the simulation.`, meta.nameSpan);
+    obj.ctx.report(
+      'policy-not-simulated',
+      'warning',
+      `The API server rejects ${kind} ${meta.name} because of the errors in it, so it is left out of the simulation.`,
+      meta.nameSpan,
+    );
   }
   return { meta, kind, tier, priority, subject, ingress, egress, valid };
 }

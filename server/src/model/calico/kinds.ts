@@ -8,7 +8,15 @@ import { ReadMeta } from '../meta';
 import { readNetworkPolicy } from '../networkpolicy';
 import { countErrors, readCalicoPolicy } from './policy';
 import { readNets } from './rule';
-import { CalicoHostEndpoint, CalicoNetworkSet, CalicoPolicy, CalicoPolicyKind, CalicoTier, STAGED_ACTIONS, StagedKubePolicy } from './types';
+import {
+  CalicoHostEndpoint,
+  CalicoNetworkSet,
+  CalicoPolicy,
+  CalicoPolicyKind,
+  CalicoTier,
+  STAGED_ACTIONS,
+  StagedKubePolicy,
+} from './types';
 
 export const CALICO_GROUPS = ['projectcalico.org', 'crd.projectcalico.org'];
 
@@ -33,7 +41,11 @@ export interface CalicoKindReader {
 }
 
 function policyReader(kind: CalicoPolicyKind, namespaced: boolean): CalicoKindReader {
-  return { kind, namespaced, read: (obj, meta, out, errorsBefore) => out.policies.push(readCalicoPolicy(obj, meta, kind, errorsBefore)) };
+  return {
+    kind,
+    namespaced,
+    read: (obj, meta, out, errorsBefore) => out.policies.push(readCalicoPolicy(obj, meta, kind, errorsBefore)),
+  };
 }
 
 function networkSetReader(kind: 'NetworkSet' | 'GlobalNetworkSet', namespaced: boolean): CalicoKindReader {
@@ -45,7 +57,12 @@ function networkSetReader(kind: 'NetworkSet' | 'GlobalNetworkSet', namespaced: b
       const spec = obj.map('spec');
       spec?.checkKeys(['nets'], `a ${kind} spec`);
       const nets = spec ? readNets(spec, 'nets') : undefined;
-      out.networkSets.push({ meta, global: !namespaced, nets: nets?.items ?? [], readValid: countErrors(obj) === errorsBefore });
+      out.networkSets.push({
+        meta,
+        global: !namespaced,
+        nets: nets?.items ?? [],
+        readValid: countErrors(obj) === errorsBefore,
+      });
     },
   };
 }
@@ -61,7 +78,10 @@ export const CALICO_KIND_READERS: readonly CalicoKindReader[] = [
     read(obj, meta, out, errorsBefore) {
       const spec = obj.map('spec');
       const stagedAction = spec ? readEnum(spec, 'stagedAction', STAGED_ACTIONS) : undefined;
-      out.stagedKubePolicies.push({ policy: readNetworkPolicy(obj, meta, errorsBefore, ['stagedAction']), stagedAction });
+      out.stagedKubePolicies.push({
+        policy: readNetworkPolicy(obj, meta, errorsBefore, ['stagedAction']),
+        stagedAction,
+      });
     },
   },
   {

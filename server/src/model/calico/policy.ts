@@ -12,14 +12,28 @@ import { PolicyType } from '../types';
 import { readRules } from './rule';
 import { CalicoPolicy, CalicoPolicyKind, LocatedList, STAGED_ACTIONS } from './types';
 
-const COMMON_SPEC = ['tier', 'order', 'selector', 'types', 'ingress', 'egress', 'serviceAccountSelector', 'performanceHints'];
+const COMMON_SPEC = [
+  'tier',
+  'order',
+  'selector',
+  'types',
+  'ingress',
+  'egress',
+  'serviceAccountSelector',
+  'performanceHints',
+];
 const GLOBAL_SPEC = ['namespaceSelector', 'doNotTrack', 'preDNAT', 'applyOnForward'];
 
 export function countErrors(m: RMap): number {
   return m.ctx.findings.filter((f) => f.severity === 'error').length;
 }
 
-export function readCalicoPolicy(obj: RMap, meta: ReadMeta, kind: CalicoPolicyKind, errorsBefore: number): CalicoPolicy {
+export function readCalicoPolicy(
+  obj: RMap,
+  meta: ReadMeta,
+  kind: CalicoPolicyKind,
+  errorsBefore: number,
+): CalicoPolicy {
   const global = kind === 'GlobalNetworkPolicy' || kind === 'StagedGlobalNetworkPolicy';
   const staged = kind.startsWith('Staged');
   obj.checkKeys(['apiVersion', 'kind', 'metadata', 'spec', 'status'], `a ${kind}`);
@@ -28,7 +42,13 @@ export function readCalicoPolicy(obj: RMap, meta: ReadMeta, kind: CalicoPolicyKi
   spec?.checkKeys(allowed, `a ${kind} spec`);
   const performanceHints = spec?.strings('performanceHints') ?? [];
   for (const h of performanceHints) {
-    if (h.value !== 'AssumeNeededOnEveryNode') spec!.ctx.report('invalid-field', 'error', `spec.performanceHints: "${h.value}" is not a performance hint; the only one is AssumeNeededOnEveryNode.`, h.span);
+    if (h.value !== 'AssumeNeededOnEveryNode')
+      spec!.ctx.report(
+        'invalid-field',
+        'error',
+        `spec.performanceHints: "${h.value}" is not a performance hint; the only one is AssumeNeededOnEveryNode.`,
+        h.span,
+      );
   }
   return {
     meta,
@@ -61,7 +81,12 @@ function readTypes(spec: RMap): LocatedList<Located<PolicyType>> | undefined {
   for (const t of values) {
     if (t.value !== 'Ingress' && t.value !== 'Egress') {
       const fixed = ['Ingress', 'Egress'].find((x) => x.toLowerCase() === t.value.toLowerCase());
-      spec.ctx.report('invalid-field', 'error', `spec.types: "${t.value}" is not a policy type; use ${fixed ? `"${fixed}" (types are case-sensitive)` : 'Ingress or Egress'}.`, t.span);
+      spec.ctx.report(
+        'invalid-field',
+        'error',
+        `spec.types: "${t.value}" is not a policy type; use ${fixed ? `"${fixed}" (types are case-sensitive)` : 'Ingress or Egress'}.`,
+        t.span,
+      );
     } else if (items.some((x) => x.value === t.value)) {
       spec.ctx.report('invalid-field', 'error', `spec.types: '${t.value}' type specified more than once.`, t.span);
     } else {
@@ -69,7 +94,12 @@ function readTypes(spec: RMap): LocatedList<Located<PolicyType>> | undefined {
     }
   }
   if (values.length === 0) {
-    spec.ctx.report('invalid-field', 'error', 'spec.types: the list must name Ingress and/or Egress; leave `types` out to let Calico choose from the rules.', entry.valueSpan);
+    spec.ctx.report(
+      'invalid-field',
+      'error',
+      'spec.types: the list must name Ingress and/or Egress; leave `types` out to let Calico choose from the rules.',
+      entry.valueSpan,
+    );
   }
   return { items, span: entry.valueSpan, keySpan: entry.keySpan };
 }

@@ -9,10 +9,40 @@ import { Located, Span } from '../../common/source';
 import { RMap } from '../../yaml/reader';
 import { readEnum } from '../enums';
 import { portNameProblem } from '../labels';
-import { CALICO_ACTIONS, CalicoPort, CalicoRule, EntityRule, IcmpMatch, LocatedList, ServiceAccountMatch, ServiceMatch } from './types';
+import {
+  CALICO_ACTIONS,
+  CalicoPort,
+  CalicoRule,
+  EntityRule,
+  IcmpMatch,
+  LocatedList,
+  ServiceAccountMatch,
+  ServiceMatch,
+} from './types';
 
-const RULE_KEYS = ['action', 'ipVersion', 'protocol', 'notProtocol', 'icmp', 'notICMP', 'source', 'destination', 'http', 'metadata'];
-const ENTITY_KEYS = ['nets', 'notNets', 'selector', 'notSelector', 'namespaceSelector', 'serviceAccounts', 'services', 'ports', 'notPorts'];
+const RULE_KEYS = [
+  'action',
+  'ipVersion',
+  'protocol',
+  'notProtocol',
+  'icmp',
+  'notICMP',
+  'source',
+  'destination',
+  'http',
+  'metadata',
+];
+const ENTITY_KEYS = [
+  'nets',
+  'notNets',
+  'selector',
+  'notSelector',
+  'namespaceSelector',
+  'serviceAccounts',
+  'services',
+  'ports',
+  'notPorts',
+];
 export const PROTOCOL_NAMES = ['TCP', 'UDP', 'ICMP', 'ICMPv6', 'SCTP', 'UDPLite'];
 
 /** Reads `spec[key]` as a list of rules; undefined when absent. */
@@ -24,7 +54,13 @@ export function readRules(spec: RMap, key: 'ingress' | 'egress'): LocatedList<Ca
   for (const item of seq.items()) {
     const m = spec.ctx.asMap(item.node, `${seq.path}[${item.index}]`, item.span);
     if (!m) {
-      if (spec.ctx.kindOf(item.node) === 'null') spec.ctx.report('invalid-field', 'error', `${seq.path}[${item.index}]: a rule needs at least an \`action\`.`, item.span);
+      if (spec.ctx.kindOf(item.node) === 'null')
+        spec.ctx.report(
+          'invalid-field',
+          'error',
+          `${seq.path}[${item.index}]: a rule needs at least an \`action\`.`,
+          item.span,
+        );
       continue;
     }
     items.push(readRule(m, item.index));
@@ -36,7 +72,13 @@ function readRule(m: RMap, index: number): CalicoRule {
   m.checkKeys(RULE_KEYS, 'a Calico rule');
   const action = readEnum(m, 'action', CALICO_ACTIONS, { required: true });
   const ipVersion = m.int('ipVersion');
-  if (ipVersion && ipVersion.value !== 4 && ipVersion.value !== 6) m.ctx.report('invalid-field', 'error', `${m.child('ipVersion')}: must be 4 or 6, not ${ipVersion.value}.`, ipVersion.span);
+  if (ipVersion && ipVersion.value !== 4 && ipVersion.value !== 6)
+    m.ctx.report(
+      'invalid-field',
+      'error',
+      `${m.child('ipVersion')}: must be 4 or 6, not ${ipVersion.value}.`,
+      ipVersion.span,
+    );
   const httpEntry = m.entry('http');
   const http = m.map('http');
   if (http) {
@@ -67,7 +109,12 @@ function readProtocolField(m: RMap, key: string): Located<string | number> | und
   const num = typeof v.value === 'number' ? v.value : /^\d+$/.test(v.value) ? Number(v.value) : undefined;
   if (num !== undefined) {
     if (num < 1 || num > 255) {
-      m.ctx.report('invalid-field', 'error', `${m.child(key)}: protocol number ${num} is out of range; it must be 1-255.`, v.span);
+      m.ctx.report(
+        'invalid-field',
+        'error',
+        `${m.child(key)}: protocol number ${num} is out of range; it must be 1-255.`,
+        v.span,
+      );
       return undefined;
     }
     return { value: num, span: v.span };
@@ -89,7 +136,12 @@ function readIcmp(m: RMap, key: string): IcmpMatch | undefined {
   const im = m.map(key);
   if (!im || !entry) return undefined;
   im.checkKeys(['type', 'code'], 'an ICMP match');
-  return { type: im.int('type', { min: 0, max: 254 }), code: im.int('code', { min: 0, max: 255 }), span: im.span, keySpan: entry.keySpan };
+  return {
+    type: im.int('type', { min: 0, max: 254 }),
+    code: im.int('code', { min: 0, max: 255 }),
+    span: im.span,
+    keySpan: entry.keySpan,
+  };
 }
 
 function readEntityRule(rule: RMap, key: 'source' | 'destination'): EntityRule {
@@ -133,7 +185,12 @@ function readServiceAccounts(em: RMap): ServiceAccountMatch | undefined {
   const sm = em.map('serviceAccounts');
   if (!sm || !entry) return undefined;
   sm.checkKeys(['names', 'selector'], 'a serviceAccounts match');
-  return { names: sm.strings('names') ?? [], selector: sm.str('selector', { coerce: false }), span: sm.span, keySpan: entry.keySpan };
+  return {
+    names: sm.strings('names') ?? [],
+    selector: sm.str('selector', { coerce: false }),
+    span: sm.span,
+    keySpan: entry.keySpan,
+  };
 }
 
 function readServices(em: RMap): ServiceMatch | undefined {
@@ -155,7 +212,8 @@ export function readPorts(m: RMap, key: string): LocatedList<CalicoPort> | undef
   const seq = m.seq(key);
   if (!seq) return undefined;
   const items: CalicoPort[] = [];
-  const bad = (span: Span, problem: string) => m.ctx.report('invalid-field', 'error', `${m.child(key)}: ${problem}.`, span);
+  const bad = (span: Span, problem: string) =>
+    m.ctx.report('invalid-field', 'error', `${m.child(key)}: ${problem}.`, span);
   for (const item of seq.items()) {
     const k = m.ctx.kindOf(item.node);
     const raw = item.node && 'value' in item.node ? (item.node as { value: unknown }).value : undefined;
@@ -167,7 +225,12 @@ export function readPorts(m: RMap, key: string): LocatedList<CalicoPort> | undef
       continue;
     }
     if (k !== 'string') {
-      m.ctx.typeError(`${seq.path}[${item.index}]`, 'a port number, a range "from:to" or a port name', item.node, item.span);
+      m.ctx.typeError(
+        `${seq.path}[${item.index}]`,
+        'a port number, a range "from:to" or a port name',
+        item.node,
+        item.span,
+      );
       continue;
     }
     const text = String(raw);
@@ -178,12 +241,17 @@ export function readPorts(m: RMap, key: string): LocatedList<CalicoPort> | undef
       else items.push({ kind: 'range', from: Number(text), to: Number(text), span: item.span });
     } else if (range) {
       const [from, to] = [Number(range[1]), Number(range[2])];
-      const problem = portNumberProblem(from) ?? portNumberProblem(to) ?? (from > to ? `port range "${text}" is invalid: ${from} is greater than ${to}` : undefined);
+      const problem =
+        portNumberProblem(from) ??
+        portNumberProblem(to) ??
+        (from > to ? `port range "${text}" is invalid: ${from} is greater than ${to}` : undefined);
       if (problem) bad(item.span, problem);
       else items.push({ kind: 'range', from, to, span: item.span });
     } else {
       const problem = portNameProblem(text);
-      const hint = /^\d+-\d+$/.test(text) ? ` (Calico writes port ranges with a colon: "${text.replace('-', ':')}")` : '';
+      const hint = /^\d+-\d+$/.test(text)
+        ? ` (Calico writes port ranges with a colon: "${text.replace('-', ':')}")`
+        : '';
       if (problem) bad(item.span, `${problem}${hint}`);
       else items.push({ kind: 'named', name: text, span: item.span });
     }

@@ -80,7 +80,11 @@ export interface CalicoRule {
   readonly http?: MapField;
 }
 
-export type CalicoPolicyKind = 'NetworkPolicy' | 'GlobalNetworkPolicy' | 'StagedNetworkPolicy' | 'StagedGlobalNetworkPolicy';
+export type CalicoPolicyKind =
+  | 'NetworkPolicy'
+  | 'GlobalNetworkPolicy'
+  | 'StagedNetworkPolicy'
+  | 'StagedGlobalNetworkPolicy';
 
 export interface CalicoPolicy {
   readonly meta: ObjectMeta;

@@ -38,7 +38,11 @@ function profileCache(cluster: Cluster) {
   let cache = profiles.get(cluster);
   if (!cache) {
     const serviceAccounts = new Map<string, Labels>();
-    for (const sa of cluster.serviceAccounts) serviceAccounts.set(`${sa.meta.namespace}/${sa.meta.name}`, prefixed(SERVICE_ACCOUNT_PREFIX, sa.meta.labels, sa.meta.name));
+    for (const sa of cluster.serviceAccounts)
+      serviceAccounts.set(
+        `${sa.meta.namespace}/${sa.meta.name}`,
+        prefixed(SERVICE_ACCOUNT_PREFIX, sa.meta.labels, sa.meta.name),
+      );
     cache = { namespaces: new Map(), serviceAccounts };
     profiles.set(cluster, cache);
   }
@@ -49,7 +53,11 @@ export function namespaceProfileLabels(cluster: Cluster, namespace: string): Lab
   const cache = profileCache(cluster).namespaces;
   let labels = cache.get(namespace);
   if (!labels) {
-    labels = prefixed(NAMESPACE_PREFIX, cluster.namespaces.get(namespace)?.labels ?? { 'kubernetes.io/metadata.name': namespace }, namespace);
+    labels = prefixed(
+      NAMESPACE_PREFIX,
+      cluster.namespaces.get(namespace)?.labels ?? { 'kubernetes.io/metadata.name': namespace },
+      namespace,
+    );
     cache.set(namespace, labels);
   }
   return labels;
@@ -57,7 +65,9 @@ export function namespaceProfileLabels(cluster: Cluster, namespace: string): Lab
 
 /** A service account the workspace does not declare still has its profile name label. */
 function serviceAccountProfileLabels(cluster: Cluster, namespace: string, name: string): Labels {
-  return profileCache(cluster).serviceAccounts.get(`${namespace}/${name}`) ?? { [SERVICE_ACCOUNT_PREFIX + LABEL_NAME]: name };
+  return (
+    profileCache(cluster).serviceAccounts.get(`${namespace}/${name}`) ?? { [SERVICE_ACCOUNT_PREFIX + LABEL_NAME]: name }
+  );
 }
 
 /** Copies `from` into `into` (later copies win). Plain loops: object spread is many times slower on label maps. */
@@ -121,7 +131,9 @@ export function networkSetEntries(cluster: Cluster): readonly NetworkSetEntry[] 
 export function networkSetsContaining(ips: readonly IpAddr[], cluster: Cluster): NetworkSetMembership[] {
   const out: NetworkSetMembership[] = [];
   for (const entry of networkSetEntries(cluster)) {
-    for (const ip of ips) if (entry.cidrs.some((c) => cidrContains(c, ip))) out.push({ family: ip.family, id: entry.id, labels: entry.labels });
+    for (const ip of ips)
+      if (entry.cidrs.some((c) => cidrContains(c, ip)))
+        out.push({ family: ip.family, id: entry.id, labels: entry.labels });
   }
   return out;
 }

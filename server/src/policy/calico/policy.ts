@@ -25,14 +25,23 @@ export function effectiveTypes(p: CalicoPolicy): { types: PolicyType[]; note?: s
       note: 'types is not set and the policy has only egress rules, so Calico sets types to [Egress]: it does not isolate ingress (a Kubernetes NetworkPolicy without policyTypes always affects ingress).',
     };
   }
-  if (hasEgress) return { types: ['Ingress', 'Egress'], note: 'types is not set and the policy has ingress and egress rules, so Calico sets types to [Ingress, Egress].' };
+  if (hasEgress)
+    return {
+      types: ['Ingress', 'Egress'],
+      note: 'types is not set and the policy has ingress and egress rules, so Calico sets types to [Ingress, Egress].',
+    };
   return {
     types: ['Ingress'],
     note: `types is not set and the policy has ${hasIngress ? 'only ingress rules' : 'no rules'}, so Calico sets types to [Ingress]: it does not affect egress.`,
   };
 }
 
-export function compileCalicoPolicy(p: CalicoPolicy, atoms: AtomTable, services: readonly Service[], extraNotes: readonly string[] = []): CompiledPolicy {
+export function compileCalicoPolicy(
+  p: CalicoPolicy,
+  atoms: AtomTable,
+  services: readonly Service[],
+  extraNotes: readonly string[] = [],
+): CompiledPolicy {
   const namespace = p.global ? undefined : (p.meta.namespace ?? 'default');
   const subject = atoms.calicoEndpoints(new CalicoSelector(subjectSelector(p, namespace)));
   const { types, note } = effectiveTypes(p);
@@ -45,8 +54,12 @@ export function compileCalicoPolicy(p: CalicoPolicy, atoms: AtomTable, services:
     order: p.order?.value ?? Infinity,
     sortName: p.meta.name,
     subject: subject.id,
-    ingress: types.includes('Ingress') ? (p.ingress?.items ?? []).map((r) => compileCalicoRule(r, 'ingress', ctx)) : undefined,
-    egress: types.includes('Egress') ? (p.egress?.items ?? []).map((r) => compileCalicoRule(r, 'egress', ctx)) : undefined,
+    ingress: types.includes('Ingress')
+      ? (p.ingress?.items ?? []).map((r) => compileCalicoRule(r, 'ingress', ctx))
+      : undefined,
+    egress: types.includes('Egress')
+      ? (p.egress?.items ?? []).map((r) => compileCalicoRule(r, 'egress', ctx))
+      : undefined,
     notes,
   };
 }

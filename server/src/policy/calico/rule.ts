@@ -16,7 +16,14 @@ import { CalicoSelector } from '../selector/selector';
 import { parse } from '../selector/parser';
 import { entitySelector, parsed } from './scopes';
 
-const PROTOCOL_NUMBERS: Record<number, string> = { 1: 'ICMP', 6: 'TCP', 17: 'UDP', 58: 'ICMPv6', 132: 'SCTP', 136: 'UDPLite' };
+const PROTOCOL_NUMBERS: Record<number, string> = {
+  1: 'ICMP',
+  6: 'TCP',
+  17: 'UDP',
+  58: 'ICMPv6',
+  132: 'SCTP',
+  136: 'UDPLite',
+};
 
 export function protocolName(p: string | number): string {
   return typeof p === 'number' ? (PROTOCOL_NUMBERS[p] ?? String(p)) : p;
@@ -57,7 +64,8 @@ function entityConditions(e: EntityRule, side: Side, ctx: RuleContext): Conditio
     const ns = e.services.namespace?.value || ctx.namespace || 'default';
     const name = e.services.name.value;
     const svc = ctx.services.find((s) => s.meta.namespace === ns && s.meta.name === name);
-    if (side === 'destination') out.push({ type: 'ports', side, ranges: [], named: [atoms.service(ns, name, svc, 'ports').id], negate: false });
+    if (side === 'destination')
+      out.push({ type: 'ports', side, ranges: [], named: [atoms.service(ns, name, svc, 'ports').id], negate: false });
     else out.push({ type: 'endpoint', side, atom: atoms.service(ns, name, svc, 'members').id, negate: false });
   }
   if (e.ports) out.push(portsCondition(e.ports, side, false, atoms));
@@ -68,7 +76,8 @@ function entityConditions(e: EntityRule, side: Side, ctx: RuleContext): Conditio
 export function compileCalicoRule(rule: CalicoRule, direction: Direction, ctx: RuleContext): CompiledRule {
   const parts: Condition[] = [];
   if (rule.protocol) parts.push({ type: 'protocol', protocols: [protocolName(rule.protocol.value)], negate: false });
-  if (rule.notProtocol) parts.push({ type: 'protocol', protocols: [protocolName(rule.notProtocol.value)], negate: true });
+  if (rule.notProtocol)
+    parts.push({ type: 'protocol', protocols: [protocolName(rule.notProtocol.value)], negate: true });
   if (rule.ipVersion) {
     const all = parseCidrOrIp(rule.ipVersion.value === 4 ? '0.0.0.0/0' : '::/0');
     if (isCidr(all)) parts.push({ type: 'nets', side: 'source', atom: ctx.atoms.nets([all]).id, negate: false });
@@ -86,7 +95,9 @@ export function compileCalicoRule(rule: CalicoRule, direction: Direction, ctx: R
 }
 
 function describePorts(list: LocatedList<CalicoPort>): string {
-  return list.items.map((p) => (p.kind === 'named' ? p.name : p.from === p.to ? String(p.from) : `${p.from}:${p.to}`)).join(', ');
+  return list.items
+    .map((p) => (p.kind === 'named' ? p.name : p.from === p.to ? String(p.from) : `${p.from}:${p.to}`))
+    .join(', ');
 }
 
 function selectorText(text: string): string {
@@ -105,7 +116,8 @@ export function describeEntity(e: EntityRule): string[] {
     if (e.serviceAccounts.selector?.value.trim()) sa.push(`selector ${selectorText(e.serviceAccounts.selector.value)}`);
     parts.push(`serviceAccounts ${sa.join(' and ') || '(any)'}`);
   }
-  if (e.services?.name) parts.push(`service ${e.services.namespace ? `${e.services.namespace.value}/` : ''}${e.services.name.value}`);
+  if (e.services?.name)
+    parts.push(`service ${e.services.namespace ? `${e.services.namespace.value}/` : ''}${e.services.name.value}`);
   if (e.nets) parts.push(`nets ${e.nets.items.map((n) => n.value).join(', ')}`);
   if (e.notNets) parts.push(`notNets ${e.notNets.items.map((n) => n.value).join(', ')}`);
   if (e.ports) parts.push(`ports ${describePorts(e.ports)}`);

@@ -41,7 +41,10 @@ function inNamespace(ns: string): SelectorNode {
 }
 
 /** The endpoints a NetworkPolicy (namespace set) or GlobalNetworkPolicy applies to. */
-export function subjectSelector(p: { selector?: Located<string>; namespaceSelector?: Located<string>; serviceAccountSelector?: Located<string> }, namespace: string | undefined): SelectorNode {
+export function subjectSelector(
+  p: { selector?: Located<string>; namespaceSelector?: Located<string>; serviceAccountSelector?: Located<string> },
+  namespace: string | undefined,
+): SelectorNode {
   const parts: SelectorNode[] = [parsed(p.selector) ?? ALL];
   if (namespace !== undefined) parts.push(inNamespace(namespace));
   const nsSel = parsed(p.namespaceSelector);
@@ -62,7 +65,8 @@ export function entitySelector(e: EntityRule, namespace: string | undefined): Se
     const saParts: SelectorNode[] = [];
     const saSel = parsed(sa.selector);
     if (saSel) saParts.push(renameLabels(saSel, prefix(SERVICE_ACCOUNT_PREFIX)));
-    if (sa.names.length) saParts.push({ kind: 'in', label: LABEL_SERVICE_ACCOUNT, values: stringSet(sa.names.map((n) => n.value)) });
+    if (sa.names.length)
+      saParts.push({ kind: 'in', label: LABEL_SERVICE_ACCOUNT, values: stringSet(sa.names.map((n) => n.value)) });
     if (saParts.length) selectors.push(and(...saParts));
   }
   const sel = parsed(e.selector);

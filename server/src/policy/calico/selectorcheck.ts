@@ -14,24 +14,44 @@ export type SelectorPlace = 'policy' | 'namespaceSelector';
 
 const MAX_SELECTOR_LENGTH = 1024;
 
-export function checkSelector(v: Located<string> | undefined, field: string, place: SelectorPlace, out: FindingSink): void {
+export function checkSelector(
+  v: Located<string> | undefined,
+  field: string,
+  place: SelectorPlace,
+  out: FindingSink,
+): void {
   if (!v) return;
   const text = v.value;
-  if (text.length > MAX_SELECTOR_LENGTH) out.error(`${field}: the selector is ${text.length} characters long; Calico allows at most ${MAX_SELECTOR_LENGTH}.`, v.span);
+  if (text.length > MAX_SELECTOR_LENGTH)
+    out.error(
+      `${field}: the selector is ${text.length} characters long; Calico allows at most ${MAX_SELECTOR_LENGTH}.`,
+      v.span,
+    );
   const r = parseSelector(text);
   if (!r.ok) {
-    out.report('invalid-selector', 'error', `${field}: the Calico selector does not parse ${errorText(r.error)}.`, valueCharSpan(v, r.error.offset, r.error.end));
+    out.report(
+      'invalid-selector',
+      'error',
+      `${field}: the Calico selector does not parse ${errorText(r.error)}.`,
+      valueCharSpan(v, r.error.offset, r.error.end),
+    );
     return;
   }
   const at = text.indexOf('global(');
   if (at < 0) return;
   const where = valueCharSpan(v, at, text.indexOf(')', at) + 1 || text.length);
   if (place === 'policy') {
-    out.error(`${field}: global() can only be used in an EntityRule namespaceSelector (a rule's source or destination).`, where);
+    out.error(
+      `${field}: global() can only be used in an EntityRule namespaceSelector (a rule's source or destination).`,
+      where,
+    );
     return;
   }
   const tokens = tokenize(text);
   if (tokens.ok && (tokens.tokens.length > 2 || tokens.tokens[0].kind !== 'global()')) {
-    out.error(`${field}: global() cannot be combined with other selectors; write namespaceSelector: global() on its own (it selects non-namespaced resources such as GlobalNetworkSets).`, where);
+    out.error(
+      `${field}: global() cannot be combined with other selectors; write namespaceSelector: global() on its own (it selects non-namespaced resources such as GlobalNetworkSets).`,
+      where,
+    );
   }
 }

@@ -12,15 +12,26 @@ const TIER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 function checkTier(t: CalicoTier, out: FindingSink): void {
   const name = t.meta.name;
-  if (name.length > 63) out.error(`metadata.name: a Tier name may have at most 63 characters (it is used in labels).`, t.meta.nameSpan);
-  else if (!TIER_NAME.test(name)) out.error(`metadata.name: a Tier name must consist of lower case alphanumeric characters or '-' (no dots: tier names are part of policy names).`, t.meta.nameSpan);
+  if (name.length > 63)
+    out.error(`metadata.name: a Tier name may have at most 63 characters (it is used in labels).`, t.meta.nameSpan);
+  else if (!TIER_NAME.test(name))
+    out.error(
+      `metadata.name: a Tier name must consist of lower case alphanumeric characters or '-' (no dots: tier names are part of policy names).`,
+      t.meta.nameSpan,
+    );
   const fixed = WELL_KNOWN_TIERS.find((w) => w.name === name);
   if (!fixed) return;
   if (t.order?.value !== fixed.order) {
-    out.error(`spec.order: the ${name} tier's order is fixed at ${fixed.order.toLocaleString('en-US')}.`, t.order?.span ?? t.meta.nameSpan);
+    out.error(
+      `spec.order: the ${name} tier's order is fixed at ${fixed.order.toLocaleString('en-US')}.`,
+      t.order?.span ?? t.meta.nameSpan,
+    );
   }
   if (t.defaultAction && t.defaultAction.value !== fixed.defaultAction) {
-    out.error(`spec.defaultAction: the ${name} tier's default action is fixed at ${fixed.defaultAction}.`, t.defaultAction.span);
+    out.error(
+      `spec.defaultAction: the ${name} tier's default action is fixed at ${fixed.defaultAction}.`,
+      t.defaultAction.span,
+    );
   }
 }
 
@@ -32,11 +43,22 @@ export function tierDefinitions(declared: readonly CalicoTier[], out: FindingSin
     checkTier(t, sink);
     out.findings.push(...sink.findings);
     if (!t.readValid || sink.hasErrors) {
-      if (!tiers.has(t.meta.name)) out.report('policy-not-simulated', 'warning', `Calico rejects Tier ${t.meta.name} because of the errors in it; policies in it are left out of the simulation.`, t.meta.nameSpan);
+      if (!tiers.has(t.meta.name))
+        out.report(
+          'policy-not-simulated',
+          'warning',
+          `Calico rejects Tier ${t.meta.name} because of the errors in it; policies in it are left out of the simulation.`,
+          t.meta.nameSpan,
+        );
       continue;
     }
     if (WELL_KNOWN_TIERS.some((w) => w.name === t.meta.name)) continue;
-    tiers.set(t.meta.name, { name: t.meta.name, order: t.order?.value ?? Infinity, defaultAction: t.defaultAction?.value ?? 'Deny', span: t.meta.nameSpan });
+    tiers.set(t.meta.name, {
+      name: t.meta.name,
+      order: t.order?.value ?? Infinity,
+      defaultAction: t.defaultAction?.value ?? 'Deny',
+      span: t.meta.nameSpan,
+    });
   }
   return tiers;
 }

@@ -31,7 +31,10 @@ function checkName(p: CalicoPolicy, out: FindingSink): void {
   const subdomain = new RegExp(`^${SUBDOMAIN}$`);
   // Names that are not even DNS subdomains were reported while reading metadata.
   if (subdomain.test(p.meta.name) && !re.test(p.meta.name)) {
-    out.error(`metadata.name: a ${p.kind} name must be a DNS label, optionally with one "." (e.g. <tier>.<name>); "${p.meta.name}" has more dots.`, p.meta.nameSpan);
+    out.error(
+      `metadata.name: a ${p.kind} name must be a DNS label, optionally with one "." (e.g. <tier>.<name>); "${p.meta.name}" has more dots.`,
+      p.meta.nameSpan,
+    );
   }
 }
 
@@ -50,11 +53,17 @@ function checkTier(p: CalicoPolicy, tiers: ReadonlyMap<string, TierDefinition>, 
 function checkHostOnlyFields(p: CalicoPolicy, out: FindingSink): boolean {
   const dnt = p.doNotTrack?.value === true ? p.doNotTrack : undefined;
   const pre = p.preDNAT?.value === true ? p.preDNAT : undefined;
-  if (dnt && pre) out.error('spec.preDNAT: PreDNAT and DoNotTrack cannot both be true, for a given PolicySpec.', pre.span);
-  if (pre && (p.egress?.items.length ?? 0) > 0) out.error('spec.egress: PreDNAT PolicySpec cannot have any Egress rules.', p.egress!.keySpan);
-  for (const t of p.types?.items ?? []) if (pre && t.value === 'Egress') out.error("spec.types: PreDNAT PolicySpec cannot have 'egress' Type.", t.span);
+  if (dnt && pre)
+    out.error('spec.preDNAT: PreDNAT and DoNotTrack cannot both be true, for a given PolicySpec.', pre.span);
+  if (pre && (p.egress?.items.length ?? 0) > 0)
+    out.error('spec.egress: PreDNAT PolicySpec cannot have any Egress rules.', p.egress!.keySpan);
+  for (const t of p.types?.items ?? [])
+    if (pre && t.value === 'Egress') out.error("spec.types: PreDNAT PolicySpec cannot have 'egress' Type.", t.span);
   if ((dnt || pre) && p.applyOnForward?.value !== true) {
-    out.error('spec.applyOnForward: ApplyOnForward must be true if either PreDNAT or DoNotTrack is true, for a given PolicySpec.', p.applyOnForward?.span ?? (dnt ?? pre)!.span);
+    out.error(
+      'spec.applyOnForward: ApplyOnForward must be true if either PreDNAT or DoNotTrack is true, for a given PolicySpec.',
+      p.applyOnForward?.span ?? (dnt ?? pre)!.span,
+    );
   }
   const hostOnly = dnt ?? pre;
   if (hostOnly) {
@@ -63,13 +72,27 @@ function checkHostOnlyFields(p: CalicoPolicy, out: FindingSink): boolean {
       hostOnly.span,
     );
   } else if (p.applyOnForward?.value === true) {
-    out.notSimulated('spec.applyOnForward: applyOnForward only changes how the policy applies to traffic forwarded through host endpoints; pod-to-pod traffic is simulated without it.', p.applyOnForward.span);
+    out.notSimulated(
+      'spec.applyOnForward: applyOnForward only changes how the policy applies to traffic forwarded through host endpoints; pod-to-pod traffic is simulated without it.',
+      p.applyOnForward.span,
+    );
   }
   return !!hostOnly;
 }
 
 function isEmptyStagedDelete(p: CalicoPolicy): boolean {
-  return !p.selector && !p.namespaceSelector && !p.serviceAccountSelector && !p.types && !p.ingress && !p.egress && p.order === undefined && !p.doNotTrack && !p.preDNAT && !p.applyOnForward;
+  return (
+    !p.selector &&
+    !p.namespaceSelector &&
+    !p.serviceAccountSelector &&
+    !p.types &&
+    !p.ingress &&
+    !p.egress &&
+    p.order === undefined &&
+    !p.doNotTrack &&
+    !p.preDNAT &&
+    !p.applyOnForward
+  );
 }
 
 export interface PolicyVerdict {
@@ -81,14 +104,20 @@ export interface PolicyVerdict {
 
 /** A `services` match naming a Service the workspace does not have matches nothing: worth a warning. */
 function checkServiceReferences(p: CalicoPolicy, services: readonly Service[], out: FindingSink): void {
-  for (const [direction, list] of [['ingress', p.ingress], ['egress', p.egress]] as const) {
+  for (const [direction, list] of [
+    ['ingress', p.ingress],
+    ['egress', p.egress],
+  ] as const) {
     for (const rule of list?.items ?? []) {
       for (const side of ['source', 'destination'] as const) {
         const m = rule[side].services;
         const ns = m?.namespace?.value || (p.global ? undefined : (p.meta.namespace ?? 'default'));
         if (!m?.name?.value || !ns) continue;
         if (services.some((s) => s.meta.namespace === ns && s.meta.name === m.name!.value)) continue;
-        const guess = closest(m.name.value, services.filter((s) => s.meta.namespace === ns).map((s) => s.meta.name));
+        const guess = closest(
+          m.name.value,
+          services.filter((s) => s.meta.namespace === ns).map((s) => s.meta.name),
+        );
         out.report(
           'unknown-service',
           'warning',
@@ -100,7 +129,12 @@ function checkServiceReferences(p: CalicoPolicy, services: readonly Service[], o
   }
 }
 
-export function validatePolicy(p: CalicoPolicy, tiers: ReadonlyMap<string, TierDefinition>, services: readonly Service[], out: FindingSink): PolicyVerdict {
+export function validatePolicy(
+  p: CalicoPolicy,
+  tiers: ReadonlyMap<string, TierDefinition>,
+  services: readonly Service[],
+  out: FindingSink,
+): PolicyVerdict {
   const sink = new FindingSink();
   checkName(p, sink);
   checkTier(p, tiers, sink);
@@ -109,17 +143,30 @@ export function validatePolicy(p: CalicoPolicy, tiers: ReadonlyMap<string, TierD
   checkSelector(p.namespaceSelector, 'spec.namespaceSelector', 'policy', sink);
   const hostOnly = checkHostOnlyFields(p, sink);
   if (p.stagedAction?.value === 'Delete' && !isEmptyStagedDelete(p)) {
-    sink.error('spec.stagedAction: with stagedAction Delete, spec fields, except tier, should all be left out (the staged policy only names the policy it deletes).', p.stagedAction.span);
+    sink.error(
+      'spec.stagedAction: with stagedAction Delete, spec fields, except tier, should all be left out (the staged policy only names the policy it deletes).',
+      p.stagedAction.span,
+    );
   }
-  for (const [direction, list] of [['ingress', p.ingress], ['egress', p.egress]] as const) {
+  for (const [direction, list] of [
+    ['ingress', p.ingress],
+    ['egress', p.egress],
+  ] as const) {
     if (!list) continue;
-    if (list.items.length > MAX_RULES) sink.error(`spec.${direction}: a policy may have at most ${MAX_RULES} rules.`, list.keySpan);
+    if (list.items.length > MAX_RULES)
+      sink.error(`spec.${direction}: a policy may have at most ${MAX_RULES} rules.`, list.keySpan);
     for (const rule of list.items) checkRule(rule, direction, p.global, sink);
   }
   checkServiceReferences(p, services, sink);
   out.findings.push(...sink.findings);
   const valid = p.readValid && !sink.hasErrors;
-  if (!valid) out.report('policy-not-simulated', 'warning', `Calico rejects ${describeCalico(p)} because of the errors in it, so it is left out of the simulation.`, p.meta.nameSpan);
+  if (!valid)
+    out.report(
+      'policy-not-simulated',
+      'warning',
+      `Calico rejects ${describeCalico(p)} because of the errors in it, so it is left out of the simulation.`,
+      p.meta.nameSpan,
+    );
   return { valid, hostOnly };
 }
 
@@ -129,12 +176,23 @@ export function validateNetworkSet(s: CalicoNetworkSet, out: FindingSink): void 
   const ls = s.meta.labelsSpan;
   const at = ls.file.text.indexOf(LABEL_NAMESPACE, ls.start);
   const where = at >= 0 && at < ls.end ? span(ls.file, at, at + LABEL_NAMESPACE.length) : ls;
-  out.error(`metadata.labels: projectcalico.org/namespace is not a valid label name on a ${s.meta.kind}; Calico sets it itself.`, where);
-  out.report('policy-not-simulated', 'warning', `Calico rejects ${s.meta.kind} ${s.meta.name}, so its addresses belong to no network set in the simulation.`, s.meta.nameSpan);
+  out.error(
+    `metadata.labels: projectcalico.org/namespace is not a valid label name on a ${s.meta.kind}; Calico sets it itself.`,
+    where,
+  );
+  out.report(
+    'policy-not-simulated',
+    'warning',
+    `Calico rejects ${s.meta.kind} ${s.meta.name}, so its addresses belong to no network set in the simulation.`,
+    s.meta.nameSpan,
+  );
 }
 
 export function reportHostEndpoints(cluster: Cluster, out: FindingSink): void {
   for (const h of cluster.calico.hostEndpoints) {
-    out.notSimulated(`HostEndpoint ${h.meta.name} is read but not simulated: host interfaces are outside the pod-to-pod model (hostNetwork pods are simulated as their node's address).`, h.meta.nameSpan);
+    out.notSimulated(
+      `HostEndpoint ${h.meta.name} is read but not simulated: host interfaces are outside the pod-to-pod model (hostNetwork pods are simulated as their node's address).`,
+      h.meta.nameSpan,
+    );
   }
 }

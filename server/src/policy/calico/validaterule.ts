@@ -18,7 +18,14 @@ function side(key: 'source' | 'destination', field: string): string {
   return `${key}.${field}`;
 }
 
-function checkEntity(e: EntityRule, key: 'source' | 'destination', direction: Direction, global: boolean, path: string, out: FindingSink): void {
+function checkEntity(
+  e: EntityRule,
+  key: 'source' | 'destination',
+  direction: Direction,
+  global: boolean,
+  path: string,
+  out: FindingSink,
+): void {
   const at = (field: string) => `${path}.${side(key, field)}`;
   checkSelector(e.selector, at('selector'), 'policy', out);
   checkSelector(e.notSelector, at('notSelector'), 'policy', out);
@@ -27,12 +34,16 @@ function checkEntity(e: EntityRule, key: 'source' | 'destination', direction: Di
   for (const n of e.notNets?.items ?? []) {
     const c = parseCidrOrIp(n.value);
     if (isCidr(c) && c.prefix === 0) {
-      out.error(`${at('notNets')}: ${n.value} is a catch-all CIDR; in a negation it creates a logical contradiction (the rule matches no ${c.family === 4 ? 'IPv4' : 'IPv6'} traffic).`, n.span);
+      out.error(
+        `${at('notNets')}: ${n.value} is a catch-all CIDR; in a negation it creates a logical contradiction (the rule matches no ${c.family === 4 ? 'IPv4' : 'IPv6'} traffic).`,
+        n.span,
+      );
     }
   }
   const svc = e.services;
   if (!svc) return;
-  if (!svc.name || svc.name.value === '') out.error(`${at('services')}: services must specify a service name.`, svc.keySpan);
+  if (!svc.name || svc.name.value === '')
+    out.error(`${at('services')}: services must specify a service name.`, svc.keySpan);
   const others: [string, boolean][] = [
     ['namespaceSelector', !!e.namespaceSelector?.value],
     ['selector', !!e.selector?.value],
@@ -42,16 +53,33 @@ function checkEntity(e: EntityRule, key: 'source' | 'destination', direction: Di
     ['notNets', (e.notNets?.items.length ?? 0) > 0],
   ];
   const clash = others.filter(([, set]) => set).map(([f]) => f);
-  if (clash.length) out.error(`${at('services')}: cannot specify ${clash.join(', ')} and services on the same rule side; a services match selects the service's endpoints by itself.`, svc.keySpan);
+  if (clash.length)
+    out.error(
+      `${at('services')}: cannot specify ${clash.join(', ')} and services on the same rule side; a services match selects the service's endpoints by itself.`,
+      svc.keySpan,
+    );
   if (key === 'destination') {
-    for (const [name, list] of [['ports', e.ports], ['notPorts', e.notPorts]] as const) {
-      if (list && list.items.length) out.error(`${at(name)}: ports and notPorts cannot be specified with services (a destination services match uses the service's own target ports).`, list.keySpan);
+    for (const [name, list] of [
+      ['ports', e.ports],
+      ['notPorts', e.notPorts],
+    ] as const) {
+      if (list && list.items.length)
+        out.error(
+          `${at(name)}: ports and notPorts cannot be specified with services (a destination services match uses the service's own target ports).`,
+          list.keySpan,
+        );
     }
   }
-  if (direction === 'egress' && key === 'source') out.error(`${at('services')}: services are not allowed in an egress rule's source.`, svc.keySpan);
-  if (direction === 'ingress' && key === 'destination') out.error(`${at('services')}: services are not allowed in an ingress rule's destination.`, svc.keySpan);
+  if (direction === 'egress' && key === 'source')
+    out.error(`${at('services')}: services are not allowed in an egress rule's source.`, svc.keySpan);
+  if (direction === 'ingress' && key === 'destination')
+    out.error(`${at('services')}: services are not allowed in an ingress rule's destination.`, svc.keySpan);
   const peerSide = direction === 'egress' ? 'destination' : 'source';
-  if (global && key === peerSide && !svc.namespace?.value) out.error(`${at('services')}: must specify a namespace (a GlobalNetworkPolicy has no namespace of its own).`, svc.keySpan);
+  if (global && key === peerSide && !svc.namespace?.value)
+    out.error(
+      `${at('services')}: must specify a namespace (a GlobalNetworkPolicy has no namespace of its own).`,
+      svc.keySpan,
+    );
 }
 
 function checkPorts(rule: CalicoRule, path: string, out: FindingSink): void {
@@ -63,24 +91,37 @@ function checkPorts(rule: CalicoRule, path: string, out: FindingSink): void {
       const list = rule[key][field];
       if (!list || list.items.length === 0) continue;
       const fix = proto ? '' : ' Add `protocol: TCP` (or UDP, SCTP) to the rule.';
-      out.error(`${path}.${side(key, field)}: ${PORTS_MESSAGE}${proto ? ` (this rule's protocol is ${proto})` : ''}.${fix}`, list.keySpan, related);
+      out.error(
+        `${path}.${side(key, field)}: ${PORTS_MESSAGE}${proto ? ` (this rule's protocol is ${proto})` : ''}.${fix}`,
+        list.keySpan,
+        related,
+      );
     }
   }
 }
 
 function checkIcmp(rule: CalicoRule, path: string, out: FindingSink): void {
-  for (const [field, icmp] of [['icmp', rule.icmp], ['notICMP', rule.notICMP]] as const) {
-    if (icmp?.code && !icmp.type) out.error(`${path}.${field}.code: ICMP code specified without an ICMP type.`, icmp.code.span);
+  for (const [field, icmp] of [
+    ['icmp', rule.icmp],
+    ['notICMP', rule.notICMP],
+  ] as const) {
+    if (icmp?.code && !icmp.type)
+      out.error(`${path}.${field}.code: ICMP code specified without an ICMP type.`, icmp.code.span);
   }
   const proto = rule.protocol ? protocolName(rule.protocol.value) : undefined;
   if (rule.icmp && proto !== 'ICMP' && proto !== 'ICMPv6') {
-    out.error(`${path}.icmp: ICMP fields require protocol to be ICMP or ICMPv6${proto ? ` (it is ${proto})` : ''}.`, rule.icmp.keySpan);
+    out.error(
+      `${path}.icmp: ICMP fields require protocol to be ICMP or ICMPv6${proto ? ` (it is ${proto})` : ''}.`,
+      rule.icmp.keySpan,
+    );
   }
   for (const p of [rule.protocol, rule.notProtocol]) {
     const name = p ? protocolName(p.value) : undefined;
     if (!rule.ipVersion) continue;
-    if (name === 'ICMP' && rule.ipVersion.value !== 4) out.error(`${path}.ipVersion: protocol ICMP requires ipVersion 4.`, rule.ipVersion.span);
-    if (name === 'ICMPv6' && rule.ipVersion.value !== 6) out.error(`${path}.ipVersion: protocol ICMPv6 requires ipVersion 6.`, rule.ipVersion.span);
+    if (name === 'ICMP' && rule.ipVersion.value !== 4)
+      out.error(`${path}.ipVersion: protocol ICMP requires ipVersion 4.`, rule.ipVersion.span);
+    if (name === 'ICMPv6' && rule.ipVersion.value !== 6)
+      out.error(`${path}.ipVersion: protocol ICMPv6 requires ipVersion 6.`, rule.ipVersion.span);
   }
 }
 
@@ -106,9 +147,17 @@ function checkFamilies(rule: CalicoRule, path: string, out: FindingSink): void {
     }
     const span: Span = list.keySpan;
     if (rule.ipVersion && ((v4 && rule.ipVersion.value !== 4) || (v6 && rule.ipVersion.value !== 6))) {
-      out.error(`${path}.${field}: rule IP version doesn't match CIDR version (ipVersion is ${rule.ipVersion.value}).`, span, [{ span: rule.ipVersion.span, message: 'the rule\'s ipVersion' }]);
+      out.error(
+        `${path}.${field}: rule IP version doesn't match CIDR version (ipVersion is ${rule.ipVersion.value}).`,
+        span,
+        [{ span: rule.ipVersion.span, message: "the rule's ipVersion" }],
+      );
     }
-    if ((v4 && seen6) || (v6 && seen4) || (v4 && v6)) out.error(`${path}.${field}: rule contains both IPv4 and IPv6 CIDRs; a rule matches one address family, so split it into one rule per family.`, span);
+    if ((v4 && seen6) || (v6 && seen4) || (v4 && v6))
+      out.error(
+        `${path}.${field}: rule contains both IPv4 and IPv6 CIDRs; a rule matches one address family, so split it into one rule per family.`,
+        span,
+      );
     seen4 ||= v4;
     seen6 ||= v6;
   }
@@ -117,10 +166,19 @@ function checkFamilies(rule: CalicoRule, path: string, out: FindingSink): void {
 function checkHttp(rule: CalicoRule, direction: Direction, path: string, out: FindingSink): void {
   if (!rule.http) return;
   const proto = rule.protocol ? protocolName(rule.protocol.value) : undefined;
-  if (proto && proto !== 'TCP') out.error(`${path}.protocol: rules with HTTP match must have protocol TCP or unset.`, rule.protocol!.span);
-  if (rule.action && rule.action.value !== 'Allow') out.error(`${path}.http: HTTP match is only valid on Allow rules.`, rule.http.keySpan);
-  if (direction === 'egress') out.error(`${path}.http: HTTP match is not allowed in egress rules (application-layer policy is ingress only).`, rule.http.keySpan);
-  out.notSimulated(`${path}.http: HTTP matching (application layer policy) is not simulated; the rule is evaluated on its other criteria, as if every request matched.`, rule.http.keySpan);
+  if (proto && proto !== 'TCP')
+    out.error(`${path}.protocol: rules with HTTP match must have protocol TCP or unset.`, rule.protocol!.span);
+  if (rule.action && rule.action.value !== 'Allow')
+    out.error(`${path}.http: HTTP match is only valid on Allow rules.`, rule.http.keySpan);
+  if (direction === 'egress')
+    out.error(
+      `${path}.http: HTTP match is not allowed in egress rules (application-layer policy is ingress only).`,
+      rule.http.keySpan,
+    );
+  out.notSimulated(
+    `${path}.http: HTTP matching (application layer policy) is not simulated; the rule is evaluated on its other criteria, as if every request matched.`,
+    rule.http.keySpan,
+  );
 }
 
 export function checkRule(rule: CalicoRule, direction: Direction, global: boolean, out: FindingSink): void {

@@ -53,7 +53,13 @@ export function evaluate(n: SelectorNode, labels: Labels): boolean {
   }
 }
 
-const OP_TEXT: Record<ValueOp, string> = { eq: ' == ', ne: ' != ', contains: ' contains ', startsWith: ' starts with ', endsWith: ' ends with ' };
+const OP_TEXT: Record<ValueOp, string> = {
+  eq: ' == ',
+  ne: ' != ',
+  contains: ' contains ',
+  startsWith: ' starts with ',
+  endsWith: ' ends with ',
+};
 
 /** Calico quotes with " unless the value contains one (literals cannot hold both quote kinds). */
 function quote(s: string): string {

@@ -7,7 +7,9 @@
 import { ALL, SelectorNode, stringSet, ValueOp } from './ast';
 import { SelectorError, Token, TokenKind, tokenize } from './tokens';
 
-export type ParseResult = { readonly ok: true; readonly node: SelectorNode } | { readonly ok: false; readonly error: SelectorError };
+export type ParseResult =
+  | { readonly ok: true; readonly node: SelectorNode }
+  | { readonly ok: false; readonly error: SelectorError };
 
 class ParseError extends Error {
   constructor(readonly error: SelectorError) {
@@ -15,7 +17,13 @@ class ParseError extends Error {
   }
 }
 
-const VALUE_OPS: Partial<Record<TokenKind, ValueOp>> = { '==': 'eq', '!=': 'ne', contains: 'contains', 'starts with': 'startsWith', 'ends with': 'endsWith' };
+const VALUE_OPS: Partial<Record<TokenKind, ValueOp>> = {
+  '==': 'eq',
+  '!=': 'ne',
+  contains: 'contains',
+  'starts with': 'startsWith',
+  'ends with': 'endsWith',
+};
 
 function found(t: Token): string {
   switch (t.kind) {
@@ -46,13 +54,23 @@ class Parser {
   }
 
   private fail(t: Token, expected: string): never {
-    throw new ParseError({ offset: t.start, end: t.kind === 'end' ? t.start : t.end, message: `expected ${expected}, found ${found(t)}` });
+    throw new ParseError({
+      offset: t.start,
+      end: t.kind === 'end' ? t.start : t.end,
+      message: `expected ${expected}, found ${found(t)}`,
+    });
   }
 
   root(): SelectorNode {
     if (this.peek.kind === 'end') return ALL;
     const node = this.or();
-    if (this.kind() !== 'end') this.fail(this.peek, this.kind() === ')' ? '&&, || or the end of the selector (this ) has no matching ()' : '&&, || or the end of the selector');
+    if (this.kind() !== 'end')
+      this.fail(
+        this.peek,
+        this.kind() === ')'
+          ? '&&, || or the end of the selector (this ) has no matching ()'
+          : '&&, || or the end of the selector',
+      );
     return node;
   }
 
@@ -133,7 +151,8 @@ class Parser {
         if (this.kind() !== ',') break;
         this.i++;
       }
-      if (this.kind() !== '}') this.fail(this.peek, values.length ? ', or } in the set literal' : 'a quoted string or } in the set literal');
+      if (this.kind() !== '}')
+        this.fail(this.peek, values.length ? ', or } in the set literal' : 'a quoted string or } in the set literal');
       this.i++;
       return { kind: op.kind === 'in' ? 'in' : 'notIn', label, values: stringSet(values) };
     }

@@ -30,7 +30,9 @@ export class CalicoSelector implements LabelMatcher {
   }
 }
 
-export type SelectorResult = { readonly ok: true; readonly selector: CalicoSelector } | { readonly ok: false; readonly error: SelectorError };
+export type SelectorResult =
+  | { readonly ok: true; readonly selector: CalicoSelector }
+  | { readonly ok: false; readonly error: SelectorError };
 
 export function parseSelector(text: string): SelectorResult {
   const r = parse(text);

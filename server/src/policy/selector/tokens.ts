@@ -54,7 +54,15 @@ export const MAX_LABEL_LENGTH = 512;
 const WHITESPACE = ' \t';
 
 function isLabelChar(c: string): boolean {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c === '_' || c === '.' || c === '/' || c === '-';
+  return (
+    (c >= 'a' && c <= 'z') ||
+    (c >= 'A' && c <= 'Z') ||
+    (c >= '0' && c <= '9') ||
+    c === '_' ||
+    c === '.' ||
+    c === '/' ||
+    c === '-'
+  );
 }
 
 function labelAt(text: string, i: number): string {
@@ -69,7 +77,8 @@ function skipSpace(text: string, i: number): number {
 }
 
 function describeChar(c: string): string {
-  if (c === '\n' || c === '\r') return 'a line break (only spaces and tabs separate tokens; write the selector on one line or use a folded `>-` block)';
+  if (c === '\n' || c === '\r')
+    return 'a line break (only spaces and tabs separate tokens; write the selector on one line or use a folded `>-` block)';
   if (c.trim() === '') return 'a whitespace character other than space or tab';
   return `'${c}'`;
 }
@@ -79,11 +88,16 @@ const DOUBLED: Readonly<Record<string, TokenKind>> = { '=': '==', '&': '&&', '|'
 
 const OPERATOR_WORDS = 'an operator (==, !=, in, not in, contains, starts with, ends with)';
 
-export type TokenizeResult = { readonly ok: true; readonly tokens: Token[] } | { readonly ok: false; readonly error: SelectorError };
+export type TokenizeResult =
+  | { readonly ok: true; readonly tokens: Token[] }
+  | { readonly ok: false; readonly error: SelectorError };
 
 export function tokenize(text: string): TokenizeResult {
   const tokens: Token[] = [];
-  const fail = (offset: number, end: number, message: string): TokenizeResult => ({ ok: false, error: { offset, end: Math.max(end, Math.min(offset + 1, text.length)), message } });
+  const fail = (offset: number, end: number, message: string): TokenizeResult => ({
+    ok: false,
+    error: { offset, end: Math.max(end, Math.min(offset + 1, text.length)), message },
+  });
   const push = (kind: TokenKind, start: number, end: number, value = '') => tokens.push({ kind, value, start, end });
   let i = 0;
   for (;;) {
@@ -106,7 +120,12 @@ export function tokenize(text: string): TokenizeResult {
       case '"':
       case "'": {
         const close = text.indexOf(c, i + 1);
-        if (close < 0) return fail(i, text.length, `unterminated string: the ${c} here is never closed (selector strings have no escape sequences)`);
+        if (close < 0)
+          return fail(
+            i,
+            text.length,
+            `unterminated string: the ${c} here is never closed (selector strings have no escape sequences)`,
+          );
         push('string', i, close + 1, text.slice(i + 1, close));
         i = close + 1;
         continue;
@@ -136,13 +155,18 @@ export function tokenize(text: string): TokenizeResult {
       const twoWords = (first: string, second: string, kind: TokenKind): boolean | TokenizeResult => {
         if (!text.startsWith(first, i)) return false;
         const j = skipSpace(text, i + first.length);
-        if (!text.startsWith(second, j)) return fail(j, j + 1, `expected "${second}" after "${first}" (the operator is "${first} ${second}")`);
+        if (!text.startsWith(second, j))
+          return fail(j, j + 1, `expected "${second}" after "${first}" (the operator is "${first} ${second}")`);
         push(kind, i, j + second.length);
         i = j + second.length;
         return true;
       };
       if (word('contains', 'contains')) continue;
-      for (const [a, b, kind] of [['starts', 'with', 'starts with'], ['ends', 'with', 'ends with'], ['not', 'in', 'not in']] as const) {
+      for (const [a, b, kind] of [
+        ['starts', 'with', 'starts with'],
+        ['ends', 'with', 'ends with'],
+        ['not', 'in', 'not in'],
+      ] as const) {
         const r = twoWords(a, b, kind);
         if (r === true) break;
         if (r !== false) return r;
@@ -150,15 +174,34 @@ export function tokenize(text: string): TokenizeResult {
       if (tokens[tokens.length - 1].kind !== 'label') continue;
       if (word('in', 'in')) continue;
       const bad = labelAt(text, i) || text[i];
-      return fail(i, i + bad.length, `expected ${OPERATOR_WORDS} after label "${label}", found ${bad.length > 1 ? `"${bad}"` : describeChar(bad)}`);
+      return fail(
+        i,
+        i + bad.length,
+        `expected ${OPERATOR_WORDS} after label "${label}", found ${bad.length > 1 ? `"${bad}"` : describeChar(bad)}`,
+      );
     }
     if (text.startsWith('has(', i)) {
       const j = skipSpace(text, i + 4);
       const name = labelAt(text, j);
-      if (!name) return fail(j, j + 1, `expected a label name inside has( ), found ${j < text.length ? describeChar(text[j]) : 'the end of the selector'}`);
-      if (name.length > MAX_LABEL_LENGTH) return fail(j, j + name.length, `label name is ${name.length} characters long; Calico allows at most ${MAX_LABEL_LENGTH}`);
+      if (!name)
+        return fail(
+          j,
+          j + 1,
+          `expected a label name inside has( ), found ${j < text.length ? describeChar(text[j]) : 'the end of the selector'}`,
+        );
+      if (name.length > MAX_LABEL_LENGTH)
+        return fail(
+          j,
+          j + name.length,
+          `label name is ${name.length} characters long; Calico allows at most ${MAX_LABEL_LENGTH}`,
+        );
       const k = skipSpace(text, j + name.length);
-      if (text[k] !== ')') return fail(k, k + 1, `expected ) to close has(${name}, found ${k < text.length ? describeChar(text[k]) : 'the end of the selector'}`);
+      if (text[k] !== ')')
+        return fail(
+          k,
+          k + 1,
+          `expected ) to close has(${name}, found ${k < text.length ? describeChar(text[k]) : 'the end of the selector'}`,
+        );
       push('has()', i, k + 1, name);
       i = k + 1;
       continue;
@@ -176,11 +219,20 @@ export function tokenize(text: string): TokenizeResult {
     if (matched) continue;
     const name = labelAt(text, i);
     if (name) {
-      if (name.length > MAX_LABEL_LENGTH) return fail(i, i + name.length, `label name is ${name.length} characters long; Calico allows at most ${MAX_LABEL_LENGTH}`);
+      if (name.length > MAX_LABEL_LENGTH)
+        return fail(
+          i,
+          i + name.length,
+          `label name is ${name.length} characters long; Calico allows at most ${MAX_LABEL_LENGTH}`,
+        );
       push('label', i, i + name.length, name);
       i += name.length;
       continue;
     }
-    return fail(i, i + 1, `unexpected character ${describeChar(c)}; label names may only contain letters, digits, "_", ".", "/" and "-"`);
+    return fail(
+      i,
+      i + 1,
+      `unexpected character ${describeChar(c)}; label names may only contain letters, digits, "_", ".", "/" and "-"`,
+    );
   }
 }
