@@ -82,7 +82,7 @@ export function generate(size: Size): string[] {
         'podSelector: {}\ningress:\n- from: [{namespaceSelector: {matchLabels: {team: platform}}, podSelector: {matchLabels: {app: prometheus}}}]\n  ports: [{port: metrics}]',
       ),
     ];
-    files.push(docs.join('\n---\n') + '\n');
+    files.push(`${docs.join('\n---\n')}\n`);
   }
   return files;
 }

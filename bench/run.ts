@@ -9,7 +9,7 @@ import { analyze } from '../server/src/engine/analysis';
 import { lint } from '../server/src/lint';
 import { buildCluster } from '../server/src/model/build';
 import { parseFile } from '../server/src/yaml/parse';
-import { generate, Size } from './generate';
+import { generate, type Size } from './generate';
 
 const SIZES: { name: string; size: Size; runs: number; naive: boolean }[] = [
   { name: 'small', size: { namespaces: 4, replicas: 10 }, runs: 9, naive: true },

@@ -1,12 +1,12 @@
 /** Shared test helpers: analyse YAML text, run the CLI in-process, locate the shared conformance cases. */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Finding } from '../server/src/common/finding';
+import type { Finding } from '../server/src/common/finding';
 import { rangeOf, SourceFile } from '../server/src/common/source';
 import { run } from '../server/src/cli/run';
-import { Analysis, AnalysisOptions, analyzeSources } from '../server/src/engine/analysis';
+import { type Analysis, type AnalysisOptions, analyzeSources } from '../server/src/engine/analysis';
 import { lint } from '../server/src/lint';
-import { Protocol } from '../server/src/model/types';
+import type { Protocol } from '../server/src/model/types';
 
 export const ROOT = resolve(__dirname, '..');
 

@@ -3,8 +3,13 @@
  * The server does the analysis; this file only wires it into the editor.
  */
 import * as path from 'node:path';
-import { ExtensionContext } from 'vscode';
-import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import type { ExtensionContext } from 'vscode';
+import {
+  LanguageClient,
+  type LanguageClientOptions,
+  type ServerOptions,
+  TransportKind,
+} from 'vscode-languageclient/node';
 
 let client: LanguageClient | undefined;
 

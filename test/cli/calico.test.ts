@@ -64,7 +64,7 @@ describe('netpol select', () => {
       r.stderr,
       /--selector: invalid Calico selector at character 22: expected == \(a single = is not an operator\)/,
     );
-    assert.match(r.stderr, /\n  app == 'web' && tier = 'db'\n {23}\^\n/);
+    assert.match(r.stderr, /\n {2}app == 'web' && tier = 'db'\n {23}\^\n/);
   });
 
   it('needs --selector', async () => {
@@ -76,7 +76,7 @@ describe('netpol select', () => {
   it('text output: canonical selector, pods, and what was left out', async () => {
     const r = await cli(['select', manifests, '--selector', "pod=='a'", '--namespace', 'y']);
     assert.equal(r.code, 0);
-    assert.match(r.stdout, /^pod == "a" selects 1 pod in namespace y:\n  y\/a\n\(1 hostNetwork pod not considered/);
+    assert.match(r.stdout, /^pod == "a" selects 1 pod in namespace y:\n {2}y\/a\n\(1 hostNetwork pod not considered/);
   });
 });
 
@@ -116,7 +116,7 @@ describe('netpol explain on tiers', () => {
     assert.match(r.stdout, /ALLOWED/);
     assert.match(
       r.stdout,
-      /tier security: GlobalNetworkPolicy security.screen \(order 1\) ingress rule 3 Pass \(to the next tier\): all traffic\n    tier default: NetworkPolicy x\/allow-all \(order 1000\) ingress rule 1 Allow/,
+      /tier security: GlobalNetworkPolicy security.screen \(order 1\) ingress rule 3 Pass \(to the next tier\): all traffic\n {4}tier default: NetworkPolicy x\/allow-all \(order 1000\) ingress rule 1 Allow/,
     );
     const z = await cli(['explain', tiered, '--from', 'x/a', '--to', 'z/b', '--port', '80', '--format', 'json']);
     const v = JSON.parse(z.stdout);

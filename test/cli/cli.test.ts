@@ -8,7 +8,9 @@ import { cli, ROOT } from '../helpers';
 import { docs, namespace, pod, policy } from '../engine/fixtures';
 
 const made: string[] = [];
-after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+after(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
 
 function workspace(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'netpol-cli-'));
@@ -68,7 +70,7 @@ describe('cli: usage errors exit 2 with a message that says what was wrong', () 
   }
 
   it('prints help and the version', async () => {
-    assert.match((await cli(['--help'])).stdout, /Usage:\n  netpol lint PATH\.\.\./);
+    assert.match((await cli(['--help'])).stdout, /Usage:\n {2}netpol lint PATH\.\.\./);
     assert.match((await cli(['matrix', '-h'])).stdout, /Exit codes/);
     assert.equal((await cli([])).code, 2);
   });
@@ -157,7 +159,7 @@ describe('cli: matrix, explain, addresses', () => {
   it('prints a text table, and the served-ports view without --port', async () => {
     const t = await cli(['matrix', clean, '--port', '5432']);
     assert.match(t.stdout, /^TCP\/5432: may the row's pod open a connection/);
-    assert.match(t.stdout, /1 shop\/db   · ✓\n2 shop\/web  ✓ ✓/);
+    assert.match(t.stdout, /1 shop\/db {3}· ✓\n2 shop\/web {2}✓ ✓/);
     assert.match(t.stdout, /3 of 4 pairs allowed\./);
     const s = await cli(['matrix', clean, '--format', 'json']);
     const served = JSON.parse(s.stdout);

@@ -54,12 +54,12 @@ export function runCases(dir: string, label: string, extraArgs: readonly string[
           assert.equal(got.protocol, q.protocol);
           assert.deepEqual([...got.endpoints].sort(), [...q.endpoints].sort());
           const wrong: string[] = [];
-          q.endpoints.forEach((src, i) =>
-            q.endpoints.forEach((dst, j) => {
+          for (const [i, src] of q.endpoints.entries()) {
+            for (const [j, dst] of q.endpoints.entries()) {
               const cell = got.allowed[got.endpoints.indexOf(src)][got.endpoints.indexOf(dst)];
               if (cell !== q.allowed[i][j]) wrong.push(`${src} -> ${dst}: expected ${q.allowed[i][j]}, got ${cell}`);
-            }),
-          );
+            }
+          }
           assert.deepEqual(wrong, [], expected.description);
         });
       }

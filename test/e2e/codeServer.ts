@@ -4,12 +4,12 @@
  * installed once into .e2e/tools; each run gets its own HOME, user data,
  * extensions folder and workspace copy, and is stopped by process group.
  */
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Browser, chromium, Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { ROOT } from '../helpers';
 
 const CODE_SERVER_VERSION = '4.100.3';

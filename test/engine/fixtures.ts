@@ -44,4 +44,4 @@ export function policy(id: string, spec: string): string {
     .join('\n')}`;
 }
 
-export const docs = (...parts: string[]) => parts.join('\n---\n') + '\n';
+export const docs = (...parts: string[]) => `${parts.join('\n---\n')}\n`;

@@ -55,7 +55,7 @@ describe('lint: selector-matches-nothing', () => {
     const fixed = applyEdits(text, f.fixes![0].edits);
     assert.match(
       fixed,
-      /\n    - namespaceSelector:\n        matchLabels:\n          kubernetes.io\/metadata.name: monitoring\n      podSelector:\n        matchLabels:\n          app: prometheus\n/,
+      /\n {4}- namespaceSelector:\n {8}matchLabels:\n {10}kubernetes.io\/metadata.name: monitoring\n {6}podSelector:\n {8}matchLabels:\n {10}app: prometheus\n/,
     );
     assert.deepEqual(only('selector-matches-nothing', fixed), []);
     assert.equal(canReach(analyzeYaml(fixed), 'monitoring/prometheus', 'shop/api'), true);

@@ -1,13 +1,13 @@
 /** A minimal LSP client that drives dist/server.js over stdio, for protocol-level tests. */
-import { ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   createProtocolConnection,
-  Diagnostic,
-  ProtocolConnection,
+  type Diagnostic,
+  type ProtocolConnection,
   PublishDiagnosticsNotification,
-  PublishDiagnosticsParams,
+  type PublishDiagnosticsParams,
   StreamMessageReader,
   StreamMessageWriter,
 } from 'vscode-languageserver-protocol/node';
@@ -31,7 +31,7 @@ export class TestClient {
       this.latest.set(p.uri, p.diagnostics);
       const w = this.waiters;
       this.waiters = [];
-      w.forEach((f) => f());
+      for (const f of w) f();
     });
     this.connection.listen();
   }

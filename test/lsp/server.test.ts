@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { CodeAction, DiagnosticSeverity } from 'vscode-languageserver-protocol';
+import { type CodeAction, DiagnosticSeverity } from 'vscode-languageserver-protocol';
 import { docs, namespace, pod, policy } from '../engine/fixtures';
 import { TestClient } from './client';
 
@@ -88,7 +88,7 @@ describe('language server (stdio)', () => {
 
   it('keeps working through broken YAML in the open document', async () => {
     const uri = uriOf('policy.yaml');
-    await client.change(uri, typo + '---\nspec: {podSelector: [\n', 3);
+    await client.change(uri, `${typo}---\nspec: {podSelector: [\n`, 3);
     const d = await client.diagnostics(uri, (x) => x.some((y) => y.code === 'yaml-syntax'));
     assert.ok(
       d.some((y) => y.code === 'selector-matches-nothing'),

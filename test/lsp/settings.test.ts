@@ -9,7 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { ConfigurationRequest, Diagnostic, DidChangeConfigurationNotification } from 'vscode-languageserver-protocol';
+import {
+  ConfigurationRequest,
+  type Diagnostic,
+  DidChangeConfigurationNotification,
+} from 'vscode-languageserver-protocol';
 import { readSettings } from '../../server/src/lsp/settings';
 import { TestClient } from './client';
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SourceFile } from '../../server/src/common/source';
-import { Analysis, analyzeSources } from '../../server/src/engine/analysis';
+import { type Analysis, analyzeSources } from '../../server/src/engine/analysis';
 import { lint } from '../../server/src/lint';
 import { analyzeYaml, spanned, where } from '../helpers';
 import { docs as engineDocs, pod as enginePod } from '../engine/fixtures';

@@ -1,7 +1,7 @@
 /** Manifests for network-stage tests: flannel's ConfigMaps, nodes, pods and workloads. */
-import { Finding } from '../../server/src/common/finding';
+import type { Finding } from '../../server/src/common/finding';
 import { lint } from '../../server/src/lint';
-import { Analysis } from '../../server/src/engine/analysis';
+import type { Analysis } from '../../server/src/engine/analysis';
 import { spanned, where } from '../helpers';
 
 const indent = (text: string, n: number) =>
@@ -41,7 +41,7 @@ export function node(
   if (opts.podCIDRs) lines.push('spec:', `  podCIDR: ${opts.podCIDRs[0]}`, `  podCIDRs: [${opts.podCIDRs.join(', ')}]`);
   if (opts.ips)
     lines.push('status:', '  addresses:', ...opts.ips.map((ip) => `  - {type: InternalIP, address: "${ip}"}`));
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 export function pod(
@@ -54,7 +54,7 @@ export function pod(
     'metadata:',
     `  name: ${name}`,
     `  namespace: ${opts.ns ?? 'default'}`,
-    '  labels: {app: ' + name + '}',
+    `  labels: {app: ${name}}`,
     'spec:',
   ];
   if (opts.node) lines.push(`  nodeName: ${opts.node}`);
@@ -66,7 +66,7 @@ export function pod(
       `  podIP: "${opts.podIPs[0]}"`,
       `  podIPs: [${opts.podIPs.map((ip) => `{ip: "${ip}"}`).join(', ')}]`,
     );
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 export function deployment(name: string, replicas: number, opts: { ns?: string; nodeName?: string } = {}): string {

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { verdictText } from '../../server/src/engine/explain';
-import { Analysis } from '../../server/src/engine/analysis';
+import type { Analysis } from '../../server/src/engine/analysis';
 import { analyzeYaml, canReach, lintYaml, spanned } from '../helpers';
 import { world } from './world';
 

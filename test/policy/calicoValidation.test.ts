@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Finding } from '../../server/src/common/finding';
+import type { Finding } from '../../server/src/common/finding';
 import { analyzeYaml, canReach, lintYaml, oneFinding, spanned, where, yaml } from '../helpers';
 import { checkedPolicy, world } from './world';
 

@@ -21,7 +21,7 @@ const cases = JSON.parse(readFileSync(join(conformanceDir('selectors'), 'cases.j
 
 describe('shared selector cases', () => {
   cases.forEach((c, i) => {
-    const title = `#${i} ${JSON.stringify(c.selector.length > 60 ? c.selector.slice(0, 60) + '…' : c.selector)}${c.note ? ` (${c.note})` : ''}`;
+    const title = `#${i} ${JSON.stringify(c.selector.length > 60 ? `${c.selector.slice(0, 60)}…` : c.selector)}${c.note ? ` (${c.note})` : ''}`;
     it(title, () => {
       const r = parseSelector(c.selector);
       if (c.valid === false) {

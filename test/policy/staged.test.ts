@@ -78,7 +78,7 @@ describe('staged policies', () => {
     const sgnp = calico(
       'StagedGlobalNetworkPolicy',
       'lock-y',
-      '  selector: projectcalico.org/namespace == "y"\n' + denyAll,
+      `  selector: projectcalico.org/namespace == "y"\n${denyAll}`,
     );
     assert.equal(canReach(analyzeYaml(world(sgnp), { evaluateStaged: true }), 'x/a', 'y/a'), false);
     const sknp = `apiVersion: projectcalico.org/v3\nkind: StagedKubernetesNetworkPolicy\nmetadata:\n  name: default-deny\n  namespace: z\nspec:\n  stagedAction: Set\n  podSelector: {}\n  policyTypes: [Ingress]`;

@@ -40,9 +40,10 @@ export function pod(
 
 export function world(...extra: string[]): string {
   const docs: string[] = [];
-  NS.forEach((ns) => docs.push(`apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n  labels:\n    ns: ${ns}`));
-  NS.forEach((ns, i) => PODS.forEach((p, j) => docs.push(pod(ns, p, { ip: `10.244.${i + 1}.${j + 10}` }))));
-  return [...docs, ...extra].join('\n---\n') + '\n';
+  for (const ns of NS) docs.push(`apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n  labels:\n    ns: ${ns}`);
+  for (const [i, ns] of NS.entries())
+    for (const [j, p] of PODS.entries()) docs.push(pod(ns, p, { ip: `10.244.${i + 1}.${j + 10}` }));
+  return `${[...docs, ...extra].join('\n---\n')}\n`;
 }
 
 /** Every pod id of the world, in matrix order. */

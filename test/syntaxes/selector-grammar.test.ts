@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import * as oniguruma from 'vscode-oniguruma';
-import { IGrammar, INITIAL, parseRawGrammar, Registry } from 'vscode-textmate';
+import { type IGrammar, INITIAL, parseRawGrammar, Registry } from 'vscode-textmate';
 import { ROOT } from '../helpers';
 
 let grammar: IGrammar;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { JsonObject, lookup, parseJson } from '../../server/src/yaml/json';
+import { type JsonObject, lookup, parseJson } from '../../server/src/yaml/json';
 
 const error = (text: string) => {
   const r = parseJson(text);

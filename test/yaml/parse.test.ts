@@ -49,7 +49,7 @@ describe('yaml stage: parseFile', () => {
   });
 
   it('refuses files larger than the limit with a finding instead of parsing them', () => {
-    const p = parse('a: b\n' + 'x'.repeat(MAX_FILE_BYTES));
+    const p = parse(`a: b\n${'x'.repeat(MAX_FILE_BYTES)}`);
     assert.equal(p.documents.length, 0);
     assert.equal(p.findings[0].rule, 'file-too-large');
   });
@@ -86,7 +86,7 @@ describe('yaml stage: hostile input', () => {
   });
 
   it('reports absurdly deep nesting without overflowing', () => {
-    const p = parse('k: ' + '['.repeat(5000) + ']'.repeat(5000) + '\n---\nkind: B\n');
+    const p = parse(`k: ${'['.repeat(5000)}${']'.repeat(5000)}\n---\nkind: B\n`);
     assert.ok(p.findings.length >= 1);
     assert.ok(
       p.documents.some((d) => d.usable),

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Finding } from '../../server/src/common/finding';
+import type { Finding } from '../../server/src/common/finding';
 import { SourceFile } from '../../server/src/common/source';
 import { parseFile } from '../../server/src/yaml/parse';
 import { DocContext, RMap } from '../../server/src/yaml/reader';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isMap, isScalar, parseDocument, Scalar } from 'yaml';
+import { isMap, isScalar, parseDocument, type Scalar } from 'yaml';
 import { SourceFile, span } from '../../server/src/common/source';
 import { scalarValueSpans } from '../../server/src/yaml/scalarmap';
 

@@ -1,8 +1,8 @@
 /** `netpol addresses`: the flannel configuration, node subnets and pod IPs as the simulation assigns them. */
-import { Cidr, formatIp, IpAddr } from '../common/ip';
-import { Analysis } from '../engine/analysis';
+import { type Cidr, formatIp, type IpAddr } from '../common/ip';
+import type { Analysis } from '../engine/analysis';
 import { backendPort } from '../network/backends';
-import { FlannelConfig } from '../network/flannel';
+import type { FlannelConfig } from '../network/flannel';
 
 /** IPv4 where there is one, else the first. */
 function preferV4<T extends Cidr | IpAddr>(items: readonly T[]): T | undefined {
@@ -45,33 +45,31 @@ export function addressesJson(a: Analysis): string {
     };
   });
   const b = cfg.backend;
-  return (
-    JSON.stringify(
-      {
-        network: preferV4(cfg.networks.map((n) => n.network))?.text ?? null,
-        networks: cfg.networks.map((n) => ({
-          family: n.family === 4 ? 'IPv4' : 'IPv6',
-          network: n.network.text,
-          subnetLen: n.subnetLen,
-          subnetMin: formatIp(n.family, n.subnetMin),
-          subnetMax: formatIp(n.family, n.subnetMax),
-        })),
-        source: { name: cfg.sourceName, origin: cfg.origin, subnetManager: cfg.subnetManager, cni: cfg.cni },
-        backend: {
-          type: b.type,
-          options: b.options,
-          port: backendPort(b) ?? null,
-          overhead: b.overhead,
-          linkMtu: b.linkMtu,
-          mtu: b.mtu,
-        },
-        nodes,
-        pods,
+  return `${JSON.stringify(
+    {
+      network: preferV4(cfg.networks.map((n) => n.network))?.text ?? null,
+      networks: cfg.networks.map((n) => ({
+        family: n.family === 4 ? 'IPv4' : 'IPv6',
+        network: n.network.text,
+        subnetLen: n.subnetLen,
+        subnetMin: formatIp(n.family, n.subnetMin),
+        subnetMax: formatIp(n.family, n.subnetMax),
+      })),
+      source: { name: cfg.sourceName, origin: cfg.origin, subnetManager: cfg.subnetManager, cni: cfg.cni },
+      backend: {
+        type: b.type,
+        options: b.options,
+        port: backendPort(b) ?? null,
+        overhead: b.overhead,
+        linkMtu: b.linkMtu,
+        mtu: b.mtu,
       },
-      null,
-      2,
-    ) + '\n'
-  );
+      nodes,
+      pods,
+    },
+    null,
+    2,
+  )}\n`;
 }
 
 function columns(rows: string[][]): string[] {
@@ -151,5 +149,5 @@ export function addressesText(a: Analysis): string {
     podRows.push([p.id, p.node ?? '(pending)', texts(addr?.ips ?? []).join(', ') || '-', from]);
   }
   lines.push(...columns(podRows));
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

@@ -1,6 +1,6 @@
 /** `netpol matrix` output: one port (the JSON contract of DESIGN.md), or every port the destinations serve. */
-import { Analysis } from '../engine/analysis';
-import { Protocol } from '../model/types';
+import type { Analysis } from '../engine/analysis';
+import type { Protocol } from '../model/types';
 import { portKey } from '../policy/endpoint';
 
 export function matrixJson(a: Analysis, indices: readonly number[], protocol: Protocol, port: number): string {
@@ -33,7 +33,7 @@ export function matrixText(a: Analysis, indices: readonly number[], protocol: Pr
   let allowed = 0;
   for (const row of m) for (const x of row) allowed += x;
   lines.push('', `${allowed} of ${n * n} pairs allowed.`);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /** The (protocol, port) pairs a pod declares, as `PROTO/port`. */
@@ -87,5 +87,5 @@ export function servedMatrixText(a: Analysis, indices: readonly number[]): strin
     }),
   ];
   if (partial.length) lines.push('', 'Partly allowed (◐):', ...partial);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

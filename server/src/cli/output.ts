@@ -1,7 +1,7 @@
 /** Output formats of `netpol lint`: text for people, JSON for scripts, SARIF 2.1.0 for code scanning. */
 import { relative, isAbsolute } from 'node:path';
-import { Finding, Severity } from '../common/finding';
-import { rangeOf, SourceFile, Span } from '../common/source';
+import type { Finding, Severity } from '../common/finding';
+import { rangeOf, SourceFile, type Span } from '../common/source';
 import { plural } from '../common/text';
 import { RULES } from '../lint';
 
@@ -27,41 +27,39 @@ export function lintText(findings: readonly Finding[], fileCount: number, cwd: s
     return `${displayPath(f.span.file.path, cwd)}:${r.start.line + 1}:${r.start.character + 1}: ${f.severity}: ${f.message} [${f.rule}]`;
   });
   lines.push(findings.length ? summary(findings, fileCount) : `No findings in ${plural(fileCount, 'file')}.`);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /** JSON findings: `range` is 0-based (LSP), `line`/`column` are 1-based. */
 export function lintJson(findings: readonly Finding[], fileCount: number, cwd: string): string {
-  return (
-    JSON.stringify(
-      {
-        findings: findings.map((f) => {
-          const r = rangeOf(f.span);
-          return {
-            rule: f.rule,
-            severity: f.severity,
-            message: f.message,
-            file: displayPath(f.span.file.path, cwd),
-            line: r.start.line + 1,
-            column: r.start.character + 1,
-            range: r,
-            fixes: (f.fixes ?? []).map((x) => ({
-              title: x.title,
-              edits: x.edits.map((e) => ({ range: rangeOf(e.span), newText: e.newText })),
-            })),
-          };
-        }),
-        summary: {
-          files: fileCount,
-          errors: findings.filter((f) => f.severity === 'error').length,
-          warnings: findings.filter((f) => f.severity === 'warning').length,
-          notes: findings.filter((f) => f.severity === 'info' || f.severity === 'hint').length,
-        },
+  return `${JSON.stringify(
+    {
+      findings: findings.map((f) => {
+        const r = rangeOf(f.span);
+        return {
+          rule: f.rule,
+          severity: f.severity,
+          message: f.message,
+          file: displayPath(f.span.file.path, cwd),
+          line: r.start.line + 1,
+          column: r.start.character + 1,
+          range: r,
+          fixes: (f.fixes ?? []).map((x) => ({
+            title: x.title,
+            edits: x.edits.map((e) => ({ range: rangeOf(e.span), newText: e.newText })),
+          })),
+        };
+      }),
+      summary: {
+        files: fileCount,
+        errors: findings.filter((f) => f.severity === 'error').length,
+        warnings: findings.filter((f) => f.severity === 'warning').length,
+        notes: findings.filter((f) => f.severity === 'info' || f.severity === 'hint').length,
       },
-      null,
-      2,
-    ) + '\n'
-  );
+    },
+    null,
+    2,
+  )}\n`;
 }
 
 const sarifLevel: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
@@ -99,17 +97,15 @@ export function lintSarif(findings: readonly Finding[], cwd: string, version: st
     if (idx !== undefined) result.ruleIndex = idx;
     return result;
   });
-  return (
-    JSON.stringify(
-      {
-        $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-        version: '2.1.0',
-        runs: [{ tool: { driver: { name: 'netpol', fullName: 'NetPol Studio', version, rules } }, results }],
-      },
-      null,
-      2,
-    ) + '\n'
-  );
+  return `${JSON.stringify(
+    {
+      $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+      version: '2.1.0',
+      runs: [{ tool: { driver: { name: 'netpol', fullName: 'NetPol Studio', version, rules } }, results }],
+    },
+    null,
+    2,
+  )}\n`;
 }
 
 /** A JSON.stringify replacer that prints spans as `{file, line, column}` instead of whole source files. */

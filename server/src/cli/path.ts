@@ -1,39 +1,37 @@
 /** `netpol path`: how a packet travels between two pods (bridge, backend, outer addresses, MTU). */
-import { PodPath } from '../network/path';
+import type { PodPath } from '../network/path';
 
 export function pathJson(p: PodPath): string {
   const enc = p.encapsulation;
-  return (
-    JSON.stringify(
-      {
-        from: p.from,
-        to: p.to,
-        kind: p.kind,
-        family: p.family === undefined ? null : p.family === 4 ? 'IPv4' : 'IPv6',
-        src: p.src?.text ?? null,
-        dst: p.dst?.text ?? null,
-        fromNode: p.fromNode ?? null,
-        toNode: p.toNode ?? null,
-        backend: p.backend,
-        encapsulation: enc
-          ? {
-              protocol: enc.protocol,
-              port: enc.port ?? null,
-              vni: enc.vni ?? null,
-              device: enc.device ?? null,
-              outerSrc: enc.outerSrc?.text ?? null,
-              outerDst: enc.outerDst?.text ?? null,
-              overhead: enc.overhead,
-            }
-          : null,
-        mtu: p.mtu,
-        hops: p.hops,
-        notes: p.notes,
-      },
-      null,
-      2,
-    ) + '\n'
-  );
+  return `${JSON.stringify(
+    {
+      from: p.from,
+      to: p.to,
+      kind: p.kind,
+      family: p.family === undefined ? null : p.family === 4 ? 'IPv4' : 'IPv6',
+      src: p.src?.text ?? null,
+      dst: p.dst?.text ?? null,
+      fromNode: p.fromNode ?? null,
+      toNode: p.toNode ?? null,
+      backend: p.backend,
+      encapsulation: enc
+        ? {
+            protocol: enc.protocol,
+            port: enc.port ?? null,
+            vni: enc.vni ?? null,
+            device: enc.device ?? null,
+            outerSrc: enc.outerSrc?.text ?? null,
+            outerDst: enc.outerDst?.text ?? null,
+            overhead: enc.overhead,
+          }
+        : null,
+      mtu: p.mtu,
+      hops: p.hops,
+      notes: p.notes,
+    },
+    null,
+    2,
+  )}\n`;
 }
 
 const KIND_WORDS: Record<PodPath['kind'], string> = {
@@ -49,7 +47,7 @@ const KIND_WORDS: Record<PodPath['kind'], string> = {
 export function pathText(p: PodPath): string {
   const head = `${p.from}${p.src ? ` (${p.src.text})` : ''} -> ${p.to}${p.dst ? ` (${p.dst.text})` : ''}: ${KIND_WORDS[p.kind]}`;
   const lines = [head];
-  p.hops.forEach((h, i) => lines.push(`  ${i + 1}. ${h}`));
+  for (const [i, h] of p.hops.entries()) lines.push(`  ${i + 1}. ${h}`);
   if (p.encapsulation) {
     const e = p.encapsulation;
     const extras = [
@@ -63,5 +61,5 @@ export function pathText(p: PodPath): string {
   }
   if (p.kind !== 'no-address') lines.push(`  pod MTU ${p.mtu}`);
   for (const n of p.notes) lines.push(`  note: ${n}`);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

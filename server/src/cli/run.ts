@@ -3,19 +3,19 @@
  * `run` takes the arguments and an IO sink and returns the exit code:
  * 0 clean, 1 findings at or above --fail-on, 2 usage or input errors.
  */
-import { Finding, severityRank } from '../common/finding';
+import { type Finding, severityRank } from '../common/finding';
 import { parseIp } from '../common/ip';
-import { SourceFile } from '../common/source';
+import type { SourceFile } from '../common/source';
 import { closest } from '../common/text';
-import { Analysis, analyzeSources } from '../engine/analysis';
+import { type Analysis, analyzeSources } from '../engine/analysis';
 import { verdictText } from '../engine/explain';
 import { lint } from '../lint';
-import { Protocol, PROTOCOLS } from '../model/types';
-import { Endpoint, externalEndpoint } from '../policy/endpoint';
+import { type Protocol, PROTOCOLS } from '../model/types';
+import { type Endpoint, externalEndpoint } from '../policy/endpoint';
 import { parsePodNetwork } from '../network/flannel';
 import { podPath } from '../network/path';
 import { discoverManifests, readSourceFile } from '../yaml/discover';
-import { CommandSpec, oneOf, parseArgs, portNumber, UsageError } from './args';
+import { type CommandSpec, oneOf, parseArgs, portNumber, UsageError } from './args';
 import { addressesJson, addressesText } from './addresses';
 import { pathJson, pathText } from './path';
 import { matrixJson, matrixText, servedMatrixJson, servedMatrixText } from './matrix';
@@ -217,13 +217,13 @@ function explainCommand(a: Analysis, options: Map<string, string>, io: IO): numb
   const verdict = a.engine.explainEndpoints(from, to, protocol, port);
   if (format === 'json')
     io.out(
-      JSON.stringify(
+      `${JSON.stringify(
         { from: from.id, to: to.id, ...verdict, text: verdictText(verdict, from.id, to.id) },
         spanReplacer(io.cwd),
         2,
-      ) + '\n',
+      )}\n`,
     );
-  else io.out(verdictText(verdict, from.id, to.id).join('\n') + '\n');
+  else io.out(`${verdictText(verdict, from.id, to.id).join('\n')}\n`);
   return 0;
 }
 

@@ -1,7 +1,7 @@
 /** `netpol select` output: the pods a Calico selector matches (DESIGN.md: a JSON array of `namespace/name`). */
-import { Analysis } from '../engine/analysis';
-import { Endpoint } from '../policy/endpoint';
-import { CalicoSelector } from '../policy/selector/selector';
+import type { Analysis } from '../engine/analysis';
+import type { Endpoint } from '../policy/endpoint';
+import type { CalicoSelector } from '../policy/selector/selector';
 import { plural } from '../common/text';
 
 /** Workload endpoints (pods that are not hostNetwork) the selector matches, over their Calico labels. */
@@ -13,13 +13,11 @@ export function selectPods(a: Analysis, selector: CalicoSelector, namespace?: st
 }
 
 export function selectJson(matched: readonly Endpoint[]): string {
-  return (
-    JSON.stringify(
-      matched.map((e) => e.id),
-      null,
-      2,
-    ) + '\n'
-  );
+  return `${JSON.stringify(
+    matched.map((e) => e.id),
+    null,
+    2,
+  )}\n`;
 }
 
 export function selectText(
@@ -43,5 +41,5 @@ export function selectText(
   lines.push(
     'Labels seen: pod labels, projectcalico.org/namespace, projectcalico.org/orchestrator, projectcalico.org/serviceaccount, pcns.<namespace label>, pcsa.<service account label>.',
   );
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

@@ -1,4 +1,4 @@
-import { Span } from './source';
+import type { Span } from './source';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 

@@ -126,3 +126,10 @@ export function parseCidrOrIp(text: string): Cidr | { error: string } {
   if (!addr) return { error: `"${text}" is neither a CIDR nor an IP address` };
   return parseCidr(`${addr.text}/${bitsOf(addr.family)}`);
 }
+
+/** The smallest of some bigints (Math.min takes numbers only). */
+export function minBigint(first: bigint, ...rest: bigint[]): bigint {
+  let min = first;
+  for (const x of rest) if (x < min) min = x;
+  return min;
+}

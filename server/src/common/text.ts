@@ -40,7 +40,7 @@ export function closest(word: string, candidates: Iterable<string>): string | un
   return best;
 }
 
-export function plural(n: number, one: string, many = one + 's'): string {
+export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 

@@ -3,14 +3,14 @@
  * endpoints and the engine. Adapters (LSP, CLI) call `analyze` and read from
  * the result; nothing here knows about editors or terminals.
  */
-import { SourceFile } from '../common/source';
+import type { SourceFile } from '../common/source';
 import { buildCluster } from '../model/build';
-import { Cluster } from '../model/types';
+import type { Cluster } from '../model/types';
 import { parseFile } from '../yaml/parse';
-import { Addressing, AddressingOptions, computeAddressing } from '../network/addressing';
-import { compilePolicies, PolicyOptions } from '../policy/compile';
-import { Endpoint, podEndpoint } from '../policy/endpoint';
-import { PolicySet } from '../policy/rules';
+import { type Addressing, type AddressingOptions, computeAddressing } from '../network/addressing';
+import { compilePolicies, type PolicyOptions } from '../policy/compile';
+import { type Endpoint, podEndpoint } from '../policy/endpoint';
+import type { PolicySet } from '../policy/rules';
 import { Engine } from './engine';
 
 export interface AnalysisOptions extends AddressingOptions, PolicyOptions {}

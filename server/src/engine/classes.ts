@@ -3,9 +3,9 @@
  * kind and the same address families. Policy cannot tell them apart, so the
  * engine decides once per class pair and shares the answer with every member.
  */
-import { IpFamily } from '../common/ip';
-import { Atom, AtomValue } from '../policy/atoms';
-import { Endpoint, familiesOf } from '../policy/endpoint';
+import type { IpFamily } from '../common/ip';
+import type { Atom, AtomValue } from '../policy/atoms';
+import { type Endpoint, familiesOf } from '../policy/endpoint';
 
 export interface EndpointClass {
   readonly id: number;

@@ -4,14 +4,14 @@
  * ingress policy. Answers are computed per endpoint class pair and cached per
  * port, so a matrix costs (classes² · rules), not (pods² · rules).
  */
-import { IpFamily } from '../common/ip';
-import { Protocol } from '../model/types';
-import { AtomValue } from '../policy/atoms';
-import { connectionFamily, Endpoint } from '../policy/endpoint';
-import { Direction, PolicySet } from '../policy/rules';
-import { atomValues, computeClasses, EndpointClass } from './classes';
-import { Applicable, applicablePolicies, decide, explainDirection, Packet } from './evaluate';
-import { DirectionVerdict, Verdict } from './verdict';
+import type { IpFamily } from '../common/ip';
+import type { Protocol } from '../model/types';
+import type { AtomValue } from '../policy/atoms';
+import { connectionFamily, type Endpoint } from '../policy/endpoint';
+import type { Direction, PolicySet } from '../policy/rules';
+import { atomValues, computeClasses, type EndpointClass } from './classes';
+import { type Applicable, applicablePolicies, decide, explainDirection, type Packet } from './evaluate';
+import type { DirectionVerdict, Verdict } from './verdict';
 
 interface ClassInfo {
   readonly cls: Pick<EndpointClass, 'kind' | 'families' | 'values'>;
@@ -35,7 +35,7 @@ export class Engine {
     this.classes = classes;
     this.classOf = classOf;
     this.info = classes.map((cls) => this.infoFor(cls));
-    endpoints.forEach((ep, i) => this.byId.set(ep.id, i));
+    for (const [i, ep] of endpoints.entries()) this.byId.set(ep.id, i);
   }
 
   private infoFor(cls: Pick<EndpointClass, 'kind' | 'families' | 'values'>): ClassInfo {

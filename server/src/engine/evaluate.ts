@@ -6,11 +6,11 @@
  * without a decision applies its default action (Deny, or Pass); after the last
  * tier the namespace profile allows.
  */
-import { IpFamily } from '../common/ip';
-import { Protocol } from '../model/types';
-import { AtomValue, netsValueHas } from '../policy/atoms';
-import { CompiledPolicy, Condition, Direction, PolicySet } from '../policy/rules';
-import { DirectionVerdict, Step } from './verdict';
+import type { IpFamily } from '../common/ip';
+import type { Protocol } from '../model/types';
+import { type AtomValue, netsValueHas } from '../policy/atoms';
+import type { CompiledPolicy, Condition, Direction, PolicySet } from '../policy/rules';
+import type { DirectionVerdict, Step } from './verdict';
 
 /** A connection as policy sees it: protocol, destination port, family, and each side's atom answers. */
 export interface Packet {

@@ -1,6 +1,6 @@
 /** Verdicts in words: the lines `netpol explain` prints and hovers will show. */
 import { policyName } from '../policy/rules';
-import { DirectionVerdict, Step, Verdict } from './verdict';
+import type { DirectionVerdict, Step, Verdict } from './verdict';
 
 const orderText = (o: number | undefined) => (o === undefined ? '' : o === Infinity ? ' (no order)' : ` (order ${o})`);
 

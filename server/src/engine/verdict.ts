@@ -1,7 +1,7 @@
 /** What the engine answers: a verdict per direction, with the steps that decided it. */
-import { IpFamily } from '../common/ip';
-import { Protocol } from '../model/types';
-import { Action, Direction, PolicyRef } from '../policy/rules';
+import type { IpFamily } from '../common/ip';
+import type { Protocol } from '../model/types';
+import type { Action, Direction, PolicyRef } from '../policy/rules';
 
 /** One decision step: a rule that matched, a tier that ended without one or was skipped, or the profile. */
 export interface Step {

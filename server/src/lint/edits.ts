@@ -1,6 +1,6 @@
 /** Building text edits for fixes: replacements that keep quoting, insertions that keep indentation. */
-import { TextEdit } from '../common/finding';
-import { Span, span, spanText } from '../common/source';
+import type { TextEdit } from '../common/finding';
+import { type Span, span, spanText } from '../common/source';
 
 /** Replaces a scalar, keeping its quote style. */
 export function replaceScalar(at: Span, value: string): TextEdit {
@@ -24,6 +24,6 @@ export function insertKeysBefore(keyStart: Span, lines: readonly string[]): Text
   const before = keyStart.file.text.slice(lineStart, keyStart.start);
   if (!/^[\s-]*$/.test(before)) return undefined; // flow style: no safe insertion
   const indent = ' '.repeat(col);
-  const text = lines.map((l, i) => (i === 0 ? l : indent + l)).join('\n') + '\n' + indent;
+  const text = `${lines.map((l, i) => (i === 0 ? l : indent + l)).join('\n')}\n${indent}`;
   return { span: span(keyStart.file, keyStart.start, keyStart.start), newText: text };
 }

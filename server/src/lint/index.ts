@@ -2,9 +2,9 @@
  * The lint stage: every rule's findings over one analysis. To add a rule,
  * write `rules/<name>.ts` exporting a LintRule and list it in RULES.
  */
-import { compareFindings, Finding } from '../common/finding';
-import { Analysis } from '../engine/analysis';
-import { LintRule } from './rule';
+import { compareFindings, type Finding } from '../common/finding';
+import type { Analysis } from '../engine/analysis';
+import type { LintRule } from './rule';
 import { flannelRules } from './rules/flannel';
 import { readingRules } from './rules/reading';
 import { selectorMatchesNothing } from './rules/selectorMatchesNothing';

@@ -1,6 +1,6 @@
 /** What a lint rule is: an id, a default severity, its documentation, and (for engine-level rules) a check. */
-import { Finding, Severity } from '../common/finding';
-import { Analysis } from '../engine/analysis';
+import type { Finding, Severity } from '../common/finding';
+import type { Analysis } from '../engine/analysis';
 
 export interface LintRule {
   /** Stable id, used in output, SARIF and suppressions. */

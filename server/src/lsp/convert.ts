@@ -1,16 +1,16 @@
 /** Findings to LSP shapes. */
 import {
-  CodeAction,
+  type CodeAction,
   CodeActionKind,
-  Diagnostic,
-  DiagnosticRelatedInformation,
+  type Diagnostic,
+  type DiagnosticRelatedInformation,
   DiagnosticSeverity,
-  TextEdit,
-  WorkspaceEdit,
+  type TextEdit,
+  type WorkspaceEdit,
 } from 'vscode-languageserver';
 import { pathToFileURL } from 'node:url';
-import { Finding, Fix, Severity } from '../common/finding';
-import { rangeOf, SourceFile } from '../common/source';
+import type { Finding, Fix, Severity } from '../common/finding';
+import { rangeOf, type SourceFile } from '../common/source';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -40,7 +40,11 @@ export function toDiagnostic(f: Finding): Diagnostic {
 
 export function toCodeAction(fix: Fix, diagnostic: Diagnostic): CodeAction {
   const changes: Record<string, TextEdit[]> = {};
-  for (const e of fix.edits) (changes[uriOf(e.span.file)] ??= []).push({ range: rangeOf(e.span), newText: e.newText });
+  for (const e of fix.edits) {
+    const uri = uriOf(e.span.file);
+    changes[uri] ??= [];
+    changes[uri].push({ range: rangeOf(e.span), newText: e.newText });
+  }
   const edit: WorkspaceEdit = { changes };
   return {
     title: fix.title,

@@ -4,7 +4,7 @@
  * the pipeline stages, the workspace state in workspace.ts.
  */
 import {
-  CodeAction,
+  type CodeAction,
   CodeActionKind,
   createConnection,
   DidChangeConfigurationNotification,
@@ -16,10 +16,10 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { lint } from '../lint';
-import { Finding } from '../common/finding';
+import type { Finding } from '../common/finding';
 import { rangeOf } from '../common/source';
 import { toCodeAction, toDiagnostic, uriOf } from './convert';
-import { fetchSettings, readSettings, SETTINGS_SECTION, SettingsResult } from './settings';
+import { fetchSettings, readSettings, SETTINGS_SECTION, type SettingsResult } from './settings';
 import { isManifestUri, Workspace, WATCHED_FILES } from './workspace';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -132,9 +132,9 @@ function publish(): void {
   const next = new Map<string, Finding[]>();
   for (const f of findings) {
     const uri = uriOf(f.span.file);
-    let list = next.get(uri);
-    if (!list) next.set(uri, (list = []));
-    list.push(f);
+    const list = next.get(uri);
+    if (list) list.push(f);
+    else next.set(uri, [f]);
   }
   findingsByUri = next;
   const now = new Set(next.keys());

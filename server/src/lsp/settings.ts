@@ -3,8 +3,8 @@
  * analysis options: pulled from the client with workspace/configuration.
  * Values that cannot be used are left out, with a message for the user.
  */
-import { Connection } from 'vscode-languageserver/node';
-import { AnalysisOptions } from '../engine/analysis';
+import type { Connection } from 'vscode-languageserver/node';
+import type { AnalysisOptions } from '../engine/analysis';
 import { parsePodNetwork } from '../network/flannel';
 
 export const SETTINGS_SECTION = 'netpolStudio';

@@ -5,10 +5,10 @@
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SourceFile } from '../common/source';
-import { Analysis, analyze, AnalysisOptions } from '../engine/analysis';
+import { type Analysis, analyze, type AnalysisOptions } from '../engine/analysis';
 import { buildCluster } from '../model/build';
 import { discoverManifests, readSourceFile } from '../yaml/discover';
-import { ParsedFile, parseFile } from '../yaml/parse';
+import { type ParsedFile, parseFile } from '../yaml/parse';
 import { isWorkspaceSource } from '../yaml/sourcerole';
 
 interface Entry {
@@ -79,7 +79,7 @@ export class Workspace {
   }
 
   private inFolders(path: string): boolean {
-    return this.folders.some((f) => path === f || path.startsWith(f.endsWith('/') ? f : f + '/'));
+    return this.folders.some((f) => path === f || path.startsWith(f.endsWith('/') ? f : `${f}/`));
   }
 
   uris(): string[] {

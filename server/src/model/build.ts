@@ -3,15 +3,15 @@
  * Reads every recognised object, drops superseded duplicates, adds implicit
  * namespaces and nodes, expands workloads into pods, and places pods on nodes.
  */
-import { isMap, Node as YNode } from 'yaml';
-import { Finding } from '../common/finding';
-import { Span } from '../common/source';
-import { ParsedFile } from '../yaml/parse';
+import { isMap, type Node as YNode } from 'yaml';
+import type { Finding } from '../common/finding';
+import type { Span } from '../common/source';
+import type { ParsedFile } from '../yaml/parse';
 import { DocContext, RMap } from '../yaml/reader';
-import { Collected, emptyCollected, isKnownKind, kindReader, PodObject, ReadWorkload } from './kinds';
-import { groupOf, readMeta, ReadMeta } from './meta';
+import { type Collected, emptyCollected, isKnownKind, kindReader, type PodObject, type ReadWorkload } from './kinds';
+import { groupOf, readMeta, type ReadMeta } from './meta';
 import { resolveNodes, Spreader, eligible } from './schedule';
-import { Cluster, KubeNode, Namespace, ObjectMeta, Pod } from './types';
+import type { Cluster, KubeNode, Namespace, ObjectMeta, Pod } from './types';
 
 export function buildCluster(files: readonly ParsedFile[]): Cluster {
   const findings: Finding[] = [];

@@ -1,6 +1,6 @@
 /** Reading enum-valued fields: exact (case-sensitive) values, with a hint when only the case is wrong. */
-import { Located } from '../common/source';
-import { RMap } from '../yaml/reader';
+import type { Located } from '../common/source';
+import type { RMap } from '../yaml/reader';
 
 export function readEnum<T extends string>(
   m: RMap,

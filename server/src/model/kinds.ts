@@ -2,15 +2,15 @@
  * The kinds the model reads, keyed by API group and kind. To read a new kind,
  * add a KindReader here (and a field to Collected and Cluster for its objects).
  */
-import { Located, Span } from '../common/source';
-import { RMap } from '../yaml/reader';
-import { AdminPolicy, AdminPolicyKind } from './adminpolicy/types';
+import type { Located, Span } from '../common/source';
+import type { RMap } from '../yaml/reader';
+import type { AdminPolicy, AdminPolicyKind } from './adminpolicy/types';
 import { readAdminPolicy } from './adminpolicy/read';
-import { CALICO_GROUPS, CALICO_KIND_READERS, CalicoCollected, emptyCalico } from './calico/kinds';
-import { readLabels, ReadMeta } from './meta';
+import { CALICO_GROUPS, CALICO_KIND_READERS, type CalicoCollected, emptyCalico } from './calico/kinds';
+import { readLabels, type ReadMeta } from './meta';
 import { readNetworkPolicy } from './networkpolicy';
 import { readPodSpec, readProtocol } from './podspec';
-import {
+import type {
   ConfigMap,
   KubeNetworkPolicy,
   KubeNode,

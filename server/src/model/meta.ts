@@ -1,8 +1,8 @@
 /** Reading `apiVersion`, `kind` and `metadata` of one object. */
-import { Span } from '../common/source';
-import { LocatedStringMap, RMap } from '../yaml/reader';
+import type { Span } from '../common/source';
+import type { LocatedStringMap, RMap } from '../yaml/reader';
 import { dnsLabelProblem, labelKeyProblem, labelValueProblem, objectNameProblem } from './labels';
-import { ObjectMeta } from './types';
+import type { ObjectMeta } from './types';
 
 export interface OwnerRef {
   readonly kind: string;

@@ -4,13 +4,13 @@
  * server would reject is marked invalid and left out of the simulation.
  */
 import { cidrCovers, isCidr, parseCidr } from '../common/ip';
-import { Located } from '../common/source';
-import { RMap } from '../yaml/reader';
+import type { Located } from '../common/source';
+import type { RMap } from '../yaml/reader';
 import { portNameProblem } from './labels';
-import { ReadMeta } from './meta';
+import type { ReadMeta } from './meta';
 import { readProtocol } from './podspec';
 import { emptySelector, readLabelSelector } from './selector';
-import {
+import type {
   IPBlock,
   KubeNetworkPolicy,
   NetworkPolicyPeer,
@@ -122,7 +122,7 @@ function readRules(spec: RMap, key: 'ingress' | 'egress', peersKey: 'from' | 'to
     if (r.has('ports')) {
       ports = [];
       const ps = r.seq('ports');
-      ps?.maps().forEach((pm, index) => ports!.push(readPort(pm, index)));
+      for (const [index, pm] of (ps?.maps() ?? []).entries()) ports.push(readPort(pm, index));
     }
     rules.push({ index: item.index, span: r.span, peers, peersSpan: r.entry(peersKey)?.keySpan, ports });
   });

@@ -1,9 +1,16 @@
 /** Reading a PodSpec (of a Pod or of a workload's pod template). */
-import { Located } from '../common/source';
-import { RMap } from '../yaml/reader';
+import type { Located } from '../common/source';
+import type { RMap } from '../yaml/reader';
 import { portNameProblem } from './labels';
 import { readLabels } from './meta';
-import { ContainerPort, NodeSelectorRequirement, PodSpecInfo, Protocol, PROTOCOLS, Toleration } from './types';
+import {
+  type ContainerPort,
+  type NodeSelectorRequirement,
+  type PodSpecInfo,
+  type Protocol,
+  PROTOCOLS,
+  type Toleration,
+} from './types';
 
 export function readProtocol(m: RMap, key = 'protocol'): Protocol {
   const p = m.str(key);

@@ -7,7 +7,7 @@
  * reproducibly. Eligibility follows nodeSelector, required node affinity and
  * NoSchedule/NoExecute taints.
  */
-import { KubeNode, Labels, NodeSelectorRequirement, PodSpecInfo, Taint, Toleration } from './types';
+import type { KubeNode, Labels, NodeSelectorRequirement, PodSpecInfo, Taint, Toleration } from './types';
 
 /** The nodes used when the workspace neither declares nor mentions any. */
 export const DEFAULT_NODE_NAMES: readonly string[] = ['node-1', 'node-2', 'node-3'];
@@ -44,7 +44,7 @@ function tolerates(tols: readonly Toleration[], taint: Taint): boolean {
 }
 
 function requirementHolds(labels: Labels, r: NodeSelectorRequirement): boolean {
-  const has = Object.prototype.hasOwnProperty.call(labels, r.key);
+  const has = Object.hasOwn(labels, r.key);
   const v = labels[r.key];
   switch (r.operator) {
     case 'In':

@@ -1,9 +1,9 @@
 /** Reading a metav1.LabelSelector (matchLabels + matchExpressions), with the API server's checks. */
-import { Span } from '../common/source';
-import { RMap } from '../yaml/reader';
+import type { Span } from '../common/source';
+import type { RMap } from '../yaml/reader';
 import { labelKeyProblem, labelValueProblem } from './labels';
 import { readLabels } from './meta';
-import { LabelSelector, LabelSelectorOperator, LabelSelectorRequirement } from './types';
+import type { LabelSelector, LabelSelectorOperator, LabelSelectorRequirement } from './types';
 
 const OPERATORS: readonly LabelSelectorOperator[] = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
 

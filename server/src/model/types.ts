@@ -4,10 +4,10 @@
  * object keeps the spans it was read from, so later findings can point at the
  * exact field.
  */
-import { Finding } from '../common/finding';
-import { AdminPolicy } from './adminpolicy/types';
-import { CalicoResources } from './calico/types';
-import { Located, SourceFile, Span } from '../common/source';
+import type { Finding } from '../common/finding';
+import type { AdminPolicy } from './adminpolicy/types';
+import type { CalicoResources } from './calico/types';
+import type { Located, SourceFile, Span } from '../common/source';
 
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
 export const PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];

@@ -5,18 +5,18 @@
  * (podips.ts), then checks the result (checks.ts). Everything it finds wrong
  * is a finding in `findings`; nothing here throws on bad input.
  */
-import { Finding } from '../common/finding';
-import { Cidr, IpAddr, ipAt } from '../common/ip';
-import { Cluster } from '../model/types';
+import type { Finding } from '../common/finding';
+import { type Cidr, type IpAddr, ipAt, minBigint } from '../common/ip';
+import type { Cluster } from '../model/types';
 import { sourceRole } from '../yaml/sourcerole';
 import { checkAddressing } from './checks';
-import { ClusterFlags, readClusterFlags } from './clusterflags';
+import { type ClusterFlags, readClusterFlags } from './clusterflags';
 import { resolveConfiguration } from './configuration';
-import { FlannelConfig, parsePodNetwork } from './flannel';
+import { type FlannelConfig, parsePodNetwork } from './flannel';
 import { readLeases } from './leases';
 import { declaredPublicIP, internalIPsOf, simulatedNodeBase, simulatedNodeIP } from './nodeips';
-import { assignNodeSubnets, NodeSubnet, SubnetOrigin } from './nodesubnets';
-import { assignPodIPs, PodAddressing, subnetCapacity } from './podips';
+import { assignNodeSubnets, type NodeSubnet, type SubnetOrigin } from './nodesubnets';
+import { assignPodIPs, type PodAddressing, subnetCapacity } from './podips';
 import { findFlannelSources } from './sources';
 
 export type { PodAddressing } from './podips';
@@ -120,7 +120,7 @@ function addressNodes(
       publicIPs,
       gateways: cidrs.filter((c) => subnetCapacity(c) > 0n).map((c) => ipAt(c, 1n)),
       tunnelIPs: hasTunnelDevice ? cidrs.map((c) => ipAt(c, 0n)) : [],
-      capacity: capacities.length ? capacities.reduce((a, b) => (a < b ? a : b)) : 0n,
+      capacity: capacities.length ? minBigint(capacities[0], ...capacities) : 0n,
       podCount: 0,
     });
   });

@@ -3,14 +3,14 @@
  * and fails on unknown ones), then the options the chosen backend decodes
  * (pkg/backend/<type>), with the checks that decide whether flanneld starts.
  */
-import { Finding } from '../common/finding';
-import { IpFamily } from '../common/ip';
+import type { Finding } from '../common/finding';
+import type { IpFamily } from '../common/ip';
 import { closest } from '../common/text';
-import { didYouMean, JsonObjectReader } from '../yaml/jsonreader';
+import { didYouMean, type JsonObjectReader } from '../yaml/jsonreader';
 import {
-  Backend,
+  type Backend,
   BACKENDS,
-  BackendSpec,
+  type BackendSpec,
   backendSpec,
   makeBackend,
   optionDefaults,

@@ -5,7 +5,7 @@
  * (`encapOverhead`), udp 28, wireguard 80, ipip 20, ipsec 77 (+8 with UDP
  * encapsulation), host-gw none.
  */
-import { IpFamily } from '../common/ip';
+import type { IpFamily } from '../common/ip';
 
 /** The MTU assumed for each node's external interface (flannel takes the real one from the interface). */
 export const DEFAULT_LINK_MTU = 1500;

@@ -7,15 +7,15 @@
  * Without a flannel configuration in the workspace the findings go to the
  * objects involved instead, milder, since the network is only assumed.
  */
-import { Finding, RelatedInfo } from '../common/finding';
-import { Cidr, cidrContains, cidrCovers, cidrsOverlap, parseIp } from '../common/ip';
-import { Span } from '../common/source';
+import type { Finding, RelatedInfo } from '../common/finding';
+import { type Cidr, cidrContains, cidrCovers, cidrsOverlap, parseIp } from '../common/ip';
+import type { Span } from '../common/source';
 import { plural, quoteList } from '../common/text';
-import { Cluster, Pod } from '../model/types';
+import type { Cluster, Pod } from '../model/types';
 import type { NodeAddressing } from './addressing';
-import { ClusterFlags } from './clusterflags';
-import { FlannelConfig, FlannelNetwork, leasableCount } from './flannel';
-import { PodAddressing } from './podips';
+import type { ClusterFlags } from './clusterflags';
+import { type FlannelConfig, type FlannelNetwork, leasableCount } from './flannel';
+import type { PodAddressing } from './podips';
 
 export const NETWORK_CAPACITY_RULE = 'flannel-network-capacity';
 export const SUBNET_CAPACITY_RULE = 'flannel-subnet-capacity';

@@ -7,9 +7,9 @@
  * flag (its DaemonSet).
  */
 import { isMap, isScalar, parseDocument } from 'yaml';
-import { Cidr, isCidr, parseCidr } from '../common/ip';
-import { Located, Span } from '../common/source';
-import { Cluster } from '../model/types';
+import { type Cidr, isCidr, parseCidr } from '../common/ip';
+import type { Located, Span } from '../common/source';
+import type { Cluster } from '../model/types';
 import { scalarValueSpans } from '../yaml/scalarmap';
 
 export interface ClusterRange {

@@ -5,10 +5,10 @@
  * node's flannel subnet); Canal's `cni_network_config` runs the calico plugin
  * with host-local IPAM on the node's podCIDR (`"subnet": "usePodCidr"`).
  */
-import { Finding } from '../common/finding';
-import { JsonNode, JsonObject, lookup, parseJson } from '../yaml/json';
+import type { Finding } from '../common/finding';
+import { type JsonNode, type JsonObject, lookup, parseJson } from '../yaml/json';
 import { SYNTAX_RULE } from './netconf';
-import { EmbeddedText, FlannelSource } from './sources';
+import type { EmbeddedText, FlannelSource } from './sources';
 
 export const CNI_RULE = 'flannel-cni-config';
 
@@ -59,7 +59,7 @@ export function checkCniConf(
   };
   const want = flavour === 'canal' ? 'calico' : 'flannel';
   const main = plugins.find((p) => typeOf(p) === want);
-  if (!main || main.kind !== 'object') {
+  if (main?.kind !== 'object') {
     const types = plugins.map(typeOf).filter((t): t is string => !!t);
     report(
       'warning',
@@ -76,7 +76,7 @@ type Report = (severity: Finding['severity'], message: string, n: { start: numbe
 
 function checkCalicoIpam(plugin: JsonObject, report: Report): void {
   const ipam = lookup(plugin, 'ipam')?.value;
-  if (!ipam || ipam.kind !== 'object') return;
+  if (ipam?.kind !== 'object') return;
   const type = lookup(ipam, 'type')?.value;
   if (type && type.kind === 'string' && type.value !== 'host-local') {
     report(
@@ -98,7 +98,7 @@ function checkCalicoIpam(plugin: JsonObject, report: Report): void {
 
 function checkFlannelDelegate(plugin: JsonObject, report: Report): void {
   const delegate = lookup(plugin, 'delegate')?.value;
-  if (!delegate || delegate.kind !== 'object') return;
+  if (delegate?.kind !== 'object') return;
   const type = lookup(delegate, 'type')?.value;
   if (type && type.kind === 'string' && type.value !== 'bridge') {
     report(

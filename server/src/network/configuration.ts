@@ -4,16 +4,16 @@
  * default (10.244.0.0/16, vxlan, kube subnet manager) applies, or what
  * `--pod-network` / the `netpolStudio.podNetwork` setting says.
  */
-import { Finding } from '../common/finding';
-import { Cidr } from '../common/ip';
-import { Located } from '../common/source';
+import type { Finding } from '../common/finding';
+import type { Cidr } from '../common/ip';
+import type { Located } from '../common/source';
 import { makeBackend } from './backends';
 import { BACKEND_RULE } from './backendconf';
-import { ClusterFlags } from './clusterflags';
+import type { ClusterFlags } from './clusterflags';
 import { checkCniConf } from './cniconf';
-import { defaultFlannelConfig, FlannelConfig, SubnetManager } from './flannel';
+import { defaultFlannelConfig, type FlannelConfig, type SubnetManager } from './flannel';
 import { INVALID_RULE, readNetConf } from './netconf';
-import { FlannelSource } from './sources';
+import type { FlannelSource } from './sources';
 import { resolveNetworks } from './subnetconfig';
 
 export const CONFLICT_RULE = 'flannel-config-conflict';

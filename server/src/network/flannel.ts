@@ -6,9 +6,9 @@
  * IPv6 network is smaller than /62 (then prefix + 2); SubnetMin is the second
  * subnet, SubnetMax the last one.
  */
-import { Span } from '../common/source';
-import { bitsOf, Cidr, cidrLast, IpFamily, isCidr, makeCidr, parseCidr } from '../common/ip';
-import { Backend, defaultBackend } from './backends';
+import type { Span } from '../common/source';
+import { bitsOf, type Cidr, cidrLast, type IpFamily, isCidr, makeCidr, parseCidr } from '../common/ip';
+import { type Backend, defaultBackend } from './backends';
 
 /** One address family's flannel network and how it is cut into node subnets. */
 export interface FlannelNetwork {

@@ -14,10 +14,10 @@
  * A lease belongs to the node named in it, else to the node whose address
  * (InternalIP, ExternalIP or flannel's public-ip annotation) is its PublicIP.
  */
-import { Finding } from '../common/finding';
-import { Cidr, IpAddr, isCidr, makeCidr, parseCidr, parseIp } from '../common/ip';
-import { SourceFile, Span, span } from '../common/source';
-import { JsonNode, JsonObject, lookup, parseJson } from '../yaml/json';
+import type { Finding } from '../common/finding';
+import { type Cidr, type IpAddr, isCidr, makeCidr, parseCidr, parseIp } from '../common/ip';
+import { type SourceFile, type Span, span } from '../common/source';
+import { type JsonNode, type JsonObject, lookup, parseJson } from '../yaml/json';
 
 export const LEASE_RULE = 'flannel-lease';
 
@@ -148,7 +148,7 @@ function readJsonLeases(file: SourceFile, out: Lease[], findings: Finding[]): vo
     return;
   }
   const list = root.kind === 'array' ? root : root.kind === 'object' ? lookup(root, 'leases')?.value : undefined;
-  if (!list || list.kind !== 'array') {
+  if (list?.kind !== 'array') {
     report(
       findings,
       'A lease export in JSON is `etcdctl get --prefix -w json` output ({"kvs": […]}) or a list of leases: [{"subnet": "10.244.1.0/24", "node": "worker-a"}].',
@@ -164,7 +164,7 @@ function readEtcdKv(kv: JsonNode, at: (n: JsonNode) => Span, out: Lease[], findi
   if (kv.kind !== 'object') return;
   const key = lookup(kv, 'key')?.value;
   const value = lookup(kv, 'value')?.value;
-  if (!key || key.kind !== 'string') return;
+  if (key?.kind !== 'string') return;
   const keyText = Buffer.from(key.value, 'base64').toString('utf8');
   const subnets = parseSubnetKey(keyText);
   if (!subnets) {

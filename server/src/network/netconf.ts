@@ -5,13 +5,13 @@
  * Every field keeps where it was written, so later checks can point at the
  * exact JSON token, inside a ConfigMap's block string or a standalone file.
  */
-import { Finding } from '../common/finding';
-import { Cidr, IpAddr, IpFamily, isCidr, parseCidr, parseIp } from '../common/ip';
-import { Span } from '../common/source';
+import type { Finding } from '../common/finding';
+import { type Cidr, type IpAddr, type IpFamily, isCidr, parseCidr, parseIp } from '../common/ip';
+import type { Span } from '../common/source';
 import { parseJson } from '../yaml/json';
-import { didYouMean, JsonField, JsonObjectReader } from '../yaml/jsonreader';
-import { ValueSpans } from '../yaml/scalarmap';
-import { Backend } from './backends';
+import { didYouMean, type JsonField, JsonObjectReader } from '../yaml/jsonreader';
+import type { ValueSpans } from '../yaml/scalarmap';
+import type { Backend } from './backends';
 import { readBackend } from './backendconf';
 
 export const SYNTAX_RULE = 'flannel-config-syntax';

@@ -8,8 +8,8 @@
  * `…/public-ip`, else the InternalIP (flannel's default interface), else the
  * node's own address.
  */
-import { Cidr, cidrsOverlap, formatIp, IpAddr, IpFamily, makeCidr, parseIp } from '../common/ip';
-import { KubeNode } from '../model/types';
+import { type Cidr, cidrsOverlap, formatIp, type IpAddr, type IpFamily, makeCidr, parseIp } from '../common/ip';
+import type { KubeNode } from '../model/types';
 
 const ANNOTATION_PREFIX = 'flannel.alpha.coreos.com';
 

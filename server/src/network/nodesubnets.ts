@@ -11,24 +11,24 @@
  *    SubnetMin and then uses the network's first subnet too, which
  *    kube-controller-manager also hands out.
  */
-import { Finding } from '../common/finding';
+import type { Finding } from '../common/finding';
 import {
   bitsOf,
-  Cidr,
+  type Cidr,
   cidrContains,
   cidrCovers,
   cidrsOverlap,
-  IpAddr,
-  IpFamily,
+  type IpAddr,
+  type IpFamily,
   isCidr,
   makeCidr,
   parseCidr,
   parseIp,
 } from '../common/ip';
-import { Span } from '../common/source';
-import { Cluster, KubeNode } from '../model/types';
-import { FlannelConfig, FlannelNetwork, leasableSubnets, subnetsBetween, subnetSize } from './flannel';
-import { Lease, LEASE_RULE } from './leases';
+import type { Span } from '../common/source';
+import type { Cluster, KubeNode } from '../model/types';
+import { type FlannelConfig, type FlannelNetwork, leasableSubnets, subnetsBetween, subnetSize } from './flannel';
+import { type Lease, LEASE_RULE } from './leases';
 import { nodeAddressCandidates } from './nodeips';
 import { IGNORED_RULE } from './subnetconfig';
 
@@ -50,9 +50,9 @@ class TakenSubnets {
 
   add(c: Cidr): void {
     const key = `${c.family}/${c.prefix}`;
-    let set = this.byPrefix.get(key);
-    if (!set) this.byPrefix.set(key, (set = new Set()));
-    set.add(c.base);
+    const set = this.byPrefix.get(key);
+    if (set) set.add(c.base);
+    else this.byPrefix.set(key, new Set([c.base]));
     this.all.push(c);
   }
 

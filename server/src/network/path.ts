@@ -5,9 +5,9 @@
  * The family is the engine's: IPv4 when both ends have an IPv4 address, else
  * IPv6.
  */
-import { IpAddr, IpFamily } from '../common/ip';
+import type { IpAddr, IpFamily } from '../common/ip';
 import type { Addressing, NodeAddressing } from './addressing';
-import { Backend, backendPort } from './backends';
+import { type Backend, backendPort } from './backends';
 
 export type PathKind =
   | 'same-pod'
@@ -206,7 +206,7 @@ function crossNode(p: Addressed, backend: Backend, e: Ends, notes: string[]): Po
         notes.push(
           `DirectRouting is on, but ${e.fromName} and ${e.toName} do not look like one layer-2 segment, so the packet is encapsulated.`,
         );
-      notes.push(sized + '.');
+      notes.push(`${sized}.`);
       const vxlan = backend.type === 'vxlan';
       const port = vxlan ? backendPort(backend) : undefined;
       const vni = vxlan ? Number(backend.options.VNI) : undefined;
@@ -228,7 +228,7 @@ function crossNode(p: Addressed, backend: Backend, e: Ends, notes: string[]): Po
     case 'wireguard':
     case 'udp':
     case 'ipsec': {
-      notes.push(sized + '.');
+      notes.push(`${sized}.`);
       const port = backendPort(backend);
       const how =
         backend.type === 'wireguard'

@@ -7,8 +7,8 @@
  * when the manifests record them, win; hostNetwork pods share their node's
  * addresses.
  */
-import { bitsOf, Cidr, cidrSize, IpAddr, ipAt, parseIp } from '../common/ip';
-import { Pod } from '../model/types';
+import { bitsOf, type Cidr, cidrSize, type IpAddr, ipAt, parseIp } from '../common/ip';
+import type { Pod } from '../model/types';
 
 export interface PodAddressing {
   readonly pod: string;

@@ -6,10 +6,10 @@
  * `net-conf.json`, as etcd keeps it under /coreos.com/network/config. The
  * first found in that order is used; the others are reported as ignored.
  */
-import { SourceFile, Span, span } from '../common/source';
-import { Located } from '../common/source';
-import { ConfigMap } from '../model/types';
-import { fileValueSpans, scalarValueSpans, ValueSpans } from '../yaml/scalarmap';
+import { type SourceFile, type Span, span } from '../common/source';
+import type { Located } from '../common/source';
+import type { ConfigMap } from '../model/types';
+import { fileValueSpans, scalarValueSpans, type ValueSpans } from '../yaml/scalarmap';
 
 /** A JSON text inside a source, with the mapping of its offsets back to the source. */
 export interface EmbeddedText {

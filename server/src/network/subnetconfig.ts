@@ -6,19 +6,19 @@
  * finding. A field flanneld would reject is simulated with its default; the
  * finding says flanneld would not start.
  */
-import { Finding } from '../common/finding';
-import { bitsOf, Cidr, cidrContains, formatIp, IpAddr, IpFamily, parseCidr } from '../common/ip';
-import { Span } from '../common/source';
-import { JsonField } from '../yaml/jsonreader';
+import type { Finding } from '../common/finding';
+import { bitsOf, type Cidr, cidrContains, formatIp, type IpAddr, type IpFamily, parseCidr } from '../common/ip';
+import type { Span } from '../common/source';
+import type { JsonField } from '../yaml/jsonreader';
 import {
   DEFAULT_POD_NETWORK,
   defaultSubnetLen,
-  FlannelNetwork,
+  type FlannelNetwork,
   flannelNetwork,
-  SubnetManager,
+  type SubnetManager,
   subnetSize,
 } from './flannel';
-import { FAMILY_FIELDS, FamilySettings, INVALID_RULE, NetConf } from './netconf';
+import { FAMILY_FIELDS, type FamilySettings, INVALID_RULE, type NetConf } from './netconf';
 
 export const RANGE_RULE = 'flannel-subnet-range';
 export const IGNORED_RULE = 'flannel-ignored-setting';

@@ -8,12 +8,20 @@
  * with a peer Calico cannot convert (nodes, domainNames) fails closed: an
  * Allow rule is dropped, a Deny or Pass rule becomes "deny everything".
  */
-import { Cidr, isCidr, parseCidr } from '../common/ip';
-import { AdminPeer, AdminPodSet, AdminPolicy, AdminPort, AdminRule } from '../model/adminpolicy/types';
-import { AtomTable } from './atoms';
-import { FindingSink } from './calico/findings';
+import { type Cidr, isCidr, parseCidr } from '../common/ip';
+import type { AdminPeer, AdminPodSet, AdminPolicy, AdminPort, AdminRule } from '../model/adminpolicy/types';
+import type { AtomTable } from './atoms';
+import type { FindingSink } from './calico/findings';
 import { formatLabelSelector, KubeLabelMatcher, MATCH_ALL } from './labelselector';
-import { CompiledPolicy, CompiledRule, Condition, Direction, KUBE_ADMIN_TIER, KUBE_BASELINE_TIER, Side } from './rules';
+import {
+  type CompiledPolicy,
+  type CompiledRule,
+  type Condition,
+  type Direction,
+  KUBE_ADMIN_TIER,
+  KUBE_BASELINE_TIER,
+  type Side,
+} from './rules';
 
 const BASELINE_ADMIN_ORDER = 1000;
 

@@ -5,10 +5,10 @@
  * through atoms, endpoints that answer every atom alike are indistinguishable
  * to policy, which is what lets the engine evaluate classes instead of pairs.
  */
-import { Cidr, cidrContains, IpFamily } from '../common/ip';
-import { Service } from '../model/types';
-import { Endpoint, portKey } from './endpoint';
-import { LabelMatcher } from './labelselector';
+import { type Cidr, cidrContains, type IpFamily } from '../common/ip';
+import type { Service } from '../model/types';
+import { type Endpoint, portKey } from './endpoint';
+import type { LabelMatcher } from './labelselector';
 
 /** Boolean atoms answer true/false; named-port atoms answer the port list. */
 export type AtomValue = boolean | string;

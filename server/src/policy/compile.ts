@@ -5,17 +5,17 @@
  * policies). Add a policy kind by compiling it to CompiledPolicy here; the
  * engine needs no change.
  */
-import { CalicoPolicy } from '../model/calico/types';
-import { Cluster } from '../model/types';
+import type { CalicoPolicy } from '../model/calico/types';
+import type { Cluster } from '../model/types';
 import { compileAdminPolicy } from './adminpolicy';
 import { AtomTable } from './atoms';
 import { FindingSink } from './calico/findings';
 import { compileCalicoPolicy } from './calico/policy';
-import { applyStaged, Enforced, stagedCandidates } from './staged';
+import { applyStaged, type Enforced, stagedCandidates } from './staged';
 import { tierDefinitions } from './calico/tiers';
-import { PolicyVerdict, reportHostEndpoints, validateNetworkSet, validatePolicy } from './calico/validate';
+import { type PolicyVerdict, reportHostEndpoints, validateNetworkSet, validatePolicy } from './calico/validate';
 import { compileKubePolicy } from './kube';
-import { CompiledPolicy, CompiledTier, PolicySet } from './rules';
+import type { CompiledPolicy, CompiledTier, PolicySet } from './rules';
 
 export interface PolicyOptions {
   /** Evaluate staged policies as if they were enforced ("what if I enforce this?"). */

@@ -3,10 +3,10 @@
  * destination. Pods are workload endpoints; hostNetwork pods are their node
  * (host traffic, outside pod policy); external addresses are neither.
  */
-import { IpAddr, IpFamily } from '../common/ip';
-import { Addressing } from '../network/addressing';
-import { Cluster, Labels, Pod, Protocol } from '../model/types';
-import { calicoPodLabels, NetworkSetMembership, networkSetsContaining } from './calico/labels';
+import type { IpAddr, IpFamily } from '../common/ip';
+import type { Addressing } from '../network/addressing';
+import type { Cluster, Labels, Pod, Protocol } from '../model/types';
+import { calicoPodLabels, type NetworkSetMembership, networkSetsContaining } from './calico/labels';
 
 export interface Endpoint {
   /** `namespace/name` for pods; the address for external endpoints. */

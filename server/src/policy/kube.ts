@@ -4,18 +4,18 @@
  * doing the isolation. Peers in one rule are ORed, the fields inside one peer
  * ANDed; ports are ORed; absent or empty `from`/`to`/`ports` match everything.
  */
-import { Cidr, isCidr, parseCidr } from '../common/ip';
-import { KubeNetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicyRule } from '../model/types';
-import { AtomTable } from './atoms';
+import { type Cidr, isCidr, parseCidr } from '../common/ip';
+import type { KubeNetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicyRule } from '../model/types';
+import type { AtomTable } from './atoms';
 import { formatLabelSelector, KubeLabelMatcher, MATCH_ALL } from './labelselector';
 import {
-  CompiledPolicy,
-  CompiledRule,
-  Condition,
-  Direction,
+  type CompiledPolicy,
+  type CompiledRule,
+  type Condition,
+  type Direction,
   KUBE_POLICY_ORDER,
   protocolCondition,
-  Side,
+  type Side,
 } from './rules';
 
 export function compileKubePolicy(np: KubeNetworkPolicy, atoms: AtomTable): CompiledPolicy {

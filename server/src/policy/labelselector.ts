@@ -2,7 +2,7 @@
  * Kubernetes label selectors (metav1.LabelSelector) as label matchers:
  * matchLabels and matchExpressions are ANDed; the empty selector matches all.
  */
-import { LabelSelector, LabelSelectorRequirement, Labels } from '../model/types';
+import type { LabelSelector, LabelSelectorRequirement, Labels } from '../model/types';
 
 /** Anything that decides membership from a label set: k8s label selectors, Calico selectors. */
 export interface LabelMatcher {
@@ -15,7 +15,7 @@ export interface LabelMatcher {
 }
 
 function requirementMatches(r: LabelSelectorRequirement, labels: Labels): boolean {
-  const has = Object.prototype.hasOwnProperty.call(labels, r.key);
+  const has = Object.hasOwn(labels, r.key);
   switch (r.operator) {
     case 'In':
       return has && r.values.includes(labels[r.key]);

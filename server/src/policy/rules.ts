@@ -3,10 +3,10 @@
  * tiers in order, policies in order inside a tier, rules in order inside a
  * policy, each rule a condition on the packet and an action.
  */
-import { Finding } from '../common/finding';
-import { Span } from '../common/source';
-import { Protocol } from '../model/types';
-import { Atom } from './atoms';
+import type { Finding } from '../common/finding';
+import type { Span } from '../common/source';
+import type { Protocol } from '../model/types';
+import type { Atom } from './atoms';
 
 export type Action = 'Allow' | 'Deny' | 'Pass' | 'Log';
 export type Direction = 'ingress' | 'egress';

@@ -6,15 +6,15 @@
  * the enforced policy of the same kind, namespace and name, Delete removes it,
  * Learn and Ignore change nothing.
  */
-import { Span } from '../common/source';
-import { CalicoPolicy, StagedAction } from '../model/calico/types';
-import { Cluster } from '../model/types';
-import { AtomTable } from './atoms';
-import { FindingSink } from './calico/findings';
+import type { Span } from '../common/source';
+import type { CalicoPolicy, StagedAction } from '../model/calico/types';
+import type { Cluster } from '../model/types';
+import type { AtomTable } from './atoms';
+import type { FindingSink } from './calico/findings';
 import { compileCalicoPolicy } from './calico/policy';
-import { PolicyVerdict } from './calico/validate';
+import type { PolicyVerdict } from './calico/validate';
 import { compileKubePolicy } from './kube';
-import { CompiledPolicy } from './rules';
+import type { CompiledPolicy } from './rules';
 
 /** An enforced policy, by the identity a staged policy would replace or delete. */
 export interface Enforced {

@@ -4,7 +4,7 @@
  * dependency and build folders); files named explicitly are read whatever
  * their extension. Which files count is decided in sourcerole.ts.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, type Stats, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { SourceFile } from '../common/source';
 import { isWorkspaceSource } from './sourcerole';
@@ -40,7 +40,7 @@ export function discoverManifests(paths: readonly string[]): Discovered {
     }
   };
   for (const p of paths) {
-    let st;
+    let st: Stats;
     try {
       st = statSync(p);
     } catch {

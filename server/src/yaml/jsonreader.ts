@@ -5,11 +5,11 @@
  * Every problem becomes a finding at the offending token, through the
  * ValueSpans of the text the JSON was read from.
  */
-import { Finding, Severity } from '../common/finding';
-import { Span } from '../common/source';
+import type { Finding, Severity } from '../common/finding';
+import type { Span } from '../common/source';
 import { closest } from '../common/text';
-import { JsonEntry, JsonNode, jsonKindName, JsonObject, lookup } from './json';
-import { ValueSpans } from './scalarmap';
+import { type JsonEntry, type JsonNode, jsonKindName, type JsonObject, lookup } from './json';
+import type { ValueSpans } from './scalarmap';
 
 /** Go field types, as they decide which JSON values decode. */
 export type GoKind = 'bool' | 'uint' | 'int' | 'string' | 'object' | 'raw';

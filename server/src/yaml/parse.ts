@@ -3,9 +3,9 @@
  * node keeps its source range. Syntax errors become findings with ranges; a
  * broken document does not hide the other documents of its file.
  */
-import { Document, parseAllDocuments, YAMLError } from 'yaml';
-import { Finding } from '../common/finding';
-import { SourceFile, span } from '../common/source';
+import { type Document, parseAllDocuments, type YAMLError } from 'yaml';
+import type { Finding } from '../common/finding';
+import { type SourceFile, span } from '../common/source';
 import { sourceRole } from './sourcerole';
 
 export interface ParsedDocument {

@@ -3,10 +3,22 @@
  * it is wrong, records a finding at that exact node and returns undefined, so
  * the model stage can read leniently and still report precisely.
  */
-import { Alias, Document, isAlias, isMap, isScalar, isSeq, Node, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
-import { Finding, Severity } from '../common/finding';
+import {
+  type Alias,
+  type Document,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  type Node,
+  type Pair,
+  type Scalar,
+  type YAMLMap,
+  type YAMLSeq,
+} from 'yaml';
+import type { Finding, Severity } from '../common/finding';
 import { closest } from '../common/text';
-import { Located, SourceFile, Span, span } from '../common/source';
+import { type Located, type SourceFile, type Span, span } from '../common/source';
 
 export type JsonKind = 'object' | 'array' | 'string' | 'number' | 'boolean' | 'null';
 
@@ -22,7 +34,7 @@ export class DocContext {
 
   /** The node's span, without the trailing line breaks block collections include. */
   spanOf(node: Node | null | undefined, fallback?: Span): Span {
-    if (!node || !node.range) return fallback ?? span(this.file, 0, 0);
+    if (!node?.range) return fallback ?? span(this.file, 0, 0);
     const start = node.range[0];
     let end = node.range[1];
     const t = this.file.text;
@@ -115,7 +127,7 @@ export class RMap {
       const key = isScalar(keyNode) ? String((keyNode as Scalar).value) : String(keyNode);
       const keySpan = ctx.spanOf(keyNode);
       const value = ctx.resolve(item.value);
-      const valueSpan = value && value.range ? ctx.spanOf(value) : keySpan;
+      const valueSpan = value?.range ? ctx.spanOf(value) : keySpan;
       const pairSpan = span(ctx.file, keySpan.start, Math.max(keySpan.end, valueSpan.end));
       this.byKey.set(key, { key, keyNode, keySpan, value, valueSpan, pairSpan });
     }

@@ -5,7 +5,7 @@
  * escapes, block scalars, folded lines) is scalarmap.ts's, and falls back to
  * the whole scalar when it cannot be exact.
  */
-import { Located, Span } from '../common/source';
+import type { Located, Span } from '../common/source';
 import { scalarValueSpans } from './scalarmap';
 
 export function valueCharSpan(v: Located<string>, start: number, end: number): Span {

@@ -7,7 +7,7 @@
  * breaks. When the trace cannot be made exactly, callers get the whole
  * scalar's span instead of a guess.
  */
-import { Located, Span, span } from '../common/source';
+import { type Located, type Span, span } from '../common/source';
 
 /** A span for [start, end) offsets in a value. */
 export type ValueSpans = (start: number, end: number) => Span;

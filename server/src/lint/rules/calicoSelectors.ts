@@ -5,16 +5,16 @@
  * the policy stage composes them (policy/calico/scopes.ts) and evaluated over
  * the labels Calico sees (pod labels plus its implicit ones).
  */
-import { Finding, Fix } from '../../common/finding';
-import { Located } from '../../common/source';
+import type { Finding, Fix } from '../../common/finding';
+import type { Located } from '../../common/source';
 import { closest, quoteList } from '../../common/text';
-import { Analysis } from '../../engine/analysis';
-import { EntityRule } from '../../model/calico/types';
-import { Labels } from '../../model/types';
+import type { Analysis } from '../../engine/analysis';
+import type { EntityRule } from '../../model/calico/types';
+import type { Labels } from '../../model/types';
 import { networkSetEntries } from '../../policy/calico/labels';
 import { entitySelector, parsed, subjectSelector } from '../../policy/calico/scopes';
-import { evaluate, SelectorNode } from '../../policy/selector/ast';
-import { Endpoint } from '../../policy/endpoint';
+import { evaluate, type SelectorNode } from '../../policy/selector/ast';
+import type { Endpoint } from '../../policy/endpoint';
 import { valueCharSpan } from '../../yaml/scalar';
 
 const ID = 'selector-matches-nothing';
@@ -87,8 +87,8 @@ function checkSide(
 /** The selector's equality terms (`label == 'value'`), for did-you-mean. */
 function equalities(n: SelectorNode, out: { label: string; value: string }[] = []): { label: string; value: string }[] {
   if (n.kind === 'eq') out.push({ label: n.label, value: n.value });
-  else if (n.kind === 'and' || n.kind === 'or') n.operands.forEach((o) => equalities(o, out));
-  else if (n.kind === 'in') n.values.forEach((value) => out.push({ label: n.label, value }));
+  else if (n.kind === 'and' || n.kind === 'or') for (const o of n.operands) equalities(o, out);
+  else if (n.kind === 'in') for (const value of n.values) out.push({ label: n.label, value });
   return out;
 }
 

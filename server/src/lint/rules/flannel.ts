@@ -4,7 +4,7 @@
  * has docs and SARIF metadata. Findings inside net-conf.json point at the
  * JSON token, also when the JSON sits in a ConfigMap's block string.
  */
-import { LintRule } from '../rule';
+import type { LintRule } from '../rule';
 
 export const flannelRules: readonly LintRule[] = [
   {

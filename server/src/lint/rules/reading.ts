@@ -3,7 +3,7 @@
  * stages) or from compiling policies (the policy stage's Calico validator):
  * documented here so every finding id has docs and SARIF metadata.
  */
-import { LintRule } from '../rule';
+import type { LintRule } from '../rule';
 
 export const readingRules: readonly LintRule[] = [
   {

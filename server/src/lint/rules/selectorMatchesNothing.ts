@@ -5,15 +5,15 @@
  * namespaceSelector. Suggests the closest label and, for a peer that only
  * looks in its own namespace, adds the namespaceSelector.
  */
-import { Finding, Fix } from '../../common/finding';
-import { span, Span } from '../../common/source';
+import type { Finding, Fix } from '../../common/finding';
+import { span, type Span } from '../../common/source';
 import { closest, quoteList } from '../../common/text';
-import { Analysis } from '../../engine/analysis';
-import { KubeNetworkPolicy, LabelSelector, Labels, NetworkPolicyPeer } from '../../model/types';
-import { Endpoint } from '../../policy/endpoint';
+import type { Analysis } from '../../engine/analysis';
+import type { KubeNetworkPolicy, LabelSelector, Labels, NetworkPolicyPeer } from '../../model/types';
+import type { Endpoint } from '../../policy/endpoint';
 import { KubeLabelMatcher } from '../../policy/labelselector';
 import { insertKeysBefore, replaceScalar } from '../edits';
-import { LintRule } from '../rule';
+import type { LintRule } from '../rule';
 import { calicoSelectorFindings } from './calicoSelectors';
 
 const ID = 'selector-matches-nothing';
@@ -157,7 +157,7 @@ function finding(sel: LabelSelector, message: string, candidates: readonly { lab
     if (guess) {
       hint = ` No pod in scope has a ${k} label; did you mean ${guess}?`;
       const pair = sel.labelSpans[k];
-      if (pair && pair.file.text.startsWith(k, pair.start)) {
+      if (pair?.file.text.startsWith(k, pair.start)) {
         fixes.push({
           title: `Change label key ${k} to ${guess}`,
           edits: [{ span: keySpan(pair, k), newText: guess }],

@@ -5,14 +5,14 @@
  * An invalid object is left out of the simulation, as the API server rejects it.
  */
 import { isCidr, parseCidr } from '../../common/ip';
-import { Located } from '../../common/source';
-import { RMap } from '../../yaml/reader';
+import type { Located } from '../../common/source';
+import type { RMap } from '../../yaml/reader';
 import { readEnum } from '../enums';
 import { portNameProblem } from '../labels';
-import { ReadMeta } from '../meta';
+import type { ReadMeta } from '../meta';
 import { readLabelSelector } from '../selector';
-import { Protocol, PROTOCOLS } from '../types';
-import { AdminAction, AdminPeer, AdminPodSet, AdminPolicy, AdminPolicyKind, AdminPort, AdminRule } from './types';
+import { type Protocol, PROTOCOLS } from '../types';
+import type { AdminAction, AdminPeer, AdminPodSet, AdminPolicy, AdminPolicyKind, AdminPort, AdminRule } from './types';
 
 interface Flavor {
   readonly kind: AdminPolicyKind;

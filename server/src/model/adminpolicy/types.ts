@@ -4,8 +4,8 @@
  * and Baseline) and the older AdminNetworkPolicy / BaselineAdminNetworkPolicy
  * (v1alpha1).
  */
-import { Located, Span } from '../../common/source';
-import { LabelSelector, ObjectMeta, Protocol } from '../types';
+import type { Located, Span } from '../../common/source';
+import type { LabelSelector, ObjectMeta, Protocol } from '../types';
 
 export type AdminPolicyKind = 'ClusterNetworkPolicy' | 'AdminNetworkPolicy' | 'BaselineAdminNetworkPolicy';
 /** Accept (v1alpha2) and Allow (v1alpha1) both read as Allow. */

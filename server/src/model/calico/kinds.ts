@@ -2,20 +2,20 @@
  * KindReaders for Calico's resources, served as projectcalico.org/v3 and (as
  * stored in the Kubernetes datastore) crd.projectcalico.org/v1.
  */
-import { RMap } from '../../yaml/reader';
+import type { RMap } from '../../yaml/reader';
 import { readEnum } from '../enums';
-import { ReadMeta } from '../meta';
+import type { ReadMeta } from '../meta';
 import { readNetworkPolicy } from '../networkpolicy';
 import { countErrors, readCalicoPolicy } from './policy';
 import { readNets } from './rule';
 import {
-  CalicoHostEndpoint,
-  CalicoNetworkSet,
-  CalicoPolicy,
-  CalicoPolicyKind,
-  CalicoTier,
+  type CalicoHostEndpoint,
+  type CalicoNetworkSet,
+  type CalicoPolicy,
+  type CalicoPolicyKind,
+  type CalicoTier,
   STAGED_ACTIONS,
-  StagedKubePolicy,
+  type StagedKubePolicy,
 } from './types';
 
 export const CALICO_GROUPS = ['projectcalico.org', 'crd.projectcalico.org'];

@@ -4,13 +4,13 @@
  * policy is valid as a whole (selectors, tiers, cross-field rules) is decided
  * by the policy stage, which also reports `policy-not-simulated`.
  */
-import { Located } from '../../common/source';
-import { RMap } from '../../yaml/reader';
+import type { Located } from '../../common/source';
+import type { RMap } from '../../yaml/reader';
 import { readEnum } from '../enums';
-import { ReadMeta } from '../meta';
-import { PolicyType } from '../types';
+import type { ReadMeta } from '../meta';
+import type { PolicyType } from '../types';
 import { readRules } from './rule';
-import { CalicoPolicy, CalicoPolicyKind, LocatedList, STAGED_ACTIONS } from './types';
+import { type CalicoPolicy, type CalicoPolicyKind, type LocatedList, STAGED_ACTIONS } from './types';
 
 const COMMON_SPEC = [
   'tier',

@@ -5,19 +5,19 @@
  * selectors that parse …) are the policy stage's (policy/calico/validate.ts).
  */
 import { isCidr, parseCidrOrIp } from '../../common/ip';
-import { Located, Span } from '../../common/source';
-import { RMap } from '../../yaml/reader';
+import type { Located, Span } from '../../common/source';
+import type { RMap } from '../../yaml/reader';
 import { readEnum } from '../enums';
 import { portNameProblem } from '../labels';
 import {
   CALICO_ACTIONS,
-  CalicoPort,
-  CalicoRule,
-  EntityRule,
-  IcmpMatch,
-  LocatedList,
-  ServiceAccountMatch,
-  ServiceMatch,
+  type CalicoPort,
+  type CalicoRule,
+  type EntityRule,
+  type IcmpMatch,
+  type LocatedList,
+  type ServiceAccountMatch,
+  type ServiceMatch,
 } from './types';
 
 const RULE_KEYS = [

@@ -4,8 +4,8 @@
  * Tier, NetworkSet, GlobalNetworkSet, HostEndpoint. Values keep their spans;
  * selectors stay text here (the policy stage parses and validates them).
  */
-import { Located, Span } from '../../common/source';
-import { KubeNetworkPolicy, ObjectMeta, PolicyType } from '../types';
+import type { Located, Span } from '../../common/source';
+import type { KubeNetworkPolicy, ObjectMeta, PolicyType } from '../types';
 
 export type CalicoAction = 'Allow' | 'Deny' | 'Log' | 'Pass';
 export const CALICO_ACTIONS: readonly CalicoAction[] = ['Allow', 'Deny', 'Log', 'Pass'];

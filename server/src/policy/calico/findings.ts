@@ -1,6 +1,6 @@
 /** Collecting the policy stage's findings about one object, and whether any of them is an error. */
-import { Finding, RelatedInfo, Severity } from '../../common/finding';
-import { Span } from '../../common/source';
+import type { Finding, RelatedInfo, Severity } from '../../common/finding';
+import type { Span } from '../../common/source';
 
 export class FindingSink {
   readonly findings: Finding[] = [];

@@ -13,9 +13,9 @@
  * - a NetworkSet: its labels, `projectcalico.org/namespace` and its namespace's
  *   `pcns.` labels; a GlobalNetworkSet: its labels only.
  */
-import { Cidr, IpAddr, IpFamily, cidrContains, isCidr, parseCidrOrIp } from '../../common/ip';
-import { CalicoNetworkSet } from '../../model/calico/types';
-import { Cluster, Labels, Pod } from '../../model/types';
+import { type Cidr, type IpAddr, type IpFamily, cidrContains, isCidr, parseCidrOrIp } from '../../common/ip';
+import type { CalicoNetworkSet } from '../../model/calico/types';
+import type { Cluster, Labels, Pod } from '../../model/types';
 
 export const LABEL_NAMESPACE = 'projectcalico.org/namespace';
 export const LABEL_ORCHESTRATOR = 'projectcalico.org/orchestrator';

@@ -6,17 +6,17 @@
  * Calico derives it from the rules: egress rules alone give Egress (unlike a
  * Kubernetes NetworkPolicy, which then still isolates ingress).
  */
-import { CalicoPolicy } from '../../model/calico/types';
-import { PolicyType, Service } from '../../model/types';
-import { AtomTable } from '../atoms';
-import { CompiledPolicy } from '../rules';
+import type { CalicoPolicy } from '../../model/calico/types';
+import type { PolicyType, Service } from '../../model/types';
+import type { AtomTable } from '../atoms';
+import type { CompiledPolicy } from '../rules';
 import { CalicoSelector } from '../selector/selector';
-import { compileCalicoRule, RuleContext } from './rule';
+import { compileCalicoRule, type RuleContext } from './rule';
 import { subjectSelector } from './scopes';
 
 /** The types Calico stores for a policy, and a note when it chose them. */
 export function effectiveTypes(p: CalicoPolicy): { types: PolicyType[]; note?: string } {
-  if (p.types && p.types.items.length) return { types: p.types.items.map((t) => t.value) };
+  if (p.types?.items.length) return { types: p.types.items.map((t) => t.value) };
   const hasIngress = (p.ingress?.items.length ?? 0) > 0;
   const hasEgress = (p.egress?.items.length ?? 0) > 0;
   if (hasEgress && !hasIngress) {

@@ -7,10 +7,10 @@
  * HTTP matches are not simulated (the rule's L3/L4 criteria are).
  */
 import { isCidr, parseCidrOrIp } from '../../common/ip';
-import { CalicoPort, CalicoRule, EntityRule, LocatedList } from '../../model/calico/types';
-import { Service } from '../../model/types';
-import { AtomTable } from '../atoms';
-import { CompiledRule, Condition, Direction, Side } from '../rules';
+import type { CalicoPort, CalicoRule, EntityRule, LocatedList } from '../../model/calico/types';
+import type { Service } from '../../model/types';
+import type { AtomTable } from '../atoms';
+import type { CompiledRule, Condition, Direction, Side } from '../rules';
 import { print } from '../selector/ast';
 import { CalicoSelector } from '../selector/selector';
 import { parse } from '../selector/parser';

@@ -12,9 +12,9 @@
  *   nothing namespaced) or, in a NetworkPolicy, by the policy's namespace as soon
  *   as any selector field is used. notSelector is never scoped.
  */
-import { Located } from '../../common/source';
-import { EntityRule } from '../../model/calico/types';
-import { ALL, and, renameLabels, replaceFunctions, SelectorNode, stringSet } from '../selector/ast';
+import type { Located } from '../../common/source';
+import type { EntityRule } from '../../model/calico/types';
+import { ALL, and, renameLabels, replaceFunctions, type SelectorNode, stringSet } from '../selector/ast';
 import { parse } from '../selector/parser';
 import { LABEL_NAMESPACE, LABEL_SERVICE_ACCOUNT, NAMESPACE_PREFIX, SERVICE_ACCOUNT_PREFIX } from './labels';
 

@@ -3,11 +3,11 @@
  * finding marks the character where it broke), stay within 1024 characters,
  * and use global() only as a whole EntityRule namespaceSelector.
  */
-import { Located } from '../../common/source';
+import type { Located } from '../../common/source';
 import { valueCharSpan } from '../../yaml/scalar';
 import { errorText, parseSelector } from '../selector/selector';
 import { tokenize } from '../selector/tokens';
-import { FindingSink } from './findings';
+import type { FindingSink } from './findings';
 
 /** `policy`: global() is not allowed; `namespaceSelector`: global() only on its own (EntityRule namespaceSelector). */
 export type SelectorPlace = 'policy' | 'namespaceSelector';

@@ -4,8 +4,8 @@
  * as Calico checks them (simple names, fixed order and default action for the
  * well-known tiers). A tier without order comes after every ordered tier.
  */
-import { CalicoTier } from '../../model/calico/types';
-import { TierDefinition, WELL_KNOWN_TIERS } from '../rules';
+import type { CalicoTier } from '../../model/calico/types';
+import { type TierDefinition, WELL_KNOWN_TIERS } from '../rules';
 import { FindingSink } from './findings';
 
 const TIER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;

@@ -8,9 +8,9 @@
  */
 import { span } from '../../common/source';
 import { closest } from '../../common/text';
-import { CalicoNetworkSet, CalicoPolicy } from '../../model/calico/types';
-import { Cluster, Service } from '../../model/types';
-import { TierDefinition } from '../rules';
+import type { CalicoNetworkSet, CalicoPolicy } from '../../model/calico/types';
+import type { Cluster, Service } from '../../model/types';
+import type { TierDefinition } from '../rules';
 import { FindingSink } from './findings';
 import { LABEL_NAMESPACE } from './labels';
 import { checkSelector } from './selectorcheck';

@@ -4,10 +4,10 @@
  * HTTP checks) plus the CRD's CEL rules, each finding at the offending node.
  */
 import { isCidr, parseCidrOrIp } from '../../common/ip';
-import { Located, Span } from '../../common/source';
-import { CalicoRule, EntityRule, LocatedList } from '../../model/calico/types';
-import { Direction } from '../rules';
-import { FindingSink } from './findings';
+import type { Located, Span } from '../../common/source';
+import type { CalicoRule, EntityRule, LocatedList } from '../../model/calico/types';
+import type { Direction } from '../rules';
+import type { FindingSink } from './findings';
 import { protocolName } from './rule';
 import { checkSelector } from './selectorcheck';
 
@@ -63,7 +63,7 @@ function checkEntity(
       ['ports', e.ports],
       ['notPorts', e.notPorts],
     ] as const) {
-      if (list && list.items.length)
+      if (list?.items.length)
         out.error(
           `${at(name)}: ports and notPorts cannot be specified with services (a destination services match uses the service's own target ports).`,
           list.keySpan,
@@ -191,7 +191,7 @@ export function checkRule(rule: CalicoRule, direction: Direction, global: boolea
   checkEntity(rule.destination, 'destination', direction, global, path, out);
   for (const field of ['ports', 'notPorts'] as const) {
     const list = rule.source[field];
-    if (list && list.items.length) {
+    if (list?.items.length) {
       out.notSimulated(
         `${path}.source.${field}: a client connects from an ephemeral source port; the simulation takes it to be any port of Linux's ephemeral range 32768-60999, so this condition holds only if it holds for that whole range.`,
         list.keySpan,

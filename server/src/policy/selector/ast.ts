@@ -6,7 +6,7 @@
  * (global() only means something as a namespaceSelector, where the policy
  * compiler rewrites it).
  */
-import { Labels } from '../../model/types';
+import type { Labels } from '../../model/types';
 
 export type ValueOp = 'eq' | 'ne' | 'contains' | 'startsWith' | 'endsWith';
 
@@ -21,7 +21,7 @@ export type SelectorNode =
 
 export const ALL: SelectorNode = { kind: 'all' };
 
-const has = (labels: Labels, k: string) => Object.prototype.hasOwnProperty.call(labels, k);
+const has = (labels: Labels, k: string) => Object.hasOwn(labels, k);
 
 export function evaluate(n: SelectorNode, labels: Labels): boolean {
   switch (n.kind) {
@@ -149,7 +149,7 @@ export function labelsOf(n: SelectorNode, out: string[] = []): string[] {
       break;
     case 'and':
     case 'or':
-      n.operands.forEach((o) => labelsOf(o, out));
+      for (const o of n.operands) labelsOf(o, out);
       break;
     default:
       out.push(n.label);

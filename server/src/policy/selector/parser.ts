@@ -4,8 +4,8 @@
  * parenthesised expression. An empty selector means all(). Errors say at which
  * character the selector broke and what was expected there.
  */
-import { ALL, SelectorNode, stringSet, ValueOp } from './ast';
-import { SelectorError, Token, TokenKind, tokenize } from './tokens';
+import { ALL, type SelectorNode, stringSet, type ValueOp } from './ast';
+import { type SelectorError, type Token, type TokenKind, tokenize } from './tokens';
 
 export type ParseResult =
   | { readonly ok: true; readonly node: SelectorNode }

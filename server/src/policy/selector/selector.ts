@@ -3,11 +3,11 @@
  * (a LabelMatcher, so atoms can use it like a Kubernetes label selector), print
  * it canonically, and explain parse errors with the character where they broke.
  */
-import { Labels } from '../../model/types';
-import { LabelMatcher } from '../labelselector';
-import { evaluate, print, SelectorNode } from './ast';
+import type { Labels } from '../../model/types';
+import type { LabelMatcher } from '../labelselector';
+import { evaluate, print, type SelectorNode } from './ast';
 import { parse } from './parser';
-import { SelectorError } from './tokens';
+import type { SelectorError } from './tokens';
 
 export class CalicoSelector implements LabelMatcher {
   readonly key: string;
