@@ -8,7 +8,7 @@ import { SourceFile } from '../server/src/common/source';
 import { analyze } from '../server/src/engine/analysis';
 import { lint } from '../server/src/lint';
 import { buildCluster } from '../server/src/model/build';
-import { parseFile } from '../server/src/yaml/parse';
+import { parseFile } from '../server/src/yaml/parse-yaml';
 import { generate, type Size } from './generate';
 
 const SIZES: { name: string; size: Size; runs: number; naive: boolean }[] = [

@@ -1,4 +1,4 @@
-// Bundles the three entry points DESIGN.md promises: dist/extension.js (client),
+// Bundles the three entry points (README.md and ARCHITECTURE.md): dist/extension.js (client),
 // dist/server.js (language server) and dist/cli.js (the `netpol` bin).
 import * as esbuild from 'esbuild';
 import { chmodSync, readFileSync } from 'node:fs';
@@ -22,10 +22,10 @@ await Promise.all([
     outfile: 'dist/extension.js',
     external: ['vscode'],
   }),
-  esbuild.build({ ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' }),
+  esbuild.build({ ...common, entryPoints: ['server/src/lsp/server.ts'], outfile: 'dist/server.js' }),
   esbuild.build({
     ...common,
-    entryPoints: ['server/src/cli/main.ts'],
+    entryPoints: ['server/src/cli/netpol.ts'],
     outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' },
   }),

@@ -6,7 +6,7 @@ import { rangeOf, SourceFile } from '../server/src/common/source';
 import { run } from '../server/src/cli/run';
 import { type Analysis, type AnalysisOptions, analyzeSources } from '../server/src/engine/analysis';
 import { lint } from '../server/src/lint';
-import type { Protocol } from '../server/src/model/types';
+import type { Protocol } from '../server/src/model/kubernetes';
 
 export const ROOT = resolve(__dirname, '..');
 

@@ -27,7 +27,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
     documentSelector: [
       { scheme: 'file', language: 'yaml' },
       { scheme: 'untitled', language: 'yaml' },
-      // flannel's own files beside the manifests (see server/src/yaml/sourcerole.ts)
+      // flannel's own files beside the manifests (see server/src/yaml/source-role.ts)
       { scheme: 'file', pattern: '**/*net-conf.json' },
       { scheme: 'file', pattern: '**/*flannel-leases.{txt,json}' },
     ],

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ROOT } from '../helpers';
-import { ensureCodeServer, openFile, type Session, startSession } from './codeServer';
+import { ensureCodeServer, openFile, type Session, startSession } from './code-server';
 
 const skip = process.env.NETPOL_SKIP_E2E === '1' ? 'NETPOL_SKIP_E2E=1' : false;
 const ARTIFACTS = join(ROOT, '.e2e', 'artifacts');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SourceFile } from '../../server/src/common/source';
 import { buildCluster } from '../../server/src/model/build';
-import { parseFile } from '../../server/src/yaml/parse';
+import { parseFile } from '../../server/src/yaml/parse-yaml';
 import { spanned, where, yaml } from '../helpers';
 
 const build = (...texts: string[]) => buildCluster(texts.map((t, i) => parseFile(new SourceFile(`m${i}.yaml`, t))));

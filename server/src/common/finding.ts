@@ -1,3 +1,4 @@
+import type { RuleId } from './rule-registry';
 import type { Span } from './source';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
@@ -28,8 +29,8 @@ export interface RelatedInfo {
  * every stage and presented by the adapters (LSP diagnostics, CLI output).
  */
 export interface Finding {
-  /** Rule id, e.g. `yaml-syntax`; documented in lint/rules. */
-  readonly rule: string;
+  /** The rule's id in the registry (common/rule-registry.ts), e.g. `yaml-syntax`; documented in docs/rules/<id>.md. */
+  readonly rule: RuleId;
   readonly severity: Severity;
   readonly message: string;
   readonly span: Span;

@@ -5,12 +5,12 @@
  */
 import type { SourceFile } from '../common/source';
 import { buildCluster } from '../model/build';
-import type { Cluster } from '../model/types';
-import { parseFile } from '../yaml/parse';
+import type { Cluster } from '../model/cluster';
+import { parseFile } from '../yaml/parse-yaml';
 import { type Addressing, type AddressingOptions, computeAddressing } from '../network/addressing';
 import { compilePolicies, type PolicyOptions } from '../policy/compile';
 import { type Endpoint, podEndpoint } from '../policy/endpoint';
-import type { PolicySet } from '../policy/rules';
+import type { PolicySet } from '../policy/rule-model';
 import { Engine } from './engine';
 
 export interface AnalysisOptions extends AddressingOptions, PolicyOptions {}

@@ -5,10 +5,10 @@
  * port, so a matrix costs (classes² · rules), not (pods² · rules).
  */
 import type { IpFamily } from '../common/ip';
-import type { Protocol } from '../model/types';
+import type { Protocol } from '../model/kubernetes';
 import type { AtomValue } from '../policy/atoms';
 import { connectionFamily, type Endpoint } from '../policy/endpoint';
-import type { Direction, PolicySet } from '../policy/rules';
+import type { Direction, PolicySet } from '../policy/rule-model';
 import { atomValues, computeClasses, type EndpointClass } from './classes';
 import { type Applicable, applicablePolicies, decide, explainDirection, type Packet } from './evaluate';
 import type { DirectionVerdict, Verdict } from './verdict';

@@ -7,9 +7,9 @@
  * tier the namespace profile allows.
  */
 import type { IpFamily } from '../common/ip';
-import type { Protocol } from '../model/types';
+import type { Protocol } from '../model/kubernetes';
 import { type AtomValue, netsValueHas } from '../policy/atoms';
-import type { CompiledPolicy, Condition, Direction, PolicySet } from '../policy/rules';
+import type { CompiledPolicy, Condition, Direction, PolicySet } from '../policy/rule-model';
 import type { DirectionVerdict, Step } from './verdict';
 
 /** A connection as policy sees it: protocol, destination port, family, and each side's atom answers. */

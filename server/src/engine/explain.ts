@@ -1,5 +1,5 @@
 /** Verdicts in words: the lines `netpol explain` prints and hovers will show. */
-import { policyName } from '../policy/rules';
+import { policyName } from '../policy/rule-model';
 import type { DirectionVerdict, Step, Verdict } from './verdict';
 
 const orderText = (o: number | undefined) => (o === undefined ? '' : o === Infinity ? ' (no order)' : ` (order ${o})`);

@@ -1,7 +1,7 @@
 /** What the engine answers: a verdict per direction, with the steps that decided it. */
 import type { IpFamily } from '../common/ip';
-import type { Protocol } from '../model/types';
-import type { Action, Direction, PolicyRef } from '../policy/rules';
+import type { Protocol } from '../model/kubernetes';
+import type { Action, Direction, PolicyRef } from '../policy/rule-model';
 
 /** One decision step: a rule that matched, a tier that ended without one or was skipped, or the profile. */
 export interface Step {

@@ -5,7 +5,7 @@
  */
 import type { Connection } from 'vscode-languageserver/node';
 import type { AnalysisOptions } from '../engine/analysis';
-import { parsePodNetwork } from '../network/flannel';
+import { parsePodNetwork } from '../network/flannel-config';
 
 export const SETTINGS_SECTION = 'netpolStudio';
 

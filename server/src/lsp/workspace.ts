@@ -8,8 +8,8 @@ import { SourceFile } from '../common/source';
 import { type Analysis, analyze, type AnalysisOptions } from '../engine/analysis';
 import { buildCluster } from '../model/build';
 import { discoverManifests, readSourceFile } from '../yaml/discover';
-import { type ParsedFile, parseFile } from '../yaml/parse';
-import { isWorkspaceSource } from '../yaml/sourcerole';
+import { type ParsedFile, parseFile } from '../yaml/parse-yaml';
+import { isWorkspaceSource } from '../yaml/source-role';
 
 interface Entry {
   /** Editor version, or -1 for the disk copy. */
@@ -17,7 +17,7 @@ interface Entry {
   readonly parsed: ParsedFile;
 }
 
-/** Manifests, and flannel's net-conf.json and lease exports (see yaml/sourcerole.ts). */
+/** Manifests, and flannel's net-conf.json and lease exports (see yaml/source-role.ts). */
 export function isManifestUri(uri: string): boolean {
   return isWorkspaceSource(uri);
 }

@@ -1,30 +1,25 @@
-/**
- * The model stage's entry point: parsed files -> an immutable Cluster snapshot.
- * Reads every recognised object, drops superseded duplicates, adds implicit
- * namespaces and nodes, expands workloads into pods, and places pods on nodes.
- */
-import { isMap, type Node as YNode } from 'yaml';
-import type { Finding } from '../common/finding';
 import type { Span } from '../common/source';
-import type { ParsedFile } from '../yaml/parse';
-import { DocContext, RMap } from '../yaml/reader';
+import type { ParsedFile } from '../yaml/parse-yaml';
+import { DocContext, type RMap } from '../yaml/yaml-reader';
 import { type Collected, emptyCollected, isKnownKind, kindReader, type PodObject, type ReadWorkload } from './kinds';
 import { groupOf, readMeta, type ReadMeta } from './meta';
 import { resolveNodes, Spreader, eligible } from './schedule';
-import type { Cluster, KubeNode, Namespace, ObjectMeta, Pod } from './types';
+import type { KubeNode, Namespace, ObjectMeta, Pod } from './kubernetes';
+import type { Cluster } from './cluster';
+import { FindingSink } from '../common/finding-sink';
 
 export function buildCluster(files: readonly ParsedFile[]): Cluster {
-  const findings: Finding[] = [];
+  const sink = new FindingSink();
   const out = emptyCollected();
   for (const pf of files) {
-    findings.push(...pf.findings);
+    sink.add(pf.findings);
     for (const d of pf.documents) {
       if (!d.usable) continue;
-      const ctx = new DocContext(pf.file, d.doc, findings);
-      readTopLevel(ctx, ctx.resolve(d.doc.contents), out);
+      const ctx = new DocContext(pf.file, d.doc, sink);
+      readTopLevel(ctx, out);
     }
   }
-  const superseded = findDuplicates(out.objects, findings);
+  const superseded = findDuplicates(out.objects, sink);
   const keep = <T extends { meta?: ObjectMeta }>(items: readonly T[]) =>
     items.filter((x) => !x.meta || !superseded.has(x.meta));
 
@@ -44,7 +39,7 @@ export function buildCluster(files: readonly ParsedFile[]): Cluster {
   for (const w of expanding) if (w.spec.nodeName) referencedNodes.add(w.spec.nodeName);
   const nodes = resolveNodes(keep(out.nodes), referencedNodes);
 
-  const pods = placePods(podObjects, expanding, nodes, findings);
+  const pods = placePods(podObjects, expanding, nodes, sink);
   return {
     files: files.map((f) => f.file),
     objects: out.objects.filter((m) => !superseded.has(m)).map((meta) => ({ meta })),
@@ -64,13 +59,13 @@ export function buildCluster(files: readonly ParsedFile[]): Cluster {
       hostEndpoints: keep(out.calico.hostEndpoints),
     },
     adminPolicies: keep(out.adminPolicies),
-    findings,
+    findings: sink.findings,
   };
 }
 
-function readTopLevel(ctx: DocContext, node: YNode | null, out: Collected): void {
-  if (!node || !isMap(node)) return; // not a Kubernetes object (a scalar, a list, an empty document)
-  const obj = new RMap(ctx, node, '');
+function readTopLevel(ctx: DocContext, out: Collected): void {
+  const obj = ctx.root();
+  if (!obj) return; // not a Kubernetes object (a scalar, a list, an empty document)
   const kind = obj.entry('kind');
   if (!kind) return; // some other YAML file: ignored quietly
   const kindValue = obj.str('kind');
@@ -93,16 +88,10 @@ function readObject(ctx: DocContext, obj: RMap, out: Collected): void {
   if (!kind || !apiVersion) return;
   const reader = kindReader(groupOf(apiVersion.value), kind.value);
   if (!reader) return; // unknown kinds (CRDs, other tools' objects) are ignored quietly
-  const errorsBefore = countErrors(ctx.findings);
+  const errorsBefore = ctx.sink.errorCount;
   const meta = readMeta(obj, apiVersion.value, kind.value, kind.span, reader.namespaced);
   reader.read(obj, meta, out, errorsBefore);
   out.objects.push(meta);
-}
-
-function countErrors(findings: readonly Finding[]): number {
-  let n = 0;
-  for (const f of findings) if (f.severity === 'error') n++;
-  return n;
 }
 
 function identity(m: ObjectMeta): string {
@@ -114,7 +103,7 @@ function describe(m: ObjectMeta): string {
 }
 
 /** Same group, kind, namespace and name twice: the later definition wins, as with `kubectl apply -f` on a folder. */
-function findDuplicates(objects: readonly ReadMeta[], findings: Finding[]): Set<ObjectMeta> {
+function findDuplicates(objects: readonly ReadMeta[], sink: FindingSink): Set<ObjectMeta> {
   const last = new Map<string, ReadMeta>();
   const superseded = new Set<ObjectMeta>();
   for (const m of objects) {
@@ -122,13 +111,13 @@ function findDuplicates(objects: readonly ReadMeta[], findings: Finding[]): Set<
     const prev = last.get(key);
     if (prev) {
       superseded.add(prev);
-      findings.push({
-        rule: 'duplicate-object',
-        severity: 'warning',
-        message: `${describe(prev)} is defined again later (${where(m.nameSpan)}); the later definition wins and this one is ignored.`,
-        span: prev.nameSpan,
-        related: [{ span: m.nameSpan, message: 'the definition that wins' }],
-      });
+      sink.report(
+        'duplicate-object',
+        'warning',
+        `${describe(prev)} is defined again later (${where(m.nameSpan)}); the later definition wins and this one is ignored.`,
+        prev.nameSpan,
+        { related: [{ span: m.nameSpan, message: 'the definition that wins' }] },
+      );
     }
     last.set(key, m);
   }
@@ -170,7 +159,7 @@ function placePods(
   podObjects: readonly PodObject[],
   workloads: readonly ReadWorkload[],
   nodes: readonly KubeNode[],
-  findings: Finding[],
+  sink: FindingSink,
 ): Pod[] {
   const drafts: PodDraft[] = [];
   for (const p of podObjects) {
@@ -207,12 +196,12 @@ function placePods(
         ? nodes.filter((n) => n.name === w.spec.nodeName)
         : nodes.filter((n) => eligible(w.spec, n));
       if (targets.length === 0) {
-        findings.push({
-          rule: 'unschedulable',
-          severity: 'warning',
-          message: `DaemonSet ${ns}/${w.meta.name} matches no node (nodeSelector, node affinity or taints), so it runs no pods.`,
-          span: w.spec.nodeSelectorSpan ?? w.meta.nameSpan,
-        });
+        sink.report(
+          'unschedulable',
+          'warning',
+          `DaemonSet ${ns}/${w.meta.name} matches no node (nodeSelector, node affinity or taints), so it runs no pods.`,
+          w.spec.nodeSelectorSpan ?? w.meta.nameSpan,
+        );
       }
       for (const n of targets)
         drafts.push({
@@ -238,13 +227,13 @@ function placePods(
   for (const d of drafts) {
     const prev = seen.get(d.pod.id);
     if (prev) {
-      findings.push({
-        rule: 'duplicate-object',
-        severity: 'warning',
-        message: `Pod name ${d.pod.id} is also produced by ${describe(prev.pod.meta)}; this ${d.pod.workload ? d.pod.workload.kind : 'Pod'}'s pod is left out.`,
-        span: d.pod.meta.nameSpan,
-        related: [{ span: prev.pod.meta.nameSpan, message: 'the pod that is kept' }],
-      });
+      sink.report(
+        'duplicate-object',
+        'warning',
+        `Pod name ${d.pod.id} is also produced by ${describe(prev.pod.meta)}; this ${d.pod.workload ? d.pod.workload.kind : 'Pod'}'s pod is left out.`,
+        d.pod.meta.nameSpan,
+        { related: [{ span: prev.pod.meta.nameSpan, message: 'the pod that is kept' }] },
+      );
       continue;
     }
     seen.set(d.pod.id, d);
@@ -260,12 +249,12 @@ function placePods(
     const node = spreader.place(d.pod.spec);
     if (!node && !reported.has(d.pod.meta)) {
       reported.add(d.pod.meta);
-      findings.push({
-        rule: 'unschedulable',
-        severity: 'warning',
-        message: `No node fits ${d.pod.workload ? `the pods of ${d.pod.workload.kind} ${d.pod.namespace}/${d.pod.workload.name}` : `Pod ${d.pod.id}`} (nodeSelector, node affinity or taints); they would stay Pending and get no IP.`,
-        span: d.pod.spec.nodeSelectorSpan ?? d.pod.meta.nameSpan,
-      });
+      sink.report(
+        'unschedulable',
+        'warning',
+        `No node fits ${d.pod.workload ? `the pods of ${d.pod.workload.kind} ${d.pod.namespace}/${d.pod.workload.name}` : `Pod ${d.pod.id}`} (nodeSelector, node affinity or taints); they would stay Pending and get no IP.`,
+        d.pod.spec.nodeSelectorSpan ?? d.pod.meta.nameSpan,
+      );
     }
     return { ...d.pod, node, placement: node ? 'scheduled' : 'unschedulable' };
   });

@@ -1,6 +1,6 @@
 /** Reading enum-valued fields: exact (case-sensitive) values, with a hint when only the case is wrong. */
 import type { Located } from '../common/source';
-import type { RMap } from '../yaml/reader';
+import type { RMap } from '../yaml/yaml-reader';
 
 export function readEnum<T extends string>(
   m: RMap,
@@ -13,7 +13,7 @@ export function readEnum<T extends string>(
   const exact = allowed.find((a) => a === v.value);
   if (exact) return { value: exact, span: v.span };
   const loose = allowed.find((a) => a.toLowerCase() === v.value.toLowerCase());
-  m.ctx.report(
+  m.ctx.sink.report(
     'invalid-field',
     'error',
     `${m.child(key)}: "${v.value}" is not allowed; use ${

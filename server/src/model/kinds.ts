@@ -3,13 +3,13 @@
  * add a KindReader here (and a field to Collected and Cluster for its objects).
  */
 import type { Located, Span } from '../common/source';
-import type { RMap } from '../yaml/reader';
-import type { AdminPolicy, AdminPolicyKind } from './adminpolicy/types';
-import { readAdminPolicy } from './adminpolicy/read';
-import { CALICO_GROUPS, CALICO_KIND_READERS, type CalicoCollected, emptyCalico } from './calico/kinds';
+import type { RMap } from '../yaml/yaml-reader';
+import type { AdminPolicy, AdminPolicyKind } from './adminpolicy/admin-policy';
+import { readAdminPolicy } from './adminpolicy/read-admin-policy';
+import { CALICO_GROUPS, CALICO_KIND_READERS, type CalicoCollected, emptyCalico } from './calico/calico-kinds';
 import { readLabels, type ReadMeta } from './meta';
-import { readNetworkPolicy } from './networkpolicy';
-import { readPodSpec, readProtocol } from './podspec';
+import { readNetworkPolicy } from './network-policy';
+import { readPodSpec, readProtocol } from './pod-spec';
 import type {
   ConfigMap,
   KubeNetworkPolicy,
@@ -23,7 +23,7 @@ import type {
   Taint,
   Workload,
   WorkloadKind,
-} from './types';
+} from './kubernetes';
 
 /** A Pod object as read, before scheduling. */
 export interface PodObject {
@@ -130,7 +130,7 @@ function checkSelector(spec: RMap, templateLabels: Record<string, string>, kind:
   const ml = sel.stringMap('matchLabels');
   for (const [k, v] of Object.entries(ml?.value ?? {})) {
     if (templateLabels[k] !== v) {
-      spec.ctx.report(
+      spec.ctx.sink.report(
         'invalid-field',
         'error',
         `spec.selector: matchLabels ${k}=${v} does not match the pod template's labels (${k in templateLabels ? `${k}=${templateLabels[k]}` : `no ${k} label`}); the API server rejects this ${kind}.`,

@@ -1,8 +1,8 @@
 /** Reading `apiVersion`, `kind` and `metadata` of one object. */
 import type { Span } from '../common/source';
-import type { LocatedStringMap, RMap } from '../yaml/reader';
-import { dnsLabelProblem, labelKeyProblem, labelValueProblem, objectNameProblem } from './labels';
-import type { ObjectMeta } from './types';
+import type { LocatedStringMap, RMap } from '../yaml/yaml-reader';
+import { dnsLabelProblem, labelKeyProblem, labelValueProblem, objectNameProblem } from './label-syntax';
+import type { ObjectMeta } from './kubernetes';
 
 export interface OwnerRef {
   readonly kind: string;
@@ -33,7 +33,7 @@ export function readMeta(obj: RMap, apiVersion: string, kind: string, kindSpan: 
   if (name) {
     const problem =
       kind === 'Namespace' ? dnsLabelProblem(name.value, 'Namespace name') : objectNameProblem(name.value, kind);
-    if (problem) obj.ctx.report('invalid-field', 'error', `metadata.name: ${problem}.`, name.span);
+    if (problem) obj.ctx.sink.report('invalid-field', 'error', `metadata.name: ${problem}.`, name.span);
   }
   let namespace: string | undefined;
   if (namespaced) {
@@ -41,7 +41,7 @@ export function readMeta(obj: RMap, apiVersion: string, kind: string, kindSpan: 
     namespace = ns?.value || 'default';
     if (ns) {
       const problem = dnsLabelProblem(ns.value, 'namespace');
-      if (problem) obj.ctx.report('invalid-field', 'error', `metadata.namespace: ${problem}.`, ns.span);
+      if (problem) obj.ctx.sink.report('invalid-field', 'error', `metadata.namespace: ${problem}.`, ns.span);
     }
   }
   const labels = md ? readLabels(md, 'labels') : undefined;
@@ -72,9 +72,10 @@ export function readLabels(m: RMap, key: string): LocatedStringMap | undefined {
   const sub = m.map(key);
   for (const e of sub?.entries() ?? []) {
     const keyProblem = labelKeyProblem(e.key);
-    if (keyProblem) m.ctx.report('invalid-field', 'error', `${sub!.child(e.key)}: ${keyProblem}.`, e.keySpan);
+    if (keyProblem) m.ctx.sink.report('invalid-field', 'error', `${sub!.child(e.key)}: ${keyProblem}.`, e.keySpan);
     const valueProblem = labelValueProblem(map.value[e.key]);
-    if (valueProblem) m.ctx.report('invalid-field', 'error', `${sub!.child(e.key)}: ${valueProblem}.`, e.valueSpan);
+    if (valueProblem)
+      m.ctx.sink.report('invalid-field', 'error', `${sub!.child(e.key)}: ${valueProblem}.`, e.valueSpan);
   }
   return map;
 }

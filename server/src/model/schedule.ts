@@ -7,7 +7,7 @@
  * reproducibly. Eligibility follows nodeSelector, required node affinity and
  * NoSchedule/NoExecute taints.
  */
-import type { KubeNode, Labels, NodeSelectorRequirement, PodSpecInfo, Taint, Toleration } from './types';
+import type { KubeNode, Labels, NodeSelectorRequirement, PodSpecInfo, Taint, Toleration } from './kubernetes';
 
 /** The nodes used when the workspace neither declares nor mentions any. */
 export const DEFAULT_NODE_NAMES: readonly string[] = ['node-1', 'node-2', 'node-3'];

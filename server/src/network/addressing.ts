@@ -1,74 +1,28 @@
-/**
- * The network stage: flannel addressing. Reads flannel's configuration from
- * the workspace (sources.ts, configuration.ts), gives every node a pod subnet
- * per enabled family (nodesubnets.ts) and every pod an address inside it
- * (podips.ts), then checks the result (checks.ts). Everything it finds wrong
- * is a finding in `findings`; nothing here throws on bad input.
- */
-import type { Finding } from '../common/finding';
-import { type Cidr, type IpAddr, ipAt, minBigint } from '../common/ip';
-import type { Cluster } from '../model/types';
-import { sourceRole } from '../yaml/sourcerole';
-import { checkAddressing } from './checks';
-import { type ClusterFlags, readClusterFlags } from './clusterflags';
+import { type IpAddr, ipAt, minBigint } from '../common/ip';
+import type { Cluster } from '../model/cluster';
+import { sourceRole } from '../yaml/source-role';
+import { checkAddressing } from './addressing-checks';
+import { readClusterFlags } from './cluster-flags';
 import { resolveConfiguration } from './configuration';
-import { type FlannelConfig, parsePodNetwork } from './flannel';
+import { type FlannelConfig, parsePodNetwork } from './flannel-config';
 import { readLeases } from './leases';
-import { declaredPublicIP, internalIPsOf, simulatedNodeBase, simulatedNodeIP } from './nodeips';
-import { assignNodeSubnets, type NodeSubnet, type SubnetOrigin } from './nodesubnets';
-import { assignPodIPs, type PodAddressing, subnetCapacity } from './podips';
-import { findFlannelSources } from './sources';
+import { declaredPublicIP, internalIPsOf, simulatedNodeBase, simulatedNodeIP } from './node-ips';
+import { assignNodeSubnets, type NodeSubnet } from './node-subnets';
+import { assignPodIPs, subnetCapacity } from './pod-ips';
+import { findFlannelSources } from './config-sources';
+import type { Addressing, AddressingOptions, NodeAddressing } from './addressing-model';
+import { FindingSink } from '../common/finding-sink';
 
-export type { PodAddressing } from './podips';
-export type { SubnetOrigin } from './nodesubnets';
-
-export interface NodeAddressing {
-  readonly node: string;
-  /** Pod subnets, IPv4 first. Empty when the network has no room left. */
-  readonly subnets: readonly Cidr[];
-  /** How the first subnet was decided ('none' without subnets). */
-  readonly subnetOrigin: SubnetOrigin | 'none';
-  /** Per subnet: how it was decided and where it was written. */
-  readonly subnetDetails: readonly NodeSubnet[];
-  /** The node's own addresses (InternalIP, or simulated), one or more per family. */
-  readonly ips: readonly IpAddr[];
-  readonly ipOrigin: 'status' | 'simulated';
-  /** The outer addresses tunnelled packets travel between, per family. */
-  readonly publicIPs: readonly IpAddr[];
-  /** `.1` of each subnet: the pods' gateway (cni0, or Calico's routing in Canal). */
-  readonly gateways: readonly IpAddr[];
-  /** `.0` of each subnet, on the backend's device (flannel.1, flannel-wg, …), when the backend has one. */
-  readonly tunnelIPs: readonly IpAddr[];
-  /** Pod addresses the node's subnets hold (the smallest family's). */
-  readonly capacity: bigint;
-  /** Pods placed on the node that need a pod address (hostNetwork pods excluded). */
-  readonly podCount: number;
-}
-
-export interface Addressing {
-  readonly config: FlannelConfig;
-  readonly nodes: ReadonlyMap<string, NodeAddressing>;
-  readonly pods: ReadonlyMap<string, PodAddressing>;
-  /** Service ranges and cluster CIDRs the workspace shows (kube-apiserver flags, kubeadm-config). */
-  readonly flags: ClusterFlags;
-  readonly findings: readonly Finding[];
-}
-
-export interface AddressingOptions {
-  /**
-   * `--pod-network` (or the editor setting): the flannel network when the
-   * workspace has no configuration; an IPv4 CIDR, an IPv6 one, or both
-   * separated by a comma. Invalid values are ignored (the adapters check them).
-   */
-  readonly podNetwork?: string;
-}
+export type { PodAddressing } from './pod-ips';
+export type { SubnetOrigin } from './node-subnets';
+export type { Addressing, AddressingOptions, NodeAddressing } from './addressing-model';
 
 export function computeAddressing(cluster: Cluster, options: AddressingOptions = {}): Addressing {
-  const findings: Finding[] = [];
+  const sink = new FindingSink();
   const flags = readClusterFlags(cluster);
   const netConfFiles = cluster.files.filter((f) => sourceRole(f.path) === 'flannel-net-conf');
   const leaseFiles = cluster.files.filter((f) => sourceRole(f.path) === 'flannel-leases');
-  const leases = readLeases(leaseFiles, findings);
+  const leases = readLeases(leaseFiles, sink);
   const parsedOverride = options.podNetwork ? parsePodNetwork(options.podNetwork) : undefined;
   const config = resolveConfiguration(
     {
@@ -77,9 +31,9 @@ export function computeAddressing(cluster: Cluster, options: AddressingOptions =
       hasLeases: leaseFiles.length > 0,
       override: parsedOverride && !('error' in parsedOverride) ? parsedOverride : undefined,
     },
-    findings,
+    sink,
   );
-  const subnets = assignNodeSubnets(cluster, config, leases, findings);
+  const subnets = assignNodeSubnets(cluster, config, leases, sink);
   const nodes = addressNodes(cluster, config, subnets);
   const pods = assignPodIPs(cluster.pods, nodes);
   const podCount = new Map<string, number>();
@@ -87,8 +41,8 @@ export function computeAddressing(cluster: Cluster, options: AddressingOptions =
     if (p.node && !p.spec.hostNetwork) podCount.set(p.node, (podCount.get(p.node) ?? 0) + 1);
   const counted = new Map<string, NodeAddressing>();
   for (const [name, n] of nodes) counted.set(name, { ...n, podCount: podCount.get(name) ?? 0 });
-  findings.push(...checkAddressing({ cluster, config, nodes: counted, pods, flags }));
-  return { config, nodes: counted, pods, flags, findings };
+  checkAddressing({ cluster, config, nodes: counted, pods, flags }, sink);
+  return { config, nodes: counted, pods, flags, findings: sink.findings };
 }
 
 function addressNodes(

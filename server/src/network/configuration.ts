@@ -1,22 +1,13 @@
-/**
- * The flannel configuration a workspace describes: which source wins, which
- * subnet manager runs, the networks and the backend. Without any source the
- * default (10.244.0.0/16, vxlan, kube subnet manager) applies, or what
- * `--pod-network` / the `netpolStudio.podNetwork` setting says.
- */
-import type { Finding } from '../common/finding';
 import type { Cidr } from '../common/ip';
 import type { Located } from '../common/source';
 import { makeBackend } from './backends';
-import { BACKEND_RULE } from './backendconf';
-import type { ClusterFlags } from './clusterflags';
-import { checkCniConf } from './cniconf';
-import { defaultFlannelConfig, type FlannelConfig, type SubnetManager } from './flannel';
-import { INVALID_RULE, readNetConf } from './netconf';
-import type { FlannelSource } from './sources';
-import { resolveNetworks } from './subnetconfig';
-
-export const CONFLICT_RULE = 'flannel-config-conflict';
+import type { ClusterFlags } from './cluster-flags';
+import { checkCniConf } from './cni-config';
+import { defaultFlannelConfig, type FlannelConfig, type SubnetManager } from './flannel-config';
+import { readNetConf } from './net-conf';
+import type { FlannelSource } from './config-sources';
+import { resolveNetworks } from './subnet-config';
+import type { FindingSink } from '../common/finding-sink';
 
 export interface ConfigInputs {
   readonly sources: readonly FlannelSource[];
@@ -27,16 +18,16 @@ export interface ConfigInputs {
   readonly override?: readonly Cidr[];
 }
 
-export function resolveConfiguration(inputs: ConfigInputs, findings: Finding[]): FlannelConfig {
+export function resolveConfiguration(inputs: ConfigInputs, sink: FindingSink): FlannelConfig {
   const [chosen, ...ignored] = inputs.sources;
   for (const other of ignored) {
-    findings.push({
-      rule: CONFLICT_RULE,
-      severity: 'warning',
-      message: `flannel's configuration is also in ${chosen.name}, which comes first; the simulation uses that one and ignores this one (a cluster runs one flannel).`,
-      span: other.anchor,
-      related: [{ span: chosen.anchor, message: 'the configuration that is used' }],
-    });
+    sink.report(
+      'flannel-config-conflict',
+      'warning',
+      `flannel's configuration is also in ${chosen.name}, which comes first; the simulation uses that one and ignores this one (a cluster runs one flannel).`,
+      other.anchor,
+      { related: [{ span: chosen.anchor, message: 'the configuration that is used' }] },
+    );
   }
   const mode = subnetManager(chosen, inputs);
   if (!chosen) {
@@ -46,18 +37,18 @@ export function resolveConfiguration(inputs: ConfigInputs, findings: Finding[]):
     return { ...defaultFlannelConfig(), subnetManager: mode };
   }
   const cni = chosen.flavour === 'canal' ? 'calico' : 'flannel';
-  if (chosen.cniConf) checkCniConf(chosen.cniConf, chosen.flavour, findings);
+  if (chosen.cniConf) checkCniConf(chosen.cniConf, chosen.flavour, sink);
   const origin = chosen.kind === 'configmap' ? 'configmap' : 'file';
   if (!chosen.netConf) {
-    findings.push({
-      rule: INVALID_RULE,
-      severity: 'error',
-      message: `${chosen.name} has no \`net-conf.json\` key; flanneld reads its configuration from it (mounted at /etc/kube-flannel/net-conf.json) and fails without it. The simulation uses the default ${defaultFlannelConfig().networks[0].network.text} with vxlan.`,
-      span: chosen.anchor,
-    });
+    sink.report(
+      'flannel-config-invalid',
+      'error',
+      `${chosen.name} has no \`net-conf.json\` key; flanneld reads its configuration from it (mounted at /etc/kube-flannel/net-conf.json) and fails without it. The simulation uses the default ${defaultFlannelConfig().networks[0].network.text} with vxlan.`,
+      chosen.anchor,
+    );
     return { ...defaultFlannelConfig(), subnetManager: mode, cni, origin, sourceName: chosen.name };
   }
-  const conf = readNetConf(chosen.netConf.text, chosen.netConf.spans, findings);
+  const conf = readNetConf(chosen.netConf.text, chosen.netConf.spans, sink);
   if (!conf) {
     return {
       ...defaultFlannelConfig(),
@@ -68,9 +59,9 @@ export function resolveConfiguration(inputs: ConfigInputs, findings: Finding[]):
       sourceSpan: chosen.netConf.span,
     };
   }
-  const networks = resolveNetworks(conf, mode, findings);
+  const networks = resolveNetworks(conf, mode, sink);
   const families = networks.map((n) => n.family);
-  const vethMtu = canalMtu(chosen.vethMtu, conf.backend.linkMtu - conf.backend.overhead, conf.backend.type, findings);
+  const vethMtu = canalMtu(chosen.vethMtu, conf.backend.linkMtu - conf.backend.overhead, conf.backend.type, sink);
   const backend = makeBackend(conf.backend.type, conf.backend.options, families, vethMtu);
   return {
     networks,
@@ -110,28 +101,28 @@ function canalMtu(
   veth: Located<string> | undefined,
   carried: number,
   backend: string,
-  findings: Finding[],
+  sink: FindingSink,
 ): number | undefined {
   if (!veth) return undefined;
   const text = veth.value.trim();
   if (!/^\d+$/.test(text)) {
-    findings.push({
-      rule: BACKEND_RULE,
-      severity: 'error',
-      message: `canal-config veth_mtu must be a number ("0" to auto-detect), not "${veth.value}".`,
-      span: veth.span,
-    });
+    sink.report(
+      'flannel-backend',
+      'error',
+      `canal-config veth_mtu must be a number ("0" to auto-detect), not "${veth.value}".`,
+      veth.span,
+    );
     return undefined;
   }
   const mtu = Number(text);
   if (mtu === 0) return undefined;
   if (mtu > carried) {
-    findings.push({
-      rule: BACKEND_RULE,
-      severity: 'warning',
-      message: `veth_mtu ${mtu} is more than the ${backend} path carries (${carried}, assuming 1500-byte node interfaces): full-size packets between nodes are dropped or fragmented. Use ${carried} or "0" to auto-detect.`,
-      span: veth.span,
-    });
+    sink.report(
+      'flannel-backend',
+      'warning',
+      `veth_mtu ${mtu} is more than the ${backend} path carries (${carried}, assuming 1500-byte node interfaces): full-size packets between nodes are dropped or fragmented. Use ${carried} or "0" to auto-detect.`,
+      veth.span,
+    );
   }
   return mtu;
 }

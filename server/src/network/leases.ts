@@ -1,25 +1,7 @@
-/**
- * flannel's subnet leases, exported from etcd, pin node subnets as the running
- * cluster has them (flannel picks a random free subnet for each new host, so
- * nothing else could predict them). Three forms are read:
- *
- * - `etcdctl get --prefix /coreos.com/network/subnets/`: a key line
- *   (`…/subnets/10.244.1.0-24`, dual-stack `…-24&fd00::-64`) followed by the
- *   lease JSON (`{"PublicIP": "192.168.1.11", "BackendType": "vxlan", …}`);
- * - the same with `-w json`: `{"kvs": [{"key": base64, "value": base64}]}`;
- * - a hand-written list: `[{"subnet": "10.244.1.0/24", "node": "worker-a"}]`
- *   (or `{"leases": [...]}`), each with `subnet`, optional `ipv6Subnet`, and
- *   `node` or `publicIP` to say whose it is.
- *
- * A lease belongs to the node named in it, else to the node whose address
- * (InternalIP, ExternalIP or flannel's public-ip annotation) is its PublicIP.
- */
-import type { Finding } from '../common/finding';
 import { type Cidr, type IpAddr, isCidr, makeCidr, parseCidr, parseIp } from '../common/ip';
 import { type SourceFile, type Span, span } from '../common/source';
-import { type JsonNode, type JsonObject, lookup, parseJson } from '../yaml/json';
-
-export const LEASE_RULE = 'flannel-lease';
+import { type JsonNode, type JsonObject, lookup, parseJson } from '../yaml/parse-json';
+import type { FindingSink } from '../common/finding-sink';
 
 export interface Lease {
   /** IPv4 subnet first, then IPv6 (a dual-stack lease has both). */
@@ -49,21 +31,18 @@ export function parseSubnetKey(key: string): Cidr[] | undefined {
   return out.map((c) => makeCidr(c.family, c.base, c.prefix));
 }
 
-export function readLeases(files: readonly SourceFile[], findings: Finding[]): Lease[] {
+export function readLeases(files: readonly SourceFile[], sink: FindingSink): Lease[] {
   const out: Lease[] = [];
   for (const file of files) {
     const t = file.text.trimStart();
-    if (t.startsWith('{') || t.startsWith('[')) readJsonLeases(file, out, findings);
-    else readEtcdctlText(file, out, findings);
+    if (t.startsWith('{') || t.startsWith('[')) readJsonLeases(file, out, sink);
+    else readEtcdctlText(file, out, sink);
   }
   return out;
 }
 
-const report = (findings: Finding[], message: string, at: Span, severity: Finding['severity'] = 'warning') =>
-  findings.push({ rule: LEASE_RULE, severity, message, span: at });
-
 /** `etcdctl get --prefix` text: key line, value line, key line, … */
-function readEtcdctlText(file: SourceFile, out: Lease[], findings: Finding[]): void {
+function readEtcdctlText(file: SourceFile, out: Lease[], sink: FindingSink): void {
   const lines: { text: string; start: number }[] = [];
   let pos = 0;
   for (const raw of file.text.split('\n')) {
@@ -76,8 +55,9 @@ function readEtcdctlText(file: SourceFile, out: Lease[], findings: Finding[]): v
     const keySpan = span(file, key.start, key.start + key.text.length);
     const subnets = key.text.trim().startsWith('/') ? parseSubnetKey(key.text.trim()) : undefined;
     if (!subnets) {
-      report(
-        findings,
+      sink.report(
+        'flannel-lease',
+        'warning',
         `Not a flannel lease key: expected a line such as /coreos.com/network/subnets/10.244.1.0-24 (the output of \`etcdctl get --prefix /coreos.com/network/subnets/\`), followed by the lease JSON.`,
         keySpan,
       );
@@ -85,20 +65,26 @@ function readEtcdctlText(file: SourceFile, out: Lease[], findings: Finding[]): v
     }
     const value = lines[i + 1];
     if (!value || value.text.trim().startsWith('/')) {
-      report(findings, `The lease ${subnets.map((s) => s.text).join(' & ')} has no value line after its key.`, keySpan);
+      sink.report(
+        'flannel-lease',
+        'warning',
+        `The lease ${subnets.map((s) => s.text).join(' & ')} has no value line after its key.`,
+        keySpan,
+      );
       continue;
     }
     i++;
     const parsed = parseJson(value.text);
     if (parsed.error) {
-      report(
-        findings,
+      sink.report(
+        'flannel-lease',
+        'warning',
         `The lease value is not valid JSON: ${parsed.error.message}.`,
         span(file, value.start + parsed.error.start, value.start + Math.max(parsed.error.end, parsed.error.start + 1)),
       );
       continue;
     }
-    const attrs = leaseAttrs(parsed.value, (n) => span(file, value.start + n.start, value.start + n.end), findings);
+    const attrs = leaseAttrs(parsed.value, (n) => span(file, value.start + n.start, value.start + n.end), sink);
     out.push({ subnets, ...attrs, span: keySpan });
   }
 }
@@ -107,12 +93,13 @@ function readEtcdctlText(file: SourceFile, out: Lease[], findings: Finding[]): v
 function leaseAttrs(
   v: JsonNode,
   at: (n: JsonNode) => Span,
-  findings: Finding[],
+  sink: FindingSink,
 ): { publicIPs: IpAddr[]; backendType?: string } {
   const publicIPs: IpAddr[] = [];
   if (v.kind !== 'object') {
-    report(
-      findings,
+    sink.report(
+      'flannel-lease',
+      'warning',
       'A lease value is a JSON object such as {"PublicIP": "192.168.1.11", "BackendType": "vxlan"}.',
       at(v),
     );
@@ -123,44 +110,45 @@ function leaseAttrs(
     if (!e || e.value.kind === 'null') continue;
     const ip = e.value.kind === 'string' ? parseIp(e.value.value) : undefined;
     if (ip) publicIPs.push(ip);
-    else report(findings, `${name} must be an address in double quotes.`, at(e.value));
+    else sink.report('flannel-lease', 'warning', `${name} must be an address in double quotes.`, at(e.value));
   }
   const bt = lookup(v, 'BackendType')?.value;
   return { publicIPs, backendType: bt?.kind === 'string' ? bt.value : undefined };
 }
 
-function readJsonLeases(file: SourceFile, out: Lease[], findings: Finding[]): void {
+function readJsonLeases(file: SourceFile, out: Lease[], sink: FindingSink): void {
   const parsed = parseJson(file.text);
   const at = (n: { start: number; end: number }) => span(file, n.start, n.end);
   if (parsed.error) {
-    report(
-      findings,
+    sink.report(
+      'flannel-lease',
+      'error',
       `The lease export is not valid JSON: ${parsed.error.message}.`,
       span(file, parsed.error.start, Math.max(parsed.error.end, parsed.error.start + 1)),
-      'error',
     );
     return;
   }
   const root = parsed.value;
   const kvs = root.kind === 'object' ? lookup(root, 'kvs')?.value : undefined;
   if (kvs && kvs.kind === 'array') {
-    for (const kv of kvs.items) readEtcdKv(kv, at, out, findings);
+    for (const kv of kvs.items) readEtcdKv(kv, at, out, sink);
     return;
   }
   const list = root.kind === 'array' ? root : root.kind === 'object' ? lookup(root, 'leases')?.value : undefined;
   if (list?.kind !== 'array') {
-    report(
-      findings,
+    sink.report(
+      'flannel-lease',
+      'warning',
       'A lease export in JSON is `etcdctl get --prefix -w json` output ({"kvs": […]}) or a list of leases: [{"subnet": "10.244.1.0/24", "node": "worker-a"}].',
       at(root),
     );
     return;
   }
-  for (const item of list.items) readListedLease(item, at, out, findings);
+  for (const item of list.items) readListedLease(item, at, out, sink);
 }
 
 /** One `kvs` entry of `etcdctl -w json`: key and value are base64. */
-function readEtcdKv(kv: JsonNode, at: (n: JsonNode) => Span, out: Lease[], findings: Finding[]): void {
+function readEtcdKv(kv: JsonNode, at: (n: JsonNode) => Span, out: Lease[], sink: FindingSink): void {
   if (kv.kind !== 'object') return;
   const key = lookup(kv, 'key')?.value;
   const value = lookup(kv, 'value')?.value;
@@ -168,23 +156,34 @@ function readEtcdKv(kv: JsonNode, at: (n: JsonNode) => Span, out: Lease[], findi
   const keyText = Buffer.from(key.value, 'base64').toString('utf8');
   const subnets = parseSubnetKey(keyText);
   if (!subnets) {
-    if (keyText.includes('/subnets/')) report(findings, `"${keyText}" is not a flannel subnet key.`, at(key));
+    if (keyText.includes('/subnets/'))
+      sink.report('flannel-lease', 'warning', `"${keyText}" is not a flannel subnet key.`, at(key));
     return; // other keys (the network config) are not leases
   }
   let attrs: { publicIPs: IpAddr[]; backendType?: string } = { publicIPs: [] };
   if (value && value.kind === 'string') {
     const parsed = parseJson(Buffer.from(value.value, 'base64').toString('utf8'));
     if (parsed.error)
-      report(findings, `The value of ${keyText} is not valid JSON: ${parsed.error.message}.`, at(value));
-    else attrs = leaseAttrs(parsed.value, () => at(value), findings);
+      sink.report(
+        'flannel-lease',
+        'warning',
+        `The value of ${keyText} is not valid JSON: ${parsed.error.message}.`,
+        at(value),
+      );
+    else attrs = leaseAttrs(parsed.value, () => at(value), sink);
   }
   out.push({ subnets, ...attrs, span: at(key) });
 }
 
 /** A hand-written lease: {"subnet", "ipv6Subnet", "node", "publicIP", "publicIPv6"}. */
-function readListedLease(item: JsonNode, at: (n: JsonNode) => Span, out: Lease[], findings: Finding[]): void {
+function readListedLease(item: JsonNode, at: (n: JsonNode) => Span, out: Lease[], sink: FindingSink): void {
   if (item.kind !== 'object') {
-    report(findings, 'A lease is an object such as {"subnet": "10.244.1.0/24", "node": "worker-a"}.', at(item));
+    sink.report(
+      'flannel-lease',
+      'warning',
+      'A lease is an object such as {"subnet": "10.244.1.0/24", "node": "worker-a"}.',
+      at(item),
+    );
     return;
   }
   const obj: JsonObject = item;
@@ -198,27 +197,33 @@ function readListedLease(item: JsonNode, at: (n: JsonNode) => Span, out: Lease[]
     const c =
       e.value.kind === 'string' ? parseCidr(e.value.value) : { error: `"${name}" must be a CIDR in double quotes` };
     if (!isCidr(c) || c.family !== family) {
-      report(findings, isCidr(c) ? `"${name}" must be an IPv${family} CIDR.` : `${c.error}.`, at(e.value));
+      sink.report(
+        'flannel-lease',
+        'warning',
+        isCidr(c) ? `"${name}" must be an IPv${family} CIDR.` : `${c.error}.`,
+        at(e.value),
+      );
       continue;
     }
     if (c.hostBitsSet)
-      report(
-        findings,
+      sink.report(
+        'flannel-lease',
+        'info',
         `"${name}" ${(e.value as { value: string }).value} has host bits set; the lease is ${c.text}.`,
         at(e.value),
-        'info',
       );
     subnets.push(c);
   }
   if (subnets.length === 0) {
-    report(findings, 'This lease has no "subnet" (or "ipv6Subnet").', at(item));
+    sink.report('flannel-lease', 'warning', 'This lease has no "subnet" (or "ipv6Subnet").', at(item));
     return;
   }
   const node = lookup(obj, 'node')?.value;
-  const attrs = leaseAttrs(obj, at, findings);
+  const attrs = leaseAttrs(obj, at, sink);
   if (!(node && node.kind === 'string') && attrs.publicIPs.length === 0) {
-    report(
-      findings,
+    sink.report(
+      'flannel-lease',
+      'warning',
       'This lease names neither a "node" nor a "publicIP", so it cannot be matched to a node.',
       at(item),
     );

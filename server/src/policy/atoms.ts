@@ -6,9 +6,9 @@
  * to policy, which is what lets the engine evaluate classes instead of pairs.
  */
 import { type Cidr, cidrContains, type IpFamily } from '../common/ip';
-import type { Service } from '../model/types';
+import type { Service } from '../model/kubernetes';
 import { type Endpoint, portKey } from './endpoint';
-import type { LabelMatcher } from './labelselector';
+import type { LabelMatcher } from './label-matcher';
 
 /** Boolean atoms answer true/false; named-port atoms answer the port list. */
 export type AtomValue = boolean | string;

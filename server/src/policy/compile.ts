@@ -5,17 +5,18 @@
  * policies). Add a policy kind by compiling it to CompiledPolicy here; the
  * engine needs no change.
  */
-import type { CalicoPolicy } from '../model/calico/types';
-import type { Cluster } from '../model/types';
-import { compileAdminPolicy } from './adminpolicy';
+import type { CalicoPolicy } from '../model/calico/calico-resources';
+import type { Cluster } from '../model/cluster';
+import { compileAdminPolicy } from './compile-admin-policy';
 import { AtomTable } from './atoms';
-import { FindingSink } from './calico/findings';
-import { compileCalicoPolicy } from './calico/policy';
+import { FindingSink } from '../common/finding-sink';
+import { compileCalicoPolicy } from './calico/compile-calico-policy';
+import { calicoSelectorUses } from './calico/selector-uses';
 import { applyStaged, type Enforced, stagedCandidates } from './staged';
-import { tierDefinitions } from './calico/tiers';
-import { type PolicyVerdict, reportHostEndpoints, validateNetworkSet, validatePolicy } from './calico/validate';
-import { compileKubePolicy } from './kube';
-import type { CompiledPolicy, CompiledTier, PolicySet } from './rules';
+import { tierDefinitions } from './calico/calico-tiers';
+import { type PolicyVerdict, reportHostEndpoints, validateNetworkSet, validatePolicy } from './calico/validate-policy';
+import { compileKubePolicy } from './compile-network-policy';
+import type { CompiledPolicy, CompiledTier, PolicySet } from './rule-model';
 
 export interface PolicyOptions {
   /** Evaluate staged policies as if they were enforced ("what if I enforce this?"). */
@@ -57,10 +58,15 @@ export function compilePolicies(cluster: Cluster, options: PolicyOptions = {}): 
     if (compiled) policies.push(compiled);
   }
 
+  const compiledSpans = new Set(policies.map((p) => p.ref.span));
+  const selectorUses = cluster.calico.policies
+    .filter((p) => p.readValid)
+    .flatMap((p) => calicoSelectorUses(p, atoms, compiledSpans.has(p.meta.nameSpan)));
+
   const tiers: CompiledTier[] = [...tierDefs.values()]
     .map((t) => ({ ...t, policies: policies.filter((p) => p.tier === t.name).sort(comparePolicies) }))
     .sort((a, b) => a.order - b.order || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { atoms: atoms.atoms, tiers, findings: out.findings };
+  return { atoms: atoms.atoms, tiers, selectorUses, findings: out.findings };
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

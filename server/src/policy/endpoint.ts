@@ -5,8 +5,9 @@
  */
 import type { IpAddr, IpFamily } from '../common/ip';
 import type { Addressing } from '../network/addressing';
-import type { Cluster, Labels, Pod, Protocol } from '../model/types';
-import { calicoPodLabels, type NetworkSetMembership, networkSetsContaining } from './calico/labels';
+import type { Labels, Pod, Protocol } from '../model/kubernetes';
+import type { Cluster } from '../model/cluster';
+import { calicoPodLabels, type NetworkSetMembership, networkSetsContaining } from './calico/calico-labels';
 
 export interface Endpoint {
   /** `namespace/name` for pods; the address for external endpoints. */

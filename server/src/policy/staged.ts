@@ -7,14 +7,14 @@
  * Learn and Ignore change nothing.
  */
 import type { Span } from '../common/source';
-import type { CalicoPolicy, StagedAction } from '../model/calico/types';
-import type { Cluster } from '../model/types';
+import type { CalicoPolicy, StagedAction } from '../model/calico/calico-resources';
+import type { Cluster } from '../model/cluster';
 import type { AtomTable } from './atoms';
-import type { FindingSink } from './calico/findings';
-import { compileCalicoPolicy } from './calico/policy';
-import type { PolicyVerdict } from './calico/validate';
-import { compileKubePolicy } from './kube';
-import type { CompiledPolicy } from './rules';
+import type { FindingSink } from '../common/finding-sink';
+import { compileCalicoPolicy } from './calico/compile-calico-policy';
+import type { PolicyVerdict } from './calico/validate-policy';
+import { compileKubePolicy } from './compile-network-policy';
+import type { CompiledPolicy } from './rule-model';
 
 /** An enforced policy, by the identity a staged policy would replace or delete. */
 export interface Enforced {

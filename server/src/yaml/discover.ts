@@ -2,14 +2,14 @@
  * Finding manifest files under the paths a user names. Folders are searched
  * for *.yaml and *.yml, and for flannel's files by name (skipping VCS,
  * dependency and build folders); files named explicitly are read whatever
- * their extension. Which files count is decided in sourcerole.ts.
+ * their extension. Which files count is decided in source-role.ts.
  */
 import { readdirSync, readFileSync, type Stats, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { SourceFile } from '../common/source';
-import { isWorkspaceSource } from './sourcerole';
+import { isWorkspaceSource } from './source-role';
 
-export { MANIFEST_EXTENSIONS } from './sourcerole';
+export { MANIFEST_EXTENSIONS } from './source-role';
 
 const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out', '.vscode-test']);
 

@@ -13,10 +13,10 @@
  *   as any selector field is used. notSelector is never scoped.
  */
 import type { Located } from '../../common/source';
-import type { EntityRule } from '../../model/calico/types';
-import { ALL, and, renameLabels, replaceFunctions, type SelectorNode, stringSet } from '../selector/ast';
-import { parse } from '../selector/parser';
-import { LABEL_NAMESPACE, LABEL_SERVICE_ACCOUNT, NAMESPACE_PREFIX, SERVICE_ACCOUNT_PREFIX } from './labels';
+import type { EntityRule } from '../../model/calico/calico-resources';
+import { ALL, and, renameLabels, replaceFunctions, type SelectorNode, stringSet } from '../selector/selector-ast';
+import { parse } from '../selector/selector-parser';
+import { LABEL_NAMESPACE, LABEL_SERVICE_ACCOUNT, NAMESPACE_PREFIX, SERVICE_ACCOUNT_PREFIX } from './calico-labels';
 
 const HAS_NAMESPACE: SelectorNode = { kind: 'has', label: LABEL_NAMESPACE };
 const NOT_NAMESPACED: SelectorNode = { kind: 'not', operand: HAS_NAMESPACE };

@@ -1,0 +1,150 @@
+/**
+ * The one registry of rule ids. Every finding any stage produces carries one of
+ * these ids (the type checker enforces it), with a default severity, a one-line
+ * title and a family (how the README and the docs group rules). Each id has its
+ * documentation at docs/rules/<id>.md; test/lint/rule-registry.test.ts checks
+ * that every id has its page. Lint rules that compute findings from the
+ * analysis (lint/rules/<id>.ts) use these ids too.
+ */
+import type { Severity } from './finding';
+
+export type RuleFamily = 'manifest' | 'calico' | 'flannel' | 'selectors';
+
+export interface RuleInfo {
+  /** The severity findings of this rule have unless the project configures another. */
+  readonly severity: Severity;
+  /** One line: what the rule reports. */
+  readonly title: string;
+  readonly family: RuleFamily;
+}
+
+export const RULE_REGISTRY = {
+  'yaml-syntax': { severity: 'error', family: 'manifest', title: 'The YAML does not parse.' },
+  'invalid-field': {
+    severity: 'error',
+    family: 'manifest',
+    title: 'A field has a wrong type or value; the API server would reject the object.',
+  },
+  'invalid-selector': { severity: 'error', family: 'calico', title: 'A Calico selector does not parse.' },
+  'unknown-tier': { severity: 'error', family: 'calico', title: 'A Calico policy names a tier that does not exist.' },
+  'unknown-service': {
+    severity: 'warning',
+    family: 'calico',
+    title: 'A Calico rule names a Service that is not in the workspace.',
+  },
+  'field-not-simulated': {
+    severity: 'info',
+    family: 'calico',
+    title: 'A field is read but outside the pod-to-pod simulation.',
+  },
+  'staged-policy': { severity: 'info', family: 'calico', title: 'A staged Calico policy is shown but not enforced.' },
+  'yaml-boolean-string': {
+    severity: 'warning',
+    family: 'manifest',
+    title: 'An unquoted yes/no/on/off where a string belongs.',
+  },
+  'unknown-field': { severity: 'warning', family: 'manifest', title: 'A field is not part of the object’s schema.' },
+  'policy-not-simulated': {
+    severity: 'warning',
+    family: 'manifest',
+    title: 'A policy is left out of the simulation because the API server (or Calico) would reject it.',
+  },
+  'duplicate-object': { severity: 'warning', family: 'manifest', title: 'The same object is defined twice.' },
+  unschedulable: { severity: 'warning', family: 'manifest', title: 'No node fits a pod.' },
+  'template-not-analysed': {
+    severity: 'info',
+    family: 'manifest',
+    title: 'A document holds template directives and is not analysed.',
+  },
+  'file-too-large': { severity: 'warning', family: 'manifest', title: 'A file is too large to analyse.' },
+  'flannel-config-syntax': {
+    severity: 'error',
+    family: 'flannel',
+    title: "flannel's net-conf.json (or the CNI configuration it installs) is not valid JSON.",
+  },
+  'flannel-config-unknown-field': {
+    severity: 'warning',
+    family: 'flannel',
+    title: 'net-conf.json has a key flannel does not read.',
+  },
+  'flannel-config-invalid': {
+    severity: 'error',
+    family: 'flannel',
+    title: 'A net-conf.json value flanneld rejects, or a required field is missing.',
+  },
+  'flannel-subnet-range': {
+    severity: 'error',
+    family: 'flannel',
+    title: 'SubnetMin or SubnetMax is outside the network or not on a SubnetLen boundary.',
+  },
+  'flannel-ignored-setting': {
+    severity: 'warning',
+    family: 'flannel',
+    title: 'A flannel setting has no effect in this set-up.',
+  },
+  'flannel-network-capacity': {
+    severity: 'error',
+    family: 'flannel',
+    title: 'The pod network has fewer node subnets than there are nodes.',
+  },
+  'flannel-subnet-capacity': {
+    severity: 'warning',
+    family: 'flannel',
+    title: 'A node subnet is too small for the pods placed on the node.',
+  },
+  'flannel-podcidr-outside-network': {
+    severity: 'error',
+    family: 'flannel',
+    title: "A node's podCIDR lies outside flannel's network.",
+  },
+  'flannel-network-overlap': {
+    severity: 'error',
+    family: 'flannel',
+    title: 'The pod network overlaps Service addresses or node addresses.',
+  },
+  'flannel-cluster-cidr-mismatch': {
+    severity: 'warning',
+    family: 'flannel',
+    title: "flannel's network does not cover the cluster CIDR node podCIDRs come from.",
+  },
+  'flannel-backend': { severity: 'error', family: 'flannel', title: "A mistake in net-conf.json's Backend." },
+  'flannel-config-conflict': {
+    severity: 'warning',
+    family: 'flannel',
+    title: 'More than one flannel configuration is in the workspace.',
+  },
+  'flannel-lease': { severity: 'warning', family: 'flannel', title: 'A problem in an exported flannel lease list.' },
+  'flannel-subnet-overlap': { severity: 'error', family: 'flannel', title: "Two nodes' subnets overlap." },
+  'flannel-cni-config': {
+    severity: 'warning',
+    family: 'flannel',
+    title: 'The CNI configuration flannel installs would not give pods their flannel addresses.',
+  },
+  'flannel-pod-ip': {
+    severity: 'warning',
+    family: 'flannel',
+    title: "A pod's recorded address contradicts the rest of the manifests.",
+  },
+  'selector-matches-nothing': {
+    severity: 'warning',
+    family: 'selectors',
+    title: 'A policy or peer selector matches nothing in the workspace.',
+  },
+} as const satisfies Record<string, RuleInfo>;
+
+export type RuleId = keyof typeof RULE_REGISTRY;
+
+export const RULE_IDS = Object.keys(RULE_REGISTRY) as RuleId[];
+
+export function isRuleId(id: string): id is RuleId {
+  return Object.hasOwn(RULE_REGISTRY, id);
+}
+
+export function ruleInfo(id: RuleId): RuleInfo {
+  return RULE_REGISTRY[id];
+}
+
+/** The rule's name for SARIF (`reportingDescriptor.name`): the id in PascalCase, e.g. `SelectorMatchesNothing`. */
+export function ruleName(id: RuleId): string {
+  return id.replace(/(^|-)([a-z0-9])/g, (_, _dash: string, c: string) => c.toUpperCase());
+}

@@ -1,0 +1,167 @@
+/**
+ * selector-matches-nothing: a policy's podSelector, or a peer's podSelector or
+ * namespaceSelector, selects nothing in the workspace. Such a policy protects
+ * no pod, or such a rule admits no one: almost always a typo or a missing
+ * namespaceSelector. Suggests the closest label and, for a peer that only
+ * looks in its own namespace, adds the namespaceSelector.
+ */
+import type { Fix } from '../../common/finding';
+import { span, type Span } from '../../common/source';
+import { closest, quoteList } from '../../common/text';
+import type { Analysis } from '../../engine/analysis';
+import type { KubeNetworkPolicy, LabelSelector, Labels, NetworkPolicyPeer } from '../../model/kubernetes';
+import type { Endpoint } from '../../policy/endpoint';
+import { KubeLabelMatcher } from '../../policy/label-matcher';
+import { insertKeysBefore, replaceScalar } from '../edits';
+import type { LintRule } from '../lint-rule';
+import { reportCalicoSelectorsMatchingNothing } from './calico-selector-matches-nothing';
+import type { FindingSink } from '../../common/finding-sink';
+import type { RuleId } from '../../common/rule-registry';
+
+const ID: RuleId = 'selector-matches-nothing';
+
+export const selectorMatchesNothing: LintRule = { id: ID, check };
+
+function check(a: Analysis, sink: FindingSink): void {
+  reportCalicoSelectorsMatchingNothing(a, sink);
+  const pods = a.endpoints.filter((e) => e.kind === 'pod');
+  if (pods.length === 0) return;
+  const namespaces = [...a.cluster.namespaces.values()];
+  for (const np of a.cluster.networkPolicies) {
+    if (!np.valid) continue;
+    const ns = np.meta.namespace;
+    const local = pods.filter((p) => p.namespace === ns);
+    const subject = new KubeLabelMatcher(np.podSelector);
+    if (local.length > 0 && !local.some((p) => subject.matches(p.labels))) {
+      report(
+        sink,
+        np.podSelector,
+        `spec.podSelector ${show(np.podSelector)} selects no pod in namespace ${ns}, so NetworkPolicy ${np.meta.name} has no effect.`,
+        local,
+      );
+    }
+    for (const rules of [np.ingress, np.egress]) {
+      for (const rule of rules ?? []) for (const peer of rule.peers ?? []) checkPeer(np, peer, pods, namespaces, sink);
+    }
+  }
+}
+
+function checkPeer(
+  np: KubeNetworkPolicy,
+  peer: NetworkPolicyPeer,
+  pods: readonly Endpoint[],
+  namespaces: readonly { name: string; labels: Labels }[],
+  sink: FindingSink,
+): void {
+  if (peer.ipBlock) return;
+  const ns = np.meta.namespace;
+  if (peer.namespaceSelector) {
+    const nsm = new KubeLabelMatcher(peer.namespaceSelector);
+    const selected = namespaces.filter((n) => nsm.matches(n.labels));
+    if (selected.length === 0) {
+      const nsLabels = namespaces.map((n) => ({ labels: n.labels }));
+      report(
+        sink,
+        peer.namespaceSelector,
+        `namespaceSelector ${show(peer.namespaceSelector)} matches none of the namespaces in the workspace (${quoteList(namespaces.map((n) => n.name))}).`,
+        nsLabels,
+      );
+      return;
+    }
+    if (!peer.podSelector) return;
+    const inScope = pods.filter((p) => selected.some((n) => n.name === p.namespace));
+    const pm = new KubeLabelMatcher(peer.podSelector);
+    if (inScope.length === 0 || inScope.some((p) => pm.matches(p.labels))) return;
+    report(
+      sink,
+      peer.podSelector,
+      `podSelector ${show(peer.podSelector)} matches no pod in the namespaces the namespaceSelector selects (${quoteList(selected.map((n) => n.name))}).`,
+      inScope,
+    );
+    return;
+  }
+  if (!peer.podSelector) return;
+  const pm = new KubeLabelMatcher(peer.podSelector);
+  const local = pods.filter((p) => p.namespace === ns);
+  if (local.some((p) => pm.matches(p.labels))) return;
+  const elsewhere = pods.filter((p) => p.namespace !== ns && pm.matches(p.labels));
+  if (elsewhere.length > 0) {
+    const others = [...new Set(elsewhere.map((p) => p.namespace!))].sort();
+    const fixes: Fix[] = [];
+    if (others.length === 1) {
+      const edit = insertKeysBefore(span(peer.span.file, peer.span.start, peer.span.start), [
+        'namespaceSelector:',
+        '  matchLabels:',
+        `    kubernetes.io/metadata.name: ${others[0]}`,
+      ]);
+      if (edit)
+        fixes.push({ title: `Add namespaceSelector for namespace ${others[0]}`, edits: [edit], preferred: true });
+    }
+    sink.report(
+      ID,
+      'warning',
+      `podSelector ${show(peer.podSelector)} only looks in namespace ${ns}, where it matches no pod. The pods it matches run in ${others.length > 1 ? 'namespaces' : 'namespace'} ${quoteList(others)}: add a namespaceSelector to this same peer (one list item, not two).`,
+      peer.podSelector.span,
+      { fixes },
+    );
+    return;
+  }
+  if (local.length === 0) return;
+  report(sink, peer.podSelector, `podSelector ${show(peer.podSelector)} matches no pod in namespace ${ns}.`, local);
+}
+
+function show(s: LabelSelector): string {
+  return new KubeLabelMatcher(s).describe();
+}
+
+/** A finding on `sel`, with a did-you-mean for its first matchLabels entry that nothing carries. */
+function report(
+  sink: FindingSink,
+  sel: LabelSelector,
+  message: string,
+  candidates: readonly { labels: Labels }[],
+): void {
+  const fixes: Fix[] = [];
+  let hint = '';
+  for (const [k, v] of Object.entries(sel.matchLabels)) {
+    if (candidates.some((c) => c.labels[k] === v)) continue;
+    const values = new Set(candidates.filter((c) => k in c.labels).map((c) => c.labels[k]));
+    if (values.size > 0) {
+      const guess = closest(v, values);
+      if (guess !== undefined) {
+        hint = ` Did you mean ${k}=${guess}?`;
+        const at = sel.labelValueSpans[k];
+        if (at)
+          fixes.push({
+            title: `Change ${k}=${v} to ${k}=${guess}`,
+            edits: [replaceScalar(at, guess)],
+            preferred: true,
+          });
+      } else {
+        hint = ` Values of ${k} in scope: ${quoteList([...values].sort())}.`;
+      }
+      break;
+    }
+    const keys = new Set(candidates.flatMap((c) => Object.keys(c.labels)));
+    const guess = closest(k, keys);
+    if (guess) {
+      hint = ` No pod in scope has a ${k} label; did you mean ${guess}?`;
+      const pair = sel.labelSpans[k];
+      if (pair?.file.text.startsWith(k, pair.start)) {
+        fixes.push({
+          title: `Change label key ${k} to ${guess}`,
+          edits: [{ span: keySpan(pair, k), newText: guess }],
+          preferred: true,
+        });
+      }
+    } else {
+      hint = ` No pod in scope has a ${k} label.`;
+    }
+    break;
+  }
+  sink.report(ID, 'warning', message + hint, sel.span, { fixes });
+}
+
+function keySpan(pair: Span, key: string): Span {
+  return span(pair.file, pair.start, pair.start + key.length);
+}

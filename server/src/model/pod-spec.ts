@@ -1,0 +1,107 @@
+/** Reading a PodSpec (of a Pod or of a workload's pod template). */
+import type { Located } from '../common/source';
+import type { RMap } from '../yaml/yaml-reader';
+import { portNameProblem } from './label-syntax';
+import { readLabels } from './meta';
+import {
+  type ContainerPort,
+  type NodeSelectorRequirement,
+  type PodSpecInfo,
+  type Protocol,
+  PROTOCOLS,
+  type Toleration,
+} from './kubernetes';
+
+export function readProtocol(m: RMap, key = 'protocol'): Protocol {
+  const p = m.str(key);
+  if (!p) return 'TCP';
+  if ((PROTOCOLS as readonly string[]).includes(p.value)) return p.value as Protocol;
+  const upper = p.value.toUpperCase();
+  const hint = (PROTOCOLS as readonly string[]).includes(upper) ? ` (protocols are upper case: ${upper})` : '';
+  m.ctx.sink.report(
+    'invalid-field',
+    'error',
+    `${m.child(key)}: "${p.value}" is not a protocol; use TCP, UDP or SCTP${hint}.`,
+    p.span,
+  );
+  return 'TCP';
+}
+
+export function readPodSpec(spec: RMap | undefined): PodSpecInfo {
+  if (!spec)
+    return { serviceAccount: 'default', hostNetwork: false, nodeSelector: {}, tolerations: [], ports: [], args: [] };
+  const sa = spec.str('serviceAccountName') ?? spec.str('serviceAccount');
+  const hostNetwork = spec.bool('hostNetwork')?.value ?? false;
+  const nodeName = spec.str('nodeName')?.value;
+  const nodeSelector = readLabels(spec, 'nodeSelector');
+  const ports: ContainerPort[] = [];
+  const args: Located<string>[] = [];
+  const containers = spec.seq('containers');
+  if (!containers) spec.missing('containers', 'warning');
+  for (const listKey of ['containers', 'initContainers']) {
+    for (const c of spec.seq(listKey)?.maps() ?? []) {
+      const cname = c.str('name')?.value ?? '(unnamed)';
+      args.push(...(c.strings('command') ?? []), ...(c.strings('args') ?? []));
+      const names = new Set<string>();
+      for (const p of c.seq('ports')?.maps() ?? []) {
+        const cp = p.int('containerPort', { min: 1, max: 65535 });
+        if (!p.has('containerPort')) p.missing('containerPort');
+        const name = p.str('name');
+        if (name) {
+          const problem = portNameProblem(name.value);
+          if (problem) p.ctx.sink.report('invalid-field', 'error', `${p.child('name')}: ${problem}.`, name.span);
+          if (names.has(name.value))
+            p.ctx.sink.report(
+              'invalid-field',
+              'error',
+              `${p.child('name')}: port name "${name.value}" is used twice in container ${cname}.`,
+              name.span,
+            );
+          names.add(name.value);
+        }
+        const protocol = readProtocol(p);
+        if (cp) ports.push({ name: name?.value, containerPort: cp.value, protocol, container: cname, span: p.span });
+      }
+    }
+  }
+  const tolerations: Toleration[] = [];
+  for (const t of spec.seq('tolerations')?.maps() ?? []) {
+    const op = t.str('operator')?.value === 'Exists' ? 'Exists' : 'Equal';
+    tolerations.push({
+      key: t.str('key')?.value,
+      operator: op,
+      value: t.str('value')?.value,
+      effect: t.str('effect')?.value,
+    });
+  }
+  let requiredNodeAffinity: NodeSelectorRequirement[][] | undefined;
+  const required = spec.map('affinity')?.map('nodeAffinity')?.map('requiredDuringSchedulingIgnoredDuringExecution');
+  if (required) {
+    requiredNodeAffinity = [];
+    for (const term of required.seq('nodeSelectorTerms')?.maps() ?? []) {
+      const reqs: NodeSelectorRequirement[] = [];
+      for (const e of term.seq('matchExpressions')?.maps() ?? []) {
+        const key = e.str('key');
+        const operator = e.str('operator');
+        if (key && operator)
+          reqs.push({
+            key: key.value,
+            operator: operator.value,
+            values: (e.strings('values') ?? []).map((v) => v.value),
+          });
+      }
+      requiredNodeAffinity.push(reqs);
+    }
+  }
+  return {
+    serviceAccount: sa?.value ?? 'default',
+    hostNetwork,
+    nodeName,
+    nodeSelector: nodeSelector?.value ?? {},
+    nodeSelectorSpan: nodeSelector?.span,
+    requiredNodeAffinity,
+    tolerations,
+    ports,
+    args,
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * Pod addresses inside node subnets, as host-local IPAM hands them out: the
+ * subnet's `.0` is the tunnel device's (flannel.1 for vxlan), `.1` the
+ * gateway (cni0, the bridge), pods get `.2` upwards (in pod-id order here; the
+ * cluster uses creation order), the IPv4 broadcast address is never used. A
+ * dual-stack pod gets one address from each family's subnet. status.podIP(s),
+ * when the manifests record them, win; hostNetwork pods share their node's
+ * addresses.
+ */
+import { bitsOf, type Cidr, cidrSize, type IpAddr, ipAt, parseIp } from '../common/ip';
+import type { Pod } from '../model/kubernetes';
+
+export interface PodAddressing {
+  readonly pod: string;
+  readonly node?: string;
+  readonly ips: readonly IpAddr[];
+  readonly origin: 'status' | 'simulated' | 'hostNetwork' | 'none';
+  /** Why a pod has no address. */
+  readonly reason?: 'pending' | 'no subnet' | 'subnet full';
+}
+
+/** What pod addressing needs to know of a node. */
+export interface NodeForPods {
+  readonly subnets: readonly Cidr[];
+  readonly ips: readonly IpAddr[];
+}
+
+/** The first address host-local hands to a pod: the one after the gateway. */
+export const FIRST_POD_OFFSET = 2n;
+
+/** Pod addresses a subnet holds: all but the network address, the gateway and (IPv4) the broadcast address. */
+export function subnetCapacity(c: Cidr): bigint {
+  if (bitsOf(c.family) - c.prefix < 2) return 0n;
+  return cidrSize(c) - (c.family === 4 ? 3n : 2n);
+}
+
+/** The last offset host-local uses: IPv4 stops before the broadcast address. */
+function lastOffset(c: Cidr): bigint {
+  return cidrSize(c) - (c.family === 4 ? 2n : 1n);
+}
+
+export function assignPodIPs(
+  pods: readonly Pod[],
+  nodes: ReadonlyMap<string, NodeForPods>,
+): Map<string, PodAddressing> {
+  const out = new Map<string, PodAddressing>();
+  const used = new Set<string>();
+  for (const p of pods) for (const ip of p.statusIPs) used.add(parseIp(ip)?.text ?? ip);
+  const cursor = new Map<string, bigint>();
+  for (const p of pods) {
+    const node = p.node ? nodes.get(p.node) : undefined;
+    if (p.spec.hostNetwork) {
+      out.set(p.id, {
+        pod: p.id,
+        node: p.node,
+        ips: node?.ips ?? [],
+        origin: node ? 'hostNetwork' : 'none',
+        reason: node ? undefined : 'pending',
+      });
+      continue;
+    }
+    const status = p.statusIPs.map(parseIp).filter((x): x is IpAddr => !!x);
+    if (status.length) {
+      out.set(p.id, { pod: p.id, node: p.node, ips: status, origin: 'status' });
+      continue;
+    }
+    if (!node) {
+      out.set(p.id, { pod: p.id, node: p.node, ips: [], origin: 'none', reason: 'pending' });
+      continue;
+    }
+    const ips: IpAddr[] = [];
+    for (const subnet of node.subnets) {
+      const ip = nextPodIP(subnet, cursor, used);
+      if (ip) ips.push(ip);
+    }
+    const reason = node.subnets.length === 0 ? 'no subnet' : 'subnet full';
+    out.set(
+      p.id,
+      ips.length
+        ? { pod: p.id, node: p.node, ips, origin: 'simulated' }
+        : { pod: p.id, node: p.node, ips, origin: 'none', reason },
+    );
+  }
+  return out;
+}
+
+/** host-local's order inside a node subnet: from .2 up to the last address (before broadcast for IPv4). */
+function nextPodIP(subnet: Cidr, cursor: Map<string, bigint>, used: Set<string>): IpAddr | undefined {
+  const last = lastOffset(subnet);
+  for (let off = cursor.get(subnet.text) ?? FIRST_POD_OFFSET; off <= last; off++) {
+    const ip = ipAt(subnet, off);
+    if (used.has(ip.text)) continue;
+    cursor.set(subnet.text, off + 1n);
+    used.add(ip.text);
+    return ip;
+  }
+  cursor.set(subnet.text, last + 1n);
+  return undefined;
+}

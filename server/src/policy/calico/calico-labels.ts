@@ -1,0 +1,140 @@
+/**
+ * The labels Calico's selectors see, as Calico builds them with the Kubernetes
+ * datastore (libcalico-go/lib/backend/k8s/conversion, syncersv1/updateprocessors):
+ *
+ * - a pod's workload endpoint: the pod's labels (minus any `pcns.`/`pcsa.`
+ *   ones, which Calico strips so a pod cannot pose as another namespace) plus
+ *   `projectcalico.org/namespace`, `projectcalico.org/orchestrator: k8s` and
+ *   `projectcalico.org/serviceaccount`;
+ * - inherited from the namespace profile `kns.<ns>`: every namespace label
+ *   prefixed `pcns.`, and `pcns.projectcalico.org/name: <ns>`;
+ * - inherited from the service-account profile `ksa.<ns>.<sa>`: every
+ *   service-account label prefixed `pcsa.`, and `pcsa.projectcalico.org/name: <sa>`;
+ * - a NetworkSet: its labels, `projectcalico.org/namespace` and its namespace's
+ *   `pcns.` labels; a GlobalNetworkSet: its labels only.
+ */
+import { type Cidr, type IpAddr, type IpFamily, cidrContains, isCidr, parseCidrOrIp } from '../../common/ip';
+import type { CalicoNetworkSet } from '../../model/calico/calico-resources';
+import type { Labels, Pod } from '../../model/kubernetes';
+import type { Cluster } from '../../model/cluster';
+
+export const LABEL_NAMESPACE = 'projectcalico.org/namespace';
+export const LABEL_ORCHESTRATOR = 'projectcalico.org/orchestrator';
+export const LABEL_SERVICE_ACCOUNT = 'projectcalico.org/serviceaccount';
+export const LABEL_NAME = 'projectcalico.org/name';
+export const NAMESPACE_PREFIX = 'pcns.';
+export const SERVICE_ACCOUNT_PREFIX = 'pcsa.';
+
+function prefixed(prefix: string, labels: Labels, name: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(labels)) out[prefix + k] = v;
+  out[prefix + LABEL_NAME] = name;
+  return out;
+}
+
+/** Profile labels per snapshot, computed once per namespace (`ns`) and service account (`ns/sa`). */
+const profiles = new WeakMap<Cluster, { namespaces: Map<string, Labels>; serviceAccounts: Map<string, Labels> }>();
+
+function profileCache(cluster: Cluster) {
+  let cache = profiles.get(cluster);
+  if (!cache) {
+    const serviceAccounts = new Map<string, Labels>();
+    for (const sa of cluster.serviceAccounts)
+      serviceAccounts.set(
+        `${sa.meta.namespace}/${sa.meta.name}`,
+        prefixed(SERVICE_ACCOUNT_PREFIX, sa.meta.labels, sa.meta.name),
+      );
+    cache = { namespaces: new Map(), serviceAccounts };
+    profiles.set(cluster, cache);
+  }
+  return cache;
+}
+
+export function namespaceProfileLabels(cluster: Cluster, namespace: string): Labels {
+  const cache = profileCache(cluster).namespaces;
+  let labels = cache.get(namespace);
+  if (!labels) {
+    labels = prefixed(
+      NAMESPACE_PREFIX,
+      cluster.namespaces.get(namespace)?.labels ?? { 'kubernetes.io/metadata.name': namespace },
+      namespace,
+    );
+    cache.set(namespace, labels);
+  }
+  return labels;
+}
+
+/** A service account the workspace does not declare still has its profile name label. */
+function serviceAccountProfileLabels(cluster: Cluster, namespace: string, name: string): Labels {
+  return (
+    profileCache(cluster).serviceAccounts.get(`${namespace}/${name}`) ?? { [SERVICE_ACCOUNT_PREFIX + LABEL_NAME]: name }
+  );
+}
+
+/** Copies `from` into `into` (later copies win). Plain loops: object spread is many times slower on label maps. */
+function copy(into: Record<string, string>, from: Labels, keep: (k: string) => boolean = () => true): void {
+  for (const k in from) if (keep(k)) into[k] = from[k];
+}
+
+/** Everything a Calico selector sees on a pod's workload endpoint. */
+export function calicoPodLabels(pod: Pod, cluster: Cluster): Labels {
+  const out: Record<string, string> = {};
+  copy(out, namespaceProfileLabels(cluster, pod.namespace));
+  copy(out, serviceAccountProfileLabels(cluster, pod.namespace, pod.spec.serviceAccount));
+  copy(out, pod.labels, (k) => !k.startsWith(NAMESPACE_PREFIX) && !k.startsWith(SERVICE_ACCOUNT_PREFIX));
+  out[LABEL_NAMESPACE] = pod.namespace;
+  out[LABEL_ORCHESTRATOR] = 'k8s';
+  out[LABEL_SERVICE_ACCOUNT] = pod.spec.serviceAccount;
+  return out;
+}
+
+export function networkSetLabels(ns: CalicoNetworkSet, cluster: Cluster): Labels {
+  if (ns.global || !ns.meta.namespace) return ns.meta.labels;
+  const out: Record<string, string> = {};
+  copy(out, namespaceProfileLabels(cluster, ns.meta.namespace));
+  copy(out, ns.meta.labels);
+  out[LABEL_NAMESPACE] = ns.meta.namespace;
+  return out;
+}
+
+/** A network set as selectors see it: its labels, and the CIDRs an address must fall in. */
+export interface NetworkSetEntry {
+  readonly id: string;
+  readonly labels: Labels;
+  readonly cidrs: readonly Cidr[];
+}
+
+/** A network set that contains one of an endpoint's addresses, in that address's family. */
+export interface NetworkSetMembership {
+  readonly family: IpFamily;
+  readonly id: string;
+  readonly labels: Labels;
+}
+
+const cache = new WeakMap<Cluster, NetworkSetEntry[]>();
+
+/** The network sets Calico would accept (no reading errors, no reserved namespace label), indexed once per snapshot. */
+export function networkSetEntries(cluster: Cluster): readonly NetworkSetEntry[] {
+  let entries = cache.get(cluster);
+  if (!entries) {
+    entries = cluster.calico.networkSets
+      .filter((s) => s.readValid && !(LABEL_NAMESPACE in s.meta.labels))
+      .map((s) => ({
+        id: `${s.meta.kind} ${s.meta.namespace ? `${s.meta.namespace}/` : ''}${s.meta.name}`,
+        labels: networkSetLabels(s, cluster),
+        cidrs: s.nets.map((n) => parseCidrOrIp(n.value)).filter(isCidr),
+      }));
+    cache.set(cluster, entries);
+  }
+  return entries;
+}
+
+export function networkSetsContaining(ips: readonly IpAddr[], cluster: Cluster): NetworkSetMembership[] {
+  const out: NetworkSetMembership[] = [];
+  for (const entry of networkSetEntries(cluster)) {
+    for (const ip of ips)
+      if (entry.cidrs.some((c) => cidrContains(c, ip)))
+        out.push({ family: ip.family, id: entry.id, labels: entry.labels });
+  }
+  return out;
+}

@@ -1,0 +1,148 @@
+/**
+ * The yaml stage: multi-document YAML (or JSON) text -> documents whose every
+ * node keeps its source range. Syntax errors become findings with ranges; a
+ * broken document does not hide the other documents of its file.
+ */
+import { type Document, parseAllDocuments, type YAMLError } from 'yaml';
+import type { Finding } from '../common/finding';
+import { type SourceFile, span } from '../common/source';
+import { sourceRole } from './source-role';
+import { FindingSink } from '../common/finding-sink';
+
+export interface ParsedDocument {
+  /** 0-based index of the document in its file. */
+  readonly index: number;
+  readonly doc: Document.Parsed;
+  /** [start, end) offsets of the whole document. */
+  readonly start: number;
+  readonly end: number;
+  /** False when the document has syntax errors or is a template: later stages skip it. */
+  readonly usable: boolean;
+}
+
+export interface ParsedFile {
+  readonly file: SourceFile;
+  readonly documents: readonly ParsedDocument[];
+  readonly findings: readonly Finding[];
+}
+
+/** Files larger than this are reported and not parsed: an editor must stay responsive. */
+export const MAX_FILE_BYTES = 8 * 1024 * 1024;
+
+/** `{{ ... }}` as Helm and other Go-template tools write it. */
+const TEMPLATE_DIRECTIVE = /\{\{-?[\s\S]*?-?\}\}/;
+
+export function parseFile(file: SourceFile): ParsedFile {
+  const sink = new FindingSink();
+  const findings = sink.findings;
+  if (file.text.length > MAX_FILE_BYTES) {
+    sink.report(
+      'file-too-large',
+      'warning',
+      `This file is ${(file.text.length / 1024 / 1024).toFixed(1)} MB; files over ${MAX_FILE_BYTES / 1024 / 1024} MB are not analysed.`,
+      span(file, 0, Math.min(file.text.length, firstLineEnd(file.text))),
+    );
+    return { file, documents: [], findings };
+  }
+  // flannel's own files (net-conf.json, lease exports) are JSON or etcdctl output, read by the network stage.
+  if (sourceRole(file.path) !== 'manifest') return { file, documents: [], findings };
+  const nul = file.text.indexOf('\u0000');
+  if (nul >= 0) {
+    sink.report(
+      'yaml-syntax',
+      'error',
+      'This file is not text (it contains NUL bytes), so it is not analysed.',
+      span(file, 0, Math.min(file.text.length, firstLineEnd(file.text), 80)),
+    );
+    return { file, documents: [], findings };
+  }
+
+  const documents: ParsedDocument[] = [];
+  let docs: Document.Parsed[];
+  try {
+    // YAML 1.2 core schema, as editors read it. Where kubectl's YAML 1.1 reading
+    // differs (`yes`, `on`, `off` are booleans there), the reader warns.
+    docs = parseAllDocuments(file.text, {
+      prettyErrors: false,
+      uniqueKeys: true,
+    }) as Document.Parsed[];
+    if (!Array.isArray(docs)) docs = [];
+  } catch (e) {
+    sink.report(
+      'yaml-syntax',
+      'error',
+      `The YAML parser failed on this file: ${(e as Error).message}`,
+      span(file, 0, firstLineEnd(file.text)),
+    );
+    return { file, documents, findings };
+  }
+
+  docs.forEach((doc, index) => {
+    const [start, , end] = doc.range;
+    const text = file.text.slice(start, end);
+    const template = TEMPLATE_DIRECTIVE.exec(text);
+    if (template) {
+      // A Helm chart template is not YAML until rendered: say so once, quietly, and skip it.
+      sink.report(
+        'template-not-analysed',
+        'info',
+        'This document contains template directives ({{ … }}), so it is not analysed. Render it first (e.g. `helm template`) and open or lint the output.',
+        span(file, start + template.index, start + template.index + template[0].length),
+      );
+      documents.push({ index, doc, start, end, usable: false });
+      return;
+    }
+    reportSyntaxErrors(file, doc.errors, 'error', sink);
+    reportSyntaxErrors(file, doc.warnings, 'warning', sink);
+    documents.push({ index, doc, start, end, usable: doc.errors.length === 0 });
+  });
+  return { file, documents, findings };
+}
+
+/** At most this many syntax errors are reported per document; one broken line often cascades. */
+export const MAX_SYNTAX_FINDINGS = 5;
+
+function reportSyntaxErrors(
+  file: SourceFile,
+  errors: readonly YAMLError[],
+  severity: 'error' | 'warning',
+  sink: FindingSink,
+): void {
+  const tooDeep = errors.find((e) => /call stack/i.test(e.message));
+  if (tooDeep) {
+    const [s] = tooDeep.pos;
+    sink.report(
+      'yaml-syntax',
+      severity,
+      'YAML: this document is nested too deeply to parse, so it is not analysed.',
+      span(file, s, Math.min(file.text.length, s + 1)),
+    );
+    return;
+  }
+  for (const err of errors.slice(0, MAX_SYNTAX_FINDINGS)) {
+    const [s, e] = err.pos;
+    // The parser's message repeats the position; the range already carries it.
+    const message = err.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').trim();
+    sink.report(
+      'yaml-syntax',
+      severity,
+      `YAML: ${message}`,
+      span(file, s, Math.max(e, s + 1 <= file.text.length ? s + 1 : s)),
+    );
+  }
+  if (errors.length > MAX_SYNTAX_FINDINGS) {
+    const [s, e] = errors[MAX_SYNTAX_FINDINGS].pos;
+    const more = errors.length - MAX_SYNTAX_FINDINGS;
+    sink.report(
+      'yaml-syntax',
+      severity,
+      `YAML: ${more} more ${severity === 'error' ? 'syntax error' : 'warning'}${more === 1 ? '' : 's'} in this document, from here on; fix the ones above first.`,
+      span(file, s, Math.max(e, s)),
+    );
+  }
+}
+
+function firstLineEnd(text: string): number {
+  const nl = text.indexOf('\n');
+  return nl < 0 ? text.length : nl;
+}
