@@ -1,9 +1,8 @@
 import type { RuleId } from './rule-registry';
+import type { Severity } from './severity';
 import type { Span } from './source';
 
-export type Severity = 'error' | 'warning' | 'info' | 'hint';
-
-export const severityRank: Record<Severity, number> = { error: 3, warning: 2, info: 1, hint: 0 };
+export { type Severity, severityRank } from './severity';
 
 /** A replacement of the text at `span` (an insertion when the span is empty). */
 export interface TextEdit {

@@ -6,7 +6,7 @@
  * that every id has its page. Lint rules that compute findings from the
  * analysis (lint/rules/<id>.ts) use these ids too.
  */
-import type { Severity } from './finding';
+import type { Severity } from './severity';
 
 export type RuleFamily = 'manifest' | 'calico' | 'flannel' | 'selectors';
 

@@ -6,7 +6,7 @@
 import type { SourceFile } from '../common/source';
 import { buildCluster } from '../model/build';
 import type { Cluster } from '../model/cluster';
-import { parseFile } from '../yaml/parse-yaml';
+import { type ParsedFile, parseFile } from '../yaml/parse-yaml';
 import { type Addressing, type AddressingOptions, computeAddressing } from '../network/addressing';
 import { compilePolicies, type PolicyOptions } from '../policy/compile';
 import { type Endpoint, podEndpoint } from '../policy/endpoint';
@@ -31,7 +31,16 @@ export function analyze(cluster: Cluster, options: AnalysisOptions = {}): Analys
   return { cluster, addressing, policies, endpoints, engine: new Engine(policies, endpoints) };
 }
 
+/**
+ * The whole pipeline from parsed files: read them into a Cluster, then analyse
+ * it. The language server calls this with its cached parses (only changed
+ * files are parsed again); the CLI through analyzeSources.
+ */
+export function analyzeParsed(files: readonly ParsedFile[], options: AnalysisOptions = {}): Analysis {
+  return analyze(buildCluster(files), options);
+}
+
 /** Parses, reads and analyses a set of source files in one go. */
 export function analyzeSources(files: readonly SourceFile[], options: AnalysisOptions = {}): Analysis {
-  return analyze(buildCluster(files.map(parseFile)), options);
+  return analyzeParsed(files.map(parseFile), options);
 }

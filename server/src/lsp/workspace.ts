@@ -5,8 +5,7 @@
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SourceFile } from '../common/source';
-import { type Analysis, analyze, type AnalysisOptions } from '../engine/analysis';
-import { buildCluster } from '../model/build';
+import { type Analysis, type AnalysisOptions, analyzeParsed } from '../engine/analysis';
 import { discoverManifests, readSourceFile } from '../yaml/discover';
 import { type ParsedFile, parseFile } from '../yaml/parse-yaml';
 import { isWorkspaceSource } from '../yaml/source-role';
@@ -89,7 +88,7 @@ export class Workspace {
   analysis(): Analysis {
     if (!this.cached) {
       const parsed = this.uris().map((u) => (this.open.get(u) ?? this.disk.get(u))!.parsed);
-      this.cached = analyze(buildCluster(parsed), this.options);
+      this.cached = analyzeParsed(parsed, this.options);
     }
     return this.cached;
   }
