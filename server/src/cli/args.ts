@@ -6,12 +6,16 @@ export interface ParsedArgs {
   readonly command?: string;
   readonly paths: string[];
   readonly options: Map<string, string>;
+  /** Values of repeatable options, in order. */
+  readonly lists: Map<string, string[]>;
   readonly flags: Set<string>;
 }
 
 /** Options that take a value, and boolean flags, for each command. */
 export interface CommandSpec {
   readonly options: readonly string[];
+  /** Options that may be given several times (`--rule a=off --rule b=error`). */
+  readonly repeatable?: readonly string[];
   readonly flags?: readonly string[];
 }
 
@@ -21,9 +25,11 @@ export function parseArgs(argv: readonly string[], specs: Readonly<Record<string
   if (command && !spec && !command.startsWith('-'))
     throw new UsageError(`unknown command "${command}"; the commands are ${Object.keys(specs).join(', ')}`);
   const options = new Map<string, string>();
+  const lists = new Map<string, string[]>();
   const flags = new Set<string>();
   const paths: string[] = [];
-  const allowedOptions = spec?.options ?? [];
+  const repeatable = spec?.repeatable ?? [];
+  const allowedOptions = [...(spec?.options ?? []), ...repeatable];
   const allowedFlags = [...(spec?.flags ?? []), 'help', 'version'];
   const args = spec ? rest : argv;
   for (let i = 0; i < args.length; i++) {
@@ -56,10 +62,14 @@ export function parseArgs(argv: readonly string[], specs: Readonly<Record<string
       if (value === undefined || value.startsWith('--')) throw new UsageError(`--${name} needs a value`);
       i++;
     }
+    if (repeatable.includes(name)) {
+      lists.set(name, [...(lists.get(name) ?? []), value]);
+      continue;
+    }
     if (options.has(name)) throw new UsageError(`--${name} is given twice`);
     options.set(name, value);
   }
-  return { command: spec ? command : undefined, paths, options, flags };
+  return { command: spec ? command : undefined, paths, options, lists, flags };
 }
 
 export function oneOf<T extends string>(

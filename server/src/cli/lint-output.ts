@@ -1,10 +1,15 @@
 /** Output formats of `netpol lint`: text for people, JSON for scripts, SARIF 2.1.0 for code scanning. */
-import { relative, isAbsolute } from 'node:path';
-import type { Finding, Severity } from '../common/finding';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Log, ReportingDescriptor, Result } from 'sarif';
+import type { Finding, Severity, TextEdit } from '../common/finding';
 import { rangeOf, SourceFile, type Span } from '../common/source';
 import { plural } from '../common/text';
+import type { LintReport } from '../lint';
+import type { SuppressedFinding } from '../lint/suppressions';
+import { PRODUCT_URL, ruleDocUrl } from '../common/rule-registry';
 import { RULE_IDS, ruleInfo, ruleName } from '../common/rule-registry';
-import { ruleDescription } from '../lint/rule-docs';
+import { ruleDescription, ruleDocMarkdown } from '../lint/rule-docs';
 
 export function displayPath(path: string, cwd: string): string {
   if (!isAbsolute(path)) return path;
@@ -12,50 +17,82 @@ export function displayPath(path: string, cwd: string): string {
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }
 
-export function summary(findings: readonly Finding[], fileCount: number): string {
+export function summary(findings: readonly Finding[], fileCount: number, suppressed = 0): string {
   const count = (s: Severity) => findings.filter((f) => f.severity === s).length;
   const parts = [
     plural(count('error'), 'error'),
     plural(count('warning'), 'warning'),
     plural(count('info') + count('hint'), 'note'),
   ];
-  return `${parts.join(', ')} in ${plural(fileCount, 'file')}`;
+  return `${parts.join(', ')} in ${plural(fileCount, 'file')}${suppressed ? ` (${suppressed} suppressed)` : ''}`;
 }
 
-export function lintText(findings: readonly Finding[], fileCount: number, cwd: string): string {
-  const lines = findings.map((f) => {
-    const r = rangeOf(f.span);
-    return `${displayPath(f.span.file.path, cwd)}:${r.start.line + 1}:${r.start.character + 1}: ${f.severity}: ${f.message} [${f.rule}]`;
-  });
-  lines.push(findings.length ? summary(findings, fileCount) : `No findings in ${plural(fileCount, 'file')}.`);
+function findingLine(f: Finding, cwd: string, suffix = ''): string {
+  const r = rangeOf(f.span);
+  return `${displayPath(f.span.file.path, cwd)}:${r.start.line + 1}:${r.start.character + 1}: ${f.severity}: ${f.message} [${f.rule}${suffix}]`;
+}
+
+function suppressionText(s: SuppressedFinding, cwd: string): string {
+  const r = rangeOf(s.by.span);
+  const where = `${displayPath(s.by.span.file.path, cwd)}:${r.start.line + 1}`;
+  return `, suppressed at ${where}${s.by.reason ? `: ${s.by.reason}` : ''}`;
+}
+
+export function lintText(report: LintReport, fileCount: number, cwd: string, showSuppressed = false): string {
+  const { findings, suppressed } = report;
+  const lines = findings.map((f) => findingLine(f, cwd));
+  if (showSuppressed) for (const s of suppressed) lines.push(findingLine(s.finding, cwd, suppressionText(s, cwd)));
+  lines.push(
+    findings.length
+      ? summary(findings, fileCount, suppressed.length)
+      : `No findings in ${plural(fileCount, 'file')}${suppressed.length ? ` (${suppressed.length} suppressed)` : ''}.`,
+  );
   return `${lines.join('\n')}\n`;
 }
 
+function findingJson(f: Finding, cwd: string) {
+  const r = rangeOf(f.span);
+  return {
+    rule: f.rule,
+    severity: f.severity,
+    message: f.message,
+    file: displayPath(f.span.file.path, cwd),
+    line: r.start.line + 1,
+    column: r.start.character + 1,
+    range: r,
+    related: (f.related ?? []).map((x) => ({
+      message: x.message,
+      file: displayPath(x.span.file.path, cwd),
+      range: rangeOf(x.span),
+    })),
+    fixes: (f.fixes ?? []).map((x) => ({
+      title: x.title,
+      edits: x.edits.map((e) => ({ range: rangeOf(e.span), newText: e.newText })),
+    })),
+  };
+}
+
 /** JSON findings: `range` is 0-based (LSP), `line`/`column` are 1-based. */
-export function lintJson(findings: readonly Finding[], fileCount: number, cwd: string): string {
+export function lintJson(report: LintReport, fileCount: number, cwd: string): string {
+  const { findings, suppressed } = report;
   return `${JSON.stringify(
     {
-      findings: findings.map((f) => {
-        const r = rangeOf(f.span);
-        return {
-          rule: f.rule,
-          severity: f.severity,
-          message: f.message,
-          file: displayPath(f.span.file.path, cwd),
-          line: r.start.line + 1,
-          column: r.start.character + 1,
-          range: r,
-          fixes: (f.fixes ?? []).map((x) => ({
-            title: x.title,
-            edits: x.edits.map((e) => ({ range: rangeOf(e.span), newText: e.newText })),
-          })),
-        };
-      }),
+      findings: findings.map((f) => findingJson(f, cwd)),
+      suppressed: suppressed.map((s) => ({
+        ...findingJson(s.finding, cwd),
+        suppressedBy: {
+          file: displayPath(s.by.span.file.path, cwd),
+          line: rangeOf(s.by.span).start.line + 1,
+          reason: s.by.reason ?? null,
+        },
+      })),
       summary: {
         files: fileCount,
         errors: findings.filter((f) => f.severity === 'error').length,
         warnings: findings.filter((f) => f.severity === 'warning').length,
         notes: findings.filter((f) => f.severity === 'info' || f.severity === 'hint').length,
+        // Only when something was suppressed, so the summary of a project without suppressions stays as it was.
+        ...(suppressed.length ? { suppressed: suppressed.length } : {}),
       },
     },
     null,
@@ -63,53 +100,128 @@ export function lintJson(findings: readonly Finding[], fileCount: number, cwd: s
   )}\n`;
 }
 
-const sarifLevel: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
+const sarifLevel: Record<Severity, 'error' | 'warning' | 'note'> = {
+  error: 'error',
+  warning: 'warning',
+  info: 'note',
+  hint: 'note',
+};
 
-export function lintSarif(findings: readonly Finding[], cwd: string, version: string): string {
-  const rules = RULE_IDS.map((id) => {
+/** Where SARIF artifact URIs are relative to: the working directory of the run. */
+const SRCROOT = '%SRCROOT%';
+
+/**
+ * A file as a SARIF artifact location: relative to the working directory when
+ * it lies inside it (with `uriBaseId`), else an absolute `file:` URI.
+ */
+function artifactLocation(path: string, cwd: string): { uri: string; uriBaseId?: string } {
+  const abs = resolve(cwd, path);
+  const rel = relative(cwd, abs);
+  if (rel && !rel.startsWith('..') && !isAbsolute(rel))
+    return { uri: rel.split(sep).map(encodeURIComponent).join('/'), uriBaseId: SRCROOT };
+  return { uri: pathToFileURL(abs).href };
+}
+
+function sarifRegion(s: Span) {
+  const r = rangeOf(s);
+  return {
+    startLine: r.start.line + 1,
+    startColumn: r.start.character + 1,
+    endLine: r.end.line + 1,
+    endColumn: r.end.character + 1,
+  };
+}
+
+function sarifLocation(s: Span, cwd: string) {
+  return { physicalLocation: { artifactLocation: artifactLocation(s.file.path, cwd), region: sarifRegion(s) } };
+}
+
+function sarifResult(f: Finding, cwd: string, ruleIndex: Map<string, number>): Result {
+  const result: Result = {
+    ruleId: f.rule,
+    ruleIndex: ruleIndex.get(f.rule),
+    level: sarifLevel[f.severity],
+    message: { text: f.message },
+    locations: [sarifLocation(f.span, cwd)],
+  };
+  if (f.related?.length)
+    result.relatedLocations = f.related.map((r, id) => ({
+      id,
+      message: { text: r.message },
+      ...sarifLocation(r.span, cwd),
+    }));
+  if (f.fixes?.length)
+    result.fixes = f.fixes.map((fix) => ({
+      description: { text: fix.title },
+      artifactChanges: groupEdits(fix.edits).map(([path, edits]) => ({
+        artifactLocation: artifactLocation(path, cwd),
+        replacements: edits.map((e) => ({
+          deletedRegion:
+            e.span.start === e.span.end ? { charOffset: e.span.start, charLength: 0 } : sarifRegion(e.span),
+          insertedContent: { text: e.newText },
+        })),
+      })),
+    }));
+  return result;
+}
+
+function groupEdits(edits: readonly TextEdit[]): [string, TextEdit[]][] {
+  const byFile = new Map<string, TextEdit[]>();
+  for (const e of edits) byFile.set(e.span.file.path, [...(byFile.get(e.span.file.path) ?? []), e]);
+  return [...byFile.entries()];
+}
+
+export function lintSarif(report: LintReport, cwd: string, version: string): string {
+  const rules: ReportingDescriptor[] = RULE_IDS.map((id) => {
     const info = ruleInfo(id);
+    const markdown = ruleDocMarkdown(id);
     return {
       id,
       name: ruleName(id),
       shortDescription: { text: info.title },
       fullDescription: { text: ruleDescription(id) ?? info.title },
+      helpUri: ruleDocUrl(id),
+      ...(markdown ? { help: { text: ruleDescription(id) ?? info.title, markdown } } : {}),
       defaultConfiguration: { level: sarifLevel[info.severity] },
+      properties: { tags: [info.family] },
     };
   });
-  const ruleIndex = new Map(RULE_IDS.map((id, i) => [id, i]));
-  const results = findings.map((f) => {
-    const r = rangeOf(f.span);
-    const result: Record<string, unknown> = {
-      ruleId: f.rule,
-      level: sarifLevel[f.severity],
-      message: { text: f.message },
-      locations: [
+  const ruleIndex = new Map<string, number>(RULE_IDS.map((id, i) => [id, i]));
+  const results = report.findings.map((f) => sarifResult(f, cwd, ruleIndex));
+  for (const s of report.suppressed) {
+    results.push({
+      ...sarifResult(s.finding, cwd, ruleIndex),
+      suppressions: [
         {
-          physicalLocation: {
-            artifactLocation: { uri: displayPath(f.span.file.path, cwd).split('\\').join('/') },
-            region: {
-              startLine: r.start.line + 1,
-              startColumn: r.start.character + 1,
-              endLine: r.end.line + 1,
-              endColumn: r.end.character + 1,
-            },
-          },
+          kind: 'inSource',
+          ...(s.by.reason ? { justification: s.by.reason } : {}),
+          location: sarifLocation(s.by.span, cwd),
         },
       ],
-    };
-    const idx = ruleIndex.get(f.rule);
-    if (idx !== undefined) result.ruleIndex = idx;
-    return result;
-  });
-  return `${JSON.stringify(
-    {
-      $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-      version: '2.1.0',
-      runs: [{ tool: { driver: { name: 'netpol', fullName: 'NetPol Studio', version, rules } }, results }],
-    },
-    null,
-    2,
-  )}\n`;
+    });
+  }
+  const log: Log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'netpol',
+            fullName: 'NetPol Studio',
+            version,
+            semanticVersion: /^\d+\.\d+\.\d+/.test(version) ? version : undefined,
+            informationUri: PRODUCT_URL,
+            rules,
+          },
+        },
+        originalUriBaseIds: { [SRCROOT]: { uri: pathToFileURL(cwd.endsWith(sep) ? cwd : cwd + sep).href } },
+        columnKind: 'utf16CodeUnits',
+        results,
+      },
+    ],
+  };
+  return `${JSON.stringify(log, null, 2)}\n`;
 }
 
 /** A JSON.stringify replacer that prints spans as `{file, line, column}` instead of whole source files. */

@@ -9,13 +9,16 @@ import type { SourceFile } from '../common/source';
 import { closest } from '../common/text';
 import { type Analysis, analyzeSources } from '../engine/analysis';
 import { verdictText } from '../engine/explain';
-import { lint } from '../lint';
+import packageJson from '../../../package.json';
+import { runLint } from '../lint';
+import { ignoredPaths, type ProjectConfig } from '../lint/project-config';
+import { loadProjectConfig } from './project-file';
 import { type Protocol, PROTOCOLS } from '../model/kubernetes';
 import { type Endpoint, externalEndpoint } from '../policy/endpoint';
 import { parsePodNetwork } from '../network/flannel-config';
 import { podPath } from '../network/pod-path';
 import { discoverManifests, readSourceFile } from '../yaml/discover';
-import { type CommandSpec, oneOf, parseArgs, portNumber, UsageError } from './args';
+import { type CommandSpec, oneOf, type ParsedArgs, parseArgs, portNumber, UsageError } from './args';
 import { addressesJson, addressesText } from './addresses-output';
 import { pathJson, pathText } from './path-output';
 import { matrixJson, matrixText, servedMatrixJson, servedMatrixText } from './matrix-output';
@@ -24,7 +27,8 @@ import { selectJson, selectPods, selectText } from './select-output';
 import { caretLines, errorText, parseSelector } from '../policy/selector/calico-selector';
 
 declare const NETPOL_VERSION: string;
-export const VERSION = typeof NETPOL_VERSION !== 'undefined' ? NETPOL_VERSION : 'dev';
+/** The bundle's version (set at build time), or package.json's when running from source. */
+export const VERSION = typeof NETPOL_VERSION !== 'undefined' ? NETPOL_VERSION : packageJson.version;
 
 export interface IO {
   readonly cwd: string;
@@ -32,11 +36,11 @@ export interface IO {
   err(text: string): void;
 }
 
-const COMMON = ['format', 'pod-network'];
+const COMMON = ['format', 'pod-network', 'config'];
 /** Analysis flags: --staged evaluates staged policies as if enforced. */
 const ANALYSIS_FLAGS = ['staged'];
 const SPECS: Record<string, CommandSpec> = {
-  lint: { options: [...COMMON, 'fail-on'], flags: ANALYSIS_FLAGS },
+  lint: { options: [...COMMON, 'fail-on'], repeatable: ['rule'], flags: [...ANALYSIS_FLAGS, 'show-suppressed'] },
   matrix: { options: [...COMMON, 'port', 'protocol', 'namespace'], flags: ANALYSIS_FLAGS },
   explain: { options: [...COMMON, 'from', 'to', 'port', 'protocol'], flags: ANALYSIS_FLAGS },
   addresses: { options: COMMON },
@@ -96,7 +100,8 @@ export async function run(argv: readonly string[], io: IO): Promise<number> {
         );
     }
     const paths = args.paths.length ? args.paths : ['.'];
-    const { files, problems } = discoverManifests(paths);
+    const config = loadProjectConfig(args.options.get('config'), paths, io.cwd, args.lists.get('rule') ?? []);
+    const { files, problems } = discoverManifests([...paths, ...config.include], { ignore: ignoredPaths(config) });
     if (problems.length) throw new UsageError(problems.join('; '));
     if (files.length === 0)
       throw new UsageError(
@@ -113,7 +118,7 @@ export async function run(argv: readonly string[], io: IO): Promise<number> {
     const analysis = analyzeSources(sources, { podNetwork, evaluateStaged: args.flags.has('staged') });
     switch (args.command) {
       case 'lint':
-        return lintCommand(analysis, args.options, io);
+        return lintCommand(analysis, config, args, io);
       case 'matrix':
         return matrixCommand(analysis, args.options, io);
       case 'explain':
@@ -135,15 +140,19 @@ export async function run(argv: readonly string[], io: IO): Promise<number> {
   }
 }
 
-function lintCommand(a: Analysis, options: Map<string, string>, io: IO): number {
+function lintCommand(a: Analysis, config: ProjectConfig, args: ParsedArgs, io: IO): number {
+  const { options } = args;
   const format = oneOf('format', options.get('format'), ['text', 'json', 'sarif'] as const, 'text');
   const failOn = oneOf('fail-on', options.get('fail-on'), ['error', 'warning', 'info', 'none'] as const, 'error');
-  const findings = lint(a);
+  const report = runLint(a, { config });
   const files = a.cluster.files.length;
-  if (format === 'json') io.out(lintJson(findings, files, io.cwd));
-  else if (format === 'sarif') io.out(lintSarif(findings, io.cwd, VERSION));
-  else io.out(lintText(findings, files, io.cwd));
-  return failOn !== 'none' && findings.some((f: Finding) => severityRank[f.severity] >= severityRank[failOn]) ? 1 : 0;
+  const showSuppressed = args.flags.has('show-suppressed');
+  if (format === 'json') io.out(lintJson(report, files, io.cwd));
+  else if (format === 'sarif') io.out(lintSarif(report, io.cwd, VERSION));
+  else io.out(lintText(report, files, io.cwd, showSuppressed));
+  return failOn !== 'none' && report.findings.some((f: Finding) => severityRank[f.severity] >= severityRank[failOn])
+    ? 1
+    : 0;
 }
 
 function protocolOption(options: Map<string, string>): Protocol {

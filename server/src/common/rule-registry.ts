@@ -8,7 +8,25 @@
  */
 import type { Severity } from './severity';
 
-export type RuleFamily = 'manifest' | 'calico' | 'flannel' | 'selectors';
+/**
+ * How rules are grouped in the README and the docs: what is wrong with the
+ * manifests as written (`manifest`, `calico`, `flannel`), selectors that match
+ * nothing, pods exposed more than they should be (`exposure`), connections
+ * policy blocks (`reachability`), policies that do less than they seem
+ * (`hygiene`), APIs current clusters ignore (`legacy`), NetworkIntent tests
+ * (`intents`), and the project file (`project`).
+ */
+export type RuleFamily =
+  | 'manifest'
+  | 'calico'
+  | 'flannel'
+  | 'selectors'
+  | 'exposure'
+  | 'reachability'
+  | 'hygiene'
+  | 'legacy'
+  | 'intents'
+  | 'project';
 
 export interface RuleInfo {
   /** The severity findings of this rule have unless the project configures another. */
@@ -16,6 +34,8 @@ export interface RuleInfo {
   /** One line: what the rule reports. */
   readonly title: string;
   readonly family: RuleFamily;
+  /** The SARIF name when the id in PascalCase would equal the id but for case (SARIF wants them different). */
+  readonly name?: string;
 }
 
 export const RULE_REGISTRY = {
@@ -50,7 +70,7 @@ export const RULE_REGISTRY = {
     title: 'A policy is left out of the simulation because the API server (or Calico) would reject it.',
   },
   'duplicate-object': { severity: 'warning', family: 'manifest', title: 'The same object is defined twice.' },
-  unschedulable: { severity: 'warning', family: 'manifest', title: 'No node fits a pod.' },
+  unschedulable: { severity: 'warning', family: 'manifest', title: 'No node fits a pod.', name: 'NoNodeFitsPod' },
   'template-not-analysed': {
     severity: 'info',
     family: 'manifest',
@@ -130,6 +150,11 @@ export const RULE_REGISTRY = {
     family: 'selectors',
     title: 'A policy or peer selector matches nothing in the workspace.',
   },
+  'invalid-config': {
+    severity: 'error',
+    family: 'project',
+    title: 'The project file (.netpol.yaml) or a suppression comment has a mistake.',
+  },
 } as const satisfies Record<string, RuleInfo>;
 
 export type RuleId = keyof typeof RULE_REGISTRY;
@@ -146,5 +171,15 @@ export function ruleInfo(id: RuleId): RuleInfo {
 
 /** The rule's name for SARIF (`reportingDescriptor.name`): the id in PascalCase, e.g. `SelectorMatchesNothing`. */
 export function ruleName(id: RuleId): string {
+  const info: RuleInfo = RULE_REGISTRY[id];
+  if (info.name) return info.name;
   return id.replace(/(^|-)([a-z0-9])/g, (_, _dash: string, c: string) => c.toUpperCase());
+}
+
+/** The product's home page (SARIF `tool.driver.informationUri`). */
+export const PRODUCT_URL = 'https://netpol.studio/';
+
+/** Where a rule's page (docs/rules/<id>.md) is published (SARIF `helpUri`). */
+export function ruleDocUrl(id: RuleId): string {
+  return `${PRODUCT_URL}docs/rules/${id}`;
 }

@@ -1,27 +1,46 @@
 /**
  * The lint stage: the findings of reading (yaml, model, network, policy
- * stages) plus every lint rule's over one analysis. To add a rule, add its id
- * to common/rule-registry.ts, write `rules/<id>.ts` exporting a LintRule, list
- * it in LINT_RULES, and document it in docs/rules/<id>.md.
+ * stages) plus every lint rule's over one analysis, with the project's
+ * severities and the manifests' suppressions applied. To add a rule, add its
+ * id to common/rule-registry.ts, write `rules/<id>.ts` exporting a LintRule,
+ * list it in LINT_RULES, and document it in docs/rules/<id>.md.
  */
 import { compareFindings, type Finding } from '../common/finding';
 import { FindingSink } from '../common/finding-sink';
 import { span } from '../common/source';
 import type { Analysis } from '../engine/analysis';
-import type { LintRule } from './lint-rule';
+import type { LintContext, LintRule } from './lint-rule';
+import { defaultProjectConfig, type ProjectConfig, settingFor } from './project-config';
+import { type SuppressedFinding, Suppressions } from './suppressions';
 import { selectorMatchesNothing } from './rules/selector-matches-nothing';
 
 export const LINT_RULES: readonly LintRule[] = [selectorMatchesNothing];
 
-/** Reading findings plus every rule's checks, sorted by file and position. */
-export function lint(analysis: Analysis): Finding[] {
+export interface LintOptions {
+  /** The project file's settings; without one, every rule at its default severity. */
+  readonly config?: ProjectConfig;
+}
+
+export interface LintReport {
+  /** What to report, sorted by file and position, with the project's severities. */
+  readonly findings: readonly Finding[];
+  /** Findings a `netpol-ignore` comment or annotation suppressed (also sorted). */
+  readonly suppressed: readonly SuppressedFinding[];
+}
+
+/** Every finding of the analysis: reading findings plus every rule's, severities and suppressions applied. */
+export function runLint(analysis: Analysis, options: LintOptions = {}): LintReport {
+  const config = options.config ?? defaultProjectConfig('.');
   const sink = new FindingSink();
+  sink.add(config.findings);
   sink.add(analysis.cluster.findings);
   sink.add(analysis.addressing.findings);
   sink.add(analysis.policies.findings);
+  const context: LintContext = { analysis, config };
   for (const rule of LINT_RULES) {
+    if (config.rules.get(rule.id)?.value === 'off') continue;
     try {
-      rule.check(analysis, sink);
+      rule.check(context, sink);
     } catch (e) {
       // A rule bug must never hide the other findings.
       const file = analysis.cluster.files[0];
@@ -29,5 +48,23 @@ export function lint(analysis: Analysis): Finding[] {
         sink.report(rule.id, 'error', `Internal error in rule ${rule.id}: ${(e as Error).message}`, span(file, 0, 0));
     }
   }
-  return [...sink.findings].sort(compareFindings);
+  const suppressions = new Suppressions(analysis.cluster, sink);
+  const findings: Finding[] = [];
+  const suppressed: SuppressedFinding[] = [];
+  for (const f of sink.findings) {
+    const setting = settingFor(config, f.rule, f.severity);
+    if (setting === 'off') continue;
+    const finding = setting === f.severity ? f : { ...f, severity: setting };
+    const by = suppressions.find(finding);
+    if (by) suppressed.push({ finding, by });
+    else findings.push(finding);
+  }
+  findings.sort(compareFindings);
+  suppressed.sort((a, b) => compareFindings(a.finding, b.finding));
+  return { findings, suppressed };
+}
+
+/** The findings to report (see runLint). */
+export function lint(analysis: Analysis, options: LintOptions = {}): Finding[] {
+  return [...runLint(analysis, options).findings];
 }

@@ -8,9 +8,16 @@
 import type { FindingSink } from '../common/finding-sink';
 import type { RuleId } from '../common/rule-registry';
 import type { Analysis } from '../engine/analysis';
+import type { ProjectConfig } from './project-config';
+
+/** What a rule reads: the analysis, and the project's configuration (sensitive ports, ingress controllers…). */
+export interface LintContext {
+  readonly analysis: Analysis;
+  readonly config: ProjectConfig;
+}
 
 export interface LintRule {
   readonly id: RuleId;
   /** Reports the rule's findings into `sink`. */
-  check(analysis: Analysis, sink: FindingSink): void;
+  check(context: LintContext, sink: FindingSink): void;
 }

@@ -25,6 +25,10 @@ export interface ObjectMeta {
   readonly span: Span;
   /** Span of `metadata.labels`, when present. */
   readonly labelsSpan?: Span;
+  /** metadata.annotations (values that are not strings are left out). */
+  readonly annotations: Labels;
+  /** Span of each annotation's value. */
+  readonly annotationSpans: Readonly<Record<string, Span>>;
 }
 
 export interface Namespace {

@@ -45,6 +45,9 @@ export function readMeta(obj: RMap, apiVersion: string, kind: string, kindSpan: 
     }
   }
   const labels = md ? readLabels(md, 'labels') : undefined;
+  const annotations = md?.stringMap('annotations');
+  const annotationSpans: Record<string, Span> = {};
+  for (const e of md?.map('annotations')?.entries() ?? []) annotationSpans[e.key] = e.valueSpan;
   let owner: OwnerRef | undefined;
   for (const ref of md?.seq('ownerReferences')?.maps() ?? []) {
     const controller = ref.bool('controller');
@@ -59,6 +62,8 @@ export function readMeta(obj: RMap, apiVersion: string, kind: string, kindSpan: 
     namespace,
     labels: labels?.value ?? {},
     labelsSpan: labels?.span,
+    annotations: annotations?.value ?? {},
+    annotationSpans,
     nameSpan: name?.span ?? generateName?.span ?? kindSpan,
     span: obj.span,
     owner,

@@ -19,7 +19,13 @@ export interface Discovered {
   readonly problems: string[];
 }
 
-export function discoverManifests(paths: readonly string[]): Discovered {
+export interface DiscoverOptions {
+  /** Paths not to read (the project file's `ignore`): folders are not entered, files not listed. */
+  readonly ignore?: (path: string) => boolean;
+}
+
+export function discoverManifests(paths: readonly string[], options: DiscoverOptions = {}): Discovered {
+  const ignored = options.ignore ?? (() => false);
   const files = new Set<string>();
   const problems: string[] = [];
   const walk = (dir: string) => {
@@ -32,6 +38,7 @@ export function discoverManifests(paths: readonly string[]): Discovered {
     }
     for (const e of entries) {
       const p = join(dir, e.name);
+      if (ignored(p)) continue;
       if (e.isDirectory()) {
         if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) walk(p);
       } else if (e.isFile() && isWorkspaceSource(e.name)) {

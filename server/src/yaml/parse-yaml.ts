@@ -45,7 +45,8 @@ export function parseFile(file: SourceFile): ParsedFile {
     return { file, documents: [], findings };
   }
   // flannel's own files (net-conf.json, lease exports) are JSON or etcdctl output, read by the network stage.
-  if (sourceRole(file.path) !== 'manifest') return { file, documents: [], findings };
+  const role = sourceRole(file.path);
+  if (role === 'flannel-net-conf' || role === 'flannel-leases') return { file, documents: [], findings };
   const nul = file.text.indexOf('\u0000');
   if (nul >= 0) {
     sink.report(

@@ -14,7 +14,10 @@ import { basename } from 'node:path';
 
 export const MANIFEST_EXTENSIONS = ['.yaml', '.yml'];
 
-export type SourceRole = 'manifest' | 'flannel-net-conf' | 'flannel-leases';
+export type SourceRole = 'manifest' | 'flannel-net-conf' | 'flannel-leases' | 'project-config';
+
+/** The project file at the workspace root (lint/project-config.ts reads it). */
+export const PROJECT_CONFIG_FILE = '.netpol.yaml';
 
 const NET_CONF = /^(?:.+[.-])?net-conf\.json$/i;
 const LEASES = /^(?:.+[.-])?flannel-leases\.(?:txt|json)$/i;
@@ -23,10 +26,13 @@ export function sourceRole(path: string): SourceRole {
   const name = basename(path.replace(/\\/g, '/'));
   if (NET_CONF.test(name)) return 'flannel-net-conf';
   if (LEASES.test(name)) return 'flannel-leases';
+  if (name === PROJECT_CONFIG_FILE) return 'project-config';
   return 'manifest';
 }
 
-/** True for the files a folder search picks up: manifests by extension, flannel's files by name. */
+/** True for the files a folder search picks up: manifests by extension, flannel's files by name (not the project file). */
 export function isWorkspaceSource(path: string): boolean {
-  return MANIFEST_EXTENSIONS.some((x) => path.toLowerCase().endsWith(x)) || sourceRole(path) !== 'manifest';
+  const role = sourceRole(path);
+  if (role === 'project-config') return false;
+  return role !== 'manifest' || MANIFEST_EXTENSIONS.some((x) => path.toLowerCase().endsWith(x));
 }

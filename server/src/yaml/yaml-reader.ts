@@ -31,6 +31,8 @@ export class DocContext {
     readonly file: SourceFile,
     readonly doc: Document.Parsed,
     readonly sink: FindingSink,
+    /** False for files kubectl never reads (the project file): no warnings about its YAML 1.1 reading. */
+    readonly readByKubectl = true,
   ) {}
 
   /** The document's top-level map, or undefined when the document is something else (a scalar, a list, empty). */
@@ -294,6 +296,16 @@ export interface SeqItem {
   readonly index: number;
 }
 
+export interface SeqValue {
+  readonly index: number;
+  readonly span: Span;
+  /** `spec.ports[2]`, for messages. */
+  readonly path: string;
+  readonly kind: JsonKind;
+  readonly value?: string | number | boolean;
+  readonly map?: RMap;
+}
+
 export class RSeq {
   readonly span: Span;
   constructor(
@@ -312,6 +324,23 @@ export class RSeq {
     return this.node.items.map((raw, index) => {
       const node = this.ctx.resolve(raw);
       return { node, span: this.ctx.spanOf(node, this.span), index };
+    });
+  }
+
+  /**
+   * Every item as plain data: its kind, its scalar value (strings, numbers,
+   * booleans) or its map, so readers outside this stage can accept several
+   * shapes (`5432` or `{port: 5432}`) without the parser's node types.
+   */
+  values(): SeqValue[] {
+    return this.items().map((item) => {
+      const kind = this.ctx.kindOf(item.node);
+      const path = `${this.path}[${item.index}]`;
+      const scalar = item.node && isScalar(item.node) ? (item.node as Scalar).value : undefined;
+      const value =
+        typeof scalar === 'string' || typeof scalar === 'number' || typeof scalar === 'boolean' ? scalar : undefined;
+      const map = kind === 'object' ? this.ctx.asMap(item.node, path, item.span) : undefined;
+      return { index: item.index, span: item.span, path, kind, value, map };
     });
   }
 
@@ -347,7 +376,7 @@ function readString(
   if (k === 'string') {
     const s = node as Scalar;
     const value = String(s.value);
-    if (s.type === 'PLAIN' && YAML11_BOOLEANS.test(value)) {
+    if (ctx.readByKubectl && s.type === 'PLAIN' && YAML11_BOOLEANS.test(value)) {
       ctx.sink.report(
         'yaml-boolean-string',
         'warning',

@@ -8,12 +8,11 @@
 import type { Fix } from '../../common/finding';
 import { span, type Span } from '../../common/source';
 import { closest, quoteList } from '../../common/text';
-import type { Analysis } from '../../engine/analysis';
 import type { KubeNetworkPolicy, LabelSelector, Labels, NetworkPolicyPeer } from '../../model/kubernetes';
 import type { Endpoint } from '../../policy/endpoint';
 import { KubeLabelMatcher } from '../../policy/label-matcher';
 import { insertKeysBefore, replaceScalar } from '../edits';
-import type { LintRule } from '../lint-rule';
+import type { LintContext, LintRule } from '../lint-rule';
 import { reportCalicoSelectorsMatchingNothing } from './calico-selector-matches-nothing';
 import type { FindingSink } from '../../common/finding-sink';
 import type { RuleId } from '../../common/rule-registry';
@@ -22,7 +21,7 @@ const ID: RuleId = 'selector-matches-nothing';
 
 export const selectorMatchesNothing: LintRule = { id: ID, check };
 
-function check(a: Analysis, sink: FindingSink): void {
+function check({ analysis: a }: LintContext, sink: FindingSink): void {
   reportCalicoSelectorsMatchingNothing(a, sink);
   const pods = a.endpoints.filter((e) => e.kind === 'pod');
   if (pods.length === 0) return;
