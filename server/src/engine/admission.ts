@@ -115,7 +115,10 @@ const cache = new WeakMap<Analysis, Map<CompiledRule, Admission>>();
 /** What `rule` of `policy` admits (memoized per analysis). */
 export function ruleAdmission(a: Analysis, policy: CompiledPolicy, rule: CompiledRule): Admission {
   let perRule = cache.get(a);
-  if (!perRule) cache.set(a, (perRule = new Map()));
+  if (!perRule) {
+    perRule = new Map();
+    cache.set(a, perRule);
+  }
   let found = perRule.get(rule);
   if (!found) {
     found = computeAdmission(a, policy, rule);
