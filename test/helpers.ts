@@ -95,3 +95,49 @@ export function applyEdits(
     out = out.slice(0, e.span.start) + e.newText + out.slice(e.span.end);
   return out;
 }
+
+/** A finding as it would compare across two lint runs: rule, position, message (fixes and spans left out). */
+function findingKey(f: Finding): string {
+  const r = rangeOf(f.span);
+  return `${f.span.file.path}:${r.start.line + 1}:${r.start.character + 1} ${f.rule} ${f.severity} ${f.message}`;
+}
+
+/**
+ * The contract every fix keeps: applying its edits (to the files they name)
+ * makes its finding go away, and no other finding appears or changes, except
+ * the ones `allowChanged` matches (a fix that moves lines shifts later findings).
+ * Returns the fixed texts, in the order of `texts`.
+ */
+export function assertFixWorks(
+  texts: readonly string[],
+  pick: (f: Finding) => boolean,
+  options: { fix?: number; allowChanged?: RegExp; analysis?: AnalysisOptions } = {},
+): string[] {
+  const files = texts.map((t, i) => new SourceFile(`m${i}.yaml`, t));
+  const before = lint(analyzeSources(files, options.analysis));
+  const target = before.find(pick);
+  if (!target) throw new Error(`no finding to fix among:\n${before.map(findingKey).join('\n')}`);
+  const fix = target.fixes?.[options.fix ?? 0];
+  if (!fix) throw new Error(`the finding has no fix ${options.fix ?? 0}: ${findingKey(target)}`);
+  const fixed = files.map((f) =>
+    applyEdits(
+      f.text,
+      fix.edits.filter((e) => e.span.file === f),
+    ),
+  );
+  const after = lint(
+    analyzeSources(
+      fixed.map((t, i) => new SourceFile(`m${i}.yaml`, t)),
+      options.analysis,
+    ),
+  );
+  const keys = (list: readonly Finding[]) => list.map(findingKey).filter((k) => !options.allowChanged?.test(k));
+  const expected = keys(before.filter((f) => f !== target));
+  const got = keys(after);
+  if (JSON.stringify(got) !== JSON.stringify(expected)) {
+    throw new Error(
+      `after "${fix.title}", findings differ.\nexpected (all but the fixed one):\n${expected.join('\n')}\ngot:\n${got.join('\n')}\nfixed text:\n${fixed.join('\n---8<---\n')}`,
+    );
+  }
+  return fixed;
+}
