@@ -77,9 +77,19 @@ export async function cli(args: readonly string[], cwd = ROOT): Promise<CliResul
   return { code, stdout, stderr };
 }
 
-/** Indents a YAML block for template literals. */
+/**
+ * YAML written as an indented block in a template literal: drops the newline
+ * after the opening backtick and the indentation common to all non-blank lines.
+ * A multi-line value interpolated after only spaces on its line continues at
+ * that indentation, so `${spec}` written under `spec:` nests all of the spec.
+ */
 export function yaml(strings: TemplateStringsArray, ...values: unknown[]): string {
-  const raw = strings.reduce((acc, s, i) => acc + s + (i < values.length ? String(values[i]) : ''), '');
+  let raw = strings[0];
+  for (const [i, value] of values.entries()) {
+    const before = raw.slice(raw.lastIndexOf('\n') + 1);
+    const margin = /^ *$/.test(before) ? before : '';
+    raw += String(value).replace(/\n(?=.)/g, `\n${margin}`) + strings[i + 1];
+  }
   const lines = raw.replace(/^\n/, '').split('\n');
   const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => l.match(/^ */)![0].length));
   return lines.map((l) => l.slice(indent)).join('\n');

@@ -1,11 +1,12 @@
-/** `netpol addresses` and `netpol path` through the CLI, as DESIGN.md's contract states them. */
+/** `netpol addresses` (its JSON contract is in README.md) and `netpol path` through the CLI. */
 import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { cli } from '../helpers';
-import { docs, flannelConfigMap as cm, node, pod } from '../network/fixtures';
+import { docs, node, pod } from '../manifests';
+import { flannelConfigMap as cm } from '../network/fixtures';
 
 /** A temporary folder with these files; returns its path. */
 function folder(files: Record<string, string>): string {
@@ -23,9 +24,9 @@ const dual = cm(
 const cluster = docs(
   node('a', { ips: ['192.168.1.11'] }),
   node('b', { ips: ['192.168.1.12'] }),
-  pod('web', { ns: 'shop', node: 'a' }),
-  pod('db', { ns: 'shop', node: 'b' }),
-  pod('agent', { ns: 'shop', node: 'b', hostNetwork: true }),
+  pod('shop/web', { node: 'a' }),
+  pod('shop/db', { node: 'b' }),
+  pod('shop/agent', { node: 'b', hostNetwork: true }),
 );
 
 describe('netpol addresses', () => {
@@ -66,7 +67,7 @@ describe('netpol addresses', () => {
     );
     const r = await cli([
       'addresses',
-      folder({ 'f.yaml': docs(v6, node('a'), pod('p', { node: 'a' })) }),
+      folder({ 'f.yaml': docs(v6, node('a'), pod('default/p', { node: 'a' })) }),
       '--format',
       'json',
     ]);
@@ -110,7 +111,7 @@ describe('netpol addresses', () => {
   });
 
   it('takes a dual-stack --pod-network and rejects a bad one', async () => {
-    const dir = folder({ 'c.yaml': docs(node('a'), pod('p', { node: 'a' })) });
+    const dir = folder({ 'c.yaml': docs(node('a'), pod('default/p', { node: 'a' })) });
     const ok = await cli(['addresses', dir, '--pod-network', '10.50.0.0/16,fd00:50::/56', '--format', 'json']);
     assert.deepEqual(JSON.parse(ok.stdout).pods[0].ips, ['10.50.1.2', 'fd00:50:0:1::2']);
     const bad = await cli(['addresses', dir, '--pod-network', '10.50.0.0/30']);

@@ -1,5 +1,5 @@
 /**
- * The CLI on Calico manifests: `netpol select` (DESIGN.md contract), the full
+ * The CLI on Calico manifests: `netpol select` (the contract in README.md), the full
  * decision trace of `netpol explain` on a tiered example, and lint output for
  * the Calico finding ids (SARIF carries their metadata).
  */
@@ -8,8 +8,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { cli } from '../helpers';
-import { pod, world } from '../policy/world';
+import { cli, yaml } from '../helpers';
+import { pod } from '../manifests';
+import { WORLD_POD_OPTIONS, world } from '../policy/world';
 
 const dir = mkdtempSync(join(tmpdir(), 'netpol-calico-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -20,13 +21,24 @@ function file(name: string, text: string): string {
   return p;
 }
 
-const sa = `apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: robot\n  namespace: y\n  labels: {kind: bot}`;
+const sa = yaml`
+  apiVersion: v1
+  kind: ServiceAccount
+  metadata:
+    name: robot
+    namespace: y
+    labels: {kind: bot}`;
 const manifests = file(
   'world.yaml',
   world(
     sa,
-    pod('y', 'bot', { sa: 'robot', ip: '10.244.2.77', labels: { pod: 'bot', app: 'crawler' } }),
-    pod('y', 'host', { hostNetwork: true }),
+    pod('y/bot', {
+      ...WORLD_POD_OPTIONS,
+      labels: { pod: 'bot', app: 'crawler' },
+      serviceAccount: 'robot',
+      podIPs: ['10.244.2.77'],
+    }),
+    pod('y/host', { ...WORLD_POD_OPTIONS, labels: { pod: 'host' }, hostNetwork: true }),
   ),
 );
 
@@ -83,10 +95,58 @@ describe('netpol select', () => {
 const tiered = file(
   'tiered.yaml',
   world(
-    `apiVersion: projectcalico.org/v3\nkind: Tier\nmetadata:\n  name: security\nspec:\n  order: 100`,
-    `apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata:\n  name: security.screen\nspec:\n  tier: security\n  order: 1\n  selector: projectcalico.org/namespace == "x"\n  types: [Ingress]\n  ingress:\n  - action: Log\n  - action: Deny\n    source:\n      namespaceSelector: ns == "z"\n  - action: Pass`,
-    `apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata:\n  name: deny-db\nspec:\n  order: 10\n  selector: pod == "a"\n  ingress:\n  - action: Allow\n    source:\n      selector: pod == "b"\n  - action: Deny\n    protocol: TCP\n    destination:\n      ports: [80]`,
-    `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-all\n  namespace: x\nspec:\n  podSelector: {}\n  ingress: [{}]`,
+    yaml`
+      apiVersion: projectcalico.org/v3
+      kind: Tier
+      metadata:
+        name: security
+      spec:
+        order: 100
+    `,
+    yaml`
+      apiVersion: projectcalico.org/v3
+      kind: GlobalNetworkPolicy
+      metadata:
+        name: security.screen
+      spec:
+        tier: security
+        order: 1
+        selector: projectcalico.org/namespace == "x"
+        types: [Ingress]
+        ingress:
+        - action: Log
+        - action: Deny
+          source:
+            namespaceSelector: ns == "z"
+        - action: Pass
+    `,
+    yaml`
+      apiVersion: projectcalico.org/v3
+      kind: GlobalNetworkPolicy
+      metadata:
+        name: deny-db
+      spec:
+        order: 10
+        selector: pod == "a"
+        ingress:
+        - action: Allow
+          source:
+            selector: pod == "b"
+        - action: Deny
+          protocol: TCP
+          destination:
+            ports: [80]
+    `,
+    yaml`
+      apiVersion: networking.k8s.io/v1
+      kind: NetworkPolicy
+      metadata:
+        name: allow-all
+        namespace: x
+      spec:
+        podSelector: {}
+        ingress: [{}]
+    `,
   ),
 );
 
@@ -144,7 +204,20 @@ describe('netpol explain on tiers', () => {
 describe('netpol lint on Calico', () => {
   const broken = file(
     'broken.yaml',
-    `apiVersion: projectcalico.org/v3\nkind: NetworkPolicy\nmetadata:\n  name: broken\n  namespace: x\nspec:\n  tier: nope\n  selector: app == web\n  ingress:\n  - action: Allow\n    destination:\n      ports: [80]\n`,
+    yaml`
+      apiVersion: projectcalico.org/v3
+      kind: NetworkPolicy
+      metadata:
+        name: broken
+        namespace: x
+      spec:
+        tier: nope
+        selector: app == web
+        ingress:
+        - action: Allow
+          destination:
+            ports: [80]
+    `,
   );
 
   it('reports the Calico findings with their positions and exits 1', async () => {

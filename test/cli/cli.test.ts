@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { cli, ROOT } from '../helpers';
-import { docs, namespace, pod, policy } from '../engine/fixtures';
+import { cli, ROOT, yaml } from '../helpers';
+import { docs, namespace, pod, policy } from '../manifests';
 
 const made: string[] = [];
 after(() => {
@@ -28,13 +28,24 @@ const clean = workspace({
   'policy.yaml': docs(
     policy(
       'shop/db',
-      'podSelector: {matchLabels: {app: db}}\ningress: [{from: [{podSelector: {matchLabels: {app: web}}}], ports: [{port: pg}]}]',
+      yaml`
+        podSelector: {matchLabels: {app: db}}
+        ingress: [{from: [{podSelector: {matchLabels: {app: web}}}], ports: [{port: pg}]}]
+      `,
     ),
   ),
 });
 const broken = workspace({
-  'bad.yaml':
-    'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: shop}\nspec:\n  podSelector: {}\n  policyTypes: [ingress]\n---\nkey: [unclosed\n',
+  'bad.yaml': yaml`
+    apiVersion: networking.k8s.io/v1
+    kind: NetworkPolicy
+    metadata: {name: p, namespace: shop}
+    spec:
+      podSelector: {}
+      policyTypes: [ingress]
+    ---
+    key: [unclosed
+  `,
   'warn.yaml': docs(pod('shop/web'), policy('shop/q', 'podSelector: {matchLabels: {app: wbe}}')),
 });
 
@@ -142,7 +153,7 @@ describe('cli: lint', () => {
 });
 
 describe('cli: matrix, explain, addresses', () => {
-  it('prints the DESIGN.md JSON contract for one port', async () => {
+  it('prints the README.md JSON contract for one port', async () => {
     const r = await cli(['matrix', clean, '--port', '5432', '--format', 'json']);
     assert.equal(r.code, 0);
     assert.deepEqual(JSON.parse(r.stdout), {

@@ -1,6 +1,6 @@
 /**
  * Runs conformance cases (folders holding manifests.yaml and expected.json) through
- * `netpol matrix --format json` exactly as DESIGN.md's contract states it. The
+ * `netpol matrix --format json` exactly as README.md's contract states it. The
  * diagonal (a pod to its own IP) is checked too: the engine evaluates it like
  * any other pair (see ARCHITECTURE.md).
  */

@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyzeYaml, canReach } from '../helpers';
-import { docs, flannelConfigMap as cm, node, pod } from '../network/fixtures';
+import { docs, node, pod } from '../manifests';
+import { flannelConfigMap as cm } from '../network/fixtures';
 
 /** Ingress to `default/db` only from `cidr` (with `except`). */
 const onlyFrom = (cidr: string, except: string[] = []) =>
@@ -30,10 +31,10 @@ describe('ipBlocks against simulated addresses', () => {
   const cluster = docs(
     node('a', { podCIDRs: ['10.244.1.0/24'], ips: ['192.168.1.11'] }),
     node('b', { podCIDRs: ['10.244.2.0/24'], ips: ['192.168.1.12'] }),
-    pod('x', { node: 'a' }),
-    pod('y', { node: 'b' }),
-    pod('z', { node: 'a', hostNetwork: true }), // not on db's node: host-to-local-pod traffic is always allowed
-    pod('db', { node: 'b' }),
+    pod('default/x', { node: 'a' }),
+    pod('default/y', { node: 'b' }),
+    pod('default/z', { node: 'a', hostNetwork: true }), // not on db's node: host-to-local-pod traffic is always allowed
+    pod('default/db', { node: 'b' }),
   );
 
   it('matches the pods on the node whose subnet the CIDR covers, and no others', () => {
@@ -46,10 +47,10 @@ describe('ipBlocks against simulated addresses', () => {
     const text = docs(
       node('a'),
       node('b'),
-      pod('x', { node: 'a' }),
-      pod('y', { node: 'b' }),
-      pod('z', { node: 'b' }),
-      pod('db', { node: 'a' }),
+      pod('default/x', { node: 'a' }),
+      pod('default/y', { node: 'b' }),
+      pod('default/z', { node: 'b' }),
+      pod('default/db', { node: 'a' }),
       onlyFrom('10.244.2.0/24'),
     );
     assert.deepEqual(reachers(text), ['y', 'z']);
@@ -63,10 +64,10 @@ describe('ipBlocks against simulated addresses', () => {
   it('matches recorded status.podIPs', () => {
     const text = docs(
       node('a', { podCIDRs: ['10.244.1.0/24'] }),
-      pod('x', { node: 'a', podIPs: ['10.244.1.77'] }),
-      pod('y', { node: 'a' }),
-      pod('z', { node: 'a' }),
-      pod('db', { node: 'a' }),
+      pod('default/x', { node: 'a', podIPs: ['10.244.1.77'] }),
+      pod('default/y', { node: 'a' }),
+      pod('default/z', { node: 'a' }),
+      pod('default/db', { node: 'a' }),
       onlyFrom('10.244.1.77/32'),
     );
     assert.deepEqual(reachers(text), ['x']);
@@ -80,10 +81,10 @@ describe('ipBlocks against simulated addresses', () => {
       v6,
       node('a'),
       node('b'),
-      pod('x', { node: 'a' }),
-      pod('y', { node: 'b' }),
-      pod('z', { node: 'a' }),
-      pod('db', { node: 'b' }),
+      pod('default/x', { node: 'a' }),
+      pod('default/y', { node: 'b' }),
+      pod('default/z', { node: 'a' }),
+      pod('default/db', { node: 'b' }),
       onlyFrom('fd00:10:244:1::/64'),
     );
     assert.deepEqual(reachers(text), ['x', 'z']);
@@ -97,10 +98,10 @@ describe('ipBlocks against simulated addresses', () => {
       dual,
       node('a'),
       node('b'),
-      pod('x', { node: 'a' }),
-      pod('y', { node: 'b' }),
-      pod('z', { node: 'a' }),
-      pod('db', { node: 'b' }),
+      pod('default/x', { node: 'a' }),
+      pod('default/y', { node: 'b' }),
+      pod('default/z', { node: 'a' }),
+      pod('default/db', { node: 'b' }),
     );
     assert.deepEqual(reachers(docs(base, onlyFrom('10.244.1.0/24'))), ['x', 'z']);
     assert.deepEqual(reachers(docs(base, onlyFrom('fd00:10:244:1::/64'))), []);

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzeSources } from '../../server/src/engine/analysis';
 import { discoverManifests, readSourceFile } from '../../server/src/yaml/discover';
-import { analyzeYaml, conformanceDir, ROOT } from '../helpers';
-import { docs, pod, policy } from './fixtures';
+import { analyzeYaml, conformanceDir, ROOT, yaml } from '../helpers';
+import { docs, pod, policy } from '../manifests';
 
 describe('engine: endpoint classes', () => {
   it('puts pods policy cannot tell apart in one class', () => {
@@ -20,7 +20,10 @@ describe('engine: endpoint classes', () => {
         pod('b/web', { labels: { app: 'web' } }),
         policy(
           'a/p',
-          'podSelector: {matchLabels: {app: db}}\ningress: [{from: [{podSelector: {matchLabels: {app: web}}}]}]',
+          yaml`
+            podSelector: {matchLabels: {app: db}}
+            ingress: [{from: [{podSelector: {matchLabels: {app: web}}}]}]
+          `,
         ),
       ),
     );
@@ -36,7 +39,13 @@ describe('engine: endpoint classes', () => {
       docs(
         pod('a/x', { ports: [{ name: 'http', port: 80 }] }),
         pod('a/y', { ports: [{ name: 'http', port: 8080 }] }),
-        policy('a/p', 'podSelector: {}\ningress: [{ports: [{port: http}]}]'),
+        policy(
+          'a/p',
+          yaml`
+            podSelector: {}
+            ingress: [{ports: [{port: http}]}]
+          `,
+        ),
       ),
     );
     assert.notEqual(a.engine.classIdOf(0), a.engine.classIdOf(1));

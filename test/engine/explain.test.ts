@@ -1,18 +1,29 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { verdictText } from '../../server/src/engine/explain';
-import { analyzeYaml } from '../helpers';
-import { docs, pod, policy } from './fixtures';
+import { analyzeYaml, yaml } from '../helpers';
+import { docs, pod, policy } from '../manifests';
 
 const setup = () =>
   analyzeYaml(
     docs(
       pod('shop/web', { labels: { app: 'web' } }),
       pod('shop/db', { labels: { app: 'db' }, ports: [{ name: 'pg', port: 5432 }] }),
-      policy('shop/deny', 'podSelector: {}\npolicyTypes: [Ingress]'),
+      policy(
+        'shop/deny',
+        yaml`
+          podSelector: {}
+          policyTypes: [Ingress]
+        `,
+      ),
       policy(
         'shop/db-from-web',
-        'podSelector: {matchLabels: {app: db}}\ningress:\n- from: [{podSelector: {matchLabels: {app: web}}}]\n  ports: [{port: pg}]',
+        yaml`
+          podSelector: {matchLabels: {app: db}}
+          ingress:
+          - from: [{podSelector: {matchLabels: {app: web}}}]
+            ports: [{port: pg}]
+        `,
       ),
     ),
   );

@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyzeYaml, canReach } from '../helpers';
-import { docs, namespace, pod, policy } from './fixtures';
+import { analyzeYaml, canReach, yaml } from '../helpers';
+import { docs, namespace, node, pod, policy } from '../manifests';
 
 const base = [
   namespace('a', { team: 'a' }),
@@ -21,7 +21,13 @@ describe('engine: policyTypes defaulting and isolation', () => {
     const a = analyzeYaml(
       docs(
         ...base,
-        policy('a/egress-only', 'podSelector: {matchLabels: {app: server}}\negress: [{to: [{podSelector: {}}]}]'),
+        policy(
+          'a/egress-only',
+          yaml`
+            podSelector: {matchLabels: {app: server}}
+            egress: [{to: [{podSelector: {}}]}]
+          `,
+        ),
       ),
     );
     assert.equal(canReach(a, 'a/client', 'a/server'), false, 'ingress isolated by the Kubernetes default');
@@ -31,7 +37,17 @@ describe('engine: policyTypes defaulting and isolation', () => {
 
   it('`egress: []` without policyTypes does not isolate egress', () => {
     const a = analyzeYaml(
-      docs(...base, policy('a/p', 'podSelector: {matchLabels: {app: client}}\ningress: [{}]\negress: []')),
+      docs(
+        ...base,
+        policy(
+          'a/p',
+          yaml`
+            podSelector: {matchLabels: {app: client}}
+            ingress: [{}]
+            egress: []
+          `,
+        ),
+      ),
     );
     assert.equal(canReach(a, 'a/client', 'b/other'), true);
     const v = a.engine.explain(a.engine.indexOf('a/client')!, a.engine.indexOf('b/other')!, 'TCP', 80);
@@ -40,22 +56,64 @@ describe('engine: policyTypes defaulting and isolation', () => {
 
   it('policyTypes [Egress] with no egress rules denies all egress and leaves ingress open', () => {
     const a = analyzeYaml(
-      docs(...base, policy('a/p', 'podSelector: {matchLabels: {app: client}}\npolicyTypes: [Egress]')),
+      docs(
+        ...base,
+        policy(
+          'a/p',
+          yaml`
+            podSelector: {matchLabels: {app: client}}
+            policyTypes: [Egress]
+          `,
+        ),
+      ),
     );
     assert.equal(canReach(a, 'a/client', 'a/server'), false);
     assert.equal(canReach(a, 'b/other', 'a/client'), true);
   });
 
   it('`ingress: []` denies everything, `ingress: [{}]` allows everything', () => {
-    const deny = analyzeYaml(docs(...base, policy('a/p', 'podSelector: {}\ningress: []')));
+    const deny = analyzeYaml(
+      docs(
+        ...base,
+        policy(
+          'a/p',
+          yaml`
+            podSelector: {}
+            ingress: []
+          `,
+        ),
+      ),
+    );
     assert.equal(canReach(deny, 'b/other', 'a/server'), false);
-    const allow = analyzeYaml(docs(...base, policy('a/p', 'podSelector: {}\ningress: [{}]')));
+    const allow = analyzeYaml(
+      docs(
+        ...base,
+        policy(
+          'a/p',
+          yaml`
+            podSelector: {}
+            ingress: [{}]
+          `,
+        ),
+      ),
+    );
     assert.equal(canReach(allow, 'b/other', 'a/server'), true);
   });
 
   it('`from: []` and a missing `from` both admit every source', () => {
     for (const rule of ['{from: []}', '{ports: [{port: 80}]}']) {
-      const a = analyzeYaml(docs(...base, policy('a/p', `podSelector: {}\ningress: [${rule}]`)));
+      const a = analyzeYaml(
+        docs(
+          ...base,
+          policy(
+            'a/p',
+            yaml`
+              podSelector: {}
+              ingress: [${rule}]
+            `,
+          ),
+        ),
+      );
       assert.equal(canReach(a, 'b/other', 'a/server'), true, rule);
     }
   });
@@ -66,11 +124,17 @@ describe('engine: policyTypes defaulting and isolation', () => {
         ...base,
         policy(
           'a/from-client',
-          'podSelector: {matchLabels: {app: server}}\ningress: [{from: [{podSelector: {matchLabels: {app: client}}}]}]',
+          yaml`
+            podSelector: {matchLabels: {app: server}}
+            ingress: [{from: [{podSelector: {matchLabels: {app: client}}}]}]
+          `,
         ),
         policy(
           'a/from-b',
-          'podSelector: {matchLabels: {app: server}}\ningress: [{from: [{namespaceSelector: {matchLabels: {team: b}}}]}]',
+          yaml`
+            podSelector: {matchLabels: {app: server}}
+            ingress: [{from: [{namespaceSelector: {matchLabels: {team: b}}}]}]
+          `,
         ),
       ),
     );
@@ -80,16 +144,28 @@ describe('engine: policyTypes defaulting and isolation', () => {
   });
 
   it('leaves an invalid policy out of the simulation', () => {
-    const a = analyzeYaml(docs(...base, policy('a/p', 'podSelector: {}\npolicyTypes: [ingress]\ningress: []')));
+    const a = analyzeYaml(
+      docs(
+        ...base,
+        policy(
+          'a/p',
+          yaml`
+            podSelector: {}
+            policyTypes: [ingress]
+            ingress: []
+          `,
+        ),
+      ),
+    );
     assert.equal(canReach(a, 'b/other', 'a/server'), true);
   });
 });
 
 describe('engine: ipBlock against pod IPs', () => {
   const pods = [
-    pod('a/server', { node: 'n1', ip: '10.244.1.10' }),
-    pod('b/x', { node: 'n1', ip: '10.244.1.20' }),
-    pod('b/y', { node: 'n2', ip: '10.244.2.20' }),
+    pod('a/server', { node: 'n1', podIPs: ['10.244.1.10'] }),
+    pod('b/x', { node: 'n1', podIPs: ['10.244.1.20'] }),
+    pod('b/y', { node: 'n2', podIPs: ['10.244.2.20'] }),
   ];
 
   it('matches pod IPs inside the CIDR, except the excepted ranges', () => {
@@ -98,7 +174,10 @@ describe('engine: ipBlock against pod IPs', () => {
         ...pods,
         policy(
           'a/p',
-          'podSelector: {}\ningress: [{from: [{ipBlock: {cidr: 10.244.0.0/16, except: [10.244.2.0/24]}}]}]',
+          yaml`
+            podSelector: {}
+            ingress: [{from: [{ipBlock: {cidr: 10.244.0.0/16, except: [10.244.2.0/24]}}]}]
+          `,
         ),
       ),
     );
@@ -112,9 +191,15 @@ describe('engine: ipBlock against pod IPs', () => {
         pod('a/server', { node: 'n1' }),
         pod('b/on-n1', { node: 'n1' }),
         pod('b/on-n2', { node: 'n2' }),
-        'apiVersion: v1\nkind: Node\nmetadata: {name: n1}\nspec: {podCIDR: 10.244.7.0/24}',
-        'apiVersion: v1\nkind: Node\nmetadata: {name: n2}',
-        policy('a/p', 'podSelector: {}\ningress: [{from: [{ipBlock: {cidr: 10.244.7.0/24}}]}]'),
+        node('n1', { podCIDRs: ['10.244.7.0/24'] }),
+        node('n2'),
+        policy(
+          'a/p',
+          yaml`
+            podSelector: {}
+            ingress: [{from: [{ipBlock: {cidr: 10.244.7.0/24}}]}]
+          `,
+        ),
       ),
     );
     assert.equal(a.addressing.pods.get('b/on-n1')!.ips[0].text.startsWith('10.244.7.'), true);
@@ -141,7 +226,13 @@ describe('engine: ports and protocols', () => {
     const a = analyzeYaml(
       docs(
         ...pods,
-        policy('a/p', 'podSelector: {matchLabels: {app: server}}\ningress: [{ports: [{port: 1000, endPort: 2000}]}]'),
+        policy(
+          'a/p',
+          yaml`
+            podSelector: {matchLabels: {app: server}}
+            ingress: [{ports: [{port: 1000, endPort: 2000}]}]
+          `,
+        ),
       ),
     );
     assert.equal(canReach(a, 'a/client', 'a/server', 1000), true);
@@ -152,7 +243,16 @@ describe('engine: ports and protocols', () => {
 
   it('a port entry without a port allows every port of its protocol', () => {
     const a = analyzeYaml(
-      docs(...pods, policy('a/p', 'podSelector: {matchLabels: {app: server}}\ningress: [{ports: [{protocol: SCTP}]}]')),
+      docs(
+        ...pods,
+        policy(
+          'a/p',
+          yaml`
+            podSelector: {matchLabels: {app: server}}
+            ingress: [{ports: [{protocol: SCTP}]}]
+          `,
+        ),
+      ),
     );
     assert.equal(canReach(a, 'a/client', 'a/server', 9000, 'SCTP'), true);
     assert.equal(canReach(a, 'a/client', 'a/server', 1, 'SCTP'), true);
@@ -165,7 +265,10 @@ describe('engine: ports and protocols', () => {
         ...pods,
         policy(
           'a/p',
-          'podSelector: {matchLabels: {app: server}}\ningress: [{ports: [{port: http}, {port: dns, protocol: UDP}]}]',
+          yaml`
+            podSelector: {matchLabels: {app: server}}
+            ingress: [{ports: [{port: http}, {port: dns, protocol: UDP}]}]
+          `,
         ),
       ),
     );
@@ -183,7 +286,11 @@ describe('engine: ports and protocols', () => {
         ...pods,
         policy(
           'a/p',
-          'podSelector: {matchLabels: {app: client}}\npolicyTypes: [Egress]\negress: [{ports: [{port: http}]}]',
+          yaml`
+            podSelector: {matchLabels: {app: client}}
+            policyTypes: [Egress]
+            egress: [{ports: [{port: http}]}]
+          `,
         ),
       ),
     );
@@ -196,16 +303,27 @@ describe('engine: ports and protocols', () => {
 describe('engine: host networking and the node', () => {
   const pods = [
     namespace('mon'),
-    pod('a/server', { node: 'n1', ip: '10.244.1.5' }),
+    pod('a/server', { node: 'n1', podIPs: ['10.244.1.5'] }),
     pod('mon/exporter-n1', { node: 'n1', hostNetwork: true, labels: { app: 'exporter' } }),
     pod('mon/exporter-n2', { node: 'n2', hostNetwork: true, labels: { app: 'exporter' } }),
     pod('a/client', { node: 'n2' }),
-    'apiVersion: v1\nkind: Node\nmetadata: {name: n1}\nstatus: {addresses: [{type: InternalIP, address: 192.168.1.1}]}',
-    'apiVersion: v1\nkind: Node\nmetadata: {name: n2}\nstatus: {addresses: [{type: InternalIP, address: 192.168.1.2}]}',
+    node('n1', { ips: ['192.168.1.1'] }),
+    node('n2', { ips: ['192.168.1.2'] }),
   ];
 
   it('traffic from a node to a pod on that node is always allowed; from other nodes policy applies', () => {
-    const a = analyzeYaml(docs(...pods, policy('a/deny', 'podSelector: {}\ningress: []')));
+    const a = analyzeYaml(
+      docs(
+        ...pods,
+        policy(
+          'a/deny',
+          yaml`
+            podSelector: {}
+            ingress: []
+          `,
+        ),
+      ),
+    );
     assert.equal(canReach(a, 'mon/exporter-n1', 'a/server'), true);
     assert.equal(canReach(a, 'mon/exporter-n2', 'a/server'), false);
     const v = a.engine.explain(a.engine.indexOf('mon/exporter-n1')!, a.engine.indexOf('a/server')!, 'TCP', 80);
@@ -216,10 +334,19 @@ describe('engine: host networking and the node', () => {
     const a = analyzeYaml(
       docs(
         ...pods,
-        policy('mon/deny', 'podSelector: {}\ningress: []'),
+        policy(
+          'mon/deny',
+          yaml`
+            podSelector: {}
+            ingress: []
+          `,
+        ),
         policy(
           'a/from-exporter',
-          'podSelector: {}\ningress: [{from: [{namespaceSelector: {}, podSelector: {matchLabels: {app: exporter}}}]}]',
+          yaml`
+            podSelector: {}
+            ingress: [{from: [{namespaceSelector: {}, podSelector: {matchLabels: {app: exporter}}}]}]
+          `,
         ),
       ),
     );
@@ -241,7 +368,16 @@ describe('engine: host networking and the node', () => {
 
   it('an ipBlock covering a node IP admits its host-network pods', () => {
     const a = analyzeYaml(
-      docs(...pods, policy('a/p', 'podSelector: {}\ningress: [{from: [{ipBlock: {cidr: 192.168.1.0/24}}]}]')),
+      docs(
+        ...pods,
+        policy(
+          'a/p',
+          yaml`
+            podSelector: {}
+            ingress: [{from: [{ipBlock: {cidr: 192.168.1.0/24}}]}]
+          `,
+        ),
+      ),
     );
     assert.equal(canReach(a, 'mon/exporter-n2', 'a/server'), true);
     assert.equal(canReach(a, 'a/client', 'a/server'), false);
@@ -255,7 +391,10 @@ describe('engine: edge cases', () => {
         ...base,
         policy(
           'a/p',
-          'podSelector: {matchLabels: {app: server}}\ningress: [{from: [{podSelector: {matchLabels: {app: client}}}]}]',
+          yaml`
+            podSelector: {matchLabels: {app: server}}
+            ingress: [{from: [{podSelector: {matchLabels: {app: client}}}]}]
+          `,
         ),
       ),
     );
@@ -269,7 +408,14 @@ describe('engine: edge cases', () => {
     const a = analyzeYaml(
       docs(
         pod('a/x', { node: 'n1' }),
-        'apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: a}\nspec:\n  nodeSelector: {gpu: "true"}\n  containers: [{name: c}]',
+        yaml`
+          apiVersion: v1
+          kind: Pod
+          metadata: {name: p, namespace: a}
+          spec:
+            nodeSelector: {gpu: "true"}
+            containers: [{name: c}]
+        `,
       ),
     );
     assert.equal(canReach(a, 'a/p', 'a/x'), false);

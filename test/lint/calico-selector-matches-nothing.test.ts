@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyzeYaml, applyEdits, lintYaml, spanned } from '../helpers';
-import { docs, namespace, pod } from '../engine/fixtures';
+import { analyzeYaml, applyEdits, lintYaml, spanned, yaml } from '../helpers';
+import { docs, namespace, pod } from '../manifests';
 
 const world = [
   namespace('shop'),
@@ -10,8 +10,12 @@ const world = [
   pod('shop/db', { labels: { app: 'postgres' } }),
   pod('ops/prom', { labels: { app: 'prometheus' } }),
 ];
-const calico = (kind: string, name: string, ns: string | undefined, spec: string) =>
-  `apiVersion: projectcalico.org/v3\nkind: ${kind}\nmetadata: {name: ${name}${ns ? `, namespace: ${ns}` : ''}}\nspec:\n${spec.replace(/^/gm, '  ')}`;
+const calico = (kind: string, name: string, ns: string | undefined, spec: string) => yaml`
+  apiVersion: projectcalico.org/v3
+  kind: ${kind}
+  metadata: {name: ${name}${ns ? `, namespace: ${ns}` : ''}}
+  spec:
+    ${spec}`;
 const only = (text: string) => lintYaml(text).filter((f) => f.rule === 'selector-matches-nothing');
 
 describe('lint: selector-matches-nothing for Calico selectors', () => {
@@ -22,7 +26,12 @@ describe('lint: selector-matches-nothing for Calico selectors', () => {
         'NetworkPolicy',
         'db',
         'shop',
-        "selector: app == 'postgress'\ningress:\n- action: Allow\n  source: {selector: app == 'api'}",
+        yaml`
+          selector: app == 'postgress'
+          ingress:
+          - action: Allow
+            source: {selector: app == 'api'}
+        `,
       ),
     );
     const [f, ...rest] = only(text);
@@ -46,7 +55,12 @@ describe('lint: selector-matches-nothing for Calico selectors', () => {
           'NetworkPolicy',
           'metrics',
           'shop',
-          "selector: app == 'api'\ningress:\n- action: Allow\n  source: {selector: app == 'prometheus'}",
+          yaml`
+            selector: app == 'api'
+            ingress:
+            - action: Allow
+              source: {selector: app == 'prometheus'}
+          `,
         ),
       ),
     );
@@ -59,7 +73,18 @@ describe('lint: selector-matches-nothing for Calico selectors', () => {
 
   it('flags GlobalNetworkPolicy selectors over every namespace, with a label-key hint', () => {
     const [f] = only(
-      docs(...world, calico('GlobalNetworkPolicy', 'g', undefined, "selector: ap == 'api'\ntypes: [Ingress]")),
+      docs(
+        ...world,
+        calico(
+          'GlobalNetworkPolicy',
+          'g',
+          undefined,
+          yaml`
+            selector: ap == 'api'
+            types: [Ingress]
+          `,
+        ),
+      ),
     );
     assert.match(
       f.message,
@@ -81,7 +106,14 @@ describe('lint: selector-matches-nothing for Calico selectors', () => {
             'GlobalNetworkPolicy',
             'g',
             undefined,
-            "selector: app == 'api'\ningress:\n- action: Allow\n  source: {selector: role == 'office'}\n- action: Allow\n  source: {selector: app == 'prometheus', namespaceSelector: all()}",
+            yaml`
+              selector: app == 'api'
+              ingress:
+              - action: Allow
+                source: {selector: role == 'office'}
+              - action: Allow
+                source: {selector: app == 'prometheus', namespaceSelector: all()}
+            `,
           ),
         ),
       ),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyzeYaml, applyEdits, canReach, lintYaml, spanned, where } from '../helpers';
-import { docs, namespace, pod, policy } from '../engine/fixtures';
+import { analyzeYaml, applyEdits, canReach, lintYaml, spanned, where, yaml } from '../helpers';
+import { docs, namespace, pod, policy } from '../manifests';
 
 const pods = [
   namespace('shop'),
@@ -16,10 +16,22 @@ describe('lint: selector-matches-nothing', () => {
   it('flags a policy podSelector with a typo, suggests the label, and its fix makes the policy work', () => {
     const text = docs(
       ...pods,
-      policy('shop/deny', 'podSelector: {}\npolicyTypes: [Ingress]'),
+      policy(
+        'shop/deny',
+        yaml`
+          podSelector: {}
+          policyTypes: [Ingress]
+        `,
+      ),
       policy(
         'shop/pg',
-        'podSelector:\n  matchLabels:\n    app: postgress\ningress:\n- from: [{podSelector: {matchLabels: {app: api}}}]',
+        yaml`
+          podSelector:
+            matchLabels:
+              app: postgress
+          ingress:
+          - from: [{podSelector: {matchLabels: {app: api}}}]
+        `,
       ),
     );
     const findings = only('selector-matches-nothing', text);
@@ -43,7 +55,16 @@ describe('lint: selector-matches-nothing', () => {
       ...pods,
       policy(
         'shop/metrics',
-        'podSelector: {matchLabels: {app: api}}\ningress:\n- from:\n  - podSelector:\n      matchLabels:\n        app: prometheus\n  ports:\n  - port: 80',
+        yaml`
+          podSelector: {matchLabels: {app: api}}
+          ingress:
+          - from:
+            - podSelector:
+                matchLabels:
+                  app: prometheus
+            ports:
+            - port: 80
+        `,
       ),
     );
     const [f] = only('selector-matches-nothing', text);
@@ -68,7 +89,13 @@ describe('lint: selector-matches-nothing', () => {
         ...pods,
         policy(
           'shop/p',
-          'podSelector: {}\ningress:\n- from:\n  - namespaceSelector: {matchLabels: {teem: platform}}\n  - podSelector: {matchLabels: {ap: api}}',
+          yaml`
+            podSelector: {}
+            ingress:
+            - from:
+              - namespaceSelector: {matchLabels: {teem: platform}}
+              - podSelector: {matchLabels: {ap: api}}
+          `,
         ),
       ),
     );
@@ -89,7 +116,10 @@ describe('lint: selector-matches-nothing', () => {
           ...pods,
           policy(
             'shop/p',
-            'podSelector: {matchLabels: {app: api}}\ningress: [{from: [{namespaceSelector: {matchLabels: {team: platform}}}]}]',
+            yaml`
+              podSelector: {matchLabels: {app: api}}
+              ingress: [{from: [{namespaceSelector: {matchLabels: {team: platform}}}]}]
+            `,
           ),
         ),
       ),

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { type CodeAction, DiagnosticSeverity } from 'vscode-languageserver-protocol';
-import { docs, namespace, pod, policy } from '../engine/fixtures';
+import { yaml } from '../helpers';
+import { docs, namespace, pod, policy } from '../manifests';
 import { TestClient } from './client';
 
 describe('language server (stdio)', () => {
@@ -50,7 +51,12 @@ describe('language server (stdio)', () => {
   const typo = docs(
     policy(
       'shop/pg',
-      'podSelector:\n  matchLabels:\n    app: postgress\ningress: [{from: [{podSelector: {matchLabels: {app: api}}}]}]',
+      yaml`
+        podSelector:
+          matchLabels:
+            app: postgress
+        ingress: [{from: [{podSelector: {matchLabels: {app: api}}}]}]
+      `,
     ),
   );
 

@@ -15,6 +15,7 @@ import {
   DidChangeConfigurationNotification,
 } from 'vscode-languageserver-protocol';
 import { readSettings } from '../../server/src/lsp/settings';
+import { yaml } from '../helpers';
 import { TestClient } from './client';
 
 const text = (d: Diagnostic) => (typeof d.message === 'string' ? d.message : d.message.value);
@@ -24,7 +25,16 @@ describe('language server settings', () => {
   const file = join(dir, 'staged.yaml');
   writeFileSync(
     file,
-    'apiVersion: projectcalico.org/v3\nkind: StagedNetworkPolicy\nmetadata:\n  name: lockdown\n  namespace: x\nspec:\n  ingress:\n  - action: Deny\n',
+    yaml`
+      apiVersion: projectcalico.org/v3
+      kind: StagedNetworkPolicy
+      metadata:
+        name: lockdown
+        namespace: x
+      spec:
+        ingress:
+        - action: Deny
+    `,
   );
   const uri = pathToFileURL(file).toString();
   const client = new TestClient();

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
 import { isManifestUri, Workspace } from '../../server/src/lsp/workspace';
-import { node } from '../network/fixtures';
+import { node } from '../manifests';
 
 describe('lsp: workspace and flannel files', () => {
   it("reads net-conf.json from the folder, follows its open editor's text, and applies the podNetwork setting only without it", () => {

@@ -147,7 +147,14 @@ describe('model stage: workloads expand into pods', () => {
 
   it('reports pods no node fits, at the nodeSelector', () => {
     const text = deployment('db').replace('containers:', 'nodeSelector: {disk: nvme}\n      containers:');
-    const c = build(text, 'apiVersion: v1\nkind: Node\nmetadata: {name: w1}\n');
+    const c = build(
+      text,
+      yaml`
+        apiVersion: v1
+        kind: Node
+        metadata: {name: w1}
+      `,
+    );
     assert.equal(c.pods[0].placement, 'unschedulable');
     assert.equal(c.pods[0].node, undefined);
     assert.deepEqual(c.findings.map(where), ['unschedulable@10:21']);
@@ -189,7 +196,14 @@ describe('model stage: workloads expand into pods', () => {
 
 describe('model stage: namespaces, duplicates, unknown kinds', () => {
   it('creates used namespaces implicitly and labels every namespace with its name', () => {
-    const c = build(deployment('web'), 'apiVersion: v1\nkind: Namespace\nmetadata: {name: other, labels: {team: a}}\n');
+    const c = build(
+      deployment('web'),
+      yaml`
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: other, labels: {team: a}}
+      `,
+    );
     assert.deepEqual([...c.namespaces.keys()], ['other', 'shop']);
     assert.deepEqual(c.namespaces.get('shop')!.labels, { 'kubernetes.io/metadata.name': 'shop' });
     assert.deepEqual(c.namespaces.get('other')!.labels, { team: 'a', 'kubernetes.io/metadata.name': 'other' });
@@ -197,7 +211,12 @@ describe('model stage: namespaces, duplicates, unknown kinds', () => {
   });
 
   it('puts objects without a namespace in default', () => {
-    const c = build('apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c}]}\n');
+    const c = build(yaml`
+      apiVersion: v1
+      kind: Pod
+      metadata: {name: p}
+      spec: {containers: [{name: c}]}
+    `);
     assert.deepEqual(ids(c), ['default/p']);
   });
 
@@ -211,14 +230,27 @@ describe('model stage: namespaces, duplicates, unknown kinds', () => {
 
   it('ignores unknown kinds and non-Kubernetes YAML quietly', () => {
     const c = build(
-      'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n---\nname: ci\non: [push]\n---\n- a\n- b\n',
+      yaml`
+        apiVersion: example.com/v1
+        kind: Widget
+        metadata: {name: w}
+        ---
+        name: ci
+        on: [push]
+        ---
+        - a
+        - b
+      `,
     );
     assert.deepEqual(c.findings, []);
     assert.equal(c.objects.length, 0);
   });
 
   it('reports a known kind without apiVersion', () => {
-    const c = build('kind: Deployment\nmetadata: {name: x}\n');
+    const c = build(yaml`
+      kind: Deployment
+      metadata: {name: x}
+    `);
     assert.deepEqual(c.findings.map(where), ['invalid-field@1:1']);
     assert.match(c.findings[0].message, /required field `apiVersion`/);
   });

@@ -12,7 +12,15 @@ describe('reading Calico policies', () => {
   it('wrong types and enum values at the node, with hints', () => {
     const f = lintYaml(
       checkedPolicy(
-        '    order: ten\n    types: [ingress, Ingress, Ingress]\n    ingress:\n    - action: allow\n      protocol: tcp\n      destination:\n        ports: ["80-90", 0, "2000:1000"]\n',
+        yaml`
+          order: ten
+          types: [ingress, Ingress, Ingress]
+          ingress:
+          - action: allow
+            protocol: tcp
+            destination:
+              ports: ["80-90", 0, "2000:1000"]
+        `,
       ),
     );
     assert.equal(spanned(oneFinding(f, 'invalid-field', /spec.order: expected a number/)), 'ten');
@@ -38,22 +46,32 @@ describe('reading Calico policies', () => {
   });
 
   it('a rule without an action', () => {
-    const f = lintYaml(checkedPolicy('    ingress:\n    - protocol: TCP\n'));
+    const f = lintYaml(
+      checkedPolicy(yaml`
+        ingress:
+        - protocol: TCP
+      `),
+    );
     oneFinding(f, 'invalid-field', /required field `action` is missing/);
   });
 
   it('unknown fields get a did-you-mean', () => {
     const f = lintYaml(
-      checkedPolicy('    ingress:\n    - action: Allow\n      source:\n        namespaceSelectr: all()\n'),
+      checkedPolicy(yaml`
+        ingress:
+        - action: Allow
+          source:
+            namespaceSelectr: all()
+      `),
     );
     assert.match(oneFinding(f, 'unknown-field', /namespaceSelectr/).message, /did you mean `namespaceSelector`/);
   });
 
   it('crd.projectcalico.org/v1 objects are read too', () => {
-    const crd = checkedPolicy('    ingress:\n    - action: Deny\n').replace(
-      'projectcalico.org/v3',
-      'crd.projectcalico.org/v1',
-    );
+    const crd = checkedPolicy(yaml`
+      ingress:
+      - action: Deny
+    `).replace('projectcalico.org/v3', 'crd.projectcalico.org/v1');
     assert.equal(canReach(analyzeYaml(world(crd)), 'y/a', 'x/a'), false);
   });
 });
@@ -74,7 +92,14 @@ describe('reading Tiers, network sets and staged Kubernetes policies', () => {
   });
 
   it('a Tier name with a dot', () => {
-    const f = lintYaml('apiVersion: projectcalico.org/v3\nkind: Tier\nmetadata:\n  name: team.a\nspec:\n  order: 5\n');
+    const f = lintYaml(yaml`
+      apiVersion: projectcalico.org/v3
+      kind: Tier
+      metadata:
+        name: team.a
+      spec:
+        order: 5
+    `);
     assert.equal(
       spanned(oneFinding(f, 'invalid-field', /a Tier name must consist of lower case alphanumeric characters or '-'/)),
       'team.a',
@@ -127,7 +152,13 @@ describe('reading Tiers, network sets and staged Kubernetes policies', () => {
 
 describe('Calico kinds without apiVersion', () => {
   it('are reported like the built-in kinds', () => {
-    const f = lintYaml('kind: GlobalNetworkPolicy\nmetadata:\n  name: p\nspec:\n  selector: all()\n');
+    const f = lintYaml(yaml`
+      kind: GlobalNetworkPolicy
+      metadata:
+        name: p
+      spec:
+        selector: all()
+    `);
     oneFinding(f, 'invalid-field', /required field `apiVersion` is missing/);
   });
 });

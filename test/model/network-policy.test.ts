@@ -6,7 +6,15 @@ import { parseFile } from '../../server/src/yaml/parse-yaml';
 import { spanned, yaml } from '../helpers';
 
 const read = (spec: string, apiVersion = 'networking.k8s.io/v1') => {
-  const text = `apiVersion: ${apiVersion}\nkind: NetworkPolicy\nmetadata:\n  name: np\n  namespace: shop\nspec:\n${spec.replace(/^/gm, '  ')}\n`;
+  const text = yaml`
+    apiVersion: ${apiVersion}
+    kind: NetworkPolicy
+    metadata:
+      name: np
+      namespace: shop
+    spec:
+      ${spec.trimEnd()}
+  `;
   const c = buildCluster([parseFile(new SourceFile('np.yaml', text))]);
   return { np: c.networkPolicies[0], findings: c.findings, text };
 };
@@ -54,7 +62,13 @@ describe('model stage: NetworkPolicy reading', () => {
   });
 
   it('tells absent from empty: ingress, from and ports', () => {
-    const { np } = read('podSelector: {}\ningress:\n- {}\n- from: []\n  ports: []\n');
+    const { np } = read(yaml`
+      podSelector: {}
+      ingress:
+      - {}
+      - from: []
+        ports: []
+    `);
     assert.equal(np.egress, undefined);
     assert.equal(np.ingress![0].peers, undefined);
     assert.deepEqual(np.ingress![1].peers, []);
@@ -63,7 +77,9 @@ describe('model stage: NetworkPolicy reading', () => {
 
   it('reads the pre-1.7 extensions/v1beta1 NetworkPolicy the same way', () => {
     const { np, findings } = read(
-      'podSelector: {matchLabels: {app: db}}\ningress: [{from: [{podSelector: {}}]}]',
+      yaml`
+        podSelector: {matchLabels: {app: db}}
+        ingress: [{from: [{podSelector: {}}]}]`,
       'extensions/v1beta1',
     );
     assert.deepEqual(findings, []);
@@ -118,7 +134,11 @@ describe('model stage: NetworkPolicy reading', () => {
   });
 
   it('warns about unknown fields with a suggestion, without rejecting the policy', () => {
-    const { np, findings } = read('podSelector: {}\ningres:\n- from: [{podselector: {}}]\n');
+    const { np, findings } = read(yaml`
+      podSelector: {}
+      ingres:
+      - from: [{podselector: {}}]
+    `);
     assert.equal(np.valid, true);
     assert.deepEqual(
       findings.map((f) => [f.rule, spanned(f)]),
@@ -128,7 +148,9 @@ describe('model stage: NetworkPolicy reading', () => {
   });
 
   it('warns when an ipBlock CIDR has host bits set', () => {
-    const { np, findings } = read('podSelector: {}\ningress: [{from: [{ipBlock: {cidr: 10.1.2.3/16}}]}]');
+    const { np, findings } = read(yaml`
+      podSelector: {}
+      ingress: [{from: [{ipBlock: {cidr: 10.1.2.3/16}}]}]`);
     assert.equal(np.valid, true);
     assert.equal(findings[0].severity, 'warning');
     assert.match(findings[0].message, /means 10\.1\.0\.0\/16/);

@@ -5,8 +5,8 @@ import { SourceFile } from '../../server/src/common/source';
 import { type Analysis, analyzeSources } from '../../server/src/engine/analysis';
 import { lint } from '../../server/src/lint';
 import { analyzeYaml, spanned, where } from '../helpers';
-import { docs as engineDocs, pod as enginePod } from '../engine/fixtures';
-import { at, deployment, docs, flannelConfigMap as cm, located, node, only, pod } from './fixtures';
+import { deployment, docs, node, pod } from '../manifests';
+import { at, flannelConfigMap as cm, located, only } from './fixtures';
 
 const subnets = (a: Analysis) =>
   [...a.addressing.nodes.values()].map(
@@ -24,7 +24,7 @@ const files = (entries: Record<string, string>, options = {}) =>
 
 describe('node subnets', () => {
   it('gives the default nodes /24s of 10.244.0.0/16 from the second subnet, in node-name order', () => {
-    const a = analyzeYaml(deployment('web', 3));
+    const a = analyzeYaml(deployment('default/web', 3));
     assert.equal(a.addressing.config.origin, 'default');
     assert.equal(a.addressing.config.backend.type, 'vxlan');
     assert.deepEqual(subnets(a), [
@@ -83,7 +83,7 @@ describe('node subnets', () => {
       at('flannel-podcidr-outside-network', text, 7, '10.42.0.0/24'),
     ]); // spec.podCIDRs wins over podCIDR
     assert.equal(only(a, 'flannel-podcidr-outside-network').severity, 'info');
-    assert.deepEqual(ips(analyzeYaml(docs(text, pod('p', { node: 'k3s-1' }))), 'default/p'), ['10.42.0.2']);
+    assert.deepEqual(ips(analyzeYaml(docs(text, pod('default/p', { node: 'k3s-1' }))), 'default/p'), ['10.42.0.2']);
   });
 
   it('reports overlapping podCIDRs of two nodes', () => {
@@ -103,9 +103,9 @@ describe('node subnets', () => {
       docs(
         node('a'),
         node('b'),
-        pod('x', { node: 'b', podIPs: ['10.244.9.7'] }),
-        pod('y', { node: 'b' }),
-        pod('z', { node: 'a' }),
+        pod('default/x', { node: 'b', podIPs: ['10.244.9.7'] }),
+        pod('default/y', { node: 'b' }),
+        pod('default/z', { node: 'a' }),
       ),
     );
     assert.deepEqual(subnets(a), ['a 10.244.1.0/24 allocated', 'b 10.244.9.0/24 inferred']);
@@ -126,11 +126,11 @@ describe('node subnets', () => {
 describe('network stage: addresses the engine uses', () => {
   it('keeps status IPs, gives other pods addresses inside their node subnet, and hostNetwork pods their node IP', () => {
     const a = analyzeYaml(
-      engineDocs(
-        'apiVersion: v1\nkind: Node\nmetadata: {name: a}\nspec: {podCIDR: 10.244.9.0/24}\nstatus: {addresses: [{type: InternalIP, address: 192.168.0.5}]}',
-        enginePod('ns/fixed', { node: 'a', ip: '10.244.9.2' }),
-        enginePod('ns/simulated', { node: 'a' }),
-        enginePod('ns/host', { node: 'a', hostNetwork: true }),
+      docs(
+        node('a', { podCIDRs: ['10.244.9.0/24'], ips: ['192.168.0.5'] }),
+        pod('ns/fixed', { node: 'a', podIPs: ['10.244.9.2'] }),
+        pod('ns/simulated', { node: 'a' }),
+        pod('ns/host', { node: 'a', hostNetwork: true }),
       ),
     );
     const ip = (id: string) => a.addressing.pods.get(id)!.ips.map((x) => x.text);
@@ -146,8 +146,8 @@ describe('pod addresses', () => {
     const a = analyzeYaml(
       docs(
         node('a', { podCIDRs: ['10.244.5.0/24'] }),
-        deployment('web', 3, { nodeName: 'a' }),
-        pod('api', { node: 'a' }),
+        deployment('default/web', 3, { node: 'a' }),
+        pod('default/api', { node: 'a' }),
       ),
     );
     assert.deepEqual(
@@ -165,8 +165,8 @@ describe('pod addresses', () => {
     const a = analyzeYaml(
       docs(
         node('a', { podCIDRs: ['10.244.5.0/24'] }),
-        pod('a1', { node: 'a', podIPs: ['10.244.5.2'] }),
-        pod('b1', { node: 'a' }),
+        pod('default/a1', { node: 'a', podIPs: ['10.244.5.2'] }),
+        pod('default/b1', { node: 'a' }),
       ),
     );
     assert.deepEqual(ips(a, 'default/a1'), ['10.244.5.2']);
@@ -179,8 +179,8 @@ describe('pod addresses', () => {
       docs(
         node('a', { ips: ['192.168.1.10'] }),
         node('b'),
-        pod('h1', { node: 'a', hostNetwork: true }),
-        pod('h2', { node: 'b', hostNetwork: true }),
+        pod('default/h1', { node: 'a', hostNetwork: true }),
+        pod('default/h2', { node: 'b', hostNetwork: true }),
       ),
     );
     assert.deepEqual(ips(a, 'default/h1'), ['192.168.1.10']);
@@ -225,9 +225,9 @@ describe('pod addresses', () => {
     const a = analyzeYaml(
       docs(
         node('a', { podCIDRs: ['10.244.5.0/24'] }),
-        pod('p1', { node: 'a', podIPs: ['10.244.5.9'] }),
-        pod('p2', { node: 'a', podIPs: ['10.244.5.9'] }),
-        pod('p3', { node: 'a', podIPs: ['10.244.6.9'] }),
+        pod('default/p1', { node: 'a', podIPs: ['10.244.5.9'] }),
+        pod('default/p2', { node: 'a', podIPs: ['10.244.5.9'] }),
+        pod('default/p3', { node: 'a', podIPs: ['10.244.6.9'] }),
       ),
     );
     assert.deepEqual(
@@ -246,7 +246,7 @@ describe('IPv6 and dual-stack', () => {
   const dual = cm(`{"Network": "10.244.0.0/16", "IPv6Network": "fd00:10:244::/56", "EnableIPv6": true, ${VXLAN}}`);
 
   it('gives every node an IPv4 and an IPv6 subnet, and every pod an address in each', () => {
-    const a = analyzeYaml(docs(dual, node('a'), node('b'), pod('p', { node: 'b' })));
+    const a = analyzeYaml(docs(dual, node('a'), node('b'), pod('default/p', { node: 'b' })));
     assert.deepEqual(subnets(a), [
       'a 10.244.1.0/24 fd00:10:244:1::/64 allocated',
       'b 10.244.2.0/24 fd00:10:244:2::/64 allocated',
@@ -259,8 +259,8 @@ describe('IPv6 and dual-stack', () => {
       docs(
         dual,
         node('a', { podCIDRs: ['10.244.8.0/24', 'fd00:10:244:8::/64'], ips: ['192.168.1.10', 'fd00:1::10'] }),
-        pod('h', { node: 'a', hostNetwork: true }),
-        pod('p', { node: 'a' }),
+        pod('default/h', { node: 'a', hostNetwork: true }),
+        pod('default/p', { node: 'a' }),
       ),
     );
     assert.deepEqual(subnets(a), ['a 10.244.8.0/24 fd00:10:244:8::/64 podCIDR']);
@@ -269,7 +269,7 @@ describe('IPv6 and dual-stack', () => {
   });
 
   it('simulates both node address families when nodes have no InternalIP', () => {
-    const a = analyzeYaml(docs(dual, node('a'), pod('h', { node: 'a', hostNetwork: true })));
+    const a = analyzeYaml(docs(dual, node('a'), pod('default/h', { node: 'a', hostNetwork: true })));
     assert.deepEqual(ips(a, 'default/h'), ['10.0.0.10', 'fd00::10']);
   });
 
@@ -278,7 +278,7 @@ describe('IPv6 and dual-stack', () => {
       docs(
         cm(`{"EnableIPv4": false, "EnableIPv6": true, "IPv6Network": "fd00:10:244::/48", ${VXLAN}}`),
         node('a'),
-        pod('p', { node: 'a' }),
+        pod('default/p', { node: 'a' }),
       ),
     );
     assert.deepEqual(
@@ -293,7 +293,9 @@ describe('IPv6 and dual-stack', () => {
   });
 
   it('accepts a dual-stack --pod-network', () => {
-    const a = analyzeYaml(docs(node('a'), pod('p', { node: 'a' })), { podNetwork: '10.50.0.0/16,fd00:50::/56' });
+    const a = analyzeYaml(docs(node('a'), pod('default/p', { node: 'a' })), {
+      podNetwork: '10.50.0.0/16,fd00:50::/56',
+    });
     assert.deepEqual(ips(a, 'default/p'), ['10.50.1.2', 'fd00:50:0:1::2']);
   });
 });
@@ -400,7 +402,7 @@ describe('bad input never crashes', () => {
             `{"Network": ${n}, "SubnetLen": 99, "SubnetMin": "1.2.3.4", "IPv6Network": ${n}, "EnableIPv6": true, ${VXLAN}}`,
           ),
           node('a'),
-          pod('p', { node: 'a' }),
+          pod('default/p', { node: 'a' }),
         ),
       );
       assert.ok(a.addressing.config.networks.length >= 1);
@@ -424,7 +426,7 @@ describe('bad input never crashes', () => {
       '{"a":'.repeat(600),
     ];
     for (const s of samples) {
-      const a = analyzeYaml(docs(cm(s), node('a'), deployment('w', 2)));
+      const a = analyzeYaml(docs(cm(s), node('a'), deployment('default/w', 2)));
       assert.ok(a.addressing.nodes.size === 1, s.slice(0, 20));
     }
     const leaseGarbage = files({ 'flannel-leases.txt': '/x\n/y\n{\n', 'n.yaml': node('a') });

@@ -1,4 +1,4 @@
-/** Manifests for network-stage tests: flannel's ConfigMaps, nodes, pods and workloads. */
+/** For network-stage tests: flannel's ConfigMap, and flannel findings with the exact text they cover. */
 import type { Finding } from '../../server/src/common/finding';
 import { lint } from '../../server/src/lint';
 import type { Analysis } from '../../server/src/engine/analysis';
@@ -28,65 +28,6 @@ export function flannelConfigMap(
     '',
   ].join('\n');
 }
-
-export function node(
-  name: string,
-  opts: { podCIDRs?: string[]; ips?: string[]; annotations?: Record<string, string> } = {},
-): string {
-  const lines = ['apiVersion: v1', 'kind: Node', 'metadata:', `  name: ${name}`];
-  if (opts.annotations) {
-    lines.push('  annotations:');
-    for (const [k, v] of Object.entries(opts.annotations)) lines.push(`    ${k}: "${v}"`);
-  }
-  if (opts.podCIDRs) lines.push('spec:', `  podCIDR: ${opts.podCIDRs[0]}`, `  podCIDRs: [${opts.podCIDRs.join(', ')}]`);
-  if (opts.ips)
-    lines.push('status:', '  addresses:', ...opts.ips.map((ip) => `  - {type: InternalIP, address: "${ip}"}`));
-  return `${lines.join('\n')}\n`;
-}
-
-export function pod(
-  name: string,
-  opts: { ns?: string; node?: string; hostNetwork?: boolean; podIPs?: string[] } = {},
-): string {
-  const lines = [
-    'apiVersion: v1',
-    'kind: Pod',
-    'metadata:',
-    `  name: ${name}`,
-    `  namespace: ${opts.ns ?? 'default'}`,
-    `  labels: {app: ${name}}`,
-    'spec:',
-  ];
-  if (opts.node) lines.push(`  nodeName: ${opts.node}`);
-  if (opts.hostNetwork) lines.push('  hostNetwork: true');
-  lines.push('  containers: [{name: c, image: x}]');
-  if (opts.podIPs)
-    lines.push(
-      'status:',
-      `  podIP: "${opts.podIPs[0]}"`,
-      `  podIPs: [${opts.podIPs.map((ip) => `{ip: "${ip}"}`).join(', ')}]`,
-    );
-  return `${lines.join('\n')}\n`;
-}
-
-export function deployment(name: string, replicas: number, opts: { ns?: string; nodeName?: string } = {}): string {
-  return [
-    'apiVersion: apps/v1',
-    'kind: Deployment',
-    `metadata: {name: ${name}, namespace: ${opts.ns ?? 'default'}}`,
-    'spec:',
-    `  replicas: ${replicas}`,
-    `  selector: {matchLabels: {app: ${name}}}`,
-    '  template:',
-    `    metadata: {labels: {app: ${name}}}`,
-    '    spec:',
-    ...(opts.nodeName ? [`      nodeName: ${opts.nodeName}`] : []),
-    '      containers: [{name: c, image: x}]',
-    '',
-  ].join('\n');
-}
-
-export const docs = (...parts: string[]) => parts.join('---\n');
 
 /** Lint findings of one rule as `rule@line:col text`, the text being exactly what the range covers. */
 export function located(a: Analysis, rule: string): string[] {

@@ -7,8 +7,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyzeYaml } from '../helpers';
-import { at, deployment, docs, flannelConfigMap as cm, located, node, only } from './fixtures';
+import { analyzeYaml, yaml } from '../helpers';
+import { deployment, docs, node } from '../manifests';
+import { at, flannelConfigMap as cm, located, only } from './fixtures';
 
 const json = (...lines: string[]) => lines.join('\n');
 const VXLAN = '"Backend": {"Type": "vxlan"}';
@@ -269,7 +270,7 @@ describe('net-conf.json: subnets when flannel leases them (etcd)', () => {
 
   it('reports subnets too small for the pods of a node at SubnetLen', () => {
     const text = cm(json('{', '  "Network": "10.244.0.0/16",', '  "SubnetLen": 29,', `  ${VXLAN}`, '}'));
-    const a = analyzeYaml(docs(text, etcdFlannel, node('a'), deployment('web', 7, { nodeName: 'a' })));
+    const a = analyzeYaml(docs(text, etcdFlannel, node('a'), deployment('default/web', 7, { node: 'a' })));
     assert.deepEqual(located(a, 'flannel-subnet-capacity'), [at('flannel-subnet-capacity', text, 10, '29')]);
     const f = only(a, 'flannel-subnet-capacity');
     assert.equal(f.severity, 'warning');
@@ -285,7 +286,7 @@ describe('net-conf.json: subnets when flannel leases them (etcd)', () => {
 describe('net-conf.json: the network against the cluster', () => {
   it('reports subnets too small for the pods of a node at Network (kube subnet manager, default SubnetLen)', () => {
     const text = cm(json('{', '  "Network": "10.244.0.0/26",', `  ${VXLAN}`, '}'));
-    const a = analyzeYaml(docs(text, node('a'), deployment('web', 15, { nodeName: 'a' })));
+    const a = analyzeYaml(docs(text, node('a'), deployment('default/web', 15, { node: 'a' })));
     assert.equal(a.addressing.config.networks[0].subnetLen, 28);
     assert.deepEqual(located(a, 'flannel-subnet-capacity'), [
       at('flannel-subnet-capacity', text, 9, '"10.244.0.0/26"'),
@@ -574,7 +575,9 @@ describe('flannel configuration sources', () => {
 
   it("checks kube-flannel's cni-conf.json and Canal's cni_network_config as far as addresses go", () => {
     const badCni = cm('{"Network": "10.244.0.0/16", "Backend": {"Type": "vxlan"}}', {
-      extra: 'cni-conf.json: |\n  {"name": "cbr0", "plugins": [{"type": "bridge"}]}',
+      extra: yaml`
+        cni-conf.json: |
+          {"name": "cbr0", "plugins": [{"type": "bridge"}]}`,
     });
     assert.deepEqual(located(analyzeYaml(badCni), 'flannel-cni-config'), [
       at('flannel-cni-config', badCni, 8, '[{"type": "bridge"}]'),
@@ -582,14 +585,20 @@ describe('flannel configuration sources', () => {
     const canal = cm('{"Network": "10.244.0.0/16", "Backend": {"Type": "vxlan"}}', {
       name: 'canal-config',
       namespace: 'kube-system',
-      extra:
-        'cni_network_config: |-\n  {\n    "name": "k8s-pod-network",\n    "plugins": [{"type": "calico", "mtu": __CNI_MTU__, "ipam": {"type": "calico-ipam"}}]\n  }',
+      extra: yaml`
+        cni_network_config: |-
+          {
+            "name": "k8s-pod-network",
+            "plugins": [{"type": "calico", "mtu": __CNI_MTU__, "ipam": {"type": "calico-ipam"}}]
+          }`,
     });
     assert.deepEqual(located(analyzeYaml(canal), 'flannel-cni-config'), [
       at('flannel-cni-config', canal, 10, '"calico-ipam"'),
     ]);
     const broken = cm('{"Network": "10.244.0.0/16", "Backend": {"Type": "vxlan"}}', {
-      extra: 'cni-conf.json: |\n  {"name": "cbr0",}',
+      extra: yaml`
+        cni-conf.json: |
+          {"name": "cbr0",}`,
     });
     assert.deepEqual(located(analyzeYaml(broken), 'flannel-config-syntax'), [
       at('flannel-config-syntax', broken, 8, ','),

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { podPath } from '../../server/src/network/pod-path';
 import { analyzeYaml } from '../helpers';
-import { docs, flannelConfigMap as cm, node, pod } from './fixtures';
+import { docs, node, pod } from '../manifests';
+import { flannelConfigMap as cm } from './fixtures';
 
 const nodes = docs(
   node('a', { ips: ['192.168.1.11'], podCIDRs: ['10.244.1.0/24'] }),
@@ -15,11 +16,11 @@ const nodes = docs(
   }),
 );
 const pods = docs(
-  pod('x', { node: 'a' }),
-  pod('y', { node: 'a' }),
-  pod('z', { node: 'b' }),
-  pod('w', { node: 'c' }),
-  pod('h', { node: 'b', hostNetwork: true }),
+  pod('default/x', { node: 'a' }),
+  pod('default/y', { node: 'a' }),
+  pod('default/z', { node: 'b' }),
+  pod('default/w', { node: 'c' }),
+  pod('default/h', { node: 'b', hostNetwork: true }),
 );
 const withBackend = (backend: string, extra = '') =>
   analyzeYaml(docs(cm(`{"Network": "10.244.0.0/16"${extra}, "Backend": ${backend}}`), nodes, pods));
@@ -87,7 +88,7 @@ describe('path between pods', () => {
     const a = analyzeYaml(
       docs(
         nodes,
-        pod('x', { node: 'a' }),
+        pod('default/x', { node: 'a' }),
         [
           'apiVersion: v1',
           'kind: Pod',
@@ -108,8 +109,8 @@ describe('path between pods', () => {
         cm('{"EnableIPv4": false, "EnableIPv6": true, "IPv6Network": "fd00:10::/48", "Backend": {"Type": "vxlan"}}'),
         node('a', { ips: ['fd00:1::a'] }),
         node('b', { ips: ['fd00:1::b'] }),
-        pod('x', { node: 'a' }),
-        pod('z', { node: 'b' }),
+        pod('default/x', { node: 'a' }),
+        pod('default/z', { node: 'b' }),
       ),
     );
     const p = podPath(a.addressing, 'default/x', 'default/z')!;

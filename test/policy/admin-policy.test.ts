@@ -7,16 +7,50 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { verdictText } from '../../server/src/engine/explain';
 import type { Analysis } from '../../server/src/engine/analysis';
-import { analyzeYaml, canReach, lintYaml, spanned } from '../helpers';
+import { analyzeYaml, canReach, lintYaml, spanned, yaml } from '../helpers';
 import { world } from './world';
 
-const cnp = (name: string, tier: string, priority: number, body: string) =>
-  `apiVersion: policy.networking.k8s.io/v1alpha2\nkind: ClusterNetworkPolicy\nmetadata:\n  name: ${name}\nspec:\n  tier: ${tier}\n  priority: ${priority}\n${body}`;
-const subjectX = '  subject:\n    namespaces:\n      matchLabels: {ns: x}\n';
-const fromY = (action: string) =>
-  `  ingress:\n  - name: from-y\n    action: ${action}\n    from:\n    - namespaces:\n        matchLabels: {ns: y}\n`;
-const knpAllowAll = `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-all\n  namespace: x\nspec:\n  podSelector: {}\n  ingress: [{}]`;
-const knpDenyAll = `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny-all\n  namespace: x\nspec:\n  podSelector: {}\n  policyTypes: [Ingress]`;
+/** A ClusterNetworkPolicy; `spec` (YAML) follows its tier and priority. */
+const cnp = (name: string, tier: string, priority: number, spec: string) => yaml`
+  apiVersion: policy.networking.k8s.io/v1alpha2
+  kind: ClusterNetworkPolicy
+  metadata:
+    name: ${name}
+  spec:
+    tier: ${tier}
+    priority: ${priority}
+    ${spec}`;
+const subjectX = yaml`
+  subject:
+    namespaces:
+      matchLabels: {ns: x}
+`;
+const fromY = (action: string) => yaml`
+  ingress:
+  - name: from-y
+    action: ${action}
+    from:
+    - namespaces:
+        matchLabels: {ns: y}
+`;
+const knpAllowAll = yaml`
+  apiVersion: networking.k8s.io/v1
+  kind: NetworkPolicy
+  metadata:
+    name: allow-all
+    namespace: x
+  spec:
+    podSelector: {}
+    ingress: [{}]`;
+const knpDenyAll = yaml`
+  apiVersion: networking.k8s.io/v1
+  kind: NetworkPolicy
+  metadata:
+    name: deny-all
+    namespace: x
+  spec:
+    podSelector: {}
+    policyTypes: [Ingress]`;
 
 function trace(a: Analysis, from: string, to: string, port = 80): string {
   return verdictText(a.engine.explain(a.engine.indexOf(from)!, a.engine.indexOf(to)!, 'TCP', port), from, to).join(
@@ -95,7 +129,22 @@ describe('ClusterNetworkPolicy', () => {
   });
 
   it('pods subjects and peers, protocols with ports, ranges and named ports', () => {
-    const body = `  subject:\n    pods:\n      namespaceSelector: {matchLabels: {ns: x}}\n      podSelector: {matchLabels: {pod: a}}\n  ingress:\n  - action: Deny\n    from:\n    - pods:\n        namespaceSelector: {}\n        podSelector: {matchLabels: {pod: b}}\n    protocols:\n    - tcp: {destinationPort: {number: 81}}\n    - udp: {destinationPort: {range: {start: 70, end: 90}}}\n    - destinationNamedPort: http\n`;
+    const body = yaml`
+      subject:
+        pods:
+          namespaceSelector: {matchLabels: {ns: x}}
+          podSelector: {matchLabels: {pod: a}}
+      ingress:
+      - action: Deny
+        from:
+        - pods:
+            namespaceSelector: {}
+            podSelector: {matchLabels: {pod: b}}
+        protocols:
+        - tcp: {destinationPort: {number: 81}}
+        - udp: {destinationPort: {range: {start: 70, end: 90}}}
+        - destinationNamedPort: http
+    `;
     const a = analyzeYaml(world(cnp('p', 'Admin', 1, body)));
     assert.equal(canReach(a, 'y/b', 'x/a', 81), false);
     assert.equal(canReach(a, 'y/b', 'x/a', 80), false);
@@ -106,14 +155,28 @@ describe('ClusterNetworkPolicy', () => {
   });
 
   it('egress networks peers', () => {
-    const body = `  subject:\n    namespaces: {}\n  egress:\n  - action: Deny\n    to:\n    - networks: [10.244.2.0/24]\n`;
+    const body = yaml`
+      subject:
+        namespaces: {}
+      egress:
+      - action: Deny
+        to:
+        - networks: [10.244.2.0/24]
+    `;
     const a = analyzeYaml(world(cnp('no-y', 'Baseline', 1, body)));
     assert.equal(canReach(a, 'x/a', 'y/a'), false);
     assert.equal(canReach(a, 'x/a', 'z/a'), true);
   });
 
   it('a nodes peer fails closed as in Calico: a Deny rule denies everything', () => {
-    const body = `  subject:\n    namespaces: {matchLabels: {ns: x}}\n  egress:\n  - action: Deny\n    to:\n    - nodes: {}\n`;
+    const body = yaml`
+      subject:
+        namespaces: {matchLabels: {ns: x}}
+      egress:
+      - action: Deny
+        to:
+        - nodes: {}
+    `;
     const text = world(cnp('no-nodes', 'Admin', 1, body));
     const a = analyzeYaml(text);
     assert.equal(canReach(a, 'x/a', 'z/a'), false);
@@ -129,7 +192,14 @@ describe('ClusterNetworkPolicy', () => {
         'bad',
         'admin',
         2000,
-        '  subject:\n    namespaces: {}\n    pods: {podSelector: {}}\n  ingress:\n  - action: Allow\n    from: []\n',
+        yaml`
+          subject:
+            namespaces: {}
+            pods: {podSelector: {}}
+          ingress:
+          - action: Allow
+            from: []
+        `,
       ),
     );
     const msg = (re: RegExp) => f.find((x) => re.test(x.message));
@@ -143,10 +213,21 @@ describe('ClusterNetworkPolicy', () => {
 });
 
 describe('AdminNetworkPolicy and BaselineAdminNetworkPolicy (v1alpha1)', () => {
-  const anp = (priority: number, body: string) =>
-    `apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\nmetadata:\n  name: anp\nspec:\n  priority: ${priority}\n${body}`;
-  const banp = (name: string, body: string) =>
-    `apiVersion: policy.networking.k8s.io/v1alpha1\nkind: BaselineAdminNetworkPolicy\nmetadata:\n  name: ${name}\nspec:\n${body}`;
+  const anp = (priority: number, spec: string) => yaml`
+    apiVersion: policy.networking.k8s.io/v1alpha1
+    kind: AdminNetworkPolicy
+    metadata:
+      name: anp
+    spec:
+      priority: ${priority}
+      ${spec}`;
+  const banp = (name: string, spec: string) => yaml`
+    apiVersion: policy.networking.k8s.io/v1alpha1
+    kind: BaselineAdminNetworkPolicy
+    metadata:
+      name: ${name}
+    spec:
+      ${spec}`;
 
   it('map to kube-admin and kube-baseline', () => {
     const a = analyzeYaml(world(anp(3, subjectX + fromY('Deny').replace('from-y', 'no-y'))));
@@ -165,7 +246,15 @@ describe('AdminNetworkPolicy and BaselineAdminNetworkPolicy (v1alpha1)', () => {
   it('v1alpha1 ports', () => {
     const body =
       subjectX +
-      `  ingress:\n  - action: Deny\n    from:\n    - namespaces: {}\n    ports:\n    - portNumber: {port: 81}\n    - portRange: {protocol: UDP, start: 70, end: 90}\n`;
+      yaml`
+        ingress:
+        - action: Deny
+          from:
+          - namespaces: {}
+          ports:
+          - portNumber: {port: 81}
+          - portRange: {protocol: UDP, start: 70, end: 90}
+      `;
     const a = analyzeYaml(world(anp(1, body)));
     assert.equal(canReach(a, 'y/a', 'x/a', 81), false);
     assert.equal(canReach(a, 'y/a', 'x/a', 80, 'UDP'), false);

@@ -11,8 +11,9 @@ import { verdictText } from '../../server/src/engine/explain';
 import type { Analysis } from '../../server/src/engine/analysis';
 import type { Protocol } from '../../server/src/model/kubernetes';
 import { externalEndpoint } from '../../server/src/policy/endpoint';
-import { analyzeYaml, canReach, lintYaml, spanned } from '../helpers';
-import { pod, PODS_OF_WORLD, world } from './world';
+import { analyzeYaml, canReach, lintYaml, spanned, yaml } from '../helpers';
+import { pod } from '../manifests';
+import { PODS_OF_WORLD, WORLD_POD_OPTIONS, world } from './world';
 
 /** The pods that may open a connection to `to`. */
 function reachers(a: Analysis, to: string, port = 80, protocol: Protocol = 'TCP'): string[] {
@@ -34,16 +35,33 @@ function toIp(a: Analysis, from: string, ip: string, port = 80): boolean {
   return a.engine.explainEndpoints(a.endpoints[i], externalEndpoint(parseIp(ip)!, a.cluster), 'TCP', port).allowed;
 }
 
-const gnp = (name: string, spec: string) =>
-  `apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata:\n  name: ${name}\nspec:\n${spec}`;
-const np = (ns: string, name: string, spec: string) =>
-  `apiVersion: projectcalico.org/v3\nkind: NetworkPolicy\nmetadata:\n  name: ${name}\n  namespace: ${ns}\nspec:\n${spec}`;
+const gnp = (name: string, spec: string) => yaml`
+  apiVersion: projectcalico.org/v3
+  kind: GlobalNetworkPolicy
+  metadata:
+    name: ${name}
+  spec:
+    ${spec}`;
+const np = (ns: string, name: string, spec: string) => yaml`
+  apiVersion: projectcalico.org/v3
+  kind: NetworkPolicy
+  metadata:
+    name: ${name}
+    namespace: ${ns}
+  spec:
+    ${spec}`;
 const ALL = [...PODS_OF_WORLD];
 
 describe('types defaulting', () => {
   const egressOnly = gnp(
     'egress-only',
-    '  selector: pod == "a"\n  egress:\n  - action: Allow\n    destination:\n      selector: ns == "nothing"',
+    yaml`
+      selector: pod == "a"
+      egress:
+      - action: Allow
+        destination:
+          selector: ns == "nothing"
+    `,
   );
 
   it('a Calico policy with only egress rules does not isolate ingress', () => {
@@ -54,7 +72,16 @@ describe('types defaulting', () => {
   });
 
   it('while a Kubernetes NetworkPolicy with only egress rules does', () => {
-    const knp = `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: egress-only\n  namespace: x\nspec:\n  podSelector: {matchLabels: {pod: a}}\n  egress:\n  - to: [{podSelector: {matchLabels: {pod: b}}}]`;
+    const knp = yaml`
+      apiVersion: networking.k8s.io/v1
+      kind: NetworkPolicy
+      metadata:
+        name: egress-only
+        namespace: x
+      spec:
+        podSelector: {matchLabels: {pod: a}}
+        egress:
+        - to: [{podSelector: {matchLabels: {pod: b}}}]`;
     const a = analyzeYaml(world(knp));
     assert.deepEqual(reachers(a, 'x/a'), []);
   });
@@ -70,47 +97,59 @@ describe('types defaulting', () => {
   });
 
   it('a policy with no rules and no types isolates ingress only', () => {
-    const a = analyzeYaml(world(gnp('empty', '  selector: pod == "a"')));
+    const a = analyzeYaml(world(gnp('empty', 'selector: pod == "a"')));
     assert.deepEqual(reachers(a, 'x/a'), []);
     assert.deepEqual(reached(a, 'x/a'), ['x/b', 'y/b', 'z/b']);
   });
 
   it('explicit types win', () => {
-    const a = analyzeYaml(world(gnp('both', '  selector: pod == "a"\n  types: [Ingress, Egress]')));
+    const a = analyzeYaml(
+      world(
+        gnp(
+          'both',
+          yaml`
+            selector: pod == "a"
+            types: [Ingress, Egress]
+          `,
+        ),
+      ),
+    );
     assert.deepEqual(reached(a, 'x/a'), []);
   });
 });
 
 describe('order, ties and actions', () => {
-  const allow = (name: string, order: string) => np('x', name, `${order}  ingress:\n  - action: Allow`);
-  const deny = (name: string, order: string) => np('x', name, `${order}  ingress:\n  - action: Deny`);
+  const allow = (name: string, order: string) => np('x', name, `${order}ingress:\n- action: Allow`);
+  const deny = (name: string, order: string) => np('x', name, `${order}ingress:\n- action: Deny`);
 
   it('lower order first', () => {
-    assert.deepEqual(
-      reachers(analyzeYaml(world(allow('p1', '  order: 20\n'), deny('p2', '  order: 10\n'))), 'x/a'),
-      [],
-    );
-    assert.deepEqual(
-      reachers(analyzeYaml(world(allow('p1', '  order: 5\n'), deny('p2', '  order: 10\n'))), 'x/a'),
-      ALL,
-    );
+    assert.deepEqual(reachers(analyzeYaml(world(allow('p1', 'order: 20\n'), deny('p2', 'order: 10\n'))), 'x/a'), []);
+    assert.deepEqual(reachers(analyzeYaml(world(allow('p1', 'order: 5\n'), deny('p2', 'order: 10\n'))), 'x/a'), ALL);
   });
 
   it('equal orders tie by name', () => {
     assert.deepEqual(
-      reachers(analyzeYaml(world(allow('a-allow', '  order: 10\n'), deny('b-deny', '  order: 10\n'))), 'x/a'),
+      reachers(analyzeYaml(world(allow('a-allow', 'order: 10\n'), deny('b-deny', 'order: 10\n'))), 'x/a'),
       ALL,
     );
     assert.deepEqual(
-      reachers(analyzeYaml(world(allow('b-allow', '  order: 10\n'), deny('a-deny', '  order: 10\n'))), 'x/a'),
+      reachers(analyzeYaml(world(allow('b-allow', 'order: 10\n'), deny('a-deny', 'order: 10\n'))), 'x/a'),
       [],
     );
   });
 
   it('a policy without order comes after every ordered one, including Kubernetes policies at 1000', () => {
-    const knpAllow = `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-all\n  namespace: x\nspec:\n  podSelector: {}\n  ingress: [{}]`;
+    const knpAllow = yaml`
+      apiVersion: networking.k8s.io/v1
+      kind: NetworkPolicy
+      metadata:
+        name: allow-all
+        namespace: x
+      spec:
+        podSelector: {}
+        ingress: [{}]`;
     assert.deepEqual(reachers(analyzeYaml(world(deny('deny-no-order', ''), knpAllow)), 'x/a'), ALL);
-    assert.deepEqual(reachers(analyzeYaml(world(deny('deny-999', '  order: 999\n'), knpAllow)), 'x/a'), []);
+    assert.deepEqual(reachers(analyzeYaml(world(deny('deny-999', 'order: 999\n'), knpAllow)), 'x/a'), []);
   });
 
   it('Log goes on to the next rule, and the explanation says so', () => {
@@ -119,7 +158,14 @@ describe('order, ties and actions', () => {
         np(
           'x',
           'log-then-deny',
-          '  ingress:\n  - action: Log\n  - action: Deny\n    source:\n      selector: pod == "b"\n  - action: Allow',
+          yaml`
+            ingress:
+            - action: Log
+            - action: Deny
+              source:
+                selector: pod == "b"
+            - action: Allow
+          `,
         ),
       ),
     );
@@ -139,14 +185,37 @@ describe('order, ties and actions', () => {
 
 describe('selector scopes', () => {
   it("a NetworkPolicy's selector selects pods of its own namespace only", () => {
-    const a = analyzeYaml(world(np('x', 'deny-a', '  selector: pod == "a"\n  ingress:\n  - action: Deny')));
+    const a = analyzeYaml(
+      world(
+        np(
+          'x',
+          'deny-a',
+          yaml`
+            selector: pod == "a"
+            ingress:
+            - action: Deny
+          `,
+        ),
+      ),
+    );
     assert.deepEqual(reachers(a, 'x/a'), []);
     assert.deepEqual(reachers(a, 'y/a'), ALL);
   });
 
   it("a NetworkPolicy rule selector without namespaceSelector looks in the policy's namespace", () => {
     const a = analyzeYaml(
-      world(np('x', 'from-a', '  ingress:\n  - action: Allow\n    source:\n      selector: pod == "a"')),
+      world(
+        np(
+          'x',
+          'from-a',
+          yaml`
+            ingress:
+            - action: Allow
+              source:
+                selector: pod == "a"
+          `,
+        ),
+      ),
     );
     assert.deepEqual(reachers(a, 'x/b'), ['x/a']);
   });
@@ -156,7 +225,13 @@ describe('selector scopes', () => {
       world(
         gnp(
           'from-a',
-          '  selector: projectcalico.org/namespace == "x"\n  ingress:\n  - action: Allow\n    source:\n      selector: pod == "a"',
+          yaml`
+            selector: projectcalico.org/namespace == "x"
+            ingress:
+            - action: Allow
+              source:
+                selector: pod == "a"
+          `,
         ),
       ),
     );
@@ -165,7 +240,16 @@ describe('selector scopes', () => {
 
   it('a GlobalNetworkPolicy namespaceSelector limits the pods it applies to', () => {
     const a = analyzeYaml(
-      world(gnp('deny-in-y', '  namespaceSelector: projectcalico.org/name == "y"\n  ingress:\n  - action: Deny')),
+      world(
+        gnp(
+          'deny-in-y',
+          yaml`
+            namespaceSelector: projectcalico.org/name == "y"
+            ingress:
+            - action: Deny
+          `,
+        ),
+      ),
     );
     assert.deepEqual(reachers(a, 'y/a'), []);
     assert.deepEqual(reachers(a, 'x/a'), ALL);
@@ -177,7 +261,16 @@ describe('selector scopes', () => {
         np(
           'x',
           'from-y',
-          '  ingress:\n  - action: Allow\n    source:\n      namespaceSelector: ns == "y"\n      selector: pod == "b"\n  - action: Allow\n    source:\n      namespaceSelector: projectcalico.org/name == "z"',
+          yaml`
+            ingress:
+            - action: Allow
+              source:
+                namespaceSelector: ns == "y"
+                selector: pod == "b"
+            - action: Allow
+              source:
+                namespaceSelector: projectcalico.org/name == "z"
+          `,
         ),
       ),
     );
@@ -190,20 +283,48 @@ describe('selector scopes', () => {
         np(
           'x',
           'p',
-          '  ingress:\n  - action: Allow\n    source:\n      namespaceSelector: all()\n      selector: pod == "a"',
+          yaml`
+            ingress:
+            - action: Allow
+              source:
+                namespaceSelector: all()
+                selector: pod == "a"
+          `,
         ),
       ),
     );
     assert.deepEqual(reachers(all, 'x/b'), ['x/a', 'y/a', 'z/a']);
     const global = analyzeYaml(
-      world(np('x', 'p', '  ingress:\n  - action: Allow\n    source:\n      namespaceSelector: global()')),
+      world(
+        np(
+          'x',
+          'p',
+          yaml`
+            ingress:
+            - action: Allow
+              source:
+                namespaceSelector: global()
+          `,
+        ),
+      ),
     );
     assert.deepEqual(reachers(global, 'x/b'), []);
   });
 
   it('notSelector in a namespaced policy: its own namespace minus the selected pods', () => {
     const a = analyzeYaml(
-      world(np('x', 'p', '  ingress:\n  - action: Allow\n    source:\n      notSelector: pod == "a"')),
+      world(
+        np(
+          'x',
+          'p',
+          yaml`
+            ingress:
+            - action: Allow
+              source:
+                notSelector: pod == "a"
+          `,
+        ),
+      ),
     );
     assert.deepEqual(reachers(a, 'x/b'), ['x/b']);
   });
@@ -211,14 +332,32 @@ describe('selector scopes', () => {
   it('notSelector in a GlobalNetworkPolicy matches addresses outside the cluster too; a negated selector does not', () => {
     const notSel = analyzeYaml(
       world(
-        gnp('p', '  selector: pod == "a"\n  ingress:\n  - action: Allow\n    source:\n      notSelector: has(pod)'),
+        gnp(
+          'p',
+          yaml`
+            selector: pod == "a"
+            ingress:
+            - action: Allow
+              source:
+                notSelector: has(pod)
+          `,
+        ),
       ),
     );
     assert.deepEqual(reachers(notSel, 'x/a'), []);
     assert.equal(fromIp(notSel, '203.0.113.9', 'x/a'), true);
     const negated = analyzeYaml(
       world(
-        gnp('p', '  selector: pod == "a"\n  ingress:\n  - action: Allow\n    source:\n      selector: "!has(pod)"'),
+        gnp(
+          'p',
+          yaml`
+            selector: pod == "a"
+            ingress:
+            - action: Allow
+              source:
+                selector: "!has(pod)"
+          `,
+        ),
       ),
     );
     assert.equal(fromIp(negated, '203.0.113.9', 'x/a'), false);
@@ -226,7 +365,18 @@ describe('selector scopes', () => {
 
   it("an all() rule selector does not match all packets: only Calico endpoints'", () => {
     const a = analyzeYaml(
-      world(gnp('p', '  selector: pod == "a"\n  ingress:\n  - action: Allow\n    source:\n      selector: all()')),
+      world(
+        gnp(
+          'p',
+          yaml`
+            selector: pod == "a"
+            ingress:
+            - action: Allow
+              source:
+                selector: all()
+          `,
+        ),
+      ),
     );
     assert.equal(fromIp(a, '203.0.113.9', 'x/a'), false);
     assert.equal(canReach(a, 'y/b', 'x/a'), true);
@@ -239,7 +389,11 @@ describe("Calico's implicit labels", () => {
       world(
         gnp(
           'p',
-          "  selector: projectcalico.org/namespace == 'x' && projectcalico.org/orchestrator == 'k8s' && projectcalico.org/serviceaccount == 'default'\n  ingress:\n  - action: Deny",
+          yaml`
+            selector: projectcalico.org/namespace == 'x' && projectcalico.org/orchestrator == 'k8s' && projectcalico.org/serviceaccount == 'default'
+            ingress:
+            - action: Deny
+          `,
         ),
       ),
     );
@@ -248,21 +402,38 @@ describe("Calico's implicit labels", () => {
   });
 
   it('namespace labels are inherited with the pcns. prefix, and pods cannot fake them', () => {
-    const faker = pod('y', 'faker', { labels: { 'pcns.ns': 'x' }, ip: '10.244.2.99' });
-    const a = analyzeYaml(world(faker, gnp('p', "  selector: pcns.ns == 'x'\n  ingress:\n  - action: Deny")));
+    const faker = pod('y/faker', { ...WORLD_POD_OPTIONS, labels: { 'pcns.ns': 'x' }, podIPs: ['10.244.2.99'] });
+    const a = analyzeYaml(
+      world(
+        faker,
+        gnp(
+          'p',
+          yaml`
+            selector: pcns.ns == 'x'
+            ingress:
+            - action: Deny
+          `,
+        ),
+      ),
+    );
     assert.equal(canReach(a, 'x/a', 'x/b'), false);
     assert.equal(canReach(a, 'x/a', 'y/faker'), true);
   });
 });
 
 describe('service accounts', () => {
-  const sa = (ns: string, name: string, labels: string) =>
-    `apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: ${name}\n  namespace: ${ns}\n  labels: {${labels}}`;
+  const sa = (ns: string, name: string, labels: string) => yaml`
+    apiVersion: v1
+    kind: ServiceAccount
+    metadata:
+      name: ${name}
+      namespace: ${ns}
+      labels: {${labels}}`;
   const docs = [
     sa('x', 'frontend', 'team: web'),
     sa('x', 'batch', 'team: data'),
-    pod('x', 'web', { sa: 'frontend', ip: '10.244.1.50' }),
-    pod('x', 'job', { sa: 'batch', ip: '10.244.1.51' }),
+    pod('x/web', { ...WORLD_POD_OPTIONS, labels: { pod: 'web' }, serviceAccount: 'frontend', podIPs: ['10.244.1.50'] }),
+    pod('x/job', { ...WORLD_POD_OPTIONS, labels: { pod: 'job' }, serviceAccount: 'batch', podIPs: ['10.244.1.51'] }),
   ];
 
   it('rule serviceAccounts by names', () => {
@@ -272,7 +443,14 @@ describe('service accounts', () => {
         np(
           'x',
           'p',
-          '  selector: pod == "a"\n  ingress:\n  - action: Allow\n    source:\n      serviceAccounts:\n        names: [frontend]',
+          yaml`
+            selector: pod == "a"
+            ingress:
+            - action: Allow
+              source:
+                serviceAccounts:
+                  names: [frontend]
+          `,
         ),
       ),
     );
@@ -288,7 +466,14 @@ describe('service accounts', () => {
         np(
           'x',
           'p',
-          '  selector: pod == "a"\n  ingress:\n  - action: Allow\n    source:\n      serviceAccounts:\n        selector: team == "data"',
+          yaml`
+            selector: pod == "a"
+            ingress:
+            - action: Allow
+              source:
+                serviceAccounts:
+                  selector: team == "data"
+          `,
         ),
       ),
     );
@@ -300,7 +485,15 @@ describe('service accounts', () => {
     const a = analyzeYaml(
       world(
         ...docs,
-        np('x', 'p', '  serviceAccountSelector: projectcalico.org/name == "frontend"\n  ingress:\n  - action: Deny'),
+        np(
+          'x',
+          'p',
+          yaml`
+            serviceAccountSelector: projectcalico.org/name == "frontend"
+            ingress:
+            - action: Deny
+          `,
+        ),
       ),
     );
     assert.equal(canReach(a, 'x/a', 'x/web'), false);
@@ -309,7 +502,16 @@ describe('service accounts', () => {
 });
 
 describe('services', () => {
-  const svc = `apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: y\nspec:\n  selector: {pod: a}\n  ports:\n  - {port: 8080, targetPort: http}`;
+  const svc = yaml`
+    apiVersion: v1
+    kind: Service
+    metadata:
+      name: web
+      namespace: y
+    spec:
+      selector: {pod: a}
+      ports:
+      - {port: 8080, targetPort: http}`;
 
   it("a destination services match allows the service's pods on its target ports only", () => {
     const a = analyzeYaml(
@@ -317,7 +519,13 @@ describe('services', () => {
         svc,
         gnp(
           'egress',
-          '  selector: projectcalico.org/namespace == "x"\n  egress:\n  - action: Allow\n    destination:\n      services: {name: web, namespace: y}',
+          yaml`
+            selector: projectcalico.org/namespace == "x"
+            egress:
+            - action: Allow
+              destination:
+                services: {name: web, namespace: y}
+          `,
         ),
       ),
     );
@@ -328,7 +536,16 @@ describe('services', () => {
   it('a Service that does not exist matches nothing, with a warning at its name', () => {
     const text = world(
       svc,
-      np('x', 'p', '  egress:\n  - action: Allow\n    destination:\n      services: {name: wev, namespace: y}'),
+      np(
+        'x',
+        'p',
+        yaml`
+          egress:
+          - action: Allow
+            destination:
+              services: {name: wev, namespace: y}
+        `,
+      ),
     );
     assert.deepEqual(reached(analyzeYaml(text), 'x/a'), []);
     const f = lintYaml(text).find((x) => x.rule === 'unknown-service')!;
@@ -340,7 +557,16 @@ describe('services', () => {
     const a = analyzeYaml(
       world(
         svc,
-        np('z', 'from-web', '  ingress:\n  - action: Allow\n    source:\n      services: {name: web, namespace: y}'),
+        np(
+          'z',
+          'from-web',
+          yaml`
+            ingress:
+            - action: Allow
+              source:
+                services: {name: web, namespace: y}
+          `,
+        ),
       ),
     );
     assert.deepEqual(reachers(a, 'z/a'), ['y/a']);
@@ -353,7 +579,14 @@ describe('nets', () => {
       world(
         gnp(
           'p',
-          '  selector: pod == "a"\n  ingress:\n  - action: Allow\n    source:\n      nets: [10.244.2.0/24, 198.51.100.7]\n      notNets: [10.244.2.11/32]',
+          yaml`
+            selector: pod == "a"
+            ingress:
+            - action: Allow
+              source:
+                nets: [10.244.2.0/24, 198.51.100.7]
+                notNets: [10.244.2.11/32]
+          `,
         ),
       ),
     );
@@ -367,7 +600,14 @@ describe('nets', () => {
       world(
         gnp(
           'p',
-          '  selector: pod == "a"\n  egress:\n  - action: Allow\n    destination:\n      nets: [0.0.0.0/0]\n      notNets: [10.0.0.0/8]',
+          yaml`
+            selector: pod == "a"
+            egress:
+            - action: Allow
+              destination:
+                nets: [0.0.0.0/0]
+                notNets: [10.0.0.0/8]
+          `,
         ),
       ),
     );
@@ -377,8 +617,23 @@ describe('nets', () => {
 });
 
 describe('network sets', () => {
-  const gns = `apiVersion: projectcalico.org/v3\nkind: GlobalNetworkSet\nmetadata:\n  name: partners\n  labels: {role: partner}\nspec:\n  nets: [198.51.100.0/24]`;
-  const ns = `apiVersion: projectcalico.org/v3\nkind: NetworkSet\nmetadata:\n  name: office\n  namespace: y\n  labels: {role: office}\nspec:\n  nets: [192.0.2.0/24]`;
+  const gns = yaml`
+    apiVersion: projectcalico.org/v3
+    kind: GlobalNetworkSet
+    metadata:
+      name: partners
+      labels: {role: partner}
+    spec:
+      nets: [198.51.100.0/24]`;
+  const ns = yaml`
+    apiVersion: projectcalico.org/v3
+    kind: NetworkSet
+    metadata:
+      name: office
+      namespace: y
+      labels: {role: office}
+    spec:
+      nets: [192.0.2.0/24]`;
 
   it('a rule selector matches the addresses of a GlobalNetworkSet', () => {
     const a = analyzeYaml(
@@ -386,7 +641,13 @@ describe('network sets', () => {
         gns,
         gnp(
           'p',
-          '  selector: pod == "a"\n  ingress:\n  - action: Allow\n    source:\n      selector: role == "partner"',
+          yaml`
+            selector: pod == "a"
+            ingress:
+            - action: Allow
+              source:
+                selector: role == "partner"
+          `,
         ),
       ),
     );
@@ -401,7 +662,14 @@ describe('network sets', () => {
         np(
           'x',
           'p',
-          '  selector: pod == "a"\n  ingress:\n  - action: Allow\n    source:\n      namespaceSelector: global()\n      selector: role == "partner"',
+          yaml`
+            selector: pod == "a"
+            ingress:
+            - action: Allow
+              source:
+                namespaceSelector: global()
+                selector: role == "partner"
+          `,
         ),
       ),
     );
@@ -416,7 +684,13 @@ describe('network sets', () => {
         np(
           'x',
           'p',
-          '  selector: pod == "a"\n  ingress:\n  - action: Allow\n    source:\n      selector: role == "office"',
+          yaml`
+            selector: pod == "a"
+            ingress:
+            - action: Allow
+              source:
+                selector: role == "office"
+          `,
         ),
       ),
     );
@@ -427,7 +701,14 @@ describe('network sets', () => {
         np(
           'x',
           'p',
-          '  selector: pod == "a"\n  ingress:\n  - action: Allow\n    source:\n      namespaceSelector: ns == "y"\n      selector: role == "office"',
+          yaml`
+            selector: pod == "a"
+            ingress:
+            - action: Allow
+              source:
+                namespaceSelector: ns == "y"
+                selector: role == "office"
+          `,
         ),
       ),
     );
@@ -436,59 +717,179 @@ describe('network sets', () => {
 });
 
 describe('ports and protocols', () => {
-  const rule = (body: string) => world(gnp('p', `  selector: pod == "a"\n  ingress:\n${body}`));
+  const rule = (body: string) =>
+    world(
+      gnp(
+        'p',
+        yaml`
+          selector: pod == "a"
+          ingress:
+          ${body}`,
+      ),
+    );
 
   it('ports take numbers, numeric strings, ranges and named ports', () => {
     const a = analyzeYaml(
-      rule('  - action: Allow\n    protocol: TCP\n    destination:\n      ports: [81, "1000:2000"]'),
+      rule(yaml`
+        - action: Allow
+          protocol: TCP
+          destination:
+            ports: [81, "1000:2000"]
+      `),
     );
     assert.equal(canReach(a, 'y/a', 'x/a', 81), true);
     assert.equal(canReach(a, 'y/a', 'x/a', 1500), true);
     assert.equal(canReach(a, 'y/a', 'x/a', 80), false);
-    const named = analyzeYaml(rule('  - action: Allow\n    protocol: TCP\n    destination:\n      ports: [http]'));
+    const named = analyzeYaml(
+      rule(yaml`
+        - action: Allow
+          protocol: TCP
+          destination:
+            ports: [http]
+      `),
+    );
     assert.equal(canReach(named, 'y/a', 'x/a', 80), true);
     assert.equal(canReach(named, 'y/a', 'x/a', 80, 'UDP'), false);
   });
 
   it('notPorts', () => {
-    const a = analyzeYaml(rule('  - action: Allow\n    protocol: TCP\n    destination:\n      notPorts: ["80:81"]'));
+    const a = analyzeYaml(
+      rule(yaml`
+        - action: Allow
+          protocol: TCP
+          destination:
+            notPorts: ["80:81"]
+      `),
+    );
     assert.equal(canReach(a, 'y/a', 'x/a', 80), false);
     assert.equal(canReach(a, 'y/a', 'x/a', 443), true);
   });
 
   it('protocol by name or number, and notProtocol', () => {
-    assert.equal(canReach(analyzeYaml(rule('  - action: Allow\n    protocol: 17')), 'y/a', 'x/a', 80, 'UDP'), true);
-    assert.equal(canReach(analyzeYaml(rule('  - action: Allow\n    protocol: 17')), 'y/a', 'x/a', 80, 'TCP'), false);
-    const not = analyzeYaml(rule('  - action: Allow\n    notProtocol: TCP'));
+    assert.equal(
+      canReach(
+        analyzeYaml(
+          rule(yaml`
+            - action: Allow
+              protocol: 17
+          `),
+        ),
+        'y/a',
+        'x/a',
+        80,
+        'UDP',
+      ),
+      true,
+    );
+    assert.equal(
+      canReach(
+        analyzeYaml(
+          rule(yaml`
+            - action: Allow
+              protocol: 17
+          `),
+        ),
+        'y/a',
+        'x/a',
+        80,
+        'TCP',
+      ),
+      false,
+    );
+    const not = analyzeYaml(
+      rule(yaml`
+        - action: Allow
+          notProtocol: TCP
+      `),
+    );
     assert.equal(canReach(not, 'y/a', 'x/a', 80, 'TCP'), false);
     assert.equal(canReach(not, 'y/a', 'x/a', 80, 'SCTP'), true);
   });
 
   it('ICMP rules and IPv6-only rules never match IPv4 TCP', () => {
     assert.equal(
-      canReach(analyzeYaml(rule('  - action: Allow\n    protocol: ICMP\n    icmp: {type: 8}')), 'y/a', 'x/a'),
+      canReach(
+        analyzeYaml(
+          rule(yaml`
+            - action: Allow
+              protocol: ICMP
+              icmp: {type: 8}
+          `),
+        ),
+        'y/a',
+        'x/a',
+      ),
       false,
     );
-    assert.equal(canReach(analyzeYaml(rule('  - action: Allow\n    ipVersion: 6')), 'y/a', 'x/a'), false);
-    assert.equal(canReach(analyzeYaml(rule('  - action: Allow\n    ipVersion: 4')), 'y/a', 'x/a'), true);
+    assert.equal(
+      canReach(
+        analyzeYaml(
+          rule(yaml`
+            - action: Allow
+              ipVersion: 6
+          `),
+        ),
+        'y/a',
+        'x/a',
+      ),
+      false,
+    );
+    assert.equal(
+      canReach(
+        analyzeYaml(
+          rule(yaml`
+            - action: Allow
+              ipVersion: 4
+          `),
+        ),
+        'y/a',
+        'x/a',
+      ),
+      true,
+    );
   });
 
   it('source ports: a client port is ephemeral, so only a condition covering 32768-60999 holds', () => {
     assert.equal(
       canReach(
-        analyzeYaml(rule('  - action: Allow\n    protocol: TCP\n    source:\n      ports: ["1024:65535"]')),
+        analyzeYaml(
+          rule(yaml`
+            - action: Allow
+              protocol: TCP
+              source:
+                ports: ["1024:65535"]
+          `),
+        ),
         'y/a',
         'x/a',
       ),
       true,
     );
     assert.equal(
-      canReach(analyzeYaml(rule('  - action: Allow\n    protocol: TCP\n    source:\n      ports: [53]')), 'y/a', 'x/a'),
+      canReach(
+        analyzeYaml(
+          rule(yaml`
+            - action: Allow
+              protocol: TCP
+              source:
+                ports: [53]
+          `),
+        ),
+        'y/a',
+        'x/a',
+      ),
       false,
     );
     assert.equal(
       canReach(
-        analyzeYaml(rule('  - action: Allow\n    protocol: TCP\n    source:\n      notPorts: ["1:1023"]')),
+        analyzeYaml(
+          rule(yaml`
+            - action: Allow
+              protocol: TCP
+              source:
+                notPorts: ["1:1023"]
+          `),
+        ),
         'y/a',
         'x/a',
       ),
@@ -499,20 +900,50 @@ describe('ports and protocols', () => {
 
 describe('hostNetwork pods', () => {
   it('are not workload endpoints: selectors never match them, policies never apply to them', () => {
-    const host = pod('x', 'node-agent', { hostNetwork: true });
-    const a = analyzeYaml(world(host, gnp('deny-all', '  selector: all()\n  ingress:\n  - action: Deny')));
+    const host = pod('x/node-agent', { ...WORLD_POD_OPTIONS, labels: { pod: 'node-agent' }, hostNetwork: true });
+    const a = analyzeYaml(
+      world(
+        host,
+        gnp(
+          'deny-all',
+          yaml`
+            selector: all()
+            ingress:
+            - action: Deny
+          `,
+        ),
+      ),
+    );
     assert.equal(canReach(a, 'x/a', 'x/node-agent'), true);
   });
 });
 
 describe('tiers', () => {
-  const tier = (name: string, order?: number, defaultAction?: string) =>
-    `apiVersion: projectcalico.org/v3\nkind: Tier\nmetadata:\n  name: ${name}\nspec:${order === undefined && !defaultAction ? ' {}' : ''}${order !== undefined ? `\n  order: ${order}` : ''}${defaultAction ? `\n  defaultAction: ${defaultAction}` : ''}`;
+  const tier = (name: string, order?: number) => yaml`
+    apiVersion: projectcalico.org/v3
+    kind: Tier
+    metadata:
+      name: ${name}
+    spec: {${order === undefined ? '' : `order: ${order}`}}`;
   const inTier = (t: string, action: string) =>
-    gnp(`${t}.p`, `  tier: ${t}\n  selector: pod == "a"\n  ingress:\n  - action: ${action}`);
+    gnp(
+      `${t}.p`,
+      yaml`
+        tier: ${t}
+        selector: pod == "a"
+        ingress:
+        - action: ${action}`,
+    );
 
   it('a tier without order comes after every ordered tier, the default tier included', () => {
-    const knpDeny = `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny\n  namespace: x\nspec:\n  podSelector: {}`;
+    const knpDeny = yaml`
+      apiVersion: networking.k8s.io/v1
+      kind: NetworkPolicy
+      metadata:
+        name: deny
+        namespace: x
+      spec:
+        podSelector: {}`;
     const a = analyzeYaml(world(tier('last'), inTier('last', 'Allow'), knpDeny));
     assert.equal(canReach(a, 'y/a', 'x/a'), false);
     const b = analyzeYaml(world(tier('first', 5), inTier('first', 'Allow'), knpDeny));
@@ -540,7 +971,17 @@ describe('tiers', () => {
 
   it('Calico policies may join the kube-admin and kube-baseline tiers', () => {
     const a = analyzeYaml(
-      world(gnp('late', '  tier: kube-baseline\n  selector: pod == "a"\n  ingress:\n  - action: Deny')),
+      world(
+        gnp(
+          'late',
+          yaml`
+            tier: kube-baseline
+            selector: pod == "a"
+            ingress:
+            - action: Deny
+          `,
+        ),
+      ),
     );
     assert.equal(canReach(a, 'y/a', 'x/a'), false);
     assert.match(

@@ -15,7 +15,14 @@ function only(findings: Finding[], rule: string): Finding[] {
 
 describe('Calico validator findings', () => {
   it('ports without a TCP/UDP/SCTP protocol: at the ports field', () => {
-    const f = lintYaml(checkedPolicy('    ingress:\n    - action: Allow\n      destination:\n        ports: [80]\n'));
+    const f = lintYaml(
+      checkedPolicy(yaml`
+        ingress:
+        - action: Allow
+          destination:
+            ports: [80]
+      `),
+    );
     const hit = oneFinding(f, 'invalid-field', /rules that specify ports must set protocol to TCP or UDP or SCTP/);
     assert.equal(spanned(hit), 'ports');
     assert.equal(where(hit), 'invalid-field@10:7');
@@ -23,7 +30,13 @@ describe('Calico validator findings', () => {
     const icmp = oneFinding(
       lintYaml(
         checkedPolicy(
-          '    ingress:\n    - action: Allow\n      protocol: ICMP\n      destination:\n        notPorts: [80]\n',
+          yaml`
+            ingress:
+            - action: Allow
+              protocol: ICMP
+              destination:
+                notPorts: [80]
+          `,
         ),
       ),
       'invalid-field',
@@ -37,7 +50,12 @@ describe('Calico validator findings', () => {
     const hit = oneFinding(
       lintYaml(
         checkedPolicy(
-          '    egress:\n    - action: Allow\n      destination:\n        notNets: [10.0.0.0/8, 0.0.0.0/0]\n',
+          yaml`
+            egress:
+            - action: Allow
+              destination:
+                notNets: [10.0.0.0/8, 0.0.0.0/0]
+          `,
         ),
       ),
       'invalid-field',
@@ -49,13 +67,25 @@ describe('Calico validator findings', () => {
 
   it('global() outside a namespaceSelector: at the global() characters', () => {
     const top = oneFinding(
-      lintYaml(checkedPolicy('    ingress:\n    - action: Deny\n').replace('pod == "a"', 'pod == "a" && global()')),
+      lintYaml(
+        checkedPolicy(yaml`
+          ingress:
+          - action: Deny
+        `).replace('pod == "a"', 'pod == "a" && global()'),
+      ),
       'invalid-field',
       /global\(\) can only be used in an EntityRule namespaceSelector/,
     );
     assert.equal(spanned(top), 'global()');
     const rule = oneFinding(
-      lintYaml(checkedPolicy("    ingress:\n    - action: Allow\n      source:\n        selector: 'global()'\n")),
+      lintYaml(
+        checkedPolicy(yaml`
+          ingress:
+          - action: Allow
+            source:
+              selector: 'global()'
+        `),
+      ),
       'invalid-field',
       /global\(\) can only be used/,
     );
@@ -67,7 +97,12 @@ describe('Calico validator findings', () => {
     const hit = oneFinding(
       lintYaml(
         checkedPolicy(
-          '    ingress:\n    - action: Allow\n      source:\n        namespaceSelector: global() || ns == "x"\n',
+          yaml`
+            ingress:
+            - action: Allow
+              source:
+                namespaceSelector: global() || ns == "x"
+          `,
         ),
       ),
       'invalid-field',
@@ -77,7 +112,12 @@ describe('Calico validator findings', () => {
     assert.deepEqual(
       only(
         lintYaml(
-          checkedPolicy('    ingress:\n    - action: Allow\n      source:\n        namespaceSelector: " global() "\n'),
+          checkedPolicy(yaml`
+            ingress:
+            - action: Allow
+              source:
+                namespaceSelector: " global() "
+          `),
         ),
         'invalid-field',
       ),
@@ -88,7 +128,16 @@ describe('Calico validator findings', () => {
   it('services with other criteria, and services on the wrong side', () => {
     const f = lintYaml(
       checkedPolicy(
-        '    egress:\n    - action: Allow\n      source:\n        services: {name: web, namespace: y}\n      destination:\n        selector: app == "x"\n        services: {name: web}\n        ports: [80]\n',
+        yaml`
+          egress:
+          - action: Allow
+            source:
+              services: {name: web, namespace: y}
+            destination:
+              selector: app == "x"
+              services: {name: web}
+              ports: [80]
+        `,
       ),
     );
     assert.equal(
@@ -112,7 +161,12 @@ describe('Calico validator findings', () => {
   it('a selector that does not parse: at the character where it broke', () => {
     const f = lintYaml(
       checkedPolicy(
-        "    ingress:\n    - action: Allow\n      source:\n        selector: \"app == 'web' && tier = 'db'\"\n",
+        yaml`
+          ingress:
+          - action: Allow
+            source:
+              selector: "app == 'web' && tier = 'db'"
+        `,
       ),
     );
     const hit = oneFinding(
@@ -123,7 +177,11 @@ describe('Calico validator findings', () => {
     assert.equal(spanned(hit), '=');
     assert.equal(where(hit), 'invalid-selector@10:39');
     const top = oneFinding(
-      lintYaml(checkedPolicy('    types: [Ingress]\n').replace('pod == "a"', 'pod == a')),
+      lintYaml(
+        checkedPolicy(yaml`
+          types: [Ingress]
+        `).replace('pod == "a"', 'pod == a'),
+      ),
       'invalid-selector',
       /at character 8: expected a quoted string/,
     );
@@ -132,15 +190,19 @@ describe('Calico validator findings', () => {
 
   it('a tier that does not exist: at the tier, with a suggestion', () => {
     const f = lintYaml([
-      checkedPolicy('    tier: securty\n    ingress:\n    - action: Deny\n'),
+      checkedPolicy(yaml`
+        tier: securty
+        ingress:
+        - action: Deny
+      `),
       yaml`
-      apiVersion: projectcalico.org/v3
-      kind: Tier
-      metadata:
-        name: security
-      spec:
-        order: 100
-    `,
+        apiVersion: projectcalico.org/v3
+        kind: Tier
+        metadata:
+          name: security
+        spec:
+          order: 100
+      `,
     ]);
     const hit = oneFinding(f, 'unknown-tier', /tier "securty" does not exist.*Did you mean "security"\?/);
     assert.equal(spanned(hit), 'securty');
@@ -154,7 +216,14 @@ describe('Calico validator findings', () => {
     const mixed = oneFinding(
       lintYaml(
         checkedPolicy(
-          '    ingress:\n    - action: Allow\n      source:\n        nets: [10.0.0.0/8]\n      destination:\n        notNets: ["fd00::/8"]\n',
+          yaml`
+            ingress:
+            - action: Allow
+              source:
+                nets: [10.0.0.0/8]
+              destination:
+                notNets: ["fd00::/8"]
+          `,
         ),
       ),
       'invalid-field',
@@ -164,7 +233,13 @@ describe('Calico validator findings', () => {
     const version = oneFinding(
       lintYaml(
         checkedPolicy(
-          '    ingress:\n    - action: Allow\n      ipVersion: 6\n      source:\n        nets: [10.0.0.0/8]\n',
+          yaml`
+            ingress:
+            - action: Allow
+              ipVersion: 6
+              source:
+                nets: [10.0.0.0/8]
+          `,
         ),
       ),
       'invalid-field',
@@ -176,7 +251,15 @@ describe('Calico validator findings', () => {
   it('ICMP fields: code needs a type, ICMP needs protocol ICMP, ICMP needs ipVersion 4', () => {
     const f = lintYaml(
       checkedPolicy(
-        '    ingress:\n    - action: Allow\n      protocol: TCP\n      icmp: {code: 3}\n    - action: Allow\n      protocol: ICMP\n      ipVersion: 6\n',
+        yaml`
+          ingress:
+          - action: Allow
+            protocol: TCP
+            icmp: {code: 3}
+          - action: Allow
+            protocol: ICMP
+            ipVersion: 6
+        `,
       ),
     );
     assert.equal(spanned(oneFinding(f, 'invalid-field', /ICMP code specified without an ICMP type/)), '3');
@@ -188,7 +271,12 @@ describe('Calico validator findings', () => {
   });
 
   it('a policy with errors is left out of the simulation', () => {
-    const broken = checkedPolicy('    ingress:\n    - action: Deny\n      destination:\n        ports: [80]\n');
+    const broken = checkedPolicy(yaml`
+      ingress:
+      - action: Deny
+        destination:
+          ports: [80]
+    `);
     const a = analyzeYaml(world(broken));
     assert.equal(canReach(a, 'y/a', 'x/a'), true);
     const fixed = analyzeYaml(world(broken.replace('action: Deny', 'action: Deny\n    protocol: TCP')));
@@ -210,14 +298,26 @@ describe('Calico validator findings', () => {
   });
 
   it('doNotTrack and preDNAT together, and without applyOnForward', () => {
-    const f = lintYaml(checkedPolicy('    doNotTrack: true\n    preDNAT: true\n    ingress:\n    - action: Allow\n'));
+    const f = lintYaml(
+      checkedPolicy(yaml`
+        doNotTrack: true
+        preDNAT: true
+        ingress:
+        - action: Allow
+      `),
+    );
     assert.equal(spanned(oneFinding(f, 'invalid-field', /PreDNAT and DoNotTrack cannot both be true/)), 'true');
     oneFinding(f, 'invalid-field', /ApplyOnForward must be true/);
   });
 
   it('HTTP matches: Allow only, ingress only, TCP only', () => {
     const f = lintYaml(
-      checkedPolicy('    egress:\n    - action: Deny\n      protocol: UDP\n      http: {methods: [GET]}\n'),
+      checkedPolicy(yaml`
+        egress:
+        - action: Deny
+          protocol: UDP
+          http: {methods: [GET]}
+      `),
     );
     oneFinding(f, 'invalid-field', /HTTP match is only valid on Allow rules/);
     oneFinding(f, 'invalid-field', /HTTP match is not allowed in egress rules/);
@@ -230,7 +330,12 @@ describe('Calico validator findings', () => {
 
 describe('fields outside the pod-to-pod model', () => {
   it('doNotTrack / preDNAT policies apply to host endpoints only: noted and left out', () => {
-    const p = checkedPolicy('    doNotTrack: true\n    applyOnForward: true\n    ingress:\n    - action: Deny\n');
+    const p = checkedPolicy(yaml`
+      doNotTrack: true
+      applyOnForward: true
+      ingress:
+      - action: Deny
+    `);
     const hit = oneFinding(lintYaml(p), 'field-not-simulated', /applies only to host endpoints/);
     assert.equal(hit.severity, 'info');
     assert.equal(spanned(hit), 'true');
@@ -238,7 +343,11 @@ describe('fields outside the pod-to-pod model', () => {
   });
 
   it('applyOnForward alone is noted and the policy still applies to pods', () => {
-    const p = checkedPolicy('    applyOnForward: true\n    ingress:\n    - action: Deny\n');
+    const p = checkedPolicy(yaml`
+      applyOnForward: true
+      ingress:
+      - action: Deny
+    `);
     oneFinding(
       lintYaml(p),
       'field-not-simulated',
@@ -249,7 +358,11 @@ describe('fields outside the pod-to-pod model', () => {
 
   it('HTTP matches are noted; the rule still applies on its other criteria', () => {
     const p = checkedPolicy(
-      '    ingress:\n    - action: Allow\n      http: {methods: [GET], paths: [{prefix: /api}]}\n',
+      yaml`
+        ingress:
+        - action: Allow
+          http: {methods: [GET], paths: [{prefix: /api}]}
+      `,
     );
     assert.equal(spanned(oneFinding(lintYaml(p), 'field-not-simulated', /HTTP matching .* is not simulated/)), 'http');
     assert.equal(canReach(analyzeYaml(world(p)), 'y/a', 'x/a'), true);

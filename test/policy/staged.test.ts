@@ -10,13 +10,22 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { verdictText } from '../../server/src/engine/explain';
 import { lint } from '../../server/src/lint';
-import { analyzeYaml, canReach, cli, spanned } from '../helpers';
+import { analyzeYaml, canReach, cli, spanned, yaml } from '../helpers';
 import { world } from './world';
 
-const calico = (kind: string, name: string, spec: string, ns = 'x') =>
-  `apiVersion: projectcalico.org/v3\nkind: ${kind}\nmetadata:\n  name: ${name}\n${kind.includes('Global') ? '' : `  namespace: ${ns}\n`}spec:\n${spec}`;
-const denyAll = '  ingress:\n  - action: Deny';
-const allowAll = '  ingress:\n  - action: Allow';
+/** A Calico policy of `kind`, in namespace `ns` unless the kind is global, with `spec` (YAML). */
+const calico = (kind: string, name: string, spec: string, ns = 'x') => yaml`
+  apiVersion: projectcalico.org/v3
+  kind: ${kind}
+  metadata: {name: ${name}${kind.includes('Global') ? '' : `, namespace: ${ns}`}}
+  spec:
+    ${spec}`;
+const denyAll = yaml`
+  ingress:
+  - action: Deny`;
+const allowAll = yaml`
+  ingress:
+  - action: Allow`;
 
 describe('staged policies', () => {
   const staged = calico('StagedNetworkPolicy', 'lockdown', denyAll);
@@ -62,14 +71,23 @@ describe('staged policies', () => {
 
   it('Delete removes it; Learn and Ignore change nothing', () => {
     const enforced = calico('NetworkPolicy', 'gate', denyAll);
-    const del = calico('StagedNetworkPolicy', 'gate', '  stagedAction: Delete');
+    const del = calico('StagedNetworkPolicy', 'gate', 'stagedAction: Delete');
     assert.equal(canReach(analyzeYaml(world(enforced, del), { evaluateStaged: true }), 'y/a', 'x/a'), true);
-    const learn = calico('StagedNetworkPolicy', 'gate', `  stagedAction: Learn\n${allowAll}`);
+    const learn = calico(
+      'StagedNetworkPolicy',
+      'gate',
+      yaml`
+        stagedAction: Learn
+        ${allowAll}`,
+    );
     assert.equal(canReach(analyzeYaml(world(enforced, learn), { evaluateStaged: true }), 'y/a', 'x/a'), false);
   });
 
   it('a Delete with a spec is rejected at stagedAction', () => {
-    const f = lint(analyzeYaml(world(calico('StagedNetworkPolicy', 'gate', `  stagedAction: Delete\n${allowAll}`))));
+    const deleteWithSpec = yaml`
+      stagedAction: Delete
+      ${allowAll}`;
+    const f = lint(analyzeYaml(world(calico('StagedNetworkPolicy', 'gate', deleteWithSpec))));
     const hit = f.find((x) => /with stagedAction Delete/.test(x.message))!;
     assert.equal(spanned(hit), 'Delete');
   });
@@ -78,10 +96,21 @@ describe('staged policies', () => {
     const sgnp = calico(
       'StagedGlobalNetworkPolicy',
       'lock-y',
-      `  selector: projectcalico.org/namespace == "y"\n${denyAll}`,
+      yaml`
+        selector: projectcalico.org/namespace == "y"
+        ${denyAll}`,
     );
     assert.equal(canReach(analyzeYaml(world(sgnp), { evaluateStaged: true }), 'x/a', 'y/a'), false);
-    const sknp = `apiVersion: projectcalico.org/v3\nkind: StagedKubernetesNetworkPolicy\nmetadata:\n  name: default-deny\n  namespace: z\nspec:\n  stagedAction: Set\n  podSelector: {}\n  policyTypes: [Ingress]`;
+    const sknp = yaml`
+      apiVersion: projectcalico.org/v3
+      kind: StagedKubernetesNetworkPolicy
+      metadata:
+        name: default-deny
+        namespace: z
+      spec:
+        stagedAction: Set
+        podSelector: {}
+        policyTypes: [Ingress]`;
     assert.equal(canReach(analyzeYaml(world(sknp)), 'x/a', 'z/a'), true);
     const a = analyzeYaml(world(sknp), { evaluateStaged: true });
     assert.equal(canReach(a, 'x/a', 'z/a'), false);

@@ -5,6 +5,7 @@ import { SourceFile } from '../../server/src/common/source';
 import { parseFile } from '../../server/src/yaml/parse-yaml';
 import { DocContext, type RMap } from '../../server/src/yaml/yaml-reader';
 import { FindingSink } from '../../server/src/common/finding-sink';
+import { yaml } from '../helpers';
 
 function reader(text: string): { m: RMap; findings: readonly Finding[] } {
   const p = parseFile(new SourceFile('r.yaml', text));
@@ -18,7 +19,11 @@ const at = (f: Finding) => f.span.file.text.slice(f.span.start, f.span.end);
 
 describe('yaml stage: typed reading', () => {
   it('reads strings, ints and booleans with their spans', () => {
-    const { m, findings } = reader('name: web\nreplicas: 3\nhostNetwork: true\n');
+    const { m, findings } = reader(yaml`
+      name: web
+      replicas: 3
+      hostNetwork: true
+    `);
     assert.equal(m.str('name')?.value, 'web');
     assert.equal(m.int('replicas')?.value, 3);
     assert.equal(m.bool('hostNetwork')?.value, true);
@@ -26,7 +31,11 @@ describe('yaml stage: typed reading', () => {
   });
 
   it('reports a wrong type at the value, with a quoting hint for scalars', () => {
-    const { m, findings } = reader('labels:\n  version: 1.10\nreplicas: "3"\n');
+    const { m, findings } = reader(yaml`
+      labels:
+        version: 1.10
+      replicas: "3"
+    `);
     const labels = m.stringMap('labels');
     assert.equal(labels?.value.version, '1.10'); // analysis continues with the text as written
     assert.equal(m.int('replicas'), undefined);
@@ -38,7 +47,11 @@ describe('yaml stage: typed reading', () => {
   });
 
   it('warns about unquoted yes/no/on/off where a string belongs', () => {
-    const { m, findings } = reader('labels:\n  enabled: yes\n  mode: "on"\n');
+    const { m, findings } = reader(yaml`
+      labels:
+        enabled: yes
+        mode: "on"
+    `);
     assert.equal(m.stringMap('labels')?.value.enabled, 'yes');
     assert.equal(findings.length, 1);
     assert.equal(findings[0].rule, 'yaml-boolean-string');
@@ -46,7 +59,11 @@ describe('yaml stage: typed reading', () => {
   });
 
   it('reports unknown keys with the closest known one', () => {
-    const { m, findings } = reader('podselector: {}\npolicyTypes: []\nfoo: 1\n');
+    const { m, findings } = reader(yaml`
+      podselector: {}
+      policyTypes: []
+      foo: 1
+    `);
     m.checkKeys(['podSelector', 'policyTypes', 'ingress', 'egress'], 'a NetworkPolicy spec');
     assert.equal(findings.length, 2);
     assert.equal(findings[0].rule, 'unknown-field');
@@ -56,7 +73,10 @@ describe('yaml stage: typed reading', () => {
   });
 
   it('resolves aliases', () => {
-    const { m } = reader('base: &b {app: web}\nsel: *b\n');
+    const { m } = reader(yaml`
+      base: &b {app: web}
+      sel: *b
+    `);
     assert.equal(m.stringMap('sel')?.value.app, 'web');
   });
 
