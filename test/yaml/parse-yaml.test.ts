@@ -2,19 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { rangeOf, SourceFile } from '../../server/src/common/source';
 import { MAX_FILE_BYTES, parseFile } from '../../server/src/yaml/parse-yaml';
-import { yaml } from '../helpers';
 
 const parse = (text: string) => parseFile(new SourceFile('f.yaml', text));
 
 describe('yaml stage: parseFile', () => {
   it('keeps every document of a multi-document file, with ranges', () => {
-    const p = parse(yaml`
-      a: 1
-      ---
-      b: 2
-      ---
-      # only a comment
-    `);
+    const p = parse('a: 1\n---\nb: 2\n---\n# only a comment\n');
     assert.equal(p.documents.length, 3);
     assert.deepEqual(p.findings, []);
     assert.ok(p.documents.every((d) => d.usable));
@@ -22,14 +15,7 @@ describe('yaml stage: parseFile', () => {
   });
 
   it('reports a syntax error at its position and still reads the other documents', () => {
-    const p = parse(yaml`
-      kind: A
-      ---
-      key: [1, 2
-      other: 3
-      ---
-      kind: C
-    `);
+    const p = parse('kind: A\n---\nkey: [1, 2\nother: 3\n---\nkind: C\n');
     assert.deepEqual(
       p.documents.map((d) => d.usable),
       [true, false, true],
@@ -43,25 +29,14 @@ describe('yaml stage: parseFile', () => {
   });
 
   it('reports duplicate keys', () => {
-    const p = parse(yaml`
-      metadata:
-        name: a
-        name: b
-    `);
+    const p = parse('metadata:\n  name: a\n  name: b\n');
     assert.equal(p.findings[0].rule, 'yaml-syntax');
     assert.match(p.findings[0].message, /unique/);
     assert.equal(rangeOf(p.findings[0].span).start.line, 2);
   });
 
   it('marks Helm templates as not analysed, once per document, at the first directive', () => {
-    const text = yaml`
-      apiVersion: v1
-      kind: ConfigMap
-      metadata:
-        name: {{ .Release.Name }}
-      ---
-      kind: B
-    `;
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n---\nkind: B\n';
     const p = parse(text);
     assert.equal(p.findings.length, 1);
     assert.equal(p.findings[0].rule, 'template-not-analysed');
