@@ -61,7 +61,12 @@ function checkNetworkCapacity(inputs: CheckInputs, net: FlannelNetwork, sink: Fi
   const consequence = etcd
     ? 'flanneld on them cannot get a lease ("out of subnets")'
     : 'kube-controller-manager cannot give them a podCIDR, so flannel does not start there';
-  const message = `${familyName(net)} ${net.network.text} holds ${holds} node subnet${holds === 1n ? '' : 's'} (/${net.subnetLen})${range}, but the workspace has ${plural(inputs.nodes.size, 'node')}: ${quoteList(without)} ${without.length === 1 ? 'gets' : 'get'} none; ${consequence}, and their pods get no addresses.`;
+  const message =
+    `${familyName(net)} ${net.network.text} holds ${holds} node ` +
+    `subnet${holds === 1n ? '' : 's'} (/${net.subnetLen})${range}, but the workspace ` +
+    `has ${plural(inputs.nodes.size, 'node')}: ${quoteList(without)} ` +
+    `${without.length === 1 ? 'gets' : 'get'} none; ${consequence}, and their pods ` +
+    `get no addresses.`;
   const at = net.spans?.network ?? nodeAnchor(inputs, without[0]);
   if (at) sink.report('flannel-network-capacity', net.spans?.network ? 'error' : 'warning', message, at);
 }
@@ -120,7 +125,8 @@ function checkSubnetCapacity(inputs: CheckInputs, sink: FindingSink): void {
     sink.report(
       'flannel-subnet-capacity',
       'warning',
-      `Node subnets are too small for the pods placed on them: ${e.lines.join('; ')}. Those pods would stay in ContainerCreating ("no IP addresses available in range set").`,
+      `Node subnets are too small for the pods placed on them: ${e.lines.join('; ')}. ` +
+        `Those pods would stay in ContainerCreating ("no IP addresses available in range set").`,
       e.span,
       { related: e.related.length ? e.related : undefined },
     );
@@ -129,7 +135,9 @@ function checkSubnetCapacity(inputs: CheckInputs, sink: FindingSink): void {
     sink.report(
       'flannel-subnet-capacity',
       'info',
-      `With this ${e.what}, each node subnet holds ${e.capacity} pod addresses, fewer than the ${KUBELET_MAX_PODS} pods the kubelet admits by default (maxPods); a full node runs out of addresses first.`,
+      `With this ${e.what}, each node subnet holds ${e.capacity} pod addresses, fewer ` +
+        `than the ${KUBELET_MAX_PODS} pods the kubelet admits by default (maxPods); a ` +
+        `full node runs out of addresses first.`,
       e.span,
     );
   }
@@ -224,7 +232,12 @@ function checkOverlaps(inputs: CheckInputs, net: FlannelNetwork, sink: FindingSi
   const related = [...hits.slice(0, 1), ...services.slice(1), ...nodeAddrs.slice(1)]
     .slice(0, 10)
     .map((h) => ({ span: h.span, message: h.what }));
-  const message = `${familyName(net)} ${net.network.text} overlaps ${hits.map((h) => h.what).join('; and ')}: packets to ${hits.length === 1 ? 'it' : 'them'} are routed into the pod network (flannel's routes and masquerading take them), so Services or nodes become unreachable from pods. Pick a pod network that overlaps nothing.`;
+  const message =
+    `${familyName(net)} ${net.network.text} overlaps ` +
+    `${hits.map((h) => h.what).join('; and ')}: packets to ` +
+    `${hits.length === 1 ? 'it' : 'them'} are routed into the pod network (flannel's ` +
+    `routes and masquerading take them), so Services or nodes become unreachable ` +
+    `from pods. Pick a pod network that overlaps nothing.`;
   if (net.spans?.network) sink.report('flannel-network-overlap', 'error', message, net.spans.network, { related });
   else
     sink.report(
@@ -242,7 +255,9 @@ function checkClusterCidr(inputs: CheckInputs, net: FlannelNetwork, sink: Findin
     sink.report(
       'flannel-cluster-cidr-mismatch',
       'warning',
-      `${familyName(net)} ${net.network.text} does not cover ${r.what} ${r.cidr.text}, where node podCIDRs come from: flannel fails on every node whose podCIDR falls outside ${net.network.text}. Use the same range in both.`,
+      `${familyName(net)} ${net.network.text} does not cover ${r.what} ${r.cidr.text}, ` +
+        `where node podCIDRs come from: flannel fails on every node whose podCIDR falls ` +
+        `outside ${net.network.text}. Use the same range in both.`,
       net.spans.network,
       { related: [{ span: r.span, message: r.what }] },
     );
@@ -262,7 +277,8 @@ function checkStatusIPs(inputs: CheckInputs, sink: FindingSink): void {
         sink.report(
           'flannel-pod-ip',
           'warning',
-          `Pod ${p.id} records status IP ${ip.text}, which pod ${prev.id} records too; two pods cannot share an address.`,
+          `Pod ${p.id} records status IP ${ip.text}, which pod ${prev.id} records too; two ` +
+            `pods cannot share an address.`,
           p.meta.nameSpan,
           { related: [{ span: prev.meta.nameSpan, message: `pod ${prev.id}` }] },
         );
@@ -274,7 +290,9 @@ function checkStatusIPs(inputs: CheckInputs, sink: FindingSink): void {
         sink.report(
           'flannel-pod-ip',
           'warning',
-          `Pod ${p.id} records status IP ${ip.text}, outside its node ${p.node}'s subnet ${fixed.cidr.text}; the manifests disagree (a pod dump from another time?). The simulation keeps ${ip.text}.`,
+          `Pod ${p.id} records status IP ${ip.text}, outside its node ${p.node}'s subnet ` +
+            `${fixed.cidr.text}; the manifests disagree (a pod dump from another time?). The ` +
+            `simulation keeps ${ip.text}.`,
           p.meta.nameSpan,
           { related: fixed.span ? [{ span: fixed.span, message: `node ${p.node}'s subnet` }] : undefined },
         );

@@ -32,7 +32,9 @@ export function readBackend(top: JsonObjectReader, families: readonly IpFamily[]
     top.sink.report(
       'flannel-backend',
       'warning',
-      'net-conf.json has no `Backend`: flannel then runs the udp backend (pkg/subnet/config.go falls back to "udp", although the documentation says vxlan), a userspace tunnel meant for debugging. Add "Backend": {"Type": "vxlan"}.',
+      'net-conf.json has no `Backend`: flannel then runs the udp backend ' +
+        '(pkg/subnet/config.go falls back to "udp", although the documentation says ' +
+        'vxlan), a userspace tunnel meant for debugging. Add "Backend": {"Type": "vxlan"}.',
       top.at(top.obj.start, top.obj.start + 1),
     );
     return makeBackend('udp', optionDefaults(backendSpec('udp')!), families);
@@ -43,7 +45,8 @@ export function readBackend(top: JsonObjectReader, families: readonly IpFamily[]
     top.sink.report(
       'flannel-backend',
       'error',
-      `net-conf.json: \`Backend\` must be an object such as {"Type": "vxlan"}, not ${got}; flanneld fails with "error decoding Backend property of config".`,
+      `net-conf.json: \`Backend\` must be an object such as {"Type": "vxlan"}, not ` +
+        `${got}; flanneld fails with "error decoding Backend property of config".`,
       top.spanOf(v),
     );
     return makeBackend('', {}, families);
@@ -74,8 +77,11 @@ export function readBackend(top: JsonObjectReader, families: readonly IpFamily[]
       'flannel-backend',
       'error',
       removed
-        ? `Backend type "${typeField.value}" (${removed}) is no longer built into flannel; flanneld fails with "unknown backend type". Use "vxlan" or "host-gw".`
-        : `"${typeField.value}" is not a flannel backend${guess ? `; did you mean "${guess}"?` : ''} flanneld fails with "unknown backend type". The backends are ${BACKENDS.map((b) => b.type).join(', ')}.`,
+        ? `Backend type "${typeField.value}" (${removed}) is no longer built into flannel; ` +
+            `flanneld fails with "unknown backend type". Use "vxlan" or "host-gw".`
+        : `"${typeField.value}" is not a flannel ` +
+            `backend${guess ? `; did you mean "${guess}"?` : ''} flanneld fails with ` +
+            `"unknown backend type". The backends are ${BACKENDS.map((b) => b.type).join(', ')}.`,
       typeField.valueSpan,
     );
     return makeBackend(type, {}, families);
@@ -94,7 +100,9 @@ export function readBackend(top: JsonObjectReader, families: readonly IpFamily[]
     r.sink.report(
       'flannel-backend',
       'error',
-      `The ${spec.type} backend carries IPv4 only ("dual-stack is only supported for vxlan, wireguard or host-gw"), so EnableIPv6 has no effect: flannel leases IPv4 subnets only.`,
+      `The ${spec.type} backend carries IPv4 only ("dual-stack is only supported for ` +
+        `vxlan, wireguard or host-gw"), so EnableIPv6 has no effect: flannel leases IPv4 ` +
+        `subnets only.`,
       typeField.valueSpan,
     );
   }
@@ -110,7 +118,10 @@ function readOptions(r: JsonObjectReader, spec: BackendSpec): Record<string, num
       (b) => b !== spec && b.options.some((o) => o.name.toLowerCase() === key.toLowerCase()),
     );
     if (elsewhere && !guess)
-      return `Backend: \`${key}\` is an option of the ${elsewhere.type} backend, not of ${spec.type}; it is ignored.${spec.options.length ? ` ${spec.type} reads ${spec.options.map((o) => o.name).join(', ')}.` : ` ${spec.type} has no options.`}`;
+      return (
+        `Backend: \`${key}\` is an option of the ${elsewhere.type} backend, not of ` +
+        `${spec.type}; it is ignored.${spec.options.length ? ` ${spec.type} reads ${spec.options.map((o) => o.name).join(', ')}.` : ` ${spec.type} has no options.`}`
+      );
     return `Backend: ${spec.type} has no option \`${key}\`${didYouMean(guess)} flannel ignores it.`;
   });
   for (const o of spec.options) {
@@ -162,7 +173,8 @@ function checkOptions(
       if (!['separate', 'auto', 'ipv4', 'ipv6'].includes(mode))
         bad(
           'Mode',
-          `"${mode}" is not a mode; flanneld fails with "No valid Mode configured". Use separate, auto, ipv4 or ipv6 (lower case).`,
+          `"${mode}" is not a mode; flanneld fails with "No valid Mode configured". Use ` +
+            `separate, auto, ipv4 or ipv6 (lower case).`,
         );
       if (mode === 'separate' && families.length === 2 && options.ListenPort === options.ListenPortV6) {
         bad(
@@ -193,7 +205,9 @@ function checkOptions(
         r.sink.report(
           'flannel-backend',
           'error',
-          `Backend PSK: the ipsec backend requires a pre-shared key of at least 96 characters${typeof psk === 'string' ? ` (this one has ${psk.length})` : ''}; flanneld refuses to start without one.`,
+          `Backend PSK: the ipsec backend requires a pre-shared key of at least 96 ` +
+            `characters${typeof psk === 'string' ? ` (this one has ${psk.length})` : ''}; ` +
+            `flanneld refuses to start without one.`,
           set('PSK') ? at('PSK') : typeSpan,
         );
       }
@@ -209,7 +223,8 @@ function checkOptions(
         if (inner < MIN_MTU[f]) {
           bad(
             'MTU',
-            `${mtu} leaves pods an MTU of ${inner} after ${spec.type}'s ${overheadOf(spec, options)} bytes; ${f === 4 ? 'IPv4' : 'IPv6'} needs at least ${MIN_MTU[f]}.`,
+            `${mtu} leaves pods an MTU of ${inner} after ${spec.type}'s ` +
+              `${overheadOf(spec, options)} bytes; ${f === 4 ? 'IPv4' : 'IPv6'} needs at least ${MIN_MTU[f]}.`,
           );
           break;
         }

@@ -22,7 +22,8 @@ export function checkCniConf(
     sink.report(
       'flannel-config-syntax',
       'error',
-      `${conf.key} is not valid JSON: ${parsed.error.message}. The kubelet cannot load the CNI configuration, so no pod on the node gets a network.`,
+      `${conf.key} is not valid JSON: ${parsed.error.message}. The kubelet cannot load ` +
+        `the CNI configuration, so no pod on the node gets a network.`,
       conf.spans(parsed.error.start, Math.max(parsed.error.end, parsed.error.start + 1)),
     );
     return;
@@ -64,7 +65,10 @@ export function checkCniConf(
     cni.sink.report(
       'flannel-cni-config',
       'warning',
-      `${cni.key}: no "${want}" plugin${types.length ? ` (the plugins are ${types.join(', ')})` : ''}: pods would not get ${flavour === 'canal' ? 'Canal' : 'flannel'}'s addresses, and the simulated addresses may not match the cluster.`,
+      `${cni.key}: no "${want}" ` +
+        `plugin${types.length ? ` (the plugins are ${types.join(', ')})` : ''}: pods ` +
+        `would not get ${flavour === 'canal' ? 'Canal' : 'flannel'}'s addresses, and the ` +
+        `simulated addresses may not match the cluster.`,
       cni.at(pluginsEntry ? pluginsEntry.value : root),
     );
     return;
@@ -88,7 +92,11 @@ function checkCalicoIpam(plugin: JsonObject, cni: CniReport): void {
     cni.sink.report(
       'flannel-cni-config',
       'warning',
-      `${cni.key}: IPAM "${type.value}" hands out pod addresses from ${type.value === 'calico-ipam' ? "Calico's IP pools" : 'its own ranges'}, not from the nodes' podCIDRs that flannel routes; the simulated addresses (from node subnets) will not match, and flannel cannot route the pods' traffic between nodes.`,
+      `${cni.key}: IPAM "${type.value}" hands out pod addresses from ` +
+        `${type.value === 'calico-ipam' ? "Calico's IP pools" : 'its own ranges'}, not ` +
+        `from the nodes' podCIDRs that flannel routes; the simulated addresses (from ` +
+        `node subnets) will not match, and flannel cannot route the pods' traffic ` +
+        `between nodes.`,
       cni.at(type),
     );
     return;
@@ -98,7 +106,9 @@ function checkCalicoIpam(plugin: JsonObject, cni: CniReport): void {
     cni.sink.report(
       'flannel-cni-config',
       'warning',
-      `${cni.key}: host-local "subnet": "${subnet.value}" gives every node the same range instead of its podCIDR ("usePodCidr"); pods on different nodes get clashing addresses and flannel cannot route them.`,
+      `${cni.key}: host-local "subnet": "${subnet.value}" gives every node the same ` +
+        `range instead of its podCIDR ("usePodCidr"); pods on different nodes get ` +
+        `clashing addresses and flannel cannot route them.`,
       cni.at(subnet),
     );
   }
@@ -112,7 +122,8 @@ function checkFlannelDelegate(plugin: JsonObject, cni: CniReport): void {
     cni.sink.report(
       'flannel-cni-config',
       'info',
-      `${cni.key}: the flannel plugin delegates to "${type.value}" instead of the default bridge (cni0); the simulation still assumes a bridge on each node.`,
+      `${cni.key}: the flannel plugin delegates to "${type.value}" instead of the ` +
+        `default bridge (cni0); the simulation still assumes a bridge on each node.`,
       cni.at(type),
     );
   }
@@ -122,7 +133,8 @@ function checkFlannelDelegate(plugin: JsonObject, cni: CniReport): void {
     cni.sink.report(
       'flannel-cni-config',
       'warning',
-      `${cni.key}: a fixed IPAM "subnet" in the delegate overrides the node's flannel subnet: every node hands out the same range.`,
+      `${cni.key}: a fixed IPAM "subnet" in the delegate overrides the node's flannel ` +
+        `subnet: every node hands out the same range.`,
       cni.at(subnet),
     );
 }

@@ -24,7 +24,8 @@ export function resolveConfiguration(inputs: ConfigInputs, sink: FindingSink): F
     sink.report(
       'flannel-config-conflict',
       'warning',
-      `flannel's configuration is also in ${chosen.name}, which comes first; the simulation uses that one and ignores this one (a cluster runs one flannel).`,
+      `flannel's configuration is also in ${chosen.name}, which comes first; the ` +
+        `simulation uses that one and ignores this one (a cluster runs one flannel).`,
       other.anchor,
       { related: [{ span: chosen.anchor, message: 'the configuration that is used' }] },
     );
@@ -43,7 +44,10 @@ export function resolveConfiguration(inputs: ConfigInputs, sink: FindingSink): F
     sink.report(
       'flannel-config-invalid',
       'error',
-      `${chosen.name} has no \`net-conf.json\` key; flanneld reads its configuration from it (mounted at /etc/kube-flannel/net-conf.json) and fails without it. The simulation uses the default ${defaultFlannelConfig().networks[0].network.text} with vxlan.`,
+      `${chosen.name} has no \`net-conf.json\` key; flanneld reads its configuration ` +
+        `from it (mounted at /etc/kube-flannel/net-conf.json) and fails without it. The ` +
+        `simulation uses the default ${defaultFlannelConfig().networks[0].network.text} ` +
+        `with vxlan.`,
       chosen.anchor,
     );
     return { ...defaultFlannelConfig(), subnetManager: mode, cni, origin, sourceName: chosen.name };
@@ -120,7 +124,9 @@ function canalMtu(
     sink.report(
       'flannel-backend',
       'warning',
-      `veth_mtu ${mtu} is more than the ${backend} path carries (${carried}, assuming 1500-byte node interfaces): full-size packets between nodes are dropped or fragmented. Use ${carried} or "0" to auto-detect.`,
+      `veth_mtu ${mtu} is more than the ${backend} path carries (${carried}, assuming ` +
+        `1500-byte node interfaces): full-size packets between nodes are dropped or ` +
+        `fragmented. Use ${carried} or "0" to auto-detect.`,
       veth.span,
     );
   }

@@ -58,7 +58,9 @@ function readEtcdctlText(file: SourceFile, out: Lease[], sink: FindingSink): voi
       sink.report(
         'flannel-lease',
         'warning',
-        `Not a flannel lease key: expected a line such as /coreos.com/network/subnets/10.244.1.0-24 (the output of \`etcdctl get --prefix /coreos.com/network/subnets/\`), followed by the lease JSON.`,
+        `Not a flannel lease key: expected a line such as ` +
+          `/coreos.com/network/subnets/10.244.1.0-24 (the output of \`etcdctl get --prefix ` +
+          `/coreos.com/network/subnets/\`), followed by the lease JSON.`,
         keySpan,
       );
       continue;
@@ -139,7 +141,8 @@ function readJsonLeases(file: SourceFile, out: Lease[], sink: FindingSink): void
     sink.report(
       'flannel-lease',
       'warning',
-      'A lease export in JSON is `etcdctl get --prefix -w json` output ({"kvs": […]}) or a list of leases: [{"subnet": "10.244.1.0/24", "node": "worker-a"}].',
+      'A lease export in JSON is `etcdctl get --prefix -w json` output ({"kvs": […]}) ' +
+        'or a list of leases: [{"subnet": "10.244.1.0/24", "node": "worker-a"}].',
       at(root),
     );
     return;

@@ -86,7 +86,8 @@ export function readNetConf(text: string, spans: ValueSpans, sink: FindingSink):
     sink.report(
       'flannel-config-syntax',
       'error',
-      `net-conf.json must be a JSON object such as {"Network": "10.244.0.0/16", "Backend": {"Type": "vxlan"}}, not ${root.kind === 'array' ? 'a list' : `a ${root.kind}`}.`,
+      `net-conf.json must be a JSON object such as {"Network": "10.244.0.0/16", ` +
+        `"Backend": {"Type": "vxlan"}}, not ${root.kind === 'array' ? 'a list' : `a ${root.kind}`}.`,
       spans(root.start, root.end),
     );
     return undefined;
@@ -111,7 +112,8 @@ export function readNetConf(text: string, spans: ValueSpans, sink: FindingSink):
       r.sink.report(
         'flannel-config-unknown-field',
         'warning',
-        `net-conf.json: flannel fills \`${name}\` itself (from ClusterCIDR objects) and discards this value; set \`${name === 'Networks' ? 'Network' : 'IPv6Network'}\` instead.`,
+        `net-conf.json: flannel fills \`${name}\` itself (from ClusterCIDR objects) and ` +
+          `discards this value; set \`${name === 'Networks' ? 'Network' : 'IPv6Network'}\` instead.`,
         r.keySpan(e),
       );
   }
@@ -159,7 +161,9 @@ function cidrField(r: JsonObjectReader, name: string, family: IpFamily): JsonFie
     r.sink.report(
       'flannel-config-invalid',
       'error',
-      `net-conf.json: \`${e.key}\` must be a CIDR in double quotes, e.g. "${family === 4 ? '10.244.0.0/16' : 'fd00:10:244::/56'}"; flanneld fails with "invalid CIDR address: ${shown}".`,
+      `net-conf.json: \`${e.key}\` must be a CIDR in double quotes, e.g. ` +
+        `"${family === 4 ? '10.244.0.0/16' : 'fd00:10:244::/56'}"; flanneld fails with ` +
+        `"invalid CIDR address: ${shown}".`,
       at,
     );
     return undefined;
@@ -179,7 +183,10 @@ function cidrField(r: JsonObjectReader, name: string, family: IpFamily): JsonFie
     r.sink.report(
       'flannel-config-invalid',
       'error',
-      `net-conf.json: \`${e.key}\` takes the ${familyName(family)} network, and ${c.text} is ${familyName(c.family)}${family === 4 ? ' (flanneld panics: "Address is not an IPv4 address")' : ''}; put it in \`${other}\`${c.family === 6 ? ' with "EnableIPv6": true' : ''}.`,
+      `net-conf.json: \`${e.key}\` takes the ${familyName(family)} network, and ` +
+        `${c.text} is ` +
+        `${familyName(c.family)}${family === 4 ? ' (flanneld panics: "Address is not an IPv4 address")' : ''}; ` +
+        `put it in \`${other}\`${c.family === 6 ? ' with "EnableIPv6": true' : ''}.`,
       at,
     );
     return undefined;
@@ -208,7 +215,8 @@ function ipField(r: JsonObjectReader, name: string, family: IpFamily): JsonField
     r.sink.report(
       'flannel-config-invalid',
       'error',
-      `net-conf.json: \`${e.key}\` must be an ${familyName(family)} address in double quotes${cidrHint}, not ${got}; flanneld fails to parse it.`,
+      `net-conf.json: \`${e.key}\` must be an ${familyName(family)} address in double ` +
+        `quotes${cidrHint}, not ${got}; flanneld fails to parse it.`,
       at,
     );
     return undefined;

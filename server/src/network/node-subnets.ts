@@ -65,7 +65,9 @@ export function assignNodeSubnets(
     sink.report(
       'flannel-lease',
       'warning',
-      "A lease export is in the workspace, but flannel runs with the kube subnet manager here, where node subnets are the nodes' spec.podCIDR; the leases are not used.",
+      'A lease export is in the workspace, but flannel runs with the kube subnet ' +
+        "manager here, where node subnets are the nodes' spec.podCIDR; the leases are " +
+        'not used.',
       leases[0].span,
     );
   }
@@ -142,7 +144,8 @@ function reportOverlap(s: NodeSubnet, given: ReadonlyMap<string, NodeSubnet>, no
     sink.report(
       'flannel-subnet-overlap',
       'error',
-      `Node ${node}'s ${s.origin === 'lease' ? 'lease' : 'podCIDR'} ${s.cidr.text} overlaps node ${other}'s ${o.cidr.text}: pods on both nodes would get clashing addresses.`,
+      `Node ${node}'s ${s.origin === 'lease' ? 'lease' : 'podCIDR'} ${s.cidr.text} ` +
+        `overlaps node ${other}'s ${o.cidr.text}: pods on both nodes would get clashing addresses.`,
       s.span,
       { related: o.span ? [{ span: o.span, message: `node ${other}'s subnet` }] : undefined },
     );
@@ -174,7 +177,8 @@ function matchLeases(nodes: readonly KubeNode[], leases: readonly Lease[], sink:
       sink.report(
         'flannel-lease',
         'info',
-        `The lease ${what} belongs to ${who}, which is not a node in the workspace (an old host whose lease has not expired yet?); its subnet stays taken.`,
+        `The lease ${what} belongs to ${who}, which is not a node in the workspace (an ` +
+          `old host whose lease has not expired yet?); its subnet stays taken.`,
         lease.span,
       );
       continue;
@@ -184,7 +188,9 @@ function matchLeases(nodes: readonly KubeNode[], leases: readonly Lease[], sink:
       sink.report(
         'flannel-lease',
         'warning',
-        `Node ${node} has a second lease, ${what}, besides ${prev.subnets.map((s) => s.text).join(' & ')}; flannel keeps renewing one (a stale lease from a restart?). The simulation uses the first.`,
+        `Node ${node} has a second lease, ${what}, besides ` +
+          `${prev.subnets.map((s) => s.text).join(' & ')}; flannel keeps renewing one (a ` +
+          `stale lease from a restart?). The simulation uses the first.`,
         lease.span,
         { related: [{ span: prev.span, message: 'the lease that is used' }] },
       );
@@ -202,7 +208,8 @@ function reportIgnoredPodCidrs(nodes: readonly KubeNode[], sink: FindingSink): v
     sink.report(
       'flannel-ignored-setting',
       'info',
-      `flannel keeps its state in etcd here (no --kube-subnet-mgr), so it leases node ${n.name}'s subnet itself and does not use spec.podCIDR ${first.value}.`,
+      `flannel keeps its state in etcd here (no --kube-subnet-mgr), so it leases node ` +
+        `${n.name}'s subnet itself and does not use spec.podCIDR ${first.value}.`,
       first.span,
     );
   }

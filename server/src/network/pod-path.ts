@@ -123,7 +123,11 @@ export function podPath(addressing: Addressing, from: string, to: string): PodPa
   const notes: string[] = [];
   if (dstHost)
     notes.push(
-      `${to} uses its node's address, which is outside the pod network: the packet leaves ${a.node} over its own network, not through flannel; flannel's --ip-masq masquerades it to ${a.node}'s address, so ${to} sees ${fromNode?.publicIPs.find((x) => x.family === family)?.text ?? `${a.node}'s address`} as the source.`,
+      `${to} uses its node's address, which is outside the pod network: the packet ` +
+        `leaves ${a.node} over its own network, not through flannel; flannel's --ip-masq ` +
+        `masquerades it to ${a.node}'s address, so ${to} sees ` +
+        `${fromNode?.publicIPs.find((x) => x.family === family)?.text ?? `${a.node}'s address`} ` +
+        `as the source.`,
     );
   const outerSrc = fromNode?.publicIPs.find((x) => x.family === family);
   const outerDst = toNode?.publicIPs.find((x) => x.family === family);
@@ -181,7 +185,10 @@ function crossNode(p: Addressed, backend: Backend, e: Ends, notes: string[]): Po
     device,
     ...extra,
   });
-  const sized = `pod packets are at most ${backend.mtu} bytes (the pod MTU), so with ${backend.overhead} bytes of ${backend.type} headers they fit the ${backend.linkMtu}-byte link`;
+  const sized =
+    `pod packets are at most ${backend.mtu} bytes (the pod MTU), so with ` +
+    `${backend.overhead} bytes of ${backend.type} headers they fit the ` +
+    `${backend.linkMtu}-byte link`;
   const sameL2 = e.outerSrc && e.outerDst && sameSegment(e.outerSrc, e.outerDst);
   switch (backend.type) {
     case 'vxlan':
@@ -189,14 +196,17 @@ function crossNode(p: Addressed, backend: Backend, e: Ends, notes: string[]): Po
       const direct = backend.options.DirectRouting === true;
       if (direct && sameL2) {
         notes.push(
-          `DirectRouting: ${e.fromName} and ${e.toName} look like one layer-2 segment (their addresses share a /${p.family === 6 ? 64 : 24}; the manifests do not say), so flannel routes directly, like host-gw.`,
+          `DirectRouting: ${e.fromName} and ${e.toName} look like one layer-2 segment ` +
+            `(their addresses share a /${p.family === 6 ? 64 : 24}; the manifests do not ` +
+            `say), so flannel routes directly, like host-gw.`,
         );
         return {
           ...p,
           kind: 'routed',
           hops: [
             e.first,
-            `${e.fromName} routes ${e.remoteSubnet} via ${e.outerDst?.text ?? e.toName} (direct route, no encapsulation)`,
+            `${e.fromName} routes ${e.remoteSubnet} via ${e.outerDst?.text ?? e.toName} ` +
+              `(direct route, no encapsulation)`,
             e.last,
           ],
           notes,
@@ -204,7 +214,8 @@ function crossNode(p: Addressed, backend: Backend, e: Ends, notes: string[]): Po
       }
       if (direct)
         notes.push(
-          `DirectRouting is on, but ${e.fromName} and ${e.toName} do not look like one layer-2 segment, so the packet is encapsulated.`,
+          `DirectRouting is on, but ${e.fromName} and ${e.toName} do not look like one ` +
+            `layer-2 segment, so the packet is encapsulated.`,
         );
       notes.push(`${sized}.`);
       const vxlan = backend.type === 'vxlan';
@@ -253,7 +264,8 @@ function crossNode(p: Addressed, backend: Backend, e: Ends, notes: string[]): Po
     }
     case 'host-gw':
       notes.push(
-        `host-gw sends pod packets unchanged to the next node, which works only when the nodes share a layer-2 segment${sameL2 === false ? `; ${e.fromName} and ${e.toName} do not look like they do` : ''}.`,
+        `host-gw sends pod packets unchanged to the next node, which works only when the ` +
+          `nodes share a layer-2 segment${sameL2 === false ? `; ${e.fromName} and ${e.toName} do not look like they do` : ''}.`,
       );
       return {
         ...p,
@@ -267,7 +279,8 @@ function crossNode(p: Addressed, backend: Backend, e: Ends, notes: string[]): Po
       };
     case 'alloc':
       notes.push(
-        'The alloc backend only hands out subnets; flannel sets up no route between nodes, so something else (a cloud route table) must carry this.',
+        'The alloc backend only hands out subnets; flannel sets up no route between ' +
+          'nodes, so something else (a cloud route table) must carry this.',
       );
       return {
         ...p,

@@ -58,7 +58,8 @@ export function resolveNetworks(conf: NetConf, mode: SubnetManager, sink: Findin
     sink.report(
       'flannel-config-invalid',
       'warning',
-      'net-conf.json sets both EnableIPv4 and EnableIPv6 to false: flannel configures no pod network, so pods get no addresses.',
+      'net-conf.json sets both EnableIPv4 and EnableIPv6 to false: flannel configures ' +
+        'no pod network, so pods get no addresses.',
       conf.openSpan,
     );
   }
@@ -95,7 +96,10 @@ function resolveFamily(f: FamilyFields, mode: SubnetManager, sink: FindingSink):
     sink.report(
       'flannel-config-invalid',
       'error',
-      `net-conf.json has no \`${f.names.network}\` although ${f.names.enable} is ${f.family === 4 ? 'true (the default)' : 'true'}; flanneld fails with "please define a correct ${f.names.network} parameter in the flannel config". Simulated with ${fallback.text}.`,
+      `net-conf.json has no \`${f.names.network}\` although ${f.names.enable} is ` +
+        `${f.family === 4 ? 'true (the default)' : 'true'}; flanneld fails with "please ` +
+        `define a correct ${f.names.network} parameter in the flannel config". Simulated ` +
+        `with ${fallback.text}.`,
       f.openSpan,
     );
     network = fallback;
@@ -103,7 +107,9 @@ function resolveFamily(f: FamilyFields, mode: SubnetManager, sink: FindingSink):
     sink.report(
       'flannel-config-invalid',
       'error',
-      `net-conf.json: \`${f.network.key}\` ${network.text} covers every address; flanneld treats it as unset ("please define a correct ${f.names.network} parameter"). Simulated with ${fallback.text}.`,
+      `net-conf.json: \`${f.network.key}\` ${network.text} covers every address; ` +
+        `flanneld treats it as unset ("please define a correct ${f.names.network} ` +
+        `parameter"). Simulated with ${fallback.text}.`,
       f.network.valueSpan,
     );
     network = fallback;
@@ -115,7 +121,10 @@ function resolveFamily(f: FamilyFields, mode: SubnetManager, sink: FindingSink):
       sink.report(
         'flannel-config-invalid',
         'error',
-        `net-conf.json: \`${f.network!.key}\` ${network.text} is too small for a pod network (flannel's own minimum is /${f.minPrefix}): node podCIDRs (/${f.family === 4 ? 24 : 64} by default) cannot fit in it, and flannel fails on every node whose podCIDR it does not contain. Simulated with ${fallback.text}.`,
+        `net-conf.json: \`${f.network!.key}\` ${network.text} is too small for a pod ` +
+          `network (flannel's own minimum is /${f.minPrefix}): node podCIDRs ` +
+          `(/${f.family === 4 ? 24 : 64} by default) cannot fit in it, and flannel fails ` +
+          `on every node whose podCIDR it does not contain. Simulated with ${fallback.text}.`,
         f.network!.valueSpan,
       );
       network = fallback;
@@ -125,7 +134,10 @@ function resolveFamily(f: FamilyFields, mode: SubnetManager, sink: FindingSink):
       sink.report(
         'flannel-ignored-setting',
         'warning',
-        `net-conf.json: \`${w.key}\` is ignored under the kube subnet manager (flanneld --kube-subnet-mgr, as kube-flannel.yml and Canal run it): each node's subnet is its spec.podCIDR, which kube-controller-manager allocates from --cluster-cidr in --node-cidr-mask-size blocks (default /${f.family === 4 ? 24 : 64}).`,
+        `net-conf.json: \`${w.key}\` is ignored under the kube subnet manager (flanneld ` +
+          `--kube-subnet-mgr, as kube-flannel.yml and Canal run it): each node's subnet is ` +
+          `its spec.podCIDR, which kube-controller-manager allocates from --cluster-cidr ` +
+          `in --node-cidr-mask-size blocks (default /${f.family === 4 ? 24 : 64}).`,
         w.keySpan,
       );
     }
@@ -143,7 +155,9 @@ function resolveFamily(f: FamilyFields, mode: SubnetManager, sink: FindingSink):
       sink.report(
         'flannel-config-invalid',
         'error',
-        `net-conf.json: \`${f.subnetLen.key}\` ${subnetLen} is too long; flanneld fails with "SubnetLen must be less than /${f.maxSubnetLen + 1}" (each node needs room for the tunnel and bridge addresses and pods).`,
+        `net-conf.json: \`${f.subnetLen.key}\` ${subnetLen} is too long; flanneld fails ` +
+          `with "SubnetLen must be less than /${f.maxSubnetLen + 1}" (each node needs room ` +
+          `for the tunnel and bridge addresses and pods).`,
         f.subnetLen.valueSpan,
       );
       subnetLen = defaultLenOrClamp(network, f);
@@ -151,7 +165,9 @@ function resolveFamily(f: FamilyFields, mode: SubnetManager, sink: FindingSink):
       sink.report(
         'flannel-config-invalid',
         'error',
-        `net-conf.json: \`${f.subnetLen.key}\` /${subnetLen} in a /${network.prefix} network leaves fewer than four subnets; flanneld fails with "network must be able to accommodate at least four subnets". Use /${network.prefix + 2} or longer.`,
+        `net-conf.json: \`${f.subnetLen.key}\` /${subnetLen} in a /${network.prefix} ` +
+          `network leaves fewer than four subnets; flanneld fails with "network must be ` +
+          `able to accommodate at least four subnets". Use /${network.prefix + 2} or longer.`,
         f.subnetLen.valueSpan,
       );
       subnetLen = defaultLenOrClamp(network, f);
@@ -160,7 +176,9 @@ function resolveFamily(f: FamilyFields, mode: SubnetManager, sink: FindingSink):
     sink.report(
       'flannel-config-invalid',
       'error',
-      `net-conf.json: \`${f.network!.key}\` ${network.text} is too small; flanneld fails with "${f.family === 4 ? 'network' : 'IPv6Network'} is too small. Minimum useful network prefix is /${f.minPrefix}". Simulated with ${fallback.text}.`,
+      `net-conf.json: \`${f.network!.key}\` ${network.text} is too small; flanneld ` +
+        `fails with "${f.family === 4 ? 'network' : 'IPv6Network'} is too small. Minimum ` +
+        `useful network prefix is /${f.minPrefix}". Simulated with ${fallback.text}.`,
       f.network!.valueSpan,
     );
     network = fallback;
@@ -177,7 +195,8 @@ function resolveFamily(f: FamilyFields, mode: SubnetManager, sink: FindingSink):
       sink.report(
         'flannel-subnet-range',
         'error',
-        `net-conf.json: \`${field.key}\` ${ip.text} is outside ${f.names.network} ${network!.text}; flanneld fails with "${name} is not in the range of the ${f.names.network}".`,
+        `net-conf.json: \`${field.key}\` ${ip.text} is outside ${f.names.network} ` +
+          `${network!.text}; flanneld fails with "${name} is not in the range of the ${f.names.network}".`,
         field.valueSpan,
       );
       return fallbackValue;
@@ -189,7 +208,9 @@ function resolveFamily(f: FamilyFields, mode: SubnetManager, sink: FindingSink):
       sink.report(
         'flannel-subnet-range',
         'error',
-        `net-conf.json: \`${field.key}\` ${ip.text} is not on a /${subnetLen} boundary; flanneld fails with "${name} is not on a SubnetLen boundary". The nearest are ${fmt(down)} and ${fmt(up)}.`,
+        `net-conf.json: \`${field.key}\` ${ip.text} is not on a /${subnetLen} boundary; ` +
+          `flanneld fails with "${name} is not on a SubnetLen boundary". The nearest are ` +
+          `${fmt(down)} and ${fmt(up)}.`,
         field.valueSpan,
       );
       return fallbackValue;
@@ -202,7 +223,8 @@ function resolveFamily(f: FamilyFields, mode: SubnetManager, sink: FindingSink):
     sink.report(
       'flannel-subnet-range',
       'error',
-      `net-conf.json: \`${f.subnetMin.key}\` ${f.subnetMin.value.text} is after \`${f.subnetMax.key}\` ${f.subnetMax.value.text}, so flannel has no subnet to lease.`,
+      `net-conf.json: \`${f.subnetMin.key}\` ${f.subnetMin.value.text} is after ` +
+        `\`${f.subnetMax.key}\` ${f.subnetMax.value.text}, so flannel has no subnet to lease.`,
       f.subnetMin.valueSpan,
     );
   }

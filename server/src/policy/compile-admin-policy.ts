@@ -84,7 +84,8 @@ function compileRule(
     out.report(
       'field-not-simulated',
       'warning',
-      `${kind} ${label}: Calico cannot convert a ${unsupported.unsupported!.value} peer and fails closed, ${effect}; the simulation does the same.`,
+      `${kind} ${label}: Calico cannot convert a ${unsupported.unsupported!.value} ` +
+        `peer and fails closed, ${effect}; the simulation does the same.`,
       unsupported.unsupported!.span,
     );
     if (action === 'Allow') return undefined;
@@ -114,7 +115,8 @@ export function compileAdminPolicy(p: AdminPolicy, atoms: AtomTable, out: Findin
   };
   const order = p.kind === 'BaselineAdminNetworkPolicy' ? BASELINE_ADMIN_ORDER : (p.priority?.value ?? 0);
   const notes = [
-    `${p.kind} has no implicit isolation: it applies only in directions it has rules for, and traffic no rule matches passes on to the next tier.`,
+    `${p.kind} has no implicit isolation: it applies only in directions it has rules ` +
+      `for, and traffic no rule matches passes on to the next tier.`,
   ];
   if (p.kind === 'BaselineAdminNetworkPolicy')
     notes.push(`A BaselineAdminNetworkPolicy is placed in tier kube-baseline at order ${BASELINE_ADMIN_ORDER}.`);

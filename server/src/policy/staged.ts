@@ -88,7 +88,9 @@ export function applyStaged(
       out.report(
         'staged-policy',
         'info',
-        `${s.what} is staged: Calico previews it but does not enforce it, so the simulation leaves it out. Evaluate it as if enforced with \`--staged\` or the netpolStudio.evaluateStagedPolicies setting.`,
+        `${s.what} is staged: Calico previews it but does not enforce it, so the ` +
+          `simulation leaves it out. Evaluate it as if enforced with \`--staged\` or the ` +
+          `netpolStudio.evaluateStagedPolicies setting.`,
         s.span,
       );
       continue;

@@ -23,7 +23,8 @@ function checkTier(t: CalicoTier, out: FindingSink): void {
     out.report(
       'invalid-field',
       'error',
-      `metadata.name: a Tier name must consist of lower case alphanumeric characters or '-' (no dots: tier names are part of policy names).`,
+      `metadata.name: a Tier name must consist of lower case alphanumeric characters ` +
+        `or '-' (no dots: tier names are part of policy names).`,
       t.meta.nameSpan,
     );
   const fixed = WELL_KNOWN_TIERS.find((w) => w.name === name);
@@ -57,7 +58,8 @@ export function tierDefinitions(declared: readonly CalicoTier[], out: FindingSin
         out.report(
           'policy-not-simulated',
           'warning',
-          `Calico rejects Tier ${t.meta.name} because of the errors in it; policies in it are left out of the simulation.`,
+          `Calico rejects Tier ${t.meta.name} because of the errors in it; policies in it ` +
+            `are left out of the simulation.`,
           t.meta.nameSpan,
         );
       continue;

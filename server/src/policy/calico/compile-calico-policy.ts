@@ -23,7 +23,10 @@ export function effectiveTypes(p: CalicoPolicy): { types: PolicyType[]; note?: s
   if (hasEgress && !hasIngress) {
     return {
       types: ['Egress'],
-      note: 'types is not set and the policy has only egress rules, so Calico sets types to [Egress]: it does not isolate ingress (a Kubernetes NetworkPolicy without policyTypes always affects ingress).',
+      note:
+        'types is not set and the policy has only egress rules, so Calico sets types to ' +
+        '[Egress]: it does not isolate ingress (a Kubernetes NetworkPolicy without ' +
+        'policyTypes always affects ingress).',
     };
   }
   if (hasEgress)
@@ -33,7 +36,10 @@ export function effectiveTypes(p: CalicoPolicy): { types: PolicyType[]; note?: s
     };
   return {
     types: ['Ingress'],
-    note: `types is not set and the policy has ${hasIngress ? 'only ingress rules' : 'no rules'}, so Calico sets types to [Ingress]: it does not affect egress.`,
+    note:
+      `types is not set and the policy has ` +
+      `${hasIngress ? 'only ingress rules' : 'no rules'}, so Calico sets types to ` +
+      `[Ingress]: it does not affect egress.`,
   };
 }
 

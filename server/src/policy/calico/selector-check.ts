@@ -56,7 +56,9 @@ export function checkSelector(
     out.report(
       'invalid-field',
       'error',
-      `${field}: global() cannot be combined with other selectors; write namespaceSelector: global() on its own (it selects non-namespaced resources such as GlobalNetworkSets).`,
+      `${field}: global() cannot be combined with other selectors; write ` +
+        `namespaceSelector: global() on its own (it selects non-namespaced resources ` +
+        `such as GlobalNetworkSets).`,
       where,
     );
   }

@@ -35,7 +35,8 @@ function checkName(p: CalicoPolicy, out: FindingSink): void {
     out.report(
       'invalid-field',
       'error',
-      `metadata.name: a ${p.kind} name must be a DNS label, optionally with one "." (e.g. <tier>.<name>); "${p.meta.name}" has more dots.`,
+      `metadata.name: a ${p.kind} name must be a DNS label, optionally with one "." ` +
+        `(e.g. <tier>.<name>); "${p.meta.name}" has more dots.`,
       p.meta.nameSpan,
     );
   }
@@ -48,7 +49,8 @@ function checkTier(p: CalicoPolicy, tiers: ReadonlyMap<string, TierDefinition>, 
   out.report(
     'unknown-tier',
     'error',
-    `spec.tier: tier "${tier}" does not exist in the workspace, and Calico rejects a policy whose tier does not exist.${guess ? ` Did you mean "${guess}"?` : ' Add a Tier object for it.'}`,
+    `spec.tier: tier "${tier}" does not exist in the workspace, and Calico rejects a ` +
+      `policy whose tier does not exist.${guess ? ` Did you mean "${guess}"?` : ' Add a Tier object for it.'}`,
     p.tier!.span,
   );
 }
@@ -77,7 +79,8 @@ function checkHostOnlyFields(p: CalicoPolicy, out: FindingSink): boolean {
     out.report(
       'invalid-field',
       'error',
-      'spec.applyOnForward: ApplyOnForward must be true if either PreDNAT or DoNotTrack is true, for a given PolicySpec.',
+      'spec.applyOnForward: ApplyOnForward must be true if either PreDNAT or ' +
+        'DoNotTrack is true, for a given PolicySpec.',
       p.applyOnForward?.span ?? (dnt ?? pre)!.span,
     );
   }
@@ -86,14 +89,18 @@ function checkHostOnlyFields(p: CalicoPolicy, out: FindingSink): boolean {
     out.report(
       'field-not-simulated',
       'info',
-      `spec.${dnt ? 'doNotTrack' : 'preDNAT'}: a ${dnt ? 'doNotTrack' : 'preDNAT'} policy applies only to host endpoints, which this pod-to-pod simulation does not model, so the policy is left out of it.`,
+      `spec.${dnt ? 'doNotTrack' : 'preDNAT'}: a ${dnt ? 'doNotTrack' : 'preDNAT'} ` +
+        `policy applies only to host endpoints, which this pod-to-pod simulation does ` +
+        `not model, so the policy is left out of it.`,
       hostOnly.span,
     );
   } else if (p.applyOnForward?.value === true) {
     out.report(
       'field-not-simulated',
       'info',
-      'spec.applyOnForward: applyOnForward only changes how the policy applies to traffic forwarded through host endpoints; pod-to-pod traffic is simulated without it.',
+      'spec.applyOnForward: applyOnForward only changes how the policy applies to ' +
+        'traffic forwarded through host endpoints; pod-to-pod traffic is simulated ' +
+        'without it.',
       p.applyOnForward.span,
     );
   }
@@ -141,7 +148,8 @@ function checkServiceReferences(p: CalicoPolicy, services: readonly Service[], o
         out.report(
           'unknown-service',
           'warning',
-          `spec.${direction}[${rule.index}].${side}.services: there is no Service ${ns}/${m.name.value} in the workspace, so this match selects nothing.${guess ? ` Did you mean "${guess}"?` : ''}`,
+          `spec.${direction}[${rule.index}].${side}.services: there is no Service ` +
+            `${ns}/${m.name.value} in the workspace, so this match selects nothing.${guess ? ` Did you mean "${guess}"?` : ''}`,
           m.name.span,
         );
       }
@@ -166,7 +174,8 @@ export function validatePolicy(
     out.report(
       'invalid-field',
       'error',
-      'spec.stagedAction: with stagedAction Delete, spec fields, except tier, should all be left out (the staged policy only names the policy it deletes).',
+      'spec.stagedAction: with stagedAction Delete, spec fields, except tier, should ' +
+        'all be left out (the staged policy only names the policy it deletes).',
       p.stagedAction.span,
     );
   }
@@ -205,7 +214,8 @@ export function validateNetworkSet(s: CalicoNetworkSet, out: FindingSink): void 
   out.report(
     'invalid-field',
     'error',
-    `metadata.labels: projectcalico.org/namespace is not a valid label name on a ${s.meta.kind}; Calico sets it itself.`,
+    `metadata.labels: projectcalico.org/namespace is not a valid label name on a ` +
+      `${s.meta.kind}; Calico sets it itself.`,
     where,
   );
   out.report(
@@ -221,7 +231,8 @@ export function reportHostEndpoints(cluster: Cluster, out: FindingSink): void {
     out.report(
       'field-not-simulated',
       'info',
-      `HostEndpoint ${h.meta.name} is read but not simulated: host interfaces are outside the pod-to-pod model (hostNetwork pods are simulated as their node's address).`,
+      `HostEndpoint ${h.meta.name} is read but not simulated: host interfaces are ` +
+        `outside the pod-to-pod model (hostNetwork pods are simulated as their node's address).`,
       h.meta.nameSpan,
     );
   }

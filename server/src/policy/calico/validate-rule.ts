@@ -37,7 +37,8 @@ function checkEntity(
       out.report(
         'invalid-field',
         'error',
-        `${at('notNets')}: ${n.value} is a catch-all CIDR; in a negation it creates a logical contradiction (the rule matches no ${c.family === 4 ? 'IPv4' : 'IPv6'} traffic).`,
+        `${at('notNets')}: ${n.value} is a catch-all CIDR; in a negation it creates a ` +
+          `logical contradiction (the rule matches no ${c.family === 4 ? 'IPv4' : 'IPv6'} traffic).`,
         n.span,
       );
     }
@@ -59,7 +60,8 @@ function checkEntity(
     out.report(
       'invalid-field',
       'error',
-      `${at('services')}: cannot specify ${clash.join(', ')} and services on the same rule side; a services match selects the service's endpoints by itself.`,
+      `${at('services')}: cannot specify ${clash.join(', ')} and services on the same ` +
+        `rule side; a services match selects the service's endpoints by itself.`,
       svc.keySpan,
     );
   if (key === 'destination') {
@@ -71,7 +73,8 @@ function checkEntity(
         out.report(
           'invalid-field',
           'error',
-          `${at(name)}: ports and notPorts cannot be specified with services (a destination services match uses the service's own target ports).`,
+          `${at(name)}: ports and notPorts cannot be specified with services (a ` +
+            `destination services match uses the service's own target ports).`,
           list.keySpan,
         );
     }
@@ -196,7 +199,8 @@ function checkFamilies(rule: CalicoRule, path: string, out: FindingSink): void {
       out.report(
         'invalid-field',
         'error',
-        `${path}.${field}: rule contains both IPv4 and IPv6 CIDRs; a rule matches one address family, so split it into one rule per family.`,
+        `${path}.${field}: rule contains both IPv4 and IPv6 CIDRs; a rule matches one ` +
+          `address family, so split it into one rule per family.`,
         span,
       );
     seen4 ||= v4;
@@ -226,7 +230,8 @@ function checkHttp(rule: CalicoRule, direction: Direction, path: string, out: Fi
   out.report(
     'field-not-simulated',
     'info',
-    `${path}.http: HTTP matching (application layer policy) is not simulated; the rule is evaluated on its other criteria, as if every request matched.`,
+    `${path}.http: HTTP matching (application layer policy) is not simulated; the ` +
+      `rule is evaluated on its other criteria, as if every request matched.`,
     rule.http.keySpan,
   );
 }
@@ -245,7 +250,9 @@ export function checkRule(rule: CalicoRule, direction: Direction, global: boolea
       out.report(
         'field-not-simulated',
         'info',
-        `${path}.source.${field}: a client connects from an ephemeral source port; the simulation takes it to be any port of Linux's ephemeral range 32768-60999, so this condition holds only if it holds for that whole range.`,
+        `${path}.source.${field}: a client connects from an ephemeral source port; the ` +
+          `simulation takes it to be any port of Linux's ephemeral range 32768-60999, so ` +
+          `this condition holds only if it holds for that whole range.`,
         list.keySpan,
       );
     }

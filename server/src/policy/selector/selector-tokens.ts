@@ -78,7 +78,10 @@ function skipSpace(text: string, i: number): number {
 
 function describeChar(c: string): string {
   if (c === '\n' || c === '\r')
-    return 'a line break (only spaces and tabs separate tokens; write the selector on one line or use a folded `>-` block)';
+    return (
+      'a line break (only spaces and tabs separate tokens; write the selector on one ' +
+      'line or use a folded `>-` block)'
+    );
   if (c.trim() === '') return 'a whitespace character other than space or tab';
   return `'${c}'`;
 }
