@@ -24,6 +24,7 @@ import { pathJson, pathText } from './path-output';
 import { matrixJson, matrixText, servedMatrixJson, servedMatrixText } from './matrix-output';
 import { lintJson, lintSarif, lintText, spanReplacer } from './lint-output';
 import { selectJson, selectPods, selectText } from './select-output';
+import { intentTestReport, testJson, testJunit, testText } from './test-output';
 import { caretLines, errorText, parseSelector } from '../policy/selector/calico-selector';
 
 declare const NETPOL_VERSION: string;
@@ -46,6 +47,7 @@ const SPECS: Record<string, CommandSpec> = {
   addresses: { options: COMMON },
   path: { options: [...COMMON, 'from', 'to'] },
   select: { options: [...COMMON, 'selector', 'namespace'] },
+  test: { options: COMMON, flags: ANALYSIS_FLAGS },
 };
 
 export const USAGE = `netpol: simulate and lint Kubernetes and Calico network policies on a Canal (flannel + Calico) cluster
@@ -57,6 +59,7 @@ Usage:
   netpol addresses PATH... [--format text|json]
   netpol path PATH...      --from NS/POD|IP --to NS/POD|IP [--format text|json]
   netpol select PATH...    --selector EXPR [--namespace NS] [--format text|json]
+  netpol test PATH...      [--format text|json|junit]
 
 PATH is a manifest file or a folder (searched for *.yaml and *.yml, and for flannel's net-conf.json and
 flannel-leases.txt/.json); the default is the current folder.
@@ -66,12 +69,14 @@ Common options:
   --pod-network CIDR   the flannel Network when the manifests do not configure it (default 10.244.0.0/16;
                        "IPv4CIDR,IPv6CIDR" for dual-stack)
   --format FORMAT      output format (default text)
-  --staged             (lint, matrix, explain) evaluate staged Calico policies as if they were enforced
+  --staged             (lint, matrix, explain, test) evaluate staged Calico policies as if they were enforced
   -h, --help           this help; --version prints the version
 
 Without --port, matrix shows every port the destination pods declare.
 select prints the pods a Calico selector matches (over pod labels and Calico's implicit labels);
 with --namespace, only pods of that namespace, as a NetworkPolicy's selector sees them.
+test runs the NetworkIntents (netpol.studio/v1alpha1) like unit tests: one line per intent and a summary
+"N passed, N failed"; it exits 1 when an intent fails and 2 when PATH holds none.
 Exit codes: 0 clean, 1 findings at or above --fail-on (default error), 2 usage or input errors.
 `;
 
@@ -129,6 +134,8 @@ export async function run(argv: readonly string[], io: IO): Promise<number> {
         return pathCommand(analysis, args.options, io);
       case 'select':
         return selectCommand(analysis, args.options, io);
+      case 'test':
+        return testCommand(analysis, args.options, io);
     }
     return 2;
   } catch (e) {
@@ -284,4 +291,21 @@ function selectCommand(a: Analysis, options: Map<string, string>, io: IO): numbe
   const matched = selectPods(a, r.selector, ns);
   io.out(format === 'json' ? selectJson(matched) : selectText(a, matched, r.selector, ns));
   return 0;
+}
+
+function testCommand(a: Analysis, options: Map<string, string>, io: IO): number {
+  const format = oneOf('format', options.get('format'), ['text', 'json', 'junit'] as const, 'text');
+  const report = intentTestReport(a);
+  if (report.cases.length === 0)
+    throw new UsageError(
+      'no NetworkIntent (apiVersion: netpol.studio/v1alpha1) with intents found; see the README for the schema',
+    );
+  io.out(
+    format === 'json'
+      ? testJson(report, io.cwd)
+      : format === 'junit'
+        ? testJunit(report, io.cwd)
+        : testText(report, io.cwd),
+  );
+  return report.failed > 0 ? 1 : 0;
 }

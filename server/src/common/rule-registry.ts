@@ -150,6 +150,16 @@ export const RULE_REGISTRY = {
     family: 'selectors',
     title: 'A policy or peer selector matches nothing in the workspace.',
   },
+  'intent-violated': {
+    severity: 'error',
+    family: 'intents',
+    title: 'A NetworkIntent does not hold: a connection it expects is denied, or one it forbids is allowed.',
+  },
+  'intent-tests-nothing': {
+    severity: 'warning',
+    family: 'intents',
+    title: 'A NetworkIntent selects no pod on one side, so it tests nothing.',
+  },
   'invalid-config': {
     severity: 'error',
     family: 'project',

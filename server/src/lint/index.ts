@@ -13,8 +13,10 @@ import type { LintContext, LintRule } from './lint-rule';
 import { defaultProjectConfig, type ProjectConfig, settingFor } from './project-config';
 import { type SuppressedFinding, Suppressions } from './suppressions';
 import { selectorMatchesNothing } from './rules/selector-matches-nothing';
+import { intentViolated } from './rules/intent-violated';
+import { intentTestsNothing } from './rules/intent-tests-nothing';
 
-export const LINT_RULES: readonly LintRule[] = [selectorMatchesNothing];
+export const LINT_RULES: readonly LintRule[] = [selectorMatchesNothing, intentViolated, intentTestsNothing];
 
 export interface LintOptions {
   /** The project file's settings; without one, every rule at its default severity. */

@@ -59,6 +59,8 @@ export function buildCluster(files: readonly ParsedFile[]): Cluster {
       hostEndpoints: keep(out.calico.hostEndpoints),
     },
     adminPolicies: keep(out.adminPolicies),
+    ingresses: keep(out.ingresses),
+    intents: keep(out.intents),
     findings: sink.findings,
   };
 }

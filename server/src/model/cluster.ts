@@ -6,6 +6,8 @@ import type { Finding } from '../common/finding';
 import type { SourceFile } from '../common/source';
 import type { AdminPolicy } from './adminpolicy/admin-policy';
 import type { CalicoResources } from './calico/calico-resources';
+import type { Ingress } from './ingress';
+import type { NetworkIntentSet } from './network-intent';
 import type {
   ConfigMap,
   KubeNetworkPolicy,
@@ -35,6 +37,9 @@ export interface Cluster {
   readonly calico: CalicoResources;
   /** ClusterNetworkPolicy and AdminNetworkPolicy / BaselineAdminNetworkPolicy (model/adminpolicy). */
   readonly adminPolicies: readonly AdminPolicy[];
+  readonly ingresses: readonly Ingress[];
+  /** NetworkIntent objects (netpol.studio/v1alpha1): what must and must not connect. */
+  readonly intents: readonly NetworkIntentSet[];
   /** Findings from parsing and reading (syntax, wrong shapes, scheduling). */
   readonly findings: readonly Finding[];
 }

@@ -9,6 +9,8 @@ import { readAdminPolicy } from './adminpolicy/read-admin-policy';
 import { CALICO_GROUPS, CALICO_KIND_READERS, type CalicoCollected, emptyCalico } from './calico/calico-kinds';
 import { readLabels, type ReadMeta } from './meta';
 import { readNetworkPolicy } from './network-policy';
+import { type Ingress, readIngress } from './ingress';
+import { type NetworkIntentSet, readNetworkIntent } from './network-intent';
 import { readPodSpec, readProtocol } from './pod-spec';
 import type {
   ConfigMap,
@@ -50,6 +52,8 @@ export interface Collected {
   readonly networkPolicies: KubeNetworkPolicy[];
   readonly calico: CalicoCollected;
   readonly adminPolicies: AdminPolicy[];
+  readonly ingresses: Ingress[];
+  readonly intents: NetworkIntentSet[];
 }
 
 export function emptyCollected(): Collected {
@@ -65,6 +69,8 @@ export function emptyCollected(): Collected {
     networkPolicies: [],
     calico: emptyCalico(),
     adminPolicies: [],
+    ingresses: [],
+    intents: [],
   };
 }
 
@@ -305,6 +311,23 @@ const EXTRA_READERS: readonly KindReader[] = [
       read: (obj, meta, out, errorsBefore) => r.read(obj, meta, out.calico, errorsBefore),
     }),
   ),
+  {
+    groups: ['networking.k8s.io', 'extensions'],
+    kind: 'Ingress',
+    namespaced: true,
+    read(obj, meta, out) {
+      out.ingresses.push(readIngress(obj, meta));
+    },
+  },
+  {
+    groups: ['netpol.studio'],
+    kind: 'NetworkIntent',
+    namespaced: true,
+    read(obj, meta, out) {
+      const set = readNetworkIntent(obj, meta);
+      if (set) out.intents.push(set);
+    },
+  },
   adminPolicyReader('ClusterNetworkPolicy', 'v1alpha2'),
   adminPolicyReader('AdminNetworkPolicy', 'v1alpha1'),
   adminPolicyReader('BaselineAdminNetworkPolicy', 'v1alpha1'),

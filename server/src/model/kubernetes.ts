@@ -89,6 +89,30 @@ export interface ContainerPort {
   readonly span: Span;
 }
 
+/** A container's `env` entry: a literal value or a reference to a ConfigMap key. */
+export interface EnvVar {
+  readonly name: Located<string>;
+  readonly value?: Located<string>;
+  /** `valueFrom.configMapKeyRef`. */
+  readonly configMapKeyRef?: { readonly name: Located<string>; readonly key: Located<string> };
+}
+
+/** A container's `envFrom` entry naming a ConfigMap (every key becomes a variable, with `prefix`). */
+export interface EnvFromConfigMap {
+  readonly name: Located<string>;
+  readonly prefix: string;
+}
+
+/** What a container says about the services it talks to: its environment and its command line. */
+export interface ContainerInfo {
+  readonly name: string;
+  readonly env: readonly EnvVar[];
+  readonly envFrom: readonly EnvFromConfigMap[];
+  /** `command` then `args`, word by word. */
+  readonly commandLine: readonly Located<string>[];
+  readonly init: boolean;
+}
+
 /** What the pod template of a workload (or a Pod) says about scheduling and networking. */
 export interface PodSpecInfo {
   readonly serviceAccount: string;
@@ -102,6 +126,8 @@ export interface PodSpecInfo {
   readonly ports: readonly ContainerPort[];
   /** Every container's command and args, in order (cluster components' flags are read from them). */
   readonly args: readonly Located<string>[];
+  /** Containers and init containers, in order, with their environment (dependency inference reads them). */
+  readonly containers: readonly ContainerInfo[];
 }
 
 export type WorkloadKind =

@@ -160,7 +160,7 @@ function readPeer(pm: RMap, index: number): NetworkPolicyPeer | undefined {
   };
 }
 
-function readIPBlock(pm: RMap): IPBlock | undefined {
+export function readIPBlock(pm: RMap): IPBlock | undefined {
   const b = pm.map('ipBlock');
   if (!b) {
     pm.ctx.sink.report(
@@ -202,7 +202,7 @@ function readIPBlock(pm: RMap): IPBlock | undefined {
   return { cidr, except, span: b.span };
 }
 
-function readPort(pm: RMap, index: number): NetworkPolicyPort {
+export function readPort(pm: RMap, index: number): NetworkPolicyPort {
   pm.checkKeys(['protocol', 'port', 'endPort'], 'a NetworkPolicy port');
   const protocol = readProtocol(pm);
   const port = pm.intOrString('port');

@@ -4,7 +4,10 @@ import type { RMap } from '../yaml/yaml-reader';
 import { portNameProblem } from './label-syntax';
 import { readLabels } from './meta';
 import {
+  type ContainerInfo,
   type ContainerPort,
+  type EnvFromConfigMap,
+  type EnvVar,
   type NodeSelectorRequirement,
   type PodSpecInfo,
   type Protocol,
@@ -29,19 +32,36 @@ export function readProtocol(m: RMap, key = 'protocol'): Protocol {
 
 export function readPodSpec(spec: RMap | undefined): PodSpecInfo {
   if (!spec)
-    return { serviceAccount: 'default', hostNetwork: false, nodeSelector: {}, tolerations: [], ports: [], args: [] };
+    return {
+      serviceAccount: 'default',
+      hostNetwork: false,
+      nodeSelector: {},
+      tolerations: [],
+      ports: [],
+      args: [],
+      containers: [],
+    };
   const sa = spec.str('serviceAccountName') ?? spec.str('serviceAccount');
   const hostNetwork = spec.bool('hostNetwork')?.value ?? false;
   const nodeName = spec.str('nodeName')?.value;
   const nodeSelector = readLabels(spec, 'nodeSelector');
   const ports: ContainerPort[] = [];
   const args: Located<string>[] = [];
+  const containerInfos: ContainerInfo[] = [];
   const containers = spec.seq('containers');
   if (!containers) spec.missing('containers', 'warning');
   for (const listKey of ['containers', 'initContainers']) {
     for (const c of spec.seq(listKey)?.maps() ?? []) {
       const cname = c.str('name')?.value ?? '(unnamed)';
-      args.push(...(c.strings('command') ?? []), ...(c.strings('args') ?? []));
+      const commandLine = [...(c.strings('command') ?? []), ...(c.strings('args') ?? [])];
+      args.push(...commandLine);
+      containerInfos.push({
+        name: cname,
+        env: readEnv(c),
+        envFrom: readEnvFrom(c),
+        commandLine,
+        init: listKey === 'initContainers',
+      });
       const names = new Set<string>();
       for (const p of c.seq('ports')?.maps() ?? []) {
         const cp = p.int('containerPort', { min: 1, max: 65535 });
@@ -103,5 +123,32 @@ export function readPodSpec(spec: RMap | undefined): PodSpecInfo {
     tolerations,
     ports,
     args,
+    containers: containerInfos,
   };
+}
+
+function readEnv(c: RMap): EnvVar[] {
+  const out: EnvVar[] = [];
+  for (const e of c.seq('env')?.maps() ?? []) {
+    const name = e.str('name', { required: true });
+    if (!name) continue;
+    const ref = e.map('valueFrom')?.map('configMapKeyRef');
+    const refName = ref?.str('name');
+    const refKey = ref?.str('key');
+    out.push({
+      name,
+      value: e.str('value'),
+      configMapKeyRef: refName && refKey ? { name: refName, key: refKey } : undefined,
+    });
+  }
+  return out;
+}
+
+function readEnvFrom(c: RMap): EnvFromConfigMap[] {
+  const out: EnvFromConfigMap[] = [];
+  for (const e of c.seq('envFrom')?.maps() ?? []) {
+    const name = e.map('configMapRef')?.str('name');
+    if (name) out.push({ name, prefix: e.str('prefix')?.value ?? '' });
+  }
+  return out;
 }
