@@ -1,29 +1,53 @@
 /** The example repository: what `npm start` shows a new user. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzeSources } from '../../server/src/engine/analysis';
 import { lint } from '../../server/src/lint';
 import { discoverManifests, readSourceFile } from '../../server/src/yaml/discover';
 import { canReach, ROOT, where } from '../helpers';
 
+const EXAMPLES = join(ROOT, 'examples');
+
+/**
+ * The findings examples/README.md's "Deliberate mistakes" list promises: each
+ * `file rule-id` code span is one, `file rule-id ×N` is N.
+ */
+function listedMistakes(): string[] {
+  const readme = readFileSync(join(EXAMPLES, 'README.md'), 'utf8');
+  const section = /^## Deliberate mistakes\n([\s\S]*?)(?=^## |(?![\s\S]))/m.exec(readme);
+  assert.ok(section, 'examples/README.md has a "## Deliberate mistakes" section');
+  const out: string[] = [];
+  for (const m of section[1].matchAll(/`([\w./-]+\.(?:ya?ml|json)) ([a-z0-9-]+)(?: ×(\d+))?`/g))
+    for (let i = 0; i < Number(m[3] ?? 1); i++) out.push(`${m[1]} ${m[2]}`);
+  return out.sort();
+}
+
+const count = (list: readonly string[], key: string) => list.filter((x) => x === key).length;
+
 const analysis = analyzeSources(discoverManifests([join(ROOT, 'examples')]).files.map(readSourceFile));
 
 describe('the example repository', () => {
   it('has the deliberate mistakes its README lists, and nothing else', () => {
-    const findings = lint(analysis).map(
-      (f) => `${f.span.file.path.slice(join(ROOT, 'examples').length + 1)} ${where(f)}`,
+    const expected = listedMistakes();
+    assert.ok(expected.length >= 10, 'the README lists the mistakes');
+    const reported = lint(analysis)
+      .map((f) => `${relative(EXAMPLES, f.span.file.path).split(sep).join('/')} ${f.rule}`)
+      .sort();
+    const missing = expected.filter((e, i) => expected.indexOf(e) === i && count(reported, e) < count(expected, e));
+    const extra = reported.filter((r, i) => reported.indexOf(r) === i && count(reported, r) > count(expected, r));
+    const show = (list: string[]) =>
+      list.map((k) => `${k} (listed ${count(expected, k)}, reported ${count(reported, k)})`);
+    assert.deepEqual(show(missing), [], 'listed in examples/README.md but not reported');
+    assert.deepEqual(
+      show(extra),
+      [],
+      `reported but not listed in examples/README.md:\n${lint(analysis)
+        .map((f) => `${where(f)} ${f.span.file.path} ${f.message}`)
+        .join('\n')}`,
     );
-    assert.deepEqual(findings, [
-      'charts/shop-cache/templates/networkpolicy.yaml template-not-analysed@4:9',
-      'cluster/canal-config.yaml flannel-ignored-setting@50:7',
-      'monitoring/prometheus.yaml policy-not-simulated@49:9',
-      'monitoring/prometheus.yaml invalid-field@56:5',
-      'monitoring/prometheus.yaml invalid-field@64:17',
-      'shop/network-policies.yaml selector-matches-nothing@62:5',
-      'shop/network-policies.yaml selector-matches-nothing@103:9',
-    ]);
   });
 
   it('simulates the connections the README describes', () => {
@@ -70,7 +94,12 @@ describe('the example repository', () => {
     const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'start.mjs')], { cwd: ROOT, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /\$ netpol lint examples/);
-    assert.match(r.stdout, /2 errors, 4 warnings, 1 note in 13 files/);
+    const findings = lint(analysis);
+    const n = (sev: string) => findings.filter((f) => f.severity === sev).length;
+    assert.match(
+      r.stdout,
+      new RegExp(`${n('error')} errors?, ${n('warning')} warnings?, ${n('info') + n('hint')} notes? in \\d+ files`),
+    );
     assert.match(r.stdout, /\$ netpol matrix examples/);
     assert.match(r.stdout, /16 shop\/worker-0 /);
   });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyzeYaml, applyEdits, canReach, lintYaml, spanned, where, yaml } from '../helpers';
+import { analyzeYaml, applyEdits, assertFixWorks, canReach, lintYaml, spanned, where, yaml } from '../helpers';
 import { docs, namespace, pod, policy } from '../manifests';
 
 const pods = [
@@ -129,5 +129,67 @@ describe('lint: selector-matches-nothing', () => {
       only('selector-matches-nothing', docs(policy('shop/p', 'podSelector: {matchLabels: {app: nothing}}'))),
       [],
     );
+  });
+});
+
+describe('lint: selector-matches-nothing, one fix per candidate', () => {
+  it('offers a fix per label value in scope, the closest first and preferred, and each fix works', () => {
+    const text = docs(
+      namespace('shop'),
+      pod('shop/a', { labels: { tier: 'frontend' } }),
+      pod('shop/b', { labels: { tier: 'backend' } }),
+      pod('shop/c', { labels: { tier: 'cache' } }),
+      policy('shop/p', 'podSelector: {matchLabels: {tier: bakend}}\ningress: [{}]'),
+    );
+    const [f] = only('selector-matches-nothing', text);
+    assert.match(f.message, /Did you mean tier=backend\?/);
+    assert.deepEqual(
+      f.fixes?.map((x) => [x.title, x.preferred]),
+      [
+        ['Change tier=bakend to tier=backend', true],
+        ['Change tier=bakend to tier=cache', false],
+        ['Change tier=bakend to tier=frontend', false],
+      ],
+    );
+    for (const fix of [0, 1, 2]) assertFixWorks([text], (x) => x.rule === 'selector-matches-nothing', { fix });
+  });
+
+  it('offers the values when none is close, the closest preferred', () => {
+    const text = docs(
+      namespace('shop'),
+      pod('shop/a', { labels: { app: 'web' } }),
+      pod('shop/b', { labels: { app: 'postgres' } }),
+      policy('shop/p', 'podSelector: {matchLabels: {app: database}}\ningress: [{}]'),
+    );
+    const [f] = only('selector-matches-nothing', text);
+    assert.match(f.message, /Values of app in scope: postgres, web\./);
+    assert.equal(f.fixes?.length, 2);
+    assert.equal(f.fixes?.filter((x) => x.preferred).length, 1);
+  });
+
+  it('offers a namespaceSelector fix per namespace the pods run in', () => {
+    const text = docs(
+      namespace('shop'),
+      namespace('monitoring'),
+      namespace('ops'),
+      pod('shop/api', { labels: { app: 'api' } }),
+      pod('monitoring/prometheus', { labels: { app: 'prometheus' } }),
+      pod('ops/prometheus', { labels: { app: 'prometheus' } }),
+      policy(
+        'shop/p',
+        yaml`
+          podSelector: {matchLabels: {app: api}}
+          ingress:
+          - from:
+            - podSelector: {matchLabels: {app: prometheus}}
+        `,
+      ),
+    );
+    const [f] = only('selector-matches-nothing', text);
+    assert.deepEqual(
+      f.fixes?.map((x) => x.title),
+      ['Add namespaceSelector for namespace monitoring', 'Add namespaceSelector for namespace ops'],
+    );
+    for (const fix of [0, 1]) assertFixWorks([text], (x) => x.rule === 'selector-matches-nothing', { fix });
   });
 });

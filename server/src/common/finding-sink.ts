@@ -3,13 +3,14 @@
  * from the registry. Stages take a sink as a parameter and report into it;
  * whoever made the sink reads `findings` at the end.
  */
-import type { Finding, Fix, RelatedInfo, Severity } from './finding';
+import type { Finding, FindingTag, Fix, RelatedInfo, Severity } from './finding';
 import type { RuleId } from './rule-registry';
 import type { Span } from './source';
 
 export interface FindingExtras {
   readonly related?: readonly RelatedInfo[];
   readonly fixes?: readonly Fix[];
+  readonly tags?: readonly FindingTag[];
 }
 
 export class FindingSink {
@@ -33,6 +34,7 @@ export class FindingSink {
     const finding: { -readonly [K in keyof Finding]: Finding[K] } = { rule, severity, message, span };
     if (extras.related) finding.related = extras.related;
     if (extras.fixes) finding.fixes = extras.fixes;
+    if (extras.tags) finding.tags = extras.tags;
     this.add([finding]);
   }
 

@@ -35,7 +35,11 @@ export interface Finding {
   readonly span: Span;
   readonly fixes?: readonly Fix[];
   readonly related?: readonly RelatedInfo[];
+  /** What the finding says about its text: `unnecessary` text has no effect (editors fade it out). */
+  readonly tags?: readonly FindingTag[];
 }
+
+export type FindingTag = 'unnecessary' | 'deprecated';
 
 export function compareFindings(a: Finding, b: Finding): number {
   if (a.span.file.path !== b.span.file.path) return a.span.file.path < b.span.file.path ? -1 : 1;

@@ -160,6 +160,26 @@ export const RULE_REGISTRY = {
     family: 'intents',
     title: 'A NetworkIntent selects no pod on one side, so it tests nothing.',
   },
+  'split-ports-rule': {
+    severity: 'warning',
+    family: 'hygiene',
+    title: "A `- ports` item starts a new rule instead of restricting the previous rule's peers to those ports.",
+  },
+  'split-peer-selectors': {
+    severity: 'warning',
+    family: 'hygiene',
+    title: 'A namespaceSelector and a podSelector written as two peers (OR) where one peer (AND) was meant.',
+  },
+  'policy-types-defaulting': {
+    severity: 'warning',
+    family: 'hygiene',
+    title: 'policyTypes (given or defaulted) makes a policy isolate, or ignore, a direction its rules do not suggest.',
+  },
+  'legacy-networkpolicy-api': {
+    severity: 'warning',
+    family: 'legacy',
+    title: 'A NetworkPolicy uses extensions/v1beta1, which current clusters no longer serve.',
+  },
   'invalid-config': {
     severity: 'error',
     family: 'project',

@@ -12,11 +12,23 @@ import type { Analysis } from '../engine/analysis';
 import type { LintContext, LintRule } from './lint-rule';
 import { defaultProjectConfig, type ProjectConfig, settingFor } from './project-config';
 import { type SuppressedFinding, Suppressions } from './suppressions';
+import { legacyNetworkPolicyApi } from './rules/legacy-networkpolicy-api';
+import { policyTypesDefaulting } from './rules/policy-types-defaulting';
 import { selectorMatchesNothing } from './rules/selector-matches-nothing';
 import { intentViolated } from './rules/intent-violated';
 import { intentTestsNothing } from './rules/intent-tests-nothing';
+import { splitPeerSelectors } from './rules/split-peer-selectors';
+import { splitPortsRule } from './rules/split-ports-rule';
 
-export const LINT_RULES: readonly LintRule[] = [selectorMatchesNothing, intentViolated, intentTestsNothing];
+export const LINT_RULES: readonly LintRule[] = [
+  selectorMatchesNothing,
+  splitPortsRule,
+  splitPeerSelectors,
+  policyTypesDefaulting,
+  legacyNetworkPolicyApi,
+  intentViolated,
+  intentTestsNothing,
+];
 
 export interface LintOptions {
   /** The project file's settings; without one, every rule at its default severity. */

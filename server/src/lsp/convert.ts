@@ -5,11 +5,13 @@ import {
   type Diagnostic,
   type DiagnosticRelatedInformation,
   DiagnosticSeverity,
+  DiagnosticTag,
   type TextEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver';
 import { pathToFileURL } from 'node:url';
 import type { Finding, Fix, Severity } from '../common/finding';
+import { ruleDocUrl } from '../common/rule-registry';
 import { rangeOf, type SourceFile } from '../common/source';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
@@ -33,8 +35,12 @@ export function toDiagnostic(f: Finding): Diagnostic {
     severity: SEVERITY[f.severity],
     source: 'netpol',
     code: f.rule,
+    codeDescription: { href: ruleDocUrl(f.rule) },
     message: f.message,
     relatedInformation: related.length ? related : undefined,
+    tags: f.tags?.length
+      ? f.tags.map((t) => (t === 'unnecessary' ? DiagnosticTag.Unnecessary : DiagnosticTag.Deprecated))
+      : undefined,
   };
 }
 

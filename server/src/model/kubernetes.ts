@@ -14,6 +14,8 @@ export type Labels = Readonly<Record<string, string>>;
 /** What every read object has: identity and where it was written. */
 export interface ObjectMeta {
   readonly apiVersion: string;
+  /** Span of the `apiVersion` value, when it is written. */
+  readonly apiVersionSpan?: Span;
   readonly kind: string;
   readonly name: string;
   /** Set for namespaced kinds (`default` when the manifest leaves it out). */

@@ -57,6 +57,7 @@ export function readMeta(obj: RMap, apiVersion: string, kind: string, kindSpan: 
   }
   return {
     apiVersion,
+    apiVersionSpan: obj.entry('apiVersion')?.valueSpan,
     kind,
     name: nameValue,
     namespace,

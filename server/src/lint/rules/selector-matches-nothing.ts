@@ -7,17 +7,20 @@
  */
 import type { Fix } from '../../common/finding';
 import { span, type Span } from '../../common/source';
-import { closest, quoteList } from '../../common/text';
+import { closest, editDistance, quoteList } from '../../common/text';
 import type { KubeNetworkPolicy, LabelSelector, Labels, NetworkPolicyPeer } from '../../model/kubernetes';
 import type { Endpoint } from '../../policy/endpoint';
 import { KubeLabelMatcher } from '../../policy/label-matcher';
 import { insertKeysBefore, replaceScalar } from '../edits';
 import type { LintContext, LintRule } from '../lint-rule';
 import { reportCalicoSelectorsMatchingNothing } from './calico-selector-matches-nothing';
+import { splitPeerPairs } from './split-peer-selectors';
 import type { FindingSink } from '../../common/finding-sink';
 import type { RuleId } from '../../common/rule-registry';
 
 const ID: RuleId = 'selector-matches-nothing';
+/** At most this many did-you-mean fixes per finding. */
+const MAX_FIXES = 8;
 
 export const selectorMatchesNothing: LintRule = { id: ID, check };
 
@@ -26,6 +29,8 @@ function check({ analysis: a }: LintContext, sink: FindingSink): void {
   const pods = a.endpoints.filter((e) => e.kind === 'pod');
   if (pods.length === 0) return;
   const namespaces = [...a.cluster.namespaces.values()];
+  // A podSelector split from its namespaceSelector is split-peer-selectors' finding, with its own fix.
+  const split = new Set(splitPeerPairs(a).map((s) => s.podPeer));
   for (const np of a.cluster.networkPolicies) {
     if (!np.valid) continue;
     const ns = np.meta.namespace;
@@ -40,7 +45,8 @@ function check({ analysis: a }: LintContext, sink: FindingSink): void {
       );
     }
     for (const rules of [np.ingress, np.egress]) {
-      for (const rule of rules ?? []) for (const peer of rule.peers ?? []) checkPeer(np, peer, pods, namespaces, sink);
+      for (const rule of rules ?? [])
+        for (const peer of rule.peers ?? []) if (!split.has(peer)) checkPeer(np, peer, pods, namespaces, sink);
     }
   }
 }
@@ -86,15 +92,20 @@ function checkPeer(
   const elsewhere = pods.filter((p) => p.namespace !== ns && pm.matches(p.labels));
   if (elsewhere.length > 0) {
     const others = [...new Set(elsewhere.map((p) => p.namespace!))].sort();
+    // One fix per namespace the pods run in; preferred only when there is no choice to make.
     const fixes: Fix[] = [];
-    if (others.length === 1) {
+    for (const other of others.slice(0, MAX_FIXES)) {
       const edit = insertKeysBefore(span(peer.span.file, peer.span.start, peer.span.start), [
         'namespaceSelector:',
         '  matchLabels:',
-        `    kubernetes.io/metadata.name: ${others[0]}`,
+        `    kubernetes.io/metadata.name: ${other}`,
       ]);
       if (edit)
-        fixes.push({ title: `Add namespaceSelector for namespace ${others[0]}`, edits: [edit], preferred: true });
+        fixes.push({
+          title: `Add namespaceSelector for namespace ${other}`,
+          edits: [edit],
+          preferred: others.length === 1,
+        });
     }
     sink.report(
       ID,
@@ -124,21 +135,26 @@ function report(
   let hint = '';
   for (const [k, v] of Object.entries(sel.matchLabels)) {
     if (candidates.some((c) => c.labels[k] === v)) continue;
-    const values = new Set(candidates.filter((c) => k in c.labels).map((c) => c.labels[k]));
-    if (values.size > 0) {
+    const values = [...new Set(candidates.filter((c) => k in c.labels).map((c) => c.labels[k]))];
+    if (values.length > 0) {
       const guess = closest(v, values);
-      if (guess !== undefined) {
-        hint = ` Did you mean ${k}=${guess}?`;
-        const at = sel.labelValueSpans[k];
-        if (at)
-          fixes.push({
-            title: `Change ${k}=${v} to ${k}=${guess}`,
-            edits: [replaceScalar(at, guess)],
-            preferred: true,
-          });
-      } else {
-        hint = ` Values of ${k} in scope: ${quoteList([...values].sort())}.`;
-      }
+      hint =
+        guess !== undefined
+          ? ` Did you mean ${k}=${guess}?`
+          : ` Values of ${k} in scope: ${quoteList([...values].sort())}.`;
+      // One fix per value in scope, the closest first (and preferred).
+      const ranked = values
+        .map((x) => ({ x, d: editDistance(v, x) }))
+        .sort((p, q) => p.d - q.d || (p.x < q.x ? -1 : 1))
+        .map((r) => r.x);
+      if (guess !== undefined) ranked.unshift(...ranked.splice(ranked.indexOf(guess), 1));
+      const at = sel.labelValueSpans[k];
+      if (at)
+        ranked
+          .slice(0, MAX_FIXES)
+          .forEach((x, i) =>
+            fixes.push({ title: `Change ${k}=${v} to ${k}=${x}`, edits: [replaceScalar(at, x)], preferred: i === 0 }),
+          );
       break;
     }
     const keys = new Set(candidates.flatMap((c) => Object.keys(c.labels)));
