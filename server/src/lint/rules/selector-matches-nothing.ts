@@ -150,11 +150,8 @@ function report(
       if (guess !== undefined) ranked.unshift(...ranked.splice(ranked.indexOf(guess), 1));
       const at = sel.labelValueSpans[k];
       if (at)
-        ranked
-          .slice(0, MAX_FIXES)
-          .forEach((x, i) =>
-            fixes.push({ title: `Change ${k}=${v} to ${k}=${x}`, edits: [replaceScalar(at, x)], preferred: i === 0 }),
-          );
+        for (const [i, x] of ranked.slice(0, MAX_FIXES).entries())
+          fixes.push({ title: `Change ${k}=${v} to ${k}=${x}`, edits: [replaceScalar(at, x)], preferred: i === 0 });
       break;
     }
     const keys = new Set(candidates.flatMap((c) => Object.keys(c.labels)));
