@@ -68,18 +68,23 @@ describe('language server (stdio)', () => {
     assert.equal(f.severity, DiagnosticSeverity.Warning);
     assert.match(f.message as string, /Did you mean app=postgres\?/);
     assert.deepEqual(f.range.start, { line: 5, character: 4 });
+    assert.match(f.codeDescription?.href ?? '', /\/docs\/rules\/selector-matches-nothing$/);
   });
 
-  it('offers the fix as a preferred quick fix', async () => {
+  it('offers a quick fix per candidate label, the closest preferred', async () => {
     const uri = uriOf('policy.yaml');
     const actions = (await client.connection.sendRequest('textDocument/codeAction', {
       textDocument: { uri },
       range: { start: { line: 6, character: 0 }, end: { line: 6, character: 0 } },
       context: { diagnostics: [] },
     })) as CodeAction[];
-    assert.equal(actions.length, 1);
-    assert.equal(actions[0].title, 'Change app=postgress to app=postgres');
-    assert.equal(actions[0].isPreferred, true);
+    assert.deepEqual(
+      actions.map((a) => [a.title, a.isPreferred]),
+      [
+        ['Change app=postgress to app=postgres', true],
+        ['Change app=postgress to app=api', false],
+      ],
+    );
     const edits = actions[0].edit!.changes![uri];
     assert.deepEqual(edits, [
       { range: { start: { line: 6, character: 11 }, end: { line: 6, character: 20 } }, newText: 'postgres' },
