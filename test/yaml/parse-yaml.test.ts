@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { rangeOf, SourceFile } from '../../server/src/common/source';
-import { MAX_FILE_BYTES, parseFile } from '../../server/src/yaml/parse-yaml';
+import { LIMITS } from '../../server/src/common/limits';
+import { parseFile } from '../../server/src/yaml/parse-yaml';
 
 const parse = (text: string) => parseFile(new SourceFile('f.yaml', text));
 
@@ -49,9 +50,9 @@ describe('yaml stage: parseFile', () => {
   });
 
   it('refuses files larger than the limit with a finding instead of parsing them', () => {
-    const p = parse(`a: b\n${'x'.repeat(MAX_FILE_BYTES)}`);
+    const p = parse(`a: b\n${'x'.repeat(LIMITS.fileBytes)}`);
     assert.equal(p.documents.length, 0);
-    assert.equal(p.findings[0].rule, 'file-too-large');
+    assert.equal(p.findings[0].rule, 'limit-exceeded');
   });
 
   it('counts positions the way LSP does, with CRLF line ends', () => {

@@ -76,7 +76,12 @@ export const RULE_REGISTRY = {
     family: 'manifest',
     title: 'A document holds template directives and is not analysed.',
   },
-  'file-too-large': { severity: 'warning', family: 'manifest', title: 'A file is too large to analyse.' },
+  'limit-exceeded': {
+    severity: 'warning',
+    family: 'manifest',
+    title:
+      'A file or document exceeds a resource limit (size, documents, aliases, nesting, keys, selector, pods) and is not analysed in full.',
+  },
   'flannel-config-syntax': {
     severity: 'error',
     family: 'flannel',

@@ -24,7 +24,17 @@ export class SourceFile {
     readonly text: string,
     /** The document URI when the file came from an editor. */
     readonly uri?: string,
+    /**
+     * The file's size in bytes when it was over the file limit and so not read
+     * (`text` is then empty); see common/limits.ts.
+     */
+    readonly unreadBytes?: number,
   ) {}
+
+  /** The size to check against the file limit: bytes on disk when unread, else characters. */
+  get size(): number {
+    return this.unreadBytes ?? this.text.length;
+  }
 
   private starts(): number[] {
     if (!this.lineStarts) {

@@ -1,6 +1,7 @@
 import { type IpAddr, ipAt, minBigint } from '../common/ip';
 import type { Cluster } from '../model/cluster';
 import { sourceRole } from '../yaml/source-role';
+import { overFileLimit } from '../common/limits';
 import { checkAddressing } from './addressing-checks';
 import { readClusterFlags } from './cluster-flags';
 import { resolveConfiguration } from './configuration';
@@ -20,8 +21,10 @@ export type { Addressing, AddressingOptions, NodeAddressing } from './addressing
 export function computeAddressing(cluster: Cluster, options: AddressingOptions = {}): Addressing {
   const sink = new FindingSink();
   const flags = readClusterFlags(cluster);
-  const netConfFiles = cluster.files.filter((f) => sourceRole(f.path) === 'flannel-net-conf');
-  const leaseFiles = cluster.files.filter((f) => sourceRole(f.path) === 'flannel-leases');
+  // Files over the size limit are reported by the yaml stage and not read here either.
+  const readable = cluster.files.filter((f) => !overFileLimit(f.size));
+  const netConfFiles = readable.filter((f) => sourceRole(f.path) === 'flannel-net-conf');
+  const leaseFiles = readable.filter((f) => sourceRole(f.path) === 'flannel-leases');
   const leases = readLeases(leaseFiles, sink);
   const parsedOverride = options.podNetwork ? parsePodNetwork(options.podNetwork) : undefined;
   const config = resolveConfiguration(

@@ -8,6 +8,9 @@ import type { Finding } from '../common/finding';
 import { type SourceFile, span } from '../common/source';
 import { sourceRole } from './source-role';
 import { FindingSink } from '../common/finding-sink';
+import { LIMITS, limitText, overFileLimit } from '../common/limits';
+import { checkDocument } from './document-check';
+import { documentStarts, tooDeepAt } from './text-scan';
 
 export interface ParsedDocument {
   /** 0-based index of the document in its file. */
@@ -26,20 +29,17 @@ export interface ParsedFile {
   readonly findings: readonly Finding[];
 }
 
-/** Files larger than this are reported and not parsed: an editor must stay responsive. */
-export const MAX_FILE_BYTES = 8 * 1024 * 1024;
-
 /** `{{ ... }}` as Helm and other Go-template tools write it. */
 const TEMPLATE_DIRECTIVE = /\{\{-?[\s\S]*?-?\}\}/;
 
 export function parseFile(file: SourceFile): ParsedFile {
   const sink = new FindingSink();
   const findings = sink.findings;
-  if (file.text.length > MAX_FILE_BYTES) {
+  if (overFileLimit(file.size)) {
     sink.report(
-      'file-too-large',
+      'limit-exceeded',
       'warning',
-      `This file is ${(file.text.length / 1024 / 1024).toFixed(1)} MB; files over ${MAX_FILE_BYTES / 1024 / 1024} MB are not analysed.`,
+      `This file is ${(file.size / 1024 / 1024).toFixed(1)} MB; files over ${limitText('fileBytes')} are not analysed.`,
       span(file, 0, Math.min(file.text.length, firstLineEnd(file.text))),
     );
     return { file, documents: [], findings };
@@ -58,15 +58,14 @@ export function parseFile(file: SourceFile): ParsedFile {
     return { file, documents: [], findings };
   }
 
+  const { text, skipped } = guardedText(file, sink);
   const documents: ParsedDocument[] = [];
   let docs: Document.Parsed[];
   try {
     // YAML 1.2 core schema, as editors read it. Where kubectl's YAML 1.1 reading
-    // differs (`yes`, `on`, `off` are booleans there), the reader warns.
-    docs = parseAllDocuments(file.text, {
-      prettyErrors: false,
-      uniqueKeys: true,
-    }) as Document.Parsed[];
+    // differs (`yes`, `on`, `off` are booleans there), the reader warns. Duplicate
+    // keys are found by document-check.ts: the package's own check is quadratic.
+    docs = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false }) as Document.Parsed[];
     if (!Array.isArray(docs)) docs = [];
   } catch (e) {
     sink.report(
@@ -80,8 +79,11 @@ export function parseFile(file: SourceFile): ParsedFile {
 
   docs.forEach((doc, index) => {
     const [start, , end] = doc.range;
-    const text = file.text.slice(start, end);
-    const template = TEMPLATE_DIRECTIVE.exec(text);
+    if (skipped.some(([s, e]) => s < Math.max(end, start + 1) && start < e)) {
+      documents.push({ index, doc, start, end, usable: false });
+      return;
+    }
+    const template = TEMPLATE_DIRECTIVE.exec(file.text.slice(start, end));
     if (template) {
       // A Helm chart template is not YAML until rendered: say so once, quietly, and skip it.
       sink.report(
@@ -95,9 +97,59 @@ export function parseFile(file: SourceFile): ParsedFile {
     }
     reportSyntaxErrors(file, doc.errors, 'error', sink);
     reportSyntaxErrors(file, doc.warnings, 'warning', sink);
-    documents.push({ index, doc, start, end, usable: doc.errors.length === 0 });
+    const usable = doc.errors.length === 0 && checkDocument(file, doc, sink);
+    documents.push({ index, doc, start, end, usable });
   });
   return { file, documents, findings };
+}
+
+/**
+ * The text the parser is given: documents past the per-file limit cut off, and
+ * documents nested deeper than the limit blanked out (line breaks kept, so
+ * every offset stays exact). Returns the blanked ranges.
+ */
+function guardedText(file: SourceFile, sink: FindingSink): { text: string; skipped: [number, number][] } {
+  const starts = documentStarts(file.text);
+  let end = file.text.length;
+  if (starts.length > LIMITS.documentsPerFile) {
+    end = starts[LIMITS.documentsPerFile];
+    sink.report(
+      'limit-exceeded',
+      'warning',
+      `This file has ${starts.length.toLocaleString('en-US')} documents; only the first ${limitText('documentsPerFile')} are analysed, from here on they are not.`,
+      span(file, end, Math.min(end + 3, file.text.length)),
+    );
+  }
+  const skipped: [number, number][] = [];
+  const pieces: string[] = [];
+  let from = 0;
+  for (let k = 0; k < starts.length && starts[k] < end; k++) {
+    const s = starts[k];
+    const e = k + 1 < starts.length ? Math.min(starts[k + 1], end) : end;
+    const deep = tooDeepAt(file.text, s, e);
+    if (deep === undefined) continue;
+    sink.report(
+      'limit-exceeded',
+      'warning',
+      `This document nests deeper than ${limitText('nestingDepth')} levels here, so it is not analysed.`,
+      span(file, deep, Math.min(deep + 1, file.text.length)),
+    );
+    // Keep a `---` marker so the document is still there (empty) and the others keep their places.
+    const keep = /^(?:---|\.\.\.)/.test(file.text.slice(s, s + 3)) ? s + 3 : s;
+    pieces.push(file.text.slice(from, keep), nullDocument(file.text.slice(keep, e).replace(/[^\r\n]/g, ' '), keep > s));
+    from = e;
+    skipped.push([s, e]);
+  }
+  if (from === 0 && end === file.text.length) return { text: file.text, skipped };
+  pieces.push(file.text.slice(from, end));
+  return { text: pieces.join(''), skipped };
+}
+
+/** Blanked text with a `~` (null) in it, so the document is still there for the parser, empty. */
+function nullDocument(blank: string, afterMarker: boolean): string {
+  let k = blank.indexOf(' ');
+  if (k === 0 && afterMarker) k = blank[1] === ' ' ? 1 : -1;
+  return k < 0 ? blank : `${blank.slice(0, k)}~${blank.slice(k + 1)}`;
 }
 
 /** At most this many syntax errors are reported per document; one broken line often cascades. */

@@ -20,6 +20,7 @@ import type { Severity } from '../common/finding';
 import { closest } from '../common/text';
 import { type Located, type SourceFile, type Span, span } from '../common/source';
 import type { FindingSink } from '../common/finding-sink';
+import { type AliasTable, aliasTable } from './document-check';
 
 export type JsonKind = 'object' | 'array' | 'string' | 'number' | 'boolean' | 'null';
 
@@ -52,11 +53,17 @@ export class DocContext {
     return span(this.file, start, end);
   }
 
+  /** The node itself, or for an alias the node its anchor names (one lookup: see document-check.ts). */
   resolve(node: unknown): Node | null {
-    let n = node as Node | null | undefined;
-    for (let i = 0; i < 16 && n && isAlias(n); i++) n = (n as Alias).resolve(this.doc) as Node | undefined;
+    const n = node as Node | null | undefined;
+    if (n && isAlias(n)) {
+      if (!this.aliases) this.aliases = aliasTable(this.doc);
+      return this.aliases.get(n as Alias) ?? null;
+    }
     return n ?? null;
   }
+
+  private aliases: AliasTable | undefined;
 
   kindOf(node: Node | null): JsonKind {
     if (!node) return 'null';
