@@ -10,9 +10,23 @@ export interface TextEdit {
   readonly newText: string;
 }
 
+/**
+ * A file a fix creates, with its whole text. The adapters never overwrite: an
+ * editor refuses the fix when the file exists, the CLI says so.
+ */
+export interface FileCreation {
+  /** A file system path, beside the file the fix was computed from. */
+  readonly path: string;
+  /** The URI, when the sibling file came from an editor. */
+  readonly uri?: string;
+  readonly text: string;
+}
+
 export interface Fix {
   readonly title: string;
   readonly edits: readonly TextEdit[];
+  /** Files the fix creates (applied before `edits`, which never touch them). */
+  readonly createFiles?: readonly FileCreation[];
   /** The fix the user most likely wants (LSP `isPreferred`). */
   readonly preferred?: boolean;
 }

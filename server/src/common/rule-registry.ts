@@ -185,6 +185,21 @@ export const RULE_REGISTRY = {
     family: 'legacy',
     title: 'A NetworkPolicy uses extensions/v1beta1, which current clusters no longer serve.',
   },
+  'non-isolated-pods': {
+    severity: 'info',
+    family: 'exposure',
+    title: 'Pods no policy isolates for ingress or egress: everything reaches them, or they reach everything.',
+  },
+  'rule-open-to-everything': {
+    severity: 'warning',
+    family: 'exposure',
+    title: 'An allow rule admits the whole cluster or the internet.',
+  },
+  'internet-egress-without-except': {
+    severity: 'warning',
+    family: 'exposure',
+    title: 'Egress to 0.0.0.0/0 or ::/0 that includes the cloud metadata address, the pod or the Service network.',
+  },
   'invalid-config': {
     severity: 'error',
     family: 'project',

@@ -19,6 +19,9 @@ import { intentViolated } from './rules/intent-violated';
 import { intentTestsNothing } from './rules/intent-tests-nothing';
 import { splitPeerSelectors } from './rules/split-peer-selectors';
 import { splitPortsRule } from './rules/split-ports-rule';
+import { nonIsolatedPods } from './rules/non-isolated-pods';
+import { ruleOpenToEverything } from './rules/rule-open-to-everything';
+import { internetEgressWithoutExcept } from './rules/internet-egress-without-except';
 
 export const LINT_RULES: readonly LintRule[] = [
   selectorMatchesNothing,
@@ -28,6 +31,9 @@ export const LINT_RULES: readonly LintRule[] = [
   legacyNetworkPolicyApi,
   intentViolated,
   intentTestsNothing,
+  nonIsolatedPods,
+  ruleOpenToEverything,
+  internetEgressWithoutExcept,
 ];
 
 export interface LintOptions {

@@ -1,0 +1,98 @@
+/**
+ * Isolation: whether the policies that apply to a pod in one direction
+ * restrict it. A pod is open ("not isolated") in a direction when every pod
+ * and host of the cluster and every internet address gets through on every
+ * port: no policy selects it, or the ones that do only allow, pass, or deny
+ * special ranges (a platform tier that blocks the cloud metadata address for
+ * every pod does not isolate anyone's pods). Decided per endpoint class with the evaluator the verdicts
+ * use, over one probe per interval between the ports the applicable rules
+ * mention, so it agrees with the matrix.
+ */
+import type { IpFamily } from '../common/ip';
+import { PROTOCOLS } from '../model/kubernetes';
+import type { AtomValue } from '../policy/atoms';
+import type { CompiledPolicy, Condition, Direction } from '../policy/rule-model';
+import { externalClasses } from './address-classes';
+import type { Analysis } from './analysis';
+import type { EndpointClass } from './classes';
+import { type Applicable, applicablePolicies, decide } from './evaluate';
+
+const cache = new WeakMap<Analysis, Map<string, boolean>>();
+
+/** The policies (in evaluation order) that apply to a class in a direction. */
+export function policiesApplying(a: Analysis, cls: EndpointClass, direction: Direction): CompiledPolicy[] {
+  return applicablePolicies(a.policies, cls.values, direction).tiers.flatMap((t) => [...t.policies]);
+}
+
+/** True when every pod, host and internet address reaches (ingress) or is reached by (egress) the class's pods on every port. */
+export function isOpen(a: Analysis, cls: EndpointClass, direction: Direction): boolean {
+  if (cls.kind !== 'pod') return true;
+  let perClass = cache.get(a);
+  if (!perClass) {
+    perClass = new Map();
+    cache.set(a, perClass);
+  }
+  const key = `${cls.id}/${direction}`;
+  let found = perClass.get(key);
+  if (found === undefined) {
+    found = computeOpen(a, cls, direction);
+    perClass.set(key, found);
+  }
+  return found;
+}
+
+function computeOpen(a: Analysis, cls: EndpointClass, direction: Direction): boolean {
+  const app: Applicable = applicablePolicies(a.policies, cls.values, direction);
+  if (app.tiers.length === 0) return true;
+  const cuts = new Set<number>([1, 65536]);
+  for (const t of app.tiers)
+    for (const p of t.policies) for (const r of p[direction] ?? []) portCuts(r.condition, a.engine.classes, cuts);
+  const sorted = [...cuts].filter((p) => p >= 1 && p <= 65536).sort((x, y) => x - y);
+  const ports = sorted.slice(0, -1);
+  const own: readonly IpFamily[] = cls.families.length ? cls.families : [4, 6];
+  const peers: { values: readonly AtomValue[]; families: readonly IpFamily[] }[] = [
+    ...a.engine.classes.map((c) => ({ values: c.values, families: c.families })),
+    ...externalClasses(a)
+      .filter((c) => c.tags.has('internet'))
+      .map((c) => ({ values: c.values, families: [c.family] })),
+  ];
+  for (const peer of peers) {
+    for (const family of peer.families) {
+      if (!own.includes(family)) continue;
+      for (const protocol of PROTOCOLS) {
+        for (const port of ports) {
+          const packet =
+            direction === 'ingress'
+              ? { protocol, port, family, src: peer.values, dst: cls.values }
+              : { protocol, port, family, src: cls.values, dst: peer.values };
+          if (!decide(a.policies, app, direction, packet)) return false;
+        }
+      }
+    }
+  }
+  return true;
+}
+
+/** Port numbers where a rule's answer may change: range edges and the numbers named ports stand for. */
+function portCuts(c: Condition, classes: readonly EndpointClass[], out: Set<number>): void {
+  if (c.type === 'all' || c.type === 'any') {
+    for (const x of c.of) portCuts(x, classes, out);
+    return;
+  }
+  if (c.type !== 'ports') return;
+  for (const [lo, hi] of c.ranges) {
+    out.add(lo);
+    out.add(hi + 1);
+  }
+  for (const atom of c.named) {
+    for (const cls of classes) {
+      const v = cls.values[atom];
+      if (typeof v !== 'string' || !v) continue;
+      for (const entry of v.split(',')) {
+        const port = Number(entry.split('/')[1]);
+        out.add(port);
+        out.add(port + 1);
+      }
+    }
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * non-isolated-pods: pods that no policy isolates in a direction, so every pod
+ * in the cluster and every outside address reaches them (ingress), or they
+ * reach everything (egress). Decided from the engine (engine/isolation.ts):
+ * a pod whose policies block nothing counts as not isolated. One finding per
+ * workload, or per namespace when several workloads of a declared namespace
+ * are open; a warning where the namespace's own policies already isolate
+ * other pods in that direction (the team started and missed these).
+ */
+import type { FindingSink } from '../../common/finding-sink';
+import type { RelatedInfo } from '../../common/finding';
+import type { RuleId } from '../../common/rule-registry';
+import type { Span } from '../../common/source';
+import { plural, quoteList } from '../../common/text';
+import type { Analysis } from '../../engine/analysis';
+import { describePods, groupByOwner, membersOf } from '../../engine/describe';
+import { isOpen, policiesApplying } from '../../engine/isolation';
+import type { Endpoint } from '../../policy/endpoint';
+import type { Direction } from '../../policy/rule-model';
+import type { LintContext, LintRule } from '../lint-rule';
+
+const ID: RuleId = 'non-isolated-pods';
+
+export const nonIsolatedPods: LintRule = { id: ID, check };
+
+function check({ analysis: a }: LintContext, sink: FindingSink): void {
+  for (const direction of ['ingress', 'egress'] as const) {
+    const open = new Set<number>();
+    const isolatedNamespaces = new Set<string>();
+    for (const cls of a.engine.classes) {
+      if (cls.kind !== 'pod') continue;
+      if (isOpen(a, cls, direction)) for (const m of cls.members) open.add(m);
+      else
+        for (const m of cls.members)
+          if (policiesApplying(a, cls, direction).some((p) => p.ref.namespace === a.endpoints[m].namespace))
+            isolatedNamespaces.add(a.endpoints[m].namespace!);
+    }
+    const byNamespace = new Map<string, number[]>();
+    for (const i of membersOf(a.engine.classes.filter((c) => c.kind === 'pod')))
+      if (open.has(i)) {
+        const ns = a.endpoints[i].namespace!;
+        byNamespace.set(ns, [...(byNamespace.get(ns) ?? []), i]);
+      }
+    for (const [ns, members] of byNamespace) reportNamespace(a, sink, direction, ns, members, isolatedNamespaces.has(ns));
+  }
+}
+
+function ownerSpan(e: Endpoint): Span {
+  return e.pod!.workload?.meta.nameSpan ?? e.pod!.meta.nameSpan;
+}
+
+function reportNamespace(
+  a: Analysis,
+  sink: FindingSink,
+  direction: Direction,
+  ns: string,
+  members: number[],
+  teamIsolates: boolean,
+): void {
+  const severity = teamIsolates ? 'warning' : 'info';
+  const groups = groupByOwner(a, members);
+  const reach =
+    direction === 'ingress'
+      ? 'no policy restricts who connects to them: every pod in the cluster and every internet address can, on every port'
+      : 'no policy restricts where they connect: they can reach every pod in the cluster and every internet address, on every port';
+  const missed = teamIsolates
+    ? ` Namespace ${ns} has ${direction} policies for its other pods; these were left out (add them to a policy, or add a default-deny for ${direction}).`
+    : '';
+  const namespaceObject = a.cluster.namespaces.get(ns)?.meta;
+  if (groups.size > 1 && namespaceObject) {
+    const related: RelatedInfo[] = [...groups.entries()].map(([owner, list]) => ({
+      span: ownerSpan(list[0]),
+      message: `${owner}: ${plural(list.length, 'pod')} not isolated for ${direction}`,
+    }));
+    sink.report(
+      ID,
+      severity,
+      `Not isolated for ${direction} in namespace ${ns}: ${plural(members.length, 'pod')} of ${plural(groups.size, 'workload')} (${quoteList(
+        members.map((i) => a.endpoints[i].pod?.name ?? a.endpoints[i].id),
+        5,
+      )}); ${reach}.${missed}`,
+      namespaceObject.nameSpan,
+      { related },
+    );
+    return;
+  }
+  for (const list of groups.values()) {
+    sink.report(
+      ID,
+      severity,
+      `Not isolated for ${direction}: ${describePods(
+        a,
+        list.map((e) => a.engine.indexOf(e.id)!),
+        5,
+      )}; ${reach}.${missed}`,
+      ownerSpan(list[0]),
+    );
+  }
+}

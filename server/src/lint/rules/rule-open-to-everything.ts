@@ -1,0 +1,60 @@
+/**
+ * rule-open-to-everything: an allow rule whose peers amount to the whole
+ * cluster (`namespaceSelector: {}`, a Calico rule without a source, `all()`),
+ * or to the internet (`0.0.0.0/0`, `::/0`). Read from what the rule admits on
+ * its own (engine/admission.ts). Ingress rules are reported whatever their
+ * ports (the pods are exposed to everyone on those ports); egress rules only
+ * when they also match every port, since "to anywhere on 443" or "to every
+ * namespace on 53" is a normal thing to allow.
+ */
+import type { FindingSink } from '../../common/finding-sink';
+import type { RuleId } from '../../common/rule-registry';
+import { type Admission, admitsEveryPort, allAdmissions } from '../../engine/admission';
+import type { Analysis } from '../../engine/analysis';
+import { describeAdmission, describePods, membersOf } from '../../engine/describe';
+import { externalClasses } from '../../engine/address-classes';
+import { policyName } from '../../policy/rule-model';
+import type { LintContext, LintRule } from '../lint-rule';
+
+const ID: RuleId = 'rule-open-to-everything';
+
+export const ruleOpenToEverything: LintRule = { id: ID, check };
+
+/** True when the rule's peers include every pod of the cluster, spread over more than one namespace. */
+export function admitsWholeCluster(a: Analysis, adm: Admission): boolean {
+  const pods = a.endpoints.filter((e) => e.kind === 'pod');
+  if (new Set(pods.map((e) => e.namespace)).size < 2) return false;
+  const admitted = new Set(membersOf(adm.peerClasses));
+  return pods.every((e) => admitted.has(a.engine.indexOf(e.id)!));
+}
+
+/** True when the rule's peers include every internet address of the families its pods have. */
+export function admitsInternet(a: Analysis, adm: Admission): boolean {
+  const internet = externalClasses(a).filter((c) => c.tags.has('internet') && adm.families.includes(c.family));
+  return internet.length > 0 && internet.every((c) => adm.externalClasses.includes(c));
+}
+
+function check({ analysis: a }: LintContext, sink: FindingSink): void {
+  for (const adm of allAdmissions(a)) {
+    if (adm.rule.action !== 'Allow' || adm.ports.length === 0) continue;
+    const cluster = admitsWholeCluster(a, adm);
+    const internet = admitsInternet(a, adm);
+    if (!cluster && !internet) continue;
+    const everyPort = admitsEveryPort(adm);
+    if (adm.rule.direction === 'egress' && !everyPort) continue;
+    const what = [cluster ? 'the whole cluster' : '', internet ? 'the internet' : ''].filter(Boolean).join(' and ');
+    const subject = describePods(a, membersOf(adm.subjectClasses), 5);
+    const where = `${adm.rule.direction}[${adm.rule.index}] of ${policyName(adm.policy.ref)}`;
+    const advice =
+      adm.rule.direction === 'ingress'
+        ? 'Name the namespaces and pods that need it (a namespaceSelector with matchLabels, a podSelector, narrower CIDRs)'
+        : 'Name the destinations and ports the pods need';
+    sink.report(
+      ID,
+      'warning',
+      `Rule ${where} is open to ${what}: it ${describeAdmission(a, adm)} (for ${subject}). ${advice}${everyPort ? ', and list the ports' : ''}.`,
+      adm.rule.span,
+      { related: [{ span: adm.policy.ref.span, message: `the policy: ${policyName(adm.policy.ref)}` }] },
+    );
+  }
+}
