@@ -42,7 +42,10 @@ describe('lint: internet-egress-without-except', () => {
   it('adds only what a flow-style except misses, in flow style', () => {
     const text = docs(
       ...world,
-      policy('shop/out', 'podSelector: {}\negress: [{to: [{ipBlock: {cidr: 0.0.0.0/0, except: [169.254.169.254/32]}}], ports: [{port: 443}]}]'),
+      policy(
+        'shop/out',
+        'podSelector: {}\negress: [{to: [{ipBlock: {cidr: 0.0.0.0/0, except: [169.254.169.254/32]}}], ports: [{port: 443}]}]',
+      ),
     );
     const [f] = only(text);
     assert.doesNotMatch(f.message, /metadata/);
@@ -51,9 +54,15 @@ describe('lint: internet-egress-without-except', () => {
   });
 
   it('adds except to a flow-style ipBlock without one, and appends to a block list', () => {
-    const flow = docs(...world, policy('shop/out', 'podSelector: {}\negress: [{to: [{ipBlock: {cidr: 0.0.0.0/0}}], ports: [{port: 443}]}]'));
+    const flow = docs(
+      ...world,
+      policy('shop/out', 'podSelector: {}\negress: [{to: [{ipBlock: {cidr: 0.0.0.0/0}}], ports: [{port: 443}]}]'),
+    );
     const [fixedFlow] = assertFixWorks([flow], (x) => x.rule === ID);
-    assert.match(fixedFlow, /\{cidr: 0\.0\.0\.0\/0, except: \[169\.254\.169\.254\/32, 10\.244\.0\.0\/16, 10\.96\.0\.0\/12\]\}/);
+    assert.match(
+      fixedFlow,
+      /\{cidr: 0\.0\.0\.0\/0, except: \[169\.254\.169\.254\/32, 10\.244\.0\.0\/16, 10\.96\.0\.0\/12\]\}/,
+    );
     const block = docs(
       ...world,
       policy(
@@ -107,10 +116,20 @@ describe('lint: internet-egress-without-except', () => {
     const [f] = only(block);
     assert.match(f.message, /^Calico NetworkPolicy shop\/out, egress\[0\] allows egress to 0\.0\.0\.0\/0 including/);
     assert.match(f.message, /Add them to `notNets`\.$/);
-    const [fixed] = assertFixWorks([block], (x) => x.rule === ID, { allowChanged: /rule-open-to-everything|non-isolated-pods info Not isolated for egress/ });
-    assert.match(fixed, /destination:\n {6}notNets:\n {6}- 169\.254\.169\.254\/32\n {6}- 10\.244\.0\.0\/16\n {6}- 10\.96\.0\.0\/12\n {6}nets:/);
+    const [fixed] = assertFixWorks([block], (x) => x.rule === ID, {
+      allowChanged: /rule-open-to-everything|non-isolated-pods info Not isolated for egress/,
+    });
+    assert.match(
+      fixed,
+      /destination:\n {6}notNets:\n {6}- 169\.254\.169\.254\/32\n {6}- 10\.244\.0\.0\/16\n {6}- 10\.96\.0\.0\/12\n {6}nets:/,
+    );
     const flow = docs(...world, calico('{nets: [0.0.0.0/0]}').replace('destination:\n      {', 'destination: {'));
-    const [fixedFlow] = assertFixWorks([flow], (x) => x.rule === ID, { allowChanged: /rule-open-to-everything|non-isolated-pods info Not isolated for egress/ });
-    assert.match(fixedFlow, /destination: \{notNets: \[169\.254\.169\.254\/32, 10\.244\.0\.0\/16, 10\.96\.0\.0\/12\], nets: \[0\.0\.0\.0\/0\]\}/);
+    const [fixedFlow] = assertFixWorks([flow], (x) => x.rule === ID, {
+      allowChanged: /rule-open-to-everything|non-isolated-pods info Not isolated for egress/,
+    });
+    assert.match(
+      fixedFlow,
+      /destination: \{notNets: \[169\.254\.169\.254\/32, 10\.244\.0\.0\/16, 10\.96\.0\.0\/12\], nets: \[0\.0\.0\.0\/0\]\}/,
+    );
   });
 });

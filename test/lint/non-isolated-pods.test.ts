@@ -33,7 +33,10 @@ describe('lint: non-isolated-pods', () => {
       namespace('shop'),
       pod('shop/api'),
       pod('shop/db'),
-      policy('shop/db-from-api', 'podSelector: {matchLabels: {app: db}}\ningress: [{from: [{podSelector: {matchLabels: {app: api}}}]}]'),
+      policy(
+        'shop/db-from-api',
+        'podSelector: {matchLabels: {app: db}}\ningress: [{from: [{podSelector: {matchLabels: {app: api}}}]}]',
+      ),
     );
     const findings = only(text).filter((f) => /ingress/.test(f.message));
     assert.equal(findings.length, 1);

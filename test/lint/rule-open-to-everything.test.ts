@@ -49,7 +49,10 @@ describe('lint: rule-open-to-everything', () => {
   it('reports ipBlock 0.0.0.0/0 on ingress', () => {
     const [f] = only(
       ...world,
-      policy('shop/web', 'podSelector: {matchLabels: {app: api}}\ningress: [{from: [{ipBlock: {cidr: 0.0.0.0/0}}], ports: [{port: 80}]}]'),
+      policy(
+        'shop/web',
+        'podSelector: {matchLabels: {app: api}}\ningress: [{from: [{ipBlock: {cidr: 0.0.0.0/0}}], ports: [{port: 80}]}]',
+      ),
     );
     assert.match(f.message, /is open to the whole cluster and the internet/);
   });
@@ -58,7 +61,10 @@ describe('lint: rule-open-to-everything', () => {
     assert.deepEqual(
       only(
         ...world,
-        policy('shop/db', 'podSelector: {matchLabels: {app: db}}\ningress: [{from: [{podSelector: {matchLabels: {app: api}}}]}]'),
+        policy(
+          'shop/db',
+          'podSelector: {matchLabels: {app: db}}\ningress: [{from: [{podSelector: {matchLabels: {app: api}}}]}]',
+        ),
         policy(
           'shop/out',
           yaml`
@@ -77,7 +83,10 @@ describe('lint: rule-open-to-everything', () => {
 
   it('reports an egress rule to everywhere on every port', () => {
     const [f] = only(...world, policy('shop/out', 'podSelector: {}\negress: [{}]'));
-    assert.match(f.message, /^Rule egress\[0\] of NetworkPolicy shop\/out is open to the whole cluster and the internet: it admits to every pod/);
+    assert.match(
+      f.message,
+      /^Rule egress\[0\] of NetworkPolicy shop\/out is open to the whole cluster and the internet: it admits to every pod/,
+    );
   });
 
   it('reports a Calico GlobalNetworkPolicy allow with no source', () => {
@@ -93,6 +102,9 @@ describe('lint: rule-open-to-everything', () => {
           - action: Allow
       `,
     );
-    assert.match(f.message, /^Rule ingress\[0\] of GlobalNetworkPolicy allow-all is open to the whole cluster and the internet/);
+    assert.match(
+      f.message,
+      /^Rule ingress\[0\] of GlobalNetworkPolicy allow-all is open to the whole cluster and the internet/,
+    );
   });
 });

@@ -64,7 +64,9 @@ export function defaultDenyFix(
   const fileName = `${namespace}-${name}.yaml`;
   const path = join(dir, fileName);
   const siblingUri = where.sibling.uri;
-  const uri = siblingUri ? `${siblingUri.slice(0, siblingUri.lastIndexOf('/') + 1)}${encodeURIComponent(fileName)}` : undefined;
+  const uri = siblingUri
+    ? `${siblingUri.slice(0, siblingUri.lastIndexOf('/') + 1)}${encodeURIComponent(fileName)}`
+    : undefined;
   return {
     title: `${title} in a new file ${basename(path)}`,
     edits: [],

@@ -73,11 +73,18 @@ function checkKube(a: Analysis, np: KubeNetworkPolicy, sink: FindingSink): void 
       if (!block || !cidr) continue;
       const missing = missingExcepts(a, cidr.family, cidrs(block.except));
       if (missing.length === 0) continue;
-      const edit = block.except.length
-        ? appendToList(block.except, missing)
-        : addExceptKey(block.cidr, missing);
+      const edit = block.except.length ? appendToList(block.except, missing) : addExceptKey(block.cidr, missing);
       const fixes: Fix[] = edit
-        ? [{ title: `Add ${quoteList(missing.map((m) => m.cidr.text), 5)} to except`, edits: [edit], preferred: true }]
+        ? [
+            {
+              title: `Add ${quoteList(
+                missing.map((m) => m.cidr.text),
+                5,
+              )} to except`,
+              edits: [edit],
+              preferred: true,
+            },
+          ]
         : [];
       sink.report(
         ID,
@@ -106,16 +113,28 @@ function checkCalico(a: Analysis, p: CalicoPolicy, sink: FindingSink): void {
       if (existing?.items.length) edit = appendToList(existing.items, missing);
       else if (!existing) {
         const list = missing.map((m) => m.cidr.text);
-        edit =
-          insertKeysBefore(nets.keySpan, ['notNets:', ...list.map((c) => `- ${c}`)]) ??
-          ({ span: span(nets.keySpan.file, nets.keySpan.start, nets.keySpan.start), newText: `notNets: [${list.join(', ')}], ` });
+        edit = insertKeysBefore(nets.keySpan, ['notNets:', ...list.map((c) => `- ${c}`)]) ?? {
+          span: span(nets.keySpan.file, nets.keySpan.start, nets.keySpan.start),
+          newText: `notNets: [${list.join(', ')}], `,
+        };
       }
       const fixes: Fix[] = edit
-        ? [{ title: `Add ${quoteList(missing.map((m) => m.cidr.text), 5)} to notNets`, edits: [edit], preferred: true }]
+        ? [
+            {
+              title: `Add ${quoteList(
+                missing.map((m) => m.cidr.text),
+                5,
+              )} to notNets`,
+              edits: [edit],
+              preferred: true,
+            },
+          ]
         : [];
       const kind = p.kind === 'NetworkPolicy' ? 'Calico NetworkPolicy' : p.kind;
       const name = `${kind} ${p.meta.namespace && !p.global ? `${p.meta.namespace}/` : ''}${p.meta.name}`;
-      sink.report(ID, 'warning', message(`${name}, egress[${rule.index}]`, cidr, missing, 'notNets'), net.span, { fixes });
+      sink.report(ID, 'warning', message(`${name}, egress[${rule.index}]`, cidr, missing, 'notNets'), net.span, {
+        fixes,
+      });
     }
   }
 }

@@ -41,7 +41,8 @@ function check({ analysis: a }: LintContext, sink: FindingSink): void {
         const ns = a.endpoints[i].namespace!;
         byNamespace.set(ns, [...(byNamespace.get(ns) ?? []), i]);
       }
-    for (const [ns, members] of byNamespace) reportNamespace(a, sink, direction, ns, members, isolatedNamespaces.has(ns));
+    for (const [ns, members] of byNamespace)
+      reportNamespace(a, sink, direction, ns, members, isolatedNamespaces.has(ns));
   }
 }
 
