@@ -35,6 +35,31 @@ const clean = workspace({
     ),
   ),
 });
+/** The clean workspace with a baseline that isolates every pod: nothing to report. */
+const isolated = workspace({
+  'app.yaml': docs(
+    namespace('shop'),
+    pod('shop/web', { node: 'n1' }),
+    pod('shop/db', { node: 'n2', ports: [{ name: 'pg', port: 5432 }] }),
+  ),
+  'policy.yaml': docs(
+    policy(
+      'shop/db',
+      yaml`
+        podSelector: {matchLabels: {app: db}}
+        ingress: [{from: [{podSelector: {matchLabels: {app: web}}}], ports: [{port: pg}]}]
+      `,
+    ),
+    policy(
+      'shop/baseline',
+      yaml`
+        podSelector: {}
+        policyTypes: [Ingress, Egress]
+        egress: [{to: [{podSelector: {}}]}]
+      `,
+    ),
+  ),
+});
 const broken = workspace({
   'bad.yaml': yaml`
     apiVersion: networking.k8s.io/v1
@@ -89,7 +114,7 @@ describe('cli: usage errors exit 2 with a message that says what was wrong', () 
 
 describe('cli: lint', () => {
   it('exits 0 on a clean workspace and says so', async () => {
-    const r = await cli(['lint', clean]);
+    const r = await cli(['lint', isolated]);
     assert.equal(r.code, 0, r.stdout);
     assert.equal(r.stdout, 'No findings in 2 files.\n');
   });
@@ -104,10 +129,12 @@ describe('cli: lint', () => {
         'bad.yaml:3:18: warning [policy-not-simulated]',
         'bad.yaml:6:17: error [invalid-field]',
         'bad.yaml:9:1: error [yaml-syntax]',
+        'warn.yaml:3:18: info [non-isolated-pods]',
+        'warn.yaml:3:18: info [non-isolated-pods]',
         'warn.yaml:11:16: warning [selector-matches-nothing]',
       ],
     );
-    assert.equal(lines.at(-1), '2 errors, 2 warnings, 0 notes in 2 files');
+    assert.equal(lines.at(-1), '2 errors, 2 warnings, 2 notes in 2 files');
   });
 
   it('--fail-on decides the exit code', async () => {
@@ -122,7 +149,7 @@ describe('cli: lint', () => {
   it('writes JSON with 1-based lines, 0-based LSP ranges and fixes', async () => {
     const r = await cli(['lint', broken, '--format', 'json'], broken);
     const out = JSON.parse(r.stdout);
-    assert.deepEqual(out.summary, { files: 2, errors: 2, warnings: 2, notes: 0 });
+    assert.deepEqual(out.summary, { files: 2, errors: 2, warnings: 2, notes: 2 });
     const f = out.findings.find((x: { rule: string }) => x.rule === 'selector-matches-nothing');
     assert.equal(f.file, 'warn.yaml');
     assert.equal(f.line, 11);

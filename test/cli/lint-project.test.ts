@@ -25,7 +25,10 @@ function workspace(files: Record<string, string>): string {
   return dir;
 }
 
-/** A pod and a policy whose podSelector has a typo: one selector-matches-nothing warning at line 17. */
+/**
+ * A pod and a policy whose podSelector has a typo: one selector-matches-nothing warning at line 17
+ * (and a default-deny, so the pod is isolated and nothing else is reported).
+ */
 const TYPO = yaml`
   apiVersion: v1
   kind: Pod
@@ -44,6 +47,11 @@ const TYPO = yaml`
   spec:
     podSelector:
       matchLabels: {app: wbe}
+  ---
+  apiVersion: networking.k8s.io/v1
+  kind: NetworkPolicy
+  metadata: {name: deny, namespace: shop}
+  spec: {podSelector: {}, policyTypes: [Ingress, Egress]}
 `;
 
 const rules = (out: string) =>

@@ -60,10 +60,12 @@ function reportNamespace(
 ): void {
   const severity = teamIsolates ? 'warning' : 'info';
   const groups = groupByOwner(a, members);
-  const reach =
-    direction === 'ingress'
-      ? 'no policy restricts who connects to them: every pod in the cluster and every internet address can, on every port'
-      : 'no policy restricts where they connect: they can reach every pod in the cluster and every internet address, on every port';
+  const reach = (count: number) => {
+    const [them, they] = count === 1 ? ['it', 'it'] : ['them', 'they'];
+    return direction === 'ingress'
+      ? `no policy restricts who connects to ${them}: every pod in the cluster and every internet address can, on every port`
+      : `no policy restricts where ${they} connect${count === 1 ? 's' : ''}: ${they} can reach every pod in the cluster and every internet address, on every port`;
+  };
   const missed = teamIsolates
     ? ` Namespace ${ns} has ${direction} policies for its other pods; these were left out (add them to a policy, or add a default-deny for ${direction}).`
     : '';
@@ -79,7 +81,7 @@ function reportNamespace(
       `Not isolated for ${direction} in namespace ${ns}: ${plural(members.length, 'pod')} of ${plural(groups.size, 'workload')} (${quoteList(
         members.map((i) => a.endpoints[i].pod?.name ?? a.endpoints[i].id),
         5,
-      )}); ${reach}.${missed}`,
+      )}); ${reach(members.length)}.${missed}`,
       namespaceObject.nameSpan,
       { related },
     );
@@ -93,7 +95,7 @@ function reportNamespace(
         a,
         list.map((e) => a.engine.indexOf(e.id)!),
         5,
-      )}; ${reach}.${missed}`,
+      )}; ${reach(list.length)}.${missed}`,
       ownerSpan(list[0]),
     );
   }
