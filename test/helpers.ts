@@ -113,6 +113,12 @@ function findingKey(f: Finding): string {
 }
 
 /**
+ * Findings that say whether pods are isolated (non-isolated-pods, missing-default-deny): a fix
+ * that changes which pods a policy isolates legitimately changes them (`allowChanged`).
+ */
+export const ISOLATION_FINDINGS = / (non-isolated-pods|missing-default-deny) /;
+
+/**
  * The contract every fix keeps: applying its edits (to the files they name)
  * makes its finding go away, and no other finding appears or changes, except
  * the ones `allowChanged` matches (a fix that moves lines shifts later findings).

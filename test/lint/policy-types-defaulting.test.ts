@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyzeYaml, assertFixWorks, canReach, lintYaml, oneFinding, spanned, yaml } from '../helpers';
+import {
+  analyzeYaml,
+  assertFixWorks,
+  canReach,
+  lintYaml,
+  oneFinding,
+  spanned,
+  yaml,
+  ISOLATION_FINDINGS,
+} from '../helpers';
 import { docs, namespace, pod, policy } from '../manifests';
 
 const world = [
@@ -34,10 +43,15 @@ describe('lint: policy-types-defaulting', () => {
         ['Set policyTypes: [Ingress, Egress] (also deny all ingress, as now)', false],
       ],
     );
-    const [egressOnly] = assertFixWorks([EGRESS_ONLY], (x) => x.rule === 'policy-types-defaulting');
+    const [egressOnly] = assertFixWorks([EGRESS_ONLY], (x) => x.rule === 'policy-types-defaulting', {
+      allowChanged: ISOLATION_FINDINGS,
+    });
     assert.match(egressOnly, /\n {2}policyTypes: \[Egress\]\n {2}egress:\n/);
     assert.equal(canReach(analyzeYaml(egressOnly), 'shop/redis', 'shop/worker'), true);
-    const [asNow] = assertFixWorks([EGRESS_ONLY], (x) => x.rule === 'policy-types-defaulting', { fix: 1 });
+    const [asNow] = assertFixWorks([EGRESS_ONLY], (x) => x.rule === 'policy-types-defaulting', {
+      fix: 1,
+      allowChanged: ISOLATION_FINDINGS,
+    });
     assert.equal(canReach(analyzeYaml(asNow), 'shop/redis', 'shop/worker'), false);
   });
 
@@ -46,7 +60,9 @@ describe('lint: policy-types-defaulting', () => {
     const f = oneFinding(lintYaml(text), 'policy-types-defaulting', /empty egress list and no policyTypes/);
     assert.deepEqual(f.tags, ['unnecessary']);
     assert.equal(canReach(analyzeYaml(text), 'shop/worker', 'shop/redis'), true);
-    const [fixed] = assertFixWorks([text], (x) => x.rule === 'policy-types-defaulting');
+    const [fixed] = assertFixWorks([text], (x) => x.rule === 'policy-types-defaulting', {
+      allowChanged: ISOLATION_FINDINGS,
+    });
     assert.equal(canReach(analyzeYaml(fixed), 'shop/worker', 'shop/redis'), false, 'now it denies all egress');
   });
 
@@ -66,10 +82,14 @@ describe('lint: policy-types-defaulting', () => {
     );
     const f = oneFinding(lintYaml(flow), 'policy-types-defaulting', /has egress rules, but policyTypes \[Ingress\]/);
     assert.equal(f.fixes?.[0].title, 'Add Egress to policyTypes');
-    const [fixed] = assertFixWorks([flow], (x) => x.rule === 'policy-types-defaulting');
+    const [fixed] = assertFixWorks([flow], (x) => x.rule === 'policy-types-defaulting', {
+      allowChanged: ISOLATION_FINDINGS,
+    });
     assert.match(fixed, /policyTypes: \[Ingress, Egress\]/);
     const block = flow.replace('policyTypes: [Ingress]', 'policyTypes:\n    - Ingress  # only this');
-    const [fixedBlock] = assertFixWorks([block], (x) => x.rule === 'policy-types-defaulting');
+    const [fixedBlock] = assertFixWorks([block], (x) => x.rule === 'policy-types-defaulting', {
+      allowChanged: ISOLATION_FINDINGS,
+    });
     assert.match(fixedBlock, /policyTypes:\n {4}- Ingress {2}# only this\n {4}- Egress\n/);
     const ingressLeftOut = docs(
       ...world,

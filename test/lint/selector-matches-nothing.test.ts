@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyzeYaml, applyEdits, assertFixWorks, canReach, lintYaml, spanned, where, yaml } from '../helpers';
+import {
+  analyzeYaml,
+  applyEdits,
+  assertFixWorks,
+  canReach,
+  lintYaml,
+  spanned,
+  where,
+  yaml,
+  ISOLATION_FINDINGS,
+} from '../helpers';
 import { docs, namespace, pod, policy } from '../manifests';
 
 const pods = [
@@ -139,7 +149,7 @@ describe('lint: selector-matches-nothing, one fix per candidate', () => {
       pod('shop/a', { labels: { tier: 'frontend' } }),
       pod('shop/b', { labels: { tier: 'backend' } }),
       pod('shop/c', { labels: { tier: 'cache' } }),
-      policy('shop/p', 'podSelector: {matchLabels: {tier: bakend}}\ningress: [{}]'),
+      policy('shop/p', 'podSelector: {matchLabels: {tier: bakend}}\ningress: [{from: [{podSelector: {}}]}]'),
     );
     const [f] = only('selector-matches-nothing', text);
     assert.match(f.message, /Did you mean tier=backend\?/);
@@ -151,7 +161,8 @@ describe('lint: selector-matches-nothing, one fix per candidate', () => {
         ['Change tier=bakend to tier=frontend', false],
       ],
     );
-    for (const fix of [0, 1, 2]) assertFixWorks([text], (x) => x.rule === 'selector-matches-nothing', { fix });
+    for (const fix of [0, 1, 2])
+      assertFixWorks([text], (x) => x.rule === 'selector-matches-nothing', { fix, allowChanged: ISOLATION_FINDINGS });
   });
 
   it('offers the values when none is close, the closest preferred', () => {
@@ -190,6 +201,7 @@ describe('lint: selector-matches-nothing, one fix per candidate', () => {
       f.fixes?.map((x) => x.title),
       ['Add namespaceSelector for namespace monitoring', 'Add namespaceSelector for namespace ops'],
     );
-    for (const fix of [0, 1]) assertFixWorks([text], (x) => x.rule === 'selector-matches-nothing', { fix });
+    for (const fix of [0, 1])
+      assertFixWorks([text], (x) => x.rule === 'selector-matches-nothing', { fix, allowChanged: ISOLATION_FINDINGS });
   });
 });
