@@ -1,8 +1,9 @@
 /**
  * Runs conformance cases (folders holding manifests.yaml and expected.json) through
  * `netpol matrix --format json` exactly as README.md's contract states it. The
- * diagonal (a pod to its own IP) is checked too: the engine evaluates it like
- * any other pair (see ARCHITECTURE.md).
+ * diagonal (a pod to its own IP) is checked too: NetworkPolicy and Calico policy
+ * evaluate it like any other pair, ClusterNetworkPolicy does not apply to it (see
+ * ARCHITECTURE.md).
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { verdictText } from '../../server/src/engine/explain';
 import type { Analysis } from '../../server/src/engine/analysis';
 import { analyzeYaml, canReach, lintYaml, spanned, yaml } from '../helpers';
-import { world } from './world';
+import { checkedPolicy, PODS_OF_WORLD, world } from './world';
 
 /** A ClusterNetworkPolicy; `spec` (YAML) follows its tier and priority. */
 const cnp = (name: string, tier: string, priority: number, spec: string) => yaml`
@@ -209,6 +209,75 @@ describe('ClusterNetworkPolicy', () => {
     assert.match(msg(/"Allow" is not allowed/)!.message, /"Accept", "Deny" or "Pass"/);
     assert.ok(msg(/`from` must list at least one peer/));
     assert.ok(f.some((x) => x.rule === 'policy-not-simulated'));
+  });
+});
+
+describe("a pod's traffic to its own IP", () => {
+  const fromX = (action: string) => yaml`
+    ingress:
+    - name: from-x
+      action: ${action}
+      from:
+      - namespaces:
+          matchLabels: {ns: x}
+  `;
+  const toX = (action: string) => yaml`
+    egress:
+    - name: to-x
+      action: ${action}
+      to:
+      - namespaces:
+          matchLabels: {ns: x}
+  `;
+
+  it('is not subject to ClusterNetworkPolicy, in either tier or direction, and the explanation says so', () => {
+    for (const spec of [
+      cnp('deny-x', 'Admin', 10, subjectX + fromX('Deny')),
+      cnp('deny-x', 'Admin', 10, subjectX + toX('Deny')),
+      cnp('deny-x', 'Baseline', 10, subjectX + fromX('Deny')),
+    ]) {
+      const a = analyzeYaml(world(spec));
+      assert.equal(canReach(a, 'x/a', 'x/b'), false, 'another pod of x is denied');
+      assert.equal(canReach(a, 'x/a', 'x/a'), true, 'its own IP is not');
+      const ids = PODS_OF_WORLD.map((id) => a.engine.indexOf(id)!);
+      const m = a.engine.matrix('TCP', 80, ids);
+      assert.deepEqual(
+        ids.map((_, i) => m[i][i]),
+        ids.map(() => 1),
+        'the matrix diagonal agrees',
+      );
+      const t = trace(a, 'x/a', 'x/a');
+      assert.match(t, /^x\/a -> x\/a TCP\/80: ALLOWED/);
+      assert.match(t, /ClusterNetworkPolicy .*does not apply to it.*\(not applied here: ClusterNetworkPolicy deny-x\)/);
+      assert.match(
+        t,
+        /(in|e)gress (to|from) x\/a: allowed: only ClusterNetworkPolicy selects x\/a for (in|e)gress, and a pod's traffic to its own IP is not subject to it/,
+      );
+    }
+  });
+
+  it('is not subject to AdminNetworkPolicy or BaselineAdminNetworkPolicy either', () => {
+    const anp = yaml`
+      apiVersion: policy.networking.k8s.io/v1alpha1
+      kind: AdminNetworkPolicy
+      metadata: {name: anp}
+      spec:
+        priority: 3
+        ${subjectX + fromX('Deny')}`;
+    const a = analyzeYaml(world(anp));
+    assert.equal(canReach(a, 'x/b', 'x/a'), false);
+    assert.equal(canReach(a, 'x/a', 'x/a'), true);
+  });
+
+  it('stays subject to NetworkPolicy and Calico policy, also beside a ClusterNetworkPolicy', () => {
+    const withKnp = analyzeYaml(world(knpDenyAll, cnp('accept-x', 'Baseline', 10, subjectX + fromX('Accept'))));
+    assert.equal(canReach(withKnp, 'x/a', 'x/a'), false);
+    assert.match(trace(withKnp, 'x/a', 'x/a'), /tier default: no rule of deny-all matched/);
+    const withGnp = analyzeYaml(
+      world(checkedPolicy('ingress: [{action: Deny}]'), cnp('accept-x', 'Admin', 10, subjectX + fromX('Accept'))),
+    );
+    assert.equal(canReach(withGnp, 'x/b', 'x/a'), true, 'the Admin Accept decides first for another pod');
+    assert.equal(canReach(withGnp, 'x/a', 'x/a'), false, 'its own IP: Calico policy denies');
   });
 });
 

@@ -8,16 +8,29 @@ import type { IpFamily } from '../common/ip';
 import type { Protocol } from '../model/kubernetes';
 import type { AtomValue } from '../policy/atoms';
 import { connectionFamily, type Endpoint } from '../policy/endpoint';
-import type { Direction, PolicySet } from '../policy/rule-model';
+import { type Direction, isClusterPolicy, type PolicySet, policyName } from '../policy/rule-model';
 import { atomValues, computeClasses, type EndpointClass } from './classes';
-import { type Applicable, applicablePolicies, decide, explainDirection, type Packet } from './evaluate';
+import {
+  type Applicable,
+  applicablePolicies,
+  decide,
+  explainDirection,
+  type Packet,
+  withoutClusterPolicies,
+} from './evaluate';
 import type { DirectionVerdict, Verdict } from './verdict';
 
 interface ClassInfo {
   readonly cls: Pick<EndpointClass, 'kind' | 'families' | 'values'>;
   readonly ingress: Applicable;
   readonly egress: Applicable;
+  /** The same without cluster policies: what applies to a pod's traffic to its own IP. */
+  readonly selfIngress: Applicable;
+  readonly selfEgress: Applicable;
 }
+
+/** Which answers a table caches: both directions, the egress side only (node-local), or a pod to itself. */
+type Which = 'both' | 'egress' | 'self';
 
 export class Engine {
   readonly classes: readonly EndpointClass[];
@@ -39,10 +52,14 @@ export class Engine {
   }
 
   private infoFor(cls: Pick<EndpointClass, 'kind' | 'families' | 'values'>): ClassInfo {
+    const ingress = applicablePolicies(this.policies, cls.values, 'ingress');
+    const egress = applicablePolicies(this.policies, cls.values, 'egress');
     return {
       cls,
-      ingress: applicablePolicies(this.policies, cls.values, 'ingress'),
-      egress: applicablePolicies(this.policies, cls.values, 'egress'),
+      ingress,
+      egress,
+      selfIngress: withoutClusterPolicies(ingress),
+      selfEgress: withoutClusterPolicies(egress),
     };
   }
 
@@ -56,6 +73,7 @@ export class Engine {
 
   /** May endpoints[src] open a connection to endpoints[dst]? */
   allowed(src: number, dst: number, protocol: Protocol, port: number): boolean {
+    if (src === dst) return this.selfAnswer(src, protocol, port);
     const nodeLocal = this.isNodeLocal(src, dst);
     return this.classAnswer(
       this.table(protocol, port, nodeLocal ? 'egress' : 'both'),
@@ -81,7 +99,8 @@ export class Engine {
       const sc = classes[r];
       const host = this.endpoints[i].kind === 'host';
       for (let c = 0; c < idx.length; c++) {
-        if (host && this.isNodeLocal(i, idx[c])) {
+        if (idx[c] === i) row[c] = this.selfAnswer(i, protocol, port) ? 1 : 0;
+        else if (host && this.isNodeLocal(i, idx[c])) {
           egressOnly ??= this.table(protocol, port, 'egress');
           row[c] = this.classAnswer(egressOnly, sc, classes[c], protocol, port, 'egress') ? 1 : 0;
         } else {
@@ -99,12 +118,24 @@ export class Engine {
     return s.kind === 'host' && d.kind === 'pod' && s.node !== undefined && s.node === d.node;
   }
 
-  /** Class-pair answers for one (protocol, port): 0 not computed yet, 1 allowed, 2 denied. */
-  private table(protocol: Protocol, port: number, which: 'both' | 'egress'): Uint8Array {
+  /**
+   * A pod's traffic to its own IP: decided per class (every member reaching itself alike), with
+   * the policies that apply to it (no cluster policies, see withoutClusterPolicies).
+   */
+  private selfAnswer(index: number, protocol: Protocol, port: number): boolean {
+    const table = this.table(protocol, port, 'self');
+    const c = this.classOf[index];
+    if (table[c] === 0) table[c] = this.decideClasses(this.info[c], this.info[c], protocol, port, 'self') ? 1 : 2;
+    return table[c] === 1;
+  }
+
+  /** Class-pair answers (per class for `self`) for one (protocol, port): 0 not computed yet, 1 allowed, 2 denied. */
+  private table(protocol: Protocol, port: number, which: Which): Uint8Array {
     const key = `${protocol}/${port}/${which}`;
     let table = this.cache.get(key);
     if (!table) {
-      table = new Uint8Array(this.classes.length * this.classes.length);
+      const n = this.classes.length;
+      table = new Uint8Array(which === 'self' ? n : n * n);
       this.cache.set(key, table);
     }
     return table;
@@ -116,7 +147,7 @@ export class Engine {
     dc: number,
     protocol: Protocol,
     port: number,
-    which: 'both' | 'egress',
+    which: Which,
   ): boolean {
     const cell = sc * this.classes.length + dc;
     if (table[cell] === 0)
@@ -124,19 +155,15 @@ export class Engine {
     return table[cell] === 1;
   }
 
-  private decideClasses(
-    s: ClassInfo,
-    d: ClassInfo,
-    protocol: Protocol,
-    port: number,
-    which: 'both' | 'egress',
-  ): boolean {
+  private decideClasses(s: ClassInfo, d: ClassInfo, protocol: Protocol, port: number, which: Which): boolean {
     const family = commonFamily(s.cls.families, d.cls.families);
     if (family === undefined) return false;
     const packet: Packet = { protocol, port, family, src: s.cls.values, dst: d.cls.values };
-    if (s.cls.kind === 'pod' && !decide(this.policies, s.egress, 'egress', packet)) return false;
+    const self = which === 'self';
+    if (s.cls.kind === 'pod' && !decide(this.policies, self ? s.selfEgress : s.egress, 'egress', packet)) return false;
     if (which === 'egress') return true;
-    if (d.cls.kind === 'pod' && !decide(this.policies, d.ingress, 'ingress', packet)) return false;
+    if (d.cls.kind === 'pod' && !decide(this.policies, self ? d.selfIngress : d.ingress, 'ingress', packet))
+      return false;
     return true;
   }
 
@@ -164,9 +191,17 @@ export class Engine {
     const si = sInfo ?? this.adHocInfo(s);
     const di = dInfo ?? this.adHocInfo(d);
     const notes: string[] = [];
-    if (s.id === d.id && s.kind === 'pod') {
+    const self = s.id === d.id && s.kind === 'pod';
+    if (self) {
+      const exempt = [...si.egress.tiers, ...di.ingress.tiers]
+        .flatMap((t) => t.policies)
+        .filter((p) => isClusterPolicy(p.ref))
+        .map((p) => policyName(p.ref))
+        .filter((n, i, a) => a.indexOf(n) === i);
       notes.push(
-        'A pod reaching its own IP is evaluated like any other pair here. On a real node that traffic stays inside the pod and is not subject to policy.',
+        'A pod reaching its own IP: ClusterNetworkPolicy (and AdminNetworkPolicy, BaselineAdminNetworkPolicy) does not apply to it, as the network-policy-api documents' +
+          (exempt.length ? ` (not applied here: ${exempt.join(', ')})` : '') +
+          '; NetworkPolicy and Calico policy are evaluated like any other pair. On a real node that traffic stays inside the pod.',
       );
     }
     const family = connectionFamily(s, d);
@@ -197,13 +232,28 @@ export class Engine {
     const profile = (e: Endpoint) => `profile kns.${e.namespace}`;
     const egress =
       s.kind === 'pod'
-        ? explainDirection(this.policies, si.egress, 'egress', packet, profile(s))
+        ? explainDirection(
+            this.policies,
+            self ? si.selfEgress : si.egress,
+            'egress',
+            packet,
+            profile(s),
+            self && si.selfEgress !== si.egress,
+          )
         : skip('egress', 'not-a-workload', true);
     let ingress: DirectionVerdict;
     if (d.kind !== 'pod') ingress = skip('ingress', 'not-a-workload', true);
     else if (s.kind === 'host' && s.node !== undefined && s.node === d.node)
       ingress = skip('ingress', 'node-local', true);
-    else ingress = explainDirection(this.policies, di.ingress, 'ingress', packet, profile(d));
+    else
+      ingress = explainDirection(
+        this.policies,
+        self ? di.selfIngress : di.ingress,
+        'ingress',
+        packet,
+        profile(d),
+        self && di.selfIngress !== di.ingress,
+      );
     return { allowed: egress.allowed && ingress.allowed, protocol, port, family, egress, ingress, notes };
   }
 

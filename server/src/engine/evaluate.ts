@@ -9,7 +9,13 @@
 import type { IpFamily } from '../common/ip';
 import type { Protocol } from '../model/kubernetes';
 import { type AtomValue, netsValueHas } from '../policy/atoms';
-import type { CompiledPolicy, Condition, Direction, PolicySet } from '../policy/rule-model';
+import {
+  type CompiledPolicy,
+  type Condition,
+  type Direction,
+  isClusterPolicy,
+  type PolicySet,
+} from '../policy/rule-model';
 import type { DirectionVerdict, Step } from './verdict';
 
 /** A connection as policy sees it: protocol, destination port, family, and each side's atom answers. */
@@ -80,6 +86,19 @@ export function applicablePolicies(set: PolicySet, subject: readonly AtomValue[]
   return { tiers };
 }
 
+/**
+ * The policies that apply to a pod's traffic to its own IP: all but ClusterNetworkPolicy (and
+ * AdminNetworkPolicy / BaselineAdminNetworkPolicy), which the network-policy-api exempts it from.
+ * A tier left without policies is skipped entirely, default action included.
+ */
+export function withoutClusterPolicies(app: Applicable): Applicable {
+  if (!app.tiers.some((t) => t.policies.some((p) => isClusterPolicy(p.ref)))) return app;
+  const tiers = app.tiers
+    .map((t) => ({ index: t.index, policies: t.policies.filter((p) => !isClusterPolicy(p.ref)) }))
+    .filter((t) => t.policies.length > 0);
+  return { tiers };
+}
+
 /** Allowed or not, without building an explanation: the matrix's inner loop. */
 export function decide(set: PolicySet, app: Applicable, direction: Direction, packet: Packet): boolean {
   tiers: for (const t of app.tiers) {
@@ -100,7 +119,8 @@ export function decide(set: PolicySet, app: Applicable, direction: Direction, pa
  * The same decision, with every step recorded: rules that matched, tiers that
  * ended without a decision, tiers skipped because none of their policies
  * applies to the endpoint, and the profile when every tier passed.
- * `profile` names the endpoint's namespace profile (`kns.<namespace>`).
+ * `profile` names the endpoint's namespace profile (`kns.<namespace>`); `selfTraffic` says the
+ * packet is a pod's traffic to its own IP and `app` had cluster policies taken out of it.
  */
 export function explainDirection(
   set: PolicySet,
@@ -108,6 +128,7 @@ export function explainDirection(
   direction: Direction,
   packet: Packet,
   profile = 'the namespace profile',
+  selfTraffic = false,
 ): DirectionVerdict {
   const steps: Step[] = [];
   const policies = app.tiers.flatMap((t) =>
@@ -120,18 +141,22 @@ export function explainDirection(
     steps,
     policies,
   });
-  if (app.tiers.length === 0) return done(true, 'no-policy');
+  if (app.tiers.length === 0) return done(true, selfTraffic ? 'own-ip' : 'no-policy');
   const applicable = new Map(app.tiers.map((t) => [t.index, t]));
   tiers: for (let index = 0; index < set.tiers.length; index++) {
     const tier = set.tiers[index];
     const t = applicable.get(index);
     if (!t) {
-      if (tier.policies.some((p) => p[direction] !== undefined)) {
+      const directed = tier.policies.filter((p) => p[direction] !== undefined);
+      if (directed.length) {
+        const exempt = selfTraffic && directed.some((p) => isClusterPolicy(p.ref));
         steps.push({
           tier: tier.name,
           direction,
           action: 'SkipTier',
-          detail: `skipped: none of its policies applies to this endpoint for ${direction}`,
+          detail: exempt
+            ? `skipped: a pod's traffic to its own IP is not subject to ClusterNetworkPolicy, and no other policy of the tier applies to this endpoint for ${direction}`
+            : `skipped: none of its policies applies to this endpoint for ${direction}`,
         });
       }
       continue;

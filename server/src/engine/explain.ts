@@ -27,6 +27,11 @@ export function directionText(v: DirectionVerdict, endpoint: string): string[] {
         `${what}: ${verdict}: ${endpoint} is not a pod network endpoint (hostNetwork or outside the cluster), so pod policy does not apply`,
       );
       break;
+    case 'own-ip':
+      lines.push(
+        `${what}: ${verdict}: only ClusterNetworkPolicy selects ${endpoint} for ${v.direction}, and a pod's traffic to its own IP is not subject to it`,
+      );
+      break;
     case 'node-local':
       lines.push(
         `${what}: ${verdict}: traffic from a node to a pod on that node (kubelet health checks) is always allowed`,

@@ -28,7 +28,9 @@ export type DirectionReason =
   /** The endpoint is not a workload endpoint (hostNetwork, external): pod policy does not apply. */
   | 'not-a-workload'
   /** Traffic from a node to a pod on that node (kubelet probes) is always allowed. */
-  | 'node-local';
+  | 'node-local'
+  /** A pod's traffic to its own IP, and only cluster policies (not subject to them) select the pod. */
+  | 'own-ip';
 
 export interface DirectionVerdict {
   readonly direction: Direction;

@@ -29,6 +29,21 @@ export function policyName(ref: PolicyRef): string {
   return `${kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
 }
 
+/** The kinds of the network-policy-api (cluster-scoped admin policy), as opposed to NetworkPolicy and Calico policy. */
+const CLUSTER_POLICY_KINDS: ReadonlySet<string> = new Set([
+  'ClusterNetworkPolicy',
+  'AdminNetworkPolicy',
+  'BaselineAdminNetworkPolicy',
+]);
+
+/**
+ * A ClusterNetworkPolicy, AdminNetworkPolicy or BaselineAdminNetworkPolicy: the network-policy-api
+ * documents that a pod's traffic to its own IP is not subject to them.
+ */
+export function isClusterPolicy(ref: PolicyRef): boolean {
+  return CLUSTER_POLICY_KINDS.has(ref.kind);
+}
+
 /** A port range [from, to], inclusive. */
 export type PortRange = readonly [number, number];
 
