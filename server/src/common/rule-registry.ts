@@ -165,6 +165,26 @@ export const RULE_REGISTRY = {
     family: 'intents',
     title: 'A NetworkIntent selects no pod on one side, so it tests nothing.',
   },
+  'rule-never-matches': {
+    severity: 'warning',
+    family: 'hygiene',
+    title: 'A policy rule can never match: its ports exclude each other, or no destination serves its protocol.',
+  },
+  'redundant-rule': {
+    severity: 'info',
+    family: 'hygiene',
+    title: 'A rule admits nothing another rule of the same tier and direction does not already admit.',
+  },
+  'redundant-policy': {
+    severity: 'info',
+    family: 'hygiene',
+    title: 'Another policy of the same tier already isolates all pods a policy selects and admits all its rules admit.',
+  },
+  'shadowed-rule': {
+    severity: 'warning',
+    family: 'hygiene',
+    title: 'A rule never takes effect: an earlier rule of the same tier matches every connection it matches.',
+  },
   'split-ports-rule': {
     severity: 'warning',
     family: 'hygiene',

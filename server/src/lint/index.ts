@@ -22,6 +22,10 @@ import { splitPortsRule } from './rules/split-ports-rule';
 import { nonIsolatedPods } from './rules/non-isolated-pods';
 import { ruleOpenToEverything } from './rules/rule-open-to-everything';
 import { internetEgressWithoutExcept } from './rules/internet-egress-without-except';
+import { ruleNeverMatches } from './rules/rule-never-matches';
+import { redundantRule } from './rules/redundant-rule';
+import { redundantPolicy } from './rules/redundant-policy';
+import { shadowedRule } from './rules/shadowed-rule';
 
 export const LINT_RULES: readonly LintRule[] = [
   selectorMatchesNothing,
@@ -29,6 +33,10 @@ export const LINT_RULES: readonly LintRule[] = [
   splitPeerSelectors,
   policyTypesDefaulting,
   legacyNetworkPolicyApi,
+  ruleNeverMatches,
+  redundantRule,
+  redundantPolicy,
+  shadowedRule,
   intentViolated,
   intentTestsNothing,
   nonIsolatedPods,

@@ -1,0 +1,113 @@
+/**
+ * rule-never-matches: a policy rule that can never match a connection.
+ *
+ * - Its packet conditions exclude each other: `ports` and `notPorts` that
+ *   leave no port, `protocol` and `notProtocol` alike, a source port list
+ *   that misses the ephemeral ports clients connect from.
+ * - It admits only protocols no destination serves: an ingress rule for UDP
+ *   on pods whose containers declare only TCP ports, or an egress rule to
+ *   such pods (only when every destination declares its ports, and the rule
+ *   reaches no outside address).
+ *
+ * Named ports no pod declares are named-port-undeclared's finding, and
+ * selectors that match nothing selector-matches-nothing's: this rule leaves
+ * rules with named ports alone. Findings are tagged `unnecessary` (editors
+ * fade the rule out).
+ */
+import type { FindingSink } from '../../common/finding-sink';
+import type { RuleId } from '../../common/rule-registry';
+import { plural, quoteList } from '../../common/text';
+import { ruleAdmission } from '../../engine/admission';
+import type { Analysis } from '../../engine/analysis';
+import { membersOf } from '../../engine/describe';
+import { conditionMatches } from '../../engine/evaluate';
+import { PROTOCOLS, type Protocol } from '../../model/kubernetes';
+import { type CompiledPolicy, type CompiledRule, type Condition, policyName } from '../../policy/rule-model';
+import type { LintContext, LintRule } from '../lint-rule';
+
+const ID: RuleId = 'rule-never-matches';
+
+export const ruleNeverMatches: LintRule = { id: ID, check };
+
+function check({ analysis: a }: LintContext, sink: FindingSink): void {
+  for (const tier of a.policies.tiers)
+    for (const policy of tier.policies)
+      for (const rule of [...(policy.ingress ?? []), ...(policy.egress ?? [])]) {
+        if (hasNamedPorts(rule.condition) || hasOtherProtocol(rule.condition)) continue;
+        const where = `${rule.direction[0].toUpperCase()}${rule.direction.slice(1)} rule ${rule.index + 1} of ${policyName(policy.ref)}`;
+        if (!packetSatisfiable(rule.condition)) {
+          sink.report(
+            ID,
+            'warning',
+            `${where} can never match: its protocol and port conditions exclude each other (${rule.summary}), so no connection meets them.`,
+            rule.span,
+            { tags: ['unnecessary'] },
+          );
+          continue;
+        }
+        const unserved = unservedProtocols(a, policy, rule);
+        if (unserved)
+          sink.report(ID, 'warning', `${where} can never match: ${unserved}`, rule.span, { tags: ['unnecessary'] });
+      }
+}
+
+function hasNamedPorts(c: Condition): boolean {
+  if (c.type === 'all' || c.type === 'any') return c.of.some(hasNamedPorts);
+  return c.type === 'ports' && c.named.length > 0;
+}
+
+/** A protocol condition about ICMP and the like, which the port probes (TCP, UDP, SCTP) do not see. */
+function hasOtherProtocol(c: Condition): boolean {
+  if (c.type === 'all' || c.type === 'any') return c.of.some(hasOtherProtocol);
+  return c.type === 'protocol' && !c.negate && c.protocols.some((p) => !PROTOCOLS.includes(p as Protocol));
+}
+
+/** Reads only the packet (protocol and port numbers), not the endpoints. */
+function packetOnly(c: Condition): boolean {
+  if (c.type === 'all' || c.type === 'any') return c.of.every(packetOnly);
+  return c.type === 'protocol' || c.type === 'ports';
+}
+
+/** Whether the packet-only parts of the condition hold for some protocol and port. */
+function packetSatisfiable(c: Condition): boolean {
+  const parts = (c.type === 'all' ? c.of : [c]).filter(packetOnly);
+  if (parts.length === 0) return true;
+  const cuts = new Set<number>([1, 65536]);
+  const collect = (x: Condition): void => {
+    if (x.type === 'all' || x.type === 'any') x.of.forEach(collect);
+    else if (x.type === 'ports')
+      for (const [lo, hi] of x.ranges) {
+        cuts.add(lo);
+        cuts.add(hi + 1);
+      }
+  };
+  parts.forEach(collect);
+  const sorted = [...cuts].filter((p) => p >= 1 && p <= 65535).sort((x, y) => x - y);
+  for (const protocol of PROTOCOLS)
+    for (const port of sorted) {
+      const p = { protocol, port, family: 4 as const, src: [], dst: [] };
+      if (parts.every((x) => conditionMatches(x, p))) return true;
+    }
+  return false;
+}
+
+/** Why the rule reaches no destination that serves one of its protocols, or undefined when it may. */
+function unservedProtocols(a: Analysis, policy: CompiledPolicy, rule: CompiledRule): string | undefined {
+  const adm = ruleAdmission(a, policy, rule);
+  const protocols = adm.ports.map((p) => p.protocol);
+  if (protocols.length === 0 || protocols.length === PROTOCOLS.length) return undefined;
+  const classes = rule.direction === 'ingress' ? adm.subjectClasses : adm.peerClasses;
+  if (rule.direction === 'egress' && adm.externalClasses.length > 0) return undefined;
+  if (classes.length === 0 || classes.some((c) => c.kind !== 'pod')) return undefined;
+  const pods = membersOf(classes).map((i) => a.endpoints[i]);
+  const declared = new Set<string>();
+  for (const e of pods) {
+    const ports = e.pod?.spec.ports ?? [];
+    // A pod that declares no port may serve anything: nothing to conclude.
+    if (ports.length === 0) return undefined;
+    for (const p of ports) declared.add(p.protocol);
+  }
+  if (protocols.some((p) => declared.has(p))) return undefined;
+  const served = [...declared].sort();
+  return `it admits only ${quoteList(protocols)}, and none of the ${plural(pods.length, 'pod')} it ${rule.direction === 'ingress' ? 'applies to' : 'reaches'} declares a ${quoteList(protocols)} port (they serve ${quoteList(served)}).`;
+}
