@@ -93,9 +93,15 @@ function memo(a: Analysis): (outer: PolicyRule, inner: PolicyRule) => boolean {
   const seen = new Map<PolicyRule, Map<PolicyRule, boolean>>();
   return (outer, inner) => {
     let row = seen.get(outer);
-    if (!row) seen.set(outer, (row = new Map()));
+    if (!row) {
+      row = new Map();
+      seen.set(outer, row);
+    }
     let v = row.get(inner);
-    if (v === undefined) row.set(inner, (v = ruleCovers(a, outer, inner)));
+    if (v === undefined) {
+      v = ruleCovers(a, outer, inner);
+      row.set(inner, v);
+    }
     return v;
   };
 }
