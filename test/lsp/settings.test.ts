@@ -14,7 +14,7 @@ import {
   type Diagnostic,
   DidChangeConfigurationNotification,
 } from 'vscode-languageserver-protocol';
-import { readSettings } from '../../server/src/lsp/settings';
+import { readSettings, type SettingsResult } from '../../server/src/lsp/settings';
 import { yaml } from '../helpers';
 import { TestClient } from './client';
 
@@ -61,9 +61,12 @@ describe('language server settings', () => {
   });
 });
 
+/** The analysis options and problems (the editor settings are tested on their own). */
+const core = (r: SettingsResult) => ({ options: r.options, problems: r.problems });
+
 describe('settings: netpolStudio.podNetwork', () => {
   it('turns podNetwork into the analysis option', () => {
-    assert.deepEqual(readSettings({ podNetwork: ' 10.50.0.0/16 ' }), {
+    assert.deepEqual(core(readSettings({ podNetwork: ' 10.50.0.0/16 ' })), {
       options: { evaluateStaged: false, podNetwork: '10.50.0.0/16' },
       problems: [],
     });
@@ -71,8 +74,8 @@ describe('settings: netpolStudio.podNetwork', () => {
       readSettings({ podNetwork: '10.50.0.0/16,fd00:50::/56' }).options.podNetwork,
       '10.50.0.0/16,fd00:50::/56',
     );
-    assert.deepEqual(readSettings({ podNetwork: '' }), { options: { evaluateStaged: false }, problems: [] });
-    assert.deepEqual(readSettings(undefined), { options: { evaluateStaged: false }, problems: [] });
+    assert.deepEqual(core(readSettings({ podNetwork: '' })), { options: { evaluateStaged: false }, problems: [] });
+    assert.deepEqual(core(readSettings(undefined)), { options: { evaluateStaged: false }, problems: [] });
   });
 
   it('ignores a value it cannot use, and says why', () => {
@@ -80,5 +83,19 @@ describe('settings: netpolStudio.podNetwork', () => {
     assert.equal(r.options.podNetwork, undefined);
     assert.match(r.problems[0], /netpolStudio.podNetwork is not used: .*needs a prefix length/);
     assert.match(readSettings({ podNetwork: 16 }).problems[0], /must be a string/);
+  });
+});
+
+describe('settings: editor features', () => {
+  it('reads the editor switches, with defaults', () => {
+    const d = readSettings(undefined).editor;
+    assert.equal(d.inlayHints, true);
+    assert.equal(d.codeLens, true);
+    assert.equal(d.generatedPolicyKind, 'kubernetes');
+    const r = readSettings({ inlayHints: { enabled: false }, maxFileSizeKb: 10, generatedPolicyKind: 'calico' });
+    assert.equal(r.editor.inlayHints, false);
+    assert.equal(r.editor.maxFileSize, 10 * 1024);
+    assert.equal(r.editor.generatedPolicyKind, 'calico');
+    assert.match(readSettings({ maxFileSizeKb: -1 }).problems.join(), /maxFileSizeKb must be a positive number/);
   });
 });

@@ -1,13 +1,12 @@
 /** `netpol matrix` output: one port (the JSON contract of DESIGN.md), or every port the destinations serve. */
 import type { Analysis } from '../engine/analysis';
 import type { Protocol } from '../model/kubernetes';
-import { portKey } from '../policy/endpoint';
+import { portMatrix, servedMatrix } from '../ide/port-matrix';
 
 export function matrixJson(a: Analysis, indices: readonly number[], protocol: Protocol, port: number): string {
-  const allowed = a.engine.matrix(protocol, port, indices);
-  const endpoints = indices.map((i) => a.endpoints[i].id);
+  const { endpoints, allowed } = portMatrix(a, indices, protocol, port);
   // One row per line keeps large matrices readable and diffable.
-  const rows = allowed.map((r) => `    [${Array.from(r, (x) => (x ? 'true' : 'false')).join(',')}]`).join(',\n');
+  const rows = allowed.map((r) => `    [${r.map((x) => (x ? 'true' : 'false')).join(',')}]`).join(',\n');
   return `{\n  "port": ${port},\n  "protocol": ${JSON.stringify(protocol)},\n  "endpoints": ${JSON.stringify(endpoints)},\n  "allowed": [\n${rows}\n  ]\n}\n`;
 }
 
@@ -26,37 +25,14 @@ function table(a: Analysis, indices: readonly number[], cell: (i: number, j: num
 
 export function matrixText(a: Analysis, indices: readonly number[], protocol: Protocol, port: number): string {
   const header = `${protocol}/${port}: may the row's pod open a connection to the column's pod? (✓ allowed, · denied)`;
-  const m = a.engine.matrix(protocol, port, indices);
+  const m = portMatrix(a, indices, protocol, port).allowed;
   const pos = new Map(indices.map((i, k) => [i, k]));
   const lines = [header, '', ...table(a, indices, (i, j) => (m[pos.get(i)!][pos.get(j)!] ? '✓' : '·'))];
   const n = indices.length;
   let allowed = 0;
-  for (const row of m) for (const x of row) allowed += x;
+  for (const row of m) for (const x of row) if (x) allowed++;
   lines.push('', `${allowed} of ${n * n} pairs allowed.`);
   return `${lines.join('\n')}\n`;
-}
-
-/** The (protocol, port) pairs a pod declares, as `PROTO/port`. */
-function servedPorts(a: Analysis, i: number): { protocol: Protocol; port: number; key: string }[] {
-  const pod = a.endpoints[i].pod;
-  const seen = new Set<string>();
-  const out: { protocol: Protocol; port: number; key: string }[] = [];
-  for (const p of pod?.spec.ports ?? []) {
-    const key = portKey(p.protocol, p.containerPort);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push({ protocol: p.protocol, port: p.containerPort, key });
-  }
-  return out.sort((x, y) => x.port - y.port || (x.protocol < y.protocol ? -1 : 1));
-}
-
-/** Each destination's declared ports, and for every pair the ones the source may reach (computed once). */
-function servedMatrix(a: Analysis, indices: readonly number[]): { served: string[][]; allowed: string[][][] } {
-  const ports = indices.map((j) => servedPorts(a, j));
-  const allowed = indices.map((i) =>
-    indices.map((j, c) => ports[c].filter((s) => a.engine.allowed(i, j, s.protocol, s.port)).map((s) => s.key)),
-  );
-  return { served: ports.map((list) => list.map((s) => s.key)), allowed };
 }
 
 export function servedMatrixJson(a: Analysis, indices: readonly number[]): string {

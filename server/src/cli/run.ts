@@ -4,7 +4,6 @@
  * 0 clean, 1 findings at or above --fail-on, 2 usage or input errors.
  */
 import { type Finding, severityRank } from '../common/finding';
-import { parseIp } from '../common/ip';
 import type { SourceFile } from '../common/source';
 import { closest } from '../common/text';
 import { type Analysis, analyzeSources } from '../engine/analysis';
@@ -14,7 +13,9 @@ import { runLint } from '../lint';
 import { ignoredPaths, type ProjectConfig } from '../lint/project-config';
 import { loadProjectConfig } from './project-file';
 import { type Protocol, PROTOCOLS } from '../model/kubernetes';
-import { type Endpoint, externalEndpoint } from '../policy/endpoint';
+import type { Endpoint } from '../policy/endpoint';
+import { resolveEndpoint, resolvePort } from '../ide/resolve-endpoint';
+import { selectPods } from '../ide/select-pods';
 import { parsePodNetwork } from '../network/flannel-config';
 import { podPath } from '../network/pod-path';
 import { discoverManifests, readSourceFile } from '../yaml/discover';
@@ -23,7 +24,7 @@ import { addressesJson, addressesText } from './addresses-output';
 import { pathJson, pathText } from './path-output';
 import { matrixJson, matrixText, servedMatrixJson, servedMatrixText } from './matrix-output';
 import { lintJson, lintSarif, lintText, spanReplacer } from './lint-output';
-import { selectJson, selectPods, selectText } from './select-output';
+import { selectJson, selectText } from './select-output';
 import { intentTestReport, testJson, testJunit, testText } from './test-output';
 import { caretLines, errorText, parseSelector } from '../policy/selector/calico-selector';
 
@@ -191,44 +192,28 @@ function matrixCommand(a: Analysis, options: Map<string, string>, io: IO): numbe
   return 0;
 }
 
-/** A pod id (`ns/name`), or an IP address (a pod's, or one outside the cluster). */
-function resolveEndpoint(a: Analysis, flag: string, value: string | undefined, command = 'explain'): Endpoint {
+/** --from/--to: a pod id (`ns/name`) or an IP address (ide/resolve-endpoint.ts). */
+function endpointOption(a: Analysis, flag: string, value: string | undefined, command = 'explain'): Endpoint {
   if (value === undefined) throw new UsageError(`${command} needs --${flag} NS/POD (or an IP address)`);
-  const i = a.engine.indexOf(value);
-  if (i !== undefined) return a.endpoints[i];
-  const ip = parseIp(value);
-  if (ip)
-    return (
-      a.endpoints.find((e) => e.ips.some((x) => x.family === ip.family && x.value === ip.value)) ??
-      externalEndpoint(ip, a.cluster)
-    );
-  const ids = a.endpoints.map((e) => e.id);
-  const withNs = value.includes('/') ? value : `default/${value}`;
-  const guess = a.engine.indexOf(withNs) !== undefined ? withNs : closest(value, ids);
-  throw new UsageError(
-    `--${flag}: no pod "${value}"${guess ? `; did you mean "${guess}"?` : ''} (pods are named namespace/name${ids.length ? `, e.g. ${ids[0]}` : ''})`,
-  );
+  const r = resolveEndpoint(a, value);
+  if (!r.ok) throw new UsageError(`--${flag}: ${r.message}`);
+  return r.value;
 }
 
 function explainCommand(a: Analysis, options: Map<string, string>, io: IO): number {
   const format = oneOf('format', options.get('format'), ['text', 'json'] as const, 'text');
   const protocol = protocolOption(options);
-  const from = resolveEndpoint(a, 'from', options.get('from'));
-  const to = resolveEndpoint(a, 'to', options.get('to'));
+  const from = endpointOption(a, 'from', options.get('from'));
+  const to = endpointOption(a, 'to', options.get('to'));
   const portText = options.get('port');
   if (portText === undefined)
     throw new UsageError('explain needs --port N (or a port name the destination pod declares)');
   let port: number;
   if (/^\d+$/.test(portText)) port = portNumber('port', portText)!;
   else {
-    const named = (to.namedPorts.get(portText) ?? []).find((k) => k.startsWith(`${protocol}/`));
-    if (!named) {
-      const names = [...to.namedPorts.keys()];
-      throw new UsageError(
-        `--port: ${to.id} has no ${protocol} port named "${portText}"${names.length ? ` (its named ports: ${names.join(', ')})` : ''}`,
-      );
-    }
-    port = Number(named.split('/')[1]);
+    const r = resolvePort(to, protocol, portText);
+    if (!r.ok) throw new UsageError(`--port: ${r.message}`);
+    port = r.value;
   }
   const verdict = a.engine.explainEndpoints(from, to, protocol, port);
   if (format === 'json')
@@ -245,8 +230,8 @@ function explainCommand(a: Analysis, options: Map<string, string>, io: IO): numb
 
 function pathCommand(a: Analysis, options: Map<string, string>, io: IO): number {
   const format = oneOf('format', options.get('format'), ['text', 'json'] as const, 'text');
-  const from = resolveEndpoint(a, 'from', options.get('from'), 'path');
-  const to = resolveEndpoint(a, 'to', options.get('to'), 'path');
+  const from = endpointOption(a, 'from', options.get('from'), 'path');
+  const to = endpointOption(a, 'to', options.get('to'), 'path');
   for (const [flag, ep] of [
     ['from', from],
     ['to', to],

@@ -3,14 +3,7 @@ import type { Analysis } from '../engine/analysis';
 import type { Endpoint } from '../policy/endpoint';
 import type { CalicoSelector } from '../policy/selector/calico-selector';
 import { plural } from '../common/text';
-
-/** Workload endpoints (pods that are not hostNetwork) the selector matches, over their Calico labels. */
-export function selectPods(a: Analysis, selector: CalicoSelector, namespace?: string): Endpoint[] {
-  return a.endpoints.filter(
-    (e) =>
-      e.kind === 'pod' && (namespace === undefined || e.namespace === namespace) && selector.matches(e.calicoLabels),
-  );
-}
+import { hostNetworkPodCount } from '../ide/select-pods';
 
 export function selectJson(matched: readonly Endpoint[]): string {
   return `${JSON.stringify(
@@ -31,9 +24,7 @@ export function selectText(
     `${selector.canonical} selects ${plural(matched.length, 'pod')}${scope}${matched.length ? ':' : '.'}`,
     ...matched.map((e) => `  ${e.id}`),
   ];
-  const hosts = a.endpoints.filter(
-    (e) => e.kind === 'host' && (namespace === undefined || e.namespace === namespace),
-  ).length;
+  const hosts = hostNetworkPodCount(a, namespace);
   if (hosts)
     lines.push(
       `(${plural(hosts, 'hostNetwork pod')} not considered: Calico selectors match workload endpoints, and hostNetwork pods have none.)`,

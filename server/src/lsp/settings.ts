@@ -6,16 +6,39 @@
 import type { Connection } from 'vscode-languageserver/node';
 import type { AnalysisOptions } from '../engine/analysis';
 import { parsePodNetwork } from '../network/flannel-config';
+import { MAX_FILE_BYTES } from '../yaml/parse-yaml';
 
 export const SETTINGS_SECTION = 'netpolStudio';
 
 interface Settings {
   readonly evaluateStagedPolicies?: boolean;
   readonly podNetwork?: unknown;
+  readonly inlayHints?: { readonly enabled?: unknown };
+  readonly codeLens?: { readonly enabled?: unknown };
+  readonly maxFileSizeKb?: unknown;
+  readonly generatedPolicyKind?: unknown;
 }
+
+/** What the editor features read (not analysis options). */
+export interface EditorSettings {
+  readonly inlayHints: boolean;
+  readonly codeLens: boolean;
+  /** Workspace files larger than this are skipped (bytes). */
+  readonly maxFileSize: number;
+  /** What "Generate Least-Privilege Policy" writes. */
+  readonly generatedPolicyKind: 'kubernetes' | 'calico';
+}
+
+export const DEFAULT_EDITOR_SETTINGS: EditorSettings = {
+  inlayHints: true,
+  codeLens: true,
+  maxFileSize: MAX_FILE_BYTES,
+  generatedPolicyKind: 'kubernetes',
+};
 
 export interface SettingsResult {
   readonly options: AnalysisOptions;
+  readonly editor: EditorSettings;
   /** Messages for the user about settings that could not be used. */
   readonly problems: readonly string[];
 }
@@ -34,7 +57,19 @@ export function readSettings(settings: Settings | null | undefined): SettingsRes
   } else if (raw !== undefined && raw !== null && typeof raw !== 'string') {
     problems.push('netpolStudio.podNetwork must be a string such as "10.244.0.0/16".');
   }
+  const size = settings?.maxFileSizeKb;
+  let maxFileSize = DEFAULT_EDITOR_SETTINGS.maxFileSize;
+  if (typeof size === 'number' && Number.isFinite(size) && size > 0) maxFileSize = Math.round(size * 1024);
+  else if (size !== undefined && size !== null)
+    problems.push('netpolStudio.maxFileSizeKb must be a positive number of kilobytes, such as 2048.');
+  const editor: EditorSettings = {
+    inlayHints: settings?.inlayHints?.enabled !== false,
+    codeLens: settings?.codeLens?.enabled !== false,
+    maxFileSize,
+    generatedPolicyKind: settings?.generatedPolicyKind === 'calico' ? 'calico' : 'kubernetes',
+  };
   return {
+    editor,
     options: { evaluateStaged: settings?.evaluateStagedPolicies === true, ...(podNetwork ? { podNetwork } : {}) },
     problems,
   };
@@ -42,4 +77,12 @@ export function readSettings(settings: Settings | null | undefined): SettingsRes
 
 export async function fetchSettings(connection: Connection): Promise<SettingsResult> {
   return readSettings((await connection.workspace.getConfiguration(SETTINGS_SECTION)) as Settings | null);
+}
+
+/** VS Code's `files.exclude` globs that are switched on. */
+export async function fetchFilesExclude(connection: Connection): Promise<string[]> {
+  const raw = (await connection.workspace.getConfiguration('files.exclude')) as Record<string, unknown> | null;
+  return Object.entries(raw ?? {})
+    .filter(([, on]) => on === true)
+    .map(([glob]) => glob);
 }

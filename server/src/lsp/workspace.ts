@@ -3,6 +3,7 @@
  * open editors, each parsed once per version. `analysis()` rebuilds the
  * snapshot from the cached parses: only changed files are parsed again.
  */
+import { statSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SourceFile } from '../common/source';
 import { type Analysis, type AnalysisOptions, analyzeParsed } from '../engine/analysis';
@@ -37,16 +38,41 @@ export class Workspace {
     this.cached = undefined;
   }
 
-  /** Reads every manifest under the workspace folders (file:// URIs). */
-  scan(folderUris: readonly string[]): void {
+  /** Files left out of the last scan because they are larger than the size limit. */
+  skipped: string[] = [];
+  private ignore: (path: string) => boolean = () => false;
+  private maxFileSize = Number.POSITIVE_INFINITY;
+
+  /**
+   * Reads every manifest under the workspace folders (file:// URIs), leaving
+   * out `ignore`d paths (files.exclude, the project file's ignore) and files
+   * over `maxFileSize` bytes (generated dumps would stall every keystroke).
+   */
+  scan(
+    folderUris: readonly string[],
+    options: { ignore?: (path: string) => boolean; maxFileSize?: number } = {},
+  ): void {
     this.folders = folderUris.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
+    this.ignore = options.ignore ?? (() => false);
+    this.maxFileSize = options.maxFileSize ?? Number.POSITIVE_INFINITY;
     this.disk.clear();
-    for (const path of discoverManifests(this.folders).files) this.readDisk(path);
+    this.skipped = [];
+    for (const path of discoverManifests(this.folders, { ignore: this.ignore }).files) this.readDisk(path);
     this.cached = undefined;
   }
 
+  folderPaths(): readonly string[] {
+    return this.folders;
+  }
+
   private readDisk(path: string): void {
+    if (this.ignore(path)) return;
     try {
+      if (statSync(path).size > this.maxFileSize) {
+        this.skipped.push(path);
+        this.disk.delete(pathToFileURL(path).toString());
+        return;
+      }
       const file = readSourceFile(path);
       const uri = pathToFileURL(path).toString();
       this.disk.set(uri, { version: -1, parsed: parseFile(new SourceFile(path, file.text, uri)) });

@@ -1,0 +1,20 @@
+/**
+ * The handler table: one file per LSP feature, as yaml-language-server lays
+ * out its services. server.ts announces their capabilities and registers them
+ * on the session; each reads the session's current analysis through ide/.
+ */
+import type { ServerCapabilities } from 'vscode-languageserver/node';
+import { codeActionsFeature } from './code-actions';
+import { diagnosticsFeature } from './diagnostics';
+import type { Feature } from './feature';
+import type { Session } from './session';
+
+export const FEATURES: readonly Feature[] = [diagnosticsFeature, codeActionsFeature];
+
+export function featureCapabilities(): ServerCapabilities {
+  return Object.assign({}, ...FEATURES.map((f) => f.capabilities ?? {}));
+}
+
+export function registerFeatures(session: Session): void {
+  for (const f of FEATURES) f.register(session);
+}
