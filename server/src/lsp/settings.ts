@@ -6,7 +6,7 @@
 import type { Connection } from 'vscode-languageserver/node';
 import type { AnalysisOptions } from '../engine/analysis';
 import { parsePodNetwork } from '../network/flannel-config';
-import { MAX_FILE_BYTES } from '../yaml/parse-yaml';
+import { LIMITS } from '../common/limits';
 
 export const SETTINGS_SECTION = 'netpolStudio';
 
@@ -32,7 +32,7 @@ export interface EditorSettings {
 export const DEFAULT_EDITOR_SETTINGS: EditorSettings = {
   inlayHints: true,
   codeLens: true,
-  maxFileSize: MAX_FILE_BYTES,
+  maxFileSize: LIMITS.fileBytes,
   generatedPolicyKind: 'kubernetes',
 };
 
