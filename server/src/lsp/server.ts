@@ -9,6 +9,8 @@ import {
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   FileChangeType,
+  MessageType,
+  ShowMessageRequest,
   ProposedFeatures,
   TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
@@ -25,6 +27,12 @@ let shownProblems = '';
 /** Problems found before the client is ready for requests (during initialize). */
 let pendingProblems: readonly string[] = [];
 
+function warn(message: string): void {
+  connection
+    .sendRequest(ShowMessageRequest.type, { type: MessageType.Warning, message })
+    .then(undefined, () => undefined);
+}
+
 /** Uses the settings' options, and tells the user once about values that cannot be used. */
 function applySettings(result: SettingsResult): void {
   workspace.setOptions(result.options);
@@ -33,7 +41,7 @@ function applySettings(result: SettingsResult): void {
   if (key === shownProblems) return;
   shownProblems = key;
   if (!session.initialized) pendingProblems = result.problems;
-  else for (const p of result.problems) void connection.window.showWarningMessage(p);
+  else for (const p of result.problems) warn(p);
 }
 
 connection.onInitialize((params) => {
@@ -87,9 +95,9 @@ connection.onDidChangeConfiguration((params) => {
 
 connection.onInitialized(() => {
   session.initialized = true;
-  for (const p of pendingProblems) void connection.window.showWarningMessage(p);
+  for (const p of pendingProblems) warn(p);
   pendingProblems = [];
-  for (const n of session.pendingNotes) void connection.window.showInformationMessage(n);
+  for (const n of session.pendingNotes) session.notify(n);
   session.pendingNotes = [];
   if (session.client.configurationRegistration)
     void connection.client.register(DidChangeConfigurationNotification.type, {

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { pathToFileURL } from 'node:url';
 import picomatch from 'picomatch';
 import type { Connection } from 'vscode-languageserver/node';
-import { TextDocuments } from 'vscode-languageserver/node';
+import { MessageType, ShowMessageRequest, TextDocuments } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding } from '../common/finding';
 import type { SourceFile } from '../common/source';
@@ -196,10 +196,17 @@ export class Session {
       const names = this.workspace.skipped.map((p) => basename(p));
       const note = `NetPol Studio skipped ${names.length} file${names.length > 1 ? 's' : ''} larger than ${Math.round(this.editor.maxFileSize / 1024)} KB (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''}); raise netpolStudio.maxFileSizeKb to read ${names.length > 1 ? 'them' : 'it'}.`;
       this.log(`netpol: ${note}`);
-      if (this.initialized) void this.connection.window.showInformationMessage(note);
+      if (this.initialized) this.notify(note);
       else this.pendingNotes.push(note);
     }
     this.changed(0);
+  }
+
+  /** An information message; a client that cannot show one does not make the server fail. */
+  notify(message: string): void {
+    this.connection
+      .sendRequest(ShowMessageRequest.type, { type: MessageType.Info, message })
+      .then(undefined, () => undefined);
   }
 
   /** Notes to show once the client is ready (initialized). */

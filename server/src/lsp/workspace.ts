@@ -4,6 +4,7 @@
  * snapshot from the cached parses: only changed files are parsed again.
  */
 import { statSync } from 'node:fs';
+import { LIMITS } from '../common/limits';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SourceFile } from '../common/source';
 import { type Analysis, type AnalysisOptions, analyzeParsed } from '../engine/analysis';
@@ -68,7 +69,9 @@ export class Workspace {
   private readDisk(path: string): void {
     if (this.ignore(path)) return;
     try {
-      if (statSync(path).size > this.maxFileSize) {
+      // Files over the reader's own limit are left to it (a limit-exceeded finding); this is the user's lower limit.
+      const size = statSync(path).size;
+      if (size > this.maxFileSize && size <= LIMITS.fileBytes) {
         this.skipped.push(path);
         this.disk.delete(pathToFileURL(path).toString());
         return;
