@@ -183,8 +183,12 @@ function matrixCommand(a: Analysis, options: Map<string, string>, io: IO): numbe
       );
     }
   }
+  if (port === undefined && options.has('protocol')) throw new UsageError('--protocol needs --port');
+  if (indices.length === 0 && format === 'text') {
+    io.out('No pods in the manifests, so there is no matrix to show.\n');
+    return 0;
+  }
   if (port === undefined) {
-    if (options.has('protocol')) throw new UsageError('--protocol needs --port');
     io.out(format === 'json' ? servedMatrixJson(a, indices) : servedMatrixText(a, indices));
   } else {
     io.out(format === 'json' ? matrixJson(a, indices, protocol, port) : matrixText(a, indices, protocol, port));

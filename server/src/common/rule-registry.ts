@@ -76,6 +76,11 @@ export const RULE_REGISTRY = {
     family: 'manifest',
     title: 'A document holds template directives and is not analysed.',
   },
+  'analysis-failed': {
+    severity: 'error',
+    family: 'manifest',
+    title: 'An internal error while analysing one object; it is left out and everything else is analysed.',
+  },
   'limit-exceeded': {
     severity: 'warning',
     family: 'manifest',

@@ -1,4 +1,5 @@
-import type { Span } from '../common/source';
+import { reportFailure } from '../common/failure';
+import { type Span, span } from '../common/source';
 import type { ParsedFile } from '../yaml/parse-yaml';
 import { DocContext, type RMap } from '../yaml/yaml-reader';
 import { type Collected, emptyCollected, isKnownKind, kindReader, type PodObject, type ReadWorkload } from './kinds';
@@ -16,7 +17,12 @@ export function buildCluster(files: readonly ParsedFile[]): Cluster {
     for (const d of pf.documents) {
       if (!d.usable) continue;
       const ctx = new DocContext(pf.file, d.doc, sink);
-      readTopLevel(ctx, out);
+      try {
+        readTopLevel(ctx, out);
+      } catch (e) {
+        // A bug on one document must not stop the others (in the server: every file's diagnostics).
+        reportFailure(sink, 'reading this document', e, span(pf.file, d.start, firstLineEnd(pf.file.text, d.start)));
+      }
     }
   }
   const superseded = findDuplicates(out.objects, sink);
@@ -260,4 +266,9 @@ function placePods(
     }
     return { ...d.pod, node, placement: node ? 'scheduled' : 'unschedulable' };
   });
+}
+
+function firstLineEnd(text: string, from: number): number {
+  const nl = text.indexOf('\n', from);
+  return nl < 0 ? text.length : nl;
 }

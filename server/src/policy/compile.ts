@@ -10,6 +10,8 @@ import type { Cluster } from '../model/cluster';
 import { compileAdminPolicy } from './compile-admin-policy';
 import { AtomTable } from './atoms';
 import { FindingSink } from '../common/finding-sink';
+import { reportFailure } from '../common/failure';
+import type { Span } from '../common/source';
 import { compileCalicoPolicy } from './calico/compile-calico-policy';
 import { calicoSelectorUses } from './calico/selector-uses';
 import { applyStaged, type Enforced, stagedCandidates } from './staged';
@@ -33,14 +35,22 @@ export function compilePolicies(cluster: Cluster, options: PolicyOptions = {}): 
   const enforced: Enforced[] = [];
   for (const np of cluster.networkPolicies)
     if (np.valid)
-      enforced.push({ key: `knp|${np.meta.namespace}|${np.meta.name}`, compile: () => compileKubePolicy(np, atoms) });
+      enforced.push({
+        key: `knp|${np.meta.namespace}|${np.meta.name}`,
+        span: np.meta.nameSpan,
+        compile: () => compileKubePolicy(np, atoms),
+      });
   const verdicts = new Map<CalicoPolicy, PolicyVerdict>();
   for (const p of cluster.calico.policies) {
-    const verdict = validatePolicy(p, tierDefs, cluster.services, out);
+    const verdict = guarded(out, p.meta.nameSpan, 'validating this policy', () =>
+      validatePolicy(p, tierDefs, cluster.services, out),
+    );
+    if (!verdict) continue;
     verdicts.set(p, verdict);
     if (p.staged || !verdict.valid || verdict.hostOnly) continue;
     enforced.push({
       key: `${p.global ? 'gnp' : 'cnp'}|${p.global ? '' : p.meta.namespace}|${p.meta.name}`,
+      span: p.meta.nameSpan,
       compile: () => compileCalicoPolicy(p, atoms, cluster.services),
     });
   }
@@ -51,22 +61,41 @@ export function compilePolicies(cluster: Cluster, options: PolicyOptions = {}): 
     out,
   );
 
-  const policies: CompiledPolicy[] = chosen.map((e) => e.compile());
+  const policies: CompiledPolicy[] = [];
+  for (const e of chosen) {
+    const compiled = guarded(out, e.span, 'compiling this policy', e.compile);
+    if (compiled) policies.push(compiled);
+  }
   for (const ap of cluster.adminPolicies) {
     if (!ap.valid) continue;
-    const compiled = compileAdminPolicy(ap, atoms, out);
+    const compiled = guarded(out, ap.meta.nameSpan, 'compiling this policy', () => compileAdminPolicy(ap, atoms, out));
     if (compiled) policies.push(compiled);
   }
 
   const compiledSpans = new Set(policies.map((p) => p.ref.span));
   const selectorUses = cluster.calico.policies
     .filter((p) => p.readValid)
-    .flatMap((p) => calicoSelectorUses(p, atoms, compiledSpans.has(p.meta.nameSpan)));
+    .flatMap(
+      (p) =>
+        guarded(out, p.meta.nameSpan, 'reading the selectors of this policy', () =>
+          calicoSelectorUses(p, atoms, compiledSpans.has(p.meta.nameSpan)),
+        ) ?? [],
+    );
 
   const tiers: CompiledTier[] = [...tierDefs.values()]
     .map((t) => ({ ...t, policies: policies.filter((p) => p.tier === t.name).sort(comparePolicies) }))
     .sort((a, b) => a.order - b.order || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { atoms: atoms.atoms, tiers, selectorUses, findings: out.findings };
+}
+
+/** `work()`, or undefined with an analysis-failed finding at `at` when it throws: one policy never stops the others. */
+function guarded<T>(out: FindingSink, at: Span, doing: string, work: () => T): T | undefined {
+  try {
+    return work();
+  } catch (e) {
+    reportFailure(out, doing, e, at);
+    return undefined;
+  }
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

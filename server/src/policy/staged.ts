@@ -19,6 +19,8 @@ import type { CompiledPolicy } from './rule-model';
 /** An enforced policy, by the identity a staged policy would replace or delete. */
 export interface Enforced {
   readonly key: string;
+  /** Where the policy is named: findings about compiling it go there. */
+  readonly span: Span;
   readonly compile: () => CompiledPolicy;
 }
 

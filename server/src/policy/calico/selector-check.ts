@@ -30,6 +30,16 @@ export function checkSelector(
       v.span,
     );
   const r = parseSelector(text);
+  if (!r.ok && r.error.limit) {
+    // An error, not the rule's usual warning: the policy cannot be simulated without its selector.
+    out.report(
+      'limit-exceeded',
+      'error',
+      `${field}: ${r.error.message}.`,
+      valueCharSpan(v, r.error.offset, r.error.end),
+    );
+    return;
+  }
   if (!r.ok) {
     out.report(
       'invalid-selector',

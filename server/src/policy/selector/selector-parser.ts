@@ -4,6 +4,7 @@
  * parenthesised expression. An empty selector means all(). Errors say at which
  * character the selector broke and what was expected there.
  */
+import { LIMITS, limitText } from '../../common/limits';
 import { ALL, type SelectorNode, stringSet, type ValueOp } from './selector-ast';
 import { type SelectorError, type Token, type TokenKind, tokenize } from './selector-tokens';
 
@@ -42,6 +43,8 @@ function found(t: Token): string {
 
 class Parser {
   private i = 0;
+  /** Open parentheses around the current token: the parser (and every walk of the tree) recurses per level. */
+  private depth = 0;
   constructor(private readonly tokens: readonly Token[]) {}
 
   private get peek(): Token {
@@ -115,10 +118,18 @@ class Parser {
         this.i++;
         return { kind: 'global' };
       case '(': {
+        if (++this.depth > LIMITS.selectorDepth)
+          throw new ParseError({
+            offset: t.start,
+            end: t.end,
+            message: `the selector is nested deeper than ${limitText('selectorDepth')} parentheses here, so it is not analysed`,
+            limit: true,
+          });
         this.i++;
         const inner = this.or();
         if (this.peek.kind !== ')') this.fail(this.peek, `) to close the ( at character ${t.start + 1}`);
         this.i++;
+        this.depth--;
         return inner;
       }
       case 'label':
@@ -161,6 +172,16 @@ class Parser {
 }
 
 export function parse(text: string): ParseResult {
+  if (text.length > LIMITS.selectorLength)
+    return {
+      ok: false,
+      error: {
+        offset: LIMITS.selectorLength,
+        end: text.length,
+        message: `the selector is longer than ${limitText('selectorLength')} characters, so it is not analysed`,
+        limit: true,
+      },
+    };
   const tokens = tokenize(text);
   if (!tokens.ok) return tokens;
   try {

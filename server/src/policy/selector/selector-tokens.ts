@@ -47,6 +47,8 @@ export interface SelectorError {
   /** End of the offending text (at least offset + 1 unless at the end). */
   readonly end: number;
   readonly message: string;
+  /** Set when the selector was refused for a resource limit (common/limits.ts), not for its syntax. */
+  readonly limit?: boolean;
 }
 
 export const MAX_LABEL_LENGTH = 512;
