@@ -79,8 +79,12 @@ export function node(
   return `${lines.join('\n')}\n`;
 }
 
-/** A Deployment of `replicas` pods labelled `{app: <name>}`, placed on `node` when given. */
-export function deployment(id: string, replicas: number, opts: { node?: string } = {}): string {
+/** A Deployment of `replicas` pods labelled `{app: <name>}`, placed on `node` when given, serving `ports`. */
+export function deployment(
+  id: string,
+  replicas: number,
+  opts: { node?: string; ports?: readonly ContainerPortOptions[] } = {},
+): string {
   const [ns, name] = splitId(id);
   const lines = [
     'apiVersion: apps/v1',
@@ -93,7 +97,9 @@ export function deployment(id: string, replicas: number, opts: { node?: string }
     `    metadata: {labels: {app: ${name}}}`,
     '    spec:',
     ...(opts.node ? [`      nodeName: ${opts.node}`] : []),
-    '      containers: [{name: c, image: x}]',
+    opts.ports
+      ? `      containers: [{name: c, image: x, ports: [${opts.ports.map((p) => `{${p.name ? `name: ${p.name}, ` : ''}containerPort: ${p.port}, protocol: ${p.protocol ?? 'TCP'}}`).join(', ')}]}]`
+      : '      containers: [{name: c, image: x}]',
   ];
   return `${lines.join('\n')}\n`;
 }

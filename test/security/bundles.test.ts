@@ -5,7 +5,7 @@
  * content, talks to a cluster or sends anything anywhere. The only reviewed
  * uses are the language-server libraries' own transports (IPC pipes and
  * sockets between VS Code and the server, and the client starting the server
- * process). `npm test` builds dist/ (with dist/metafile.json) before the tests.
+ * process), and the CLI running git read-only for `netpol diff --base`. `npm test` builds dist/ (with dist/metafile.json) before the tests.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -42,7 +42,12 @@ const ALLOWED: Record<string, Record<string, { modules: string[]; why: string }>
       why: 'JSON-RPC over the IPC pipe or a socket, as the client chooses',
     },
   },
-  'dist/cli.js': {},
+  'dist/cli.js': {
+    'server/src/cli/git-revision.ts': {
+      modules: ['child_process'],
+      why: 'netpol diff --base REV reads the manifests at a revision with git ls-tree and git cat-file (no shell, read-only)',
+    },
+  },
 };
 
 interface Metafile {
@@ -82,8 +87,9 @@ describe('security: what the bundles can do', () => {
     }
   });
 
-  it('keeps the CLI free of processes and the network altogether', () => {
-    assert.deepEqual(ALLOWED['dist/cli.js'], {});
+  it('keeps the CLI free of the network, and of processes but git for `diff --base`', () => {
+    assert.deepEqual(Object.keys(ALLOWED['dist/cli.js']), ['server/src/cli/git-revision.ts']);
+    assert.deepEqual(ALLOWED['dist/cli.js']['server/src/cli/git-revision.ts'].modules, ['child_process']);
   });
 });
 

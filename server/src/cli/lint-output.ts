@@ -108,7 +108,7 @@ const sarifLevel: Record<Severity, 'error' | 'warning' | 'note'> = {
 };
 
 /** Where SARIF artifact URIs are relative to: the working directory of the run. */
-const SRCROOT = '%SRCROOT%';
+export const SRCROOT = '%SRCROOT%';
 
 /**
  * A file as a SARIF artifact location: relative to the working directory when
@@ -132,7 +132,7 @@ function sarifRegion(s: Span) {
   };
 }
 
-function sarifLocation(s: Span, cwd: string) {
+export function sarifLocation(s: Span, cwd: string) {
   return { physicalLocation: { artifactLocation: artifactLocation(s.file.path, cwd), region: sarifRegion(s) } };
 }
 

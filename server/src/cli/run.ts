@@ -8,6 +8,7 @@ import type { SourceFile } from '../common/source';
 import { closest } from '../common/text';
 import { type Analysis, analyzeSources } from '../engine/analysis';
 import { verdictText } from '../engine/explain';
+import { isAbsolute, join } from 'node:path';
 import packageJson from '../../../package.json';
 import { runLint } from '../lint';
 import { ignoredPaths, type ProjectConfig } from '../lint/project-config';
@@ -27,6 +28,9 @@ import { lintJson, lintSarif, lintText, spanReplacer } from './lint-output';
 import { selectJson, selectText } from './select-output';
 import { intentTestReport, testJson, testJunit, testText } from './test-output';
 import { caretLines, errorText, parseSelector } from '../policy/selector/calico-selector';
+import { diffReachability } from '../engine/reachability-diff';
+import { type DiffSides, diffJson, diffSarif, diffText } from './diff-output';
+import { sourcesAtRevision } from './git-revision';
 
 declare const NETPOL_VERSION: string;
 /** The bundle's version (set at build time), or package.json's when running from source. */
@@ -49,6 +53,7 @@ const SPECS: Record<string, CommandSpec> = {
   path: { options: [...COMMON, 'from', 'to'] },
   select: { options: [...COMMON, 'selector', 'namespace'] },
   test: { options: COMMON, flags: ANALYSIS_FLAGS },
+  diff: { options: ['format', 'pod-network', 'base', 'before', 'after'], flags: [...ANALYSIS_FLAGS, 'fail-on-open'] },
 };
 
 export const USAGE = `netpol: simulate and lint Kubernetes and Calico network policies on a Canal (flannel + Calico) cluster
@@ -61,6 +66,8 @@ Usage:
   netpol path PATH...      --from NS/POD|IP --to NS/POD|IP [--format text|json]
   netpol select PATH...    --selector EXPR [--namespace NS] [--format text|json]
   netpol test PATH...      [--format text|json|junit]
+  netpol diff PATH...      --base REV [--format text|json|sarif] [--fail-on-open]
+  netpol diff              --before DIR --after DIR [--format text|json|sarif] [--fail-on-open]
 
 PATH is a manifest file or a folder (searched for *.yaml and *.yml, and for flannel's net-conf.json and
 flannel-leases.txt/.json); the default is the current folder.
@@ -78,6 +85,9 @@ select prints the pods a Calico selector matches (over pod labels and Calico's i
 with --namespace, only pods of that namespace, as a NetworkPolicy's selector sees them.
 test runs the NetworkIntents (netpol.studio/v1alpha1) like unit tests: one line per intent and a summary
 "N passed, N failed"; it exits 1 when an intent fails and 2 when PATH holds none.
+diff compares reachability before and after a change (PATH at git revision REV against the working tree, or two
+folders): one line per workload pair and port newly allowed or newly denied, with the deciding rule before and
+after; --fail-on-open exits 1 when something is newly allowed.
 Exit codes: 0 clean, 1 findings at or above --fail-on (default error), 2 usage or input errors.
 `;
 
@@ -105,6 +115,7 @@ export async function run(argv: readonly string[], io: IO): Promise<number> {
           `--pod-network must be an IPv4 CIDR such as 10.244.0.0/16, an IPv6 CIDR, or one of each separated by a comma for dual-stack: ${parsed.error}`,
         );
     }
+    if (args.command === 'diff') return diffCommand(args, io, podNetwork);
     const paths = args.paths.length ? args.paths : ['.'];
     const config = loadProjectConfig(args.options.get('config'), paths, io.cwd, args.lists.get('rule') ?? []);
     const { files, problems } = discoverManifests([...paths, ...config.include], { ignore: ignoredPaths(config) });
@@ -297,4 +308,62 @@ function testCommand(a: Analysis, options: Map<string, string>, io: IO): number 
         : testText(report, io.cwd),
   );
   return report.failed > 0 ? 1 : 0;
+}
+
+/** The workspace sources under `paths` (files named explicitly, folders searched). */
+function readSources(paths: readonly string[]): SourceFile[] {
+  const { files, problems } = discoverManifests(paths);
+  if (problems.length) throw new UsageError(problems.join('; '));
+  return files.map((f) => {
+    try {
+      return readSourceFile(f);
+    } catch (e) {
+      throw new UsageError(`cannot read ${f}: ${(e as Error).message}`);
+    }
+  });
+}
+
+/**
+ * `netpol diff PATH... --base REV` (PATH at git revision REV against the working tree) or
+ * `netpol diff --before DIR --after DIR`: what the change newly allows and newly denies.
+ */
+function diffCommand(args: ParsedArgs, io: IO, podNetwork: string | undefined): number {
+  const { options } = args;
+  const format = oneOf('format', options.get('format'), ['text', 'json', 'sarif'] as const, 'text');
+  const base = options.get('base');
+  const beforeDir = options.get('before');
+  const afterDir = options.get('after');
+  let beforeSources: SourceFile[];
+  let afterSources: SourceFile[];
+  let sides: DiffSides;
+  const resolvePath = (p: string) => (isAbsolute(p) ? p : join(io.cwd, p));
+  if (base !== undefined) {
+    if (beforeDir !== undefined || afterDir !== undefined)
+      throw new UsageError('diff takes either --base REV (with PATH...) or --before DIR --after DIR, not both');
+    const paths = args.paths.length ? args.paths : ['.'];
+    beforeSources = sourcesAtRevision(paths, base, io.cwd);
+    afterSources = readSources(paths.map(resolvePath));
+    sides = { before: base, after: 'the working tree' };
+  } else {
+    if (beforeDir === undefined || afterDir === undefined)
+      throw new UsageError('diff needs --base REV (a git revision), or both --before DIR and --after DIR');
+    if (args.paths.length)
+      throw new UsageError(
+        `diff --before/--after compares two folders and takes no PATH (got ${args.paths.join(' ')})`,
+      );
+    beforeSources = readSources([resolvePath(beforeDir)]);
+    afterSources = readSources([resolvePath(afterDir)]);
+    sides = { before: beforeDir, after: afterDir };
+  }
+  if (beforeSources.length === 0 && afterSources.length === 0)
+    throw new UsageError(`no manifest files (*.yaml, *.yml) found before or after`);
+  const analysisOptions = { podNetwork, evaluateStaged: args.flags.has('staged') };
+  const d = diffReachability(
+    analyzeSources(beforeSources, analysisOptions),
+    analyzeSources(afterSources, analysisOptions),
+  );
+  if (format === 'json') io.out(diffJson(d, sides, io.cwd));
+  else if (format === 'sarif') io.out(diffSarif(d, io.cwd, VERSION));
+  else io.out(diffText(d, sides));
+  return args.flags.has('fail-on-open') && d.opened > 0 ? 1 : 0;
 }
