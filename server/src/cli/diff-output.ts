@@ -78,19 +78,19 @@ export function diffJson(d: ReachabilityDiff, sides: DiffSides, cwd: string): st
   )}\n`;
 }
 
+/**
+ * The SARIF rules of diff results. They are not lint rules (not in the rule registry): each result
+ * is a change between two states, not a finding in one.
+ */
+const diffRule = (id: string, name: string, text: string, level: 'warning' | 'note') => ({
+  id,
+  name,
+  shortDescription: { text },
+  defaultConfiguration: { level },
+});
 const DIFF_RULES = [
-  {
-    id: 'reachability-opened',
-    name: 'ReachabilityOpened',
-    shortDescription: { text: 'A connection the change newly allows' },
-    defaultConfiguration: { level: 'warning' as const },
-  },
-  {
-    id: 'reachability-closed',
-    name: 'ReachabilityClosed',
-    shortDescription: { text: 'A connection the change newly denies' },
-    defaultConfiguration: { level: 'note' as const },
-  },
+  diffRule('reachability-opened', 'ReachabilityOpened', 'A connection the change newly allows', 'warning'),
+  diffRule('reachability-closed', 'ReachabilityClosed', 'A connection the change newly denies', 'note'),
 ];
 
 export function diffSarif(d: ReachabilityDiff, cwd: string, version: string): string {
