@@ -122,7 +122,8 @@ export const ISOLATION_FINDINGS = / (non-isolated-pods|missing-default-deny) /;
  * The contract every fix keeps: applying its edits (to the files they name)
  * makes its finding go away, and no other finding appears or changes, except
  * the ones `allowChanged` matches (a fix that moves lines shifts later findings).
- * Returns the fixed texts, in the order of `texts`.
+ * Files the fix creates are added to the workspace (never over an existing one).
+ * Returns the fixed texts, in the order of `texts`, then the created files' texts.
  */
 export function assertFixWorks(
   texts: readonly string[],
@@ -141,11 +142,13 @@ export function assertFixWorks(
       fix.edits.filter((e) => e.span.file === f),
     ),
   );
+  for (const c of fix.createFiles ?? []) {
+    if (files.some((f) => f.path === c.path)) throw new Error(`the fix would overwrite ${c.path}`);
+    if (fix.edits.some((e) => e.span.file.path === c.path)) throw new Error(`the fix also edits ${c.path}`);
+  }
+  const created = (fix.createFiles ?? []).map((c) => new SourceFile(c.path, c.text));
   const after = lint(
-    analyzeSources(
-      fixed.map((t, i) => new SourceFile(`m${i}.yaml`, t)),
-      options.analysis,
-    ),
+    analyzeSources([...fixed.map((t, i) => new SourceFile(`m${i}.yaml`, t)), ...created], options.analysis),
   );
   const keys = (list: readonly Finding[]) => list.map(findingKey).filter((k) => !options.allowChanged?.test(k));
   const expected = keys(before.filter((f) => f !== target));
@@ -155,5 +158,5 @@ export function assertFixWorks(
       `after "${fix.title}", findings differ.\nexpected (all but the fixed one):\n${expected.join('\n')}\ngot:\n${got.join('\n')}\nfixed text:\n${fixed.join('\n---8<---\n')}`,
     );
   }
-  return fixed;
+  return [...fixed, ...created.map((c) => c.text)];
 }

@@ -68,6 +68,9 @@ function findingJson(f: Finding, cwd: string) {
     fixes: (f.fixes ?? []).map((x) => ({
       title: x.title,
       edits: x.edits.map((e) => ({ range: rangeOf(e.span), newText: e.newText })),
+      ...(x.createFiles?.length
+        ? { createFiles: x.createFiles.map((c) => ({ file: displayPath(c.path, cwd), text: c.text })) }
+        : {}),
     })),
   };
 }
@@ -153,14 +156,21 @@ function sarifResult(f: Finding, cwd: string, ruleIndex: Map<string, number>): R
   if (f.fixes?.length)
     result.fixes = f.fixes.map((fix) => ({
       description: { text: fix.title },
-      artifactChanges: groupEdits(fix.edits).map(([path, edits]) => ({
-        artifactLocation: artifactLocation(path, cwd),
-        replacements: edits.map((e) => ({
-          deletedRegion:
-            e.span.start === e.span.end ? { charOffset: e.span.start, charLength: 0 } : sarifRegion(e.span),
-          insertedContent: { text: e.newText },
+      artifactChanges: [
+        ...groupEdits(fix.edits).map(([path, edits]) => ({
+          artifactLocation: artifactLocation(path, cwd),
+          replacements: edits.map((e) => ({
+            deletedRegion:
+              e.span.start === e.span.end ? { charOffset: e.span.start, charLength: 0 } : sarifRegion(e.span),
+            insertedContent: { text: e.newText },
+          })),
         })),
-      })),
+        // A file the fix creates: SARIF has no creation, so the whole text is inserted at the start of it.
+        ...(fix.createFiles ?? []).map((c) => ({
+          artifactLocation: artifactLocation(c.path, cwd),
+          replacements: [{ deletedRegion: { charOffset: 0, charLength: 0 }, insertedContent: { text: c.text } }],
+        })),
+      ],
     }));
   return result;
 }

@@ -225,6 +225,16 @@ export const RULE_REGISTRY = {
     family: 'exposure',
     title: 'Egress to 0.0.0.0/0 or ::/0 that includes the cloud metadata address, the pod or the Service network.',
   },
+  'missing-default-deny': {
+    severity: 'warning',
+    family: 'exposure',
+    title: 'A namespace whose policies isolate only some of its pods in a direction, without a default-deny.',
+  },
+  'legacy-isolation-annotation': {
+    severity: 'warning',
+    family: 'legacy',
+    title: 'The net.beta.kubernetes.io/network-policy namespace annotation, which current clusters ignore.',
+  },
   'invalid-config': {
     severity: 'error',
     family: 'project',

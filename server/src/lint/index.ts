@@ -26,6 +26,8 @@ import { ruleNeverMatches } from './rules/rule-never-matches';
 import { redundantRule } from './rules/redundant-rule';
 import { redundantPolicy } from './rules/redundant-policy';
 import { shadowedRule } from './rules/shadowed-rule';
+import { missingDefaultDeny } from './rules/missing-default-deny';
+import { legacyIsolationAnnotation } from './rules/legacy-isolation-annotation';
 
 export const LINT_RULES: readonly LintRule[] = [
   selectorMatchesNothing,
@@ -42,6 +44,8 @@ export const LINT_RULES: readonly LintRule[] = [
   nonIsolatedPods,
   ruleOpenToEverything,
   internetEgressWithoutExcept,
+  missingDefaultDeny,
+  legacyIsolationAnnotation,
 ];
 
 export interface LintOptions {

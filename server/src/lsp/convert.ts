@@ -2,6 +2,8 @@
 import {
   type CodeAction,
   CodeActionKind,
+  CreateFile,
+  TextDocumentEdit,
   type Diagnostic,
   type DiagnosticRelatedInformation,
   DiagnosticSeverity,
@@ -51,7 +53,23 @@ export function toCodeAction(fix: Fix, diagnostic: Diagnostic): CodeAction {
     changes[uri] ??= [];
     changes[uri].push({ range: rangeOf(e.span), newText: e.newText });
   }
-  const edit: WorkspaceEdit = { changes };
+  let edit: WorkspaceEdit = { changes };
+  if (fix.createFiles?.length) {
+    // Creating a file needs documentChanges: create it (never over an existing one), then fill it.
+    const documentChanges: WorkspaceEdit['documentChanges'] = [];
+    for (const c of fix.createFiles) {
+      const uri = c.uri ?? pathToFileURL(c.path).toString();
+      documentChanges.push(CreateFile.create(uri, { overwrite: false, ignoreIfExists: false }));
+      documentChanges.push(
+        TextDocumentEdit.create({ uri, version: null }, [
+          { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: c.text },
+        ]),
+      );
+    }
+    for (const [uri, edits] of Object.entries(changes))
+      documentChanges.push(TextDocumentEdit.create({ uri, version: null }, edits));
+    edit = { documentChanges };
+  }
   return {
     title: fix.title,
     kind: CodeActionKind.QuickFix,

@@ -1,0 +1,71 @@
+/**
+ * missing-default-deny: a namespace whose own policies isolate some of its
+ * pods in a direction but not all of them, and that has no default-deny for
+ * that direction. The pods its policies miss are open to everything, and so
+ * will be every workload added later. Isolation is the engine's
+ * (engine/isolation.ts). The fix adds a default-deny for the direction to the
+ * file of the namespace's first policy (lint/fixes/default-deny.ts).
+ */
+import type { FindingSink } from '../../common/finding-sink';
+import type { RuleId } from '../../common/rule-registry';
+import { plural, quoteList } from '../../common/text';
+import type { Analysis } from '../../engine/analysis';
+import { isOpen, policiesApplying } from '../../engine/isolation';
+import { type CompiledPolicy, type Direction, policyName } from '../../policy/rule-model';
+import { defaultDenyFix } from '../fixes/default-deny';
+import type { LintContext, LintRule } from '../lint-rule';
+
+const ID: RuleId = 'missing-default-deny';
+
+export const missingDefaultDeny: LintRule = { id: ID, check };
+
+/** The namespace's own simulated policies that apply in a direction, in source order. */
+export function namespacePolicies(a: Analysis, namespace: string, direction: Direction): CompiledPolicy[] {
+  const out: CompiledPolicy[] = [];
+  for (const tier of a.policies.tiers)
+    for (const p of tier.policies) if (p.ref.namespace === namespace && p[direction] !== undefined) out.push(p);
+  return out.sort((x, y) =>
+    x.ref.span.file.path !== y.ref.span.file.path
+      ? x.ref.span.file.path < y.ref.span.file.path
+        ? -1
+        : 1
+      : x.ref.span.start - y.ref.span.start,
+  );
+}
+
+function check({ analysis: a }: LintContext, sink: FindingSink): void {
+  const namespaces = [...new Set(a.endpoints.filter((e) => e.kind === 'pod').map((e) => e.namespace!))].sort();
+  for (const direction of ['ingress', 'egress'] as const) {
+    for (const ns of namespaces) {
+      const own = namespacePolicies(a, ns, direction);
+      if (own.length === 0) continue;
+      const isolated: string[] = [];
+      const open: string[] = [];
+      for (const cls of a.engine.classes) {
+        if (cls.kind !== 'pod') continue;
+        for (const m of cls.members) {
+          const e = a.endpoints[m];
+          if (e.namespace !== ns) continue;
+          const name = e.pod?.name ?? e.id;
+          if (isOpen(a, cls, direction)) open.push(name);
+          else if (policiesApplying(a, cls, direction).some((p) => own.includes(p))) isolated.push(name);
+        }
+      }
+      if (open.length === 0 || isolated.length === 0) continue;
+      const first = own[0];
+      const D = direction === 'ingress' ? 'Ingress' : 'Egress';
+      sink.report(
+        ID,
+        'warning',
+        `Namespace ${ns} has ${plural(own.length, `${direction} policy`, `${direction} policies`)} but no default-deny for ${direction}: ${own.length === 1 ? 'it isolates' : 'they isolate'} ${plural(isolated.length, 'pod')} and leave ${plural(open.length, 'pod')} open to everything (${quoteList(open.sort(), 5)}), as they will every workload added later. Add a default-deny (podSelector: {}, policyTypes: [${D}]) and allow what each workload needs.`,
+        first.ref.span,
+        {
+          related: own
+            .slice(1, 6)
+            .map((p) => ({ span: p.ref.span, message: `also isolates for ${direction}: ${policyName(p.ref)}` })),
+          fixes: [defaultDenyFix(a.cluster, ns, [D], { file: first.ref.span.file })],
+        },
+      );
+    }
+  }
+}
