@@ -49,7 +49,7 @@ export function pod(id: string, opts: PodOptions = {}): string {
     ...(opts.node ? [`  nodeName: ${opts.node}`] : []),
     ...(opts.hostNetwork ? ['  hostNetwork: true'] : []),
     ...(opts.serviceAccount ? [`  serviceAccountName: ${opts.serviceAccount}`] : []),
-    `  containers: [{name: c, ports: [${ports.join(', ')}]}]`,
+    `  containers: [{name: c, ports: [${ports.join(', ')}], image: nginx}]`,
     ...(ips.length ? [`status: {podIP: ${ips[0]}, podIPs: [${ips.map((ip) => `{ip: ${ip}}`).join(', ')}]}`] : []),
   ];
   return `${lines.join('\n')}\n`;

@@ -34,7 +34,7 @@ describe('model stage: workloads expand into pods', () => {
           spec:
             replicas: 2
             selector: {matchLabels: {app: db}}
-            template: {metadata: {labels: {app: db}}, spec: {containers: [{name: c}]}}
+            template: {metadata: {labels: {app: db}}, spec: {containers: [{name: c, image: x}]}}
           ---
           apiVersion: batch/v1
           kind: Job
@@ -42,21 +42,21 @@ describe('model stage: workloads expand into pods', () => {
           spec:
             parallelism: 4
             completions: 2
-            template: {metadata: {labels: {job: migrate}}, spec: {containers: [{name: c}]}}
+            template: {metadata: {labels: {job: migrate}}, spec: {containers: [{name: c, image: x}]}}
           ---
           apiVersion: batch/v1
           kind: CronJob
           metadata: {name: nightly, namespace: shop}
           spec:
             schedule: "0 1 * * *"
-            jobTemplate: {spec: {template: {metadata: {labels: {job: nightly}}, spec: {containers: [{name: c}]}}}}
+            jobTemplate: {spec: {template: {metadata: {labels: {job: nightly}}, spec: {containers: [{name: c, image: x}]}}}}
           ---
           apiVersion: v1
           kind: ReplicationController
           metadata: {name: legacy, namespace: shop}
           spec:
             replicas: 0
-            template: {metadata: {labels: {app: legacy}}, spec: {containers: [{name: c}]}}
+            template: {metadata: {labels: {app: legacy}}, spec: {containers: [{name: c, image: x}]}}
         `,
       ].join('---\n'),
     );
@@ -98,7 +98,7 @@ describe('model stage: workloads expand into pods', () => {
       metadata: {name: agent, namespace: kube-system}
       spec:
         selector: {matchLabels: {app: agent}}
-        template: {metadata: {labels: {app: agent}}, spec: {containers: [{name: c}]}}
+        template: {metadata: {labels: {app: agent}}, spec: {containers: [{name: c, image: x}]}}
       ---
       apiVersion: apps/v1
       kind: DaemonSet
@@ -177,7 +177,7 @@ describe('model stage: workloads expand into pods', () => {
           spec:
             replicas: 2
             selector: {matchLabels: {app: web}}
-            template: {metadata: {labels: {app: web}}, spec: {containers: [{name: c}]}}
+            template: {metadata: {labels: {app: web}}, spec: {containers: [{name: c, image: x}]}}
         - apiVersion: v1
           kind: Pod
           metadata:
@@ -215,7 +215,7 @@ describe('model stage: namespaces, duplicates, unknown kinds', () => {
       apiVersion: v1
       kind: Pod
       metadata: {name: p}
-      spec: {containers: [{name: c}]}
+      spec: {containers: [{name: c, image: x}]}
     `);
     assert.deepEqual(ids(c), ['default/p']);
   });

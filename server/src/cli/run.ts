@@ -19,6 +19,7 @@ import { resolveEndpoint, resolvePort } from '../ide/resolve-endpoint';
 import { selectPods } from '../ide/select-pods';
 import { parsePodNetwork } from '../network/flannel-config';
 import { podPath } from '../network/pod-path';
+import { escapeControls } from './control-chars';
 import { discoverManifests, readSourceFile } from '../yaml/discover';
 import { type CommandSpec, oneOf, type ParsedArgs, parseArgs, portNumber, UsageError } from './args';
 import { addressesJson, addressesText } from './addresses-output';
@@ -91,7 +92,13 @@ after; --fail-on-open exits 1 when something is newly allowed.
 Exit codes: 0 clean, 1 findings at or above --fail-on (default error), 2 usage or input errors.
 `;
 
-export async function run(argv: readonly string[], io: IO): Promise<number> {
+export async function run(argv: readonly string[], terminal: IO): Promise<number> {
+  // Everything written passes through escapeControls: workspace names must not drive the terminal.
+  const io: IO = {
+    cwd: terminal.cwd,
+    out: (text) => terminal.out(escapeControls(text)),
+    err: (text) => terminal.err(escapeControls(text)),
+  };
   try {
     const args = parseArgs(argv, SPECS);
     if (args.flags.has('version')) {

@@ -71,11 +71,21 @@ export function buildCluster(files: readonly ParsedFile[]): Cluster {
   };
 }
 
+/** `v1`, `apps/v1`, `networking.k8s.io/v1beta1`, `projectcalico.org/v3`: a group (with a dot) and a version. */
+const KUBE_API_VERSION = /^(v1|[a-z0-9-]+(\.[a-z0-9-]+)+\/v\d+((alpha|beta)\d+)?|apps\/v1|batch\/v1|policy\/v1)$/;
+
 function readTopLevel(ctx: DocContext, out: Collected): void {
   const obj = ctx.root();
   if (!obj) return; // not a Kubernetes object (a scalar, a list, an empty document)
   const kind = obj.entry('kind');
-  if (!kind) return; // some other YAML file: ignored quietly
+  if (!kind) {
+    // Some other YAML file: ignored quietly, unless it names a Kubernetes API version (kubectl
+    // refuses such a document: "Object 'Kind' is missing"). Helm's Chart.yaml has an apiVersion too.
+    const apiVersion = obj.entry('apiVersion');
+    if (apiVersion && !/(^|[/\\])Chart\.ya?ml$/.test(ctx.file.path) && KUBE_API_VERSION.test(String(apiVersion.value)))
+      obj.missing('kind');
+    return;
+  }
   const kindValue = obj.str('kind');
   const apiVersion = obj.str('apiVersion');
   if (!kindValue) return;

@@ -2,6 +2,7 @@
  * The kinds the model reads, keyed by API group and kind. To read a new kind,
  * add a KindReader here (and a field to Collected and Cluster for its objects).
  */
+import { parseIp } from '../common/ip';
 import type { Located, Span } from '../common/source';
 import type { RMap } from '../yaml/yaml-reader';
 import type { AdminPolicy, AdminPolicyKind } from './adminpolicy/admin-policy';
@@ -207,8 +208,22 @@ export const KIND_READERS: readonly KindReader[] = [
       const spec = obj.map('spec');
       if (!spec) obj.missing('spec');
       const status = obj.map('status');
-      const ips = (status?.seq('podIPs')?.maps() ?? []).map((m) => m.str('ip')?.value).filter((x): x is string => !!x);
-      const single = status?.str('podIP')?.value;
+      // An address the kubelet could not have written is reported, not silently replaced by a simulated one.
+      const checked = (m: RMap | undefined, key: string) => {
+        const v = m?.str(key);
+        if (v && (!parseIp(v.value) || v.value.trim() !== v.value)) {
+          m!.ctx.sink.report(
+            'invalid-field',
+            'error',
+            `${m!.child(key)}: "${v.value}" is not an IP address; the pod gets a simulated address instead.`,
+            v.span,
+          );
+          return undefined;
+        }
+        return v?.value;
+      };
+      const single = checked(status, 'podIP');
+      const ips = (status?.seq('podIPs')?.maps() ?? []).map((m) => checked(m, 'ip')).filter((x): x is string => !!x);
       if (single && !ips.includes(single)) ips.unshift(single);
       out.podObjects.push({
         meta,

@@ -1,7 +1,7 @@
 /** Reading a PodSpec (of a Pod or of a workload's pod template). */
 import type { Located } from '../common/source';
 import type { RMap } from '../yaml/yaml-reader';
-import { portNameProblem } from './label-syntax';
+import { dnsLabelProblem, portNameProblem } from './label-syntax';
 import { readLabels } from './meta';
 import {
   type ContainerInfo,
@@ -14,6 +14,36 @@ import {
   PROTOCOLS,
   type Toleration,
 } from './kubernetes';
+
+/** The fields of a Container (core/v1), as kubectl's strict field validation knows them. */
+const CONTAINER_FIELDS = [
+  'name',
+  'image',
+  'command',
+  'args',
+  'workingDir',
+  'ports',
+  'envFrom',
+  'env',
+  'resources',
+  'resizePolicy',
+  'restartPolicy',
+  'volumeMounts',
+  'volumeDevices',
+  'livenessProbe',
+  'readinessProbe',
+  'startupProbe',
+  'lifecycle',
+  'terminationMessagePath',
+  'terminationMessagePolicy',
+  'imagePullPolicy',
+  'securityContext',
+  'stdin',
+  'stdinOnce',
+  'tty',
+] as const;
+
+const CONTAINER_PORT_FIELDS = ['name', 'hostPort', 'containerPort', 'protocol', 'hostIP'] as const;
 
 export function readProtocol(m: RMap, key = 'protocol'): Protocol {
   const p = m.str(key);
@@ -52,7 +82,14 @@ export function readPodSpec(spec: RMap | undefined): PodSpecInfo {
   if (!containers) spec.missing('containers', 'warning');
   for (const listKey of ['containers', 'initContainers']) {
     for (const c of spec.seq(listKey)?.maps() ?? []) {
-      const cname = c.str('name')?.value ?? '(unnamed)';
+      const nameField = c.str('name', { required: true });
+      const cname = nameField?.value ?? '(unnamed)';
+      const nameProblem = nameField && dnsLabelProblem(nameField.value, 'the container name (a DNS label)');
+      if (nameProblem)
+        c.ctx.sink.report('invalid-field', 'error', `${c.child('name')}: ${nameProblem}.`, nameField.span);
+      // The API server requires an image (a workload's pod template too).
+      c.missing('image');
+      c.checkKeys(CONTAINER_FIELDS, 'a container');
       const commandLine = [...(c.strings('command') ?? []), ...(c.strings('args') ?? [])];
       args.push(...commandLine);
       containerInfos.push({
@@ -64,6 +101,7 @@ export function readPodSpec(spec: RMap | undefined): PodSpecInfo {
       });
       const names = new Set<string>();
       for (const p of c.seq('ports')?.maps() ?? []) {
+        p.checkKeys(CONTAINER_PORT_FIELDS, 'a container port');
         const cp = p.int('containerPort', { min: 1, max: 65535 });
         if (!p.has('containerPort')) p.missing('containerPort');
         const name = p.str('name');

@@ -3,7 +3,7 @@
  * node keeps its source range. Syntax errors become findings with ranges; a
  * broken document does not hide the other documents of its file.
  */
-import { type Document, parseAllDocuments, type YAMLError } from 'yaml';
+import { type Document, parseAllDocuments, visit, type YAMLError } from 'yaml';
 import type { Finding } from '../common/finding';
 import { type SourceFile, span } from '../common/source';
 import { sourceRole } from './source-role';
@@ -30,7 +30,42 @@ export interface ParsedFile {
 }
 
 /** `{{ ... }}` as Helm and other Go-template tools write it. */
-const TEMPLATE_DIRECTIVE = /\{\{-?[\s\S]*?-?\}\}/;
+const TEMPLATE_DIRECTIVE = /\{\{-?[\s\S]*?-?\}\}/g;
+
+/** Scalar styles whose text is a string whatever it holds: `{{ }}` there is text, not templating. */
+const STRING_STYLES = new Set(['QUOTE_DOUBLE', 'QUOTE_SINGLE', 'BLOCK_LITERAL', 'BLOCK_FOLDED']);
+
+/**
+ * The first template directive of a document that templates it: one outside
+ * quoted and block strings (a plain value, a key, a line of its own that breaks
+ * the YAML). Directives inside strings (an annotation saying "{{ .Release.Name }}",
+ * an Alertmanager template in a ConfigMap) are text, and the document is analysed.
+ */
+function templateDirective(
+  text: string,
+  start: number,
+  end: number,
+  doc: Document,
+): { start: number; end: number } | undefined {
+  const slice = text.slice(start, end);
+  if (!slice.includes('{{')) return undefined;
+  let strings: [number, number][] | undefined;
+  for (const m of slice.matchAll(TEMPLATE_DIRECTIVE)) {
+    const s = start + (m.index ?? 0);
+    const e = s + m[0].length;
+    if (!strings) {
+      const found: [number, number][] = [];
+      visit(doc, {
+        Scalar(_, node) {
+          if (node.range && STRING_STYLES.has(String(node.type))) found.push([node.range[0], node.range[1]]);
+        },
+      });
+      strings = found;
+    }
+    if (!strings.some(([a, b]) => a <= s && e <= b)) return { start: s, end: e };
+  }
+  return undefined;
+}
 
 export function parseFile(file: SourceFile): ParsedFile {
   const sink = new FindingSink();
@@ -83,14 +118,14 @@ export function parseFile(file: SourceFile): ParsedFile {
       documents.push({ index, doc, start, end, usable: false });
       return;
     }
-    const template = TEMPLATE_DIRECTIVE.exec(file.text.slice(start, end));
+    const template = templateDirective(file.text, start, end, doc);
     if (template) {
       // A Helm chart template is not YAML until rendered: say so once, quietly, and skip it.
       sink.report(
         'template-not-analysed',
         'info',
         'This document contains template directives ({{ … }}), so it is not analysed. Render it first (e.g. `helm template`) and open or lint the output.',
-        span(file, start + template.index, start + template.index + template[0].length),
+        span(file, template.start, template.end),
       );
       documents.push({ index, doc, start, end, usable: false });
       return;
