@@ -132,6 +132,7 @@ describe('reliability: terminal control bytes in text output', () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
   const RAW = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
   for (const [command, args] of [

@@ -6,6 +6,7 @@
  * Inside JSON strings that escape is JSON's own, so JSON output keeps its
  * meaning; line feeds and tabs are kept.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 export function escapeControls(text: string): string {
