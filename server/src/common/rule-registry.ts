@@ -225,6 +225,12 @@ export const RULE_REGISTRY = {
     family: 'exposure',
     title: 'Egress to 0.0.0.0/0 or ::/0 that includes the cloud metadata address, the pod or the Service network.',
   },
+  'sensitive-port-exposed': {
+    severity: 'warning',
+    family: 'exposure',
+    title:
+      'A sensitive port (database, cache, queue, admin) is reachable from other namespaces or outside the cluster.',
+  },
   'missing-default-deny': {
     severity: 'warning',
     family: 'exposure',

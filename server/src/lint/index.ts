@@ -27,6 +27,7 @@ import { redundantRule } from './rules/redundant-rule';
 import { redundantPolicy } from './rules/redundant-policy';
 import { shadowedRule } from './rules/shadowed-rule';
 import { missingDefaultDeny } from './rules/missing-default-deny';
+import { sensitivePortExposed } from './rules/sensitive-port-exposed';
 import { legacyIsolationAnnotation } from './rules/legacy-isolation-annotation';
 
 export const LINT_RULES: readonly LintRule[] = [
@@ -45,6 +46,7 @@ export const LINT_RULES: readonly LintRule[] = [
   ruleOpenToEverything,
   internetEgressWithoutExcept,
   missingDefaultDeny,
+  sensitivePortExposed,
   legacyIsolationAnnotation,
 ];
 
