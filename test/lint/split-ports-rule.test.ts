@@ -49,8 +49,8 @@ describe('lint: split-ports-rule', () => {
     assert.equal(canReach(before, 'shop/web', 'shop/db', 5432), true, 'the split opens 5432 to everyone');
     assert.equal(canReach(before, 'shop/api', 'shop/db', 22), true, 'and the API on every port');
     const [fixed] = assertFixWorks([SPLIT], (x) => x.rule === 'split-ports-rule', {
-      // the split rule is also open to everything on its ports: merging closes that too
-      allowChanged: / (non-isolated-pods|missing-default-deny|rule-open-to-everything) /,
+      // the split rule also opens PostgreSQL to everything: merging closes that too
+      allowChanged: / (non-isolated-pods|missing-default-deny|rule-open-to-everything|sensitive-port-exposed) /,
     });
     assert.ok(
       fixed.includes(
