@@ -5,11 +5,28 @@
  */
 import type { ServerCapabilities } from 'vscode-languageserver/node';
 import { codeActionsFeature } from './code-actions';
+import { codeLensFeature } from './code-lens';
+import { commandsFeature } from './commands';
+import { completionFeature } from './completion';
+import { documentSymbolsFeature } from './document-symbols';
+import { hoverFeature } from './hover';
+import { inlayHintsFeature } from './inlay-hints';
+import { navigationFeature } from './navigation';
 import { diagnosticsFeature } from './diagnostics';
 import type { Feature } from './feature';
 import type { Session } from './session';
 
-export const FEATURES: readonly Feature[] = [diagnosticsFeature, codeActionsFeature];
+export const FEATURES: readonly Feature[] = [
+  diagnosticsFeature,
+  codeActionsFeature,
+  hoverFeature,
+  inlayHintsFeature,
+  codeLensFeature,
+  commandsFeature,
+  completionFeature,
+  navigationFeature,
+  documentSymbolsFeature,
+];
 
 export function featureCapabilities(): ServerCapabilities {
   return Object.assign({}, ...FEATURES.map((f) => f.capabilities ?? {}));

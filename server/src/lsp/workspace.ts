@@ -114,6 +114,12 @@ export class Workspace {
     return [...new Set([...this.disk.keys(), ...this.open.keys()])].sort();
   }
 
+  /** The analysis with one more file (a generated policy), to check what it would change. */
+  analysisWith(extra: SourceFile): Analysis {
+    const parsed = this.uris().map((u) => (this.open.get(u) ?? this.disk.get(u))!.parsed);
+    return analyzeParsed([...parsed, parseFile(extra)], this.options);
+  }
+
   analysis(): Analysis {
     if (!this.cached) {
       const parsed = this.uris().map((u) => (this.open.get(u) ?? this.disk.get(u))!.parsed);

@@ -1,0 +1,192 @@
+/**
+ * The server side of the palette commands (workspace/executeCommand): the
+ * client gathers input (quick picks), the server answers from the analysis
+ * with the same code the CLI runs (ide/).
+ */
+import { SourceFile } from '../common/source';
+import { plural } from '../common/text';
+import type { Analysis } from '../engine/analysis';
+import { ownerName } from '../engine/describe';
+import { explainPair } from '../ide/explain-pair';
+import { defaultDenyYaml, leastPrivilegeYaml, requiredConnections } from '../ide/generate-policy';
+import { targetsAt } from '../ide/object-at';
+import { servedPorts } from '../ide/port-matrix';
+import { resolveEndpoint, resolvePort } from '../ide/resolve-endpoint';
+import { podsOfWorkload } from '../ide/select-pods';
+import type { Protocol } from '../model/kubernetes';
+import {
+  type EndpointChoice,
+  type ExplainParams,
+  type ExplainResult,
+  type NamespaceParams,
+  type NewDocumentResult,
+  SERVER_COMMAND_IDS,
+  ServerCommands,
+  type WorkloadParams,
+} from '../protocol/netpol-protocol';
+import type { Feature } from './feature';
+import { type Session, uriOfFile } from './session';
+
+function link(span: import('../common/source').Span, text: string): string {
+  const line = span.file.positionAt(span.start).line + 1;
+  return `[${text}](${uriOfFile(span.file)}#L${line})`;
+}
+
+export function explainMarkdown(a: Analysis, p: ExplainParams): ExplainResult {
+  const from = resolveEndpoint(a, p.from);
+  if (!from.ok) return { ok: false, markdown: `From: ${from.message}` };
+  const to = resolveEndpoint(a, p.to);
+  if (!to.ok) return { ok: false, markdown: `To: ${to.message}` };
+  const protocol: Protocol = p.protocol ?? 'TCP';
+  let ports: { protocol: Protocol; port: number }[];
+  if (p.port !== undefined && p.port !== '') {
+    const r = resolvePort(to.value, protocol, p.port);
+    if (!r.ok) return { ok: false, markdown: `Port: ${r.message}` };
+    ports = [{ protocol, port: r.value }];
+  } else {
+    const i = a.engine.indexOf(to.value.id);
+    ports = i === undefined ? [] : servedPorts(a, i);
+    if (ports.length === 0) return { ok: false, markdown: `${to.value.id} declares no ports: give a port number.` };
+  }
+  const out: string[] = [];
+  let allowed = true;
+  for (const { protocol: proto, port } of ports) {
+    const e = explainPair(a, from.value, to.value, proto, port);
+    allowed &&= e.verdict.allowed;
+    out.push(`## ${e.from} → ${e.to} ${proto}/${port}: ${e.verdict.allowed ? '✅ ALLOWED' : '⛔ DENIED'}`, '');
+    for (const n of e.verdict.notes) out.push(`> ${n}`, '');
+    for (const d of [e.verdict.egress, e.verdict.ingress]) {
+      const who = d.direction === 'egress' ? `egress from ${e.from}` : `ingress to ${e.to}`;
+      out.push(`**${who}: ${d.allowed ? 'allowed' : 'denied'}** (${d.reason.replace(/-/g, ' ')})`, '');
+      for (const s of e.steps.filter((x) => x.step.direction === d.direction)) {
+        if (!s.policy) {
+          out.push(`- ${s.step.action === 'Profile' ? '' : `tier ${s.step.tier}: `}${s.step.detail}`);
+          continue;
+        }
+        const where = s.ruleSpan
+          ? link(s.ruleSpan, `${s.policy}, ${s.step.direction} rule ${(s.step.ruleIndex ?? 0) + 1}`)
+          : link(s.policySpan!, s.policy);
+        out.push(`- **${s.step.action}** by ${where} (tier ${s.step.tier}): ${s.step.detail}`);
+      }
+      if (d.steps.length) out.push('');
+    }
+    out.push('```', ...e.text, '```', '');
+  }
+  return { ok: true, markdown: `# Explain: ${from.value.id} → ${to.value.id}\n\n${out.join('\n')}`, allowed };
+}
+
+export function endpointChoices(a: Analysis): EndpointChoice[] {
+  const out: EndpointChoice[] = [];
+  const seen = new Set<string>();
+  a.endpoints.forEach((e, i) => {
+    const owner = ownerName(e);
+    if (e.pod?.workload && !seen.has(owner)) {
+      seen.add(owner);
+      out.push({ id: e.id, label: owner, description: `first pod ${e.id}`, kind: 'workload' });
+    }
+    const ports = servedPorts(a, i).map((s) => s.key);
+    out.push({
+      id: e.id,
+      label: e.id,
+      description: `${e.ips.map((x) => x.text).join(', ') || 'no address'}${ports.length ? ` · ${ports.join(', ')}` : ''}`,
+      kind: e.kind === 'host' ? 'host' : 'pod',
+    });
+  });
+  return out;
+}
+
+function fileAt(session: Session, uri?: string): SourceFile | undefined {
+  return uri ? session.fileOf(uri) : undefined;
+}
+
+function namespaceAt(session: Session, p: NamespaceParams): string | undefined {
+  if (p.namespace) return p.namespace;
+  const file = fileAt(session, p.uri);
+  if (!file || p.line === undefined) return undefined;
+  const a = session.analysis();
+  const offset = file.offsetAt({ line: p.line, character: 0 });
+  const objects = a.cluster.objects.filter((o) => o.meta.span.file === file);
+  const o = objects.find((x) => x.meta.span.start <= offset && offset <= x.meta.span.end) ?? objects[0];
+  return o?.meta.kind === 'Namespace' ? o.meta.name : o?.meta.namespace;
+}
+
+export function defaultDeny(session: Session, p: NamespaceParams): NewDocumentResult {
+  const ns = namespaceAt(session, p);
+  if (!ns)
+    return { ok: false, content: '', message: 'No namespace here: open a manifest of the namespace, or name one.' };
+  const a = session.analysis();
+  const names = a.cluster.networkPolicies.filter((x) => x.meta.namespace === ns).map((x) => x.meta.name);
+  const content = defaultDenyYaml(ns, names);
+  const pods = a.endpoints.filter((e) => e.namespace === ns && e.kind === 'pod').length;
+  return {
+    ok: true,
+    content,
+    message: `A default-deny for ${ns} isolates its ${plural(pods, 'pod')} for ingress and egress.`,
+  };
+}
+
+export function leastPrivilege(session: Session, p: WorkloadParams): NewDocumentResult {
+  const a = session.analysis();
+  let pods: number[] = [];
+  if (p.workload) {
+    pods = a.endpoints
+      .map((e, i) => [e, i] as const)
+      .filter(([e]) => ownerName(e) === p.workload || e.id === p.workload)
+      .map(([, i]) => i);
+  } else {
+    const file = fileAt(session, p.uri);
+    if (file && p.line !== undefined) {
+      const t = targetsAt(a, file, file.offsetAt({ line: p.line, character: 0 })).find(
+        (x) => x.type === 'workload' || x.type === 'pod-object',
+      );
+      if (t?.type === 'workload') pods = podsOfWorkload(a, t.workload);
+      if (t?.type === 'pod-object') pods = podsOfWorkload(a, t.object);
+      if (pods.length === 0) {
+        const w = [...a.cluster.workloads, ...a.cluster.pods.filter((x) => !x.workload)].find(
+          (x) => x.meta.span.file === file,
+        );
+        if (w) pods = podsOfWorkload(a, w);
+      }
+    }
+  }
+  if (pods.length === 0)
+    return {
+      ok: false,
+      content: '',
+      message: 'No workload here: put the cursor in a Deployment, StatefulSet, DaemonSet or Pod.',
+    };
+  const required = requiredConnections(a, pods);
+  const content = leastPrivilegeYaml(a, pods, required, p.flavor ?? session.editor.generatedPolicyKind);
+  // Confirm: with the new policy added, every connection needed today still works.
+  const after = session.workspace.analysisWith(
+    new SourceFile('least-privilege.yaml', content, 'untitled:least-privilege.yaml'),
+  );
+  const broken = required.filter((c) => {
+    const [f, t] = [after.engine.indexOf(a.endpoints[c.from].id), after.engine.indexOf(a.endpoints[c.to].id)];
+    return f === undefined || t === undefined || !after.engine.allowed(f, t, c.protocol, c.port);
+  });
+  const message = broken.length
+    ? `The generated policy would cut ${plural(broken.length, 'connection')} that work today, e.g. ${a.endpoints[broken[0].from].id} -> ${a.endpoints[broken[0].to].id} ${broken[0].protocol}/${broken[0].port}: review it.`
+    : `Checked: with this policy, all ${plural(required.length, 'connection')} ${ownerName(a.endpoints[pods[0]])} has today still work.`;
+  return { ok: true, content, message };
+}
+
+export const commandsFeature: Feature = {
+  capabilities: { executeCommandProvider: { commands: [...SERVER_COMMAND_IDS] } },
+  register(session) {
+    session.connection.onExecuteCommand(({ command, arguments: args }) => {
+      const p = (args?.[0] ?? {}) as never;
+      switch (command) {
+        case ServerCommands.explain:
+          return explainMarkdown(session.analysis(), p);
+        case ServerCommands.endpoints:
+          return endpointChoices(session.analysis());
+        case ServerCommands.defaultDeny:
+          return defaultDeny(session, p);
+        case ServerCommands.leastPrivilege:
+          return leastPrivilege(session, p);
+      }
+      return null;
+    });
+  },
+};
