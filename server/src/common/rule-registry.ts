@@ -231,6 +231,11 @@ export const RULE_REGISTRY = {
     title:
       'A sensitive port (database, cache, queue, admin) is reachable from other namespaces or outside the cluster.',
   },
+  'cidr-covers-pods': {
+    severity: 'warning',
+    family: 'exposure',
+    title: 'An ipBlock covers pod addresses (node pod subnets, or one pod’s IP) that change when pods move.',
+  },
   'missing-default-deny': {
     severity: 'warning',
     family: 'exposure',

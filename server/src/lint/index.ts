@@ -27,6 +27,7 @@ import { redundantRule } from './rules/redundant-rule';
 import { redundantPolicy } from './rules/redundant-policy';
 import { shadowedRule } from './rules/shadowed-rule';
 import { missingDefaultDeny } from './rules/missing-default-deny';
+import { cidrCoversPods } from './rules/cidr-covers-pods';
 import { sensitivePortExposed } from './rules/sensitive-port-exposed';
 import { legacyIsolationAnnotation } from './rules/legacy-isolation-annotation';
 
@@ -46,6 +47,7 @@ export const LINT_RULES: readonly LintRule[] = [
   ruleOpenToEverything,
   internetEgressWithoutExcept,
   missingDefaultDeny,
+  cidrCoversPods,
   sensitivePortExposed,
   legacyIsolationAnnotation,
 ];
