@@ -108,4 +108,47 @@ describe('e2e: the extension in VS Code (code-server)', { skip }, () => {
     assert.match(text, /app: postgres\n/);
     assert.doesNotMatch(text, /postgress/);
   });
+
+  it('shows reachability inline: CodeLens and inlay hints on a policy, and a hover on its selector', async () => {
+    const { page } = session;
+    const images = join(ROOT, 'docs', 'images');
+    mkdirSync(images, { recursive: true });
+    const goToLine = async (line: number) => {
+      await page.keyboard.press('Control+G');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor();
+      await input.fill(`:${line}`);
+      await page.keyboard.press('Enter');
+    };
+    await step('codelens', async () => {
+      await page.locator('.monaco-editor .view-lines').first().click();
+      await goToLine(36);
+      await page
+        .locator('.codelens-decoration', { hasText: 'selects 2 pods · admits 1 workload' })
+        .filter({ visible: true })
+        .first()
+        .waitFor({ timeout: 60_000 });
+    });
+    await step('inlay', async () => {
+      await page
+        .locator('.monaco-editor .view-line', { hasText: 'isolates 2 pods · admits 1 workload' })
+        .filter({ visible: true })
+        .first()
+        .waitFor({ timeout: 30_000 });
+      await page.locator('.monaco-editor .view-line', { hasText: '→ 2 pods' }).first().waitFor();
+      await page.locator('.part.editor').screenshot({ path: join(images, 'inlay-hints.png') });
+    });
+    await step('hover', async () => {
+      await goToLine(43); // api-from-frontend: `app: api`
+      await page.keyboard.press('End');
+      await page.keyboard.press('Control+K');
+      await page.keyboard.press('Control+I');
+      await page
+        .locator('.monaco-hover', { hasText: 'selects 2 pods of Deployment shop/api: api-0, api-1' })
+        .first()
+        .waitFor({ timeout: 30_000 });
+      await page.locator('.part.editor').screenshot({ path: join(images, 'hover.png') });
+      await page.keyboard.press('Escape');
+    });
+  });
 });
