@@ -1,4 +1,5 @@
 import { reportFailure } from '../common/failure';
+import { LIMITS, limitText } from '../common/limits';
 import { type Span, span } from '../common/source';
 import type { ParsedFile } from '../yaml/parse-yaml';
 import { DocContext, type RMap } from '../yaml/yaml-reader';
@@ -198,7 +199,22 @@ function placePods(
       placement: p.spec.nodeName ? 'nodeName' : undefined,
     });
   }
+  let capped = false;
   for (const w of workloads) {
+    // A replicas: 100000000 must not freeze the editor: pods past the limit are not simulated.
+    const room = LIMITS.simulatedPods - drafts.length;
+    const wanted = w.kind === 'DaemonSet' ? nodes.length : w.replicas;
+    if (wanted > room) {
+      if (!capped)
+        sink.report(
+          'limit-exceeded',
+          'warning',
+          `${w.kind} ${w.meta.namespace ?? 'default'}/${w.meta.name} would bring the simulated pods past ${limitText('simulatedPods')}; its pods beyond that, and those of later workloads, are not simulated.`,
+          w.meta.nameSpan,
+        );
+      capped = true;
+      if (room <= 0) continue;
+    }
     const ns = w.meta.namespace ?? 'default';
     const base = {
       namespace: ns,
@@ -221,7 +237,7 @@ function placePods(
           w.spec.nodeSelectorSpan ?? w.meta.nameSpan,
         );
       }
-      for (const n of targets)
+      for (const n of targets.slice(0, Math.max(0, LIMITS.simulatedPods - drafts.length)))
         drafts.push({
           pod: { ...base, id: `${ns}/${w.meta.name}-${n.name}`, name: `${w.meta.name}-${n.name}` },
           fixedNode: n.name,
@@ -229,7 +245,8 @@ function placePods(
         });
       continue;
     }
-    for (let i = 0; i < w.replicas; i++) {
+    const count = Math.min(w.replicas, LIMITS.simulatedPods - drafts.length);
+    for (let i = 0; i < count; i++) {
       const name = `${w.meta.name}-${i}`;
       drafts.push({
         pod: { ...base, id: `${ns}/${name}`, name },
