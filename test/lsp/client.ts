@@ -70,6 +70,11 @@ export class TestClient {
     });
   }
 
+  /** The diagnostics last published for `uri` (undefined when none were). */
+  published(uri: string): Diagnostic[] | undefined {
+    return this.latest.get(uri);
+  }
+
   open(uri: string, text: string, version = 1): Promise<void> {
     return this.connection.sendNotification('textDocument/didOpen', {
       textDocument: { uri, languageId: 'yaml', version, text },

@@ -48,3 +48,11 @@ export function quoteList(items: readonly string[], max = 5): string {
   const shown = items.slice(0, max).join(', ');
   return items.length > max ? `${shown} and ${items.length - max} more` : shown;
 }
+
+/**
+ * The end of a finding of absence about something the workspace does not
+ * define (a namespace, the nodes): say so, and how to show it to the analysis.
+ */
+export function notInWorkspace(what: string): string {
+  return `The workspace does not define ${what}: if the repository does, elsewhere, list that folder under \`include:\` in .netpol.yaml (for example \`include: [../cluster]\`) so the analysis sees it.`;
+}

@@ -189,6 +189,7 @@ export class Session {
         return !rel.startsWith('..') && rel !== '' && exclude(rel);
       });
     this.workspace.scan(this.folders, {
+      include: this.projectConfig?.include,
       ignore: (p) => projectIgnore(p) || excluded(p),
       maxFileSize: this.editor.maxFileSize,
     });

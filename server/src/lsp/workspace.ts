@@ -51,16 +51,22 @@ export class Workspace {
    */
   scan(
     folderUris: readonly string[],
-    options: { ignore?: (path: string) => boolean; maxFileSize?: number } = {},
+    options: { ignore?: (path: string) => boolean; maxFileSize?: number; include?: readonly string[] } = {},
   ): void {
     this.folders = folderUris.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
+    this.included = [...(options.include ?? [])];
     this.ignore = options.ignore ?? (() => false);
     this.maxFileSize = options.maxFileSize ?? Number.POSITIVE_INFINITY;
     this.disk.clear();
     this.skipped = [];
-    for (const path of discoverManifests(this.folders, { ignore: this.ignore }).files) this.readDisk(path);
+    // The project file's `include` paths are read like the folders' own files.
+    const roots = [...this.folders, ...this.included];
+    for (const path of discoverManifests(roots, { ignore: this.ignore }).files) this.readDisk(path);
     this.cached = undefined;
   }
+
+  /** Paths outside the folders that the project file includes (absolute). */
+  private included: string[] = [];
 
   folderPaths(): readonly string[] {
     return this.folders;
@@ -107,7 +113,9 @@ export class Workspace {
   }
 
   private inFolders(path: string): boolean {
-    return this.folders.some((f) => path === f || path.startsWith(f.endsWith('/') ? f : `${f}/`));
+    return [...this.folders, ...this.included].some(
+      (f) => path === f || path.startsWith(f.endsWith('/') ? f : `${f}/`),
+    );
   }
 
   uris(): string[] {

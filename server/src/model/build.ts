@@ -9,6 +9,7 @@ import { resolveNodes, Spreader, eligible } from './schedule';
 import type { KubeNode, Namespace, ObjectMeta, Pod } from './kubernetes';
 import type { Cluster } from './cluster';
 import { FindingSink } from '../common/finding-sink';
+import { notInWorkspace } from '../common/text';
 
 export function buildCluster(files: readonly ParsedFile[]): Cluster {
   const sink = new FindingSink();
@@ -181,6 +182,8 @@ function placePods(
   sink: FindingSink,
 ): Pod[] {
   const drafts: PodDraft[] = [];
+  // Without Node objects the nodes are stand-ins: "no node fits" may only mean the nodes are defined elsewhere.
+  const noNodeObjects = nodes.every((n) => n.origin !== 'declared');
   for (const p of podObjects) {
     const ns = p.meta.namespace ?? 'default';
     drafts.push({
@@ -232,8 +235,8 @@ function placePods(
       if (targets.length === 0) {
         sink.report(
           'unschedulable',
-          'warning',
-          `DaemonSet ${ns}/${w.meta.name} matches no node (nodeSelector, node affinity or taints), so it runs no pods.`,
+          noNodeObjects ? 'info' : 'warning',
+          `DaemonSet ${ns}/${w.meta.name} matches no node (nodeSelector, node affinity or taints), so it runs no pods.${noNodeObjects ? ` ${notInWorkspace('any Node object')}` : ''}`,
           w.spec.nodeSelectorSpan ?? w.meta.nameSpan,
         );
       }
@@ -286,8 +289,8 @@ function placePods(
       reported.add(d.pod.meta);
       sink.report(
         'unschedulable',
-        'warning',
-        `No node fits ${d.pod.workload ? `the pods of ${d.pod.workload.kind} ${d.pod.namespace}/${d.pod.workload.name}` : `Pod ${d.pod.id}`} (nodeSelector, node affinity or taints); they would stay Pending and get no IP.`,
+        noNodeObjects ? 'info' : 'warning',
+        `No node fits ${d.pod.workload ? `the pods of ${d.pod.workload.kind} ${d.pod.namespace}/${d.pod.workload.name}` : `Pod ${d.pod.id}`} (nodeSelector, node affinity or taints); they would stay Pending and get no IP.${noNodeObjects ? ` ${notInWorkspace('any Node object')}` : ''}`,
         d.pod.spec.nodeSelectorSpan ?? d.pod.meta.nameSpan,
       );
     }

@@ -7,7 +7,7 @@
  */
 import type { Fix } from '../../common/finding';
 import { span, type Span } from '../../common/source';
-import { closest, editDistance, quoteList } from '../../common/text';
+import { closest, editDistance, notInWorkspace, quoteList } from '../../common/text';
 import type { KubeNetworkPolicy, LabelSelector, Labels, NetworkPolicyPeer } from '../../model/kubernetes';
 import type { Endpoint } from '../../policy/endpoint';
 import { KubeLabelMatcher } from '../../policy/label-matcher';
@@ -64,6 +64,17 @@ function checkPeer(
     const nsm = new KubeLabelMatcher(peer.namespaceSelector);
     const selected = namespaces.filter((n) => nsm.matches(n.labels));
     if (selected.length === 0) {
+      const unknown = undefinedNamespaces(peer.namespaceSelector, namespaces);
+      if (unknown) {
+        // A partial workspace: the namespace may well exist, defined in a folder the workspace does not hold.
+        sink.report(
+          ID,
+          'info',
+          `namespaceSelector ${show(peer.namespaceSelector)} matches none of the namespaces in the workspace (${quoteList(namespaces.map((n) => n.name))}). ${notInWorkspace(unknown)}`,
+          peer.namespaceSelector.span,
+        );
+        return;
+      }
       const nsLabels = namespaces.map((n) => ({ labels: n.labels }));
       report(
         sink,
@@ -118,6 +129,29 @@ function checkPeer(
   }
   if (local.length === 0) return;
   report(sink, peer.podSelector, `podSelector ${show(peer.podSelector)} matches no pod in namespace ${ns}.`, local);
+}
+
+const NAME_LABEL = 'kubernetes.io/metadata.name';
+
+/**
+ * What the workspace lacks to decide whether `sel` matches a namespace, or undefined when it has all of it:
+ * the Namespace object of a namespace the selector names, or, for other labels, the Namespace objects of
+ * namespaces the workspace only uses (their labels are unknown).
+ */
+function undefinedNamespaces(
+  sel: LabelSelector,
+  namespaces: readonly { name: string; meta?: unknown }[],
+): string | undefined {
+  const named = [
+    ...(sel.matchLabels[NAME_LABEL] !== undefined ? [sel.matchLabels[NAME_LABEL]] : []),
+    ...sel.matchExpressions.filter((e) => e.key === NAME_LABEL && e.operator === 'In').flatMap((e) => e.values),
+  ];
+  if (named.length > 0) {
+    const missing = named.filter((n) => !namespaces.some((ns) => ns.name === n && ns.meta));
+    return missing.length ? `a Namespace object for ${quoteList(missing)}` : undefined;
+  }
+  const undeclared = namespaces.filter((n) => !n.meta).map((n) => n.name);
+  return undeclared.length ? `Namespace objects for ${quoteList(undeclared)} (so their labels are unknown)` : undefined;
 }
 
 function show(s: LabelSelector): string {
