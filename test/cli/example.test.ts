@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { analyzeSources } from '../../server/src/engine/analysis';
 import { lint } from '../../server/src/lint';
 import { discoverManifests, readSourceFile } from '../../server/src/yaml/discover';
-import { canReach, ROOT, where } from '../helpers';
+import { canReach, cli, ROOT, where } from '../helpers';
 
 const EXAMPLES = join(ROOT, 'examples');
 
@@ -72,6 +72,26 @@ describe('the example repository', () => {
       true,
       'the incident rule opens the ledger to everyone',
     );
+  });
+
+  it('`netpol test examples` runs the intents: the two the README lists fail', async () => {
+    const r = await cli(['test', 'examples']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.deepEqual(
+      r.stdout
+        .split('\n')
+        .filter((l) => /^ {2}[✓✗]/.test(l))
+        .map((l) => l.replace(/:.*/, '')),
+      [
+        '  ✓ ingress-reaches-frontend',
+        '  ✓ frontend-calls-api',
+        '  ✗ api-reaches-postgres',
+        '  ✗ prometheus-scrapes-api',
+        '  ✓ nothing-outside-reaches-postgres',
+        '  ✓ frontend-never-reaches-postgres',
+      ],
+    );
+    assert.match(r.stdout, /\n4 passed, 2 failed\n$/);
   });
 
   it('places pods on the declared nodes, in their flannel subnets', () => {

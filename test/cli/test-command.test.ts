@@ -142,3 +142,30 @@ describe('cli: netpol test', () => {
     assert.equal((await cli(['test', dir, '--staged'], dir)).code, 0);
   });
 });
+
+describe('cli: netpol deps', () => {
+  it('lists inferred dependencies with where they were read and the verdict, in text and JSON', async () => {
+    const { client, service } = await import('../dependency-fixtures');
+    const dir = workspace({
+      'app.yaml': docs(
+        shop,
+        service('shop/api-svc', 'api', '[{port: 80, targetPort: http}]'),
+        client('shop/ui', 'env: [{name: API_URL, value: "http://api-svc/v1"}, {name: Q_URL, value: "amqp://mq:5672"}]'),
+      ),
+    });
+    const text = await cli(['deps', dir], dir);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(
+      text.stdout,
+      /Deployment shop\/ui\n {2}-> Service shop\/api-svc port 80 \(TCP\/8080 on its pods\): BLOCKED \(1 of 1 pairs\)\n {5}from env API_URL: "http:\/\/api-svc\/v1" \(app\.yaml:\d+:\d+\)\n {5}first blocked pair shop\/ui-0 -> shop\/api: ingress to shop\/api denied/,
+    );
+    assert.match(text.stdout, /-> Service shop\/mq: not in the workspace/);
+    assert.match(text.stdout, /\n2 dependencies, 1 blocked, 1 to Services not in the workspace\n$/);
+    const json = JSON.parse((await cli(['deps', dir, '--format', 'json'], dir)).stdout);
+    assert.deepEqual(
+      json.map((d: { service: string; status: string }) => `${d.service} ${d.status}`),
+      ['shop/api-svc blocked', 'shop/mq unknown-service'],
+    );
+    assert.deepEqual(json[0].blocked[0], { from: 'shop/ui-0', to: 'shop/api', port: 'TCP/8080' });
+  });
+});

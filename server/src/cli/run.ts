@@ -28,6 +28,8 @@ import { matrixJson, matrixText, servedMatrixJson, servedMatrixText } from './ma
 import { lintJson, lintSarif, lintText, spanReplacer } from './lint-output';
 import { selectJson, selectText } from './select-output';
 import { intentTestReport, testJson, testJunit, testText } from './test-output';
+import { depsJson, depsText } from './deps-output';
+import { inferDependencies } from '../engine/dependencies';
 import { caretLines, errorText, parseSelector } from '../policy/selector/calico-selector';
 import { diffReachability } from '../engine/reachability-diff';
 import { type DiffSides, diffJson, diffSarif, diffText } from './diff-output';
@@ -55,6 +57,7 @@ const SPECS: Record<string, CommandSpec> = {
   select: { options: [...COMMON, 'selector', 'namespace'] },
   test: { options: COMMON, flags: ANALYSIS_FLAGS },
   diff: { options: ['format', 'pod-network', 'base', 'before', 'after'], flags: [...ANALYSIS_FLAGS, 'fail-on-open'] },
+  deps: { options: COMMON, flags: ANALYSIS_FLAGS },
 };
 
 export const USAGE = `netpol: simulate and lint Kubernetes and Calico network policies on a Canal (flannel + Calico) cluster
@@ -69,6 +72,7 @@ Usage:
   netpol test PATH...      [--format text|json|junit]
   netpol diff PATH...      --base REV [--format text|json|sarif] [--fail-on-open]
   netpol diff              --before DIR --after DIR [--format text|json|sarif] [--fail-on-open]
+  netpol deps PATH...      [--format text|json]
 
 PATH is a manifest file or a folder (searched for *.yaml and *.yml, and for flannel's net-conf.json and
 flannel-leases.txt/.json); the default is the current folder.
@@ -78,7 +82,7 @@ Common options:
   --pod-network CIDR   the flannel Network when the manifests do not configure it (default 10.244.0.0/16;
                        "IPv4CIDR,IPv6CIDR" for dual-stack)
   --format FORMAT      output format (default text)
-  --staged             (lint, matrix, explain, test) evaluate staged Calico policies as if they were enforced
+  --staged             (lint, matrix, explain, test, deps) evaluate staged Calico policies as if they were enforced
   -h, --help           this help; --version prints the version
 
 Without --port, matrix shows every port the destination pods declare.
@@ -89,6 +93,8 @@ test runs the NetworkIntents (netpol.studio/v1alpha1) like unit tests: one line 
 diff compares reachability before and after a change (PATH at git revision REV against the working tree, or two
 folders): one line per workload pair and port newly allowed or newly denied, with the deciding rule before and
 after; --fail-on-open exits 1 when something is newly allowed.
+deps lists the Services each workload names (env values, ConfigMaps, command lines; Ingress backends for
+the ingress controller) and whether the policies let the connection through.
 Exit codes: 0 clean, 1 findings at or above --fail-on (default error), 2 usage or input errors.
 `;
 
@@ -155,6 +161,8 @@ export async function run(argv: readonly string[], terminal: IO): Promise<number
         return selectCommand(analysis, args.options, io);
       case 'test':
         return testCommand(analysis, args.options, io);
+      case 'deps':
+        return depsCommand(analysis, config, args.options, io);
     }
     return 2;
   } catch (e) {
@@ -373,4 +381,11 @@ function diffCommand(args: ParsedArgs, io: IO, podNetwork: string | undefined): 
   else if (format === 'sarif') io.out(diffSarif(d, io.cwd, VERSION));
   else io.out(diffText(d, sides));
   return args.flags.has('fail-on-open') && d.opened > 0 ? 1 : 0;
+}
+
+function depsCommand(a: Analysis, config: ProjectConfig, options: Map<string, string>, io: IO): number {
+  const format = oneOf('format', options.get('format'), ['text', 'json'] as const, 'text');
+  const deps = inferDependencies(a, config.ingressControllers);
+  io.out(format === 'json' ? depsJson(a, deps, io.cwd) : depsText(a, deps, io.cwd));
+  return 0;
 }

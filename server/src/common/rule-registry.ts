@@ -246,6 +246,16 @@ export const RULE_REGISTRY = {
     family: 'legacy',
     title: 'The net.beta.kubernetes.io/network-policy namespace annotation, which current clusters ignore.',
   },
+  'dependency-blocked': {
+    severity: 'warning',
+    family: 'reachability',
+    title: 'A workload names a Service (in env, args, a ConfigMap or an Ingress) that policy blocks it from reaching.',
+  },
+  'dependency-unknown-service': {
+    severity: 'info',
+    family: 'reachability',
+    title: 'A workload names a Service the workspace does not have.',
+  },
   'invalid-config': {
     severity: 'error',
     family: 'project',

@@ -30,6 +30,8 @@ import { missingDefaultDeny } from './rules/missing-default-deny';
 import { cidrCoversPods } from './rules/cidr-covers-pods';
 import { sensitivePortExposed } from './rules/sensitive-port-exposed';
 import { legacyIsolationAnnotation } from './rules/legacy-isolation-annotation';
+import { dependencyBlocked } from './rules/dependency-blocked';
+import { dependencyUnknownService } from './rules/dependency-unknown-service';
 
 export const LINT_RULES: readonly LintRule[] = [
   selectorMatchesNothing,
@@ -50,6 +52,8 @@ export const LINT_RULES: readonly LintRule[] = [
   cidrCoversPods,
   sensitivePortExposed,
   legacyIsolationAnnotation,
+  dependencyBlocked,
+  dependencyUnknownService,
 ];
 
 export interface LintOptions {

@@ -1,0 +1,30 @@
+/**
+ * dependency-blocked: a workload names a Service (an env value, a ConfigMap
+ * value it reads, a command-line argument, an Ingress backend for the ingress
+ * controller) and the policies block its pods from the Service's pods on every
+ * port the reference may use. Reported at the reference, with the blocked
+ * pairs and the deciding rule.
+ */
+import { checkDependency, describeDependencyTarget, inferDependencies } from '../../engine/dependencies';
+import { plural } from '../../common/text';
+import type { LintRule } from '../lint-rule';
+
+export const dependencyBlocked: LintRule = {
+  id: 'dependency-blocked',
+  check({ analysis, config }, sink) {
+    for (const d of inferDependencies(analysis, config.ingressControllers)) {
+      if (!d.target || d.destinations.length === 0) continue;
+      const c = checkDependency(analysis, d);
+      if (c.blockedCount === 0) continue;
+      const listed = c.blocked.slice(0, 3).map((p) => `${p.from} -> ${p.to} ${p.port}`);
+      const more = c.blockedCount - listed.length;
+      sink.report(
+        'dependency-blocked',
+        'warning',
+        `${d.client} depends on ${describeDependencyTarget(d)} (${d.reference.via}), but the policies block ${c.blockedCount} of ${plural(c.pairs, 'pair')}: ${listed.join(', ')}${more > 0 ? ` and ${more} more` : ''}.${c.deciding ? ` First pair: ${c.deciding.text}.` : ''}`,
+        d.reference.span,
+        { related: c.deciding?.related },
+      );
+    }
+  },
+};
