@@ -133,7 +133,7 @@ describe('lsp: editor features on examples/', () => {
     assert.ok(titles.includes('Explain'));
     assert.equal(p.find((l) => l.command?.title === 'Explain')!.command!.command, 'netpolStudio.explainConnection');
     const w = await lenses(WORKLOADS);
-    const api = w.find((l) => l.range.start.line === 23)!;
+    const api = w.find((l) => l.range.start.line === 26)!;
     assert.match(api.command!.title, /^reachable from \d+ of \d+ workloads · can reach \d+$/);
     assert.equal(api.command!.command, 'netpolStudio.showMatrix');
     assert.deepEqual(api.command!.arguments, [{ to: 'shop/api-0' }]);
@@ -198,7 +198,7 @@ describe('lsp: editor features on examples/', () => {
     });
     assert.deepEqual(
       defs.map((d) => [d.uri, d.range.start.line]),
-      [[WORKLOADS, 26]],
+      [[WORKLOADS, 29]],
     );
     const refs = await request<Location[]>('textDocument/references', {
       textDocument: { uri: WORKLOADS },
