@@ -21,6 +21,7 @@ import { type ExternalClass, externalClasses } from './address-classes';
 import type { EndpointClass } from './classes';
 import { conditionMatches, type Packet } from './evaluate';
 import type { IpFamily } from '../common/ip';
+import { addPortCuts } from './port-cuts';
 
 /** Ports of one protocol as inclusive ranges, sorted and merged. */
 export interface PortSet {
@@ -76,30 +77,6 @@ function reads(c: Condition, subjectSide: Side, out: Reads = { peer: false, subj
 
 const ALL_PORTS: readonly (readonly [number, number])[] = [[1, 65535]];
 
-/** Port numbers where a rule's answer may change: every range's edges and every named port's number. */
-function portCuts(c: Condition, subjects: readonly EndpointClass[], out: Set<number>): void {
-  if (c.type === 'all' || c.type === 'any') {
-    for (const x of c.of) portCuts(x, subjects, out);
-    return;
-  }
-  if (c.type !== 'ports') return;
-  for (const [lo, hi] of c.ranges) {
-    out.add(lo);
-    out.add(hi + 1);
-  }
-  for (const atom of c.named) {
-    for (const s of subjects) {
-      const v = s.values[atom];
-      if (typeof v !== 'string' || !v) continue;
-      for (const key of v.split(',')) {
-        const port = Number(key.split('/')[1]);
-        out.add(port);
-        out.add(port + 1);
-      }
-    }
-  }
-}
-
 function packet(
   protocol: Protocol,
   port: number,
@@ -148,7 +125,11 @@ function computeAdmission(a: Analysis, policy: CompiledPolicy, rule: CompiledRul
   // The ports (per protocol) the subject and packet parts allow for some subject class, and which subject
   // class allows them: one probe per interval between cuts.
   const cuts = new Set<number>([1, 65536]);
-  portCuts(rule.condition, subjectClasses, cuts);
+  addPortCuts(
+    rule.condition,
+    subjectClasses.map((c) => c.values),
+    cuts,
+  );
   const sortedCuts = [...cuts].filter((p) => p >= 1 && p <= 65536).sort((x, y) => x - y);
   const probes: { protocol: Protocol; from: number; to: number }[] = [];
   for (const protocol of PROTOCOLS)

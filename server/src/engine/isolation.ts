@@ -11,11 +11,12 @@
 import type { IpFamily } from '../common/ip';
 import { PROTOCOLS } from '../model/kubernetes';
 import type { AtomValue } from '../policy/atoms';
-import type { CompiledPolicy, Condition, Direction } from '../policy/rule-model';
+import type { CompiledPolicy, Direction } from '../policy/rule-model';
 import { externalClasses } from './address-classes';
 import type { Analysis } from './analysis';
 import type { EndpointClass } from './classes';
 import { type Applicable, applicablePolicies, decide } from './evaluate';
+import { addPortCuts } from './port-cuts';
 
 const cache = new WeakMap<Analysis, Map<string, boolean>>();
 
@@ -45,8 +46,9 @@ function computeOpen(a: Analysis, cls: EndpointClass, direction: Direction): boo
   const app: Applicable = applicablePolicies(a.policies, cls.values, direction);
   if (app.tiers.length === 0) return true;
   const cuts = new Set<number>([1, 65536]);
+  const answers = a.engine.classes.map((c) => c.values);
   for (const t of app.tiers)
-    for (const p of t.policies) for (const r of p[direction] ?? []) portCuts(r.condition, a.engine.classes, cuts);
+    for (const p of t.policies) for (const r of p[direction] ?? []) addPortCuts(r.condition, answers, cuts);
   const sorted = [...cuts].filter((p) => p >= 1 && p <= 65536).sort((x, y) => x - y);
   const ports = sorted.slice(0, -1);
   const own: readonly IpFamily[] = cls.families.length ? cls.families : [4, 6];
@@ -71,28 +73,4 @@ function computeOpen(a: Analysis, cls: EndpointClass, direction: Direction): boo
     }
   }
   return true;
-}
-
-/** Port numbers where a rule's answer may change: range edges and the numbers named ports stand for. */
-function portCuts(c: Condition, classes: readonly EndpointClass[], out: Set<number>): void {
-  if (c.type === 'all' || c.type === 'any') {
-    for (const x of c.of) portCuts(x, classes, out);
-    return;
-  }
-  if (c.type !== 'ports') return;
-  for (const [lo, hi] of c.ranges) {
-    out.add(lo);
-    out.add(hi + 1);
-  }
-  for (const atom of c.named) {
-    for (const cls of classes) {
-      const v = cls.values[atom];
-      if (typeof v !== 'string' || !v) continue;
-      for (const entry of v.split(',')) {
-        const port = Number(entry.split('/')[1]);
-        out.add(port);
-        out.add(port + 1);
-      }
-    }
-  }
 }

@@ -10,11 +10,11 @@
  */
 import type { IpFamily } from '../common/ip';
 import type { Protocol } from '../model/kubernetes';
-import type { AtomValue } from '../policy/atoms';
-import type { CompiledPolicy, CompiledRule, Condition } from '../policy/rule-model';
+import type { CompiledPolicy, CompiledRule } from '../policy/rule-model';
 import { type Admission, ruleAdmission } from './admission';
 import type { Analysis } from './analysis';
 import { conditionMatches, type Packet } from './evaluate';
+import { addPortCuts } from './port-cuts';
 
 export interface PolicyRule {
   readonly policy: CompiledPolicy;
@@ -45,29 +45,6 @@ function portsWithin(inner: Admission, outer: Admission): boolean {
   });
 }
 
-/** Port numbers where a condition's answer may change: range edges and named ports' numbers in any class. */
-function portCuts(c: Condition, values: readonly (readonly AtomValue[])[], out: Set<number>): void {
-  if (c.type === 'all' || c.type === 'any') {
-    for (const x of c.of) portCuts(x, values, out);
-    return;
-  }
-  if (c.type !== 'ports') return;
-  for (const [lo, hi] of c.ranges) {
-    out.add(lo);
-    out.add(hi + 1);
-  }
-  for (const atom of c.named)
-    for (const v of values) {
-      const s = v[atom];
-      if (typeof s !== 'string' || !s) continue;
-      for (const key of s.split(',')) {
-        const port = Number(key.split('/')[1]);
-        out.add(port);
-        out.add(port + 1);
-      }
-    }
-}
-
 /**
  * True when `outer` matches every connection `inner` matches: same direction,
  * and for every pod `inner`'s policy applies to, `outer`'s policy applies too
@@ -88,8 +65,8 @@ export function ruleCovers(a: Analysis, outer: PolicyRule, inner: PolicyRule): b
   ];
   const cuts = new Set<number>([1, 65536]);
   const values = [...ia.subjectClasses.map((s) => s.values), ...peers.map((p) => p.values)];
-  portCuts(inner.rule.condition, values, cuts);
-  portCuts(outer.rule.condition, values, cuts);
+  addPortCuts(inner.rule.condition, values, cuts);
+  addPortCuts(outer.rule.condition, values, cuts);
   const sorted = [...cuts].filter((p) => p >= 1 && p <= 65536).sort((x, y) => x - y);
   const probes: { protocol: Protocol; port: number }[] = [];
   for (const set of ia.ports)

@@ -1,0 +1,33 @@
+/**
+ * Port numbers where a rule condition's answer may change. Verdicts are constant between two
+ * consecutive cuts, so a check that probes one port per interval is exact.
+ */
+import type { AtomValue } from '../policy/atoms';
+import type { Condition } from '../policy/rule-model';
+
+/**
+ * Adds to `out` every range edge of `c`'s port conditions (the first port and the one after the
+ * last) and, for its named ports, the numbers they stand for in any of `answers` (an endpoint
+ * class's atom answers), with the number after each.
+ */
+export function addPortCuts(c: Condition, answers: readonly (readonly AtomValue[])[], out: Set<number>): void {
+  if (c.type === 'all' || c.type === 'any') {
+    for (const x of c.of) addPortCuts(x, answers, out);
+    return;
+  }
+  if (c.type !== 'ports') return;
+  for (const [lo, hi] of c.ranges) {
+    out.add(lo);
+    out.add(hi + 1);
+  }
+  for (const atom of c.named)
+    for (const values of answers) {
+      const v = values[atom];
+      if (typeof v !== 'string' || !v) continue;
+      for (const key of v.split(',')) {
+        const port = Number(key.split('/')[1]);
+        out.add(port);
+        out.add(port + 1);
+      }
+    }
+}
