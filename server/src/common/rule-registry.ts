@@ -225,6 +225,11 @@ export const RULE_REGISTRY = {
     family: 'exposure',
     title: 'Egress to 0.0.0.0/0 or ::/0 that includes the cloud metadata address, the pod or the Service network.',
   },
+  'calico-allow-overrides-policy': {
+    severity: 'warning',
+    family: 'exposure',
+    title: 'A Calico Allow rule, decided before the namespace’s NetworkPolicies, admits connections they would deny.',
+  },
   'sensitive-port-exposed': {
     severity: 'warning',
     family: 'exposure',

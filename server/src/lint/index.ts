@@ -29,6 +29,7 @@ import { shadowedRule } from './rules/shadowed-rule';
 import { missingDefaultDeny } from './rules/missing-default-deny';
 import { cidrCoversPods } from './rules/cidr-covers-pods';
 import { sensitivePortExposed } from './rules/sensitive-port-exposed';
+import { calicoAllowOverridesPolicy } from './rules/calico-allow-overrides-policy';
 import { legacyIsolationAnnotation } from './rules/legacy-isolation-annotation';
 import { dependencyBlocked } from './rules/dependency-blocked';
 import { dependencyUnknownService } from './rules/dependency-unknown-service';
@@ -51,6 +52,7 @@ export const LINT_RULES: readonly LintRule[] = [
   missingDefaultDeny,
   cidrCoversPods,
   sensitivePortExposed,
+  calicoAllowOverridesPolicy,
   legacyIsolationAnnotation,
   dependencyBlocked,
   dependencyUnknownService,

@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { lintYaml, spanned, yaml } from '../helpers';
+import { docs, namespace, pod, policy } from '../manifests';
+
+const ID = 'calico-allow-overrides-policy';
+const only = (text: string) => lintYaml(text).filter((f) => f.rule === ID);
+const world = [
+  namespace('shop'),
+  namespace('monitoring'),
+  pod('shop/db', { labels: { app: 'db' }, ports: [{ name: 'pg', port: 5432 }] }),
+  pod('shop/api', { labels: { app: 'api' } }),
+  pod('monitoring/prom', { labels: { app: 'prom' } }),
+];
+/** shop's own policy: the database admits only the api. */
+const DB_FROM_API = policy(
+  'shop/db-from-api',
+  yaml`
+    podSelector: {matchLabels: {app: db}}
+    ingress:
+    - from: [{podSelector: {matchLabels: {app: api}}}]
+      ports: [{port: 5432}]
+  `,
+);
+const gnp = (name: string, order: number, rules: string) => yaml`
+  apiVersion: projectcalico.org/v3
+  kind: GlobalNetworkPolicy
+  metadata: {name: ${name}}
+  spec:
+    order: ${order}
+    selector: app == 'db'
+    types: [Ingress]
+    ingress:
+    ${rules.trim()}
+`;
+
+describe('lint: calico-allow-overrides-policy', () => {
+  it('warns on a GlobalNetworkPolicy Allow that admits what the namespace policy denies, naming both sides', () => {
+    const text = docs(
+      ...world,
+      DB_FROM_API,
+      gnp('allow-prometheus', 100, "- action: Allow\n  source: {selector: app == 'prom'}"),
+    );
+    const findings = only(text);
+    assert.equal(findings.length, 1);
+    const [f] = findings;
+    assert.equal(f.severity, 'warning');
+    assert.match(
+      f.message,
+      /^Rule ingress\[0\] of GlobalNetworkPolicy allow-prometheus \(tier default, order 100\) allows 1 pod pair on every TCP port, every UDP port, every SCTP port that the NetworkPolicies of namespace shop deny \(NetworkPolicy shop\/db-from-api\): monitoring\/prom → shop\/db\./,
+    );
+    assert.match(spanned(f), /^action: Allow/);
+    assert.deepEqual(
+      f.related?.map((r) => r.message),
+      ['NetworkPolicy shop/db-from-api isolates these pods for ingress and does not admit the connections'],
+    );
+  });
+
+  it('says nothing when the namespace policy also allows what the Calico rule allows', () => {
+    const text = docs(
+      ...world,
+      DB_FROM_API,
+      gnp(
+        'allow-api',
+        100,
+        "- action: Allow\n  source: {selector: app == 'api'}\n  protocol: TCP\n  destination: {ports: [5432]}",
+      ),
+    );
+    assert.deepEqual(only(text), []);
+    assert.ok(!lintYaml(text).some((f) => f.rule === 'policy-not-simulated'), 'the Calico policy is simulated');
+  });
+
+  it('says nothing for a Pass, a Deny, or a namespace without its own policy', () => {
+    assert.deepEqual(only(docs(...world, DB_FROM_API, gnp('pass-all', 100, '- action: Pass'))), []);
+    assert.deepEqual(only(docs(...world, DB_FROM_API, gnp('deny-all', 100, '- action: Deny'))), []);
+    assert.deepEqual(only(docs(...world, gnp('allow-all', 100, '- action: Allow'))), []);
+  });
+
+  it('explains a later Calico policy of the same tier: the namespace policy does not match, so it decides', () => {
+    const text = docs(
+      ...world,
+      DB_FROM_API,
+      gnp('allow-later', 2000, "- action: Allow\n  source: {selector: app == 'prom'}"),
+    );
+    const [f] = only(text);
+    assert.match(
+      f.message,
+      /allows 1 pod pair on every TCP port, every UDP port, every SCTP port that the NetworkPolicies/,
+    );
+    assert.match(f.message, /leaves the decision to the next policy of its tier/);
+  });
+
+  it('warns on an Allow in an earlier tier, decided before the namespace policy is reached', () => {
+    const text = docs(
+      ...world,
+      DB_FROM_API,
+      yaml`
+        apiVersion: projectcalico.org/v3
+        kind: Tier
+        metadata: {name: platform}
+        spec: {order: 100}
+      `,
+      gnp(
+        'platform.allow-prometheus',
+        10,
+        "- action: Allow\n  source: {selector: app == 'prom'}\n  protocol: TCP\n  destination: {ports: [5432]}\n- action: Pass",
+      ).replace('order: 10', 'tier: platform\n  order: 10'),
+    );
+    const [f] = only(text);
+    assert.match(f.message, /\(tier platform, order 10\) allows 1 pod pair on TCP\/5432 that/);
+    assert.match(f.message, /Calico decides ingress to these pods before the namespace's policies are reached/);
+  });
+});
