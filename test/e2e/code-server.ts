@@ -17,12 +17,17 @@ const TOOLS = join(ROOT, '.e2e', 'tools');
 const CODE_SERVER = join(TOOLS, 'node_modules', '.bin', 'code-server');
 export const CHROMIUM = process.env.NETPOL_CHROMIUM ?? '/usr/bin/chromium';
 
-/** Installs code-server into .e2e/tools unless it is there (about a minute). */
+/** Checks Debian's chromium is there for playwright, and installs code-server unless it is there. */
 export function ensureCodeServer(): void {
   if (!existsSync(CHROMIUM))
     throw new Error(
       `Chromium not found at ${CHROMIUM}: install Debian's chromium (see README.md) or set NETPOL_CHROMIUM`,
     );
+  installCodeServer();
+}
+
+/** Installs code-server into .e2e/tools unless it is there (about a minute). */
+export function installCodeServer(): void {
   if (existsSync(CODE_SERVER)) return;
   mkdirSync(TOOLS, { recursive: true });
   writeFileSync(join(TOOLS, 'package.json'), '{"name": "netpol-e2e-tools", "private": true}\n');
@@ -91,8 +96,32 @@ export interface Session {
   stop(): Promise<void>;
 }
 
-/** Starts code-server with the extension (a .vsix) on a copy of `folder`, and opens it in chromium. */
-export async function startSession(vsix: string, folder: string): Promise<Session> {
+export interface CodeServer {
+  /** The workbench with the workspace open, e.g. http://127.0.0.1:41234/?folder=... */
+  readonly url: string;
+  readonly port: number;
+  /** The copy of the folder that code-server has open. */
+  readonly workspace: string;
+  /** The environment code-server runs in (its own HOME and XDG folders), for the browser too. */
+  readonly env: NodeJS.ProcessEnv;
+  /** Kills code-server's process group and deletes its HOME, settings and workspace copy. */
+  stop(): void;
+}
+
+/**
+ * Packages the built extension (dist/, from `npm run build`) into `out` with scripts/package.mjs,
+ * the same way `npm run package` does.
+ */
+export function packageVsix(out: string): void {
+  execFileSync(process.execPath, [join(ROOT, 'scripts', 'package.mjs'), out], { cwd: ROOT, stdio: 'ignore' });
+  if (!existsSync(out)) throw new Error(`vsce did not write ${out}`);
+}
+
+/**
+ * Starts code-server on 127.0.0.1 (a free port, no auth) with the extension (a .vsix) installed,
+ * on a copy of `folder`, in its own process group, and waits until it answers.
+ */
+export async function startCodeServer(vsix: string, folder: string): Promise<CodeServer> {
   const run = mkdtempSync(join(tmpdir(), 'netpol-e2e-'));
   const home = join(run, 'home');
   const env = {
@@ -132,14 +161,14 @@ export async function startSession(vsix: string, folder: string): Promise<Sessio
     ],
     { env, detached: true, stdio: 'ignore' },
   );
-  const stopServer = () => {
+  const stop = () => {
     try {
       if (server.pid) process.kill(-server.pid, 'SIGKILL');
     } catch {
       /* already gone */
     }
+    rmSync(run, { recursive: true, force: true });
   };
-  let browser: Browser | undefined;
   try {
     const deadline = Date.now() + 60_000;
     for (;;) {
@@ -149,9 +178,23 @@ export async function startSession(vsix: string, folder: string): Promise<Sessio
       } catch {
         /* not up yet */
       }
+      if (server.exitCode !== null) throw new Error(`code-server exited (${server.exitCode}) before answering`);
       if (Date.now() > deadline) throw new Error('code-server did not start within 60 s');
       await new Promise((r) => setTimeout(r, 300));
     }
+  } catch (e) {
+    stop();
+    throw e;
+  }
+  return { url: `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`, port, workspace, env, stop };
+}
+
+/** Starts code-server with the extension (a .vsix) on a copy of `folder`, and opens it in chromium. */
+export async function startSession(vsix: string, folder: string): Promise<Session> {
+  const server = await startCodeServer(vsix, folder);
+  const env = server.env;
+  let browser: Browser | undefined;
+  try {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
@@ -170,22 +213,20 @@ export async function startSession(vsix: string, folder: string): Promise<Sessio
     // Only localhost: the workbench's calls to the internet would just fail slowly.
     await context.route(/^https?:\/\/(?!127\.0\.0\.1|localhost)/, (route) => route.abort());
     const page = await context.newPage();
-    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
+    await page.goto(server.url);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     const b = browser;
     return {
       page,
-      workspace,
+      workspace: server.workspace,
       async stop() {
         await b.close().catch(() => undefined);
-        stopServer();
-        rmSync(run, { recursive: true, force: true });
+        server.stop();
       },
     };
   } catch (e) {
     await browser?.close().catch(() => undefined);
-    stopServer();
-    rmSync(run, { recursive: true, force: true });
+    server.stop();
     throw e;
   }
 }

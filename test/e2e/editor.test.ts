@@ -4,12 +4,11 @@
  * out of a quick local run; CI always runs it.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ROOT } from '../helpers';
-import { ensureCodeServer, openFile, type Session, startSession } from './code-server';
+import { ensureCodeServer, openFile, packageVsix, type Session, startSession } from './code-server';
 
 const skip = process.env.NETPOL_SKIP_E2E === '1' ? 'NETPOL_SKIP_E2E=1' : false;
 const ARTIFACTS = join(ROOT, '.e2e', 'artifacts');
@@ -21,22 +20,7 @@ describe('e2e: the extension in VS Code (code-server)', { skip }, () => {
     ensureCodeServer();
     const vsix = join(ROOT, '.e2e', 'netpol-studio.vsix');
     mkdirSync(join(ROOT, '.e2e'), { recursive: true });
-    execFileSync(
-      join(ROOT, 'node_modules', '.bin', 'vsce'),
-      [
-        'package',
-        '--no-dependencies',
-        '--skip-license',
-        '--allow-missing-repository',
-        '--no-rewrite-relative-links',
-        '-o',
-        vsix,
-      ],
-      {
-        cwd: ROOT,
-        stdio: 'ignore',
-      },
-    );
+    packageVsix(vsix);
     assert.ok(existsSync(vsix));
     session = await startSession(vsix, join(ROOT, 'examples'));
   });
