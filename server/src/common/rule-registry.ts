@@ -261,6 +261,11 @@ export const RULE_REGISTRY = {
     family: 'reachability',
     title: 'A workload names a Service the workspace does not have.',
   },
+  'dns-blocked': {
+    severity: 'warning',
+    family: 'reachability',
+    title: 'Egress isolation denies DNS (UDP or TCP 53) to the cluster DNS pods.',
+  },
   'invalid-config': {
     severity: 'error',
     family: 'project',

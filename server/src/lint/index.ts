@@ -33,6 +33,7 @@ import { calicoAllowOverridesPolicy } from './rules/calico-allow-overrides-polic
 import { legacyIsolationAnnotation } from './rules/legacy-isolation-annotation';
 import { dependencyBlocked } from './rules/dependency-blocked';
 import { dependencyUnknownService } from './rules/dependency-unknown-service';
+import { dnsBlocked } from './rules/dns-blocked';
 
 export const LINT_RULES: readonly LintRule[] = [
   selectorMatchesNothing,
@@ -56,6 +57,7 @@ export const LINT_RULES: readonly LintRule[] = [
   legacyIsolationAnnotation,
   dependencyBlocked,
   dependencyUnknownService,
+  dnsBlocked,
 ];
 
 export interface LintOptions {

@@ -1,0 +1,177 @@
+/**
+ * dns-blocked: egress isolation that denies UDP or TCP 53 to the cluster's DNS
+ * pods (engine/cluster-dns.ts), the most common way a default-deny breaks a
+ * namespace. Reported once per egress-isolating policy, at its name, with a fix
+ * for Kubernetes NetworkPolicies: the DNS egress rule (UDP and TCP 53 to
+ * kube-system's DNS pods).
+ */
+import type { TextEdit } from '../../common/finding';
+import { type Span, span } from '../../common/source';
+import { clusterDns, DNS_NAMESPACE } from '../../engine/cluster-dns';
+import { decidingStep } from '../../engine/connections';
+import { describePods } from '../../engine/describe';
+import { externalClasses } from '../../engine/address-classes';
+import type { Verdict } from '../../engine/verdict';
+import type { Endpoint } from '../../policy/endpoint';
+import type { KubeNetworkPolicy, Protocol } from '../../model/kubernetes';
+import { type PolicyRef, policyName } from '../../policy/rule-model';
+import { columnOf } from '../edits';
+import type { LintRule } from '../lint-rule';
+
+const DNS_RULE = [
+  '- to:',
+  '  - namespaceSelector:',
+  '      matchLabels:',
+  `        kubernetes.io/metadata.name: ${DNS_NAMESPACE}`,
+  '    podSelector:',
+  '      matchLabels:',
+  '        k8s-app: kube-dns',
+  '  ports:',
+  '  - protocol: UDP',
+  '    port: 53',
+  '  - protocol: TCP',
+  '    port: 53',
+];
+
+function lineIndent(text: string, offset: number): number {
+  const start = text.lastIndexOf('\n', offset - 1) + 1;
+  return /^ */.exec(text.slice(start))![0].length;
+}
+
+/** The edit that adds the DNS egress rule to a NetworkPolicy, keeping its indentation; undefined when its layout is unusual. */
+export function dnsRuleEdit(p: KubeNetworkPolicy): TextEdit | undefined {
+  const file = p.meta.span.file;
+  const text = file.text;
+  const rules = p.egress ?? [];
+  if (rules.length) {
+    const last = rules[rules.length - 1];
+    const col = columnOf(last.span);
+    const before = text.slice(last.span.start - col, last.span.start);
+    if (!/^\s*-\s+$/.test(before)) return undefined;
+    const dash = ' '.repeat(before.indexOf('-'));
+    return { span: span(file, last.span.end, last.span.end), newText: `\n${DNS_RULE.map((l) => dash + l).join('\n')}` };
+  }
+  if (p.egressSpan) {
+    // `egress: []`: the value becomes the rule.
+    const after = text.slice(p.egressSpan.end);
+    const m = /^:\s*\[\s*\]/.exec(after);
+    if (!m) return undefined;
+    const indent = ' '.repeat(columnOf(p.egressSpan));
+    return {
+      span: span(file, p.egressSpan.end, p.egressSpan.end + m[0].length),
+      newText: `:\n${DNS_RULE.map((l) => indent + l).join('\n')}`,
+    };
+  }
+  if (!p.policyTypes) return undefined;
+  // No `egress` key: add one after policyTypes, at its indentation.
+  const indent = ' '.repeat(lineIndent(text, p.policyTypes.span.start));
+  const keyLine = text.slice(text.lastIndexOf('\n', p.policyTypes.span.start - 1) + 1, p.policyTypes.span.start);
+  if (!/^\s*policyTypes:\s*$/.test(keyLine) && !/^\s*$/.test(keyLine.replace(/-\s*$/, ''))) {
+    if (!/policyTypes:/.test(keyLine)) return undefined;
+  }
+  const end = p.policyTypes.span.end;
+  return {
+    span: span(file, end, end),
+    newText: `\n${indent}egress:\n${DNS_RULE.map((l) => indent + l).join('\n')}`,
+  };
+}
+
+/**
+ * Where to report: the policy whose rule denied DNS, or, when a tier ended without a
+ * matching rule, that tier's policies, a Kubernetes NetworkPolicy first (the fix can
+ * add the DNS rule to it); not a policy of an earlier tier that passed the traffic on.
+ */
+function decidingPolicy(v: Verdict): PolicyRef | undefined {
+  const steps = v.egress.steps;
+  const last = steps[steps.length - 1];
+  if (last?.policy) return last.policy;
+  const inTier = last ? v.egress.policies.filter((p) => p.tier === last.tier) : [];
+  const candidates = inTier.length ? inTier : v.egress.policies;
+  return (
+    candidates.find((p) => p.ref.kind === 'NetworkPolicy' && p.ref.group !== 'projectcalico.org') ?? candidates[0]
+  )?.ref;
+}
+
+interface PolicyFinding {
+  readonly pods: number[];
+  readonly protocols: Set<Protocol>;
+  readonly text: string;
+  readonly related: readonly { readonly span: Span; readonly message: string }[];
+}
+
+export const dnsBlocked: LintRule = {
+  id: 'dns-blocked',
+  check({ analysis: a }, sink) {
+    const dns = clusterDns(a);
+    // Without DNS pods in the workspace, the cluster's resolver may be anywhere (a
+    // node-local cache, an outside address): only a pod that reaches no destination at
+    // all on port 53 certainly cannot resolve names.
+    const anywhere: Endpoint[] = dns.assumed
+      ? [
+          ...a.engine.classes.filter((c) => c.kind === 'pod').map((c) => a.endpoints[c.members[0]]),
+          ...externalClasses(a).map((c) => c.endpoint),
+        ]
+      : [];
+    const byPolicy = new Map<string, PolicyFinding & { ref: PolicyRef }>();
+    for (const cls of a.engine.classes) {
+      if (cls.kind !== 'pod') continue;
+      const s = a.endpoints[cls.members[0]];
+      const denied: Protocol[] = [];
+      let first: Verdict | undefined;
+      let firstTarget = '';
+      for (const protocol of ['UDP', 'TCP'] as const) {
+        const targets = dns.endpoints.filter((t) => t.id !== s.id);
+        const verdicts = targets.map((t) => ({ t, v: a.engine.explainEndpoints(s, t, protocol, 53) }));
+        if (verdicts.length === 0 || verdicts.some((x) => x.v.egress.allowed)) continue;
+        if (anywhere.some((t) => t.id !== s.id && a.engine.explainEndpoints(s, t, protocol, 53).egress.allowed))
+          continue;
+        denied.push(protocol);
+        if (!first) {
+          first = verdicts[0].v;
+          firstTarget = verdicts[0].t.id;
+        }
+      }
+      if (!first || denied.length === 0) continue;
+      const ref = decidingPolicy(first);
+      if (!ref) continue;
+      const key = `${policyName(ref)}|${ref.span.file.uri ?? ''}|${ref.span.start}`;
+      const entry = byPolicy.get(key) ?? {
+        ref,
+        pods: [],
+        protocols: new Set(),
+        ...decidingStep(a, first, s.id, firstTarget),
+      };
+      entry.pods.push(...cls.members);
+      for (const p of denied) entry.protocols.add(p);
+      byPolicy.set(key, entry);
+    }
+    for (const e of byPolicy.values()) {
+      const ref = e.ref;
+      const pods = describePods(
+        a,
+        e.pods.sort((x, y) => x - y),
+      );
+      const protocols = [...e.protocols].sort().reverse().join(' and ');
+      const kube =
+        ref.kind === 'NetworkPolicy' && ref.group !== 'projectcalico.org'
+          ? a.cluster.networkPolicies.find((p) => p.meta.name === ref.name && p.meta.namespace === ref.namespace)
+          : undefined;
+      const edit = kube && dnsRuleEdit(kube);
+      const target = dns.assumed
+        ? `any destination (the workspace has no DNS pods in kube-system; checked against a standard CoreDNS pod, k8s-app=kube-dns, and every other address)`
+        : `kube-system's DNS pods (${describePods(a, dns.indices)})`;
+      sink.report(
+        'dns-blocked',
+        'warning',
+        `${policyName(ref)} isolates the egress of ${pods} and denies DNS: ${protocols} 53 to ${target}. Name lookups will fail. First: ${e.text}.`,
+        ref.span,
+        {
+          related: [...e.related],
+          fixes: edit
+            ? [{ title: 'Allow DNS: UDP and TCP 53 to kube-system’s DNS pods', edits: [edit], preferred: true }]
+            : undefined,
+        },
+      );
+    }
+  },
+};
