@@ -27,7 +27,7 @@ function workspace(files: Record<string, string>): string {
 
 /**
  * A pod and a policy whose podSelector has a typo: one selector-matches-nothing warning at line 17
- * (and a default-deny, so the pod is isolated and nothing else is reported).
+ * (and a default-deny that allows DNS, so the pod is isolated and nothing else is reported).
  */
 const TYPO = yaml`
   apiVersion: v1
@@ -51,7 +51,7 @@ const TYPO = yaml`
   apiVersion: networking.k8s.io/v1
   kind: NetworkPolicy
   metadata: {name: deny, namespace: shop}
-  spec: {podSelector: {}, policyTypes: [Ingress, Egress]}
+  spec: {podSelector: {}, policyTypes: [Ingress, Egress], egress: [{ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]}]}
 `;
 
 const rules = (out: string) =>
