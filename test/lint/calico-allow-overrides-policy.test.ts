@@ -56,6 +56,22 @@ describe('lint: calico-allow-overrides-policy', () => {
     );
   });
 
+  it('counts the pod pairs first and names a few', () => {
+    const text = docs(
+      ...world,
+      pod('shop/db-2', { labels: { app: 'db' } }),
+      pod('monitoring/prom-2', { labels: { app: 'prom' } }),
+      pod('monitoring/prom-3', { labels: { app: 'prom' } }),
+      DB_FROM_API,
+      gnp('allow-prometheus', 100, "- action: Allow\n  source: {selector: app == 'prom'}"),
+    );
+    const [f] = only(text);
+    assert.match(
+      f.message,
+      /allows 6 pod pairs on .* \(NetworkPolicy shop\/db-from-api\): monitoring\/prom → shop\/db, monitoring\/prom → shop\/db-2, monitoring\/prom-2 → shop\/db and more\./,
+    );
+  });
+
   it('says nothing when the namespace policy also allows what the Calico rule allows', () => {
     const text = docs(
       ...world,

@@ -14,13 +14,14 @@ import { plural, quoteList } from '../../common/text';
 import type { Analysis } from '../../engine/analysis';
 import type { EndpointClass } from '../../engine/classes';
 import { EVERY_PORT, probePorts } from '../../engine/connections';
-import { type Applicable, applicablePolicies, decide, explainDirection, type Packet } from '../../engine/evaluate';
+import { type Applicable, applicablePolicies, conditionMatches, decide, type Packet } from '../../engine/evaluate';
 import type { Protocol } from '../../model/kubernetes';
 import {
   type CompiledPolicy,
   type CompiledRule,
   type Direction,
   type PolicyRef,
+  type PolicySet,
   policyName,
 } from '../../policy/rule-model';
 import type { LintContext, LintRule } from '../lint-rule';
@@ -38,7 +39,8 @@ interface Override {
   readonly tier: string;
   readonly namespace: string;
   readonly team: CompiledPolicy[];
-  readonly pairs: Set<string>;
+  /** `<source class id>|<destination class id>` of the pairs it opens. */
+  readonly classPairs: Set<string>;
   /** `protocol/port` of each piece's first port -> its last port. */
   readonly ports: Map<string, { protocol: Protocol; from: number; to: number }>;
   /** The Calico policy is in the same tier as the namespace's policies, after them. */
@@ -130,60 +132,89 @@ function check({ analysis: a }: LintContext, sink: FindingSink): void {
             src: src.values,
             dst: dst.values,
           };
-          if (decide(set, team, direction, packet) || !decide(set, app, direction, packet)) continue;
+          if (decide(set, team, direction, packet)) continue;
           if (!a.engine.allowed(s, d, piece.protocol, piece.port)) continue;
-          const verdict = explainDirection(set, app, direction, packet);
-          const step = verdict.steps[verdict.steps.length - 1];
-          if (step?.action !== 'Allow' || !step.policy || !isCalico(step.policy)) continue;
-          const policy = app.tiers.flatMap((t) => t.policies).find((p) => p.ref === step.policy);
-          const rule = policy?.[direction]?.[step.ruleIndex ?? -1];
-          if (!policy || !rule) continue;
+          const step = decidingAllow(set, app, direction, packet);
+          if (!step || !isCalico(step.policy.ref)) continue;
+          const { policy, rule } = step;
           const key = `${policyName(policy.ref)}|${direction}|${rule.index}|${namespace}`;
           let o = found.get(key);
           if (!o) {
             o = {
               policy,
               rule,
-              tier: step.tier,
+              tier: set.tiers[step.tier].name,
               namespace,
               team: [],
-              pairs: new Set(),
+              classPairs: new Set(),
               ports: new Map(),
               later: false,
             };
             found.set(key, o);
           }
           for (const p of team.tiers.flatMap((t) => t.policies)) if (!o.team.includes(p)) o.team.push(p);
+          o.classPairs.add(`${src.id}|${dst.id}`);
           o.ports.set(`${piece.protocol}/${piece.port}`, {
             protocol: piece.protocol,
             from: piece.port,
             to: piece.last,
           });
-          if (
-            team.tiers.some(
-              (t) => set.tiers[t.index].name === step.tier && t.policies.some((p) => p.order <= policy.order),
-            )
-          )
+          if (team.tiers.some((t) => t.index === step.tier && t.policies.some((p) => p.order <= policy.order)))
             o.later = true;
-          for (const i of src.members)
-            for (const j of dst.members) if (i !== j) o.pairs.add(`${a.endpoints[i].id} → ${a.endpoints[j].id}`);
         }
       }
     }
   }
-  for (const o of found.values()) report(o, sink);
+  for (const o of found.values()) report(a, o, sink);
 }
 
-function report(o: Override, sink: FindingSink): void {
+/** The Allow rule that decides the direction, if an Allow decides it: `decide`, remembering the rule. */
+function decidingAllow(
+  set: PolicySet,
+  app: Applicable,
+  direction: Direction,
+  packet: Packet,
+): { policy: CompiledPolicy; rule: CompiledRule; tier: number } | undefined {
+  tiers: for (const t of app.tiers) {
+    for (const policy of t.policies) {
+      for (const rule of policy[direction]!) {
+        if (!conditionMatches(rule.condition, packet)) continue;
+        if (rule.action === 'Allow') return { policy, rule, tier: t.index };
+        if (rule.action === 'Deny') return undefined;
+        if (rule.action === 'Pass') continue tiers;
+      }
+    }
+    if (set.tiers[t.index].defaultAction === 'Deny') return undefined;
+  }
+  return undefined;
+}
+
+/** Pod pairs of the class pairs, self pairs left out: the count, and the first few names. */
+function podPairs(a: Analysis, o: Override): { count: number; names: string[] } {
+  let count = 0;
+  const names: string[] = [];
+  for (const key of o.classPairs) {
+    const [s, d] = key.split('|').map((x) => a.engine.classes[Number(x)]);
+    count += s.members.length * d.members.length - (s === d ? s.members.length : 0);
+    for (const i of s.members)
+      for (const j of d.members) {
+        if (names.length >= 50) break;
+        if (i !== j) names.push(`${a.endpoints[i].id} → ${a.endpoints[j].id}`);
+      }
+  }
+  return { count, names: names.sort() };
+}
+
+function report(a: Analysis, o: Override, sink: FindingSink): void {
   const dir = o.rule.direction;
-  const pairs = [...o.pairs].sort();
+  const pairs = podPairs(a, o);
   const ports = portLabels(o.ports.values());
   const team = o.team.map((p) => policyName(p.ref)).sort();
   const side = dir === 'ingress' ? 'to' : 'from';
   sink.report(
     ID,
     'warning',
-    `Rule ${dir}[${o.rule.index}] of ${policyName(o.policy.ref)} (tier ${o.tier}, order ${o.policy.order}) allows ${plural(pairs.length, 'pod pair')} on ${quoteList(ports, 4)} that the NetworkPolicies of namespace ${o.namespace} deny (${quoteList(team, 3)}): ${quoteList(pairs, 3)}. ${
+    `Rule ${dir}[${o.rule.index}] of ${policyName(o.policy.ref)} (tier ${o.tier}, order ${o.policy.order}) allows ${plural(pairs.count, 'pod pair')} on ${quoteList(ports, 4)} that the NetworkPolicies of namespace ${o.namespace} deny (${quoteList(team, 3)}): ${pairs.names.slice(0, 3).join(', ')}${pairs.count > 3 ? ' and more' : ''}. ${
       o.later
         ? `The namespace's policies do not admit these connections, but in Calico a policy whose rules do not match leaves the decision to the next policy of its tier, and this rule decides before the tier's default Deny.`
         : `Calico decides ${dir} ${side} these pods before the namespace's policies are reached.`
