@@ -261,6 +261,11 @@ export const RULE_REGISTRY = {
     family: 'reachability',
     title: 'A workload names a Service the workspace does not have.',
   },
+  'named-port-undeclared': {
+    severity: 'warning',
+    family: 'reachability',
+    title: 'An ingress rule names a port that none of the policy’s pods declares, so it admits nothing on it.',
+  },
   'dns-blocked': {
     severity: 'warning',
     family: 'reachability',

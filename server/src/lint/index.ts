@@ -34,6 +34,7 @@ import { legacyIsolationAnnotation } from './rules/legacy-isolation-annotation';
 import { dependencyBlocked } from './rules/dependency-blocked';
 import { dependencyUnknownService } from './rules/dependency-unknown-service';
 import { dnsBlocked } from './rules/dns-blocked';
+import { namedPortUndeclared } from './rules/named-port-undeclared';
 
 export const LINT_RULES: readonly LintRule[] = [
   selectorMatchesNothing,
@@ -58,6 +59,7 @@ export const LINT_RULES: readonly LintRule[] = [
   dependencyBlocked,
   dependencyUnknownService,
   dnsBlocked,
+  namedPortUndeclared,
 ];
 
 export interface LintOptions {

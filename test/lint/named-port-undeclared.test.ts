@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { lintYaml, spanned, yaml } from '../helpers';
+import { docs, namespace, pod, policy } from '../manifests';
+
+const only = (text: string) => lintYaml(text).filter((f) => f.rule === 'named-port-undeclared');
+
+// pod() declares one TCP port named http (80).
+const shop = [
+  namespace('shop'),
+  pod('shop/api', { labels: { app: 'api' } }),
+  pod('shop/web', { labels: { app: 'web' } }),
+];
+
+describe('lint: named-port-undeclared', () => {
+  it('fires at an ingress rule whose named port the policy’s pods do not declare', () => {
+    const text = docs(
+      ...shop,
+      policy(
+        'shop/api-from-web',
+        yaml`
+          podSelector: {matchLabels: {app: api}}
+          ingress:
+          - from: [{podSelector: {matchLabels: {app: web}}}]
+            ports: [{port: htttp}]
+        `,
+      ),
+    );
+    const [f, ...rest] = only(text);
+    assert.deepEqual(rest, []);
+    assert.equal(f.severity, 'warning');
+    assert.match(spanned(f), /^from: \[\{podSelector/);
+    assert.equal(
+      f.message,
+      'Ingress rule 1 of NetworkPolicy shop/api-from-web names port "htttp", but none of the pods it applies to (1 pod) declares a container port with that name, so the rule admits nothing on it.',
+    );
+  });
+
+  it('does not fire when a destination pod declares the name, or the rule selects no pod', () => {
+    const declared = docs(
+      ...shop,
+      policy(
+        'shop/api-from-web',
+        yaml`
+          podSelector: {matchLabels: {app: api}}
+          ingress:
+          - from: [{podSelector: {matchLabels: {app: web}}}]
+            ports: [{port: http}]
+        `,
+      ),
+    );
+    assert.deepEqual(only(declared), []);
+    const nobody = docs(
+      ...shop,
+      policy(
+        'shop/typo',
+        yaml`
+          podSelector: {matchLabels: {app: apii}}
+          ingress:
+          - ports: [{port: htttp}]
+        `,
+      ),
+    );
+    assert.deepEqual(only(nobody), []);
+  });
+});
