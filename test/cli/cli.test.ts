@@ -19,37 +19,24 @@ function workspace(files: Record<string, string>): string {
   return dir;
 }
 
-const clean = workspace({
-  'app.yaml': docs(
-    namespace('shop'),
-    pod('shop/web', { node: 'n1' }),
-    pod('shop/db', { node: 'n2', ports: [{ name: 'pg', port: 5432 }] }),
-  ),
-  'policy.yaml': docs(
-    policy(
-      'shop/db',
-      yaml`
-        podSelector: {matchLabels: {app: db}}
-        ingress: [{from: [{podSelector: {matchLabels: {app: web}}}], ports: [{port: pg}]}]
-      `,
-    ),
-  ),
-});
+const cleanApps = docs(
+  namespace('shop'),
+  pod('shop/web', { node: 'n1' }),
+  pod('shop/db', { node: 'n2', ports: [{ name: 'pg', port: 5432 }] }),
+);
+const dbPolicy = policy(
+  'shop/db',
+  yaml`
+    podSelector: {matchLabels: {app: db}}
+    ingress: [{from: [{podSelector: {matchLabels: {app: web}}}], ports: [{port: pg}]}]
+  `,
+);
+const clean = workspace({ 'app.yaml': cleanApps, 'policy.yaml': docs(dbPolicy) });
 /** The clean workspace with a baseline that isolates every pod: nothing to report. */
 const isolated = workspace({
-  'app.yaml': docs(
-    namespace('shop'),
-    pod('shop/web', { node: 'n1' }),
-    pod('shop/db', { node: 'n2', ports: [{ name: 'pg', port: 5432 }] }),
-  ),
+  'app.yaml': cleanApps,
   'policy.yaml': docs(
-    policy(
-      'shop/db',
-      yaml`
-        podSelector: {matchLabels: {app: db}}
-        ingress: [{from: [{podSelector: {matchLabels: {app: web}}}], ports: [{port: pg}]}]
-      `,
-    ),
+    dbPolicy,
     policy(
       'shop/baseline',
       yaml`

@@ -1,12 +1,9 @@
 /** `netpol diff` output: text grouped by destination workload, JSON for scripts, SARIF for code scanning. */
-import { pathToFileURL } from 'node:url';
-import { sep } from 'node:path';
-import type { Log, Result } from 'sarif';
-import { PRODUCT_URL } from '../common/rule-registry';
+import type { Result } from 'sarif';
 import { plural } from '../common/text';
 import { changeText, type ReachabilityChange, type ReachabilityDiff } from '../engine/reachability-diff';
 import { policyName } from '../policy/rule-model';
-import { displayPath, SRCROOT, sarifLocation } from './lint-output';
+import { displayPath, sarifLocation, sarifLog } from './lint-output';
 
 /** What was compared, for headers: `HEAD` and `the working tree`, or two folders. */
 export interface DiffSides {
@@ -104,25 +101,5 @@ export function diffSarif(d: ReachabilityDiff, cwd: string, version: string): st
       ...(c.span ? { locations: [sarifLocation(c.span, cwd)] } : {}),
     };
   });
-  const log: Log = {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: 'netpol',
-            fullName: 'NetPol Studio',
-            version,
-            informationUri: PRODUCT_URL,
-            rules: DIFF_RULES,
-          },
-        },
-        originalUriBaseIds: { [SRCROOT]: { uri: pathToFileURL(cwd.endsWith(sep) ? cwd : cwd + sep).href } },
-        columnKind: 'utf16CodeUnits',
-        results,
-      },
-    ],
-  };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  return sarifLog(version, DIFF_RULES, results, cwd);
 }

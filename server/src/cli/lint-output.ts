@@ -210,6 +210,11 @@ export function lintSarif(report: LintReport, cwd: string, version: string): str
       ],
     });
   }
+  return sarifLog(version, rules, results, cwd);
+}
+
+/** One SARIF 2.1.0 run of the `netpol` tool, as text: the envelope every SARIF output shares. */
+export function sarifLog(version: string, rules: ReportingDescriptor[], results: Result[], cwd: string): string {
   const log: Log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
