@@ -5,9 +5,12 @@
  * smoothly); every name from the manifests is inserted as text, never as HTML; no inline
  * handlers (the Content-Security-Policy allows this script by its nonce only).
  *
- * Messages in:  {type: 'model', model}            a MatrixModel (see matrixModel in the protocol)
+ * Messages in:  {type: 'model', model}            a MatrixModel (protocol/netpol-protocol.ts)
  *               {type: 'explanation', explanation} the traces of one cell, for the side pane
- * Messages out: {type: 'ready'}, {type: 'explain', from, to, port}, {type: 'reveal', target},
+ *               {type: 'focus', ids, label}       select the first of these endpoints and mark them
+ *               {type: 'error', message}          why the data is stale or the diff is missing
+ * Messages out: {type: 'ready', mode, compare}, {type: 'options', mode, compare},
+ *               {type: 'explain', from, to, port}, {type: 'reveal', target},
  *               {type: 'export', format: 'csv'|'svg', content}
  */
 (() => {
@@ -31,6 +34,14 @@
     active: saved.active ?? { row: 0, col: 0 },
     /** Endpoint ids of the active cell, to keep the selection across model updates. */
     activeIds: saved.activeIds ?? null,
+    /** 'workloads' or 'pods'. */
+    mode: saved.mode ?? 'workloads',
+    /** '' (no diff), 'saved', 'HEAD' or 'revision' (the extension asks which). */
+    compare: saved.compare ?? '',
+    /** Endpoint ids the CodeLens focused on, and what they are. */
+    focus: new Set(saved.focus ?? []),
+    focusLabel: saved.focusLabel ?? '',
+    error: '',
   };
   /** The visible rows: group headers and endpoints; the visible columns: endpoints. */
   /** @type {{type: 'group', namespace: string, count: number} | {type: 'endpoint', index: number}} */
@@ -54,6 +65,17 @@
   const problemsBox = el('input', { type: 'checkbox' });
   problemsLabel.append(problemsBox, document.createTextNode(' Problems only'));
   const portSelect = el('select', { 'aria-label': 'Port' });
+  const podsLabel = el('label', { class: 'check' });
+  const podsBox = el('input', { type: 'checkbox' });
+  podsLabel.append(podsBox, document.createTextNode(' Pods'));
+  const compareSelect = el('select', { 'aria-label': 'Compare with' });
+  for (const [value, text] of [
+    ['', 'No comparison'],
+    ['saved', 'Compare with saved files'],
+    ['HEAD', 'Compare with git HEAD'],
+    ['revision', 'Compare with a git revision…'],
+  ])
+    compareSelect.append(el('option', { value }, text));
   const csvButton = el('button', { type: 'button' }, 'Export CSV');
   const svgButton = el('button', { type: 'button' }, 'Export SVG');
   const legend = el(
@@ -61,7 +83,17 @@
     { class: 'legend' },
     '✓ allowed · ✕ denied · ◐ some ports · + newly allowed · − newly denied',
   );
-  toolbar.append(nsSelect, nameInput, problemsLabel, portSelect, csvButton, svgButton, legend);
+  toolbar.append(
+    nsSelect,
+    nameInput,
+    problemsLabel,
+    podsLabel,
+    portSelect,
+    compareSelect,
+    csvButton,
+    svgButton,
+    legend,
+  );
   const titleEl = el('h1', { class: 'title' });
   const main = el('div', { class: 'main' });
   const scroller = el('div', { class: 'scroller' });
@@ -82,6 +114,10 @@
       collapsed: [...state.collapsed],
       active: state.active,
       activeIds: state.activeIds,
+      mode: state.mode,
+      compare: state.compare,
+      focus: [...state.focus],
+      focusLabel: state.focusLabel,
       scrollTop: scroller.scrollTop,
       scrollLeft: scroller.scrollLeft,
     });
@@ -179,6 +215,7 @@
       const h = el('div', { role: 'columnheader', class: 'colhead', 'aria-colindex': String(c + 2), title: e.label });
       h.append(el('span', {}, e.label));
       if (e.problems) h.classList.add('problem');
+      if (state.focus.has(e.id)) h.classList.add('focus');
       h.style.left = `${HEADER_W + c * CELL_W}px`;
       head.append(h);
     }
@@ -205,6 +242,7 @@
         const h = el('div', { role: 'rowheader', class: 'rowhead', 'aria-colindex': '1', title: e.label });
         h.append(el('span', {}, e.label));
         if (e.problems) h.classList.add('problem');
+        if (state.focus.has(e.id)) h.classList.add('focus');
         h.style.left = `${left}px`;
         line.append(h);
         for (let c = c0; c < c1; c++) {
@@ -229,7 +267,14 @@
       grid.append(line);
     }
     if (focused) focusActive(false);
-    status.textContent = `${cols.length} of ${model.endpoints.length} ${model.mode === 'pods' ? 'pods' : 'workloads'} shown`;
+    status.textContent = [
+      `${cols.length} of ${model.endpoints.length} ${model.mode === 'pods' ? 'pods' : 'workloads'} shown`,
+      state.focusLabel ? `focused on ${state.focusLabel}` : '',
+      model.diffSummary ?? '',
+      state.error,
+    ]
+      .filter(Boolean)
+      .join(' · ');
   }
 
   function activeCellElement() {
@@ -451,6 +496,8 @@
     /** @type {HTMLSelectElement} */ (portSelect).value = state.port;
     /** @type {HTMLInputElement} */ (nameInput).value = state.name;
     /** @type {HTMLInputElement} */ (problemsBox).checked = state.problemsOnly;
+    /** @type {HTMLInputElement} */ (podsBox).checked = state.mode === 'pods';
+    /** @type {HTMLSelectElement} */ (compareSelect).value = state.compare;
     titleEl.textContent = model.title ?? 'Reachability matrix';
   }
 
@@ -487,6 +534,18 @@
     state.port = /** @type {HTMLSelectElement} */ (portSelect).value;
     refresh();
   });
+  const sendOptions = () => {
+    persist();
+    host.postMessage({ type: 'options', mode: state.mode, compare: state.compare });
+  };
+  podsBox.addEventListener('change', () => {
+    state.mode = /** @type {HTMLInputElement} */ (podsBox).checked ? 'pods' : 'workloads';
+    sendOptions();
+  });
+  compareSelect.addEventListener('change', () => {
+    state.compare = /** @type {HTMLSelectElement} */ (compareSelect).value;
+    sendOptions();
+  });
   csvButton.addEventListener('click', exportCsv);
   svgButton.addEventListener('click', exportSvg);
 
@@ -508,7 +567,32 @@
       refresh();
     } else if (m.type === 'explanation') {
       showExplanation(m.explanation);
+    } else if (m.type === 'focus') {
+      state.focus = new Set(Array.isArray(m.ids) ? m.ids.map(String) : []);
+      state.focusLabel = typeof m.label === 'string' ? m.label : '';
+      const first = [...state.focus].find((id) => model?.endpoints.some((/** @type {any} */ e) => e.id === id));
+      if (first) state.activeIds = [first, first];
+      if (model) {
+        // Show the focused endpoints even when a filter hid them.
+        state.namespace = '';
+        state.name = '';
+        state.problemsOnly = false;
+        fillToolbar();
+        refresh();
+        scrollToActive();
+        render();
+        focusActive(false);
+      }
+      persist();
+    } else if (m.type === 'error') {
+      state.error = typeof m.message === 'string' ? m.message : '';
+      if (model) render();
+    } else if (m.type === 'compare') {
+      // The extension changed the comparison (e.g. the revision prompt was dismissed).
+      state.compare = typeof m.compare === 'string' ? m.compare : '';
+      /** @type {HTMLSelectElement} */ (compareSelect).value = state.compare;
+      persist();
     }
   });
-  host.postMessage({ type: 'ready' });
+  host.postMessage({ type: 'ready', mode: state.mode, compare: state.compare });
 })();

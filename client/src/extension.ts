@@ -19,11 +19,13 @@ import {
   EXPLAIN_SCHEME,
   type ExplainCommandArgs,
   type ExplainResult,
+  type MatrixCommandArgs,
   type NewDocumentResult,
   Notifications,
   ServerCommands,
   type SummaryParams,
 } from '../../server/src/protocol/netpol-protocol';
+import { MatrixPanel } from './matrix-panel';
 
 let client: LanguageClient | undefined;
 const explanations = new Map<string, string>();
@@ -121,7 +123,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 10);
   status.name = 'NetPol Studio';
   status.text = '$(shield) NetPol';
-  status.tooltip = 'NetPol Studio: explain a connection';
+  status.tooltip = 'NetPol Studio: show the reachability matrix';
   status.command = ClientCommands.showMatrix;
   status.show();
   const clientOptions: LanguageClientOptions = {
@@ -135,12 +137,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     outputChannel: output,
     synchronize: { configurationSection: ['netpolStudio', 'files.exclude'] },
   };
+  const matrix = new MatrixPanel(
+    context.extensionUri,
+    () => client,
+    (m) => output.appendLine(m),
+  );
   const start = async () => {
     client = new LanguageClient('netpolStudio', 'NetPol Studio', serverOptions(context), clientOptions);
     client.onNotification(Notifications.summary, (s: SummaryParams) => {
       status.text = `$(shield) NetPol: ${s.pods} pods · ${s.policies} policies · ${s.problems} problem${s.problems === 1 ? '' : 's'}`;
-      status.tooltip = `NetPol Studio: ${s.files} files analysed. Click to explain a connection.`;
+      status.tooltip = `NetPol Studio: ${s.files} files analysed. Click to show the reachability matrix.`;
     });
+    context.subscriptions.push(matrix.attach(client));
     await client.start();
   };
   context.subscriptions.push(
@@ -153,8 +161,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand(ClientCommands.explainConnection, (args?: ExplainCommandArgs) =>
       explainConnection(args),
     ),
-    // The reachability matrix view comes with its own issue; until then the hook explains a connection.
-    vscode.commands.registerCommand(ClientCommands.showMatrix, (args?: ExplainCommandArgs) => explainConnection(args)),
+    vscode.commands.registerCommand(ClientCommands.showMatrix, (args?: MatrixCommandArgs) => matrix.show(args)),
+    matrix,
     vscode.commands.registerCommand(ClientCommands.addDefaultDeny, async () =>
       newDocument(await run<NewDocumentResult>(ServerCommands.defaultDeny, here())),
     ),

@@ -126,7 +126,7 @@ describe('lsp: editor features on examples/', () => {
     assert.equal(line.position.character, '  name: api-from-frontend'.length);
   });
 
-  it('shows CodeLens above policies and workloads, running the matrix (explain until it exists) and explain commands', async () => {
+  it('shows CodeLens above policies and workloads, opening the matrix focused on them, and explain commands', async () => {
     const p = await lenses(POLICIES);
     const titles = p.map((l) => l.command?.title);
     assert.ok(titles.includes('selects 2 pods · admits 1 workload'), titles.join(' | '));
@@ -136,7 +136,19 @@ describe('lsp: editor features on examples/', () => {
     const api = w.find((l) => l.range.start.line === 26)!;
     assert.match(api.command!.title, /^reachable from \d+ of \d+ workloads · can reach \d+$/);
     assert.equal(api.command!.command, 'netpolStudio.showMatrix');
-    assert.deepEqual(api.command!.arguments, [{ to: 'shop/api-0' }]);
+    assert.deepEqual(api.command!.arguments, [
+      { focus: ['Deployment shop/api', 'shop/api-0', 'shop/api-1'], focusLabel: 'Deployment shop/api' },
+    ]);
+    const policy = p.find(
+      (l) => l.command?.title === 'selects 2 pods · admits 1 workload' && l.range.start.line === 35,
+    )!;
+    assert.equal(policy.command!.command, 'netpolStudio.showMatrix');
+    assert.deepEqual(policy.command!.arguments, [
+      {
+        focus: ['Deployment shop/api', 'shop/api-0', 'shop/api-1'],
+        focusLabel: "NetworkPolicy shop/api-from-frontend's pods",
+      },
+    ]);
   });
 
   it('explains a connection as Markdown with links to the deciding rules', async () => {

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 /**
  * The matrix webview's front end (media/matrix-view.js and .css) in Debian's chromium, without
- * VS Code: a static page with the same Content-Security-Policy the panel uses, a stand-in for
+ * VS Code: the panel's own page (client/src/matrix-html.ts, its CSP and nonce), a stand-in for
  * acquireVsCodeApi that records the messages, and matrix models posted as the extension posts
  * them. Checks the accessible names, the keyboard, virtualization at 500 workloads, the side pane,
  * filters, exports, theme colors only, and that hostile names stay text and nothing runs.
@@ -11,18 +11,20 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { makeNonce, matrixPageHtml } from '../../client/src/matrix-html';
 import { ROOT } from '../helpers';
 import { CHROMIUM } from '../e2e/code-server';
 
 const ORIGIN = 'http://matrix.test';
 const NONCE = 'n0nce4matrixtest';
 
-/** The panel's page: the CSP and markup of the real webview, with test theme variables. */
-const PAGE = `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${ORIGIN}; img-src ${ORIGIN}; script-src 'nonce-${NONCE}';">
-<link rel="stylesheet" href="${ORIGIN}/theme.css"><link rel="stylesheet" href="${ORIGIN}/matrix-view.css">
-</head><body><div id="matrix-root"></div><script nonce="${NONCE}" src="${ORIGIN}/matrix-view.js"></script></body></html>`;
+/** The panel's page as the extension writes it, served from the test origin. */
+const PAGE = matrixPageHtml({
+  cspSource: ORIGIN,
+  scriptUri: `${ORIGIN}/matrix-view.js`,
+  styleUri: `${ORIGIN}/matrix-view.css`,
+  nonce: NONCE,
+});
 
 const THEME = `:root { --vscode-foreground: #ccc; --vscode-editor-background: #1e1e1e; --vscode-font-family: sans-serif;
   --vscode-font-size: 13px; --vscode-focusBorder: #07f; --vscode-panel-border: #444; }`;
@@ -115,11 +117,11 @@ async function open(model: Model | string): Promise<Page> {
     requests.push(url);
     const path = url.startsWith(ORIGIN) ? url.slice(ORIGIN.length) : '';
     if (path === '/index.html') return route.fulfill({ contentType: 'text/html', body: PAGE });
-    if (path === '/theme.css') return route.fulfill({ contentType: 'text/css', body: THEME });
+    // VS Code puts its theme variables on the page; here they come before the panel's stylesheet.
     if (path === '/matrix-view.css' || path === '/matrix-view.js')
       return route.fulfill({
         contentType: path.endsWith('.js') ? 'text/javascript' : 'text/css',
-        body: readFileSync(join(ROOT, 'media', path.slice(1)), 'utf8'),
+        body: (path.endsWith('.css') ? THEME : '') + readFileSync(join(ROOT, 'media', path.slice(1)), 'utf8'),
       });
     return route.abort();
   });
@@ -299,11 +301,53 @@ describe('matrix webview', { skip }, () => {
     assert.equal(page.url(), `${ORIGIN}/index.html`);
     const requests = (page as unknown as { requests: string[] }).requests;
     assert.deepEqual(
-      requests.filter((u) => !/\/(index\.html|theme\.css|matrix-view\.(css|js))$/.test(u)),
+      requests.filter((u) => !/\/(index\.html|matrix-view\.(css|js))$/.test(u)),
       [],
       'nothing was loaded from a name',
     );
     await page.close();
+  });
+
+  it('sends the pods toggle and the comparison to the extension; shows focus, diff summary and errors', async () => {
+    const model = { ...smallModel(), diffSummary: 'Compared with HEAD: 1 newly allowed, 0 newly denied' };
+    const page = await open(model);
+    assert.deepEqual((await posted(page))[0], { type: 'ready', mode: 'workloads', compare: '' });
+    await page.check('text=Pods');
+    assert.deepEqual((await posted(page)).at(-1), { type: 'options', mode: 'pods', compare: '' });
+    await page.selectOption('select[aria-label="Compare with"]', { label: 'Compare with git HEAD' });
+    assert.deepEqual((await posted(page)).at(-1), { type: 'options', mode: 'pods', compare: 'HEAD' });
+    const status = page.locator('[role="status"]');
+    assert.match((await status.textContent()) ?? '', /Compared with HEAD: 1 newly allowed/);
+    await post(page, { type: 'focus', ids: ['Deployment x/none', 'ops/mon'], label: 'Deployment ops/mon' });
+    await page.waitForFunction(() => document.activeElement?.getAttribute('aria-label')?.startsWith('ops/mon to '));
+    assert.equal(await focusedName(page), 'ops/mon to ops/mon: no declared ports');
+    assert.equal(await page.locator('[role="rowheader"].focus').count(), 1);
+    assert.match((await status.textContent()) ?? '', /focused on Deployment ops\/mon/);
+    await post(page, { type: 'error', message: 'Cannot compare with HEAD: no repository' });
+    await page.getByText(/Cannot compare with HEAD: no repository/).waitFor();
+    await page.close();
+  });
+
+  it("is the extension's page: a nonce on its one script, nothing inline, nothing from elsewhere", () => {
+    const nonce = makeNonce((n) => new Uint8Array(n).map((_, i) => i * 37));
+    assert.match(nonce, /^[A-Za-z0-9]{32}$/);
+    const html = matrixPageHtml({
+      cspSource: 'https://file+.vscode-resource.vscode-cdn.net',
+      scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/media/matrix-view.js',
+      styleUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/media/matrix-view.css',
+      nonce,
+    });
+    const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)![1].replace(/&#39;/g, "'");
+    assert.equal(
+      csp,
+      `default-src 'none'; style-src https://file+.vscode-resource.vscode-cdn.net; img-src https://file+.vscode-resource.vscode-cdn.net; font-src https://file+.vscode-resource.vscode-cdn.net; script-src 'nonce-${nonce}'`,
+    );
+    const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
+    assert.equal(scripts.length, 1);
+    assert.ok(scripts.every((t) => t.includes(`nonce="${nonce}"`) && / src="/.test(t)));
+    assert.doesNotMatch(html, /<script[^>]*>[^<]+<\/script>/, 'no inline script');
+    assert.doesNotMatch(html, /\son[a-z]+=/i, 'no inline handlers');
+    assert.doesNotMatch(html, /<style|style="/, 'no inline styles');
   });
 
   it('uses theme colors only, and no inline handlers or HTML insertion in the script', () => {

@@ -1,8 +1,7 @@
 /**
  * CodeLens above each policy ("selects 3 pods · admits 2 workloads", "Explain")
  * and each workload ("reachable from 4 of 16 workloads · can reach 2"). They
- * run the matrix command focused on the object (it opens Explain Connection
- * until the matrix view exists).
+ * open the matrix panel focused on the policy's pods or the workload.
  */
 import { type CodeLens, CodeLensRefreshRequest } from 'vscode-languageserver/node';
 import { rangeOf, type Span } from '../common/source';
@@ -12,7 +11,8 @@ import { findCompiledPolicy, policyObjects } from '../ide/policy-index';
 import { policySummary } from '../ide/reach-summary';
 import { workloadReach, workloadReachText } from '../ide/reach-summary';
 import { podsOfWorkload } from '../ide/select-pods';
-import { ClientCommands, type ExplainCommandArgs } from '../protocol/netpol-protocol';
+import { policyName } from '../policy/rule-model';
+import { ClientCommands, type ExplainCommandArgs, type MatrixCommandArgs } from '../protocol/netpol-protocol';
 import type { Feature } from './feature';
 
 /** The lens's line: the object's first line (its `apiVersion`/`kind`), as a zero-width range. */
@@ -41,6 +41,12 @@ export const codeLensFeature: Feature = {
         const s = policySummary(a, compiled);
         const first = s.selected[0];
         const args: ExplainCommandArgs = first === undefined ? {} : { to: a.endpoints[first].id };
+        // The matrix's ids: workloads (`Deployment shop/api`) and, for its pods view, the pods.
+        const owners = [...new Set(s.selected.map((i) => ownerName(a.endpoints[i])))];
+        const focus: MatrixCommandArgs = {
+          focus: [...owners, ...s.selected.map((i) => a.endpoints[i].id)],
+          focusLabel: `${policyName(compiled.ref)}'s pods`,
+        };
         const parts = [`selects ${plural(s.selected.length, 'pod')}`];
         if (s.ingressSources)
           parts.push(
@@ -52,7 +58,7 @@ export const codeLensFeature: Feature = {
           );
         lenses.push({
           range: at(meta.span),
-          command: { title: parts.join(' · '), command: ClientCommands.showMatrix, arguments: [args] },
+          command: { title: parts.join(' · '), command: ClientCommands.showMatrix, arguments: [focus] },
         });
         lenses.push({
           range: at(meta.span),
@@ -69,7 +75,8 @@ export const codeLensFeature: Feature = {
         }
         const reach = workloadReach(a, ownerName(a.endpoints[pods[0]]));
         if (!reach) continue;
-        const args: ExplainCommandArgs = { to: a.endpoints[pods[0]].id };
+        const owner = ownerName(a.endpoints[pods[0]]);
+        const args: MatrixCommandArgs = { focus: [owner, ...pods.map((i) => a.endpoints[i].id)], focusLabel: owner };
         lenses.push({
           range: at(w.meta.span),
           command: { title: workloadReachText(reach), command: ClientCommands.showMatrix, arguments: [args] },

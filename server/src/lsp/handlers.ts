@@ -11,6 +11,7 @@ import { completionFeature } from './completion';
 import { documentSymbolsFeature } from './document-symbols';
 import { hoverFeature } from './hover';
 import { inlayHintsFeature } from './inlay-hints';
+import { matrixFeature } from './matrix-requests';
 import { navigationFeature } from './navigation';
 import { diagnosticsFeature } from './diagnostics';
 import type { Feature } from './feature';
@@ -26,6 +27,7 @@ export const FEATURES: readonly Feature[] = [
   completionFeature,
   navigationFeature,
   documentSymbolsFeature,
+  matrixFeature,
 ];
 
 export function featureCapabilities(): ServerCapabilities {

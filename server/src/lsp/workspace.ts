@@ -128,6 +128,25 @@ export class Workspace {
     return analyzeParsed([...parsed, parseFile(extra)], this.options);
   }
 
+  /**
+   * The analysis of the files as saved on disk (open editors' unsaved text left out), with some
+   * files replaced (`text`) or left out (`null`): the matrix's diff base. Cached for the same inputs.
+   */
+  savedAnalysis(replaced: ReadonlyMap<string, ParsedFile | null> = new Map()): Analysis {
+    const parsed: ParsedFile[] = [];
+    for (const [uri, e] of this.disk) if (!replaced.has(uri)) parsed.push(e.parsed);
+    for (const p of replaced.values()) if (p) parsed.push(p);
+    const same =
+      this.savedCache &&
+      this.savedCache.options === this.options &&
+      this.savedCache.parsed.length === parsed.length &&
+      this.savedCache.parsed.every((p, i) => p === parsed[i]);
+    if (!same) this.savedCache = { parsed, options: this.options, analysis: analyzeParsed(parsed, this.options) };
+    return this.savedCache!.analysis;
+  }
+
+  private savedCache: { parsed: ParsedFile[]; options: AnalysisOptions; analysis: Analysis } | undefined;
+
   analysis(): Analysis {
     if (!this.cached) {
       const parsed = this.uris().map((u) => (this.open.get(u) ?? this.disk.get(u))!.parsed);

@@ -13,7 +13,7 @@ export const ClientCommands = {
   addDefaultDeny: 'netpolStudio.addDefaultDeny',
   restartServer: 'netpolStudio.restartServer',
   showOutput: 'netpolStudio.showOutput',
-  /** The reachability matrix view: a later issue fills it in; until then it opens Explain Connection. */
+  /** The reachability matrix panel (args: MatrixCommandArgs, from the status bar and CodeLens). */
   showMatrix: 'netpolStudio.showMatrix',
 } as const;
 
@@ -39,7 +39,126 @@ export const SERVER_COMMAND_IDS: readonly string[] = Object.values(ServerCommand
 export const Notifications = {
   /** SummaryParams, after every analysis: the status bar's text. */
   summary: 'netpol/summary',
+  /** AnalysisChangedParams, after every analysis: the matrix panel asks for its data again. */
+  analysisChanged: 'netpol/analysisChanged',
 } as const;
+
+/** Custom requests from the client. */
+export const Requests = {
+  /** MatrixParams -> MatrixResult: the reachability matrix panel's data. */
+  matrix: 'netpol/matrix',
+  /** CellParams -> CellResult: one cell's decision traces, both directions. */
+  explainCell: 'netpol/explainCell',
+} as const;
+
+export interface AnalysisChangedParams {
+  /** Grows with every analysis. */
+  readonly version: number;
+}
+
+/**
+ * What the diff mode compares the current analysis with: the files as saved on disk, or the
+ * files as a git revision has them. For a revision the client sends the files that differ from the
+ * working tree (read through VS Code's git extension): their text at the revision, or null when the
+ * revision does not have them; every other file is read as saved.
+ */
+export type DiffBase =
+  | { readonly kind: 'saved' }
+  | {
+      readonly kind: 'revision';
+      /** `HEAD`, a branch, a commit: for titles. */
+      readonly ref: string;
+      readonly files: readonly { readonly uri: string; readonly text: string | null }[];
+    };
+
+export type MatrixMode = 'workloads' | 'pods';
+
+export interface MatrixParams {
+  readonly mode: MatrixMode;
+  readonly base?: DiffBase;
+}
+
+/** A row and column of the matrix (the webview's `model.endpoints`). */
+export interface MatrixEndpoint {
+  /** Sent back in CellParams. */
+  readonly id: string;
+  /** `namespace/name` as in the CLI; `the internet`, `node worker-1` outside the cluster. */
+  readonly label: string;
+  /** Empty for the outside world (its own group). */
+  readonly namespace: string;
+  readonly kind: 'workload' | 'pod' | 'outside';
+  /** Lint problems (errors and warnings) in its manifest and the policies selecting it. */
+  readonly problems: number;
+}
+
+/** Indices into `ports` allowed and denied, and what the compared change did to the cell. */
+export type MatrixCell = [number[], number[]] | [number[], number[], 'opened' | 'closed'];
+
+/** What media/matrix-view.js renders. */
+export interface MatrixModel {
+  readonly title: string;
+  readonly mode: MatrixMode;
+  /** `PROTOCOL/port`. */
+  readonly ports: readonly string[];
+  readonly endpoints: readonly MatrixEndpoint[];
+  /** cells[source][destination]. */
+  readonly cells: readonly (readonly MatrixCell[])[];
+  /** With a base: what changed, in words (`2 newly allowed, 1 newly denied against HEAD`). */
+  readonly diffSummary?: string;
+}
+
+export interface MatrixResult {
+  readonly version: number;
+  readonly model: MatrixModel;
+  /** Why the diff could not be computed, when it could not. */
+  readonly diffError?: string;
+}
+
+export interface CellParams {
+  readonly mode: MatrixMode;
+  readonly from: string;
+  readonly to: string;
+  /** `TCP/8080`; absent: every port the destination declares. */
+  readonly port?: string;
+  readonly base?: DiffBase;
+}
+
+/** A place in a workspace file: what a "reveal rule" link opens (0-based lines and characters). */
+export interface RevealTarget {
+  readonly uri: string;
+  readonly line: number;
+  readonly character: number;
+  readonly endLine: number;
+  readonly endCharacter: number;
+}
+
+/** One cell in words (the webview's explanation pane). */
+export interface CellExplanation {
+  readonly title: string;
+  readonly summary: string;
+  readonly notes: readonly string[];
+  readonly directions: readonly {
+    readonly title: string;
+    readonly allowed: boolean;
+    readonly steps: readonly { readonly text: string; readonly reveal?: RevealTarget }[];
+  }[];
+}
+
+export interface CellResult {
+  readonly ok: boolean;
+  readonly explanation?: CellExplanation;
+  readonly message?: string;
+}
+
+/** Arguments of the matrix command from the CodeLens: focus on these endpoints. */
+export interface MatrixCommandArgs {
+  /** Matrix endpoint ids (workloads: `Deployment shop/api`) to select and scroll to. */
+  readonly focus?: readonly string[];
+  /** What the focus is, for the panel's status line: `NetworkPolicy shop/db`. */
+  readonly focusLabel?: string;
+  /** Kept for older lenses: a pod id to focus on. */
+  readonly to?: string;
+}
 
 /** The URI scheme of the read-only explanation documents the client shows. */
 export const EXPLAIN_SCHEME = 'netpol-explain';
