@@ -113,11 +113,11 @@ function findingKey(f: Finding): string {
 }
 
 /**
- * Findings that follow from which pods are isolated (non-isolated-pods, missing-default-deny, and
- * dns-blocked for egress): a fix that changes which pods a policy isolates legitimately changes
- * them (`allowChanged`).
+ * Findings that follow from which pods are isolated (non-isolated-pods, missing-default-deny,
+ * dns-blocked for egress, and unreachable-workload for a workload nothing reaches any more, or
+ * again): a fix that changes which pods a policy isolates legitimately changes them (`allowChanged`).
  */
-export const ISOLATION_FINDINGS = / (non-isolated-pods|missing-default-deny|dns-blocked) /;
+export const ISOLATION_FINDINGS = / (non-isolated-pods|missing-default-deny|dns-blocked|unreachable-workload) /;
 
 /**
  * The contract every fix keeps: applying its edits (to the files they name)

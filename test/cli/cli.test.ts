@@ -32,9 +32,16 @@ const dbPolicy = policy(
   `,
 );
 const clean = workspace({ 'app.yaml': cleanApps, 'policy.yaml': docs(dbPolicy) });
-/** The clean workspace with a baseline that isolates every pod: nothing to report. */
+/**
+ * The clean workspace with a baseline that isolates every pod: nothing to report (web declares no
+ * port here: nothing reaches it, and nothing is meant to).
+ */
 const isolated = workspace({
-  'app.yaml': cleanApps,
+  'app.yaml': docs(
+    namespace('shop'),
+    pod('shop/web', { node: 'n1', ports: [] }),
+    pod('shop/db', { node: 'n2', ports: [{ name: 'pg', port: 5432 }] }),
+  ),
   'policy.yaml': docs(
     dbPolicy,
     policy(

@@ -50,7 +50,7 @@ describe('lint: legacy-isolation-annotation', () => {
       [docs(annotated(), pod('legacy/app'), pod('legacy/db')), policies],
       (x) => x.rule === ID,
       {
-        allowChanged: / (non-isolated-pods|missing-default-deny) /,
+        allowChanged: / (non-isolated-pods|missing-default-deny|unreachable-workload) /,
       },
     );
     assert.equal(fixed.length, 2);

@@ -36,6 +36,31 @@ describe('lint: named-port-undeclared', () => {
     );
   });
 
+  it('fires at an egress rule whose named port none of its peer pods declares', () => {
+    const text = docs(
+      ...shop,
+      policy(
+        'shop/web-to-api',
+        yaml`
+          podSelector: {matchLabels: {app: web}}
+          policyTypes: [Egress]
+          egress:
+          - to: [{podSelector: {matchLabels: {app: api}}}]
+            ports: [{port: grpc}]
+        `,
+      ),
+    );
+    const [f, ...rest] = only(text);
+    assert.deepEqual(rest, []);
+    assert.match(spanned(f), /^to: \[\{podSelector/);
+    assert.equal(
+      f.message,
+      'Egress rule 1 of NetworkPolicy shop/web-to-api names port "grpc", but none of the pods it allows connecting to (pod shop/api) declares a container port with that name, so the rule admits nothing on it.',
+    );
+    // The peer declares the name: nothing to say.
+    assert.deepEqual(only(text.replace('port: grpc', 'port: http')), []);
+  });
+
   it('does not fire when a destination pod declares the name, or the rule selects no pod', () => {
     const declared = docs(
       ...shop,

@@ -264,8 +264,20 @@ export const RULE_REGISTRY = {
   'named-port-undeclared': {
     severity: 'warning',
     family: 'reachability',
-    title: 'An ingress rule names a port that none of the policy’s pods declares, so it admits nothing on it.',
+    title: 'A rule names a port that none of its destination pods declares, so it admits nothing on it.',
   },
+  'port-not-exposed': {
+    severity: 'hint',
+    family: 'reachability',
+    title: 'A rule or intent names a numeric port that no destination container declares.',
+  },
+  'unreachable-workload': {
+    severity: 'info',
+    family: 'reachability',
+    title:
+      'A workload declares ports or backs a Service, but no pod and no outside address can reach it on any of them.',
+  },
+
   'dns-blocked': {
     severity: 'warning',
     family: 'reachability',

@@ -35,6 +35,8 @@ import { dependencyBlocked } from './rules/dependency-blocked';
 import { dependencyUnknownService } from './rules/dependency-unknown-service';
 import { dnsBlocked } from './rules/dns-blocked';
 import { namedPortUndeclared } from './rules/named-port-undeclared';
+import { portNotExposed } from './rules/port-not-exposed';
+import { unreachableWorkload } from './rules/unreachable-workload';
 
 export const LINT_RULES: readonly LintRule[] = [
   selectorMatchesNothing,
@@ -60,6 +62,8 @@ export const LINT_RULES: readonly LintRule[] = [
   dependencyUnknownService,
   dnsBlocked,
   namedPortUndeclared,
+  portNotExposed,
+  unreachableWorkload,
 ];
 
 export interface LintOptions {

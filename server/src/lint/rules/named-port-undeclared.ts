@@ -1,18 +1,23 @@
 /**
- * named-port-undeclared: an ingress rule's named port that none of the policy's
- * pods (its destinations) declares. A named port resolves on the destination
- * pod only, so on those
- * pods the rule admits nothing through that name: usually a typo or a port
- * renamed in the Deployment but not in the policy. Rules whose destination
- * selects no pod are selector-matches-nothing's finding. Egress rules are not
- * checked yet: their admitted peers already exclude pods without the name, so
- * they need the peers before the port condition.
+ * named-port-undeclared: a rule's named port that none of its destination pods
+ * declares. A named port resolves on the destination pod only: for an ingress
+ * rule the policy's own pods, for an egress rule the peers it selects. When
+ * none of them declares the name the rule admits nothing through it, usually a
+ * typo or a port renamed in the Deployment but not in the policy. Rules whose
+ * pods or peers are no pod at all are selector-matches-nothing's finding.
+ *
+ * An egress rule's admitted peers already exclude pods without the name (the
+ * port condition reads the peer), so its peers are taken from the rule with its
+ * protocol and port conditions left out, once per endpoint class.
  */
 import { plural } from '../../common/text';
 import { ruleAdmission } from '../../engine/admission';
-import { membersOf } from '../../engine/describe';
+import type { Analysis } from '../../engine/analysis';
+import type { EndpointClass } from '../../engine/classes';
+import { describePods, membersOf } from '../../engine/describe';
+import { conditionMatches } from '../../engine/evaluate';
 import { NamedPortAtom } from '../../policy/atoms';
-import { type Condition, policyName } from '../../policy/rule-model';
+import { type CompiledPolicy, type CompiledRule, type Condition, policyName } from '../../policy/rule-model';
 import type { LintRule } from '../lint-rule';
 
 function namedAtoms(c: Condition, out: Set<number>): Set<number> {
@@ -21,31 +26,61 @@ function namedAtoms(c: Condition, out: Set<number>): Set<number> {
   return out;
 }
 
+const TRUE: Condition = { type: 'all', of: [] };
+
+/** The condition with what the packet decides (protocol, destination ports) taken as matching. */
+function withoutPorts(c: Condition): Condition {
+  if (c.type === 'all' || c.type === 'any') return { type: c.type, of: c.of.map(withoutPorts) };
+  if (c.type === 'protocol' || (c.type === 'ports' && c.side === 'destination')) return TRUE;
+  return c;
+}
+
+/** The pod classes an egress rule selects as destinations, whatever the port. */
+function egressPeers(a: Analysis, subjects: readonly EndpointClass[], rule: CompiledRule): EndpointClass[] {
+  const condition = withoutPorts(rule.condition);
+  return a.engine.classes.filter(
+    (peer) =>
+      peer.kind === 'pod' &&
+      subjects.some((s) =>
+        ([4, 6] as const).some(
+          (family) =>
+            s.families.includes(family) &&
+            peer.families.includes(family) &&
+            conditionMatches(condition, { protocol: 'TCP', port: 1, family, src: s.values, dst: peer.values }),
+        ),
+      ),
+  );
+}
+
+function check(a: Analysis, policy: CompiledPolicy, rule: CompiledRule, report: (message: string) => void): void {
+  const ids = namedAtoms(rule.condition, new Set());
+  if (ids.size === 0) return;
+  const adm = ruleAdmission(a, policy, rule);
+  const subjects = adm.subjectClasses.filter((c) => c.kind === 'pod');
+  if (subjects.length === 0) return;
+  const ingress = rule.direction === 'ingress';
+  const pods = membersOf(ingress ? subjects : egressPeers(a, subjects, rule));
+  if (pods.length === 0) return;
+  for (const id of ids) {
+    const atom = a.policies.atoms[id];
+    if (!(atom instanceof NamedPortAtom)) continue;
+    if (pods.some((i) => a.endpoints[i].namedPorts.has(atom.name))) continue;
+    const where = `${ingress ? 'Ingress' : 'Egress'} rule ${rule.index + 1} of ${policyName(policy.ref)}`;
+    const whose = ingress
+      ? `the pods it applies to (${plural(pods.length, 'pod')})`
+      : `the pods it allows connecting to (${describePods(a, pods, 3)})`;
+    report(
+      `${where} names port "${atom.name}", but none of ${whose} declares a container port with that name, so the rule admits nothing on it.`,
+    );
+  }
+}
+
 export const namedPortUndeclared: LintRule = {
   id: 'named-port-undeclared',
   check({ analysis: a }, sink) {
     for (const tier of a.policies.tiers)
       for (const policy of tier.policies)
-        for (const rule of policy.ingress ?? []) {
-          const ids = namedAtoms(rule.condition, new Set());
-          if (ids.size === 0) continue;
-          const adm = ruleAdmission(a, policy, rule);
-          const classes = adm.subjectClasses.filter((c) => c.kind === 'pod');
-          const pods = membersOf(classes).map((i) => a.endpoints[i]);
-          if (pods.length === 0) continue;
-          for (const id of ids) {
-            const atom = a.policies.atoms[id];
-            if (!(atom instanceof NamedPortAtom)) continue;
-            if (pods.some((p) => p.namedPorts.has(atom.name))) continue;
-            const where = `Ingress rule ${rule.index + 1} of ${policyName(policy.ref)}`;
-            const whose = 'the pods it applies to';
-            sink.report(
-              'named-port-undeclared',
-              'warning',
-              `${where} names port "${atom.name}", but none of ${whose} (${plural(pods.length, 'pod')}) declares a container port with that name, so the rule admits nothing on it.`,
-              rule.span,
-            );
-          }
-        }
+        for (const rule of [...(policy.ingress ?? []), ...(policy.egress ?? [])])
+          check(a, policy, rule, (message) => sink.report('named-port-undeclared', 'warning', message, rule.span));
   },
 };

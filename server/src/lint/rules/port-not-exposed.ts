@@ -1,0 +1,131 @@
+/**
+ * port-not-exposed: a rule or an intent names a numeric port that no container
+ * of its destination pods declares (for an ingress rule, the policy's pods; for
+ * an egress rule, the pods it allows connecting to; for an intent, its `to`).
+ * Only a hint: containers may listen on ports they do not declare. Destinations
+ * that declare no port at all say nothing either way and are left out; named
+ * ports are named-port-undeclared's business. Egress rules that reach outside
+ * addresses are left out (those declare nothing), and so is an egress rule's
+ * port 53 when the workspace has no DNS pods (the cluster's DNS is elsewhere).
+ */
+import type { Span } from '../../common/source';
+import { plural } from '../../common/text';
+import { ruleAdmission } from '../../engine/admission';
+import type { Analysis } from '../../engine/analysis';
+import { clusterDns } from '../../engine/cluster-dns';
+import { describePods, membersOf } from '../../engine/describe';
+import { selectIntentEndpoint } from '../../engine/intents';
+import { PROTOCOLS, type Protocol } from '../../model/kubernetes';
+import { type CompiledRule, type Condition, policyName } from '../../policy/rule-model';
+import type { LintRule } from '../lint-rule';
+
+interface PortPiece {
+  /** Undefined: any protocol (a port condition without one). */
+  readonly protocol?: Protocol;
+  readonly from: number;
+  readonly to: number;
+}
+
+/** The (protocol, destination port range) pieces a rule's condition names, from `all[protocol, ports]` groups. */
+function portPieces(c: Condition, out: PortPiece[] = []): PortPiece[] {
+  if (c.type === 'any') for (const x of c.of) portPieces(x, out);
+  if (c.type !== 'all') return out;
+  const protocols = c.of.flatMap((x) => (x.type === 'protocol' && !x.negate ? x.protocols : []));
+  const ranges = c.of.flatMap((x) => (x.type === 'ports' && x.side === 'destination' && !x.negate ? x.ranges : []));
+  const known = protocols.filter((p): p is Protocol => (PROTOCOLS as readonly string[]).includes(p));
+  for (const protocol of known.length ? known : [undefined])
+    for (const [from, to] of ranges) if (!(from === 1 && to === 65535)) out.push({ protocol, from, to });
+  for (const x of c.of) if (x.type === 'all' || x.type === 'any') portPieces(x, out);
+  return out;
+}
+
+const pieceText = (p: PortPiece) => `${p.protocol ?? 'port'} ${p.from === p.to ? p.from : `${p.from}-${p.to}`}`;
+
+/** The pieces no pod of `pods` declares a container port in; undefined when none of them declares any port. */
+function undeclared(a: Analysis, pods: readonly number[], pieces: readonly PortPiece[]): PortPiece[] | undefined {
+  const declared = pods.flatMap((i) => a.endpoints[i].pod?.spec.ports ?? []);
+  if (declared.length === 0) return undefined;
+  // A protocol no destination serves at all is rule-never-matches' finding.
+  return pieces.filter(
+    (p) =>
+      (p.protocol === undefined || declared.some((d) => d.protocol === p.protocol)) &&
+      !declared.some(
+        (d) => (p.protocol ?? d.protocol) === d.protocol && d.containerPort >= p.from && d.containerPort <= p.to,
+      ),
+  );
+}
+
+function declaredText(a: Analysis, pods: readonly number[]): string {
+  const ports = new Set(
+    pods.flatMap((i) => (a.endpoints[i].pod?.spec.ports ?? []).map((p) => `${p.protocol} ${p.containerPort}`)),
+  );
+  return [...ports].sort().slice(0, 6).join(', ') + (ports.size > 6 ? ', …' : '');
+}
+
+function message(what: string, missing: readonly PortPiece[], whose: string, a: Analysis, pods: readonly number[]) {
+  const list = [...new Set(missing.map(pieceText))];
+  return `${what} ${list.length > 1 ? 'names ports' : 'names port'} ${list.join(', ')}, but no container of ${whose} declares ${list.length > 1 ? 'them' : 'it'} (they declare ${declaredText(a, pods)}). Containers may listen without declaring: check the port.`;
+}
+
+function checkRule(
+  a: Analysis,
+  rule: CompiledRule,
+  pods: readonly number[],
+  what: string,
+  whose: string,
+  dnsElsewhere: boolean,
+) {
+  // Without DNS pods in the workspace, an egress rule's port 53 is for the cluster DNS the workspace does not show.
+  const pieces = portPieces(rule.condition).filter((p) => !(dnsElsewhere && p.from <= 53 && p.to >= 53));
+  if (pieces.length === 0 || pods.length === 0) return undefined;
+  const missing = undeclared(a, pods, pieces);
+  return missing?.length ? message(what, missing, whose, a, pods) : undefined;
+}
+
+export const portNotExposed: LintRule = {
+  id: 'port-not-exposed',
+  check({ analysis: a }, sink) {
+    const report = (text: string, at: Span) => sink.report('port-not-exposed', 'hint', text, at);
+    for (const tier of a.policies.tiers)
+      for (const policy of tier.policies)
+        for (const rule of [...(policy.ingress ?? []), ...(policy.egress ?? [])]) {
+          if (portPieces(rule.condition).length === 0) continue;
+          const adm = ruleAdmission(a, policy, rule);
+          const ingress = rule.direction === 'ingress';
+          // Addresses outside the cluster declare nothing: an egress rule that reaches them says nothing here.
+          if (!ingress && adm.externalClasses.length) continue;
+          const pods = membersOf((ingress ? adm.subjectClasses : adm.peerClasses).filter((c) => c.kind === 'pod'));
+          const what = `${ingress ? 'Ingress' : 'Egress'} rule ${rule.index + 1} of ${policyName(policy.ref)}`;
+          const whose = ingress
+            ? `the pods it applies to (${plural(pods.length, 'pod')})`
+            : `the pods it allows connecting to (${describePods(a, pods, 3)})`;
+          const text = checkRule(a, rule, pods, what, whose, !ingress && clusterDns(a).assumed);
+          if (text) report(text, rule.span);
+        }
+    for (const set of a.cluster.intents)
+      for (const intent of set.intents) {
+        const numeric = (intent.ports ?? []).filter((p) => typeof p.port?.value === 'number');
+        if (numeric.length === 0) continue;
+        const to = selectIntentEndpoint(a, intent.to);
+        if (to.problem) continue;
+        const pods = to.parties.flatMap((p) => (p.index !== undefined && p.endpoint.kind === 'pod' ? [p.index] : []));
+        if (pods.length === 0) continue;
+        for (const p of numeric) {
+          const from = p.port!.value as number;
+          const piece = { protocol: p.protocol, from, to: p.endPort?.value ?? from };
+          const missing = undeclared(a, pods, [piece]);
+          if (missing?.length)
+            report(
+              message(
+                `Intent "${intent.name.value}"`,
+                missing,
+                `its destination (${describePods(a, pods, 3)})`,
+                a,
+                pods,
+              ),
+              p.port!.span,
+            );
+        }
+      }
+  },
+};

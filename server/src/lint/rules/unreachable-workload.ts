@@ -1,0 +1,110 @@
+/**
+ * unreachable-workload: a workload that declares container ports or backs a
+ * Service, but that no other pod and no outside address can reach on any of
+ * those ports. An info: a batch job may be meant to be unreachable, a web
+ * server is not. Reported on the workload (a bare Pod on itself), with what
+ * denies the first source tried.
+ *
+ * Decided per endpoint class: for each destination class of the workload, one
+ * representative of each source class (a member of another workload) and each
+ * outside address class, on the workload's ports; workloads no ingress policy
+ * isolates are reachable and cost nothing.
+ */
+import type { Span } from '../../common/source';
+import { plural } from '../../common/text';
+import type { Analysis } from '../../engine/analysis';
+import { type Deciding, decidingStep, type Party, partiesConnect, podParty } from '../../engine/connections';
+import { externalClasses } from '../../engine/address-classes';
+import { ownerName } from '../../engine/describe';
+import { isOpen } from '../../engine/isolation';
+import type { Protocol } from '../../model/kubernetes';
+import type { LintRule } from '../lint-rule';
+
+interface WorkloadPorts {
+  readonly pods: number[];
+  readonly ports: Map<string, { protocol: Protocol; port: number }>;
+  readonly services: Set<string>;
+}
+
+/** The workloads' pods, their declared ports and the target ports of the Services that select them. */
+function workloadPorts(a: Analysis): Map<string, WorkloadPorts> {
+  const out = new Map<string, WorkloadPorts>();
+  a.endpoints.forEach((e, i) => {
+    if (e.kind !== 'pod' || !e.pod) return;
+    const key = ownerName(e);
+    const w: WorkloadPorts = out.get(key) ?? { pods: [], ports: new Map(), services: new Set<string>() };
+    w.pods.push(i);
+    for (const p of e.pod.spec.ports)
+      w.ports.set(`${p.protocol}/${p.containerPort}`, { protocol: p.protocol, port: p.containerPort });
+    out.set(key, w);
+  });
+  for (const s of a.cluster.services) {
+    const selector = s.selector;
+    if (!selector || Object.keys(selector).length === 0) continue;
+    for (const w of out.values())
+      for (const i of w.pods) {
+        const e = a.endpoints[i];
+        if (e.namespace !== s.meta.namespace || !Object.entries(selector).every(([k, v]) => e.labels[k] === v))
+          continue;
+        w.services.add(`${s.meta.namespace}/${s.meta.name}`);
+        for (const sp of s.ports) {
+          const target = sp.targetPort ?? sp.port;
+          const port =
+            typeof target === 'number'
+              ? target
+              : Number((e.namedPorts.get(target) ?? []).find((k) => k.startsWith(`${sp.protocol}/`))?.split('/')[1]);
+          if (port) w.ports.set(`${sp.protocol}/${port}`, { protocol: sp.protocol, port });
+        }
+      }
+  }
+  return out;
+}
+
+function spanOf(a: Analysis, index: number): Span {
+  const pod = a.endpoints[index].pod!;
+  return pod.workload?.meta.nameSpan ?? pod.meta.nameSpan;
+}
+
+export const unreachableWorkload: LintRule = {
+  id: 'unreachable-workload',
+  check({ analysis: a }, sink) {
+    const outside: Party[] = externalClasses(a).map((c) => ({ endpoint: c.endpoint, key: `x${c.id}` }));
+    for (const [owner, w] of workloadPorts(a)) {
+      if (w.ports.size === 0) continue;
+      const mine = new Set(w.pods);
+      const destClasses = [...new Set(w.pods.map((i) => a.engine.classIdOf(i)))].map((id) => a.engine.classes[id]);
+      if (destClasses.some((c) => isOpen(a, c, 'ingress'))) continue;
+      const sources: Party[] = [
+        ...a.engine.classes.flatMap((c) => {
+          const other = c.members.find((m) => !mine.has(m));
+          return other === undefined ? [] : [podParty(a, other)];
+        }),
+        ...outside,
+      ];
+      const ports = [...w.ports.values()];
+      const reachable = destClasses.some((dc) => {
+        const d = podParty(a, dc.members[0]);
+        return sources.some((s) => ports.some((p) => partiesConnect(a, s, d, p.protocol, p.port)));
+      });
+      if (reachable) continue;
+      const first = sources[0];
+      const d = a.endpoints[w.pods[0]];
+      let deciding: Deciding | undefined;
+      if (first) {
+        const v = a.engine.explainEndpoints(first.endpoint, d, ports[0].protocol, ports[0].port);
+        deciding = decidingStep(a, v, first.endpoint.id, d.id);
+      }
+      const portList = ports.map((p) => `${p.protocol}/${p.port}`).sort();
+      const shown = portList.slice(0, 6).join(', ') + (portList.length > 6 ? ', …' : '');
+      const services = [...w.services].sort();
+      const why = `${services.length ? `backs ${plural(services.length, 'Service')} (${services.join(', ')}) and ` : ''}serves ${shown}`;
+      sink.report(
+        'unreachable-workload',
+        'info',
+        `${owner} ${why}, but no other pod and no address outside the cluster can reach it on ${portList.length > 1 ? 'any of them' : 'it'}.${deciding ? ` For example: ${deciding.text}.` : ''} If it is meant to receive connections, allow them.`,
+        spanOf(a, w.pods[0]),
+        { related: deciding?.related },
+      );
+    }
+  },
+};
