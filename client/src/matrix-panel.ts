@@ -223,7 +223,9 @@ export class MatrixPanel {
     const n = (x: unknown) => (typeof x === 'number' && Number.isInteger(x) && x >= 0 ? x : 0);
     const range = new vscode.Range(n(t.line), n(t.character), n(t.endLine ?? t.line), n(t.endCharacter));
     const column = this.panel?.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One;
-    const editor = await vscode.window.showTextDocument(uri, { viewColumn: column, selection: range });
+    const editor = await vscode.window.showTextDocument(uri, { viewColumn: column });
+    // The rule selected, with the cursor at its first line.
+    editor.selection = new vscode.Selection(range.end, range.start);
     editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   }
 

@@ -229,6 +229,12 @@ describe('lsp: the reachability matrix requests', () => {
       base: { kind: 'saved' },
     });
     assert.match(why.explanation!.notes.join('\n'), /Newly denied: shop\/db:5432 no longer reachable from shop\/web/);
+    // Saved (the client watches files, but the server does not re-read an open file on save): the
+    // saved state is read again, so nothing differs from it.
+    writeFileSync(join(dir, 'policies.yaml'), CLOSED);
+    const saved = await matrix({ mode: 'workloads', base: { kind: 'saved' } });
+    assert.equal(cellName(saved.model, 'shop/web', 'shop/db'), 'shop/web to shop/db: denied');
+    assert.match(saved.model.diffSummary!, /: 0 newly allowed, 0 newly denied/);
   });
 
   it('diff marks against a revision: the texts the client read at it', async () => {

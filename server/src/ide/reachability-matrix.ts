@@ -135,13 +135,19 @@ function outsideParties(a: Analysis): MatrixParty[] {
   const families = new Set<IpFamily>();
   for (const e of a.endpoints) for (const f of familiesOf(e)) families.add(f);
   const classes = externalClasses(a).filter((c) => families.has(c.family));
-  const counts = new Map<string, number>();
-  for (const c of classes) counts.set(classWord(c), (counts.get(classWord(c)) ?? 0) + 1);
+  // The largest class of each kind gets the plain word ("the internet"); the others, cut out of it
+  // by some policy's CIDR, are named by it ("the internet 203.0.113.0/24").
+  const size = (c: ExternalClass) => c.ranges.reduce((n, r) => n + (r.last - r.first + 1n), 0n);
+  const largest = new Map<string, ExternalClass>();
+  for (const c of classes) {
+    const best = largest.get(classWord(c));
+    if (!best || size(c) > size(best)) largest.set(classWord(c), c);
+  }
   const out: MatrixParty[] = classes.map((c) => {
     const word = classWord(c);
     const cidrs = c.ranges.flatMap(rangeToCidrs);
     const label =
-      counts.get(word) === 1 ? word : `${word} ${cidrs[0]?.text ?? c.endpoint.id}${cidrs.length > 1 ? ' …' : ''}`;
+      largest.get(word) === c ? word : `${word} ${cidrs[0]?.text ?? c.endpoint.id}${cidrs.length > 1 ? ' …' : ''}`;
     return {
       id: `outside:${c.endpoint.id}`,
       label,

@@ -26,6 +26,15 @@ export function isManifestUri(uri: string): boolean {
 /** The files the server asks the client to watch. */
 export const WATCHED_FILES = '**/{*.yaml,*.yml,*net-conf.json,*flannel-leases.txt,*flannel-leases.json}';
 
+function stampOf(path: string): string {
+  try {
+    const st = statSync(path);
+    return `${st.mtimeMs}:${st.size}`;
+  } catch {
+    return 'gone';
+  }
+}
+
 export class Workspace {
   private readonly disk = new Map<string, Entry>();
   private readonly open = new Map<string, Entry>();
@@ -85,6 +94,7 @@ export class Workspace {
       const file = readSourceFile(path);
       const uri = pathToFileURL(path).toString();
       this.disk.set(uri, { version: -1, parsed: parseFile(new SourceFile(path, file.text, uri)) });
+      this.stamps.set(uri, stampOf(path));
     } catch {
       this.disk.delete(pathToFileURL(path).toString());
     }
@@ -133,6 +143,12 @@ export class Workspace {
    * files replaced (`text`) or left out (`null`): the matrix's diff base. Cached for the same inputs.
    */
   savedAnalysis(replaced: ReadonlyMap<string, ParsedFile | null> = new Map()): Analysis {
+    // An open file's disk copy is not re-read on every save (the editor's text wins): read it now if it changed.
+    for (const uri of this.open.keys()) {
+      if (!uri.startsWith('file:') || !this.disk.has(uri)) continue;
+      const path = fileURLToPath(uri);
+      if (stampOf(path) !== this.stamps.get(uri)) this.readDisk(path);
+    }
     const parsed: ParsedFile[] = [];
     for (const [uri, e] of this.disk) if (!replaced.has(uri)) parsed.push(e.parsed);
     for (const p of replaced.values()) if (p) parsed.push(p);
@@ -144,6 +160,9 @@ export class Workspace {
     if (!same) this.savedCache = { parsed, options: this.options, analysis: analyzeParsed(parsed, this.options) };
     return this.savedCache!.analysis;
   }
+
+  /** Modification time and size of each disk copy when it was read. */
+  private readonly stamps = new Map<string, string>();
 
   private savedCache: { parsed: ParsedFile[]; options: AnalysisOptions; analysis: Analysis } | undefined;
 
