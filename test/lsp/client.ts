@@ -11,6 +11,7 @@ import {
   StreamMessageReader,
   StreamMessageWriter,
 } from 'vscode-languageserver-protocol/node';
+import { DEBUG_STATS_REQUEST, type DebugStats } from '../../server/src/lsp/debug-stats';
 import { ROOT } from '../helpers';
 
 export class TestClient {
@@ -18,9 +19,12 @@ export class TestClient {
   private readonly proc: ChildProcess;
   private readonly latest = new Map<string, Diagnostic[]>();
   private waiters: (() => void)[] = [];
+  /** Every publishDiagnostics received, in order. */
+  readonly publishes: PublishDiagnosticsParams[] = [];
 
-  constructor() {
-    this.proc = spawn(process.execPath, [join(ROOT, 'dist', 'server.js'), '--stdio'], {
+  /** `nodeArgs`: options for node itself, e.g. `--expose-gc` so netpol/debugStats measures the heap after a collection. */
+  constructor(nodeArgs: readonly string[] = []) {
+    this.proc = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist', 'server.js'), '--stdio'], {
       stdio: ['pipe', 'pipe', 'inherit'],
     });
     this.connection = createProtocolConnection(
@@ -29,6 +33,7 @@ export class TestClient {
     );
     this.connection.onNotification(PublishDiagnosticsNotification.type, (p: PublishDiagnosticsParams) => {
       this.latest.set(p.uri, p.diagnostics);
+      this.publishes.push(p);
       const w = this.waiters;
       this.waiters = [];
       for (const f of w) f();
@@ -36,17 +41,43 @@ export class TestClient {
     this.connection.listen();
   }
 
-  /** `workspace`: client workspace capabilities to announce (e.g. `{ configuration: true }`). */
-  async initialize(folder: string, workspace: Record<string, unknown> = {}): Promise<unknown> {
+  /**
+   * `workspace`: client workspace capabilities to announce (e.g. `{ configuration: true }`); `window`: the
+   * window ones (e.g. `{ workDoneProgress: true }`). `beforeInitialized` runs between the two messages.
+   */
+  async initialize(
+    folder: string,
+    workspace: Record<string, unknown> = {},
+    options: { window?: Record<string, unknown>; beforeInitialized?: () => Promise<void> } = {},
+  ): Promise<unknown> {
     const uri = pathToFileURL(folder).toString();
     const result = await this.connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: uri,
       workspaceFolders: [{ uri, name: 'ws' }],
-      capabilities: { textDocument: { publishDiagnostics: { relatedInformation: true } }, workspace },
+      capabilities: {
+        textDocument: { publishDiagnostics: { relatedInformation: true, versionSupport: true } },
+        workspace,
+        ...(options.window ? { window: options.window } : {}),
+      },
     });
+    await options.beforeInitialized?.();
     await this.connection.sendNotification('initialized', {});
     return result;
+  }
+
+  /** What the server has done so far and the heap it holds (netpol/debugStats). */
+  stats(): Promise<DebugStats> {
+    return this.connection.sendRequest(DEBUG_STATS_REQUEST);
+  }
+
+  close(uri: string): Promise<void> {
+    return this.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  }
+
+  /** workspace/didChangeWatchedFiles: 1 created, 2 changed, 3 deleted. */
+  watched(...changes: { uri: string; type: 1 | 2 | 3 }[]): Promise<void> {
+    return this.connection.sendNotification('workspace/didChangeWatchedFiles', { changes });
   }
 
   /** Resolves with the diagnostics for `uri` once `test` accepts them (or rejects after `ms`). */

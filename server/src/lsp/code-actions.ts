@@ -7,9 +7,10 @@ import type { Feature } from './feature';
 export const codeActionsFeature: Feature = {
   capabilities: { codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] } },
   register(session) {
-    session.connection.onCodeAction((params) => {
+    session.connection.onCodeAction(async (params) => {
       const actions: CodeAction[] = [];
-      for (const f of session.snapshot().findingsByUri.get(params.textDocument.uri) ?? []) {
+      const s = await session.snapshotFor(params.textDocument.uri);
+      for (const f of s.findingsByUri.get(params.textDocument.uri) ?? []) {
         if (!f.fixes?.length) continue;
         const r = rangeOf(f.span);
         const overlaps = !(r.end.line < params.range.start.line || r.start.line > params.range.end.line);

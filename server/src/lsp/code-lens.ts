@@ -24,11 +24,12 @@ function at(s: Span) {
 export const codeLensFeature: Feature = {
   capabilities: { codeLensProvider: { resolveProvider: false } },
   register(session) {
-    session.connection.onCodeLens(({ textDocument }) => {
+    session.connection.onCodeLens(async ({ textDocument }) => {
       if (!session.editor.codeLens) return [];
-      const file = session.fileOf(textDocument.uri);
+      const s = await session.snapshotFor(textDocument.uri);
+      const file = s.files.get(textDocument.uri);
       if (!file) return [];
-      const a = session.analysis();
+      const a = s.analysis;
       const lenses: CodeLens[] = [];
       for (const o of policyObjects(a)) {
         const meta = o.policy.meta;

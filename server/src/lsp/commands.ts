@@ -25,7 +25,7 @@ import {
   type WorkloadParams,
 } from '../protocol/netpol-protocol';
 import type { Feature } from './feature';
-import { type Session, uriOfFile } from './session';
+import { type Session, type Snapshot, uriOfFile } from './session';
 
 function link(span: import('../common/source').Span, text: string): string {
   const line = span.file.positionAt(span.start).line + 1;
@@ -95,26 +95,26 @@ export function endpointChoices(a: Analysis): EndpointChoice[] {
   return out;
 }
 
-function fileAt(session: Session, uri?: string): SourceFile | undefined {
-  return uri ? session.fileOf(uri) : undefined;
+function fileAt(s: Snapshot, uri?: string): SourceFile | undefined {
+  return uri ? s.files.get(uri) : undefined;
 }
 
-function namespaceAt(session: Session, p: NamespaceParams): string | undefined {
+function namespaceAt(s: Snapshot, p: NamespaceParams): string | undefined {
   if (p.namespace) return p.namespace;
-  const file = fileAt(session, p.uri);
+  const file = fileAt(s, p.uri);
   if (!file || p.line === undefined) return undefined;
-  const a = session.analysis();
+  const a = s.analysis;
   const offset = file.offsetAt({ line: p.line, character: 0 });
   const objects = a.cluster.objects.filter((o) => o.meta.span.file === file);
   const o = objects.find((x) => x.meta.span.start <= offset && offset <= x.meta.span.end) ?? objects[0];
   return o?.meta.kind === 'Namespace' ? o.meta.name : o?.meta.namespace;
 }
 
-export function defaultDeny(session: Session, p: NamespaceParams): NewDocumentResult {
-  const ns = namespaceAt(session, p);
+export function defaultDeny(s: Snapshot, p: NamespaceParams): NewDocumentResult {
+  const ns = namespaceAt(s, p);
   if (!ns)
     return { ok: false, content: '', message: 'No namespace here: open a manifest of the namespace, or name one.' };
-  const a = session.analysis();
+  const a = s.analysis;
   const names = a.cluster.networkPolicies.filter((x) => x.meta.namespace === ns).map((x) => x.meta.name);
   const content = defaultDenyYaml(ns, names);
   const pods = a.endpoints.filter((e) => e.namespace === ns && e.kind === 'pod').length;
@@ -125,8 +125,8 @@ export function defaultDeny(session: Session, p: NamespaceParams): NewDocumentRe
   };
 }
 
-export function leastPrivilege(session: Session, p: WorkloadParams): NewDocumentResult {
-  const a = session.analysis();
+export function leastPrivilege(session: Session, s: Snapshot, p: WorkloadParams): NewDocumentResult {
+  const a = s.analysis;
   let pods: number[] = [];
   if (p.workload) {
     pods = a.endpoints
@@ -134,7 +134,7 @@ export function leastPrivilege(session: Session, p: WorkloadParams): NewDocument
       .filter(([e]) => ownerName(e) === p.workload || e.id === p.workload)
       .map(([, i]) => i);
   } else {
-    const file = fileAt(session, p.uri);
+    const file = fileAt(s, p.uri);
     if (file && p.line !== undefined) {
       const t = targetsAt(a, file, file.offsetAt({ line: p.line, character: 0 })).find(
         (x) => x.type === 'workload' || x.type === 'pod-object',
@@ -174,17 +174,19 @@ export function leastPrivilege(session: Session, p: WorkloadParams): NewDocument
 export const commandsFeature: Feature = {
   capabilities: { executeCommandProvider: { commands: [...SERVER_COMMAND_IDS] } },
   register(session) {
-    session.connection.onExecuteCommand(({ command, arguments: args }) => {
+    session.connection.onExecuteCommand(async ({ command, arguments: args }) => {
       const p = (args?.[0] ?? {}) as never;
+      if (!(SERVER_COMMAND_IDS as readonly string[]).includes(command)) return null;
+      const s = await session.snapshotFor();
       switch (command) {
         case ServerCommands.explain:
-          return explainMarkdown(session.analysis(), p);
+          return explainMarkdown(s.analysis, p);
         case ServerCommands.endpoints:
-          return endpointChoices(session.analysis());
+          return endpointChoices(s.analysis);
         case ServerCommands.defaultDeny:
-          return defaultDeny(session, p);
+          return defaultDeny(s, p);
         case ServerCommands.leastPrivilege:
-          return leastPrivilege(session, p);
+          return leastPrivilege(session, s, p);
       }
       return null;
     });

@@ -167,11 +167,13 @@ export function completionsAt(a: Analysis, text: string, line: number, character
 export const completionFeature: Feature = {
   capabilities: { completionProvider: { triggerCharacters: [':', ' ', "'", '"', '{'] } },
   register(session) {
-    session.connection.onCompletion(({ textDocument, position }) => {
+    session.connection.onCompletion(async ({ textDocument, position }) => {
+      // Completion reads the document's text as it is now; the analysis only supplies labels and names.
+      const s = await session.latestSnapshot();
       const doc = session.documents.get(textDocument.uri);
-      const text = doc?.getText() ?? session.fileOf(textDocument.uri)?.text;
+      const text = doc?.getText() ?? s.files.get(textDocument.uri)?.text;
       if (text === undefined) return [];
-      return completionsAt(session.analysis(), text, position.line, position.character);
+      return completionsAt(s.analysis, text, position.line, position.character);
     });
   },
 };

@@ -19,10 +19,11 @@ const KINDS: Record<string, SymbolKind> = {
 export const documentSymbolsFeature: Feature = {
   capabilities: { documentSymbolProvider: true },
   register(session) {
-    session.connection.onDocumentSymbol(({ textDocument }) => {
-      const file = session.fileOf(textDocument.uri);
+    session.connection.onDocumentSymbol(async ({ textDocument }) => {
+      const s = await session.snapshotFor(textDocument.uri);
+      const file = s.files.get(textDocument.uri);
       if (!file) return [];
-      const a = session.analysis();
+      const a = s.analysis;
       const policies = new Map(policyObjects(a).map((o) => [o.policy.meta.span, o]));
       const seen = new Set<string>();
       const symbols: DocumentSymbol[] = [];

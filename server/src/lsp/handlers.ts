@@ -13,6 +13,7 @@ import { hoverFeature } from './hover';
 import { inlayHintsFeature } from './inlay-hints';
 import { matrixFeature } from './matrix-requests';
 import { navigationFeature } from './navigation';
+import { debugStatsFeature } from './debug-stats';
 import { diagnosticsFeature } from './diagnostics';
 import type { Feature } from './feature';
 import type { Session } from './session';
@@ -28,6 +29,7 @@ export const FEATURES: readonly Feature[] = [
   navigationFeature,
   documentSymbolsFeature,
   matrixFeature,
+  debugStatsFeature,
 ];
 
 export function featureCapabilities(): ServerCapabilities {

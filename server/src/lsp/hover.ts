@@ -8,10 +8,11 @@ import type { Feature } from './feature';
 export const hoverFeature: Feature = {
   capabilities: { hoverProvider: true },
   register(session) {
-    session.connection.onHover(({ textDocument, position }) => {
-      const file = session.fileOf(textDocument.uri);
+    session.connection.onHover(async ({ textDocument, position }) => {
+      const s = await session.snapshotFor(textDocument.uri);
+      const file = s.files.get(textDocument.uri);
       if (!file) return null;
-      const a = session.analysis();
+      const a = s.analysis;
       const targets = targetsAt(a, file, file.offsetAt(position));
       for (const [k, t] of targets.entries()) {
         const facts = targetFacts(a, t);

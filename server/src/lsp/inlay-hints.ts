@@ -77,12 +77,13 @@ export function inlayLabels(a: Analysis, file: SourceFile): Map<number, string[]
 export const inlayHintsFeature: Feature = {
   capabilities: { inlayHintProvider: true },
   register(session) {
-    session.connection.languages.inlayHint.on(({ textDocument, range }) => {
+    session.connection.languages.inlayHint.on(async ({ textDocument, range }) => {
       if (!session.editor.inlayHints) return [];
-      const file = session.fileOf(textDocument.uri);
+      const s = await session.snapshotFor(textDocument.uri);
+      const file = s.files.get(textDocument.uri);
       if (!file) return [];
       const hints: InlayHint[] = [];
-      for (const [line, labels] of [...inlayLabels(session.analysis(), file).entries()].sort((x, y) => x[0] - y[0])) {
+      for (const [line, labels] of [...inlayLabels(s.analysis, file).entries()].sort((x, y) => x[0] - y[0])) {
         if (line < range.start.line || line > range.end.line) continue;
         const end = file.offsetAt({ line: line + 1, character: 0 });
         const text = file.text.slice(file.offsetAt({ line, character: 0 }), end).replace(/\r?\n$/, '');

@@ -23,7 +23,7 @@ import {
 } from '../protocol/netpol-protocol';
 import { type ParsedFile, parseFile } from '../yaml/parse-yaml';
 import type { Feature } from './feature';
-import { type Session, uriOfFile } from './session';
+import { type Session, type Snapshot, uriOfFile } from './session';
 
 function reveal(span: Span): RevealTarget {
   const start = span.file.positionAt(span.start);
@@ -78,8 +78,12 @@ function baseName(base: DiffBase): string {
   return base.kind === 'saved' ? 'the saved files' : base.ref;
 }
 
-export function matrixResult(session: Session, params: MatrixParams, version: number): MatrixResult {
-  const snapshot = session.snapshot();
+export function matrixResult(
+  session: Session,
+  snapshot: Snapshot,
+  params: MatrixParams,
+  version: number,
+): MatrixResult {
   const a = snapshot.analysis;
   const mode = params.mode === 'pods' ? 'pods' : 'workloads';
   let before: Analysis | undefined;
@@ -119,8 +123,8 @@ export function matrixResult(session: Session, params: MatrixParams, version: nu
   };
 }
 
-export function cellResult(session: Session, params: CellParams): CellResult {
-  const a = session.analysis();
+export function cellResult(session: Session, snapshot: Snapshot, params: CellParams): CellResult {
+  const a = snapshot.analysis;
   let diff: ReachabilityDiff | undefined;
   if (params.base) {
     try {
@@ -149,10 +153,13 @@ export function cellResult(session: Session, params: CellParams): CellResult {
 export const matrixFeature: Feature = {
   register(session) {
     let version = 0;
-    session.connection.onRequest(Requests.matrix, (params: MatrixParams) =>
-      matrixResult(session, params ?? { mode: 'workloads' }, version),
+    session.connection.onRequest(Requests.matrix, async (params: MatrixParams) => {
+      const s = await session.snapshotFor();
+      return matrixResult(session, s, params ?? { mode: 'workloads' }, version);
+    });
+    session.connection.onRequest(Requests.explainCell, async (params: CellParams) =>
+      cellResult(session, await session.snapshotFor(), params),
     );
-    session.connection.onRequest(Requests.explainCell, (params: CellParams) => cellResult(session, params));
     session.onAnalysed(() => {
       version++;
       const p: AnalysisChangedParams = { version };

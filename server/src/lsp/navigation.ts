@@ -84,16 +84,18 @@ function references(a: Analysis, file: import('../common/source').SourceFile, of
 export const navigationFeature: Feature = {
   capabilities: { definitionProvider: true, referencesProvider: true },
   register(session) {
-    session.connection.onDefinition(({ textDocument, position }) => {
-      const file = session.fileOf(textDocument.uri);
+    session.connection.onDefinition(async ({ textDocument, position }) => {
+      const s = await session.snapshotFor(textDocument.uri);
+      const file = s.files.get(textDocument.uri);
       if (!file) return null;
-      const spans = definition(session.analysis(), file, file.offsetAt(position));
+      const spans = definition(s.analysis, file, file.offsetAt(position));
       return spans ? spans.map(location) : null;
     });
-    session.connection.onReferences(({ textDocument, position }) => {
-      const file = session.fileOf(textDocument.uri);
+    session.connection.onReferences(async ({ textDocument, position }) => {
+      const s = await session.snapshotFor(textDocument.uri);
+      const file = s.files.get(textDocument.uri);
       if (!file) return null;
-      const spans = references(session.analysis(), file, file.offsetAt(position));
+      const spans = references(s.analysis, file, file.offsetAt(position));
       return spans ? spans.map(location) : null;
     });
   },

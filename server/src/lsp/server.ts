@@ -13,6 +13,7 @@ import {
   ShowMessageRequest,
   ProposedFeatures,
   TextDocumentSyncKind,
+  WatchKind,
 } from 'vscode-languageserver/node';
 import { featureCapabilities, registerFeatures } from './handlers';
 import { Session } from './session';
@@ -108,7 +109,8 @@ connection.onInitialized(() => {
   else session.changed(0);
   if (session.client.watchRegistration) {
     void connection.client.register(DidChangeWatchedFilesNotification.type, {
-      watchers: [{ globPattern: WATCHED_FILES }],
+      // Every deletion too: a deleted folder is reported as one event for the folder.
+      watchers: [{ globPattern: WATCHED_FILES }, { globPattern: '**/*', kind: WatchKind.Delete }],
     });
   }
   if (session.client.folderEvents) {
@@ -135,14 +137,16 @@ documents.onDidClose((e) => {
   session.changed();
 });
 
+// Disk copies follow the disk also while a file is open (the editor's text is analysed instead until it
+// closes, then the disk's, or nothing if the file is gone). A deleted folder is reported alone.
 connection.onDidChangeWatchedFiles((params) => {
   for (const c of params.changes) {
     if (session.isProjectFile(c.uri)) {
       session.rescan();
       continue;
     }
-    if (!isManifestUri(c.uri) || documents.get(c.uri)) continue;
-    workspace.diskChanged(c.uri, c.type === FileChangeType.Deleted);
+    if (c.type === FileChangeType.Deleted) workspace.diskChanged(c.uri, true);
+    else if (isManifestUri(c.uri)) workspace.diskChanged(c.uri, false);
   }
   session.changed();
 });

@@ -1,14 +1,19 @@
 /**
  * The server's state, in one object every feature handler receives: the
- * connection, the open documents, the workspace's files and its current
- * analysis, the lint findings per file, the settings and what the client
- * supports. Features read from it; only the connection glue (server.ts)
- * and the diagnostics feature change it.
+ * connection, the open documents, the workspace's files and its latest
+ * complete analysis, the lint findings per file, the settings and what the
+ * client supports. Features read from it; only the connection glue
+ * (server.ts) and the diagnostics feature change it.
+ *
+ * Analyses run after a quiet period following a change, one at a time. A run
+ * gives up as soon as a newer change exists (`isSuperseded`, also told by the
+ * thread that receives the messages, see main.ts): its result would be stale,
+ * so it is never published. Requests answer from the latest complete analysis
+ * while their document is unchanged since, else they wait for the next one.
  */
 import { existsSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import picomatch from 'picomatch';
 import type { Connection } from 'vscode-languageserver/node';
 import { MessageType, ShowMessageRequest, TextDocuments } from 'vscode-languageserver/node';
@@ -43,13 +48,31 @@ export interface Snapshot {
   readonly analysis: Analysis;
   readonly findings: readonly Finding[];
   readonly findingsByUri: ReadonlyMap<string, readonly Finding[]>;
+  /** The editor version of each open document this analysis read. */
+  readonly versions: ReadonlyMap<string, number>;
+  /** The analysed source file behind a document URI. */
+  readonly files: ReadonlyMap<string, SourceFile>;
 }
 
 /** Workspaces with more files than this show progress during their first scan. */
 export const PROGRESS_FILE_COUNT = 200;
 
+/** The quiet period after an edit before analysing (ms). */
+export const DEBOUNCE_MS = 150;
+
 export function uriOfFile(file: SourceFile): string {
   return file.uri ?? pathToFileURL(file.path).toString();
+}
+
+/** Thrown inside a run that a newer change made stale. */
+class Superseded extends Error {}
+
+/** What the server has done, for tests and the benchmark (netpol/debugStats). */
+export interface RunStats {
+  /** Analyses completed and published. */
+  analyses: number;
+  /** Analyses given up because a newer change arrived. */
+  superseded: number;
 }
 
 export class Session {
@@ -66,12 +89,21 @@ export class Session {
     inlayHintRefresh: false,
   };
   initialized = false;
+  /** True when a change that this thread has not seen yet is on its way (set by the worker glue). */
+  isSuperseded: () => boolean = () => false;
+  readonly runStats: RunStats = { analyses: 0, superseded: 0 };
   private folders: string[] = [];
   private filesExclude: string[] = [];
   private projectConfig: ProjectConfig | undefined;
-  private current: Snapshot | undefined;
+  private latest: Snapshot | undefined;
+  /** Changes seen so far; a run is stale once this moves on. */
+  private changes = 0;
+  /** `changes` when `latest` was started. */
+  private latestAt = -1;
   private listeners: ((s: Snapshot) => void)[] = [];
+  private waiters: { resolve: (s: Snapshot) => void; reject: (e: Error) => void }[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private needsScan = false;
   private scanned = false;
 
   constructor(readonly connection: Connection) {}
@@ -80,11 +112,72 @@ export class Session {
     this.connection.console.log(message);
   }
 
-  /** The current analysis and its findings (analysed now if a change is pending). */
-  snapshot(): Snapshot {
-    if (!this.current) {
-      const analysis = this.workspace.analysis();
+  /** True when the latest analysis has seen every change. */
+  private current(): boolean {
+    return this.latest !== undefined && this.latestAt === this.changes;
+  }
+
+  /**
+   * The analysis to answer a request about `uri` from: the latest complete one
+   * when it read the document's current version (its positions hold), else the
+   * next. Without `uri`, the one that has seen every change.
+   */
+  snapshotFor(uri?: string): Promise<Snapshot> {
+    const latest = this.latest;
+    if (latest && (this.current() || (uri !== undefined && this.readCurrentVersion(latest, uri))))
+      return Promise.resolve(latest);
+    return new Promise((resolve, reject) => {
+      this.waiters.push({ resolve, reject });
+      if (!this.timer && !this.running) this.changed(0);
+    });
+  }
+
+  /** The latest complete analysis, stale or not (the first one is waited for). */
+  latestSnapshot(): Promise<Snapshot> {
+    return this.latest ? Promise.resolve(this.latest) : this.snapshotFor();
+  }
+
+  private readCurrentVersion(s: Snapshot, uri: string): boolean {
+    return s.versions.get(uri) === this.documents.get(uri)?.version;
+  }
+
+  /** Called after every analysis that is published. */
+  onAnalysed(listener: (s: Snapshot) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Something changed: the running analysis (if any) is stale; analyse again after a quiet period. */
+  changed(delay = DEBOUNCE_MS): void {
+    this.changes++;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.analyseNow(), delay);
+  }
+
+  private running = false;
+
+  private async analyseNow(): Promise<void> {
+    this.timer = undefined;
+    if (this.running) return;
+    this.running = true;
+    const at = this.changes;
+    const check = () => {
+      if (this.changes !== at || this.isSuperseded()) throw new Superseded();
+    };
+    let superseded = false;
+    let progress: Awaited<ReturnType<Connection['window']['createWorkDoneProgress']>> | undefined;
+    try {
+      if (this.needsScan) this.scan();
+      const files = this.workspace.uris().length;
+      if (!this.scanned && files > PROGRESS_FILE_COUNT && this.client.workDoneProgress) {
+        progress = await this.connection.window.createWorkDoneProgress().catch(() => undefined);
+        progress?.begin('NetPol Studio', 0, `Analysing ${files} files…`);
+        await new Promise((r) => setImmediate(r));
+      }
+      check();
+      const analysis = this.workspace.analysis(check);
+      check();
       const findings = runLint(analysis, { config: this.projectConfig }).findings;
+      check();
       const byUri = new Map<string, Finding[]>();
       for (const f of findings) {
         const uri = uriOfFile(f.span.file);
@@ -92,56 +185,46 @@ export class Session {
         if (list) list.push(f);
         else byUri.set(uri, [f]);
       }
-      this.current = { analysis, findings, findingsByUri: byUri };
-    }
-    return this.current;
-  }
-
-  analysis(): Analysis {
-    return this.snapshot().analysis;
-  }
-
-  /** The analysed source file behind a document URI. */
-  fileOf(uri: string): SourceFile | undefined {
-    return this.analysis().cluster.files.find((f) => uriOfFile(f) === uri);
-  }
-
-  /** Called after every (re-)analysis that follows a change. */
-  onAnalysed(listener: (s: Snapshot) => void): void {
-    this.listeners.push(listener);
-  }
-
-  /** Something changed: drop the snapshot now (requests see the change) and tell listeners after a quiet period. */
-  changed(delay = 150): void {
-    this.current = undefined;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.analyseNow(), delay);
-  }
-
-  private async analyseNow(): Promise<void> {
-    this.timer = undefined;
-    const files = this.workspace.uris().length;
-    const progress =
-      !this.scanned && files > PROGRESS_FILE_COUNT && this.client.workDoneProgress
-        ? await this.connection.window.createWorkDoneProgress().catch(() => undefined)
-        : undefined;
-    progress?.begin('NetPol Studio', 0, `Analysing ${files} files…`);
-    if (progress) await new Promise((r) => setImmediate(r));
-    let s: Snapshot;
-    try {
-      s = this.snapshot();
+      const s: Snapshot = {
+        analysis,
+        findings,
+        findingsByUri: byUri,
+        versions: this.workspace.openVersions(),
+        files: new Map(analysis.cluster.files.map((f) => [uriOfFile(f), f])),
+      };
+      this.latest = s;
+      this.latestAt = at;
+      this.runStats.analyses++;
+      if (!this.scanned) {
+        this.scanned = true;
+        this.log(`netpol: analysed ${files} files: ${analysis.cluster.pods.length} pods, ${findings.length} findings`);
+      }
+      this.publish(s);
     } catch (e) {
-      this.connection.console.error(`netpol: analysis failed: ${(e as Error).stack ?? e}`);
+      if (e instanceof Superseded) {
+        this.runStats.superseded++;
+        superseded = true;
+      } else {
+        this.connection.console.error(`netpol: analysis failed: ${(e as Error).stack ?? e}`);
+        // Waiting requests get the latest analysis there is rather than nothing.
+        const waiting = this.waiters;
+        this.waiters = [];
+        for (const w of waiting)
+          if (this.latest) w.resolve(this.latest);
+          else w.reject(new Error('the analysis failed; see the NetPol Studio output'));
+      }
+    } finally {
       progress?.done();
-      return;
+      this.running = false;
+      // Changes that came during the run waited for it; a newer change on its way schedules its own run too.
+      if ((superseded || this.changes !== at) && !this.timer) this.changed();
     }
-    progress?.done();
-    if (!this.scanned) {
-      this.scanned = true;
-      this.log(
-        `netpol: analysed ${files} files: ${s.analysis.cluster.pods.length} pods, ${s.findings.length} findings`,
-      );
-    }
+  }
+
+  private publish(s: Snapshot): void {
+    const waiting = this.waiters;
+    this.waiters = [];
+    for (const w of waiting) w.resolve(s);
     for (const l of this.listeners) {
       try {
         l(s);
@@ -168,8 +251,17 @@ export class Session {
     if (rescan) this.rescan();
   }
 
-  /** Reads the project file and every workspace file again. */
+  /**
+   * The project file and every workspace file are to be read again: by the
+   * next analysis run, off the request that asked for it (`initialize` answers at once).
+   */
   rescan(): void {
+    this.needsScan = true;
+    if (this.initialized) this.changed(0);
+  }
+
+  private scan(): void {
+    this.needsScan = false;
     const paths = this.folders.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
     const root = paths[0];
     this.projectConfig = undefined;
@@ -200,7 +292,6 @@ export class Session {
       if (this.initialized) this.notify(note);
       else this.pendingNotes.push(note);
     }
-    this.changed(0);
   }
 
   /** An information message; a client that cannot show one does not make the server fail. */

@@ -1,11 +1,13 @@
 /**
  * The server's view of the workspace: manifest files on disk, overridden by
- * open editors, each parsed once per version. `analysis()` rebuilds the
- * snapshot from the cached parses: only changed files are parsed again.
+ * open editors. Texts are kept as they arrive and parsed only when an analysis
+ * needs them, once per content: a burst of keystrokes costs no parse, and an
+ * analysis re-parses only the files whose text changed. Entries go when their
+ * file is closed (the disk copy takes over) or deleted.
  */
 import { statSync } from 'node:fs';
-import { LIMITS } from '../common/limits';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { LIMITS } from '../common/limits';
 import { SourceFile } from '../common/source';
 import { type Analysis, type AnalysisOptions, analyzeParsed } from '../engine/analysis';
 import { discoverManifests, readSourceFile } from '../yaml/discover';
@@ -15,7 +17,9 @@ import { isWorkspaceSource } from '../yaml/source-role';
 interface Entry {
   /** Editor version, or -1 for the disk copy. */
   readonly version: number;
-  readonly parsed: ParsedFile;
+  readonly file: SourceFile;
+  /** Parsed on first use (see `parsedOf`). */
+  parsed?: ParsedFile;
 }
 
 /** Manifests, and flannel's net-conf.json and lease exports (see yaml/source-role.ts). */
@@ -25,6 +29,15 @@ export function isManifestUri(uri: string): boolean {
 
 /** The files the server asks the client to watch. */
 export const WATCHED_FILES = '**/{*.yaml,*.yml,*net-conf.json,*flannel-leases.txt,*flannel-leases.json}';
+
+/** Counters a test or benchmark reads to see the work done (netpol/debugStats). */
+export interface WorkspaceStats {
+  /** Files parsed since the server started. */
+  parses: number;
+  /** Entries held: disk copies and open documents. */
+  diskFiles: number;
+  openFiles: number;
+}
 
 function stampOf(path: string): string {
   try {
@@ -40,6 +53,7 @@ export class Workspace {
   private readonly open = new Map<string, Entry>();
   private folders: string[] = [];
   private cached: Analysis | undefined;
+  private parses = 0;
 
   constructor(private options: AnalysisOptions = {}) {}
 
@@ -57,6 +71,7 @@ export class Workspace {
    * Reads every manifest under the workspace folders (file:// URIs), leaving
    * out `ignore`d paths (files.exclude, the project file's ignore) and files
    * over `maxFileSize` bytes (generated dumps would stall every keystroke).
+   * Parses wait for the analysis; a file whose text did not change keeps its parse.
    */
   scan(
     folderUris: readonly string[],
@@ -66,11 +81,13 @@ export class Workspace {
     this.included = [...(options.include ?? [])];
     this.ignore = options.ignore ?? (() => false);
     this.maxFileSize = options.maxFileSize ?? Number.POSITIVE_INFINITY;
+    const before = new Map(this.disk);
     this.disk.clear();
+    this.stamps.clear();
     this.skipped = [];
     // The project file's `include` paths are read like the folders' own files.
     const roots = [...this.folders, ...this.included];
-    for (const path of discoverManifests(roots, { ignore: this.ignore }).files) this.readDisk(path);
+    for (const path of discoverManifests(roots, { ignore: this.ignore }).files) this.readDisk(path, before);
     this.cached = undefined;
   }
 
@@ -81,37 +98,57 @@ export class Workspace {
     return this.folders;
   }
 
-  private readDisk(path: string): void {
+  private readDisk(path: string, previous: ReadonlyMap<string, Entry> = this.disk): void {
+    const uri = pathToFileURL(path).toString();
     if (this.ignore(path)) return;
     try {
       // Files over the reader's own limit are left to it (a limit-exceeded finding); this is the user's lower limit.
       const size = statSync(path).size;
       if (size > this.maxFileSize && size <= LIMITS.fileBytes) {
         this.skipped.push(path);
-        this.disk.delete(pathToFileURL(path).toString());
+        this.disk.delete(uri);
+        this.stamps.delete(uri);
         return;
       }
-      const file = readSourceFile(path);
-      const uri = pathToFileURL(path).toString();
-      this.disk.set(uri, { version: -1, parsed: parseFile(new SourceFile(path, file.text, uri)) });
+      const read = readSourceFile(path);
       this.stamps.set(uri, stampOf(path));
+      const old = previous.get(uri) ?? this.open.get(uri);
+      if (old && old.file.text === read.text && old.file.unreadBytes === read.unreadBytes) {
+        this.disk.set(uri, old.version === -1 ? old : { version: -1, file: old.file, parsed: old.parsed });
+        return;
+      }
+      this.disk.set(uri, { version: -1, file: new SourceFile(path, read.text, uri, read.unreadBytes) });
     } catch {
-      this.disk.delete(pathToFileURL(path).toString());
+      this.disk.delete(uri);
+      this.stamps.delete(uri);
     }
   }
 
-  /** A file changed, appeared or disappeared on disk. */
+  /**
+   * A file changed, appeared or disappeared on disk. A deleted folder takes the
+   * files under it along (file watchers report the folder only).
+   */
   diskChanged(uri: string, deleted: boolean): void {
-    if (deleted) this.disk.delete(uri);
-    else if (uri.startsWith('file:')) this.readDisk(fileURLToPath(uri));
+    if (deleted) {
+      this.disk.delete(uri);
+      this.stamps.delete(uri);
+      const prefix = uri.endsWith('/') ? uri : `${uri}/`;
+      for (const u of [...this.disk.keys()])
+        if (u.startsWith(prefix)) {
+          this.disk.delete(u);
+          this.stamps.delete(u);
+        }
+    } else if (uri.startsWith('file:')) this.readDisk(fileURLToPath(uri));
     this.cached = undefined;
   }
 
   setOpen(uri: string, version: number, text: string): void {
     const prev = this.open.get(uri);
-    if (prev && prev.version === version) return;
+    if (prev && prev.version === version && prev.file.text === text) return;
     const path = uri.startsWith('file:') ? fileURLToPath(uri) : uri;
-    this.open.set(uri, { version, parsed: parseFile(new SourceFile(path, text, uri)) });
+    // An undo back to the text last parsed (or the disk's) keeps that parse.
+    const same = [prev, this.disk.get(uri)].find((e) => e?.file.text === text && e.file.path === path);
+    this.open.set(uri, { version, file: same?.file ?? new SourceFile(path, text, uri), parsed: same?.parsed });
     this.cached = undefined;
   }
 
@@ -132,10 +169,37 @@ export class Workspace {
     return [...new Set([...this.disk.keys(), ...this.open.keys()])].sort();
   }
 
+  /** The editor version of each open document the analysis reads. */
+  openVersions(): Map<string, number> {
+    return new Map([...this.open].map(([uri, e]) => [uri, e.version]));
+  }
+
+  stats(): WorkspaceStats {
+    return { parses: this.parses, diskFiles: this.disk.size, openFiles: this.open.size };
+  }
+
+  private parsedOf(entry: Entry): ParsedFile {
+    if (!entry.parsed) {
+      entry.parsed = parseFile(entry.file);
+      this.parses++;
+    }
+    return entry.parsed;
+  }
+
+  /**
+   * Each file's parse, in URI order, parsing the ones whose text changed.
+   * `check` runs between files: it throws to give up (a newer edit arrived).
+   */
+  parsedFiles(check: () => void = () => undefined): ParsedFile[] {
+    return this.uris().map((u) => {
+      check();
+      return this.parsedOf((this.open.get(u) ?? this.disk.get(u))!);
+    });
+  }
+
   /** The analysis with one more file (a generated policy), to check what it would change. */
   analysisWith(extra: SourceFile): Analysis {
-    const parsed = this.uris().map((u) => (this.open.get(u) ?? this.disk.get(u))!.parsed);
-    return analyzeParsed([...parsed, parseFile(extra)], this.options);
+    return analyzeParsed([...this.parsedFiles(), parseFile(extra)], this.options);
   }
 
   /**
@@ -143,14 +207,14 @@ export class Workspace {
    * files replaced (`text`) or left out (`null`): the matrix's diff base. Cached for the same inputs.
    */
   savedAnalysis(replaced: ReadonlyMap<string, ParsedFile | null> = new Map()): Analysis {
-    // An open file's disk copy is not re-read on every save (the editor's text wins): read it now if it changed.
+    // A client without file watching never says a file was saved: read an open file's disk copy now if it changed.
     for (const uri of this.open.keys()) {
       if (!uri.startsWith('file:') || !this.disk.has(uri)) continue;
       const path = fileURLToPath(uri);
       if (stampOf(path) !== this.stamps.get(uri)) this.readDisk(path);
     }
     const parsed: ParsedFile[] = [];
-    for (const [uri, e] of this.disk) if (!replaced.has(uri)) parsed.push(e.parsed);
+    for (const [uri, e] of this.disk) if (!replaced.has(uri)) parsed.push(this.parsedOf(e));
     for (const p of replaced.values()) if (p) parsed.push(p);
     const same =
       this.savedCache &&
@@ -166,11 +230,8 @@ export class Workspace {
 
   private savedCache: { parsed: ParsedFile[]; options: AnalysisOptions; analysis: Analysis } | undefined;
 
-  analysis(): Analysis {
-    if (!this.cached) {
-      const parsed = this.uris().map((u) => (this.open.get(u) ?? this.disk.get(u))!.parsed);
-      this.cached = analyzeParsed(parsed, this.options);
-    }
+  analysis(check?: () => void): Analysis {
+    if (!this.cached) this.cached = analyzeParsed(this.parsedFiles(check), this.options);
     return this.cached;
   }
 }
