@@ -1,5 +1,6 @@
-// Bundles the three entry points (README.md and ARCHITECTURE.md): dist/extension.js (client),
-// dist/server.js (language server) and dist/cli.js (the `netpol` bin).
+// Bundles the entry points (README.md and ARCHITECTURE.md): dist/extension.js (client),
+// dist/server.js (language server: carries messages) with dist/server-worker.js (the server itself,
+// in a worker thread) and dist/cli.js (the `netpol` bin).
 import * as esbuild from 'esbuild';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 
@@ -24,7 +25,9 @@ const results = await Promise.all([
     outfile: 'dist/extension.js',
     external: ['vscode'],
   }),
-  esbuild.build({ ...common, entryPoints: ['server/src/lsp/server.ts'], outfile: 'dist/server.js' }),
+  esbuild.build({ ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' }),
+  // The language server itself, in the worker thread dist/server.js starts (server/src/lsp/main.ts).
+  esbuild.build({ ...common, entryPoints: ['server/src/lsp/server-worker.ts'], outfile: 'dist/server-worker.js' }),
   esbuild.build({
     ...common,
     entryPoints: ['server/src/cli/netpol.ts'],

@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { generate } from '../../bench/generate';
+import { MAIN_THREAD_STATS_REQUEST, type MainThreadStats } from '../../server/src/lsp/relay';
 import { yaml } from '../helpers';
 import { docs, namespace, pod, policy } from '../manifests';
 import { TestClient } from './client';
@@ -207,5 +209,46 @@ describe('language server: a workspace of 5,000 small files', () => {
     assert.equal(d[0].code, 'yaml-syntax');
     assert.equal((await client.stats()).diskFiles, FILES + 2);
     assert.deepEqual(progress, ['begin', 'end']);
+  });
+});
+
+describe('language server: the analysis runs off the thread that reads messages', () => {
+  let dir: string;
+  let client: TestClient;
+  const uriOf = (name: string) => pathToFileURL(join(dir, name)).toString();
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'netpol-lsp-worker-'));
+    // About a thousand pods: an analysis takes long enough to overlap the messages below.
+    for (const [i, text] of generate({ namespaces: 20, replicas: 10 }).entries())
+      writeFileSync(join(dir, `ns-${i}.yaml`), text);
+    writeFileSync(join(dir, 'workloads.yaml'), WORKLOADS);
+    client = new TestClient();
+    await client.initialize(dir);
+    await client.diagnostics(uriOf('workloads.yaml'), () => true, 60000).catch(() => undefined);
+  });
+  after(async () => {
+    await client.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers while an analysis runs, and never publishes the diagnostics of a superseded text', async () => {
+    const uri = uriOf('policy.yaml');
+    await client.open(uri, apiPolicy('p', 'web'), 1);
+    await client.diagnostics(uri, () => client.publishes.at(-1)?.version === 1, 60000);
+    const from = client.publishes.length;
+    // Version 2 starts an analysis after the quiet period; version 3 arrives while it runs.
+    await client.change(uri, apiPolicy('p', 'stale'), 2);
+    await new Promise((r) => setTimeout(r, 400));
+    const main = await client.connection.sendRequest<MainThreadStats>(MAIN_THREAD_STATS_REQUEST);
+    assert.equal(typeof main.maxDelayMs, 'number', 'the main thread answers itself');
+    await client.change(uri, apiPolicy('p', 'fresh'), 3);
+    const d = await client.diagnostics(uri, () => client.publishes.at(-1)?.version === 3, 60000);
+    assert.match(String(d.find((x) => x.code === 'selector-matches-nothing')?.message), /app=fresh/);
+    const versions = client.publishes
+      .slice(from)
+      .filter((p) => p.uri === uri)
+      .map((p) => p.version);
+    assert.deepEqual(versions, [3], 'only the last text is published');
   });
 });

@@ -58,6 +58,7 @@ describe('npm run package: the .vsix', () => {
       pkg.icon,
       pkg.main.replace(/^\.\//, ''),
       'dist/server.js',
+      'dist/server-worker.js',
       pkg.bin.netpol,
       ...pkg.contributes.grammars.map((g: { path: string }) => g.path.replace(/^\.\//, '')),
       'media/matrix-view.js',
