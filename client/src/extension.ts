@@ -26,6 +26,7 @@ import {
   type SummaryParams,
 } from '../../server/src/protocol/netpol-protocol';
 import { MatrixPanel } from './matrix-panel';
+import { ServerRestarts } from './server-restarts';
 
 let client: LanguageClient | undefined;
 const explanations = new Map<string, string>();
@@ -126,7 +127,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   status.tooltip = 'NetPol Studio: show the reachability matrix';
   status.command = ClientCommands.showMatrix;
   status.show();
+  const restarts = new ServerRestarts({
+    onRestart: (n) => output.appendLine(`The language server stopped; starting it again (${n}).`),
+    onGiveUp: (message) => {
+      output.appendLine(message);
+      void vscode.window.showErrorMessage(message, 'Show Output', 'Restart').then((choice) => {
+        if (choice === 'Show Output') output.show();
+        if (choice === 'Restart') void vscode.commands.executeCommand(ClientCommands.restartServer);
+      });
+    },
+  });
   const clientOptions: LanguageClientOptions = {
+    errorHandler: restarts,
     documentSelector: [
       { scheme: 'file', language: 'yaml' },
       { scheme: 'untitled', language: 'yaml' },
@@ -171,7 +183,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ),
     vscode.commands.registerCommand(ClientCommands.restartServer, async () => {
       output.appendLine('Restarting the NetPol Studio language server…');
-      await client?.stop();
+      restarts.reset();
+      // After the restarts ran out the client is already stopped: nothing to stop.
+      await client?.stop().catch(() => undefined);
       await start();
     }),
     vscode.commands.registerCommand(ClientCommands.showOutput, () => output.show()),

@@ -81,7 +81,7 @@ describe('npm run package: the .vsix', () => {
     // Everything else is in the known, shipped folders.
     const unexpected = files.filter(
       (f) =>
-        !/^(dist\/(extension|server|cli)\.js|syntaxes\/[^/]+\.json|media\/[^/]+|docs\/rules\/[^/]+\.md|images\/icon\.png|package\.json|readme\.md|changelog\.md|LICENSE\.txt)$/.test(
+        !/^(dist\/(extension|server|server-worker|cli)\.js|syntaxes\/[^/]+\.json|media\/[^/]+|docs\/rules\/[^/]+\.md|images\/icon\.png|package\.json|readme\.md|changelog\.md|LICENSE\.txt)$/.test(
           f,
         ),
     );
