@@ -393,6 +393,15 @@
       el('h2', {}, `${from.label} to ${to.label}`),
       el('p', {}, cellName(r.index, cols[state.active.col])),
     );
+    requestExplanation();
+  }
+
+  /** Asks for the active cell's traces (again after a new model: the open pane follows the analysis). */
+  function requestExplanation() {
+    const r = rows[state.active.row];
+    if (r?.type !== 'endpoint' || cols[state.active.col] === undefined) return;
+    const from = ep(r.index);
+    const to = ep(cols[state.active.col]);
     host.postMessage({
       type: 'explain',
       from: from.id,
@@ -565,6 +574,7 @@
         scroller.scrollLeft = saved.scrollLeft ?? 0;
       }
       refresh();
+      if (!first && !pane.hidden) requestExplanation();
     } else if (m.type === 'explanation') {
       showExplanation(m.explanation);
     } else if (m.type === 'focus') {

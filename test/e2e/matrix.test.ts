@@ -142,6 +142,11 @@ describe('e2e: the reachability matrix panel (code-server)', { skip }, () => {
     await step('live', async () => {
       await cell(CLOSED).waitFor({ timeout: 60_000 });
       assert.equal(await cell(OPEN).count(), 0);
+      // The open explanation follows too.
+      await matrix()
+        .locator('aside[aria-label="Explanation"]')
+        .getByText('TCP 8000 · ingress to shop/api: denied ✕')
+        .waitFor({ timeout: 30_000 });
       await shot('matrix-live.png');
     });
     await step('save', async () => {

@@ -197,6 +197,8 @@ describe('lsp: the reachability matrix requests', () => {
     assert.match(self.explanation!.notes.join('\n'), /its own IP address/);
     const replicas = await explain({ mode: 'workloads', from: 'Deployment shop/web', to: 'Deployment shop/web' });
     assert.match(replicas.explanation!.notes.join('\n'), /replica to replica/);
+    const denied = await explain({ mode: 'workloads', from: 'Deployment ops/mon', to: 'Deployment shop/db' });
+    assert.equal(denied.explanation!.summary, 'ops/mon to shop/db: denied', 'as the cell reads');
     const gone = await explain({ mode: 'workloads', from: 'Deployment shop/nope', to: 'Deployment shop/db' });
     assert.equal(gone.ok, false);
   });

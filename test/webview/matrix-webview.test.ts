@@ -207,6 +207,12 @@ describe('matrix webview', { skip }, () => {
     await pane.getByText('egress from ops/mon: allowed ✓').waitFor();
     await pane.getByRole('button', { name: 'reveal rule' }).click();
     assert.deepEqual((await posted(page)).at(-1), { type: 'reveal', target: { uri: 'file:///db.yaml', line: 7 } });
+    // A new model (the user typed): the open pane asks for the same cell's traces again.
+    await post(page, { type: 'model', model: smallModel() });
+    await page.waitForFunction(
+      () => (window as unknown as { __posted: { type: string }[] }).__posted.at(-1)?.type === 'explain',
+    );
+    assert.deepEqual((await posted(page)).at(-1), { type: 'explain', from: 'ops/mon', to: 'shop/db' });
     await page.close();
   });
 

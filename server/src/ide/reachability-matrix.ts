@@ -405,7 +405,8 @@ export function explainCell(
         : `The diagonal: ${s.label} has one pod, so this is the pod connecting to its own IP address: the dataplane keeps it inside the pod, and ClusterNetworkPolicy does not apply to it (network-policy-api).`,
     );
   const directions: TraceDirection[] = [];
-  const parts: string[] = [];
+  const allowedPorts: string[] = [];
+  const deniedPorts: string[] = [];
   for (const p of checked) {
     let pick: [Representative, Representative] | undefined;
     let pairs = 0;
@@ -420,7 +421,7 @@ export function explainCell(
     if (!pick[0] || !pick[1]) continue;
     const e = explainPairOf(a, pick[0], pick[1], p.protocol, p.port);
     const allowed = allowedPairs === pairs;
-    parts.push(`${allowed ? 'allowed' : 'denied'} on ${p.protocol} ${p.port}`);
+    (allowed ? allowedPorts : deniedPorts).push(`${p.protocol} ${p.port}`);
     if (pairs > 1 && allowedPairs > 0 && !allowed)
       notes.push(
         `${p.protocol} ${p.port}: only some pods of the two sides can connect; the trace below is of a denied pair, ${e.from} to ${e.to}.`,
@@ -450,7 +451,13 @@ export function explainCell(
   const summary =
     checked.length === 0
       ? `${s.label} to ${d.label}: ${d.label} declares no ports (choose a port)`
-      : `${s.label} to ${d.label}: ${parts.join(', ')}`;
+      : `${s.label} to ${d.label}: ${
+          deniedPorts.length === 0
+            ? 'allowed'
+            : allowedPorts.length === 0
+              ? 'denied'
+              : `allowed on ${allowedPorts.join(', ')}, denied on ${deniedPorts.join(', ')}`
+        }`;
   return { title: `${s.label} to ${d.label}`, summary, notes, directions };
 }
 
