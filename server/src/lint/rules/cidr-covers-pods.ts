@@ -3,18 +3,27 @@
  * flannel subnets of nodes (from the simulated addressing), or a /32 (/128)
  * that is one pod's IP. Pod IPs change whenever a pod is rescheduled, so such
  * a rule silently admits whichever pod gets the address next; ipBlock is for
- * addresses outside the cluster. The fix replaces a one-pod ipBlock peer with
- * the pod's labels and namespace as selectors.
+ * addresses outside the cluster. Calico rules' `nets` (and `notNets`, which
+ * leave pods out by address just as fragilely) on either side are read the
+ * same way, `notNets` acting as `except` for `nets` (a `notNets` that leaves the
+ * whole pod network out is the advised pattern, not a finding). The fix replaces a
+ * one-pod ipBlock peer (or a one-entry `nets`) with the pod's labels and
+ * namespace as selectors.
  */
 import type { Fix } from '../../common/finding';
 import type { FindingSink } from '../../common/finding-sink';
 import { bitsOf, type Cidr, cidrContains, cidrCovers, isCidr, parseCidr } from '../../common/ip';
 import type { RuleId } from '../../common/rule-registry';
+import { type Located, span } from '../../common/source';
 import { columnOf } from '../edits';
 import { plural, quoteList } from '../../common/text';
+import { podNetworks } from '../../engine/address-classes';
 import type { Analysis } from '../../engine/analysis';
+import type { CalicoPolicy, EntityRule } from '../../model/calico/calico-resources';
 import type { KubeNetworkPolicy, NetworkPolicyPeer } from '../../model/kubernetes';
+import { calicoPolicyRef } from '../../policy/calico/selector-uses';
 import type { Endpoint } from '../../policy/endpoint';
+import { policyName } from '../../policy/rule-model';
 import type { LintContext, LintRule } from '../lint-rule';
 
 const ID: RuleId = 'cidr-covers-pods';
@@ -22,6 +31,7 @@ const ID: RuleId = 'cidr-covers-pods';
 export const cidrCoversPods: LintRule = { id: ID, check };
 
 function check({ analysis: a }: LintContext, sink: FindingSink): void {
+  for (const p of a.cluster.calico.policies) if (p.readValid && !p.staged) checkCalico(a, p, sink);
   for (const np of a.cluster.networkPolicies) {
     if (!np.valid) continue;
     for (const [direction, rules] of [
@@ -44,9 +54,7 @@ function checkPeer(
   const cidr = block && parseCidr(block.cidr.value);
   if (!block || !cidr || !isCidr(cidr) || cidr.prefix === 0) return; // 0.0.0.0/0: internet-egress-without-except
   const except = block.except.map((e) => parseCidr(e.value)).filter(isCidr);
-  const inBlock = (e: Endpoint) =>
-    e.kind === 'pod' && e.ips.some((ip) => cidrContains(cidr, ip) && !except.some((x) => cidrContains(x, ip)));
-  const pods = a.endpoints.filter(inBlock);
+  const pods = podsIn(a, cidr, except);
   if (pods.length === 0) return;
   const name = `NetworkPolicy ${np.meta.namespace}/${np.meta.name}, ${where}`;
   if (cidr.prefix === bitsOf(cidr.family) && pods.length === 1) {
@@ -60,11 +68,7 @@ function checkPeer(
     );
     return;
   }
-  const nodes = [...a.addressing.nodes.values()].flatMap((n) =>
-    n.subnets
-      .filter((s: Cidr) => cidrCovers(cidr, s) && !except.some((x) => cidrCovers(x, s)))
-      .map((s) => `${n.node} (${s.text})`),
-  );
+  const nodes = coveredSubnets(a, cidr, except);
   const subnets = nodes.length ? ` the pod subnets of ${plural(nodes.length, 'node')}: ${quoteList(nodes, 5)};` : '';
   sink.report(
     ID,
@@ -92,6 +96,119 @@ function selectorFix(peer: NetworkPolicyPeer, p: Endpoint): Fix[] {
     {
       title: `Select pod ${p.id} by its labels (${labels.join(', ')}) instead of its IP`,
       edits: [{ span: peer.span, newText }],
+      preferred: true,
+    },
+  ];
+}
+
+/** The pods with an address in `cidr` and in none of `except`. */
+function podsIn(a: Analysis, cidr: Cidr, except: readonly Cidr[]): Endpoint[] {
+  return a.endpoints.filter(
+    (e) => e.kind === 'pod' && e.ips.some((ip) => cidrContains(cidr, ip) && !except.some((x) => cidrContains(x, ip))),
+  );
+}
+
+/** `n1 (10.244.1.0/24)` for each node whose pod subnet `cidr` covers outside `except`. */
+function coveredSubnets(a: Analysis, cidr: Cidr, except: readonly Cidr[]): string[] {
+  return [...a.addressing.nodes.values()].flatMap((n) =>
+    n.subnets
+      .filter((s: Cidr) => cidrCovers(cidr, s) && !except.some((x) => cidrCovers(x, s)))
+      .map((s) => `${n.node} (${s.text})`),
+  );
+}
+
+function parsedCidrs(list: readonly Located<string>[] | undefined): Cidr[] {
+  return (list ?? []).map((x) => parseCidr(x.value)).filter(isCidr);
+}
+
+function checkCalico(a: Analysis, p: CalicoPolicy, sink: FindingSink): void {
+  const name = policyName(calicoPolicyRef(p));
+  for (const [direction, rules] of [
+    ['ingress', p.ingress],
+    ['egress', p.egress],
+  ] as const)
+    for (const rule of rules?.items ?? [])
+      for (const [side, entity] of [
+        ['source', rule.source],
+        ['destination', rule.destination],
+      ] as const) {
+        const where = `${name}, ${direction}[${rule.index}] ${side}`;
+        const notNets = parsedCidrs(entity.notNets?.items);
+        for (const net of entity.nets?.items ?? []) checkNet(a, p, where, entity, net, notNets, 'nets', sink);
+        for (const net of entity.notNets?.items ?? []) checkNet(a, p, where, entity, net, [], 'notNets', sink);
+      }
+}
+
+function checkNet(
+  a: Analysis,
+  p: CalicoPolicy,
+  where: string,
+  entity: EntityRule,
+  net: Located<string>,
+  except: readonly Cidr[],
+  field: 'nets' | 'notNets',
+  sink: FindingSink,
+): void {
+  const cidr = parseCidr(net.value);
+  if (!isCidr(cidr) || cidr.prefix === 0) return; // everywhere: internet-egress-without-except
+  // Leaving the whole pod network out is what keeps a rule to outside addresses off the pods: stable, and advised.
+  if (field === 'notNets' && podNetworks(a).some((n) => cidrCovers(cidr, n))) return;
+  const pods = podsIn(a, cidr, except);
+  if (pods.length === 0) return;
+  const effect =
+    field === 'nets'
+      ? 'the next pod to get this one would match instead'
+      : 'the pod would stop being left out and the next pod to get this one would be left out instead';
+  if (cidr.prefix === bitsOf(cidr.family) && pods.length === 1) {
+    const pod = pods[0];
+    sink.report(
+      ID,
+      'warning',
+      `${where}: ${field} ${cidr.text} is the address of pod ${pod.id}. Pod IPs change when pods are rescheduled, and ${effect}; select the pod by its labels (${field === 'nets' ? 'selector' : 'notSelector'}).`,
+      net.span,
+      { fixes: field === 'nets' ? calicoSelectorFix(p, entity, pod) : [] },
+    );
+    return;
+  }
+  const nodes = coveredSubnets(a, cidr, except);
+  const subnets = nodes.length ? ` the pod subnets of ${plural(nodes.length, 'node')}: ${quoteList(nodes, 5)};` : '';
+  sink.report(
+    ID,
+    'warning',
+    `${where}: ${field} ${cidr.text} covers pod addresses:${subnets} ${plural(pods.length, 'pod')} (${quoteList(
+      pods.map((x) => x.id),
+      5,
+    )}). Pod IPs change when pods are rescheduled; match pods with selector and namespaceSelector, and keep ${field} for addresses outside the cluster${field === 'nets' ? ' (add the pod network to notNets)' : ''}.`,
+    net.span,
+  );
+}
+
+/**
+ * Replaces a side's one-entry `nets` with the pod's labels as `selector`, plus a `namespaceSelector` unless
+ * the policy is namespaced in the pod's own namespace. Only when `nets` is all the side says about addresses:
+ * the criteria of a side are ANDed, so a selector beside other nets or selectors would mean something else.
+ */
+function calicoSelectorFix(p: CalicoPolicy, entity: EntityRule, pod: Endpoint): Fix[] {
+  const nets = entity.nets;
+  if (!nets) return [];
+  if (nets.items.length !== 1 || !pod.pod || Object.keys(pod.labels).length === 0) return [];
+  if (entity.notNets || entity.selector || entity.notSelector || entity.namespaceSelector) return [];
+  if (entity.serviceAccounts || entity.services) return [];
+  const selector = Object.entries(pod.labels)
+    .map(([k, v]) => `${k} == '${v}'`)
+    .join(' && ');
+  const lines = [`selector: ${JSON.stringify(selector)}`];
+  const sameNamespace = !p.global && (p.meta.namespace ?? 'default') === pod.namespace;
+  if (!sameNamespace)
+    lines.push(`namespaceSelector: ${JSON.stringify(`projectcalico.org/name == '${pod.namespace}'`)}`);
+  const file = nets.keySpan.file;
+  const col = columnOf(nets.keySpan);
+  const block = /^[\s-]*$/.test(file.text.slice(nets.keySpan.start - col, nets.keySpan.start));
+  const newText = block ? lines.join(`\n${' '.repeat(col)}`) : lines.join(', ');
+  return [
+    {
+      title: `Select pod ${pod.id} by its labels (${selector}) instead of its IP`,
+      edits: [{ span: span(file, nets.keySpan.start, nets.span.end), newText }],
       preferred: true,
     },
   ];
