@@ -115,7 +115,9 @@ function findingKey(f: Finding): string {
 /**
  * Findings that follow from which pods are isolated (non-isolated-pods, missing-default-deny,
  * dns-blocked for egress, and unreachable-workload for a workload nothing reaches any more, or
- * again): a fix that changes which pods a policy isolates legitimately changes them (`allowChanged`).
+ * again): a fix that changes which pods a policy isolates, or narrows what an egress rule admits,
+ * legitimately changes them (`allowChanged`). A default-deny fix no longer causes dns-blocked (it
+ * allows DNS), but it may resolve one.
  */
 export const ISOLATION_FINDINGS = / (non-isolated-pods|missing-default-deny|dns-blocked|unreachable-workload) /;
 

@@ -15,6 +15,8 @@ const DB_FROM_API = policy(
     - from: [{podSelector: {matchLabels: {app: api}}}]
   `,
 );
+/** Isolation findings, and dns-blocked, which a default-deny allowing DNS may resolve (never cause). */
+const ISOLATION_AND_DNS = / (non-isolated-pods|missing-default-deny|dns-blocked) /;
 const world = [namespace('shop'), pod('shop/api'), pod('shop/db'), pod('shop/web')];
 
 describe('lint: missing-default-deny', () => {
@@ -44,8 +46,36 @@ describe('lint: missing-default-deny', () => {
     const egress = policy('shop/default-deny-egress', 'podSelector: {matchLabels: {app: api}}\npolicyTypes: [Egress]');
     const [f] = only(docs(...world, egress));
     assert.match(f.message, /^Namespace shop has 1 egress policy but no default-deny for egress/);
-    assert.match(f.fixes![0].title, /Add NetworkPolicy shop\/default-deny-egress-2/);
-    assertFixWorks([docs(...world, egress)], (x) => x.rule === ID, { allowChanged: ISOLATION_FINDINGS });
+    assert.match(
+      f.fixes![0].title,
+      /Add NetworkPolicy shop\/default-deny-egress-2 \(deny egress by default, allow DNS\)/,
+    );
+    // The new default-deny allows DNS to every pod of shop, api included: its dns-blocked goes too.
+    assertFixWorks([docs(...world, egress)], (x) => x.rule === ID, { allowChanged: ISOLATION_AND_DNS });
+  });
+
+  it('a default-deny for egress keeps DNS: applying it isolates the pods without blocking their name lookups', () => {
+    const dns = yaml`
+      apiVersion: v1
+      kind: Pod
+      metadata: {name: coredns, namespace: kube-system, labels: {k8s-app: kube-dns}}
+      spec: {containers: [{name: c, image: coredns, ports: [{containerPort: 53, protocol: UDP}, {containerPort: 53, protocol: TCP}]}]}
+    `;
+    // api's own egress policy forgets DNS: the namespace's new default-deny allows it for every pod.
+    const egress = policy(
+      'shop/api-out',
+      'podSelector: {matchLabels: {app: api}}\npolicyTypes: [Egress]\negress: [{to: [{podSelector: {}}]}]',
+    );
+    const text = docs(...world, namespace('kube-system'), dns, egress);
+    assert.equal(lintYaml(text).filter((x) => x.rule === 'dns-blocked').length, 1);
+    const [fixed] = assertFixWorks([text], (x) => x.rule === ID, { allowChanged: ISOLATION_AND_DNS });
+    assert.match(fixed, /policyTypes:\n {2}- Egress\n {2}egress:\n {2}- to:\n/);
+    const after = lintYaml(fixed);
+    assert.deepEqual(
+      after.filter((x) => x.rule === 'dns-blocked'),
+      [],
+      'the new default-deny does not block DNS',
+    );
   });
 
   it('is quiet with a default-deny, without policies, and when the policies isolate every pod', () => {

@@ -182,7 +182,12 @@ describe('lsp: editor features on examples/', () => {
     assert.ok(deny.ok);
     assert.match(
       deny.content,
-      /namespace: shop\nspec:\n {2}podSelector: \{\}\n {2}policyTypes:\n {2}- Ingress\n {2}- Egress/,
+      /namespace: shop\nspec:\n {2}podSelector: \{\}\n {2}policyTypes:\n {2}- Ingress\n {2}- Egress\n {2}egress:\n {2}- to:\n {4}- namespaceSelector:\n {8}matchLabels:\n {10}kubernetes\.io\/metadata\.name: kube-system\n/,
+    );
+    assert.match(
+      deny.content,
+      /- protocol: UDP\n {4}port: 53\n {2}- protocol: TCP\n {4}port: 53\n$/,
+      'DNS stays allowed',
     );
     assert.match(deny.message, /isolates its \d+ pods/);
     const lp = await execute<{ ok: boolean; content: string; message: string }>('netpol.server.leastPrivilege', {

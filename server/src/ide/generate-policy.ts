@@ -9,6 +9,7 @@
  */
 import type { Analysis } from '../engine/analysis';
 import { ownerName } from '../engine/describe';
+import { DNS_EGRESS_RULE } from '../lint/fixes/dns-rule';
 import type { Labels } from '../model/kubernetes';
 import { servedPorts } from './port-matrix';
 
@@ -33,8 +34,8 @@ function labelsYaml(labels: Labels, indent: string): string {
 
 export function defaultDenyYaml(namespace: string, existingNames: readonly string[]): string {
   const name = existingNames.includes('default-deny') ? 'default-deny-all' : 'default-deny';
-  return `# Default deny for namespace ${namespace}: every pod is isolated for ingress and egress;
-# add policies that allow what each workload needs (egress to DNS included).
+  return `# Default deny for namespace ${namespace}: every pod is isolated for ingress and egress,
+# but may still look names up (DNS); add policies that allow what each workload needs.
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata:
@@ -45,6 +46,8 @@ spec:
   policyTypes:
   - Ingress
   - Egress
+  egress:
+${DNS_EGRESS_RULE.map((l) => `  ${l}`).join('\n')}
 `;
 }
 

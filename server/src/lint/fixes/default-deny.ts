@@ -1,7 +1,9 @@
 /**
  * The "add a default-deny" fix, shared by missing-default-deny and
  * legacy-isolation-annotation: a NetworkPolicy selecting every pod of a
- * namespace with the given policyTypes and no rules, appended as a new
+ * namespace with the given policyTypes and no rules but DNS (a default-deny for
+ * egress allows UDP and TCP 53 to kube-system's DNS pods, the rule dns-blocked's
+ * fix adds, or name lookups would fail), appended as a new
  * document to a file that already holds the namespace's policies, or written
  * to a new file beside the namespace's manifests when there is none.
  */
@@ -9,6 +11,7 @@ import { basename, dirname, join } from 'node:path';
 import type { Fix } from '../../common/finding';
 import { span, type SourceFile } from '../../common/source';
 import type { Cluster } from '../../model/cluster';
+import { DNS_EGRESS_RULE } from './dns-rule';
 
 export type DenyDirection = 'Ingress' | 'Egress';
 
@@ -23,8 +26,9 @@ export function defaultDenyName(cluster: Cluster, namespace: string, directions:
 /** The default-deny document (block style, as kubectl writes it), ending in a newline. */
 export function defaultDenyDocument(name: string, namespace: string, directions: readonly DenyDirection[]): string {
   const what = directions.length === 2 ? 'ingress and egress' : directions[0].toLowerCase();
+  const egress = directions.includes('Egress');
   return [
-    `# Denies all ${what} of the pods in ${namespace} that no other policy allows.`,
+    `# Denies all ${what} of the pods in ${namespace} that no other policy allows${egress ? ', but DNS' : ''}.`,
     'apiVersion: networking.k8s.io/v1',
     'kind: NetworkPolicy',
     'metadata:',
@@ -34,6 +38,7 @@ export function defaultDenyDocument(name: string, namespace: string, directions:
     '  podSelector: {}',
     '  policyTypes:',
     ...directions.map((d) => `  - ${d}`),
+    ...(egress ? ['  egress:', ...DNS_EGRESS_RULE.map((l) => `  ${l}`)] : []),
     '',
   ].join('\n');
 }
@@ -50,7 +55,7 @@ export function defaultDenyFix(
 ): Fix {
   const name = defaultDenyName(cluster, namespace, directions);
   const doc = defaultDenyDocument(name, namespace, directions);
-  const title = `Add NetworkPolicy ${namespace}/${name} (deny ${directions.join(' and ').toLowerCase()} by default)`;
+  const title = `Add NetworkPolicy ${namespace}/${name} (deny ${directions.join(' and ').toLowerCase()} by default${directions.includes('Egress') ? ', allow DNS' : ''})`;
   if ('file' in where) {
     const { file } = where;
     const text = file.text;

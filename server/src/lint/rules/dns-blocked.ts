@@ -7,7 +7,7 @@
  */
 import type { TextEdit } from '../../common/finding';
 import { type Span, span } from '../../common/source';
-import { clusterDns, DNS_NAMESPACE } from '../../engine/cluster-dns';
+import { clusterDns } from '../../engine/cluster-dns';
 import { decidingStep } from '../../engine/connections';
 import { describePods } from '../../engine/describe';
 import { externalClasses } from '../../engine/address-classes';
@@ -16,22 +16,8 @@ import type { Endpoint } from '../../policy/endpoint';
 import type { KubeNetworkPolicy, Protocol } from '../../model/kubernetes';
 import { type PolicyRef, policyName } from '../../policy/rule-model';
 import { columnOf } from '../edits';
+import { DNS_EGRESS_RULE } from '../fixes/dns-rule';
 import type { LintRule } from '../lint-rule';
-
-const DNS_RULE = [
-  '- to:',
-  '  - namespaceSelector:',
-  '      matchLabels:',
-  `        kubernetes.io/metadata.name: ${DNS_NAMESPACE}`,
-  '    podSelector:',
-  '      matchLabels:',
-  '        k8s-app: kube-dns',
-  '  ports:',
-  '  - protocol: UDP',
-  '    port: 53',
-  '  - protocol: TCP',
-  '    port: 53',
-];
 
 function lineIndent(text: string, offset: number): number {
   const start = text.lastIndexOf('\n', offset - 1) + 1;
@@ -49,7 +35,10 @@ export function dnsRuleEdit(p: KubeNetworkPolicy): TextEdit | undefined {
     const before = text.slice(last.span.start - col, last.span.start);
     if (!/^\s*-\s+$/.test(before)) return undefined;
     const dash = ' '.repeat(before.indexOf('-'));
-    return { span: span(file, last.span.end, last.span.end), newText: `\n${DNS_RULE.map((l) => dash + l).join('\n')}` };
+    return {
+      span: span(file, last.span.end, last.span.end),
+      newText: `\n${DNS_EGRESS_RULE.map((l) => dash + l).join('\n')}`,
+    };
   }
   if (p.egressSpan) {
     // `egress: []`: the value becomes the rule.
@@ -59,7 +48,7 @@ export function dnsRuleEdit(p: KubeNetworkPolicy): TextEdit | undefined {
     const indent = ' '.repeat(columnOf(p.egressSpan));
     return {
       span: span(file, p.egressSpan.end, p.egressSpan.end + m[0].length),
-      newText: `:\n${DNS_RULE.map((l) => indent + l).join('\n')}`,
+      newText: `:\n${DNS_EGRESS_RULE.map((l) => indent + l).join('\n')}`,
     };
   }
   if (!p.policyTypes) return undefined;
@@ -72,7 +61,7 @@ export function dnsRuleEdit(p: KubeNetworkPolicy): TextEdit | undefined {
   const end = p.policyTypes.span.end;
   return {
     span: span(file, end, end),
-    newText: `\n${indent}egress:\n${DNS_RULE.map((l) => indent + l).join('\n')}`,
+    newText: `\n${indent}egress:\n${DNS_EGRESS_RULE.map((l) => indent + l).join('\n')}`,
   };
 }
 

@@ -64,6 +64,8 @@ function checkPeer(
     const nsm = new KubeLabelMatcher(peer.namespaceSelector);
     const selected = namespaces.filter((n) => nsm.matches(n.labels));
     if (selected.length === 0) {
+      // Every cluster has these (the DNS rule of a default-deny names kube-system): not a mistake.
+      if (namesOnlyBuiltInNamespaces(peer.namespaceSelector)) return;
       const unknown = undefinedNamespaces(peer.namespaceSelector, namespaces);
       if (unknown) {
         // A partial workspace: the namespace may well exist, defined in a folder the workspace does not hold.
@@ -132,6 +134,25 @@ function checkPeer(
 }
 
 const NAME_LABEL = 'kubernetes.io/metadata.name';
+/** The namespaces the API server creates in every cluster. */
+const BUILT_IN_NAMESPACES: ReadonlySet<string> = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
+
+/** The namespaces a selector names by kubernetes.io/metadata.name (matchLabels, or `In`). */
+function namedNamespaces(sel: LabelSelector): string[] {
+  return [
+    ...(sel.matchLabels[NAME_LABEL] !== undefined ? [sel.matchLabels[NAME_LABEL]] : []),
+    ...sel.matchExpressions.filter((e) => e.key === NAME_LABEL && e.operator === 'In').flatMap((e) => e.values),
+  ];
+}
+
+/** The selector names namespaces only by name, and each is one every cluster has. */
+function namesOnlyBuiltInNamespaces(sel: LabelSelector): boolean {
+  const named = namedNamespaces(sel);
+  const other =
+    Object.keys(sel.matchLabels).some((k) => k !== NAME_LABEL) ||
+    sel.matchExpressions.some((e) => e.key !== NAME_LABEL);
+  return named.length > 0 && !other && named.every((n) => BUILT_IN_NAMESPACES.has(n));
+}
 
 /**
  * What the workspace lacks to decide whether `sel` matches a namespace, or undefined when it has all of it:
@@ -142,10 +163,7 @@ function undefinedNamespaces(
   sel: LabelSelector,
   namespaces: readonly { name: string; meta?: unknown }[],
 ): string | undefined {
-  const named = [
-    ...(sel.matchLabels[NAME_LABEL] !== undefined ? [sel.matchLabels[NAME_LABEL]] : []),
-    ...sel.matchExpressions.filter((e) => e.key === NAME_LABEL && e.operator === 'In').flatMap((e) => e.values),
-  ];
+  const named = namedNamespaces(sel);
   if (named.length > 0) {
     const missing = named.filter((n) => !namespaces.some((ns) => ns.name === n && ns.meta));
     return missing.length ? `a Namespace object for ${quoteList(missing)}` : undefined;
