@@ -4,17 +4,26 @@
  * namespace's own Kubernetes NetworkPolicies would deny. Decided with the engine, per endpoint
  * class pair and port piece: the direction's deciding step is the Calico Allow, and evaluating the
  * subject's Kubernetes NetworkPolicies alone (in their tier, with its default action) denies.
- * One warning per Calico rule and namespace, on the rule, with the pairs it opens (counts first)
- * and the namespace's policies as related locations.
+ * The peers are pods and the outside world's address classes (the internet, private ranges, the
+ * metadata address). One warning per Calico rule and namespace, on the rule, with the pairs it
+ * opens (counts first) and the namespace's policies as related locations. The fix: for a rule in an
+ * earlier tier, make it Pass (the next tier's policies, the namespace's, decide); for one in the
+ * namespace's own tier (where a Pass would skip the namespace's policies too), leave the
+ * namespace's pods out of the rule with a `notSelector` on their side.
  */
+import type { Fix, TextEdit } from '../../common/finding';
 import type { FindingSink } from '../../common/finding-sink';
 import type { IpFamily } from '../../common/ip';
 import type { RuleId } from '../../common/rule-registry';
+import { type Span, span } from '../../common/source';
 import { plural, quoteList } from '../../common/text';
+import { type ExternalClass, externalClasses } from '../../engine/address-classes';
 import type { Analysis } from '../../engine/analysis';
 import type { EndpointClass } from '../../engine/classes';
 import { EVERY_PORT, probePorts } from '../../engine/connections';
+import { describeExternal, describePods } from '../../engine/describe';
 import { type Applicable, applicablePolicies, conditionMatches, decide, type Packet } from '../../engine/evaluate';
+import type { CalicoPolicy, CalicoRule, EntityRule } from '../../model/calico/calico-resources';
 import type { Protocol } from '../../model/kubernetes';
 import {
   type CompiledPolicy,
@@ -24,6 +33,7 @@ import {
   type PolicySet,
   policyName,
 } from '../../policy/rule-model';
+import { insertKeysBefore, replaceScalar } from '../edits';
 import type { LintContext, LintRule } from '../lint-rule';
 
 const ID: RuleId = 'calico-allow-overrides-policy';
@@ -39,12 +49,17 @@ interface Override {
   readonly tier: string;
   readonly namespace: string;
   readonly team: CompiledPolicy[];
-  /** `<source class id>|<destination class id>` of the pairs it opens. */
+  /** `<source class id>|<destination class id>` of the pod pairs it opens. */
   readonly classPairs: Set<string>;
+  /** Outside address classes it opens to (ingress: from; egress: to) the namespace's pod classes in `outsidePods`. */
+  readonly outside: Set<ExternalClass>;
+  readonly outsidePods: Set<EndpointClass>;
   /** `protocol/port` of each piece's first port -> its last port. */
   readonly ports: Map<string, { protocol: Protocol; from: number; to: number }>;
   /** The Calico policy is in the same tier as the namespace's policies, after them. */
   later: boolean;
+  /** The Calico policy's tier comes before every tier of the namespace's policies. */
+  earlier: boolean;
 }
 
 /** Only the subject's own Kubernetes NetworkPolicies, in their tier: what the team's policy says alone. */
@@ -56,9 +71,15 @@ function teamOnly(app: Applicable): Applicable {
   };
 }
 
-function commonFamily(s: EndpointClass, d: EndpointClass): IpFamily | undefined {
-  if (s.families.includes(4) && d.families.includes(4)) return 4;
-  if (s.families.includes(6) && d.families.includes(6)) return 6;
+type Party = EndpointClass | ExternalClass;
+
+const isExternal = (c: Party): c is ExternalClass => !('members' in c);
+const familiesOf = (c: Party): readonly IpFamily[] => (isExternal(c) ? [c.family] : c.families);
+
+function commonFamily(s: Party, d: Party): IpFamily | undefined {
+  const [fs, fd] = [familiesOf(s), familiesOf(d)];
+  if (fs.includes(4) && fd.includes(4)) return 4;
+  if (fs.includes(6) && fd.includes(6)) return 6;
   return undefined;
 }
 
@@ -108,6 +129,7 @@ function check({ analysis: a }: LintContext, sink: FindingSink): void {
   );
   if (!hasCalicoAllow) return;
   const pods = a.engine.classes.filter((c) => c.kind === 'pod');
+  const outside = externalClasses(a);
   const pieces = portPieces(a);
   const found = new Map<string, Override>();
   for (const direction of ['ingress', 'egress'] as Direction[]) {
@@ -117,13 +139,23 @@ function check({ analysis: a }: LintContext, sink: FindingSink): void {
       if (team.tiers.length === 0) continue;
       if (!app.tiers.some((t) => t.policies.some((p) => isCalico(p.ref)))) continue;
       const namespace = a.endpoints[subject.members[0]].namespace ?? '';
-      for (const peer of pods) {
+      const peers: Party[] = [...pods, ...outside];
+      for (const peer of peers) {
         const [src, dst] = direction === 'ingress' ? [peer, subject] : [subject, peer];
         const family = commonFamily(src, dst);
         if (family === undefined) continue;
-        const s = src.members[0];
-        const d = src === dst ? src.members[1] : dst.members[0];
-        if (d === undefined) continue;
+        const sIndex = isExternal(src) ? undefined : src.members[0];
+        const dIndex = isExternal(dst) ? undefined : dst.members[src === dst ? 1 : 0];
+        if (!isExternal(dst) && dIndex === undefined) continue;
+        const allowed = (protocol: Protocol, port: number) =>
+          sIndex !== undefined && dIndex !== undefined
+            ? a.engine.allowed(sIndex, dIndex, protocol, port)
+            : a.engine.explainEndpoints(
+                isExternal(src) ? src.endpoint : a.endpoints[sIndex!],
+                isExternal(dst) ? dst.endpoint : a.endpoints[dIndex!],
+                protocol,
+                port,
+              ).allowed;
         for (const piece of pieces) {
           const packet: Packet = {
             protocol: piece.protocol,
@@ -133,7 +165,7 @@ function check({ analysis: a }: LintContext, sink: FindingSink): void {
             dst: dst.values,
           };
           if (decide(set, team, direction, packet)) continue;
-          if (!a.engine.allowed(s, d, piece.protocol, piece.port)) continue;
+          if (!allowed(piece.protocol, piece.port)) continue;
           const step = decidingAllow(set, app, direction, packet);
           if (!step || !isCalico(step.policy.ref)) continue;
           const { policy, rule } = step;
@@ -147,13 +179,19 @@ function check({ analysis: a }: LintContext, sink: FindingSink): void {
               namespace,
               team: [],
               classPairs: new Set(),
+              outside: new Set(),
+              outsidePods: new Set(),
               ports: new Map(),
               later: false,
+              earlier: team.tiers.every((t) => step.tier < t.index),
             };
             found.set(key, o);
           }
           for (const p of team.tiers.flatMap((t) => t.policies)) if (!o.team.includes(p)) o.team.push(p);
-          o.classPairs.add(`${src.id}|${dst.id}`);
+          if (isExternal(peer)) {
+            o.outside.add(peer);
+            o.outsidePods.add(subject);
+          } else o.classPairs.add(`${src.id}|${dst.id}`);
           o.ports.set(`${piece.protocol}/${piece.port}`, {
             protocol: piece.protocol,
             from: piece.port,
@@ -211,20 +249,97 @@ function report(a: Analysis, o: Override, sink: FindingSink): void {
   const ports = portLabels(o.ports.values());
   const team = o.team.map((p) => policyName(p.ref)).sort();
   const side = dir === 'ingress' ? 'to' : 'from';
+  const opened: string[] = [];
+  if (pairs.count) opened.push(plural(pairs.count, 'pod pair'));
+  if (o.outside.size) {
+    const subjects = [...o.outsidePods];
+    const pods = describePods(
+      a,
+      subjects.flatMap((c) => c.members).sort((x, y) => x - y),
+    );
+    const families = [...new Set(subjects.flatMap((c) => c.families))];
+    const outside = describeExternal(a, [...o.outside], families);
+    opened.push(
+      dir === 'ingress' ? `connections from ${outside} to ${pods}` : `connections from ${pods} to ${outside}`,
+    );
+  }
+  const examples = pairs.count ? `: ${pairs.names.slice(0, 3).join(', ')}${pairs.count > 3 ? ' and more' : ''}` : '';
+  const why = o.later
+    ? `The namespace's policies do not admit these connections, but in Calico a policy whose rules do not match leaves the decision to the next policy of its tier, and this rule decides before the tier's default Deny.`
+    : `Calico decides ${dir} ${side} these pods before the namespace's policies are reached.`;
+  const advice = o.earlier
+    ? `Make the rule Pass so that the next tier's policies (the namespace's) decide, narrow it, or admit the connections in the namespace's policies if they are intended.`
+    : `Narrow the rule (leave the namespace's pods out of it), or admit the connections in the namespace's policies if they are intended; a Pass would not help here: it skips the rest of tier ${o.tier}, the namespace's policies included.`;
   sink.report(
     ID,
     'warning',
-    `Rule ${dir}[${o.rule.index}] of ${policyName(o.policy.ref)} (tier ${o.tier}, order ${o.policy.order}) allows ${plural(pairs.count, 'pod pair')} on ${quoteList(ports, 4)} that the NetworkPolicies of namespace ${o.namespace} deny (${quoteList(team, 3)}): ${pairs.names.slice(0, 3).join(', ')}${pairs.count > 3 ? ' and more' : ''}. ${
-      o.later
-        ? `The namespace's policies do not admit these connections, but in Calico a policy whose rules do not match leaves the decision to the next policy of its tier, and this rule decides before the tier's default Deny.`
-        : `Calico decides ${dir} ${side} these pods before the namespace's policies are reached.`
-    } Narrow the rule, or make it Pass so that the namespace's policies decide, or admit the connections in the namespace's policies if they are intended.`,
+    `Rule ${dir}[${o.rule.index}] of ${policyName(o.policy.ref)} (tier ${o.tier}, order ${o.policy.order}) allows ${opened.join(' and ')} on ${quoteList(ports, 4)} that the NetworkPolicies of namespace ${o.namespace} deny (${quoteList(team, 3)})${examples}. ${why} ${advice}`,
     o.rule.span,
     {
       related: o.team.map((p) => ({
         span: p.ref.span,
         message: `${policyName(p.ref)} isolates these pods for ${dir} and does not admit the connections`,
       })),
+      fixes: overrideFixes(a, o),
     },
   );
+}
+
+/** The Calico rule as read, for edits. */
+function sourceRule(a: Analysis, o: Override): CalicoRule | undefined {
+  const ref = o.policy.ref;
+  const policy: CalicoPolicy | undefined = a.cluster.calico.policies.find(
+    (p) => p.meta.nameSpan.file === ref.span.file && p.meta.nameSpan.start === ref.span.start,
+  );
+  return policy?.[o.rule.direction]?.items.find((r) => r.index === o.rule.index);
+}
+
+function overrideFixes(a: Analysis, o: Override): Fix[] {
+  const rule = sourceRule(a, o);
+  if (!rule?.action) return [];
+  if (o.earlier)
+    return [
+      {
+        title: `Make rule ${o.rule.direction}[${o.rule.index}] Pass, so that the next tier's policies (namespace ${o.namespace}'s) decide`,
+        edits: [replaceScalar(rule.action.span, 'Pass')],
+        preferred: true,
+      },
+    ];
+  // In the namespace's own tier a Pass would skip its policies too: leave its pods out of the rule instead.
+  const side = o.rule.direction === 'ingress' ? 'destination' : 'source';
+  const term = `projectcalico.org/namespace == '${o.namespace}'`;
+  const edit = notSelectorEdit(rule, side, term);
+  return edit
+    ? [
+        {
+          title: `Leave namespace ${o.namespace}'s pods out of rule ${o.rule.direction}[${o.rule.index}] (${side} notSelector), so that its policies decide`,
+          edits: [edit],
+          preferred: true,
+        },
+      ]
+    : [];
+}
+
+/** Adds `term` to the side's notSelector (OR-ed with one already there), creating the key or the side as needed. */
+function notSelectorEdit(rule: CalicoRule, side: 'source' | 'destination', term: string): TextEdit | undefined {
+  const entity: EntityRule = rule[side];
+  if (entity.notSelector)
+    return replaceWhole(entity.notSelector.span, `(${entity.notSelector.value.trim()}) || ${term}`);
+  const present = entity.span !== rule.span;
+  const map = present ? entity.span : rule.span;
+  const lines = present
+    ? [`notSelector: ${JSON.stringify(term)}`]
+    : [`${side}:`, `  notSelector: ${JSON.stringify(term)}`];
+  const text = map.file.text;
+  if (text[map.start] === '{') {
+    const empty = /^\{\s*\}/.test(text.slice(map.start));
+    const entry = present ? lines[0] : `${side}: {notSelector: ${JSON.stringify(term)}}`;
+    return { span: span(map.file, map.start + 1, map.start + 1), newText: empty ? entry : `${entry}, ` };
+  }
+  return insertKeysBefore(span(map.file, map.start, map.start), lines);
+}
+
+/** Replaces a scalar with a double-quoted string (the old quoting may not fit the new text). */
+function replaceWhole(at: Span, value: string): TextEdit {
+  return { span: at, newText: JSON.stringify(value) };
 }
