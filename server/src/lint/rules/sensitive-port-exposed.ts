@@ -3,25 +3,35 @@
  * (.netpol.yaml `sensitivePorts`, DEFAULT_SENSITIVE_PORTS otherwise: databases,
  * caches, queues, etcd, the kubelet, admin and metrics ports) that pods of
  * other namespaces or addresses outside the cluster can reach, by the
- * engine's verdicts. Namespaces whose own egress rules allow connecting to
- * it are its declared clients and do not count. A warning on the workload,
- * naming the sources, and one on each allow rule that opens the port to them. The fix restricts a
- * `namespaceSelector: {}` peer to the namespaces whose own egress rules
- * show they use the port.
+ * engine's verdicts. Its declared clients do not count: namespaces whose own
+ * egress rules allow connecting to it, and the workloads that need it by the
+ * inferred dependencies (engine/dependencies.ts: an env value, a ConfigMap, a
+ * command line or an Ingress backend naming its Service on the port) and by
+ * the allow-intents (a NetworkIntent expecting them to connect on the port).
+ * A warning on the workload, naming the sources, and one on each allow rule
+ * that opens the port to them. The fix narrows the rule's wide-open peer
+ * (`namespaceSelector: {}`, alone or with `podSelector: {}`, or a rule with no
+ * `from`) to the workloads that need the port, by namespace and labels, plus
+ * the namespaces whose egress rules use it; with no such workload, to those
+ * namespaces only.
  */
-import type { Fix } from '../../common/finding';
+import type { Fix, TextEdit } from '../../common/finding';
 import type { FindingSink } from '../../common/finding-sink';
 import type { RuleId } from '../../common/rule-registry';
+import { span } from '../../common/source';
 import { plural, quoteList } from '../../common/text';
 import { type Admission, allAdmissions } from '../../engine/admission';
 import { externalClasses } from '../../engine/address-classes';
 import type { Analysis } from '../../engine/analysis';
 import type { EndpointClass } from '../../engine/classes';
+import { inferDependencies } from '../../engine/dependencies';
 import { membersOf, ownerName } from '../../engine/describe';
-import type { Protocol } from '../../model/kubernetes';
+import { evaluateIntents, selectIntentEndpoint } from '../../engine/intents';
+import type { Labels, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicyRule, Protocol } from '../../model/kubernetes';
 import type { Endpoint } from '../../policy/endpoint';
 import { policyName } from '../../policy/rule-model';
-import type { SensitivePort } from '../project-config';
+import { columnOf, insertKeysBefore } from '../edits';
+import type { ProjectConfig, SensitivePort } from '../project-config';
 import type { LintContext, LintRule } from '../lint-rule';
 
 const ID: RuleId = 'sensitive-port-exposed';
@@ -45,7 +55,7 @@ function check({ analysis: a, config }: LintContext, sink: FindingSink): void {
         const key = `${ownerName(e)}|${sp.protocol}/${sp.port}`;
         if (done.has(key)) continue;
         done.add(key);
-        reportExposure(a, cls, m, sp, admissions, sink);
+        reportExposure(a, config, cls, m, sp, admissions, sink);
       }
     }
   }
@@ -53,6 +63,7 @@ function check({ analysis: a, config }: LintContext, sink: FindingSink): void {
 
 function reportExposure(
   a: Analysis,
+  config: ProjectConfig,
   cls: EndpointClass,
   target: number,
   sp: SensitivePort,
@@ -64,12 +75,14 @@ function reportExposure(
   // Namespaces whose own egress rules allow connecting to the workload on the port are its clients by
   // both sides' say: intended, not reported.
   const clients = new Set(clientNamespaces(a, cls, sp));
+  // The pods that need it, by the inferred dependencies and the allow-intents: intended too.
+  const needing = new Set(neededBy(a, config, e, sp));
   const namespaces = new Set<string>();
   for (const src of a.engine.classes) {
     if (src.kind !== 'pod') continue;
     const outside = src.members.filter((i) => {
       const from = a.endpoints[i].namespace!;
-      return from !== ns && !clients.has(from);
+      return from !== ns && !clients.has(from) && !needing.has(i);
     });
     if (outside.length === 0) continue;
     if (!a.engine.allowed(outside[0], target, sp.protocol, sp.port)) continue;
@@ -109,7 +122,7 @@ function reportExposure(
     },
   );
   for (const adm of opening) {
-    const fixes = restrictFix(a, adm, cls, sp, e);
+    const fixes = restrictFix(a, adm, cls, sp, e, [...needing]);
     sink.report(
       ID,
       'warning',
@@ -136,30 +149,177 @@ function clientNamespaces(a: Analysis, cls: EndpointClass, sp: SensitivePort): s
   return [...out].sort();
 }
 
-/** Replaces an empty namespaceSelector of the rule's peers with the client namespaces. */
-function restrictFix(a: Analysis, adm: Admission, cls: EndpointClass, sp: SensitivePort, e: Endpoint): Fix[] {
+/** Does `index` run the same workload (or is the same bare pod) as `e`? */
+function sameOwner(a: Analysis, index: number, e: Endpoint): boolean {
+  return ownerName(a.endpoints[index]) === ownerName(e);
+}
+
+/**
+ * The pods that need the workload on the port: clients of an inferred dependency whose
+ * destination is one of its pods on the port, and sources of an allow-intent whose destination
+ * is one of its pods and whose ports include it.
+ */
+function neededBy(a: Analysis, config: ProjectConfig, e: Endpoint, sp: SensitivePort): number[] {
+  const out = new Set<number>();
+  for (const d of inferDependencies(a, config.ingressControllers))
+    if (d.destinations.some((x) => x.protocol === sp.protocol && x.port === sp.port && sameOwner(a, x.index, e)))
+      for (const c of d.clients) out.add(c);
+  for (const r of evaluateIntents(a)) {
+    const intent = r.intent;
+    if (intent.expect.value !== 'allow' || !intentCoversPort(intent.ports, e, sp)) continue;
+    const to = selectIntentEndpoint(a, intent.to);
+    if (!to.parties.some((x) => x.index !== undefined && sameOwner(a, x.index, e))) continue;
+    for (const x of selectIntentEndpoint(a, intent.from).parties) if (x.index !== undefined) out.add(x.index);
+  }
+  return [...out].filter((i) => !sameOwner(a, i, e)).sort((x, y) => x - y);
+}
+
+/** An intent's ports (absent: every port the destination declares) include the sensitive port. */
+function intentCoversPort(ports: readonly NetworkPolicyPort[] | undefined, e: Endpoint, sp: SensitivePort): boolean {
+  if (!ports) return true;
+  return ports.some((p) => {
+    if (p.protocol !== sp.protocol) return false;
+    if (!p.port) return true;
+    if (typeof p.port.value === 'number')
+      return sp.port >= p.port.value && sp.port <= (p.endPort?.value ?? p.port.value);
+    return (e.namedPorts.get(p.port.value) ?? []).includes(`${sp.protocol}/${sp.port}`);
+  });
+}
+
+/** A peer that admits every pod of every namespace: `namespaceSelector: {}`, alone or with `podSelector: {}`. */
+function everyPod(p: NetworkPolicyPeer): boolean {
+  const empty = (s: NetworkPolicyPeer['podSelector']) =>
+    !!s && Object.keys(s.matchLabels).length === 0 && s.matchExpressions.length === 0;
+  return !!p.namespaceSelector && empty(p.namespaceSelector) && (!p.podSelector || empty(p.podSelector));
+}
+
+/** A YAML scalar for a flow mapping: plain when that reads back as the same string. */
+function scalar(v: string): string {
+  return /^[A-Za-z][-A-Za-z0-9_./]*$/.test(v) && !/^(true|false|yes|no|on|off|null|y|n)$/i.test(v)
+    ? v
+    : JSON.stringify(v);
+}
+
+function labelsFlow(labels: Labels): string {
+  return `{${Object.entries(labels)
+    .map(([k, v]) => `${scalar(k)}: ${scalar(v)}`)
+    .join(', ')}}`;
+}
+
+/** The peers (flow mappings' entries) for the clients: one per workload that needs the port, one per egress-declared namespace. */
+function clientPeers(a: Analysis, needing: readonly number[], namespaces: readonly string[]): string[][] {
+  const byOwner = new Map<string, number[]>();
+  for (const i of needing) {
+    const key = `${a.endpoints[i].namespace}|${ownerName(a.endpoints[i])}`;
+    byOwner.set(key, [...(byOwner.get(key) ?? []), i]);
+  }
+  const nsSelector = (ns: string) => `namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ${scalar(ns)}}}`;
+  const out: string[][] = [];
+  const covered = new Set<string>();
+  for (const pods of byOwner.values()) {
+    const first = a.endpoints[pods[0]];
+    // The labels every pod of the workload carries.
+    const common = Object.fromEntries(
+      Object.entries(first.labels).filter(([k, v]) => pods.every((i) => a.endpoints[i].labels[k] === v)),
+    );
+    const ns = first.namespace!;
+    if (Object.keys(common).length === 0) covered.add(ns);
+    out.push(
+      Object.keys(common).length
+        ? [nsSelector(ns), `podSelector: {matchLabels: ${labelsFlow(common)}}`]
+        : [nsSelector(ns)],
+    );
+  }
+  for (const ns of namespaces) if (!covered.has(ns)) out.push([nsSelector(ns)]);
+  // A namespace-only peer makes the workload peers of its namespace redundant.
+  const whole = new Set(out.filter((p) => p.length === 1).map((p) => p[0]));
+  return out.filter((p) => p.length === 1 || !whole.has(p[0]));
+}
+
+/** Replaces a peer (a block or flow item) with `peers`, in the list's style. */
+function replacePeer(peer: NetworkPolicyPeer, peers: readonly string[][]): TextEdit {
+  const text = peer.span.file.text;
+  const col = columnOf(peer.span);
+  const before = text.slice(peer.span.start - col, peer.span.start);
+  const dash = /^(\s*)-\s+$/.exec(before);
+  const flowMap = (p: readonly string[]) => `{${p.join(', ')}}`;
+  let newText: string;
+  if (!dash) newText = peers.map(flowMap).join(', ');
+  else if (text[peer.span.start] === '{') newText = peers.map(flowMap).join(`\n${dash[1]}- `);
+  else newText = peers.map((p) => p.join(`\n${' '.repeat(col)}`)).join(`\n${dash[1]}- `);
+  return { span: peer.span, newText };
+}
+
+/** Adds `from:` with `peers` to a rule that has none (every source). */
+function addFrom(rule: NetworkPolicyRule, peers: readonly string[][]): TextEdit | undefined {
+  const text = rule.span.file.text;
+  if (rule.peersSpan) {
+    // `from: []`
+    if (!/^\[\s*\]$/.test(text.slice(rule.peersSpan.start, rule.peersSpan.end))) return undefined;
+    return { span: rule.peersSpan, newText: `[${peers.map((p) => `{${p.join(', ')}}`).join(', ')}]` };
+  }
+  if (text[rule.span.start] === '{')
+    return {
+      span: span(rule.span.file, rule.span.start + 1, rule.span.start + 1),
+      newText: `from: [${peers.map((p) => `{${p.join(', ')}}`).join(', ')}], `,
+    };
+  return insertKeysBefore(span(rule.span.file, rule.span.start, rule.span.start), [
+    'from:',
+    ...peers.flatMap((p) => p.map((entry, i) => `${i === 0 ? '- ' : '  '}${entry}`)),
+  ]);
+}
+
+/**
+ * Narrows the rule's wide-open peer to the clients: the workloads that need the port (inferred
+ * dependencies, allow-intents) and the namespaces whose egress rules use it; with no workload known,
+ * an empty namespaceSelector becomes those namespaces.
+ */
+function restrictFix(
+  a: Analysis,
+  adm: Admission,
+  cls: EndpointClass,
+  sp: SensitivePort,
+  e: Endpoint,
+  needing: readonly number[],
+): Fix[] {
   if (adm.policy.ref.kind !== 'NetworkPolicy' || adm.policy.ref.group) return [];
   const np = a.cluster.networkPolicies.find(
     (p) => p.meta.namespace === adm.policy.ref.namespace && p.meta.name === adm.policy.ref.name && p.valid,
   );
   const rule = np?.ingress?.find((r) => r.span.file === adm.rule.span.file && r.span.start === adm.rule.span.start);
-  const peer = rule?.peers?.find(
+  if (!rule) return [];
+  const clients = clientNamespaces(a, cls, sp);
+  const target = `${e.pod?.workload?.name ?? e.id}:${sp.port}`;
+  const open = rule.peers?.find(everyPod);
+  const noPeers = !rule.peers || rule.peers.length === 0;
+  if (needing.length > 0 && (open || noPeers)) {
+    const peers = clientPeers(a, needing, clients);
+    const edit = open ? replacePeer(open, peers) : addFrom(rule, peers);
+    const owners = [...new Set(needing.map((i) => ownerName(a.endpoints[i])))];
+    if (edit)
+      return [
+        {
+          title: `Restrict the rule to the clients of ${target}: ${quoteList(owners, 4)}${clients.length ? ` and ${plural(clients.length, 'namespace')} ${quoteList(clients, 4)}` : ''}`,
+          edits: [edit],
+          preferred: true,
+        },
+      ];
+  }
+  const peer = rule.peers?.find(
     (p) =>
       p.namespaceSelector &&
       !p.podSelector &&
       Object.keys(p.namespaceSelector.matchLabels).length === 0 &&
       p.namespaceSelector.matchExpressions.length === 0,
   );
-  if (!peer?.namespaceSelector) return [];
-  const clients = clientNamespaces(a, cls, sp);
-  if (clients.length === 0) return [];
+  if (!peer?.namespaceSelector || clients.length === 0) return [];
   const selector =
     clients.length === 1
       ? `{matchLabels: {kubernetes.io/metadata.name: ${clients[0]}}}`
       : `{matchExpressions: [{key: kubernetes.io/metadata.name, operator: In, values: [${clients.join(', ')}]}]}`;
   return [
     {
-      title: `Restrict the rule to ${plural(clients.length, 'namespace')} whose egress rules use ${e.pod?.workload?.name ?? e.id}:${sp.port}: ${quoteList(clients, 6)}`,
+      title: `Restrict the rule to ${plural(clients.length, 'namespace')} whose egress rules use ${target}: ${quoteList(clients, 6)}`,
       edits: [{ span: peer.namespaceSelector.span, newText: selector }],
       preferred: true,
     },
