@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyzeYaml, applyEdits, lintYaml, spanned, yaml } from '../helpers';
+import { analyzeYaml, applyEdits, assertFixWorks, lintYaml, spanned, yaml } from '../helpers';
 import { docs, namespace, pod } from '../manifests';
 
 const world = [
@@ -119,5 +119,117 @@ describe('lint: selector-matches-nothing for Calico selectors', () => {
       ),
       [],
     );
+  });
+
+  describe('namespaceSelectors, and partial workspaces', () => {
+    const fromNamespace = (nsSel: string, selector = '') =>
+      selector ? `{selector: ${selector}, namespaceSelector: ${nsSel}}` : `{namespaceSelector: ${nsSel}}`;
+    const allowFrom = (source: string) =>
+      calico(
+        'NetworkPolicy',
+        'api-in',
+        'shop',
+        yaml`
+          selector: app == 'api'
+          ingress:
+          - action: Allow
+            source: ${source}
+        `,
+      );
+
+    it('warns on a rule namespaceSelector with a typo, and the fix picks the closest namespace', () => {
+      const text = docs(...world, allowFrom(fromNamespace(`"projectcalico.org/name == 'opz'"`)));
+      const [f, ...rest] = only(text);
+      assert.deepEqual(rest, []);
+      assert.equal(f.severity, 'warning');
+      assert.equal(spanned(f), `"projectcalico.org/name == 'opz'"`);
+      assert.match(
+        f.message,
+        /^namespaceSelector projectcalico\.org\/name == 'opz' matches none of the namespaces in the workspace \(ops, shop\)\. Did you mean 'ops'\?$/,
+      );
+      const [fixed] = assertFixWorks([text], (x) => x.rule === 'selector-matches-nothing', {
+        allowChanged: / (non-isolated-pods|rule-open-to-everything|missing-default-deny) /,
+      });
+      assert.match(fixed, /namespaceSelector: "projectcalico\.org\/name == 'ops'"/);
+    });
+
+    it('is an info when the workspace does not define the namespace it names, and the rule selector is not reported too', () => {
+      const text = docs(
+        ...world,
+        allowFrom(fromNamespace(`"projectcalico.org/name == 'ingress-nginx'"`, `"app == 'controller'"`)),
+      );
+      const findings = only(text);
+      assert.equal(findings.length, 1);
+      const [f] = findings;
+      assert.equal(f.severity, 'info');
+      assert.match(
+        f.message,
+        /matches none of the namespaces in the workspace \(ops, shop\)\. The workspace does not define a Namespace object for ingress-nginx: .*`include:` in \.netpol\.yaml/,
+      );
+    });
+
+    it('is an info for labels of namespaces used without a Namespace object', () => {
+      const used = [pod('shop/api', { labels: { app: 'api' } }), pod('ops/prom', { labels: { app: 'prometheus' } })];
+      const text = docs(...used, allowFrom(fromNamespace(`"team == 'platform'"`)));
+      const [f] = only(text);
+      assert.equal(f.severity, 'info');
+      assert.match(f.message, /Namespace objects for ops, shop \(so their labels are unknown\)/);
+    });
+
+    it('checks a GlobalNetworkPolicy’s namespaceSelector, and not its selector on top', () => {
+      const text = docs(
+        ...world,
+        calico(
+          'GlobalNetworkPolicy',
+          'payments-in',
+          undefined,
+          yaml`
+            selector: app == 'ledger'
+            namespaceSelector: projectcalico.org/name == 'payments'
+            ingress:
+            - action: Deny
+          `,
+        ),
+      );
+      const findings = only(text);
+      assert.deepEqual(
+        findings.map((f) => [f.severity, spanned(f)]),
+        [['info', "projectcalico.org/name == 'payments'"]],
+      );
+    });
+
+    it('says nothing for namespaces every cluster has, all() and global(), or a namespace that exists', () => {
+      for (const sel of [
+        `"projectcalico.org/name == 'kube-system'"`,
+        'all()',
+        'global()',
+        `"projectcalico.org/name == 'ops'"`,
+        `"kubernetes.io/metadata.name in {'ops', 'shop'}"`,
+      ])
+        assert.deepEqual(only(docs(...world, allowFrom(fromNamespace(sel)))), [], sel);
+    });
+
+    it('a rule selector in a namespace with no pod and no Namespace object is an info', () => {
+      const text = docs(
+        ...world,
+        calico(
+          'NetworkPolicy',
+          'billing-out',
+          'billing',
+          yaml`
+            selector: all()
+            egress:
+            - action: Allow
+              destination: {selector: app == 'invoices'}
+          `,
+        ),
+      );
+      const [f] = only(text);
+      assert.equal(f.severity, 'info');
+      assert.match(
+        f.message,
+        /in namespace billing, which has no pod in the workspace\. The workspace does not define namespace billing/,
+      );
+    });
   });
 });

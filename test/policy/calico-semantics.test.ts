@@ -553,6 +553,28 @@ describe('services', () => {
     assert.match(f.message, /no Service y\/wev in the workspace, so this match selects nothing. Did you mean "web"\?/);
   });
 
+  it('a Service in a namespace the workspace knows nothing of is an info that says how to include it', () => {
+    const text = world(
+      svc,
+      np(
+        'x',
+        'p',
+        yaml`
+          egress:
+          - action: Allow
+            destination:
+              services: {name: api, namespace: billing}
+        `,
+      ),
+    );
+    const f = lintYaml(text).find((x) => x.rule === 'unknown-service')!;
+    assert.equal(f.severity, 'info');
+    assert.match(
+      f.message,
+      /no Service billing\/api in the workspace.*The workspace does not define namespace billing \(no Namespace object, no Service\)/,
+    );
+  });
+
   it("a source services match admits the service's pods", () => {
     const a = analyzeYaml(
       world(

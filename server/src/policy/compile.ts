@@ -43,7 +43,7 @@ export function compilePolicies(cluster: Cluster, options: PolicyOptions = {}): 
   const verdicts = new Map<CalicoPolicy, PolicyVerdict>();
   for (const p of cluster.calico.policies) {
     const verdict = guarded(out, p.meta.nameSpan, 'validating this policy', () =>
-      validatePolicy(p, tierDefs, cluster.services, out),
+      validatePolicy(p, tierDefs, cluster.services, cluster.namespaces, out),
     );
     if (!verdict) continue;
     verdicts.set(p, verdict);

@@ -7,9 +7,9 @@
  * from here) is left out of the simulation with a `policy-not-simulated` warning.
  */
 import { span } from '../../common/source';
-import { closest } from '../../common/text';
+import { closest, notInWorkspace } from '../../common/text';
 import type { CalicoNetworkSet, CalicoPolicy } from '../../model/calico/calico-resources';
-import type { Service } from '../../model/kubernetes';
+import type { Namespace, Service } from '../../model/kubernetes';
 import type { Cluster } from '../../model/cluster';
 import type { TierDefinition } from '../rule-model';
 import type { FindingSink } from '../../common/finding-sink';
@@ -129,8 +129,17 @@ export interface PolicyVerdict {
   readonly hostOnly: boolean;
 }
 
-/** A `services` match naming a Service the workspace does not have matches nothing: worth a warning. */
-function checkServiceReferences(p: CalicoPolicy, services: readonly Service[], out: FindingSink): void {
+/**
+ * A `services` match naming a Service the workspace does not have matches nothing: worth a warning;
+ * an info when the workspace knows nothing of its namespace (no Namespace object, no Service there):
+ * a partial workspace, the Service may well be defined in a folder it does not hold.
+ */
+function checkServiceReferences(
+  p: CalicoPolicy,
+  services: readonly Service[],
+  namespaces: ReadonlyMap<string, Namespace>,
+  out: FindingSink,
+): void {
   for (const [direction, list] of [
     ['ingress', p.ingress],
     ['egress', p.egress],
@@ -141,15 +150,14 @@ function checkServiceReferences(p: CalicoPolicy, services: readonly Service[], o
         const ns = m?.namespace?.value || (p.global ? undefined : (p.meta.namespace ?? 'default'));
         if (!m?.name?.value || !ns) continue;
         if (services.some((s) => s.meta.namespace === ns && s.meta.name === m.name!.value)) continue;
-        const guess = closest(
-          m.name.value,
-          services.filter((s) => s.meta.namespace === ns).map((s) => s.meta.name),
-        );
+        const here = services.filter((s) => s.meta.namespace === ns).map((s) => s.meta.name);
+        const guess = closest(m.name.value, here);
+        const unknownNamespace = here.length === 0 && !namespaces.get(ns)?.meta;
         out.report(
           'unknown-service',
-          'warning',
+          unknownNamespace ? 'info' : 'warning',
           `spec.${direction}[${rule.index}].${side}.services: there is no Service ` +
-            `${ns}/${m.name.value} in the workspace, so this match selects nothing.${guess ? ` Did you mean "${guess}"?` : ''}`,
+            `${ns}/${m.name.value} in the workspace, so this match selects nothing.${guess ? ` Did you mean "${guess}"?` : ''}${unknownNamespace ? ` ${notInWorkspace(`namespace ${ns} (no Namespace object, no Service)`)}` : ''}`,
           m.name.span,
         );
       }
@@ -161,6 +169,7 @@ export function validatePolicy(
   p: CalicoPolicy,
   tiers: ReadonlyMap<string, TierDefinition>,
   services: readonly Service[],
+  namespaces: ReadonlyMap<string, Namespace>,
   out: FindingSink,
 ): PolicyVerdict {
   const errorsBefore = out.errorCount;
@@ -193,7 +202,7 @@ export function validatePolicy(
       );
     for (const rule of list.items) checkRule(rule, direction, p.global, out);
   }
-  checkServiceReferences(p, services, out);
+  checkServiceReferences(p, services, namespaces, out);
   const valid = p.readValid && out.errorCount === errorsBefore;
   if (!valid)
     out.report(
