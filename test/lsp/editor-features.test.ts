@@ -186,7 +186,7 @@ describe('lsp: editor features on examples/', () => {
     );
     assert.match(
       deny.content,
-      /- protocol: UDP\n {4}port: 53\n {2}- protocol: TCP\n {4}port: 53\n$/,
+      /\n {4}- protocol: UDP\n {6}port: 53\n {4}- protocol: TCP\n {6}port: 53\n$/,
       'DNS stays allowed',
     );
     assert.match(deny.message, /isolates its \d+ pods/);
