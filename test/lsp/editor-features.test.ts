@@ -114,6 +114,37 @@ describe('lsp: editor features on examples/', () => {
     assert.match(w, /reachable from \d+ of \d+ workloads · can reach \d+/);
   });
 
+  it('hovers net-conf.json keys in flannel’s ConfigMap: the subnet plan each one leads to', async () => {
+    const CANAL = uriOf('cluster/canal-config.yaml');
+    const network = await hover(CANAL, 48, 9); // "Network": "10.244.0.0/16"
+    assert.match(network, /^\*\*IPv4 network 10\.244\.0\.0\/16: 256 node subnets of \/24, 253 pod addresses each\*\*/);
+    assert.match(network, /Subnet manager kube: each node's subnet is its spec\.podCIDR/);
+    assert.match(network, /3 nodes with an IPv4 subnet:\n- worker-a: 10\.244\.1\.0\/24 \(podCIDR, \d+ pods\)/);
+    // Canal runs flannel with the kube subnet manager: SubnetLen says nothing, the nodes' podCIDRs do.
+    const subnetLen = await hover(CANAL, 49, 19); // on the value 25
+    assert.match(subnetLen, /^\*\*Not used: with the kube subnet manager each node's subnet is its spec\.podCIDR/);
+    assert.match(subnetLen, /- worker-b: 10\.244\.2\.0\/24 \(podCIDR, \d+ pods\)/);
+    const type = await hover(CANAL, 51, 10); // "Type": "vxlan"
+    assert.match(type, /^\*\*Backend vxlan: pods' MTU \d+ \(link MTU \d+ − 50 bytes of overhead\)\*\*/);
+    assert.match(type, /Between nodes: UDP port 8472\./);
+    // Between keys: the whole configuration, as before.
+    assert.match(await hover(CANAL, 47, 4), /^\*\*flannel: backend vxlan, subnet manager kube\*\*/);
+  });
+
+  it('hovers a Service and an intent: who reaches its pods on each port; pass or fail with the failing pairs', async () => {
+    const service = await hover(uriOf('shop/services.yaml'), 16, 10); // Service shop/api's name
+    assert.match(service, /^\*\*Service shop\/api/);
+    assert.match(service, /Deployment shop\/frontend/);
+    const INTENTS = uriOf('shop/intents.yaml');
+    assert.match(await hover(INTENTS, 13, 12), /^\*\*Intent "frontend-calls-api" passes: 4 pairs connect\*\*/);
+    const failing = await hover(INTENTS, 18, 12);
+    assert.match(failing, /^\*\*Intent "api-reaches-postgres" fails: 2 of 2 pairs denied\*\*/);
+    assert.match(
+      failing,
+      /- shop\/api-0 → shop\/postgres-0 TCP\/5432\n- shop\/api-1 → shop\/postgres-0 TCP\/5432\n- First: ingress to shop\/postgres-0 denied by tier default/,
+    );
+  });
+
   it('shows inlay hints after selectors, peers and policy names', async () => {
     const h = await hints(POLICIES);
     const at = (line: number) => h.find((x) => x.position.line === line)?.label;
@@ -163,6 +194,13 @@ describe('lsp: editor features on examples/', () => {
       r.markdown,
       /\[NetworkPolicy shop\/api-from-frontend, ingress rule 1\]\(file:\/\/.*shop\/network-policies\.yaml#L46\)/,
     );
+    const fromOutside = await execute<{ ok: boolean; markdown: string }>('netpol.server.explain', {
+      from: '203.0.113.7',
+      to: 'shop/postgres-0',
+      port: '5432',
+    });
+    assert.ok(fromOutside.ok, fromOutside.markdown);
+    assert.match(fromOutside.markdown, /203\.0\.113\.7 → shop\/postgres-0 TCP\/5432: ⛔ DENIED/);
     const bad = await execute<{ ok: boolean; markdown: string }>('netpol.server.explain', {
       from: 'shop/frontnd-0',
       to: 'shop/api-0',
@@ -305,6 +343,56 @@ describe('lsp: editor features on examples/', () => {
     await client.change(uri, policy('redis'), 2);
     assert.match(await hover(uri, 8, 8), /^\*\*selects 1 pod of Deployment shop\/redis: redis-0\*\*/);
     assert.equal((await lenses(uri))[0].command!.title, 'selects 1 pod · admits 0 workloads');
+  });
+
+  it('follows edits in sequence: diagnostics, inlay hints, hovers and references track each version', async () => {
+    const uri = uriOf('shop/sequence.yaml');
+    const REDIS_NAME_LINE = 111; // Deployment shop/redis in workloads.yaml
+    const policy = (app: string) => yaml`
+      apiVersion: networking.k8s.io/v1
+      kind: NetworkPolicy
+      metadata:
+        name: sequence
+        namespace: shop
+      spec:
+        podSelector:
+          matchLabels:
+            app: ${app}
+        policyTypes: [Ingress]
+    `;
+    const hintAt = async (line: number) =>
+      (await hints(uri))
+        .filter((h) => h.position.line === line)
+        .map((h) => (typeof h.label === 'string' ? h.label : h.label.map((p) => p.value).join('')));
+    await client.open(uri, policy('api'));
+    assert.deepEqual(await hintAt(7), ['→ 2 pods']);
+    // A typo: nothing selected, a diagnostic with the closest value, the hint says so.
+    await client.change(uri, policy('apii'), 2);
+    const typo = await client.diagnostics(uri, (d) => d.some((x) => x.code === 'selector-matches-nothing'));
+    assert.match(String(typo.find((x) => x.code === 'selector-matches-nothing')!.message), /Did you mean app=api\?/);
+    assert.deepEqual(await hintAt(7), ['→ 0 pods']);
+    // Another workload: the hover, the hints and the references from the workload follow.
+    await client.change(uri, policy('redis'), 3);
+    await client.diagnostics(uri, (d) => !d.some((x) => x.code === 'selector-matches-nothing'));
+    assert.deepEqual(await hintAt(7), ['→ 1 pod']);
+    assert.match(await hover(uri, 8, 8), /selects 1 pod of Deployment shop\/redis/);
+    const refs = await request<Location[]>('textDocument/references', {
+      textDocument: { uri: WORKLOADS },
+      position: { line: REDIS_NAME_LINE, character: 9 },
+      context: { includeDeclaration: false },
+    });
+    assert.ok(
+      refs.some((r) => r.uri === uri),
+      'the edited policy now selects redis',
+    );
+    await client.change(uri, policy('api'), 4);
+    const back = await request<Location[]>('textDocument/references', {
+      textDocument: { uri: WORKLOADS },
+      position: { line: REDIS_NAME_LINE, character: 9 },
+      context: { includeDeclaration: false },
+    });
+    assert.ok(!back.some((r) => r.uri === uri), 'and no longer does');
+    await client.change(uri, '# emptied, so the tests after this one see examples/ as it is\n', 5);
   });
 
   it('turns inlay hints off with netpolStudio.inlayHints.enabled', async () => {

@@ -5,6 +5,7 @@
  */
 import type { Located, SourceFile, Span } from '../common/source';
 import type { Analysis } from '../engine/analysis';
+import { evaluateIntents, type IntentResult } from '../engine/intents';
 import type { CalicoRule, EntityRule } from '../model/calico/calico-resources';
 import type {
   KubeNetworkPolicy,
@@ -16,6 +17,7 @@ import type {
   Workload,
 } from '../model/kubernetes';
 import type { CompiledPolicy, CompiledRule, Direction, SelectorUse } from '../policy/rule-model';
+import { netConfKeyAt } from './net-conf-facts';
 import { findCompiledPolicy, type PolicyObject, policyObjects } from './policy-index';
 
 interface PolicyPart {
@@ -58,7 +60,11 @@ export type Target =
   /** A pod template (a workload's spec.template) or a Pod object: its pods. */
   | { readonly type: 'pod-object'; readonly object: KubeObject; readonly span: Span }
   | { readonly type: 'service'; readonly service: Service; readonly span: Span }
-  | { readonly type: 'flannel-config'; readonly span: Span };
+  | { readonly type: 'flannel-config'; readonly span: Span }
+  /** One intent of a NetworkIntent, evaluated. */
+  | { readonly type: 'intent'; readonly result: IntentResult; readonly span: Span }
+  /** A key of net-conf.json (or its value), in a file or flannel's ConfigMap. */
+  | { readonly type: 'flannel-key'; readonly key: string; readonly span: Span };
 
 const inside = (s: Span | undefined, file: SourceFile, offset: number): s is Span =>
   !!s && s.file === file && s.start <= offset && offset <= s.end;
@@ -88,11 +94,18 @@ export function targetsAt(a: Analysis, file: SourceFile, offset: number): Target
   }
   for (const s of a.cluster.services)
     if (inside(s.meta.span, file, offset)) out.push({ type: 'service', service: s, span: s.meta.span });
+  for (const result of evaluateIntents(a))
+    if (inside(result.intent.span, file, offset)) out.push({ type: 'intent', result, span: result.intent.span });
+  const flannel: Span[] = [];
   for (const c of a.cluster.configMaps)
     for (const v of Object.values(c.data))
-      if (inside(v.span, file, offset) && /"Network"/.test(v.value)) out.push({ type: 'flannel-config', span: v.span });
-  if (/net-conf\.json$/.test(file.path) && file.text.length)
-    out.push({ type: 'flannel-config', span: { file, start: 0, end: file.text.length } });
+      if (inside(v.span, file, offset) && /"Network"/.test(v.value)) flannel.push(v.span);
+  if (/net-conf\.json$/.test(file.path) && file.text.length) flannel.push({ file, start: 0, end: file.text.length });
+  for (const s of flannel) {
+    out.push({ type: 'flannel-config', span: s });
+    const key = netConfKeyAt(s, offset);
+    if (key) out.push({ type: 'flannel-key', key: key.key, span: key.span });
+  }
   return out.sort((x, y) => x.span.end - x.span.start - (y.span.end - y.span.start));
 }
 

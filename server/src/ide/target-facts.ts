@@ -7,6 +7,7 @@ import { plural, quoteList } from '../common/text';
 import { type Admission, ruleAdmission } from '../engine/admission';
 import { METADATA_ADDRESSES } from '../engine/address-classes';
 import type { Analysis } from '../engine/analysis';
+import type { IntentResult } from '../engine/intents';
 import { describeAdmission, describePods, MAX_NAMES, ownerName } from '../engine/describe';
 import type { Labels } from '../model/kubernetes';
 import { EndpointSelectorAtom } from '../policy/atoms';
@@ -18,6 +19,7 @@ import {
   policyName,
 } from '../policy/rule-model';
 import { errorText, parseSelector } from '../policy/selector/calico-selector';
+import { netConfKeyFacts } from './net-conf-facts';
 import type { Target } from './object-at';
 import { podsOfAtom, podsOfWorkload } from './select-pods';
 import { policySummary, policySummaryText, workloadReach, workloadReachText } from './reach-summary';
@@ -54,6 +56,10 @@ export function targetFacts(a: Analysis, t: Target): Facts | undefined {
       return serviceFacts(a, t.service);
     case 'flannel-config':
       return flannelFacts(a);
+    case 'flannel-key':
+      return netConfKeyFacts(a, t.key);
+    case 'intent':
+      return intentFacts(t.result);
   }
 }
 
@@ -309,4 +315,28 @@ function flannelFacts(a: Analysis): Facts {
       `${n.node}: ${n.subnets.map((s) => s.text).join(', ') || 'no subnet'} (${n.subnetOrigin}, ${n.podCount} pods)`,
     );
   return { title: `flannel: backend ${cfg.backend.type}, subnet manager ${cfg.subnetManager}`, lines };
+}
+
+/** An intent: passed or failed, with the failing pairs and what decided the first. */
+function intentFacts(r: IntentResult): Facts {
+  const name = `Intent "${r.intent.name.value}"`;
+  const expect = r.intent.expect.value;
+  if (r.status === 'empty')
+    return { title: `${name} tests nothing`, lines: r.problem ? [`${r.problem.message.replace(/[.?]$/, '')}.`] : [] };
+  if (r.status === 'passed')
+    return {
+      title: `${name} passes: ${plural(r.pairs, 'pair')} ${expect === 'allow' ? 'connect' : 'kept apart'}`,
+      lines: [],
+    };
+  const verb = expect === 'allow' ? 'denied' : 'allowed';
+  const listed = r.failing.slice(0, MAX_NAMES).map((p) => `${p.from} → ${p.to} ${p.port}`);
+  const more = r.failedCount - listed.length;
+  return {
+    title: `${name} fails: ${r.failedCount} of ${plural(r.pairs, 'pair')} ${verb}`,
+    lines: [
+      ...listed,
+      ...(more > 0 ? [`and ${more} more`] : []),
+      ...(r.deciding ? [`First: ${r.deciding.text}.`] : []),
+    ],
+  };
 }
