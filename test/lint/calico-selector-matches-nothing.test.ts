@@ -148,7 +148,7 @@ describe('lint: selector-matches-nothing for Calico selectors', () => {
         /^namespaceSelector projectcalico\.org\/name == 'opz' matches none of the namespaces in the workspace \(ops, shop\)\. Did you mean 'ops'\?$/,
       );
       const [fixed] = assertFixWorks([text], (x) => x.rule === 'selector-matches-nothing', {
-        allowChanged: / (non-isolated-pods|rule-open-to-everything|missing-default-deny) /,
+        allowChanged: / (non-isolated-pods|rule-open-to-everything|missing-default-deny|unreachable-workload) /,
       });
       assert.match(fixed, /namespaceSelector: "projectcalico\.org\/name == 'ops'"/);
     });
