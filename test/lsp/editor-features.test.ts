@@ -386,6 +386,7 @@ describe('lsp: editor features on examples/', () => {
       'the edited policy now selects redis',
     );
     await client.change(uri, policy('api'), 4);
+    assert.deepEqual(await hintAt(7), ['→ 2 pods']);
     const back = await request<Location[]>('textDocument/references', {
       textDocument: { uri: WORKLOADS },
       position: { line: REDIS_NAME_LINE, character: 9 },
