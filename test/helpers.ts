@@ -73,7 +73,15 @@ export interface CliResult {
 export async function cli(args: readonly string[], cwd = ROOT): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
-  const code = await run(args, { cwd, out: (t) => (stdout += t), err: (t) => (stderr += t) });
+  const code = await run(args, {
+    cwd,
+    out: (t) => {
+      stdout += t;
+    },
+    err: (t) => {
+      stderr += t;
+    },
+  });
   return { code, stdout, stderr };
 }
 

@@ -4,6 +4,7 @@ import { plural } from '../common/text';
 import { changeText, type ReachabilityChange, type ReachabilityDiff } from '../engine/reachability-diff';
 import { policyName } from '../policy/rule-model';
 import { displayPath, sarifLocation, sarifLog } from './lint-output';
+import { jsonPieces } from './json-stream';
 
 /** What was compared, for headers: `HEAD` and `the working tree`, or two folders. */
 export interface DiffSides {
@@ -42,7 +43,7 @@ function deciderJson(x: ReachabilityChange['before']) {
   };
 }
 
-export function diffJson(d: ReachabilityDiff, sides: DiffSides, cwd: string): string {
+export function* diffJson(d: ReachabilityDiff, sides: DiffSides, cwd: string): Generator<string> {
   const changes = d.changes.map((c) => ({
     change: c.change,
     source: c.source,
@@ -59,20 +60,17 @@ export function diffJson(d: ReachabilityDiff, sides: DiffSides, cwd: string): st
     ...(c.span ? { file: displayPath(c.span.file.path, cwd) } : {}),
     text: changeText(c),
   }));
-  return `${JSON.stringify(
-    {
-      before: sides.before,
-      after: sides.after,
-      opened: d.opened,
-      closed: d.closed,
-      comparedPods: d.comparedPods,
-      addedWorkloads: d.addedWorkloads,
-      removedWorkloads: d.removedWorkloads,
-      changes,
-    },
-    null,
-    2,
-  )}\n`;
+  yield* jsonPieces({
+    before: sides.before,
+    after: sides.after,
+    opened: d.opened,
+    closed: d.closed,
+    comparedPods: d.comparedPods,
+    addedWorkloads: d.addedWorkloads,
+    removedWorkloads: d.removedWorkloads,
+    changes,
+  });
+  yield '\n';
 }
 
 /**
@@ -90,7 +88,7 @@ const DIFF_RULES = [
   diffRule('reachability-closed', 'ReachabilityClosed', 'A connection the change newly denies', 'note'),
 ];
 
-export function diffSarif(d: ReachabilityDiff, cwd: string, version: string): string {
+export function diffSarif(d: ReachabilityDiff, cwd: string, version: string): Iterable<string> {
   const results: Result[] = d.changes.map((c) => {
     const opened = c.change === 'opened';
     return {

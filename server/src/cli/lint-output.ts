@@ -10,6 +10,7 @@ import type { SuppressedFinding } from '../lint/suppressions';
 import { PRODUCT_URL, ruleDocUrl } from '../common/rule-registry';
 import { RULE_IDS, ruleInfo, ruleName } from '../common/rule-registry';
 import { ruleDescription, ruleDocMarkdown } from '../lint/rule-docs';
+import { jsonPieces } from './json-stream';
 
 export function displayPath(path: string, cwd: string): string {
   if (!isAbsolute(path)) return path;
@@ -38,16 +39,19 @@ function suppressionText(s: SuppressedFinding, cwd: string): string {
   return `, suppressed at ${where}${s.by.reason ? `: ${s.by.reason}` : ''}`;
 }
 
-export function lintText(report: LintReport, fileCount: number, cwd: string, showSuppressed = false): string {
+/** One line per finding, then the summary: written line by line (output-stream.ts). */
+export function* lintText(
+  report: LintReport,
+  fileCount: number,
+  cwd: string,
+  showSuppressed = false,
+): Generator<string> {
   const { findings, suppressed } = report;
-  const lines = findings.map((f) => findingLine(f, cwd));
-  if (showSuppressed) for (const s of suppressed) lines.push(findingLine(s.finding, cwd, suppressionText(s, cwd)));
-  lines.push(
-    findings.length
-      ? summary(findings, fileCount, suppressed.length)
-      : `No findings in ${plural(fileCount, 'file')}${suppressed.length ? ` (${suppressed.length} suppressed)` : ''}.`,
-  );
-  return `${lines.join('\n')}\n`;
+  for (const f of findings) yield `${findingLine(f, cwd)}\n`;
+  if (showSuppressed) for (const s of suppressed) yield `${findingLine(s.finding, cwd, suppressionText(s, cwd))}\n`;
+  yield findings.length
+    ? `${summary(findings, fileCount, suppressed.length)}\n`
+    : `No findings in ${plural(fileCount, 'file')}${suppressed.length ? ` (${suppressed.length} suppressed)` : ''}.\n`;
 }
 
 function findingJson(f: Finding, cwd: string) {
@@ -75,32 +79,29 @@ function findingJson(f: Finding, cwd: string) {
   };
 }
 
-/** JSON findings: `range` is 0-based (LSP), `line`/`column` are 1-based. */
-export function lintJson(report: LintReport, fileCount: number, cwd: string): string {
+/** JSON findings: `range` is 0-based (LSP), `line`/`column` are 1-based. Written finding by finding (json-stream.ts). */
+export function* lintJson(report: LintReport, fileCount: number, cwd: string): Generator<string> {
   const { findings, suppressed } = report;
-  return `${JSON.stringify(
-    {
-      findings: findings.map((f) => findingJson(f, cwd)),
-      suppressed: suppressed.map((s) => ({
-        ...findingJson(s.finding, cwd),
-        suppressedBy: {
-          file: displayPath(s.by.span.file.path, cwd),
-          line: rangeOf(s.by.span).start.line + 1,
-          reason: s.by.reason ?? null,
-        },
-      })),
-      summary: {
-        files: fileCount,
-        errors: findings.filter((f) => f.severity === 'error').length,
-        warnings: findings.filter((f) => f.severity === 'warning').length,
-        notes: findings.filter((f) => f.severity === 'info' || f.severity === 'hint').length,
-        // Only when something was suppressed, so the summary of a project without suppressions stays as it was.
-        ...(suppressed.length ? { suppressed: suppressed.length } : {}),
+  yield* jsonPieces({
+    findings: findings.map((f) => findingJson(f, cwd)),
+    suppressed: suppressed.map((s) => ({
+      ...findingJson(s.finding, cwd),
+      suppressedBy: {
+        file: displayPath(s.by.span.file.path, cwd),
+        line: rangeOf(s.by.span).start.line + 1,
+        reason: s.by.reason ?? null,
       },
+    })),
+    summary: {
+      files: fileCount,
+      errors: findings.filter((f) => f.severity === 'error').length,
+      warnings: findings.filter((f) => f.severity === 'warning').length,
+      notes: findings.filter((f) => f.severity === 'info' || f.severity === 'hint').length,
+      // Only when something was suppressed, so the summary of a project without suppressions stays as it was.
+      ...(suppressed.length ? { suppressed: suppressed.length } : {}),
     },
-    null,
-    2,
-  )}\n`;
+  });
+  yield '\n';
 }
 
 const sarifLevel: Record<Severity, 'error' | 'warning' | 'note'> = {
@@ -181,7 +182,7 @@ function groupEdits(edits: readonly TextEdit[]): [string, TextEdit[]][] {
   return [...byFile.entries()];
 }
 
-export function lintSarif(report: LintReport, cwd: string, version: string): string {
+export function lintSarif(report: LintReport, cwd: string, version: string): Iterable<string> {
   const rules: ReportingDescriptor[] = RULE_IDS.map((id) => {
     const info = ruleInfo(id);
     const markdown = ruleDocMarkdown(id);
@@ -213,8 +214,13 @@ export function lintSarif(report: LintReport, cwd: string, version: string): str
   return sarifLog(version, rules, results, cwd);
 }
 
-/** One SARIF 2.1.0 run of the `netpol` tool, as text: the envelope every SARIF output shares. */
-export function sarifLog(version: string, rules: ReportingDescriptor[], results: Result[], cwd: string): string {
+/** One SARIF 2.1.0 run of the `netpol` tool, as text: the envelope every SARIF output shares, written result by result. */
+export function* sarifLog(
+  version: string,
+  rules: ReportingDescriptor[],
+  results: Result[],
+  cwd: string,
+): Generator<string> {
   const log: Log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -236,7 +242,8 @@ export function sarifLog(version: string, rules: ReportingDescriptor[], results:
       },
     ],
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  yield* jsonPieces(log, 6);
+  yield '\n';
 }
 
 /** A JSON.stringify replacer that prints spans as `{file, line, column}` instead of whole source files. */

@@ -24,7 +24,8 @@ import { discoverManifests, readSourceFile } from '../yaml/discover';
 import { type CommandSpec, oneOf, type ParsedArgs, parseArgs, portNumber, UsageError } from './args';
 import { addressesJson, addressesText } from './addresses-output';
 import { pathJson, pathText } from './path-output';
-import { matrixJson, matrixText, servedMatrixJson, servedMatrixText } from './matrix-output';
+import { defaultGroup, type MatrixGroup, matrixPieces } from './matrix-output';
+import { writePieces } from './output-stream';
 import { lintJson, lintSarif, lintText, spanReplacer } from './lint-output';
 import { selectJson, selectText } from './select-output';
 import { intentTestReport, testJson, testJunit, testText } from './test-output';
@@ -41,16 +42,22 @@ export const VERSION = typeof NETPOL_VERSION !== 'undefined' ? NETPOL_VERSION : 
 
 export interface IO {
   readonly cwd: string;
-  out(text: string): void;
+  /** Writes to stdout; a returned promise means "wait before writing more" (backpressure). */
+  out(text: string): void | Promise<void>;
   err(text: string): void;
+  /** The terminal's width, when stdout is a terminal. */
+  readonly columns?: number;
 }
+
+/** The width a text table may have when stdout is not a terminal (a file, a pipe, CI logs). */
+const DEFAULT_COLUMNS = 200;
 
 const COMMON = ['format', 'pod-network', 'config'];
 /** Analysis flags: --staged evaluates staged policies as if enforced. */
 const ANALYSIS_FLAGS = ['staged'];
 const SPECS: Record<string, CommandSpec> = {
   lint: { options: [...COMMON, 'fail-on'], repeatable: ['rule'], flags: [...ANALYSIS_FLAGS, 'show-suppressed'] },
-  matrix: { options: [...COMMON, 'port', 'protocol', 'namespace'], flags: ANALYSIS_FLAGS },
+  matrix: { options: [...COMMON, 'port', 'protocol', 'namespace', 'group'], flags: ANALYSIS_FLAGS },
   explain: { options: [...COMMON, 'from', 'to', 'port', 'protocol'], flags: ANALYSIS_FLAGS },
   addresses: { options: COMMON },
   path: { options: [...COMMON, 'from', 'to'] },
@@ -64,7 +71,7 @@ export const USAGE = `netpol: simulate and lint Kubernetes and Calico network po
 
 Usage:
   netpol lint PATH...      [--format text|json|sarif] [--fail-on error|warning|info|none]
-  netpol matrix PATH...    [--port N] [--protocol TCP|UDP|SCTP] [--namespace NS] [--format text|json]
+  netpol matrix PATH...    [--port N] [--protocol TCP|UDP|SCTP] [--namespace NS] [--group pods|workloads] [--format text|json]
   netpol explain PATH...   --from NS/POD|IP --to NS/POD|IP --port N|NAME [--protocol TCP|UDP|SCTP] [--format text|json]
   netpol addresses PATH... [--format text|json]
   netpol path PATH...      --from NS/POD|IP --to NS/POD|IP [--format text|json]
@@ -85,7 +92,10 @@ Common options:
   --staged             (lint, matrix, explain, test, deps) evaluate staged Calico policies as if they were enforced
   -h, --help           this help; --version prints the version
 
-Without --port, matrix shows every port the destination pods declare.
+Without --port, matrix shows every port the destination pods declare. --group workloads shows a row and a
+column per workload (✓ every pod pair, ◐ some, · none) and lists each workload's pods; it is the default above
+2,000 pods, except for --port N --format json, which stays per pod unless asked. matrix writes rows as they are
+computed, so any size streams; a text table wider than the terminal says so.
 select prints the pods a Calico selector matches (over pod labels and Calico's implicit labels);
 with --namespace, only pods of that namespace, as a NetworkPolicy's selector sees them.
 test runs the NetworkIntents (netpol.studio/v1alpha1) like unit tests: one line per intent and a summary
@@ -102,6 +112,7 @@ export async function run(argv: readonly string[], terminal: IO): Promise<number
   // Everything written passes through escapeControls: workspace names must not drive the terminal.
   const io: IO = {
     cwd: terminal.cwd,
+    columns: terminal.columns,
     out: (text) => terminal.out(escapeControls(text)),
     err: (text) => terminal.err(escapeControls(text)),
   };
@@ -128,7 +139,7 @@ export async function run(argv: readonly string[], terminal: IO): Promise<number
           `--pod-network must be an IPv4 CIDR such as 10.244.0.0/16, an IPv6 CIDR, or one of each separated by a comma for dual-stack: ${parsed.error}`,
         );
     }
-    if (args.command === 'diff') return diffCommand(args, io, podNetwork);
+    if (args.command === 'diff') return await diffCommand(args, io, podNetwork);
     const paths = args.paths.length ? args.paths : ['.'];
     const config = loadProjectConfig(args.options.get('config'), paths, io.cwd, args.lists.get('rule') ?? []);
     const { files, problems } = discoverManifests([...paths, ...config.include], { ignore: ignoredPaths(config) });
@@ -148,9 +159,9 @@ export async function run(argv: readonly string[], terminal: IO): Promise<number
     const analysis = analyzeSources(sources, { podNetwork, evaluateStaged: args.flags.has('staged') });
     switch (args.command) {
       case 'lint':
-        return lintCommand(analysis, config, args, io);
+        return await lintCommand(analysis, config, args, io);
       case 'matrix':
-        return matrixCommand(analysis, args.options, io);
+        return await matrixCommand(analysis, args.options, io);
       case 'explain':
         return explainCommand(analysis, args.options, io);
       case 'addresses':
@@ -174,16 +185,21 @@ export async function run(argv: readonly string[], terminal: IO): Promise<number
   }
 }
 
-function lintCommand(a: Analysis, config: ProjectConfig, args: ParsedArgs, io: IO): number {
+async function lintCommand(a: Analysis, config: ProjectConfig, args: ParsedArgs, io: IO): Promise<number> {
   const { options } = args;
   const format = oneOf('format', options.get('format'), ['text', 'json', 'sarif'] as const, 'text');
   const failOn = oneOf('fail-on', options.get('fail-on'), ['error', 'warning', 'info', 'none'] as const, 'error');
   const report = runLint(a, { config });
   const files = a.cluster.files.length;
   const showSuppressed = args.flags.has('show-suppressed');
-  if (format === 'json') io.out(lintJson(report, files, io.cwd));
-  else if (format === 'sarif') io.out(lintSarif(report, io.cwd, VERSION));
-  else io.out(lintText(report, files, io.cwd, showSuppressed));
+  await writePieces(
+    io.out,
+    format === 'json'
+      ? lintJson(report, files, io.cwd)
+      : format === 'sarif'
+        ? lintSarif(report, io.cwd, VERSION)
+        : lintText(report, files, io.cwd, showSuppressed),
+  );
   return failOn !== 'none' && report.findings.some((f: Finding) => severityRank[f.severity] >= severityRank[failOn])
     ? 1
     : 0;
@@ -193,10 +209,11 @@ function protocolOption(options: Map<string, string>): Protocol {
   return oneOf('protocol', options.get('protocol'), PROTOCOLS, 'TCP');
 }
 
-function matrixCommand(a: Analysis, options: Map<string, string>, io: IO): number {
+async function matrixCommand(a: Analysis, options: Map<string, string>, io: IO): Promise<number> {
   const format = oneOf('format', options.get('format'), ['text', 'json'] as const, 'text');
   const protocol = protocolOption(options);
   const port = portNumber('port', options.get('port'));
+  const groupOption = options.get('group');
   const ns = options.get('namespace');
   let indices = a.endpoints.map((_, i) => i);
   if (ns !== undefined) {
@@ -210,15 +227,25 @@ function matrixCommand(a: Analysis, options: Map<string, string>, io: IO): numbe
     }
   }
   if (port === undefined && options.has('protocol')) throw new UsageError('--protocol needs --port');
+  const group: MatrixGroup =
+    groupOption === undefined
+      ? defaultGroup(indices.length, format, port)
+      : oneOf('group', groupOption, ['pods', 'workloads'] as const, 'pods');
   if (indices.length === 0 && format === 'text') {
     io.out('No pods in the manifests, so there is no matrix to show.\n');
     return 0;
   }
-  if (port === undefined) {
-    io.out(format === 'json' ? servedMatrixJson(a, indices) : servedMatrixText(a, indices));
-  } else {
-    io.out(format === 'json' ? matrixJson(a, indices, protocol, port) : matrixText(a, indices, protocol, port));
-  }
+  await writePieces(
+    io.out,
+    matrixPieces(a, format, {
+      indices,
+      port: port === undefined ? undefined : { protocol, port },
+      group,
+      groupedBySize: groupOption === undefined && group === 'workloads',
+      columns: io.columns ?? DEFAULT_COLUMNS,
+      namespaceGiven: ns !== undefined,
+    }),
+  );
   return 0;
 }
 
@@ -342,7 +369,7 @@ function readSources(paths: readonly string[]): SourceFile[] {
  * `netpol diff PATH... --base REV` (PATH at git revision REV against the working tree) or
  * `netpol diff --before DIR --after DIR`: what the change newly allows and newly denies.
  */
-function diffCommand(args: ParsedArgs, io: IO, podNetwork: string | undefined): number {
+async function diffCommand(args: ParsedArgs, io: IO, podNetwork: string | undefined): Promise<number> {
   const { options } = args;
   const format = oneOf('format', options.get('format'), ['text', 'json', 'sarif'] as const, 'text');
   const base = options.get('base');
@@ -377,9 +404,8 @@ function diffCommand(args: ParsedArgs, io: IO, podNetwork: string | undefined): 
     analyzeSources(beforeSources, analysisOptions),
     analyzeSources(afterSources, analysisOptions),
   );
-  if (format === 'json') io.out(diffJson(d, sides, io.cwd));
-  else if (format === 'sarif') io.out(diffSarif(d, io.cwd, VERSION));
-  else io.out(diffText(d, sides));
+  if (format === 'text') io.out(diffText(d, sides));
+  else await writePieces(io.out, format === 'json' ? diffJson(d, sides, io.cwd) : diffSarif(d, io.cwd, VERSION));
   return args.flags.has('fail-on-open') && d.opened > 0 ? 1 : 0;
 }
 

@@ -91,24 +91,28 @@ export class Engine {
    */
   matrix(protocol: Protocol, port: number, indices?: readonly number[]): Uint8Array[] {
     const idx = indices ?? this.endpoints.map((_, i) => i);
+    return idx.map((i) => this.matrixRow(protocol, port, i, idx));
+  }
+
+  /**
+   * One row of the matrix: may endpoints[src] reach each of `columns` (1 allowed, 0 denied)?
+   * Output streams row by row with it, so memory stays one row, not pods².
+   */
+  matrixRow(protocol: Protocol, port: number, src: number, columns: readonly number[]): Uint8Array {
     const both = this.table(protocol, port, 'both');
-    let egressOnly: Uint8Array | undefined;
-    const classes = idx.map((i) => this.classOf[i]);
-    return idx.map((i, r) => {
-      const row = new Uint8Array(idx.length);
-      const sc = classes[r];
-      const host = this.endpoints[i].kind === 'host';
-      for (let c = 0; c < idx.length; c++) {
-        if (idx[c] === i) row[c] = this.selfAnswer(i, protocol, port) ? 1 : 0;
-        else if (host && this.isNodeLocal(i, idx[c])) {
-          egressOnly ??= this.table(protocol, port, 'egress');
-          row[c] = this.classAnswer(egressOnly, sc, classes[c], protocol, port, 'egress') ? 1 : 0;
-        } else {
-          row[c] = this.classAnswer(both, sc, classes[c], protocol, port, 'both') ? 1 : 0;
-        }
-      }
-      return row;
-    });
+    const row = new Uint8Array(columns.length);
+    const sc = this.classOf[src];
+    const host = this.endpoints[src].kind === 'host';
+    for (let c = 0; c < columns.length; c++) {
+      const dst = columns[c];
+      if (dst === src) row[c] = this.selfAnswer(src, protocol, port) ? 1 : 0;
+      else if (host && this.isNodeLocal(src, dst))
+        row[c] = this.classAnswer(this.table(protocol, port, 'egress'), sc, this.classOf[dst], protocol, port, 'egress')
+          ? 1
+          : 0;
+      else row[c] = this.classAnswer(both, sc, this.classOf[dst], protocol, port, 'both') ? 1 : 0;
+    }
+    return row;
   }
 
   /** A host-network source reaching a pod on its own node: only the egress side is evaluated. */
