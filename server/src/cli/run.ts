@@ -56,7 +56,11 @@ const COMMON = ['format', 'pod-network', 'config'];
 /** Analysis flags: --staged evaluates staged policies as if enforced. */
 const ANALYSIS_FLAGS = ['staged'];
 const SPECS: Record<string, CommandSpec> = {
-  lint: { options: [...COMMON, 'fail-on'], repeatable: ['rule'], flags: [...ANALYSIS_FLAGS, 'show-suppressed'] },
+  lint: {
+    options: [...COMMON, 'fail-on', 'time-budget'],
+    repeatable: ['rule'],
+    flags: [...ANALYSIS_FLAGS, 'show-suppressed'],
+  },
   matrix: { options: [...COMMON, 'port', 'protocol', 'namespace', 'group'], flags: ANALYSIS_FLAGS },
   explain: { options: [...COMMON, 'from', 'to', 'port', 'protocol'], flags: ANALYSIS_FLAGS },
   addresses: { options: COMMON },
@@ -70,7 +74,7 @@ const SPECS: Record<string, CommandSpec> = {
 export const USAGE = `netpol: simulate and lint Kubernetes and Calico network policies on a Canal (flannel + Calico) cluster
 
 Usage:
-  netpol lint PATH...      [--format text|json|sarif] [--fail-on error|warning|info|none]
+  netpol lint PATH...      [--format text|json|sarif] [--fail-on error|warning|info|none] [--time-budget SECONDS]
   netpol matrix PATH...    [--port N] [--protocol TCP|UDP|SCTP] [--namespace NS] [--group pods|workloads] [--format text|json]
   netpol explain PATH...   --from NS/POD|IP --to NS/POD|IP --port N|NAME [--protocol TCP|UDP|SCTP] [--format text|json]
   netpol addresses PATH... [--format text|json]
@@ -92,6 +96,8 @@ Common options:
   --staged             (lint, matrix, explain, test, deps) evaluate staged Calico policies as if they were enforced
   -h, --help           this help; --version prints the version
 
+lint --time-budget SECONDS (or timeBudgetSeconds in .netpol.yaml): rules not started within that time of the
+start are skipped, with a limit-exceeded warning that names them.
 Without --port, matrix shows every port the destination pods declare. --group workloads shows a row and a
 column per workload (✓ every pod pair, ◐ some, · none) and lists each workload's pods; it is the default above
 2,000 pods, except for --port N --format json, which stays per pod unless asked. matrix writes rows as they are
@@ -109,6 +115,7 @@ Exit codes: 0 clean, 1 findings at or above --fail-on (default error), 2 usage o
 `;
 
 export async function run(argv: readonly string[], terminal: IO): Promise<number> {
+  const startedAt = performance.now();
   // Everything written passes through escapeControls: workspace names must not drive the terminal.
   const io: IO = {
     cwd: terminal.cwd,
@@ -159,7 +166,7 @@ export async function run(argv: readonly string[], terminal: IO): Promise<number
     const analysis = analyzeSources(sources, { podNetwork, evaluateStaged: args.flags.has('staged') });
     switch (args.command) {
       case 'lint':
-        return await lintCommand(analysis, config, args, io);
+        return await lintCommand(analysis, config, args, io, startedAt);
       case 'matrix':
         return await matrixCommand(analysis, args.options, io);
       case 'explain':
@@ -185,11 +192,24 @@ export async function run(argv: readonly string[], terminal: IO): Promise<number
   }
 }
 
-async function lintCommand(a: Analysis, config: ProjectConfig, args: ParsedArgs, io: IO): Promise<number> {
+async function lintCommand(
+  a: Analysis,
+  config: ProjectConfig,
+  args: ParsedArgs,
+  io: IO,
+  startedAt: number,
+): Promise<number> {
   const { options } = args;
   const format = oneOf('format', options.get('format'), ['text', 'json', 'sarif'] as const, 'text');
   const failOn = oneOf('fail-on', options.get('fail-on'), ['error', 'warning', 'info', 'none'] as const, 'error');
-  const report = runLint(a, { config });
+  const budget = options.get('time-budget');
+  if (budget !== undefined && !(Number(budget) > 0))
+    throw new UsageError(`--time-budget must be a number of seconds above 0, such as 20 or 0.5, not "${budget}"`);
+  const report = runLint(a, {
+    config,
+    startedAt,
+    ...(budget !== undefined ? { timeBudgetMs: Number(budget) * 1000 } : {}),
+  });
   const files = a.cluster.files.length;
   const showSuppressed = args.flags.has('show-suppressed');
   await writePieces(

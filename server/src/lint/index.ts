@@ -69,6 +69,16 @@ export const LINT_RULES: readonly LintRule[] = [
 export interface LintOptions {
   /** The project file's settings; without one, every rule at its default severity. */
   readonly config?: ProjectConfig;
+  /**
+   * Milliseconds the analysis may take (default: the project file's `timeBudgetSeconds`, else none).
+   * Rules not started when it has run out are skipped, and a `limit-exceeded` finding says which:
+   * the findings reported are those of the parts that ran.
+   */
+  readonly timeBudgetMs?: number;
+  /** When the analysis began (`performance.now()`), so reading and parsing count; default: when runLint starts. */
+  readonly startedAt?: number;
+  /** The clock the budget is read from (tests pass a clock that steps); default performance.now. */
+  readonly now?: () => number;
 }
 
 export interface LintReport {
@@ -87,8 +97,17 @@ export function runLint(analysis: Analysis, options: LintOptions = {}): LintRepo
   sink.add(analysis.addressing.findings);
   sink.add(analysis.policies.findings);
   const context: LintContext = { analysis, config };
+  const now = options.now ?? (() => performance.now());
+  const startedAt = options.startedAt ?? now();
+  const budgetMs =
+    options.timeBudgetMs ?? (config.timeBudgetSeconds ? config.timeBudgetSeconds.value * 1000 : undefined);
+  const skipped: string[] = [];
   for (const rule of LINT_RULES) {
     if (config.rules.get(rule.id)?.value === 'off') continue;
+    if (budgetMs !== undefined && (skipped.length || now() - startedAt >= budgetMs)) {
+      skipped.push(rule.id);
+      continue;
+    }
     try {
       rule.check(context, sink);
     } catch (e) {
@@ -98,6 +117,8 @@ export function runLint(analysis: Analysis, options: LintOptions = {}): LintRepo
         sink.report(rule.id, 'error', `Internal error in rule ${rule.id}: ${(e as Error).message}`, span(file, 0, 0));
     }
   }
+  if (skipped.length && budgetMs !== undefined)
+    reportBudgetExceeded(sink, analysis, config, budgetMs, now() - startedAt, skipped);
   const suppressions = new Suppressions(analysis.cluster, sink);
   const findings: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];
@@ -112,6 +133,29 @@ export function runLint(analysis: Analysis, options: LintOptions = {}): LintRepo
   findings.sort(compareFindings);
   suppressed.sort((a, b) => compareFindings(a.finding, b.finding));
   return { findings, suppressed };
+}
+
+/**
+ * The notice of an analysis stopped early: at the project file's `timeBudgetSeconds` when that set
+ * the budget, else at the start of the first file (the budget is the workspace's, not a file's).
+ */
+function reportBudgetExceeded(
+  sink: FindingSink,
+  analysis: Analysis,
+  config: ProjectConfig,
+  budgetMs: number,
+  elapsedMs: number,
+  skipped: readonly string[],
+): void {
+  const at = config.timeBudgetSeconds?.span ?? (analysis.cluster.files[0] && span(analysis.cluster.files[0], 0, 0));
+  if (!at) return;
+  const seconds = (ms: number) => `${Number((ms / 1000).toPrecision(2))} s`;
+  sink.report(
+    'limit-exceeded',
+    'warning',
+    `The analysis stopped early: it took ${seconds(elapsedMs)}, over its time budget of ${seconds(budgetMs)}, so ${skipped.length} of the lint rules did not run and their findings are missing: ${skipped.join(', ')}. The findings shown are those of the parts that ran (reading, validation${skipped.length < LINT_RULES.length ? ' and the other rules' : ''}). Raise the budget with timeBudgetSeconds in .netpol.yaml (or netpol lint --time-budget SECONDS), or analyse fewer files.`,
+    at,
+  );
 }
 
 /** The findings to report (see runLint). */

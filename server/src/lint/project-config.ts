@@ -13,6 +13,7 @@
  * ignore: ['charts/**']
  * ingressControllers:
  *   - {namespace: traefik, podSelector: {matchLabels: {app.kubernetes.io/name: traefik}}}
+ * timeBudgetSeconds: 20               # lint rules not started by then are skipped, with a notice
  * ```
  */
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
@@ -58,6 +59,8 @@ export interface ProjectConfig {
   /** Glob patterns (relative to `root`) of paths not to read. */
   readonly ignore: readonly string[];
   readonly ingressControllers: readonly IngressControllerSpec[];
+  /** Seconds the analysis may take before the lint rules not yet run are skipped (lint/index.ts). */
+  readonly timeBudgetSeconds?: Located<number>;
   /** Problems in the project file. */
   readonly findings: readonly Finding[];
 }
@@ -111,13 +114,36 @@ export function readProjectConfig(file: SourceFile): ProjectConfig {
   const doc = parsed.documents.find((d) => d.usable);
   const top = doc && new DocContext(file, doc.doc, sink, false).root();
   if (!top) return { ...base, file, findings: sink.findings };
-  top.checkKeys(['rules', 'sensitivePorts', 'include', 'ignore', 'ingressControllers'], `${PROJECT_CONFIG_FILE}`);
+  top.checkKeys(
+    ['rules', 'sensitivePorts', 'include', 'ignore', 'ingressControllers', 'timeBudgetSeconds'],
+    `${PROJECT_CONFIG_FILE}`,
+  );
   const rules = readRules(top, sink);
   const sensitivePorts = top.has('sensitivePorts') ? readSensitivePorts(top, sink) : DEFAULT_SENSITIVE_PORTS;
   const include = (top.strings('include') ?? []).map((p) => (isAbsolute(p.value) ? p.value : resolve(root, p.value)));
   const ignore = (top.strings('ignore') ?? []).map((p) => p.value);
   const ingressControllers = readIngressControllers(top);
-  return { root, file, rules, sensitivePorts, include, ignore, ingressControllers, findings: sink.findings };
+  let timeBudgetSeconds = top.num('timeBudgetSeconds');
+  if (timeBudgetSeconds && !(timeBudgetSeconds.value > 0)) {
+    sink.report(
+      'invalid-config',
+      'warning',
+      `timeBudgetSeconds must be a number of seconds above 0 (such as 20), not ${timeBudgetSeconds.value}; the analysis runs without a time budget.`,
+      timeBudgetSeconds.span,
+    );
+    timeBudgetSeconds = undefined;
+  }
+  return {
+    root,
+    file,
+    rules,
+    sensitivePorts,
+    include,
+    ignore,
+    ingressControllers,
+    ...(timeBudgetSeconds ? { timeBudgetSeconds } : {}),
+    findings: sink.findings,
+  };
 }
 
 function readRules(top: RMap, sink: FindingSink): Map<RuleId, Located<RuleSetting>> {

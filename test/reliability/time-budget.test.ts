@@ -1,0 +1,127 @@
+/**
+ * The time budget of an analysis (reliability issue, limits): lint rules not started when the
+ * budget has run out are skipped, the findings of what ran are kept, and a limit-exceeded warning
+ * says the analysis stopped early and which rules did not run. The clock is the test's own (it
+ * steps 1 ms per reading), so nothing here depends on the machine's speed.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { LINT_RULES, runLint } from '../../server/src/lint';
+import { analyzeYaml, cli, yaml } from '../helpers';
+import { docs, namespace, pod } from '../manifests';
+
+const made: string[] = [];
+after(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
+/** A namespace without policies (non-isolated-pods, a rule) and a container port out of range (invalid-field, reading). */
+const text = docs(
+  namespace('shop'),
+  pod('shop/web'),
+  yaml`
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: bad, namespace: shop}
+    spec:
+      containers: [{name: c, image: x, ports: [{containerPort: 70000}]}]
+  `,
+);
+
+function steppingClock(): () => number {
+  let t = 0;
+  return () => t++;
+}
+
+const budgetNotices = <F extends { rule: string; message: string }>(findings: readonly F[]): F[] =>
+  findings.filter((f) => f.rule === 'limit-exceeded' && /stopped early/.test(f.message));
+
+describe('reliability: the time budget of an analysis', () => {
+  const a = analyzeYaml(text);
+
+  it('without a budget every rule runs', () => {
+    const { findings } = runLint(a);
+    assert.ok(findings.some((f) => f.rule === 'non-isolated-pods'));
+    assert.deepEqual(budgetNotices(findings), []);
+  });
+
+  it('a budget already spent: no rule runs, reading findings stay, and the notice names every rule', () => {
+    const { findings } = runLint(a, { timeBudgetMs: 0 });
+    const [notice, ...more] = budgetNotices(findings);
+    assert.equal(more.length, 0);
+    assert.equal(notice.severity, 'warning');
+    assert.match(notice.message, new RegExp(`so ${LINT_RULES.length} of the lint rules did not run`));
+    for (const r of LINT_RULES) assert.ok(notice.message.includes(r.id), r.id);
+    assert.match(notice.message, /timeBudgetSeconds in \.netpol\.yaml \(or netpol lint --time-budget SECONDS\)/);
+    assert.ok(findings.some((f) => f.rule === 'invalid-field' && /70000/.test(f.message)));
+    assert.ok(!findings.some((f) => f.rule === 'non-isolated-pods'));
+  });
+
+  it('a budget that runs out part way: the rules that ran report, the others are named as skipped', () => {
+    // The clock reads 0 at the start and one more for each rule checked: a budget of k + 1 runs k rules,
+    // here every rule up to non-isolated-pods, which has findings in this workspace.
+    const k = LINT_RULES.findIndex((r) => r.id === 'non-isolated-pods') + 1;
+    const { findings } = runLint(a, { timeBudgetMs: k + 1, now: steppingClock() });
+    const [notice] = budgetNotices(findings);
+    const ran = LINT_RULES.slice(0, k).map((r) => r.id);
+    const skipped = LINT_RULES.slice(k).map((r) => r.id);
+    assert.ok(
+      notice.message.includes(
+        `so ${skipped.length} of the lint rules did not run and their findings are missing: ${skipped.join(', ')}.`,
+      ),
+      notice.message,
+    );
+    for (const id of ran) assert.ok(!notice.message.includes(`${id},`) && !notice.message.endsWith(id), id);
+    const full = runLint(a).findings.filter((f) => ran.includes(f.rule));
+    assert.ok(full.length > 0, 'the first rules have findings here, so the test can tell they ran');
+    assert.deepEqual(
+      findings.filter((f) => ran.includes(f.rule)).map((f) => f.message),
+      full.map((f) => f.message),
+    );
+  });
+
+  it('netpol lint --time-budget: the notice in every format, and usage errors for a bad value', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netpol-budget-'));
+    made.push(dir);
+    writeFileSync(join(dir, 'all.yaml'), text);
+    const r = await cli(['lint', dir, '--time-budget', '0.000001', '--format', 'json']);
+    assert.equal(r.code, 1, r.stderr);
+    const json: { findings: { rule: string; message: string; file: string }[] } = JSON.parse(r.stdout);
+    assert.equal(budgetNotices(json.findings).length, 1);
+    assert.equal(budgetNotices(json.findings)[0].file, join(dir, 'all.yaml'));
+    const t = await cli(['lint', dir, '--time-budget', '0.000001']);
+    assert.match(
+      t.stdout,
+      new RegExp(
+        `all\\.yaml:1:1: warning: The analysis stopped early: it took [\\d.e-]+ s, over its time budget of 0\\.000001 s, so ${LINT_RULES.length} of`,
+      ),
+    );
+    const ok = await cli(['lint', dir, '--time-budget', '600']);
+    assert.doesNotMatch(ok.stdout, /stopped early/);
+    assert.match(ok.stdout, /non-isolated-pods/);
+    for (const bad of ['0', '-1', 'soon']) {
+      const u = await cli(['lint', dir, '--time-budget', bad]);
+      assert.equal(u.code, 2);
+      assert.match(
+        u.stderr,
+        new RegExp(`--time-budget must be a number of seconds above 0, such as 20 or 0\\.5, not "${bad}"`),
+      );
+    }
+  });
+
+  it('timeBudgetSeconds in .netpol.yaml: the notice points at it; a bad value is invalid-config', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netpol-budget-'));
+    made.push(dir);
+    writeFileSync(join(dir, 'all.yaml'), text);
+    writeFileSync(join(dir, '.netpol.yaml'), 'timeBudgetSeconds: 0.000001\n');
+    const r = await cli(['lint', dir]);
+    assert.match(r.stdout, /\.netpol\.yaml:1:20: warning: The analysis stopped early/);
+    writeFileSync(join(dir, '.netpol.yaml'), 'timeBudgetSeconds: 0\n');
+    const bad = await cli(['lint', dir]);
+    assert.match(bad.stdout, /\.netpol\.yaml:1:20: warning: timeBudgetSeconds must be a number of seconds above 0/);
+    assert.doesNotMatch(bad.stdout, /stopped early/);
+  });
+});
