@@ -36,10 +36,83 @@ function yamlFiles(dir: string): string[] {
   return out.sort();
 }
 
-/** The seed corpus: every conformance case's manifests and every example file. */
+/** Helm chart templates as people write them: directives in values, whole lines and blocks. */
+const HELM_SEEDS = [
+  `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: {{ include "app.fullname" . }}
+  namespace: {{ .Release.Namespace }}
+  labels:
+    {{- include "app.labels" . | nindent 4 }}
+spec:
+  podSelector:
+    matchLabels:
+      {{- include "app.selectorLabels" . | nindent 6 }}
+  {{- if .Values.networkPolicy.ingress }}
+  ingress:
+    {{- toYaml .Values.networkPolicy.ingress | nindent 4 }}
+  {{- end }}
+  policyTypes: [Ingress{{ if .Values.egress }}, Egress{{ end }}]
+`,
+  `{{- range $name, $port := .Values.services }}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: "{{ $name }}", annotations: {note: "{{ $port | quote }}"}}
+spec:
+  selector: {app: {{ $name | quote }}}
+  ports: [{port: {{ $port }}}]
+{{- end }}
+`,
+];
+
+/** kustomize: a kustomization, a strategic-merge patch that deletes, and a JSON 6902 patch. */
+const KUSTOMIZE_SEEDS = [
+  `apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+namespace: shop
+resources: [../base, policy.yaml]
+patches:
+- path: allow-web.yaml
+- target: {kind: NetworkPolicy, name: db}
+  patch: |-
+    - op: replace
+      path: /spec/ingress/0/from/0/podSelector/matchLabels/app
+      value: web
+`,
+  `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: db, namespace: shop}
+spec:
+  ingress:
+  - $patch: replace
+    from: [{podSelector: {matchLabels: {app: web}}}]
+  egress:
+    $patch: delete
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  template:
+    spec:
+      containers:
+      - name: web
+        $patch: delete
+`,
+  `- op: add
+  path: /spec/ingress/-
+  value: {from: [{namespaceSelector: {}}]}
+- op: remove
+  path: /spec/egress
+`,
+];
+
+/** The seed corpus: every conformance case's manifests, every example file, Helm templates and kustomize patches. */
 export function seedCorpus(): string[] {
   const dirs = [conformanceDir(''), join(ROOT, 'examples')];
-  return dirs.flatMap(yamlFiles).map((f) => readFileSync(f, 'utf8'));
+  return [...dirs.flatMap(yamlFiles).map((f) => readFileSync(f, 'utf8')), ...HELM_SEEDS, ...KUSTOMIZE_SEEDS];
 }
 
 const VALUES = [
@@ -92,6 +165,12 @@ const SNIPPETS = [
   '%YAML 1.1',
   '!!set {a, b}',
   '\uFFFD\uFFFD\u0001\u0002',
+  '{{- if .Values.enabled }}',
+  '{{- end }}',
+  '{{ toYaml .Values.x | nindent 4 }}',
+  'patchesStrategicMerge: [a.yaml]',
+  '$setElementOrder/ports: [{port: 80}]',
+  '$retainKeys: [a]',
 ];
 
 /** One mutated file from a seed text. */
@@ -153,14 +232,44 @@ export function mutate(text: string, rnd: () => number): string {
   return lines.join('\n');
 }
 
+/** Byte sequences that are not UTF-8: lone continuation and lead bytes, overlong forms, surrogates, 0xFF. */
+const INVALID_UTF8 = [
+  [0x80],
+  [0xc3],
+  [0xc0, 0xaf],
+  [0xed, 0xa0, 0x80],
+  [0xf4, 0x90, 0x80, 0x80],
+  [0xff, 0xfe],
+  [0xe2, 0x82],
+];
+
+/**
+ * The bytes of a file from a mutated text: mostly the text as UTF-8; sometimes with invalid UTF-8
+ * spliced in, a UTF-16 byte order mark, or a binary file (random bytes with NULs).
+ */
+export function toBytes(text: string, rnd: () => number): Uint8Array | string {
+  const r = rnd();
+  if (r < 0.75) return text;
+  if (r < 0.92) {
+    const bytes = [...Buffer.from(text, 'utf8')];
+    for (let k = 0, n = 1 + Math.floor(rnd() * 5); k < n; k++)
+      bytes.splice(Math.floor(rnd() * (bytes.length + 1)), 0, ...INVALID_UTF8[Math.floor(rnd() * INVALID_UTF8.length)]);
+    return Uint8Array.from(bytes);
+  }
+  if (r < 0.95) return Uint8Array.from([0xff, 0xfe, ...Buffer.from(text, 'utf16le')]);
+  return Uint8Array.from({ length: Math.floor(rnd() * 4096) }, () => (rnd() < 0.1 ? 0 : Math.floor(rnd() * 256)));
+}
+
 export interface CaseResult {
   readonly ok: boolean;
   readonly problem?: string;
 }
 
-/** Analyses one fuzz input beside the canary and checks the oracle. */
-export function runCase(text: string): CaseResult {
+/** Analyses one fuzz input beside the canary and checks the oracle (bytes are decoded as files are, see yaml/discover.ts). */
+export function runCase(input: string | Uint8Array): CaseResult {
   try {
+    let text = typeof input === 'string' ? input : Buffer.from(input).toString('utf8');
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     const a = analyzeSources([new SourceFile('fuzz.yaml', text), new SourceFile('zz-canary.yaml', canaryPod())]);
     const report = runLint(a);
     const internal = report.findings.find((f) => f.rule === 'analysis-failed' || /^Internal error/.test(f.message));

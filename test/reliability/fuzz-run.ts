@@ -5,11 +5,16 @@
  * after it). Prints one line per failure, then a summary; exits 1 on any
  * failure or hang. Case i of seed S is always the same input, so a failure is
  * reproduced with `--from i --cases i+1`. `--seconds T` stops after T seconds
- * and reports how many cases ran.
+ * and reports how many cases ran; so does SIGTERM or SIGINT (a long run stopped
+ * by hand still records what it did), and a progress line is printed every
+ * `--progress N` cases (default 1000). Each case is checked in-process
+ * (fuzz-cases.ts) and against the language server and `netpol lint --format
+ * json` on the same files (fuzz-oracle.ts); `--no-server` leaves the second out.
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { mutate, prng, runCase, seedCorpus } from './fuzz-cases';
+import { mutate, prng, runCase, seedCorpus, toBytes } from './fuzz-cases';
+import { type FuzzInput, LspCliOracle } from './fuzz-oracle';
 
 function option(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -22,24 +27,34 @@ const budget = option('budget', 20);
 const from = option('from', 0);
 /** Stop after this many seconds (the cases run so far are reported): 0 = no limit. */
 const seconds = option('seconds', 0);
+const progress = option('progress', 1000);
 
-/** The input of case i (the same for every run with this seed). */
-export function fuzzInput(corpus: readonly string[], s: number, i: number): string {
+/** Without --no-server, each case is also compared with the language server's diagnostics (fuzz-oracle.ts). */
+const withServer = !process.argv.includes('--no-server');
+
+/** The input of case i (the same for every run with this seed): text or bytes, on disk or opened in the editor. */
+export function fuzzInput(corpus: readonly string[], s: number, i: number): FuzzInput {
   const rnd = prng(s * 1_000_003 + i);
-  return mutate(corpus[Math.floor(rnd() * corpus.length)], rnd);
+  const content = toBytes(mutate(corpus[Math.floor(rnd() * corpus.length)], rnd), rnd);
+  return { content, open: typeof content === 'string' && rnd() < 0.3 };
 }
 
-if (process.argv.includes('--worker')) {
+if (process.argv.includes('--worker')) void worker();
+else void supervise();
+
+async function worker(): Promise<void> {
   const corpus = seedCorpus();
+  const oracle = withServer ? new LspCliOracle(budget * 1000) : undefined;
   for (let i = from; i < cases; i++) {
     process.stdout.write(`start ${i}\n`);
     const t = performance.now();
-    const r = runCase(fuzzInput(corpus, seed, i));
+    const input = fuzzInput(corpus, seed, i);
+    let r = runCase(input.content);
+    if (r.ok && oracle) r = await oracle.check(input);
     const ms = Math.round(performance.now() - t);
     process.stdout.write(r.ok ? `ok ${i} ${ms}\n` : `fail ${i} ${JSON.stringify(r.problem)}\n`);
   }
-} else {
-  void supervise();
+  await oracle?.stop();
 }
 
 async function supervise(): Promise<void> {
@@ -50,6 +65,14 @@ async function supervise(): Promise<void> {
   let next = from;
   let stopped = false;
   const deadline = seconds > 0 ? setTimeout(() => (stopped = true), seconds * 1000) : undefined;
+  let interrupted = false;
+  let currentWorker: ReturnType<typeof spawn> | undefined;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const)
+    process.on(signal, () => {
+      stopped = true;
+      interrupted = true;
+      currentWorker?.kill('SIGTERM');
+    });
   while (next < cases && !stopped) {
     const worker = spawn(
       process.execPath,
@@ -66,6 +89,7 @@ async function supervise(): Promise<void> {
       ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
+    currentWorker = worker;
     let current = next;
     let timer: NodeJS.Timeout | undefined;
     const arm = () => {
@@ -89,6 +113,10 @@ async function supervise(): Promise<void> {
         arm();
       } else if (what === 'ok') {
         done++;
+        if (progress > 0 && done % progress === 0)
+          console.log(
+            `progress: ${done} cases, ${failures.length} failures, ${((Date.now() - started) / 1000).toFixed(0)} s`,
+          );
         if (stopped) worker.kill('SIGTERM');
         if (Number(rest) > slowest.ms) slowest = { i, ms: Number(rest) };
       } else if (what === 'fail') {
@@ -112,7 +140,7 @@ async function supervise(): Promise<void> {
   clearTimeout(deadline);
   const secs = ((Date.now() - started) / 1000).toFixed(1);
   console.log(
-    `fuzz: ${done} cases (seed ${seed}, from ${from}), ${failures.length} failures, slowest case ${slowest.i} at ${slowest.ms} ms, ${secs} s${stopped ? ` (stopped after ${seconds} s)` : ''}`,
+    `fuzz: ${done} cases (seed ${seed}, from ${from}), ${failures.length} failures, slowest case ${slowest.i} at ${slowest.ms} ms, ${secs} s${interrupted ? ' (stopped by a signal)' : stopped ? ` (stopped after ${seconds} s)` : ''}`,
   );
   process.exitCode = failures.length ? 1 : 0;
 }

@@ -1,8 +1,10 @@
 /**
  * The short seeded fuzz run of `npm test` (the long one is `npm run fuzz --
- * --cases N`; docs/reliability.md records one): 30 mutated manifests through
- * the whole pipeline, in a watched worker process, with the oracle of
- * fuzz-cases.ts. Plus the oracle's own check: it does catch a failure.
+ * --cases N`; docs/reliability.md records one): 30 mutated manifests (text,
+ * invalid UTF-8, binary files; on disk and opened in the editor) through the
+ * whole pipeline, in a watched worker process, with the oracles of
+ * fuzz-cases.ts and fuzz-oracle.ts (the language server's diagnostics equal
+ * `netpol lint --format json`). Plus the oracle's own check: it does catch a failure.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -12,7 +14,7 @@ import { ROOT } from '../helpers';
 import { mutate, prng, runCase, seedCorpus } from './fuzz-cases';
 
 describe('reliability: fuzzing', () => {
-  it('30 seeded mutations of the conformance cases and examples: no throw, no internal failure, the canary analysed, no hang', () => {
+  it('30 seeded mutations of the conformance cases, examples, Helm templates and kustomize patches: no throw, no internal failure, the canary analysed, server = CLI, no hang', () => {
     const r = spawnSync(
       process.execPath,
       [
