@@ -10,11 +10,13 @@
  * `--progress N` cases (default 1000). Each case is checked in-process
  * (fuzz-cases.ts) and against the language server and `netpol lint --format
  * json` on the same files (fuzz-oracle.ts); `--no-server` leaves the second out.
+ * `--matrix-scale` runs the 10,000-pod matrix check instead (matrix-scale-run.ts).
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { mutate, prng, runCase, seedCorpus, toBytes } from './fuzz-cases';
 import { type FuzzInput, LspCliOracle } from './fuzz-oracle';
+import { matrixScaleRun } from './matrix-scale-run';
 
 function option(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -39,7 +41,11 @@ export function fuzzInput(corpus: readonly string[], s: number, i: number): Fuzz
   return { content, open: typeof content === 'string' && rnd() < 0.3 };
 }
 
-if (process.argv.includes('--worker')) void worker();
+if (process.argv.includes('--matrix-scale'))
+  void matrixScaleRun(option('namespaces', 333)).then((code) => {
+    process.exitCode = code;
+  });
+else if (process.argv.includes('--worker')) void worker();
 else void supervise();
 
 async function worker(): Promise<void> {
