@@ -68,9 +68,9 @@ export async function matrixScaleRun(namespaces: number): Promise<number> {
     ]) {
       const r = await runCli(args);
       const shown = args.slice(2).join(' ') || '(defaults)';
-      // Text by workload: a row per workload; per pod: a row per pod; JSON: a line per row plus 6.
+      // Text by workload: a row per workload; per pod: a row per pod; JSON: a line per row plus 7.
       const rowsOk = args.includes('json')
-        ? r.lines === pods + 6
+        ? r.lines === pods + 7
         : r.lines > (args.includes('pods') ? pods : namespaces * 5);
       const ok = r.code === 0 && r.stderr === '' && rowsOk;
       if (!ok) failures++;
