@@ -89,9 +89,10 @@ describe('the example repository', () => {
         '  ✗ prometheus-scrapes-api',
         '  ✓ nothing-outside-reaches-postgres',
         '  ✓ frontend-never-reaches-postgres',
+        '  ✓ worker-uses-redis',
       ],
     );
-    assert.match(r.stdout, /\n4 passed, 2 failed\n$/);
+    assert.match(r.stdout, /\n5 passed, 2 failed\n$/);
   });
 
   it('places pods on the declared nodes, in their flannel subnets', () => {

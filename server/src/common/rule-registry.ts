@@ -271,6 +271,11 @@ export const RULE_REGISTRY = {
     family: 'reachability',
     title: 'A rule or intent names a numeric port that no destination container declares.',
   },
+  'unintended-connection': {
+    severity: 'warning',
+    family: 'intents',
+    title: 'Policy allows a connection into a namespace whose complete NetworkIntent does not list it.',
+  },
   'unreachable-workload': {
     severity: 'info',
     family: 'reachability',

@@ -178,7 +178,7 @@ export function selectIntentEndpoint(a: Analysis, ep: IntentEndpoint): IntentSel
 }
 
 /** The ports an intent tests for one destination, or why none (a named port it does not declare). */
-function probesFor(intent: Intent, d: Party): { probes: PortProbe[]; missing?: string } {
+export function intentProbes(intent: Intent, d: Party): { probes: PortProbe[]; missing?: string } {
   if (!intent.ports) {
     if (intent.expect.value === 'deny') return { probes: [...EVERY_PORT] };
     const declared = d.endpoint.pod?.spec.ports ?? [];
@@ -224,7 +224,7 @@ export function evaluateIntent(a: Analysis, set: NetworkIntentSet, intent: Inten
     for (const d of to.parties) {
       if (s.endpoint.kind === 'external' && d.endpoint.kind === 'external') continue;
       if (s.index !== undefined && s.index === d.index) continue; // a pod and itself: not a connection
-      const { probes, missing } = probesFor(intent, d);
+      const { probes, missing } = intentProbes(intent, d);
       if (probes.length === 0 && !allow) continue;
       if (probes.length === 0 || (missing && allow)) {
         if (!missing) continue;

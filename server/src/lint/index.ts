@@ -37,6 +37,7 @@ import { dnsBlocked } from './rules/dns-blocked';
 import { namedPortUndeclared } from './rules/named-port-undeclared';
 import { portNotExposed } from './rules/port-not-exposed';
 import { unreachableWorkload } from './rules/unreachable-workload';
+import { unintendedConnection } from './rules/unintended-connection';
 
 export const LINT_RULES: readonly LintRule[] = [
   selectorMatchesNothing,
@@ -64,6 +65,7 @@ export const LINT_RULES: readonly LintRule[] = [
   namedPortUndeclared,
   portNotExposed,
   unreachableWorkload,
+  unintendedConnection,
 ];
 
 export interface LintOptions {

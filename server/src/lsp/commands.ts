@@ -8,7 +8,7 @@ import { plural } from '../common/text';
 import type { Analysis } from '../engine/analysis';
 import { ownerName } from '../engine/describe';
 import { explainPair } from '../ide/explain-pair';
-import { defaultDenyYaml, leastPrivilegeYaml, requiredConnections } from '../ide/generate-policy';
+import { defaultDenyYaml, leastPrivilegeCheck, leastPrivilegePolicy } from '../ide/generate-policy';
 import { targetsAt } from '../ide/object-at';
 import { servedPorts } from '../ide/port-matrix';
 import { resolveEndpoint, resolvePort } from '../ide/resolve-endpoint';
@@ -155,19 +155,16 @@ export function leastPrivilege(session: Session, s: Snapshot, p: WorkloadParams)
       content: '',
       message: 'No workload here: put the cursor in a Deployment, StatefulSet, DaemonSet or Pod.',
     };
-  const required = requiredConnections(a, pods);
-  const content = leastPrivilegeYaml(a, pods, required, p.flavor ?? session.editor.generatedPolicyKind);
-  // Confirm: with the new policy added, every connection needed today still works.
+  const { plan, content } = leastPrivilegePolicy(a, pods, p.flavor ?? session.editor.generatedPolicyKind);
+  // Confirm: with the new policy added, no inferred dependency is blocked and no allow-intent fails that did not before.
   const after = session.workspace.analysisWith(
     new SourceFile('least-privilege.yaml', content, 'untitled:least-privilege.yaml'),
   );
-  const broken = required.filter((c) => {
-    const [f, t] = [after.engine.indexOf(a.endpoints[c.from].id), after.engine.indexOf(a.endpoints[c.to].id)];
-    return f === undefined || t === undefined || !after.engine.allowed(f, t, c.protocol, c.port);
-  });
+  const broken = leastPrivilegeCheck(a, after);
+  const rules = (plan.ingress?.length ?? 0) + (plan.egress?.length ?? 0);
   const message = broken.length
-    ? `The generated policy would cut ${plural(broken.length, 'connection')} that work today, e.g. ${a.endpoints[broken[0].from].id} -> ${a.endpoints[broken[0].to].id} ${broken[0].protocol}/${broken[0].port}: review it.`
-    : `Checked: with this policy, all ${plural(required.length, 'connection')} ${ownerName(a.endpoints[pods[0]])} has today still work.`;
+    ? `The generated policy would break ${plural(broken.length, 'thing')} ${plan.owner} needs: ${broken.slice(0, 3).join(', ')}${broken.length > 3 ? ', …' : ''}. Review it.`
+    : `Checked: with this policy (${plural(rules, 'rule')}), every inferred dependency and allow-intent of ${plan.owner} still holds.`;
   return { ok: true, content, message };
 }
 
