@@ -81,6 +81,8 @@ export interface LintOptions {
   readonly startedAt?: number;
   /** The clock the budget is read from (tests pass a clock that steps); default performance.now. */
   readonly now?: () => number;
+  /** Called before each rule; what it throws ends the run (the language server gives up an analysis a newer edit made stale). */
+  readonly betweenRules?: () => void;
 }
 
 export interface LintReport {
@@ -106,6 +108,7 @@ export function runLint(analysis: Analysis, options: LintOptions = {}): LintRepo
   const skipped: string[] = [];
   for (const rule of LINT_RULES) {
     if (config.rules.get(rule.id)?.value === 'off') continue;
+    options.betweenRules?.();
     if (budgetMs !== undefined && (skipped.length || now() - startedAt >= budgetMs)) {
       skipped.push(rule.id);
       continue;

@@ -64,6 +64,11 @@ export function uriOfFile(file: SourceFile): string {
   return file.uri ?? pathToFileURL(file.path).toString();
 }
 
+/** Lets the connection handle the messages that arrived meanwhile (it takes one per turn of the event loop). */
+function answerWaitingMessages(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 5));
+}
+
 /** Thrown inside a run that a newer change made stale. */
 class Superseded extends Error {}
 
@@ -174,9 +179,15 @@ export class Session {
         await new Promise((r) => setImmediate(r));
       }
       check();
-      const analysis = this.workspace.analysis(check);
+      // Between stages the thread answers what waits (hovers on unchanged documents, completion)
+      // from the latest analysis, and takes in new changes, which end this run.
+      this.workspace.parsedFiles(check);
+      await answerWaitingMessages();
       check();
-      const findings = runLint(analysis, { config: this.projectConfig }).findings;
+      const analysis = this.workspace.analysis(check);
+      await answerWaitingMessages();
+      check();
+      const findings = runLint(analysis, { config: this.projectConfig, betweenRules: check }).findings;
       check();
       const byUri = new Map<string, Finding[]>();
       for (const f of findings) {
