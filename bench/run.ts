@@ -1,86 +1,141 @@
 /**
- * `npm run bench`: times each pipeline stage on synthetic clusters of growing
- * size and compares the class-based matrix with pair-by-pair evaluation.
- * Reports medians over repeated runs (and the spread), never a single run.
+ * `npm run bench`: the pipeline on generated clusters (bench/generate.ts) of 1k and
+ * 10k pods (50k with `--50k`: several minutes). Every run is a cold process of its
+ * own: bench/stages.ts for the time of each stage and lint rule, and the built CLI's
+ * `netpol lint --format json` for the wall time and peak RSS a user sees. Prints
+ * medians (and the spread) over the runs, never a single run.
+ *
+ * Options: `--sizes 1000,10000` (pods), `--50k` (adds 50000), `--runs N` (default 5, 3 at
+ * 10k, 1 at 50k), `--keep` (leave the generated folders in the temp directory).
  */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { SourceFile } from '../server/src/common/source';
-import { analyze } from '../server/src/engine/analysis';
-import { lint } from '../server/src/lint';
-import { buildCluster } from '../server/src/model/build';
-import { parseFile } from '../server/src/yaml/parse-yaml';
-import { generate, type Size } from './generate';
+import { generateCluster } from './generate';
 
-const SIZES: { name: string; size: Size; runs: number; naive: boolean }[] = [
-  { name: 'small', size: { namespaces: 4, replicas: 10 }, runs: 9, naive: true },
-  { name: 'medium', size: { namespaces: 20, replicas: 20 }, runs: 7, naive: false },
-  { name: 'large', size: { namespaces: 50, replicas: 20 }, runs: 5, naive: false },
-];
+interface StageRun {
+  readonly ms: Record<string, number>;
+  readonly rules: Record<string, number>;
+  readonly counts: Record<string, number>;
+  readonly peakRssMb: number;
+}
 
-function median(xs: number[]): number {
+const argv = process.argv.slice(2);
+const option = (name: string) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+const sizes = (option('--sizes') ?? '1000,10000').split(',').map(Number);
+if (argv.includes('--50k')) sizes.push(50000);
+const runsFor = (pods: number) => Number(option('--runs') ?? (pods >= 50000 ? 1 : pods >= 10000 ? 3 : 5));
+const root = join(__dirname, '..');
+const cli = join(root, 'dist', 'cli.js');
+const rssProbe = join(__dirname, 'peak-rss.cjs');
+
+function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-function time<T>(f: () => T): [T, number] {
-  const t = performance.now();
-  const r = f();
-  return [r, performance.now() - t];
-}
-
 const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
 
-for (const { name, size, runs, naive } of SIZES) {
-  const texts = generate(size);
-  const samples: Record<string, number[]> = {
-    parse: [],
-    model: [],
-    analyze: [],
-    matrix: [],
-    lint: [],
-    total: [],
-    naive: [],
-  };
-  let pods = 0;
-  let classes = 0;
-  let atoms = 0;
-  for (let r = 0; r < runs; r++) {
-    const files = texts.map((t, i) => new SourceFile(`bench-${i}.yaml`, t));
-    const [parsed, tParse] = time(() => files.map(parseFile));
-    const [cluster, tModel] = time(() => buildCluster(parsed));
-    const [analysis, tAnalyze] = time(() => analyze(cluster));
-    const [, tMatrix] = time(() => analysis.engine.matrix('TCP', 8000));
-    const [, tLint] = time(() => lint(analysis));
-    samples.parse.push(tParse);
-    samples.model.push(tModel);
-    samples.analyze.push(tAnalyze);
-    samples.matrix.push(tMatrix);
-    samples.lint.push(tLint);
-    samples.total.push(tParse + tModel + tAnalyze + tMatrix + tLint);
-    pods = analysis.endpoints.length;
-    classes = analysis.engine.classes.length;
-    atoms = analysis.policies.atoms.length;
-    if (naive) {
-      // The same matrix, each pair evaluated on its own (no classes, no cache).
-      const [, tNaive] = time(() => {
-        const eps = analysis.endpoints;
-        for (const s of eps) for (const d of eps) analysis.engine.explainEndpoints(s, d, 'TCP', 8000);
-      });
-      samples.naive.push(tNaive);
-    }
+function row(name: string, xs: readonly number[], unit = 'ms'): string {
+  const spread = xs.length > 1 ? `   (${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))})` : '';
+  return `  ${name.padEnd(32)} ${fmt(median(xs)).padStart(8)} ${unit}${spread}`;
+}
+
+function writeCluster(pods: number): string {
+  const dir = join(tmpdir(), `netpol-bench-${pods}`);
+  rmSync(dir, { recursive: true, force: true });
+  for (const f of generateCluster(pods)) {
+    const path = join(dir, f.path);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, f.text);
   }
-  const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, v.length ? median(v) : NaN]));
-  const spread = (k: string) => `${fmt(Math.min(...samples[k]))}–${fmt(Math.max(...samples[k]))}`;
-  console.log(
-    `${name}: ${pods} pods, ${size.namespaces * 6} policies, ${atoms} atoms, ${classes} classes; ${runs} runs, medians in ms (min–max)`,
+  return dir;
+}
+
+/** One cold `netpol lint --format json`: wall time and the process's peak RSS. */
+function cliLint(dir: string): { wallMs: number; peakRssMb: number } {
+  const rssFile = join(tmpdir(), `netpol-bench-rss-${process.pid}.json`);
+  const t = performance.now();
+  const r = spawnSync(
+    process.execPath,
+    ['--require', rssProbe, cli, 'lint', dir, '--format', 'json', '--fail-on', 'none'],
+    {
+      env: { ...process.env, NETPOL_BENCH_RSS_FILE: rssFile },
+      maxBuffer: 1 << 30,
+    },
   );
-  for (const k of ['parse', 'model', 'analyze', 'matrix', 'lint', 'total'])
-    console.log(`  ${k.padEnd(8)} ${fmt(m[k]).padStart(8)}   (${spread(k)})`);
+  const wallMs = performance.now() - t;
+  if (r.status !== 0) throw new Error(`netpol lint failed (${r.status}): ${r.stderr.toString().slice(0, 2000)}`);
+  const { peakRssMb } = JSON.parse(readFileSync(rssFile, 'utf8'));
+  rmSync(rssFile, { force: true });
+  return { wallMs, peakRssMb };
+}
+
+function stages(dir: string, pods: number): StageRun {
+  const args = ['--import', 'tsx', join(__dirname, 'stages.ts'), dir];
+  // A matrix of every pod pair at 50k pods is 2.5 GB of cells: measured up to 10k.
+  if (pods > 10000) args.push('--no-pod-matrix');
+  const out = execFileSync(process.execPath, args, { cwd: root, maxBuffer: 1 << 30 });
+  return JSON.parse(out.toString());
+}
+
+console.log(`${new Date().toISOString()}; node ${process.version}`);
+for (const pods of sizes) {
+  const dir = writeCluster(pods);
+  const runs = runsFor(pods);
+  const stageRuns: StageRun[] = [];
+  const lintRuns: { wallMs: number; peakRssMb: number }[] = [];
+  for (let r = 0; r < runs; r++) {
+    stageRuns.push(stages(dir, pods));
+    lintRuns.push(cliLint(dir));
+  }
+  const c = stageRuns[0].counts;
   console.log(
-    `  matrix   ${(pods * pods).toLocaleString('en')} cells, ${fmt((m.matrix / (pods * pods)) * 1e6)} ns per cell`,
+    `\n${c.pods} pods, ${c.policies} policies, ${c.files} files, ${(c.bytes / 1e6).toFixed(2)} MB; ${c.atoms} atoms, ${c.classes} classes, ${c.workloads} workloads, ${c.findings} findings; ${runs} runs, medians (min–max)`,
   );
-  if (naive)
+  console.log(
+    row(
+      'netpol lint --format json (wall)',
+      lintRuns.map((x) => x.wallMs),
+    ),
+  );
+  console.log(
+    row(
+      '  its peak RSS',
+      lintRuns.map((x) => x.peakRssMb),
+      'MB',
+    ),
+  );
+  const stageNames = Object.keys(stageRuns[0].ms);
+  for (const s of stageNames)
     console.log(
-      `  pairwise ${fmt(m.naive).padStart(8)}   (${spread('naive')}): class-based matrix is ${(m.naive / m.matrix).toFixed(0)}× faster`,
+      row(
+        s,
+        stageRuns.map((x) => x.ms[s]),
+      ),
     );
+  const analysisStages = ['model', 'addressing', 'policy', 'endpoints', 'engine', 'lint rules'];
+  const analysis = stageRuns.map((x) => analysisStages.reduce((n, s) => n + x.ms[s], 0));
+  console.log(row('analysis (model … lint rules)', analysis));
+  console.log(
+    `  analysis / parse                 ${(median(analysis) / median(stageRuns.map((x) => x.ms.parse))).toFixed(2)}`,
+  );
+  console.log(
+    row(
+      'stages peak RSS',
+      stageRuns.map((x) => x.peakRssMb),
+      'MB',
+    ),
+  );
+  console.log('  lint rules, slowest first:');
+  const rules = Object.keys(stageRuns[0].rules)
+    .map((id) => ({ id, ms: median(stageRuns.map((x) => x.rules[id])) }))
+    .sort((a, b) => b.ms - a.ms);
+  for (const { id, ms } of rules) if (ms >= 0.5) console.log(`    ${id.padEnd(32)} ${fmt(ms).padStart(8)} ms`);
+  if (!argv.includes('--keep')) rmSync(dir, { recursive: true, force: true });
 }

@@ -5,7 +5,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { externalClasses } from '../../server/src/engine/address-classes';
 import { analyzeSources } from '../../server/src/engine/analysis';
+import { clusterDns } from '../../server/src/engine/cluster-dns';
 import { discoverManifests, readSourceFile } from '../../server/src/yaml/discover';
 import { analyzeYaml, conformanceDir, ROOT, yaml } from '../helpers';
 import { docs, pod, policy } from '../manifests';
@@ -81,4 +83,46 @@ describe('engine: endpoint classes', () => {
       assert.ok(checked > 0);
     });
   }
+
+  it('answers (egress alone, and both directions) like the explanation does, for pods, outside addresses and the assumed DNS pod', () => {
+    const a = analyzeSources(discoverManifests([join(ROOT, 'examples')]).files.map(readSourceFile));
+    const targets = [...a.endpoints, ...externalClasses(a).map((c) => c.endpoint), ...clusterDns(a).endpoints];
+    let allowed = 0;
+    for (const s of a.endpoints)
+      for (const t of targets)
+        for (const [protocol, port] of [
+          ['UDP', 53],
+          ['TCP', 53],
+          ['TCP', 443],
+        ] as const) {
+          const byClass = a.engine.egressAllowed(s, t, protocol, port);
+          const explained = a.engine.explainEndpoints(s, t, protocol, port);
+          assert.equal(byClass, explained.egress.allowed, `${s.id} -> ${t.id}`);
+          assert.equal(a.engine.allowedBetween(s, t, protocol, port), explained.allowed, `${s.id} -> ${t.id}`);
+          const back = a.engine.explainEndpoints(t, s, protocol, port);
+          assert.equal(a.engine.allowedBetween(t, s, protocol, port), back.allowed, `${t.id} -> ${s.id}`);
+          if (byClass) allowed++;
+        }
+    assert.ok(allowed > 0 && allowed < a.endpoints.length * targets.length * 3, 'some allowed, some denied');
+  });
+
+  it('groups pod classes by their answers to the atoms asked, each class in one group', () => {
+    const a = analyzeSources(discoverManifests([join(ROOT, 'examples')]).files.map(readSourceFile));
+    const pods = a.engine.classes.filter((c) => c.kind === 'pod');
+    for (const atoms of [[], [0], [0, 1, 2], a.policies.atoms.map((x) => x.id)]) {
+      const groups = a.engine.peerGroups.groups(atoms);
+      const seen = groups.flatMap((g) => g.classes().map((c) => c.id));
+      assert.deepEqual(
+        [...seen].sort((x, y) => x - y),
+        pods.map((c) => c.id),
+      );
+      const answers = (c: (typeof pods)[number]) => JSON.stringify([c.families, atoms.map((x) => c.values[x])]);
+      const keys = groups.map((g) => answers(g.representative));
+      assert.equal(new Set(keys).size, groups.length, 'groups differ');
+      for (const g of groups) {
+        assert.equal(g.representative, g.classes()[0]);
+        for (const c of g.classes()) assert.equal(answers(c), answers(g.representative));
+      }
+    }
+  });
 });

@@ -10,6 +10,7 @@ import type { AtomValue } from '../policy/atoms';
 import { connectionFamily, type Endpoint } from '../policy/endpoint';
 import { type Direction, isClusterPolicy, type PolicySet, policyName } from '../policy/rule-model';
 import { atomValues, computeClasses, type EndpointClass } from './classes';
+import { PeerGroups } from './peer-groups';
 import {
   type Applicable,
   applicablePolicies,
@@ -39,6 +40,7 @@ export class Engine {
   private readonly byId = new Map<string, number>();
   /** (protocol/port) -> class-pair answers, 0 unknown, 1 allowed, 2 denied. */
   private readonly cache = new Map<string, Uint8Array>();
+  private lastTable?: { protocol: Protocol; port: number; which: Which; table: Uint8Array };
 
   constructor(
     readonly policies: PolicySet,
@@ -61,6 +63,14 @@ export class Engine {
       selfIngress: withoutClusterPolicies(ingress),
       selfEgress: withoutClusterPolicies(egress),
     };
+  }
+
+  private groups?: PeerGroups;
+
+  /** Pod classes grouped by their answers to given atoms (built on first use). */
+  get peerGroups(): PeerGroups {
+    this.groups ??= new PeerGroups(this.classes);
+    return this.groups;
   }
 
   indexOf(id: string): number | undefined {
@@ -135,6 +145,9 @@ export class Engine {
 
   /** Class-pair answers (per class for `self`) for one (protocol, port): 0 not computed yet, 1 allowed, 2 denied. */
   private table(protocol: Protocol, port: number, which: Which): Uint8Array {
+    // Callers ask for the same table many times in a row: skip building the key then.
+    const last = this.lastTable;
+    if (last && last.port === port && last.protocol === protocol && last.which === which) return last.table;
     const key = `${protocol}/${port}/${which}`;
     let table = this.cache.get(key);
     if (!table) {
@@ -142,6 +155,7 @@ export class Engine {
       table = new Uint8Array(which === 'self' ? n : n * n);
       this.cache.set(key, table);
     }
+    this.lastTable = { protocol, port, which, table };
     return table;
   }
 
@@ -169,6 +183,64 @@ export class Engine {
     if (d.cls.kind === 'pod' && !decide(this.policies, self ? d.selfIngress : d.ingress, 'ingress', packet))
       return false;
     return true;
+  }
+
+  /**
+   * Whether `s`'s egress policy lets it open a connection to `d` (the ingress side is not
+   * evaluated): the `egress.allowed` of explainEndpoints(s, d), without the trace. Endpoints of
+   * the snapshot answer from the class-pair cache; others (outside addresses, assumed pods) are
+   * classified once per endpoint object.
+   */
+  egressAllowed(s: Endpoint, d: Endpoint, protocol: Protocol, port: number): boolean {
+    const sc = this.snapshotClass(s);
+    const dc = this.snapshotClass(d);
+    if (sc !== undefined && dc !== undefined && s.id !== d.id)
+      return this.classAnswer(this.table(protocol, port, 'egress'), sc, dc, protocol, port, 'egress');
+    const family = connectionFamily(s, d);
+    if (family === undefined) return false;
+    if (s.kind !== 'pod') return true;
+    const si = sc === undefined ? this.cachedAdHocInfo(s) : this.info[sc];
+    const di = dc === undefined ? this.cachedAdHocInfo(d) : this.info[dc];
+    const packet: Packet = { protocol, port, family, src: si.cls.values, dst: di.cls.values };
+    return decide(this.policies, s.id === d.id ? si.selfEgress : si.egress, 'egress', packet);
+  }
+
+  /**
+   * The `allowed` of explainEndpoints(s, d), without the trace: from the class-pair cache for
+   * endpoints of the snapshot, else decided with each endpoint classified once.
+   */
+  allowedBetween(s: Endpoint, d: Endpoint, protocol: Protocol, port: number): boolean {
+    const sc = this.snapshotClass(s);
+    const dc = this.snapshotClass(d);
+    if (sc !== undefined && dc !== undefined)
+      return this.allowed(this.byId.get(s.id)!, this.byId.get(d.id)!, protocol, port);
+    const family = connectionFamily(s, d);
+    if (family === undefined) return false;
+    const si = sc === undefined ? this.cachedAdHocInfo(s) : this.info[sc];
+    const di = dc === undefined ? this.cachedAdHocInfo(d) : this.info[dc];
+    const self = s.id === d.id && s.kind === 'pod';
+    const packet: Packet = { protocol, port, family, src: si.cls.values, dst: di.cls.values };
+    if (s.kind === 'pod' && !decide(this.policies, self ? si.selfEgress : si.egress, 'egress', packet)) return false;
+    if (d.kind !== 'pod') return true;
+    if (s.kind === 'host' && s.node !== undefined && s.node === d.node) return true;
+    return decide(this.policies, self ? di.selfIngress : di.ingress, 'ingress', packet);
+  }
+
+  /** The class of an endpoint object of this snapshot (not merely one with the same id). */
+  private snapshotClass(ep: Endpoint): number | undefined {
+    const i = this.byId.get(ep.id);
+    return i !== undefined && this.endpoints[i] === ep ? this.classOf[i] : undefined;
+  }
+
+  private readonly adHoc = new WeakMap<Endpoint, ClassInfo>();
+
+  private cachedAdHocInfo(ep: Endpoint): ClassInfo {
+    let info = this.adHoc.get(ep);
+    if (!info) {
+      info = this.adHocInfo(ep);
+      this.adHoc.set(ep, info);
+    }
+    return info;
   }
 
   /** The verdict for two endpoints of the snapshot, with the full decision trace. */

@@ -109,15 +109,15 @@ export const dnsBlocked: LintRule = {
       let first: Verdict | undefined;
       let firstTarget = '';
       for (const protocol of ['UDP', 'TCP'] as const) {
+        // Decided without traces (class-pair answers, stopping at the first allowed
+        // destination); only the first denied pair is explained, for the message.
         const targets = dns.endpoints.filter((t) => t.id !== s.id);
-        const verdicts = targets.map((t) => ({ t, v: a.engine.explainEndpoints(s, t, protocol, 53) }));
-        if (verdicts.length === 0 || verdicts.some((x) => x.v.egress.allowed)) continue;
-        if (anywhere.some((t) => t.id !== s.id && a.engine.explainEndpoints(s, t, protocol, 53).egress.allowed))
-          continue;
+        if (targets.length === 0 || targets.some((t) => a.engine.egressAllowed(s, t, protocol, 53))) continue;
+        if (anywhere.some((t) => t.id !== s.id && a.engine.egressAllowed(s, t, protocol, 53))) continue;
         denied.push(protocol);
         if (!first) {
-          first = verdicts[0].v;
-          firstTarget = verdicts[0].t.id;
+          first = a.engine.explainEndpoints(s, targets[0], protocol, 53);
+          firstTarget = targets[0].id;
         }
       }
       if (!first || denied.length === 0) continue;

@@ -1,0 +1,81 @@
+/**
+ * One cold run of the pipeline on a generated cluster folder, stage by stage, in
+ * a process of its own (bench/run.ts starts one per run, so peak RSS is this
+ * run's). Prints one line of JSON: milliseconds per stage and per lint rule,
+ * counts, and the process's peak RSS.
+ *
+ * Usage: node --import tsx bench/stages.ts DIR [--no-pod-matrix]
+ */
+import { performance } from 'node:perf_hooks';
+import { FindingSink } from '../server/src/common/finding-sink';
+import { Engine } from '../server/src/engine/engine';
+import { servedMatrix } from '../server/src/ide/port-matrix';
+import { LINT_RULES, runLint } from '../server/src/lint';
+import type { LintContext } from '../server/src/lint/lint-rule';
+import { defaultProjectConfig } from '../server/src/lint/project-config';
+import { buildCluster } from '../server/src/model/build';
+import { computeAddressing } from '../server/src/network/addressing';
+import { compilePolicies } from '../server/src/policy/compile';
+import { podEndpoint } from '../server/src/policy/endpoint';
+import { discoverManifests, readSourceFile } from '../server/src/yaml/discover';
+import { parseFile } from '../server/src/yaml/parse-yaml';
+
+const dir = process.argv[2];
+const podMatrix = !process.argv.includes('--no-pod-matrix');
+const ms: Record<string, number> = {};
+const rules: Record<string, number> = {};
+
+function time<T>(stage: string, f: () => T, into = ms): T {
+  const t = performance.now();
+  const r = f();
+  into[stage] = performance.now() - t;
+  return r;
+}
+
+const sources = time('read', () => discoverManifests([dir]).files.map((f) => readSourceFile(f)));
+const parsed = time('parse', () => sources.map(parseFile));
+const cluster = time('model', () => buildCluster(parsed));
+const addressing = time('addressing', () => computeAddressing(cluster));
+const policies = time('policy', () => compilePolicies(cluster));
+const endpoints = time('endpoints', () => cluster.pods.map((p) => podEndpoint(p, cluster, addressing)));
+const engine = time('engine', () => new Engine(policies, endpoints));
+const analysis = { cluster, addressing, policies, endpoints, engine };
+const context: LintContext = { analysis, config: defaultProjectConfig('.') };
+const findings: Record<string, number> = {};
+time('lint rules', () => {
+  for (const rule of LINT_RULES) {
+    const sink = new FindingSink();
+    time(rule.id, () => rule.check(context, sink), rules);
+    findings[rule.id] = sink.findings.length;
+  }
+});
+// The whole lint stage once more as the CLI runs it (reading findings, severities,
+// suppressions, sorting); every cache the rules filled is warm by now.
+const report = time('lint (warm)', () => runLint(analysis));
+const workloads = new Map<string, number>();
+endpoints.forEach((e, i) => {
+  const w = e.pod?.workload;
+  const key = w ? `${e.pod!.namespace}/${w.kind}/${w.name}` : e.id;
+  if (!workloads.has(key)) workloads.set(key, i);
+});
+time('workload matrix', () => servedMatrix(analysis, [...workloads.values()]));
+if (podMatrix) time('pod matrix TCP/8080', () => engine.matrix('TCP', 8080));
+const peakRssMb = process.resourceUsage().maxRSS / 1024;
+console.log(
+  JSON.stringify({
+    ms,
+    rules,
+    counts: {
+      files: sources.length,
+      bytes: sources.reduce((n, s) => n + s.text.length, 0),
+      pods: endpoints.length,
+      policies: policies.tiers.reduce((n, t) => n + t.policies.length, 0),
+      atoms: policies.atoms.length,
+      classes: engine.classes.length,
+      workloads: workloads.size,
+      findings: report.findings.length,
+    },
+    findings,
+    peakRssMb,
+  }),
+);
