@@ -21,6 +21,7 @@ import { type ExternalClass, externalClasses } from './address-classes';
 import type { EndpointClass } from './classes';
 import { conditionMatches, type Packet } from './evaluate';
 import type { IpFamily } from '../common/ip';
+import { sideAtoms } from './peer-groups';
 import { addPortCuts } from './port-cuts';
 
 /** Ports of one protocol as inclusive ranges, sorted and merged. */
@@ -164,32 +165,23 @@ function computeAdmission(a: Analysis, policy: CompiledPolicy, rule: CompiledRul
     }
   }
 
-  // Peers: endpoint classes and outside address classes, each with the families it has.
-  const peers: {
-    values: readonly AtomValue[];
-    families: readonly IpFamily[];
-    endpoint?: EndpointClass;
-    external?: ExternalClass;
-  }[] = [
-    ...classes.map((c) => ({ values: c.values, families: c.families, endpoint: c })),
-    ...externalClasses(a).map((c) => ({ values: c.values, families: [c.family], external: c })),
-  ];
-  const peerClasses: EndpointClass[] = [];
-  const external: ExternalClass[] = [];
+  // Peers: endpoint classes and outside address classes, each with the families it has. Pod
+  // classes that answer the atoms the rule reads on the peer side alike are decided once (the
+  // group's representative), as the rule cannot tell them apart.
   const admitted = probes.map(() => false);
-  for (const peer of peers) {
+  const admits = (values: readonly AtomValue[], families: readonly IpFamily[]): boolean => {
     let matched = false;
-    for (const family of peer.families) {
+    for (const family of families) {
       const fit = subjectClasses.filter((s) => s.families.includes(family));
       if (fit.length === 0) continue;
-      const peerOnly = packet('TCP', 1, family, peer.values, peer.values);
+      const peerOnly = packet('TCP', 1, family, values, values);
       if (!peerParts.every((c) => conditionMatches(c, peerOnly))) continue;
       probes.forEach((probe, i) => {
         const ok =
           mixedParts.length === 0
             ? subjectAllows.get(family)![i]
             : fit.some((s) => {
-                const p = packetFor(s, family, probe.protocol, probe.from, peer.values);
+                const p = packetFor(s, family, probe.protocol, probe.from, values);
                 return (
                   otherParts.every((c) => conditionMatches(c, p)) && mixedParts.every((c) => conditionMatches(c, p))
                 );
@@ -200,10 +192,16 @@ function computeAdmission(a: Analysis, policy: CompiledPolicy, rule: CompiledRul
         }
       });
     }
-    if (!matched) continue;
-    if (peer.endpoint) peerClasses.push(peer.endpoint);
-    else if (peer.external) external.push(peer.external);
-  }
+    return matched;
+  };
+  const peerClasses: EndpointClass[] = [];
+  const peerAtoms = sideAtoms(rule.condition, subjectSide === 'destination' ? 'source' : 'destination', new Set());
+  for (const group of a.engine.peerGroups.groups([...peerAtoms]))
+    if (admits(group.representative.values, group.representative.families)) peerClasses.push(...group.classes());
+  for (const c of classes) if (c.kind !== 'pod' && admits(c.values, c.families)) peerClasses.push(c);
+  peerClasses.sort((x, y) => x.id - y.id);
+  const external: ExternalClass[] = [];
+  for (const c of externalClasses(a)) if (admits(c.values, [c.family])) external.push(c);
   const ports: PortSet[] = [];
   for (const protocol of PROTOCOLS) {
     const ranges: [number, number][] = [];

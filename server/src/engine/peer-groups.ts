@@ -33,9 +33,11 @@ export class PeerGroups {
   private readonly byAtom = new Map<number, AtomAnswers>();
   private readonly usualFamilies: string;
   private readonly unusualFamilies: readonly number[];
+  private readonly classById: ReadonlyMap<number, EndpointClass>;
 
   constructor(classes: readonly EndpointClass[]) {
     this.pods = classes.filter((c) => c.kind === 'pod');
+    this.classById = new Map(this.pods.map((c) => [c.id, c]));
     const counts = new Map<string, number>();
     for (const c of this.pods) counts.set(familyKey(c), (counts.get(familyKey(c)) ?? 0) + 1);
     this.usualFamilies = mostCommon(counts) ?? '';
@@ -60,9 +62,8 @@ export class PeerGroups {
     for (const atom of atoms) for (const id of this.answers(atom).unusual) unusual.add(id);
     const byKey = new Map<string, EndpointClass[]>();
     const ids = [...unusual].sort((x, y) => x - y);
-    const classById = new Map(this.pods.map((c) => [c.id, c]));
     for (const id of ids) {
-      const c = classById.get(id)!;
+      const c = this.classById.get(id)!;
       const key = `${familyKey(c)}|${atoms.map((a) => valueKey(c.values[a])).join(' ')}`;
       const list = byKey.get(key);
       if (list) list.push(c);

@@ -15,7 +15,8 @@
  * When two rules (or policies) cover each other, only the later one is reported.
  */
 import type { Analysis } from '../engine/analysis';
-import { type PolicyRule, ruleCovers, tierRules } from '../engine/rule-containment';
+import { ruleAdmission } from '../engine/admission';
+import { admitsSomething, type PolicyRule, ruleCovers, tierRules } from '../engine/rule-containment';
 import type { CompiledPolicy, CompiledTier, Direction } from '../policy/rule-model';
 
 export interface Overlap {
@@ -63,9 +64,25 @@ function compute(a: Analysis): PolicyOverlaps {
     const skip = new Set(redundant.map((r) => r.policy));
     for (const direction of DIRECTIONS) {
       const rules = ordered.get(direction)!;
+      const between = sameActionBetweenOf(rules);
+      // A rule covers another only if its policy applies to every pod class the other's does
+      // (ruleCovers), so the rules that can cover one are among those applying to its first class.
+      const admissions = rules.map((r) => ruleAdmission(a, r.policy, r.rule));
+      const byClass = new Map<number, number[]>();
+      admissions.forEach((adm, j) => {
+        for (const c of adm.subjectClasses) {
+          const list = byClass.get(c.id) ?? [];
+          if (list[list.length - 1] !== j) list.push(j);
+          byClass.set(c.id, list);
+        }
+      });
       rules.forEach((inner, i) => {
         if (inner.rule.action === 'Log' || skip.has(inner.policy)) return;
-        for (let j = 0; j < i; j++) {
+        // A rule that admits nothing is covered by none (ruleCovers).
+        if (!admitsSomething(admissions[i])) return;
+        const candidates = byClass.get(admissions[i].subjectClasses[0].id) ?? [];
+        for (const j of candidates) {
+          if (j >= i) break;
           const outer = rules[j];
           if (outer.rule.action === 'Log' || outer.rule.action === inner.rule.action) continue;
           if (covers(outer, inner)) {
@@ -73,10 +90,10 @@ function compute(a: Analysis): PolicyOverlaps {
             return;
           }
         }
-        for (let j = 0; j < rules.length; j++) {
+        for (const j of candidates) {
           if (j === i) continue;
           const outer = rules[j];
-          if (outer.rule.action !== inner.rule.action || !sameActionBetween(rules, i, j)) continue;
+          if (outer.rule.action !== inner.rule.action || !between(i, j)) continue;
           if (!covers(outer, inner)) continue;
           // Rules that cover each other: only the later one is pointless.
           if (j > i && covers(inner, outer)) continue;
@@ -87,6 +104,33 @@ function compute(a: Analysis): PolicyOverlaps {
     }
   }
   return { shadowed, redundantRules, redundantPolicies };
+}
+
+/**
+ * For one list of rules: whether no rule with another action (Log aside) sits between
+ * positions i and j, so swapping which of the two decides changes nothing. Constant time: per
+ * action, how many rules before each position have another action.
+ */
+function sameActionBetweenOf(rules: readonly PolicyRule[]): (i: number, j: number) => boolean {
+  const counts = new Map<string, Int32Array>();
+  const countsFor = (action: string) => {
+    let c = counts.get(action);
+    if (!c) {
+      c = new Int32Array(rules.length + 1);
+      rules.forEach((r, k) => {
+        const other = r.rule.action !== action && r.rule.action !== 'Log';
+        c![k + 1] = c![k] + (other ? 1 : 0);
+      });
+      counts.set(action, c);
+    }
+    return c;
+  };
+  return (i, j) => {
+    const c = countsFor(rules[i].rule.action);
+    const lo = Math.min(i, j);
+    const hi = Math.max(i, j);
+    return hi - lo <= 1 || c[hi] - c[lo + 1] === 0;
+  };
 }
 
 function memo(a: Analysis): (outer: PolicyRule, inner: PolicyRule) => boolean {
@@ -106,16 +150,6 @@ function memo(a: Analysis): (outer: PolicyRule, inner: PolicyRule) => boolean {
   };
 }
 
-/** No rule with another action between positions i and j: swapping which of the two decides changes nothing. */
-function sameActionBetween(rules: readonly PolicyRule[], i: number, j: number): boolean {
-  const action = rules[i].rule.action;
-  for (let k = Math.min(i, j) + 1; k < Math.max(i, j); k++) {
-    const other = rules[k].rule.action;
-    if (other !== action && other !== 'Log') return false;
-  }
-  return true;
-}
-
 function findRedundantPolicies(
   a: Analysis,
   tier: CompiledTier,
@@ -123,35 +157,63 @@ function findRedundantPolicies(
   covers: (outer: PolicyRule, inner: PolicyRule) => boolean,
 ): RedundantPolicy[] {
   const out: RedundantPolicy[] = [];
-  const rulesOf = (p: CompiledPolicy) => DIRECTIONS.flatMap((d) => ordered.get(d)!.filter((r) => r.policy === p));
+  // Each policy's rules as positions in the tier's ordered list, per direction.
+  const positions = new Map<CompiledPolicy, Map<Direction, number[]>>();
+  for (const p of tier.policies) positions.set(p, new Map(DIRECTIONS.map((d) => [d, []])));
+  for (const d of DIRECTIONS) ordered.get(d)!.forEach((r, i) => positions.get(r.policy)?.get(d)!.push(i));
+  const ruleCount = (p: CompiledPolicy) => DIRECTIONS.reduce((n, d) => n + positions.get(p)!.get(d)!.length, 0);
+  // The pod classes each policy applies to, and the policies (by position in the tier) of each class.
   const pods = a.engine.classes.filter((c) => c.kind === 'pod');
+  const subjects = new Map<CompiledPolicy, number[]>();
+  const subjectSets = new Map<CompiledPolicy, Set<number>>();
+  const policiesOfClass = new Map<number, number[]>();
+  tier.policies.forEach((p, pi) => {
+    const ids = pods.filter((c) => c.values[p.subject] === true).map((c) => c.id);
+    subjects.set(p, ids);
+    subjectSets.set(p, new Set(ids));
+    for (const id of ids) {
+      const list = policiesOfClass.get(id) ?? [];
+      list.push(pi);
+      policiesOfClass.set(id, list);
+    }
+  });
+  const everyPolicy = tier.policies.map((_, i) => i);
+  const between = new Map(DIRECTIONS.map((d) => [d, sameActionBetweenOf(ordered.get(d)!)]));
   const coveredBy = (p: CompiledPolicy, q: CompiledPolicy, pEarlier: boolean): boolean => {
     // q must apply to every pod p applies to, or dropping p would change which pods are isolated.
-    if (pods.some((c) => c.values[p.subject] === true && c.values[q.subject] !== true)) return false;
+    const qSet = subjectSets.get(q)!;
+    if (subjects.get(p)!.some((id) => !qSet.has(id))) return false;
     for (const d of DIRECTIONS) {
       if (p[d] === undefined) continue;
       if (q[d] === undefined) return false;
       const list = ordered.get(d)!;
-      for (const inner of list.filter((r) => r.policy === p)) {
-        const i = list.indexOf(inner);
-        const ok = list.some(
-          (outer, j) =>
-            outer.policy === q &&
+      const qRules = positions.get(q)!.get(d)!;
+      const sameAction = between.get(d)!;
+      for (const i of positions.get(p)!.get(d)!) {
+        const inner = list[i];
+        const ok = qRules.some((j) => {
+          const outer = list[j];
+          return (
             outer.rule.action === inner.rule.action &&
-            sameActionBetween(list, i, j) &&
+            sameAction(i, j) &&
             covers(outer, inner) &&
             // Equal rules: the later copy is the pointless one.
-            !(pEarlier && covers(inner, outer)),
-        );
+            !(pEarlier && covers(inner, outer))
+          );
+        });
         if (!ok) return false;
       }
     }
     return true;
   };
   tier.policies.forEach((p, pi) => {
-    if (rulesOf(p).length === 0) return;
-    for (const [qi, q] of tier.policies.entries()) {
-      if (q === p || rulesOf(q).length === 0) continue;
+    if (ruleCount(p) === 0) return;
+    // Only a policy applying to p's first pod class can apply to all of p's (any, when p applies to none).
+    const first = subjects.get(p)![0];
+    const candidates = first === undefined ? everyPolicy : policiesOfClass.get(first)!;
+    for (const qi of candidates) {
+      const q = tier.policies[qi];
+      if (q === p || ruleCount(q) === 0) continue;
       if (!coveredBy(p, q, pi < qi)) continue;
       if (qi > pi && coveredBy(q, p, false)) continue;
       out.push({ policy: p, by: q, tier });

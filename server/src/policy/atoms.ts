@@ -8,6 +8,7 @@
 import { type Cidr, cidrContains, type IpFamily } from '../common/ip';
 import type { Service } from '../model/kubernetes';
 import { type Endpoint, portKey } from './endpoint';
+import { type EndpointIndex, union } from './endpoint-index';
 import type { LabelMatcher } from './label-matcher';
 
 /** Boolean atoms answer true/false; named-port atoms answer the port list. */
@@ -18,6 +19,18 @@ export interface Atom {
   readonly key: string;
   evaluate(ep: Endpoint): AtomValue;
   describe(): string;
+  /** The answer of every endpoint outside `candidates`. */
+  readonly usual: AtomValue;
+  /**
+   * The endpoints (indices, ascending) that may answer otherwise than `usual`, found through
+   * the index; undefined when any endpoint may (then every endpoint is evaluated).
+   */
+  candidates(index: EndpointIndex): readonly number[] | undefined;
+}
+
+/** The endpoints of `list` (ascending) whose namespace is in `namespaces`. */
+function inNamespaces(index: EndpointIndex, list: readonly number[], namespaces: ReadonlySet<string>): number[] {
+  return list.filter((i) => namespaces.has(index.endpoints[i].namespace ?? ''));
 }
 
 /**
@@ -43,6 +56,22 @@ export class EndpointSelectorAtom implements Atom {
     if (this.scope.namespace !== undefined && ep.namespace !== this.scope.namespace) return false;
     if (this.scope.namespaceSelector && !this.scope.namespaceSelector.matches(ep.namespaceLabels)) return false;
     return this.selector.matches(ep.labels);
+  }
+
+  readonly usual = false;
+
+  candidates(index: EndpointIndex): readonly number[] {
+    let namespaces: Set<string> | undefined;
+    if (this.scope.namespace !== undefined) namespaces = new Set([this.scope.namespace]);
+    else if (this.scope.namespaceSelector) {
+      namespaces = new Set();
+      for (const [ns, labels] of index.namespaceLabels)
+        if (this.scope.namespaceSelector.matches(labels)) namespaces.add(ns);
+    }
+    const byLabel = this.selector.matchesAll ? undefined : index.matching(this.selector, false);
+    if (byLabel) return namespaces ? inNamespaces(index, byLabel, namespaces) : byLabel;
+    if (!namespaces) return index.pods;
+    return union([...namespaces].map((ns) => index.byNamespace.get(ns) ?? []));
   }
 
   describe(): string {
@@ -80,6 +109,12 @@ export class NetsAtom implements Atom {
     });
   }
 
+  readonly usual = '00';
+
+  candidates(): undefined {
+    return undefined;
+  }
+
   describe(): string {
     return this.except.length
       ? `${this.cidrs.map((c) => c.text).join(', ')} except ${this.except.map((c) => c.text).join(', ')}`
@@ -103,6 +138,12 @@ export class NamedPortAtom implements Atom {
     return (ep.namedPorts.get(this.name) ?? []).join(',');
   }
 
+  readonly usual = '';
+
+  candidates(index: EndpointIndex): readonly number[] {
+    return index.withPortName(this.name);
+  }
+
   describe(): string {
     return `container port named ${this.name}`;
   }
@@ -118,6 +159,12 @@ export class CalicoEndpointAtom implements Atom {
 
   evaluate(ep: Endpoint): boolean {
     return ep.kind === 'pod' && this.selector.matches(ep.calicoLabels);
+  }
+
+  readonly usual = false;
+
+  candidates(index: EndpointIndex): readonly number[] {
+    return index.matching(this.selector, true) ?? index.pods;
   }
 
   describe(): string {
@@ -143,6 +190,14 @@ export class SelectorAddressAtom implements Atom {
         (own && ep.ips.some((ip) => ip.family === family)) ||
         ep.networkSets.some((n) => n.family === family && this.selector.matches(n.labels)),
     );
+  }
+
+  readonly usual = '00';
+
+  candidates(index: EndpointIndex): readonly number[] | undefined {
+    // Calico labels are pods' only (others have none), and a network set's labels are its own.
+    const own = index.matching(this.selector, true);
+    return own && union([own, index.inNetworkSets]);
   }
 
   describe(): string {
@@ -181,6 +236,19 @@ export class ServiceAtom implements Atom {
       else for (const k of ep.namedPorts.get(target) ?? []) if (k.startsWith(`${p.protocol}/`)) ports.add(k);
     }
     return [...ports].sort().join(',');
+  }
+
+  get usual(): AtomValue {
+    return this.mode === 'members' ? false : '';
+  }
+
+  candidates(index: EndpointIndex): readonly number[] {
+    const sel = this.service?.selector;
+    if (!sel || this.service!.meta.namespace === undefined) return [];
+    const namespace = new Set([this.service!.meta.namespace]);
+    const keys = Object.keys(sel);
+    if (keys.length === 0) return [];
+    return inNamespaces(index, index.withLabel(keys[0], sel[keys[0]]), namespace);
   }
 
   describe(): string {
