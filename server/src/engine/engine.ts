@@ -10,7 +10,7 @@ import type { AtomValue } from '../policy/atoms';
 import { connectionFamily, type Endpoint } from '../policy/endpoint';
 import { type Direction, isClusterPolicy, type PolicySet, policyName } from '../policy/rule-model';
 import { atomValues, computeClasses, type EndpointClass } from './classes';
-import { PeerGroups } from './peer-groups';
+import { PeerGroups, sideAtoms } from './peer-groups';
 import {
   type Applicable,
   applicablePolicies,
@@ -71,6 +71,30 @@ export class Engine {
   get peerGroups(): PeerGroups {
     this.groups ??= new PeerGroups(this.classes);
     return this.groups;
+  }
+
+  /**
+   * The pod classes whose connections to class `dc` its ingress policies admit on (protocol,
+   * port), in a family both have; the sources' own egress policies are not evaluated. Decided
+   * once per group of classes those policies cannot tell apart. A superset of the classes
+   * `allowed` lets through to `dc`'s pods (other than a pod to itself and node-local hosts).
+   */
+  ingressAdmitting(dc: number, protocol: Protocol, port: number): Set<number> {
+    const d = this.info[dc];
+    const out = new Set<number>();
+    const atoms = new Set<number>();
+    if (d.cls.kind === 'pod')
+      for (const t of d.ingress.tiers)
+        for (const p of t.policies) for (const r of p.ingress!) sideAtoms(r.condition, 'source', atoms);
+    for (const group of this.peerGroups.groups([...atoms])) {
+      const s = group.representative;
+      const family = commonFamily(s.families, d.cls.families);
+      if (family === undefined) continue;
+      const packet: Packet = { protocol, port, family, src: s.values, dst: d.cls.values };
+      if (d.cls.kind === 'pod' && !decide(this.policies, d.ingress, 'ingress', packet)) continue;
+      for (const c of group.classes()) out.add(c.id);
+    }
+    return out;
   }
 
   indexOf(id: string): number | undefined {

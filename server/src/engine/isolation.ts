@@ -11,11 +11,12 @@
 import type { IpFamily } from '../common/ip';
 import { PROTOCOLS } from '../model/kubernetes';
 import type { AtomValue } from '../policy/atoms';
-import type { CompiledPolicy, Direction } from '../policy/rule-model';
+import type { CompiledPolicy, Condition, Direction } from '../policy/rule-model';
 import { externalClasses } from './address-classes';
 import type { Analysis } from './analysis';
 import type { EndpointClass } from './classes';
 import { type Applicable, applicablePolicies, decide } from './evaluate';
+import { sideAtoms } from './peer-groups';
 import { addPortCuts } from './port-cuts';
 
 const cache = new WeakMap<Analysis, Map<string, boolean>>();
@@ -46,14 +47,21 @@ function computeOpen(a: Analysis, cls: EndpointClass, direction: Direction): boo
   const app: Applicable = applicablePolicies(a.policies, cls.values, direction);
   if (app.tiers.length === 0) return true;
   const cuts = new Set<number>([1, 65536]);
-  const answers = a.engine.classes.map((c) => c.values);
+  const peerAtoms = new Set<number>();
   for (const t of app.tiers)
-    for (const p of t.policies) for (const r of p[direction] ?? []) addPortCuts(r.condition, answers, cuts);
+    for (const p of t.policies)
+      for (const r of p[direction] ?? []) {
+        addClassCuts(a, r.condition, cuts);
+        sideAtoms(r.condition, direction === 'ingress' ? 'source' : 'destination', peerAtoms);
+      }
   const sorted = [...cuts].filter((p) => p >= 1 && p <= 65536).sort((x, y) => x - y);
   const ports = sorted.slice(0, -1);
   const own: readonly IpFamily[] = cls.families.length ? cls.families : [4, 6];
+  // Pod classes answering the atoms the rules read on the peer side alike are decided alike:
+  // one representative per group.
   const peers: { values: readonly AtomValue[]; families: readonly IpFamily[] }[] = [
-    ...a.engine.classes.map((c) => ({ values: c.values, families: c.families })),
+    ...a.engine.peerGroups.groups([...peerAtoms]).map((g) => g.representative),
+    ...a.engine.classes.filter((c) => c.kind !== 'pod'),
     ...externalClasses(a)
       .filter((c) => c.tags.has('internet'))
       .map((c) => ({ values: c.values, families: [c.family] })),
@@ -73,4 +81,35 @@ function computeOpen(a: Analysis, cls: EndpointClass, direction: Direction): boo
     }
   }
   return true;
+}
+
+const namedCuts = new WeakMap<Analysis, Map<number, readonly number[]>>();
+
+/** addPortCuts over the answers of every endpoint class, with each named port's numbers found once per analysis. */
+function addClassCuts(a: Analysis, c: Condition, out: Set<number>): void {
+  if (c.type === 'all' || c.type === 'any') {
+    for (const x of c.of) addClassCuts(a, x, out);
+    return;
+  }
+  if (c.type !== 'ports') return;
+  addPortCuts({ ...c, named: [] }, [], out);
+  let perAtom = namedCuts.get(a);
+  if (!perAtom) {
+    perAtom = new Map();
+    namedCuts.set(a, perAtom);
+  }
+  for (const atom of c.named) {
+    let list = perAtom.get(atom);
+    if (!list) {
+      const found = new Set<number>();
+      addPortCuts(
+        { ...c, ranges: [], named: [atom] },
+        a.engine.classes.map((x) => x.values),
+        found,
+      );
+      list = [...found];
+      perAtom.set(atom, list);
+    }
+    for (const port of list) out.add(port);
+  }
 }

@@ -160,7 +160,10 @@ function findRedundantPolicies(
   // Each policy's rules as positions in the tier's ordered list, per direction.
   const positions = new Map<CompiledPolicy, Map<Direction, number[]>>();
   for (const p of tier.policies) positions.set(p, new Map(DIRECTIONS.map((d) => [d, []])));
-  for (const d of DIRECTIONS) ordered.get(d)!.forEach((r, i) => positions.get(r.policy)?.get(d)!.push(i));
+  for (const d of DIRECTIONS)
+    ordered.get(d)!.forEach((r, i) => {
+      positions.get(r.policy)?.get(d)?.push(i);
+    });
   const ruleCount = (p: CompiledPolicy) => DIRECTIONS.reduce((n, d) => n + positions.get(p)!.get(d)!.length, 0);
   // The pod classes each policy applies to, and the policies (by position in the tier) of each class.
   const pods = a.engine.classes.filter((c) => c.kind === 'pod');

@@ -30,16 +30,20 @@ function check({ analysis: a }: LintContext, sink: FindingSink): void {
     for (const cls of a.engine.classes) {
       if (cls.kind !== 'pod') continue;
       if (isOpen(a, cls, direction)) for (const m of cls.members) open.add(m);
-      else
+      else {
+        const applying = policiesApplying(a, cls, direction);
         for (const m of cls.members)
-          if (policiesApplying(a, cls, direction).some((p) => p.ref.namespace === a.endpoints[m].namespace))
+          if (applying.some((p) => p.ref.namespace === a.endpoints[m].namespace))
             isolatedNamespaces.add(a.endpoints[m].namespace!);
+      }
     }
     const byNamespace = new Map<string, number[]>();
     for (const i of membersOf(a.engine.classes.filter((c) => c.kind === 'pod')))
       if (open.has(i)) {
         const ns = a.endpoints[i].namespace!;
-        byNamespace.set(ns, [...(byNamespace.get(ns) ?? []), i]);
+        const list = byNamespace.get(ns);
+        if (list) list.push(i);
+        else byNamespace.set(ns, [i]);
       }
     for (const [ns, members] of byNamespace)
       reportNamespace(a, sink, direction, ns, members, isolatedNamespaces.has(ns));

@@ -19,7 +19,7 @@ import type { RuleId } from '../../common/rule-registry';
 import { plural, quoteList } from '../../common/text';
 import { ruleAdmission } from '../../engine/admission';
 import type { Analysis } from '../../engine/analysis';
-import { membersOf } from '../../engine/describe';
+import type { EndpointClass } from '../../engine/classes';
 import { conditionMatches } from '../../engine/evaluate';
 import { PROTOCOLS, type Protocol } from '../../model/kubernetes';
 import { type CompiledPolicy, type CompiledRule, type Condition, policyName } from '../../policy/rule-model';
@@ -99,15 +99,35 @@ function unservedProtocols(a: Analysis, policy: CompiledPolicy, rule: CompiledRu
   const classes = rule.direction === 'ingress' ? adm.subjectClasses : adm.peerClasses;
   if (rule.direction === 'egress' && adm.externalClasses.length > 0) return undefined;
   if (classes.length === 0 || classes.some((c) => c.kind !== 'pod')) return undefined;
-  const pods = membersOf(classes).map((i) => a.endpoints[i]);
   const declared = new Set<string>();
-  for (const e of pods) {
-    const ports = e.pod?.spec.ports ?? [];
+  let pods = 0;
+  for (const c of classes) {
+    const served = servedBy(a, c);
     // A pod that declares no port may serve anything: nothing to conclude.
-    if (ports.length === 0) return undefined;
-    for (const p of ports) declared.add(p.protocol);
+    if (served.portless) return undefined;
+    for (const p of served.protocols) declared.add(p);
+    pods += c.members.length;
   }
   if (protocols.some((p) => declared.has(p))) return undefined;
   const served = [...declared].sort();
-  return `it admits only ${quoteList(protocols)}, and none of the ${plural(pods.length, 'pod')} it ${rule.direction === 'ingress' ? 'applies to' : 'reaches'} declares a ${quoteList(protocols)} port (they serve ${quoteList(served)}).`;
+  return `it admits only ${quoteList(protocols)}, and none of the ${plural(pods, 'pod')} it ${rule.direction === 'ingress' ? 'applies to' : 'reaches'} declares a ${quoteList(protocols)} port (they serve ${quoteList(served)}).`;
+}
+
+const servedByClass = new WeakMap<EndpointClass, { portless: boolean; protocols: readonly string[] }>();
+
+/** The protocols a class's pods declare ports for, and whether one of them declares none. */
+function servedBy(a: Analysis, c: EndpointClass): { portless: boolean; protocols: readonly string[] } {
+  let found = servedByClass.get(c);
+  if (!found) {
+    const protocols = new Set<string>();
+    let portless = false;
+    for (const i of c.members) {
+      const ports = a.endpoints[i].pod?.spec.ports ?? [];
+      if (ports.length === 0) portless = true;
+      for (const p of ports) protocols.add(p.protocol);
+    }
+    found = { portless, protocols: [...protocols] };
+    servedByClass.set(c, found);
+  }
+  return found;
 }

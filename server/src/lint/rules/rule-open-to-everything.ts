@@ -22,10 +22,24 @@ export const ruleOpenToEverything: LintRule = { id: ID, check };
 
 /** True when the rule's peers include every pod of the cluster, spread over more than one namespace. */
 export function admitsWholeCluster(a: Analysis, adm: Admission): boolean {
-  const pods = a.endpoints.filter((e) => e.kind === 'pod');
-  if (new Set(pods.map((e) => e.namespace)).size < 2) return false;
-  const admitted = new Set(membersOf(adm.peerClasses));
-  return pods.every((e) => admitted.has(a.engine.indexOf(e.id)!));
+  const cluster = podClassesOf(a);
+  if (!cluster.namespaces) return false;
+  const admitted = new Set(adm.peerClasses.map((c) => c.id));
+  return cluster.classes.every((id) => admitted.has(id));
+}
+
+const podClasses = new WeakMap<Analysis, { namespaces: boolean; classes: readonly number[] }>();
+
+/** Whether the pods span more than one namespace, and the classes of the pods (each pod as its id finds it). */
+function podClassesOf(a: Analysis): { namespaces: boolean; classes: readonly number[] } {
+  let found = podClasses.get(a);
+  if (!found) {
+    const pods = a.endpoints.filter((e) => e.kind === 'pod');
+    const classes = new Set(pods.map((e) => a.engine.classIdOf(a.engine.indexOf(e.id)!)));
+    found = { namespaces: new Set(pods.map((e) => e.namespace)).size >= 2, classes: [...classes] };
+    podClasses.set(a, found);
+  }
+  return found;
 }
 
 /** True when the rule's peers include every internet address of the families its pods have. */
