@@ -10,6 +10,7 @@ import type { FindingSink } from '../../common/finding-sink';
 import type { RuleId } from '../../common/rule-registry';
 import { plural, quoteList } from '../../common/text';
 import type { Analysis } from '../../engine/analysis';
+import type { EndpointClass } from '../../engine/classes';
 import { isOpen, policiesApplying } from '../../engine/isolation';
 import { type CompiledPolicy, type Direction, policyName } from '../../policy/rule-model';
 import { defaultDenyFix } from '../fixes/default-deny';
@@ -35,21 +36,37 @@ export function namespacePolicies(a: Analysis, namespace: string, direction: Dir
 
 function check({ analysis: a }: LintContext, sink: FindingSink): void {
   const namespaces = [...new Set(a.endpoints.filter((e) => e.kind === 'pod').map((e) => e.namespace!))].sort();
+  // Each namespace's pods with their class, in class then member order.
+  const podsOf = new Map<string, { cls: EndpointClass; m: number }[]>();
+  for (const cls of a.engine.classes) {
+    if (cls.kind !== 'pod') continue;
+    for (const m of cls.members) {
+      const ns = a.endpoints[m].namespace!;
+      const list = podsOf.get(ns);
+      if (list) list.push({ cls, m });
+      else podsOf.set(ns, [{ cls, m }]);
+    }
+  }
   for (const direction of ['ingress', 'egress'] as const) {
+    const applying = new Map<EndpointClass, CompiledPolicy[]>();
+    const applyingTo = (cls: EndpointClass) => {
+      let list = applying.get(cls);
+      if (!list) {
+        list = policiesApplying(a, cls, direction);
+        applying.set(cls, list);
+      }
+      return list;
+    };
     for (const ns of namespaces) {
       const own = namespacePolicies(a, ns, direction);
       if (own.length === 0) continue;
       const isolated: string[] = [];
       const open: string[] = [];
-      for (const cls of a.engine.classes) {
-        if (cls.kind !== 'pod') continue;
-        for (const m of cls.members) {
-          const e = a.endpoints[m];
-          if (e.namespace !== ns) continue;
-          const name = e.pod?.name ?? e.id;
-          if (isOpen(a, cls, direction)) open.push(name);
-          else if (policiesApplying(a, cls, direction).some((p) => own.includes(p))) isolated.push(name);
-        }
+      for (const { cls, m } of podsOf.get(ns) ?? []) {
+        const e = a.endpoints[m];
+        const name = e.pod?.name ?? e.id;
+        if (isOpen(a, cls, direction)) open.push(name);
+        else if (applyingTo(cls).some((p) => own.includes(p))) isolated.push(name);
       }
       if (open.length === 0 || isolated.length === 0) continue;
       const first = own[0];
