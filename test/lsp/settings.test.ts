@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import {
   ConfigurationRequest,
   type Diagnostic,
+  DiagnosticSeverity,
   DidChangeConfigurationNotification,
 } from 'vscode-languageserver-protocol';
 import { readSettings, type SettingsResult } from '../../server/src/lsp/settings';
@@ -97,5 +98,68 @@ describe('settings: editor features', () => {
     assert.equal(r.editor.maxFileSize, 10 * 1024);
     assert.equal(r.editor.generatedPolicyKind, 'calico');
     assert.match(readSettings({ maxFileSizeKb: -1 }).problems.join(), /maxFileSizeKb must be a positive number/);
+  });
+});
+
+describe('settings: netpolStudio.rules', () => {
+  it('reads severities per rule id, and says what it cannot use', () => {
+    const r = readSettings({ rules: { 'non-isolated-pods': 'off', 'sensitive-port-exposed': 'ERROR' } });
+    assert.deepEqual(
+      [...r.editor.rules],
+      [
+        ['non-isolated-pods', 'off'],
+        ['sensitive-port-exposed', 'error'],
+      ],
+    );
+    assert.deepEqual(r.problems, []);
+    const bad = readSettings({ rules: { 'non-isolated-pod': 'off', 'redundant-rule': 'loud', 'shadowed-rule': 3 } });
+    assert.equal(bad.editor.rules.size, 0);
+    assert.deepEqual(bad.problems, [
+      'netpolStudio.rules: there is no rule "non-isolated-pod"; did you mean non-isolated-pods?',
+      'netpolStudio.rules: redundant-rule must be one of off, hint, info, warning, error, not "loud".',
+      'netpolStudio.rules: shadowed-rule must be one of off, hint, info, warning, error, not 3.',
+    ]);
+    assert.deepEqual(readSettings({ rules: ['off'] }).problems, [
+      'netpolStudio.rules must be an object such as {"non-isolated-pods": "off"}.',
+    ]);
+  });
+
+  it('changes the severity of a diagnostic, and turns it off, without a restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netpol-lsp-rules-'));
+    const file = join(dir, 'staged.yaml');
+    writeFileSync(
+      file,
+      yaml`
+        apiVersion: projectcalico.org/v3
+        kind: StagedNetworkPolicy
+        metadata:
+          name: lockdown
+          namespace: x
+        spec:
+          ingress:
+          - action: Deny
+      `,
+    );
+    const uri = pathToFileURL(file).toString();
+    const client = new TestClient();
+    let rules: Record<string, string> = {};
+    client.connection.onRequest(ConfigurationRequest.type, (params) =>
+      params.items.map((i) => (i.section === 'netpolStudio' ? { rules } : null)),
+    );
+    try {
+      await client.initialize(dir, { configuration: true });
+      const staged = (d: readonly Diagnostic[]) => d.find((x) => x.code === 'staged-policy');
+      const before = staged(await client.diagnostics(uri, (d) => staged(d) !== undefined));
+      assert.notEqual(before?.severity, DiagnosticSeverity.Error);
+      rules = { 'staged-policy': 'error' };
+      await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+      await client.diagnostics(uri, (d) => staged(d)?.severity === DiagnosticSeverity.Error);
+      rules = { 'staged-policy': 'off' };
+      await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+      await client.diagnostics(uri, (d) => staged(d) === undefined);
+    } finally {
+      await client.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

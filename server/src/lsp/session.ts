@@ -187,7 +187,7 @@ export class Session {
       const analysis = this.workspace.analysis(check);
       await answerWaitingMessages();
       check();
-      const findings = runLint(analysis, { config: this.projectConfig, betweenRules: check }).findings;
+      const findings = runLint(analysis, { config: this.lintConfig(), betweenRules: check }).findings;
       check();
       const byUri = new Map<string, Finding[]>();
       for (const f of findings) {
@@ -258,8 +258,20 @@ export class Session {
 
   setEditorSettings(editor: EditorSettings): void {
     const rescan = editor.maxFileSize !== this.editor.maxFileSize;
+    const relint = !sameRuleSettings(editor.rules, this.editor.rules);
     this.editor = editor;
     if (rescan) this.rescan();
+    else if (relint && this.initialized) this.changed(0);
+  }
+
+  /** The project file's settings with `netpolStudio.rules` over them (as `--rule` is over the file in the CLI). */
+  private lintConfig(): ProjectConfig | undefined {
+    if (this.editor.rules.size === 0) return this.projectConfig;
+    const root = this.folders.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u))[0];
+    const base = this.projectConfig ?? defaultProjectConfig(root ?? '.');
+    const rules = new Map(base.rules);
+    for (const [id, value] of this.editor.rules) rules.set(id, { value });
+    return { ...base, rules };
   }
 
   /**
@@ -318,4 +330,8 @@ export class Session {
   isProjectFile(uri: string): boolean {
     return uri.endsWith(`/${PROJECT_CONFIG_FILE}`);
   }
+}
+
+function sameRuleSettings(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
+  return a.size === b.size && [...a].every(([id, value]) => b.get(id) === value);
 }

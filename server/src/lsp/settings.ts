@@ -7,6 +7,9 @@ import type { Connection } from 'vscode-languageserver/node';
 import type { AnalysisOptions } from '../engine/analysis';
 import { parsePodNetwork } from '../network/flannel-config';
 import { LIMITS } from '../common/limits';
+import { isRuleId, RULE_IDS, type RuleId } from '../common/rule-registry';
+import { closest } from '../common/text';
+import type { RuleSetting } from '../lint/project-config';
 
 export const SETTINGS_SECTION = 'netpolStudio';
 
@@ -17,6 +20,7 @@ interface Settings {
   readonly codeLens?: { readonly enabled?: unknown };
   readonly maxFileSizeKb?: unknown;
   readonly generatedPolicyKind?: unknown;
+  readonly rules?: unknown;
 }
 
 /** What the editor features read (not analysis options). */
@@ -27,6 +31,8 @@ export interface EditorSettings {
   readonly maxFileSize: number;
   /** What "Generate Least-Privilege Policy" writes. */
   readonly generatedPolicyKind: 'kubernetes' | 'calico';
+  /** `netpolStudio.rules`: severities that override the project file's, as `--rule` does in the CLI. */
+  readonly rules: ReadonlyMap<RuleId, RuleSetting>;
 }
 
 export const DEFAULT_EDITOR_SETTINGS: EditorSettings = {
@@ -34,7 +40,34 @@ export const DEFAULT_EDITOR_SETTINGS: EditorSettings = {
   codeLens: true,
   maxFileSize: LIMITS.fileBytes,
   generatedPolicyKind: 'kubernetes',
+  rules: new Map(),
 };
+
+const RULE_SETTINGS: readonly RuleSetting[] = ['off', 'hint', 'info', 'warning', 'error'];
+
+/** `netpolStudio.rules` (`{"rule-id": "off" | "hint" | "info" | "warning" | "error"}`); what cannot be used becomes a problem. */
+function readRuleSettings(raw: unknown, problems: string[]): ReadonlyMap<RuleId, RuleSetting> {
+  const rules = new Map<RuleId, RuleSetting>();
+  if (raw === undefined || raw === null) return rules;
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    problems.push('netpolStudio.rules must be an object such as {"non-isolated-pods": "off"}.');
+    return rules;
+  }
+  for (const [id, value] of Object.entries(raw)) {
+    if (!isRuleId(id)) {
+      const guess = closest(id, RULE_IDS);
+      problems.push(`netpolStudio.rules: there is no rule "${id}"${guess ? `; did you mean ${guess}?` : ''}`);
+      continue;
+    }
+    const setting = RULE_SETTINGS.find((s) => typeof value === 'string' && s === value.toLowerCase());
+    if (setting) rules.set(id, setting);
+    else
+      problems.push(
+        `netpolStudio.rules: ${id} must be one of ${RULE_SETTINGS.join(', ')}, not ${JSON.stringify(value)}.`,
+      );
+  }
+  return rules;
+}
 
 export interface SettingsResult {
   readonly options: AnalysisOptions;
@@ -67,6 +100,7 @@ export function readSettings(settings: Settings | null | undefined): SettingsRes
     codeLens: settings?.codeLens?.enabled !== false,
     maxFileSize,
     generatedPolicyKind: settings?.generatedPolicyKind === 'calico' ? 'calico' : 'kubernetes',
+    rules: readRuleSettings(settings?.rules, problems),
   };
   return {
     editor,
