@@ -249,6 +249,11 @@ describe('language server: the analysis runs off the thread that reads messages'
       .slice(from)
       .filter((p) => p.uri === uri)
       .map((p) => p.version);
-    assert.deepEqual(versions, [3], 'only the last text is published');
+    // Version 2 is published only if its analysis ended before version 3 arrived (a fast machine
+    // finishes it within the 400 ms); never after version 3, and never in place of it.
+    assert.ok(
+      JSON.stringify(versions) === '[3]' || JSON.stringify(versions) === '[2,3]',
+      `only the last text is published after it arrives: ${JSON.stringify(versions)}`,
+    );
   });
 });
