@@ -5,19 +5,20 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { isRuleId, RULE_IDS } from '../common/rule-registry';
-import { closest } from '../common/text';
+import { isRuleId, type RuleId } from '../common/rule-registry';
 import {
   defaultProjectConfig,
+  noSuchRule,
   PROJECT_CONFIG_FILE,
   type ProjectConfig,
-  readProjectConfig,
+  RULE_SETTINGS,
   type RuleSetting,
+  readProjectConfig,
+  ruleSettingOf,
+  withRuleSettings,
 } from '../lint/project-config';
 import { readSourceFile } from '../yaml/discover';
 import { UsageError } from './args';
-
-const SETTINGS: readonly RuleSetting[] = ['off', 'hint', 'info', 'warning', 'error'];
 
 export function findProjectFile(paths: readonly string[], cwd: string): string | undefined {
   const start = resolve(cwd, paths[0] ?? '.');
@@ -46,19 +47,16 @@ export function loadProjectConfig(
     }
   } else config = defaultProjectConfig(cwd);
   if (ruleOptions.length === 0) return config;
-  const rules = new Map(config.rules);
+  const overrides = new Map<RuleId, RuleSetting>();
   for (const option of ruleOptions) {
     const m = /^([^=]+)=(.*)$/.exec(option);
     if (!m) throw new UsageError(`--rule takes ID=SEVERITY (e.g. --rule non-isolated-pods=off), not "${option}"`);
     const [, id, value] = m;
-    if (!isRuleId(id)) {
-      const guess = closest(id, RULE_IDS);
-      throw new UsageError(`--rule: there is no rule "${id}"${guess ? `; did you mean ${guess}?` : ''}`);
-    }
-    const setting = SETTINGS.find((s) => s === value.toLowerCase());
+    if (!isRuleId(id)) throw new UsageError(`--rule: ${noSuchRule(id)}`);
+    const setting = ruleSettingOf(value);
     if (!setting)
-      throw new UsageError(`--rule ${id}: the severity must be one of ${SETTINGS.join(', ')}, not "${value}"`);
-    rules.set(id, { value: setting });
+      throw new UsageError(`--rule ${id}: the severity must be one of ${RULE_SETTINGS.join(', ')}, not "${value}"`);
+    overrides.set(id, setting);
   }
-  return { ...config, rules };
+  return withRuleSettings(config, overrides);
 }

@@ -89,7 +89,27 @@ export const DEFAULT_SENSITIVE_PORTS: readonly SensitivePort[] = [
   { port: 9000, protocol: 'TCP', name: 'admin / management' },
 ];
 
-const SETTINGS: readonly RuleSetting[] = ['off', 'hint', 'info', 'warning', 'error'];
+/** What a rule can be set to, in the project file, `--rule` and `netpolStudio.rules`. */
+export const RULE_SETTINGS: readonly RuleSetting[] = ['off', 'hint', 'info', 'warning', 'error'];
+
+/** `value` as a rule setting (any case), if it is one. */
+export function ruleSettingOf(value: unknown): RuleSetting | undefined {
+  return typeof value === 'string' ? RULE_SETTINGS.find((s) => s === value.toLowerCase()) : undefined;
+}
+
+/** `there is no rule "x"; did you mean y?`: for a rule id that is not one, with the closest id. */
+export function noSuchRule(id: string): string {
+  const guess = closest(id, RULE_IDS);
+  return `there is no rule "${id}"${guess ? `; did you mean ${guess}?` : ''}`;
+}
+
+/** `config` with `overrides` over its rule settings (`--rule`, `netpolStudio.rules`). */
+export function withRuleSettings(config: ProjectConfig, overrides: ReadonlyMap<RuleId, RuleSetting>): ProjectConfig {
+  if (overrides.size === 0) return config;
+  const rules = new Map(config.rules);
+  for (const [id, value] of overrides) rules.set(id, { value });
+  return { ...config, rules };
+}
 
 /** The configuration when there is no project file. */
 export function defaultProjectConfig(root: string): ProjectConfig {
@@ -151,23 +171,22 @@ function readRules(top: RMap, sink: FindingSink): Map<RuleId, Located<RuleSettin
   const rules = top.map('rules');
   for (const e of rules?.entries() ?? []) {
     if (!isRuleId(e.key)) {
-      const guess = closest(e.key, RULE_IDS);
       sink.report(
         'invalid-config',
         'warning',
-        `rules: there is no rule "${e.key}"${guess ? `; did you mean ${guess}?` : ''} (the rules are listed in the README).`,
+        `rules: ${noSuchRule(e.key)} (the rules are listed in the README).`,
         e.keySpan,
       );
       continue;
     }
     const v = rules?.str(e.key);
     if (!v) continue;
-    const setting = SETTINGS.find((s) => s === v.value.toLowerCase());
+    const setting = ruleSettingOf(v.value);
     if (!setting) {
       sink.report(
         'invalid-config',
         'error',
-        `rules.${e.key}: "${v.value}" is not a severity; use one of ${SETTINGS.join(', ')}.`,
+        `rules.${e.key}: "${v.value}" is not a severity; use one of ${RULE_SETTINGS.join(', ')}.`,
         v.span,
       );
       continue;

@@ -28,6 +28,7 @@ import {
   PROJECT_CONFIG_FILE,
   type ProjectConfig,
   readProjectConfig,
+  withRuleSettings,
 } from '../lint/project-config';
 import { readSourceFile } from '../yaml/discover';
 import { DEFAULT_EDITOR_SETTINGS, type EditorSettings } from './settings';
@@ -268,10 +269,7 @@ export class Session {
   private lintConfig(): ProjectConfig | undefined {
     if (this.editor.rules.size === 0) return this.projectConfig;
     const root = this.folders.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u))[0];
-    const base = this.projectConfig ?? defaultProjectConfig(root ?? '.');
-    const rules = new Map(base.rules);
-    for (const [id, value] of this.editor.rules) rules.set(id, { value });
-    return { ...base, rules };
+    return withRuleSettings(this.projectConfig ?? defaultProjectConfig(root ?? '.'), this.editor.rules);
   }
 
   /**

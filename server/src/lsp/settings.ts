@@ -7,9 +7,8 @@ import type { Connection } from 'vscode-languageserver/node';
 import type { AnalysisOptions } from '../engine/analysis';
 import { parsePodNetwork } from '../network/flannel-config';
 import { LIMITS } from '../common/limits';
-import { isRuleId, RULE_IDS, type RuleId } from '../common/rule-registry';
-import { closest } from '../common/text';
-import type { RuleSetting } from '../lint/project-config';
+import { isRuleId, type RuleId } from '../common/rule-registry';
+import { noSuchRule, RULE_SETTINGS, type RuleSetting, ruleSettingOf } from '../lint/project-config';
 
 export const SETTINGS_SECTION = 'netpolStudio';
 
@@ -43,8 +42,6 @@ export const DEFAULT_EDITOR_SETTINGS: EditorSettings = {
   rules: new Map(),
 };
 
-const RULE_SETTINGS: readonly RuleSetting[] = ['off', 'hint', 'info', 'warning', 'error'];
-
 /** `netpolStudio.rules` (`{"rule-id": "off" | "hint" | "info" | "warning" | "error"}`); what cannot be used becomes a problem. */
 function readRuleSettings(raw: unknown, problems: string[]): ReadonlyMap<RuleId, RuleSetting> {
   const rules = new Map<RuleId, RuleSetting>();
@@ -55,11 +52,10 @@ function readRuleSettings(raw: unknown, problems: string[]): ReadonlyMap<RuleId,
   }
   for (const [id, value] of Object.entries(raw)) {
     if (!isRuleId(id)) {
-      const guess = closest(id, RULE_IDS);
-      problems.push(`netpolStudio.rules: there is no rule "${id}"${guess ? `; did you mean ${guess}?` : ''}`);
+      problems.push(`netpolStudio.rules: ${noSuchRule(id)}`);
       continue;
     }
-    const setting = RULE_SETTINGS.find((s) => typeof value === 'string' && s === value.toLowerCase());
+    const setting = ruleSettingOf(value);
     if (setting) rules.set(id, setting);
     else
       problems.push(
