@@ -6,7 +6,7 @@
  * failure or hang. Case i of seed S is always the same input, so a failure is
  * reproduced with `--from i --cases i+1`. `--seconds T` stops after T seconds
  * and reports how many cases ran; so does SIGTERM or SIGINT (a long run stopped
- * by hand still records what it did), and a progress line is printed every
+ * by hand still records what it did, and the case to resume from with --from), and a progress line is printed every
  * `--progress N` cases (default 1000). Each case is checked in-process
  * (fuzz-cases.ts) and against the language server and `netpol lint --format
  * json` on the same files (fuzz-oracle.ts); `--no-server` leaves the second out.
@@ -69,6 +69,8 @@ async function supervise(): Promise<void> {
   let done = 0;
   let slowest = { i: -1, ms: 0 };
   let next = from;
+  /** The first case not yet judged: a stopped run resumes there with --from. */
+  let resumeAt = from;
   let stopped = false;
   const deadline = seconds > 0 ? setTimeout(() => (stopped = true), seconds * 1000) : undefined;
   let interrupted = false;
@@ -119,14 +121,16 @@ async function supervise(): Promise<void> {
         arm();
       } else if (what === 'ok') {
         done++;
+        resumeAt = i + 1;
         if (progress > 0 && done % progress === 0)
           console.log(
-            `progress: ${done} cases, ${failures.length} failures, ${((Date.now() - started) / 1000).toFixed(0)} s`,
+            `progress: ${done} cases, ${failures.length} failures, ${((Date.now() - started) / 1000).toFixed(0)} s; cases ${from} to ${i} done, resume with --from ${i + 1}`,
           );
         if (stopped) worker.kill('SIGTERM');
         if (Number(rest) > slowest.ms) slowest = { i, ms: Number(rest) };
       } else if (what === 'fail') {
         done++;
+        resumeAt = i + 1;
         failures.push(`case ${i} (seed ${seed}): ${line.slice(line.indexOf(' ', 5) + 1)}`);
         console.log(failures.at(-1));
       }
@@ -135,6 +139,7 @@ async function supervise(): Promise<void> {
     if (stopped) break;
     if (hung) {
       done++;
+      resumeAt = current + 1;
       failures.push(`case ${current} (seed ${seed}): hang, over the ${budget} s budget`);
       console.log(failures.at(-1));
     } else if (current < cases - 1 && done < cases - from) {
@@ -146,7 +151,7 @@ async function supervise(): Promise<void> {
   clearTimeout(deadline);
   const secs = ((Date.now() - started) / 1000).toFixed(1);
   console.log(
-    `fuzz: ${done} cases (seed ${seed}, from ${from}), ${failures.length} failures, slowest case ${slowest.i} at ${slowest.ms} ms, ${secs} s${interrupted ? ' (stopped by a signal)' : stopped ? ` (stopped after ${seconds} s)` : ''}`,
+    `fuzz: ${done} cases (seed ${seed}, from ${from}), ${failures.length} failures, slowest case ${slowest.i} at ${slowest.ms} ms, ${secs} s${interrupted ? ' (stopped by a signal)' : stopped ? ` (stopped after ${seconds} s)` : ''}${resumeAt < cases ? `; resume with --from ${resumeAt}` : ''}`,
   );
   process.exitCode = failures.length ? 1 : 0;
 }

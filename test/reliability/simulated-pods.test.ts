@@ -1,27 +1,119 @@
 /**
- * Regression test: a workload with `replicas: 100000000` expanded that many
- * pods (minutes, gigabytes). Pods past the simulated-pods limit are left out,
- * with one finding at the workload that passes it.
+ * Regression tests: a workload with `replicas: 2147483647` expanded to the simulated-pods limit
+ * (then 100,000 pods: lint ran for minutes), and the workloads after it got no pods at all, so
+ * every selector of theirs "matched nothing". The limit holds across all workloads and Pod
+ * objects; past it every workload keeps a fair share, with one finding at the `replicas` value.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
 import { LIMITS } from '../../server/src/common/limits';
 import { SourceFile } from '../../server/src/common/source';
 import { buildCluster } from '../../server/src/model/build';
 import { parseFile } from '../../server/src/yaml/parse-yaml';
-import { spanned } from '../helpers';
-import { deployment } from '../manifests';
+import { cli, spanned } from '../helpers';
+import { deployment, docs } from '../manifests';
+
+const made: string[] = [];
+after(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
+const limit = LIMITS.simulatedPods;
+const podsOf = (pods: readonly { name: string }[], workload: string) =>
+  pods.filter((p) => p.name.startsWith(`${workload}-`)).length;
 
 describe('reliability: simulated pods', () => {
-  it('a Deployment of 100,000,000 replicas is capped at the limit, with a finding at its name', {
-    timeout: 120_000,
-  }, () => {
-    const text = `${deployment('default/small', 3)}---\n${deployment('default/huge', 100_000_000)}---\n${deployment('default/late', 2)}`;
+  it('under the limit every workload has all its pods, and nothing is reported', () => {
+    const cluster = buildCluster([
+      parseFile(new SourceFile('w.yaml', docs(deployment('default/a', 3), deployment('default/b', 1000)))),
+    ]);
+    assert.equal(cluster.pods.length, 1003);
+    assert.deepEqual(
+      cluster.findings.filter((f) => f.rule === 'limit-exceeded'),
+      [],
+    );
+  });
+
+  it('replicas: 2147483647 beside large and small workloads: the total is capped, every workload keeps pods', () => {
+    const text = docs(
+      deployment('default/small', 3),
+      deployment('default/big-a', 9000),
+      deployment('default/huge', 2147483647),
+      deployment('default/big-b', 9000),
+      deployment('default/late', 2),
+    );
     const cluster = buildCluster([parseFile(new SourceFile('w.yaml', text))]);
-    assert.equal(cluster.pods.length, LIMITS.simulatedPods);
-    const limit = cluster.findings.filter((f) => f.rule === 'limit-exceeded');
-    assert.deepEqual(limit.map(spanned), ['huge']);
-    assert.match(limit[0].message, /past 100,000/);
-    assert.equal(cluster.pods.filter((p) => p.name.startsWith('small-')).length, 3);
+    assert.equal(cluster.pods.length, limit);
+    assert.equal(podsOf(cluster.pods, 'small'), 3);
+    assert.equal(podsOf(cluster.pods, 'late'), 2);
+    // What the small ones leave is shared by the three large ones.
+    const share = (limit - 5) / 3;
+    for (const w of ['big-a', 'huge', 'big-b']) assert.equal(podsOf(cluster.pods, w), share, w);
+    const [finding, ...more] = cluster.findings.filter((f) => f.rule === 'limit-exceeded');
+    assert.equal(more.length, 0);
+    assert.equal(spanned(finding), '2147483647');
+    assert.equal(
+      finding.message,
+      `The workspace asks for 2,147,501,652 pods, past the ${limit.toLocaleString('en-US')} simulated at most: Deployment default/huge is simulated with ${share.toLocaleString('en-US')} of its 2,147,483,647 pods, and 2 other workloads with fewer pods than they ask for. Verdicts are the same for every pod of a workload, so policy findings hold; checks that count pods (subnet capacity) count the simulated ones only.`,
+    );
+    assert.deepEqual(
+      finding.related?.map((r) => [spanned({ ...finding, span: r.span }), r.message]),
+      [
+        ['9000', `Deployment default/big-a: simulated with ${share.toLocaleString('en-US')} of its 9,000 pods`],
+        ['9000', `Deployment default/big-b: simulated with ${share.toLocaleString('en-US')} of its 9,000 pods`],
+      ],
+    );
+  });
+
+  it('Pod objects count too: past the limit the rest are left out, with a finding at the first of them', () => {
+    // Two files, each under the documents-per-file limit.
+    const half = limit / 2 + 1;
+    const pods = (from: number) =>
+      Array.from(
+        { length: half },
+        (_, i) =>
+          `{apiVersion: v1, kind: Pod, metadata: {name: p${String(from + i).padStart(6, '0')}}, spec: {containers: [{name: c, image: x}]}}\n`,
+      ).join('---\n');
+    const cluster = buildCluster([
+      parseFile(new SourceFile('pods-1.yaml', pods(0))),
+      parseFile(new SourceFile('pods-2.yaml', `${pods(half)}---\n${deployment('default/web', 2)}`)),
+    ]);
+    assert.equal(cluster.pods.length, limit);
+    assert.equal(podsOf(cluster.pods, 'web'), 0);
+    const findings = cluster.findings.filter((f) => f.rule === 'limit-exceeded');
+    assert.deepEqual(findings.map(spanned), [`p${String(limit).padStart(6, '0')}`, '2']);
+    assert.match(findings[0].message, /this Pod and the 1 after it are not simulated/);
+    assert.match(findings[1].message, /Deployment default\/web is simulated with 0 of its 2 pods/);
+  });
+
+  it('netpol lint on replicas: 2147483647 finishes with the finding at the value and the capped pods analysed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netpol-pods-'));
+    made.push(dir);
+    writeFileSync(
+      join(dir, 'w.yaml'),
+      docs(deployment('default/huge', 2147483647), deployment('default/many', 50000), deployment('default/web', 2)),
+    );
+    const r = await cli(['lint', dir, '--format', 'json']);
+    assert.equal(r.stderr, '');
+    const { findings } = JSON.parse(r.stdout) as {
+      findings: { rule: string; message: string; line: number; column: number }[];
+    };
+    const limits = findings.filter((f) => f.rule === 'limit-exceeded');
+    assert.deepEqual(
+      limits.map((f) => [f.line, f.column]),
+      [[5, 13]],
+    );
+    assert.match(limits[0].message, /Deployment default\/huge is simulated with 9,999 of its 2,147,483,647 pods/);
+    // The rules ran on the capped set: each workload's pods are there, in their numbers.
+    const open = findings.filter((f) => f.rule === 'non-isolated-pods').map((f) => f.message);
+    assert.ok(
+      open.some((m) => /9999 pods of Deployment default\/huge/.test(m)),
+      open.join('\n'),
+    );
+    assert.ok(open.some((m) => /9999 pods of Deployment default\/many/.test(m)));
+    assert.ok(open.some((m) => /2 pods of Deployment default\/web/.test(m)));
   });
 });

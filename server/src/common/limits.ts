@@ -22,7 +22,7 @@ export const LIMITS = {
   /** Nesting of parentheses and operators in one Calico selector. */
   selectorDepth: 64,
   /** Pods in one simulated cluster (workloads are expanded to pods up to this many). */
-  simulatedPods: 100_000,
+  simulatedPods: 20_000,
 } as const;
 
 export type LimitName = keyof typeof LIMITS;

@@ -9,7 +9,7 @@ import { resolveNodes, Spreader, eligible } from './schedule';
 import type { KubeNode, Namespace, ObjectMeta, Pod } from './kubernetes';
 import type { Cluster } from './cluster';
 import { FindingSink } from '../common/finding-sink';
-import { notInWorkspace } from '../common/text';
+import { notInWorkspace, plural } from '../common/text';
 
 export function buildCluster(files: readonly ParsedFile[]): Cluster {
   const sink = new FindingSink();
@@ -148,6 +148,65 @@ function where(s: Span): string {
   return `${s.file.path}:${s.file.positionAt(s.start).line + 1}`;
 }
 
+/**
+ * `room` pods shared out over workloads that want `wanted` each: all they want when it fits, else
+ * the same share for each (water-filling: what a small workload leaves goes to the larger ones), so
+ * every workload keeps pods while there is room for one each.
+ */
+function shareOut(wanted: readonly number[], room: number): number[] {
+  const granted = wanted.map(() => 0);
+  let left = Math.max(0, room);
+  const order = wanted.map((_, i) => i).sort((a, b) => wanted[a] - wanted[b] || a - b);
+  for (const [k, i] of order.entries()) {
+    const share = Math.floor(left / (order.length - k));
+    granted[i] = Math.min(wanted[i], share);
+    left -= granted[i];
+  }
+  // What the rounding left goes to the first workloads still short of what they want.
+  for (const i of order) {
+    if (left === 0) break;
+    if (granted[i] < wanted[i]) {
+      granted[i]++;
+      left--;
+    }
+  }
+  return granted;
+}
+
+/**
+ * One finding for the simulated-pods limit, at the pod count of the workload that asks for the most
+ * (the one to look at), with the other workloads that got fewer pods than they ask for as related.
+ */
+function reportCappedWorkloads(
+  workloads: readonly ReadWorkload[],
+  wanted: readonly number[],
+  granted: readonly number[],
+  podObjects: number,
+  sink: FindingSink,
+): void {
+  const capped = workloads.map((_, i) => i).filter((i) => granted[i] < wanted[i]);
+  if (capped.length === 0) return;
+  const n = (x: number) => x.toLocaleString('en-US');
+  const name = (w: ReadWorkload) => `${w.kind} ${w.meta.namespace ?? 'default'}/${w.meta.name}`;
+  const where = (w: ReadWorkload) => w.replicasSpan ?? w.meta.nameSpan;
+  const top = capped.reduce((a, b) => (wanted[b] > wanted[a] ? b : a));
+  const total = wanted.reduce((a, b) => a + b, podObjects);
+  const others = capped.filter((i) => i !== top);
+  const w = workloads[top];
+  sink.report(
+    'limit-exceeded',
+    'warning',
+    `The workspace asks for ${n(total)} pods, past the ${limitText('simulatedPods')} simulated at most: ${name(w)} is simulated with ${n(granted[top])} of its ${n(wanted[top])} pods${others.length ? `, and ${plural(others.length, 'other workload')} with fewer pods than ${others.length > 1 ? 'they ask' : 'it asks'} for` : ''}. Verdicts are the same for every pod of a workload, so policy findings hold; checks that count pods (subnet capacity) count the simulated ones only.`,
+    where(w),
+    {
+      related: others.slice(0, 50).map((i) => ({
+        span: where(workloads[i]),
+        message: `${name(workloads[i])}: simulated with ${n(granted[i])} of its ${n(wanted[i])} pods`,
+      })),
+    },
+  );
+}
+
 /** Declared namespaces, plus every namespace an object lives in (with the label the API server would set). */
 function resolveNamespaces(declared: readonly Namespace[], objects: readonly ObjectMeta[]): Map<string, Namespace> {
   const map = new Map<string, Namespace>();
@@ -184,7 +243,17 @@ function placePods(
   const drafts: PodDraft[] = [];
   // Without Node objects the nodes are stand-ins: "no node fits" may only mean the nodes are defined elsewhere.
   const noNodeObjects = nodes.every((n) => n.origin !== 'declared');
-  for (const p of podObjects) {
+  const keptObjects = podObjects.slice(0, LIMITS.simulatedPods);
+  if (keptObjects.length < podObjects.length) {
+    const first = podObjects[keptObjects.length];
+    sink.report(
+      'limit-exceeded',
+      'warning',
+      `The workspace has ${podObjects.length.toLocaleString('en-US')} Pod objects, past the ${limitText('simulatedPods')} pods simulated at most: this Pod and the ${(podObjects.length - keptObjects.length - 1).toLocaleString('en-US')} after it are not simulated, nor are the pods of any workload.`,
+      first.meta.nameSpan,
+    );
+  }
+  for (const p of keptObjects) {
     const ns = p.meta.namespace ?? 'default';
     drafts.push({
       pod: {
@@ -202,22 +271,19 @@ function placePods(
       placement: p.spec.nodeName ? 'nodeName' : undefined,
     });
   }
-  let capped = false;
-  for (const w of workloads) {
-    // A replicas: 100000000 must not freeze the editor: pods past the limit are not simulated.
-    const room = LIMITS.simulatedPods - drafts.length;
-    const wanted = w.kind === 'DaemonSet' ? nodes.length : w.replicas;
-    if (wanted > room) {
-      if (!capped)
-        sink.report(
-          'limit-exceeded',
-          'warning',
-          `${w.kind} ${w.meta.namespace ?? 'default'}/${w.meta.name} would bring the simulated pods past ${limitText('simulatedPods')}; its pods beyond that, and those of later workloads, are not simulated.`,
-          w.meta.nameSpan,
-        );
-      capped = true;
-      if (room <= 0) continue;
-    }
+  const daemonNodes = workloads.map((w) =>
+    w.kind !== 'DaemonSet'
+      ? []
+      : w.spec.nodeName
+        ? nodes.filter((n) => n.name === w.spec.nodeName)
+        : nodes.filter((n) => eligible(w.spec, n)),
+  );
+  const wanted = workloads.map((w, i) => (w.kind === 'DaemonSet' ? daemonNodes[i].length : w.replicas));
+  // A replicas: 2147483647 must not freeze the editor, nor hide the other workloads: past the limit,
+  // every workload keeps a fair share of the pods (policy decides alike for all pods of a workload).
+  const granted = shareOut(wanted, LIMITS.simulatedPods - drafts.length);
+  reportCappedWorkloads(workloads, wanted, granted, drafts.length, sink);
+  for (const [i, w] of workloads.entries()) {
     const ns = w.meta.namespace ?? 'default';
     const base = {
       namespace: ns,
@@ -229,10 +295,7 @@ function placePods(
       workload: { kind: w.kind, name: w.meta.name, meta: w.meta },
     };
     if (w.kind === 'DaemonSet') {
-      const targets = w.spec.nodeName
-        ? nodes.filter((n) => n.name === w.spec.nodeName)
-        : nodes.filter((n) => eligible(w.spec, n));
-      if (targets.length === 0) {
+      if (daemonNodes[i].length === 0) {
         sink.report(
           'unschedulable',
           noNodeObjects ? 'info' : 'warning',
@@ -240,7 +303,7 @@ function placePods(
           w.spec.nodeSelectorSpan ?? w.meta.nameSpan,
         );
       }
-      for (const n of targets.slice(0, Math.max(0, LIMITS.simulatedPods - drafts.length)))
+      for (const n of daemonNodes[i].slice(0, granted[i]))
         drafts.push({
           pod: { ...base, id: `${ns}/${w.meta.name}-${n.name}`, name: `${w.meta.name}-${n.name}` },
           fixedNode: n.name,
@@ -248,9 +311,8 @@ function placePods(
         });
       continue;
     }
-    const count = Math.min(w.replicas, LIMITS.simulatedPods - drafts.length);
-    for (let i = 0; i < count; i++) {
-      const name = `${w.meta.name}-${i}`;
+    for (let k = 0; k < granted[i]; k++) {
+      const name = `${w.meta.name}-${k}`;
       drafts.push({
         pod: { ...base, id: `${ns}/${name}`, name },
         fixedNode: w.spec.nodeName,

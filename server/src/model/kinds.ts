@@ -106,12 +106,17 @@ function workloadReader(kind: WorkloadKind, groups: readonly string[]): KindRead
       const labels = tmeta ? readLabels(tmeta, 'labels') : undefined;
       const podSpec = readPodSpec(template?.map('spec'));
       let replicas = 1;
+      let replicasSpan: Span | undefined;
       if (jobSpec) {
-        const parallelism = jobSpec.int('parallelism', { min: 0 })?.value ?? 1;
-        const completions = jobSpec.int('completions', { min: 0 })?.value;
-        replicas = completions !== undefined ? Math.min(parallelism, completions) : parallelism;
+        const parallelism = jobSpec.int('parallelism', { min: 0 });
+        const completions = jobSpec.int('completions', { min: 0 });
+        const fewer = completions && completions.value < (parallelism?.value ?? 1) ? completions : parallelism;
+        replicas = fewer?.value ?? 1;
+        replicasSpan = fewer?.span;
       } else if (kind !== 'DaemonSet') {
-        replicas = spec.int('replicas', { min: 0 })?.value ?? 1;
+        const written = spec.int('replicas', { min: 0 });
+        replicas = written?.value ?? 1;
+        replicasSpan = written?.span;
       }
       if (kind !== 'Job' && kind !== 'CronJob' && kind !== 'ReplicationController')
         checkSelector(spec, labels?.value ?? {}, kind);
@@ -119,6 +124,7 @@ function workloadReader(kind: WorkloadKind, groups: readonly string[]): KindRead
         meta,
         kind,
         replicas,
+        replicasSpan,
         templateLabels: labels?.value ?? {},
         templateLabelsSpan: labels?.span,
         spec: podSpec,

@@ -146,6 +146,8 @@ export interface Workload {
   readonly kind: WorkloadKind;
   /** Pod count for replicated kinds (Job/CronJob: parallelism); unused for DaemonSets. */
   readonly replicas: number;
+  /** Where the pod count is written (`replicas`, or a Job's `parallelism`/`completions`), when it is. */
+  readonly replicasSpan?: Span;
   readonly templateLabels: Labels;
   readonly templateLabelsSpan?: Span;
   readonly spec: PodSpecInfo;
