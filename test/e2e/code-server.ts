@@ -5,10 +5,10 @@
  * extensions folder and workspace copy, and is stopped by process group.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { ROOT } from '../helpers';
 
@@ -93,7 +93,39 @@ const QUIET_SETTINGS = {
 export interface Session {
   readonly page: Page;
   readonly workspace: string;
+  /**
+   * Runs one step of a test; when it fails, saves a screenshot as .e2e/artifacts/<name>.png and
+   * adds the extension's output channel and the extension host's log to the error, so a failure
+   * in CI (where only the test output is kept) says what the language server was doing.
+   */
+  step<T>(name: string, f: () => Promise<T>): Promise<T>;
   stop(): Promise<void>;
+}
+
+const ARTIFACTS = join(ROOT, '.e2e', 'artifacts');
+/** How much of each log a failure report quotes (its end). */
+const LOG_TAIL_LINES = 60;
+
+/** The log files under code-server's user data folder whose names match `name` (newest runs last). */
+function logFiles(dir: string, name: RegExp): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && name.test(e.name))
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+}
+
+/** The ends of the NetPol Studio output channel and the extension host logs, for a failure report. */
+export function extensionLogs(userDataDir: string): string {
+  const files = [...logFiles(join(userDataDir, 'logs'), /NetPol Studio\.log$|^exthost\.log$|^remoteexthost\.log$/)];
+  if (files.length === 0) return `(no logs found under ${userDataDir})`;
+  return files
+    .map((f) => {
+      const lines = readFileSync(f, 'utf8').trimEnd().split('\n');
+      const tail = lines.slice(-LOG_TAIL_LINES).join('\n');
+      return `--- ${f.slice(userDataDir.length + 1)} (last ${Math.min(lines.length, LOG_TAIL_LINES)} of ${lines.length} lines)\n${tail}`;
+    })
+    .join('\n');
 }
 
 export interface CodeServer {
@@ -216,9 +248,21 @@ export async function startSession(vsix: string, folder: string): Promise<Sessio
     await page.goto(server.url);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     const b = browser;
+    const userDataDir = join(dirname(server.workspace), 'udd');
     return {
       page,
       workspace: server.workspace,
+      async step<T>(name: string, f: () => Promise<T>): Promise<T> {
+        try {
+          return await f();
+        } catch (e) {
+          mkdirSync(ARTIFACTS, { recursive: true });
+          await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) }).catch(() => undefined);
+          if (e instanceof Error)
+            e.message += `\n\nThe extension's logs when step "${name}" failed:\n${extensionLogs(userDataDir)}`;
+          throw e;
+        }
+      },
       async stop() {
         await b.close().catch(() => undefined);
         server.stop();

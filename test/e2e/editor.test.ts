@@ -11,7 +11,6 @@ import { ROOT } from '../helpers';
 import { ensureCodeServer, openFile, packageVsix, type Session, startSession } from './code-server';
 
 const skip = process.env.NETPOL_SKIP_E2E === '1' ? 'NETPOL_SKIP_E2E=1' : false;
-const ARTIFACTS = join(ROOT, '.e2e', 'artifacts');
 
 describe('e2e: the extension in VS Code (code-server)', { skip }, () => {
   let session: Session;
@@ -29,16 +28,8 @@ describe('e2e: the extension in VS Code (code-server)', { skip }, () => {
     await session?.stop();
   });
 
-  /** Saves a screenshot when a step fails, for the CI log. */
-  async function step<T>(name: string, f: () => Promise<T>): Promise<T> {
-    try {
-      return await f();
-    } catch (e) {
-      mkdirSync(ARTIFACTS, { recursive: true });
-      await session.page.screenshot({ path: join(ARTIFACTS, `${name}.png`) }).catch(() => undefined);
-      throw e;
-    }
-  }
+  /** One step of a test: on failure, a screenshot and the extension's logs (Session.step). */
+  const step = <T>(name: string, f: () => Promise<T>): Promise<T> => session.step(`${name}`, f);
 
   it('shows the selector typo as a warning squiggle and in the Problems panel', async () => {
     const { page } = session;
@@ -51,7 +42,7 @@ describe('e2e: the extension in VS Code (code-server)', { skip }, () => {
       const filter = page.locator('input[placeholder^="Filter (e.g. text"]').first();
       await filter.fill('Did you mean app=postgres');
       const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'Did you mean app=postgres?' });
-      await row.first().waitFor({ timeout: 90_000 });
+      await row.first().waitFor({ timeout: 180_000 });
       // Opening the entry reveals the finding in the editor.
       await row.first().dblclick();
     });

@@ -17,7 +17,6 @@ import { ROOT } from '../helpers';
 import { ensureCodeServer, openFile, packageVsix, runCommand, type Session, startSession } from './code-server';
 
 const skip = process.env.NETPOL_SKIP_E2E === '1' ? 'NETPOL_SKIP_E2E=1' : false;
-const ARTIFACTS = join(ROOT, '.e2e', 'artifacts');
 const IMAGES = join(ROOT, 'docs', 'images');
 
 const OPEN = 'shop/frontend to shop/api: allowed on TCP 8000, denied on TCP 9090';
@@ -57,15 +56,8 @@ describe('e2e: the reachability matrix panel (code-server)', { skip }, () => {
     if (repoDir) rmSync(repoDir, { recursive: true, force: true });
   });
 
-  async function step<T>(name: string, f: () => Promise<T>): Promise<T> {
-    try {
-      return await f();
-    } catch (e) {
-      mkdirSync(ARTIFACTS, { recursive: true });
-      await session.page.screenshot({ path: join(ARTIFACTS, `matrix-${name}.png`) }).catch(() => undefined);
-      throw e;
-    }
-  }
+  /** One step of a test: on failure, a screenshot and the extension's logs (Session.step). */
+  const step = <T>(name: string, f: () => Promise<T>): Promise<T> => session.step(`matrix-${name}`, f);
 
   /** The matrix page inside the panel's webview frames. */
   const matrix = (): FrameLocator =>

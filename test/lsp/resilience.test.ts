@@ -257,3 +257,50 @@ describe('language server: the analysis runs off the thread that reads messages'
     );
   });
 });
+
+describe('language server: changes that never stop', () => {
+  let dir: string;
+  let client: TestClient;
+  const uriOf = (name: string) => pathToFileURL(join(dir, name)).toString();
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'netpol-lsp-stream-'));
+    writeFileSync(join(dir, 'workloads.yaml'), WORKLOADS);
+    client = new TestClient();
+    await client.initialize(dir);
+  });
+  after(async () => {
+    await client.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('still publishes while a document changes every 50 ms (a generator rewriting it), instead of waiting for a pause', async () => {
+    const uri = uriOf('policy.yaml');
+    await client.open(uri, apiPolicy('p', 'web'), 1);
+    await client.diagnostics(uri, (d) => !hasTypo(d));
+    const from = client.publishes.length;
+    const publishedSince = () => client.publishes.slice(from).some((p) => p.uri === uri);
+    // The stream stops at the first publish; without a bound on the wait it would only stop at
+    // the deadline (every change restarts the quiet period and gives up the running analysis).
+    const deadline = Date.now() + 60_000;
+    let version = 1;
+    while (!publishedSince() && Date.now() < deadline) {
+      version++;
+      await client.change(uri, apiPolicy('p', version % 2 ? 'web' : 'wbe'), version);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.ok(publishedSince(), `nothing published during ${version - 1} changes in 60 s`);
+    // The published diagnostics are those of a text that was sent, labelled with its version.
+    const first = client.publishes.slice(from).find((p) => p.uri === uri)!;
+    assert.ok(typeof first.version === 'number' && first.version > 1 && first.version <= version);
+    assert.equal(
+      hasTypo(first.diagnostics),
+      first.version % 2 === 0,
+      'the findings are those of the version published',
+    );
+    // Once the changes stop, the last text is published.
+    const lastOf = () => client.publishes.filter((p) => p.uri === uri).at(-1);
+    const d = await client.diagnostics(uri, () => lastOf()?.version === version);
+    assert.equal(hasTypo(d), version % 2 === 0);
+  });
+});

@@ -10,6 +10,12 @@
  * thread that receives the messages, see main.ts): its result would be stale,
  * so it is never published. Requests answer from the latest complete analysis
  * while their document is unchanged since, else they wait for the next one.
+ * One exception keeps changes that never stop (a file rewritten every 100 ms
+ * by a generator, a slow machine where typing outpaces the analysis) from
+ * starving the editor: once changes have gone unpublished for
+ * MAX_UNPUBLISHED_MS, the debounce no longer waits, and once several runs in
+ * a row were given up, the next one finishes and publishes (with the versions
+ * it read) before the run for the newest changes follows.
  */
 import { existsSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
@@ -61,6 +67,15 @@ export const PROGRESS_FILE_COUNT = 200;
 /** The quiet period after an edit before analysing (ms). */
 export const DEBOUNCE_MS = 150;
 
+/** How long changes may go without any published analysis before a run is no longer given up for newer ones (ms). */
+export const MAX_UNPUBLISHED_MS = 5000;
+
+/** Runs given up in a row before a run may finish although newer changes exist (with MAX_UNPUBLISHED_MS). */
+const MIN_RUNS_GIVEN_UP = 3;
+
+/** An analysis slower than this is reported in the output channel, with the runs given up before it (ms). */
+const SLOW_ANALYSIS_MS = 2000;
+
 export function uriOfFile(file: SourceFile): string {
   return file.uri ?? pathToFileURL(file.path).toString();
 }
@@ -109,6 +124,10 @@ export class Session {
   private listeners: ((s: Snapshot) => void)[] = [];
   private waiters: { resolve: (s: Snapshot) => void; reject: (e: Error) => void }[] = [];
   private timer: NodeJS.Timeout | undefined;
+  /** When the oldest change not yet in a published analysis came (Date.now()), if any. */
+  private unpublishedSince: number | undefined;
+  /** Runs given up since the last published analysis, for the log. */
+  private givenUp = 0;
   private needsScan = false;
   private scanned = false;
 
@@ -155,8 +174,24 @@ export class Session {
   /** Something changed: the running analysis (if any) is stale; analyse again after a quiet period. */
   changed(delay = DEBOUNCE_MS): void {
     this.changes++;
+    this.unpublishedSince ??= Date.now();
+    // Past the longest wait, a pending run is not postponed again.
+    if (this.timer && this.starving()) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.analyseNow(), delay);
+  }
+
+  /** True when changes have waited for a published analysis longer than MAX_UNPUBLISHED_MS. */
+  private starving(): boolean {
+    return this.unpublishedSince !== undefined && Date.now() - this.unpublishedSince > MAX_UNPUBLISHED_MS;
+  }
+
+  /**
+   * A run that has seen newer changes still finishes when the editor has waited too long and
+   * runs keep being given up: a single newer change (one keystroke) still ends a run at once.
+   */
+  private mustFinish(): boolean {
+    return this.givenUp >= MIN_RUNS_GIVEN_UP && this.starving();
   }
 
   private running = false;
@@ -166,8 +201,9 @@ export class Session {
     if (this.running) return;
     this.running = true;
     const at = this.changes;
+    const started = Date.now();
     const check = () => {
-      if (this.changes !== at || this.isSuperseded()) throw new Superseded();
+      if ((this.changes !== at || this.isSuperseded()) && !this.mustFinish()) throw new Superseded();
     };
     let superseded = false;
     let progress: Awaited<ReturnType<Connection['window']['createWorkDoneProgress']>> | undefined;
@@ -185,6 +221,9 @@ export class Session {
       this.workspace.parsedFiles(check);
       await answerWaitingMessages();
       check();
+      // The versions this run reads (analysis() reads the texts synchronously, now); a run that
+      // must finish may publish after newer ones arrived.
+      const versions = this.workspace.openVersions();
       const analysis = this.workspace.analysis(check);
       await answerWaitingMessages();
       check();
@@ -201,20 +240,29 @@ export class Session {
         analysis,
         findings,
         findingsByUri: byUri,
-        versions: this.workspace.openVersions(),
+        versions,
         files: new Map(analysis.cluster.files.map((f) => [uriOfFile(f), f])),
       };
       this.latest = s;
       this.latestAt = at;
       this.runStats.analyses++;
-      if (!this.scanned) {
-        this.scanned = true;
-        this.log(`netpol: analysed ${files} files: ${analysis.cluster.pods.length} pods, ${findings.length} findings`);
+      const took = Date.now() - started;
+      const waited = this.unpublishedSince === undefined ? 0 : started - this.unpublishedSince;
+      if (!this.scanned || took > SLOW_ANALYSIS_MS || waited > MAX_UNPUBLISHED_MS) {
+        const given = this.givenUp ? `, after ${this.givenUp} runs given up for newer changes` : '';
+        this.log(
+          `netpol: analysed ${files} files in ${(took / 1000).toFixed(1)} s: ${analysis.cluster.pods.length} pods, ${findings.length} findings${given}`,
+        );
       }
+      this.scanned = true;
+      this.givenUp = 0;
+      // Changes that came during this run are still unpublished; they count from now.
+      this.unpublishedSince = this.changes === at ? undefined : Date.now();
       this.publish(s);
     } catch (e) {
       if (e instanceof Superseded) {
         this.runStats.superseded++;
+        this.givenUp++;
         superseded = true;
       } else {
         this.connection.console.error(`netpol: analysis failed: ${(e as Error).stack ?? e}`);
