@@ -65,6 +65,11 @@ export class Engine {
     };
   }
 
+  /** The policies of each tier that apply to class `classId` in `direction` (computed once, with the class). */
+  applicable(classId: number, direction: Direction): Applicable {
+    return this.info[classId][direction];
+  }
+
   private groups?: PeerGroups;
 
   /** Pod classes grouped by their answers to given atoms (built on first use). */

@@ -11,6 +11,7 @@ import type { Protocol } from '../model/kubernetes';
 import { type AtomValue, netsValueHas } from '../policy/atoms';
 import {
   type CompiledPolicy,
+  type CompiledRule,
   type Condition,
   type Direction,
   isClusterPolicy,
@@ -99,15 +100,49 @@ export function withoutClusterPolicies(app: Applicable): Applicable {
   return { tiers };
 }
 
+/** The rule that decided a direction, with the index of its tier in the PolicySet. */
+export interface DecidingRule {
+  readonly tier: number;
+  readonly policy: CompiledPolicy;
+  readonly rule: CompiledRule;
+}
+
 /** Allowed or not, without building an explanation: the matrix's inner loop. */
 export function decide(set: PolicySet, app: Applicable, direction: Direction, packet: Packet): boolean {
+  return walkTiers(set, app, direction, packet, undefined);
+}
+
+/**
+ * The same decision, and the Allow or Deny rule that made it (`by` is undefined when a tier's
+ * default Deny or, every tier passing, the profile decided).
+ */
+export function decision(
+  set: PolicySet,
+  app: Applicable,
+  direction: Direction,
+  packet: Packet,
+): { readonly allowed: boolean; readonly by?: DecidingRule } {
+  const found: { by?: DecidingRule } = {};
+  const allowed = walkTiers(set, app, direction, packet, found);
+  return { allowed, by: found.by };
+}
+
+/** The one tier walk `decide` and `decision` share; records the deciding rule in `found` when given. */
+function walkTiers(
+  set: PolicySet,
+  app: Applicable,
+  direction: Direction,
+  packet: Packet,
+  found: { by?: DecidingRule } | undefined,
+): boolean {
   tiers: for (const t of app.tiers) {
     for (const policy of t.policies) {
       for (const rule of policy[direction]!) {
         if (!conditionMatches(rule.condition, packet)) continue;
-        if (rule.action === 'Allow') return true;
-        if (rule.action === 'Deny') return false;
+        if (rule.action === 'Log') continue;
         if (rule.action === 'Pass') continue tiers;
+        if (found) found.by = { tier: t.index, policy, rule };
+        return rule.action === 'Allow';
       }
     }
     if (set.tiers[t.index].defaultAction === 'Deny') return false;

@@ -2,8 +2,10 @@
  * calico-allow-overrides-policy: a Calico Allow rule (GlobalNetworkPolicy, or a Calico
  * NetworkPolicy in an earlier tier or with a lower order) that decides connections the
  * namespace's own Kubernetes NetworkPolicies would deny. Decided with the engine, per endpoint
- * class pair and port piece: the direction's deciding step is the Calico Allow, and evaluating the
- * subject's Kubernetes NetworkPolicies alone (in their tier, with its default action) denies.
+ * class pair and port piece: the direction's deciding rule is the Calico Allow, and evaluating the
+ * subject's Kubernetes NetworkPolicies alone (in their tier, with its default action) denies. Each
+ * subject's direction is decided once per group of peers its rules cannot tell apart and once per
+ * interval between its rules' port cuts; only the opened pieces ask the engine about each pair.
  * The peers are pods and the outside world's address classes (the internet, private ranges, the
  * metadata address). One warning per Calico rule and namespace, on the rule, with the pairs it
  * opens (counts first) and the namespace's policies as related locations. The fix: for a rule in an
@@ -22,15 +24,17 @@ import type { Analysis } from '../../engine/analysis';
 import type { EndpointClass } from '../../engine/classes';
 import { EVERY_PORT, probePorts } from '../../engine/connections';
 import { describeExternal, describePods } from '../../engine/describe';
-import { type Applicable, applicablePolicies, conditionMatches, decide, type Packet } from '../../engine/evaluate';
+import { type Applicable, type DecidingRule, decide, decision, type Packet } from '../../engine/evaluate';
+import { sideAtoms } from '../../engine/peer-groups';
+import { addPortCuts } from '../../engine/port-cuts';
 import type { CalicoPolicy, CalicoRule, EntityRule } from '../../model/calico/calico-resources';
 import type { Protocol } from '../../model/kubernetes';
 import {
   type CompiledPolicy,
   type CompiledRule,
+  type Condition,
   type Direction,
   type PolicyRef,
-  type PolicySet,
   policyName,
 } from '../../policy/rule-model';
 import { insertKeysBefore, replaceScalar } from '../edits';
@@ -43,7 +47,7 @@ export const calicoAllowOverridesPolicy: LintRule = { id: ID, check };
 const isCalico = (ref: PolicyRef) => ref.group === 'projectcalico.org';
 const isTeamPolicy = (ref: PolicyRef) => ref.kind === 'NetworkPolicy' && ref.group === undefined;
 
-interface Override {
+export interface Override {
   readonly policy: CompiledPolicy;
   readonly rule: CompiledRule;
   readonly tier: string;
@@ -101,6 +105,12 @@ function portPieces(a: Analysis): Piece[] {
   return out;
 }
 
+/** Whether a condition names ports (their numbers come from the destination's answers). */
+function namesPorts(c: Condition): boolean {
+  if (c.type === 'all' || c.type === 'any') return c.of.some(namesPorts);
+  return c.type === 'ports' && c.named.length > 0;
+}
+
 /** `TCP/5432`, `every UDP port`, `TCP/1-79`: adjacent pieces merged. */
 function portLabels(pieces: Iterable<{ protocol: Protocol; from: number; to: number }>): string[] {
   const merged: { protocol: Protocol; from: number; to: number }[] = [];
@@ -121,110 +131,150 @@ function portLabels(pieces: Iterable<{ protocol: Protocol; from: number; to: num
 }
 
 function check({ analysis: a }: LintContext, sink: FindingSink): void {
+  for (const o of findOverrides(a)) report(a, o, sink);
+}
+
+/**
+ * Every Calico Allow rule that decides connections a namespace's own policies deny, per rule and
+ * namespace, in the order a walk over subjects, peers and pieces meets them (exported for the
+ * test that compares it with deciding every class pair on every piece).
+ */
+export function findOverrides(a: Analysis): Override[] {
   const set = a.policies;
   const hasCalicoAllow = set.tiers.some((t) =>
     t.policies.some(
       (p) => isCalico(p.ref) && [...(p.ingress ?? []), ...(p.egress ?? [])].some((r) => r.action === 'Allow'),
     ),
   );
-  if (!hasCalicoAllow) return;
+  if (!hasCalicoAllow) return [];
   const pods = a.engine.classes.filter((c) => c.kind === 'pod');
   const outside = externalClasses(a);
   const pieces = portPieces(a);
   const found = new Map<string, Override>();
   for (const direction of ['ingress', 'egress'] as Direction[]) {
     for (const subject of pods) {
-      const app = applicablePolicies(set, subject.values, direction);
+      const app = a.engine.applicable(subject.id, direction);
       const team = teamOnly(app);
       if (team.tiers.length === 0) continue;
       if (!app.tiers.some((t) => t.policies.some((p) => isCalico(p.ref)))) continue;
       const namespace = a.endpoints[subject.members[0]].namespace ?? '';
-      const peers: Party[] = [...pods, ...outside];
-      for (const peer of peers) {
-        const [src, dst] = direction === 'ingress' ? [peer, subject] : [subject, peer];
+      const pairOf = (peer: Party): [Party, Party] => (direction === 'ingress' ? [peer, subject] : [subject, peer]);
+      const rules = app.tiers.flatMap((t) => t.policies.flatMap((p) => p[direction]!));
+      // The direction's answer changes only at the port cuts of its own rules: decided once per
+      // interval between them, and spread over the pieces inside. Named ports are read from the
+      // destination: the subject's for ingress, the peer's for egress.
+      const subjectCuts = new Set<number>([1]);
+      for (const r of rules) addPortCuts(r.condition, direction === 'ingress' ? [subject.values] : [], subjectCuts);
+      const peerNamed = direction === 'egress' && rules.some((r) => namesPorts(r.condition));
+      /** The pieces on which a Calico Allow decides for the peer and the team's policies alone deny. */
+      const opening = (peer: Party): Opening[] => {
+        const [src, dst] = pairOf(peer);
         const family = commonFamily(src, dst);
-        if (family === undefined) continue;
-        const sIndex = isExternal(src) ? undefined : src.members[0];
-        const dIndex = isExternal(dst) ? undefined : dst.members[src === dst ? 1 : 0];
-        if (!isExternal(dst) && dIndex === undefined) continue;
-        const allowed = (protocol: Protocol, port: number) =>
-          sIndex !== undefined && dIndex !== undefined
-            ? a.engine.allowed(sIndex, dIndex, protocol, port)
-            : a.engine.explainEndpoints(
-                isExternal(src) ? src.endpoint : a.endpoints[sIndex!],
-                isExternal(dst) ? dst.endpoint : a.endpoints[dIndex!],
-                protocol,
-                port,
-              ).allowed;
-        for (const piece of pieces) {
-          const packet: Packet = {
-            protocol: piece.protocol,
-            port: piece.port,
-            family,
-            src: src.values,
-            dst: dst.values,
-          };
-          if (decide(set, team, direction, packet)) continue;
-          if (!allowed(piece.protocol, piece.port)) continue;
-          const step = decidingAllow(set, app, direction, packet);
-          if (!step || !isCalico(step.policy.ref)) continue;
-          const { policy, rule } = step;
-          const key = `${policyName(policy.ref)}|${direction}|${rule.index}|${namespace}`;
-          let o = found.get(key);
-          if (!o) {
-            o = {
-              policy,
-              rule,
-              tier: set.tiers[step.tier].name,
-              namespace,
-              team: [],
-              classPairs: new Set(),
-              outside: new Set(),
-              outsidePods: new Set(),
-              ports: new Map(),
-              later: false,
-              earlier: team.tiers.every((t) => step.tier < t.index),
-            };
-            found.set(key, o);
-          }
-          for (const p of team.tiers.flatMap((t) => t.policies)) if (!o.team.includes(p)) o.team.push(p);
-          if (isExternal(peer)) {
-            o.outside.add(peer);
-            o.outsidePods.add(subject);
-          } else o.classPairs.add(`${src.id}|${dst.id}`);
-          o.ports.set(`${piece.protocol}/${piece.port}`, {
-            protocol: piece.protocol,
-            from: piece.port,
-            to: piece.last,
+        if (family === undefined) return [];
+        const cutSet = new Set(subjectCuts);
+        if (peerNamed) for (const r of rules) addPortCuts(r.condition, [peer.values], cutSet);
+        const cuts = [...cutSet].filter((n) => n >= 1 && n <= 65535).sort((x, y) => x - y);
+        const opened: { protocol: Protocol; from: number; to: number; step: DecidingRule }[] = [];
+        for (const { protocol } of EVERY_PORT)
+          cuts.forEach((port, i) => {
+            const packet: Packet = { protocol, port, family, src: src.values, dst: dst.values };
+            const { allowed, by } = decision(set, app, direction, packet);
+            if (!allowed || !by || !isCalico(by.policy.ref) || decide(set, team, direction, packet)) return;
+            opened.push({ protocol, from: port, to: i + 1 < cuts.length ? cuts[i + 1] - 1 : 65535, step: by });
           });
-          if (team.tiers.some((t) => t.index === step.tier && t.policies.some((p) => p.order <= policy.order)))
-            o.later = true;
+        const out: Opening[] = [];
+        if (opened.length === 0) return out;
+        pieces.forEach((piece, index) => {
+          const o = opened.find((x) => x.protocol === piece.protocol && x.from <= piece.port && piece.port <= x.to);
+          if (o) out.push({ piece, index, step: o.step });
+        });
+        return out;
+      };
+      const hits: Hit[] = [];
+      // The direction's decisions read the peer only through the atoms the applicable rules
+      // name on its side: pod classes answering those alike are decided once, by a representative.
+      const atoms = new Set<number>();
+      for (const t of app.tiers)
+        for (const p of t.policies)
+          for (const r of p[direction]!)
+            sideAtoms(r.condition, direction === 'ingress' ? 'source' : 'destination', atoms);
+      for (const group of a.engine.peerGroups.groups([...atoms])) {
+        const opened = opening(group.representative);
+        if (opened.length === 0) continue;
+        // The connection needs the other direction too: the engine's class-pair answers.
+        for (const o of opened)
+          for (const peer of group.classes()) {
+            const [src, dst] = pairOf(peer) as [EndpointClass, EndpointClass];
+            const d = src === dst ? src.members[1] : dst.members[0];
+            if (d === undefined) continue;
+            if (a.engine.allowed(src.members[0], d, o.piece.protocol, o.piece.port))
+              hits.push({ ...o, src, dst, peer, at: peer.id });
+          }
+      }
+      outside.forEach((peer, i) => {
+        const opened = opening(peer);
+        if (opened.length === 0) return;
+        const [src, dst] = pairOf(peer);
+        const endpoint = (p: Party) => (isExternal(p) ? p.endpoint : a.endpoints[p.members[0]]);
+        for (const o of opened)
+          if (a.engine.allowedBetween(endpoint(src), endpoint(dst), o.piece.protocol, o.piece.port))
+            hits.push({ ...o, src, dst, peer, at: pods.length + i });
+      });
+      // In the order of a walk over every peer (pod classes, then outside classes), then every
+      // piece: what is recorded first (pairs named, the first rule's tier) stays the same.
+      hits.sort((x, y) => x.at - y.at || x.index - y.index);
+      for (const { piece, step, src, dst, peer } of hits) {
+        const { policy, rule } = step;
+        const key = `${policyName(policy.ref)}|${direction}|${rule.index}|${namespace}`;
+        let o = found.get(key);
+        if (!o) {
+          o = {
+            policy,
+            rule,
+            tier: set.tiers[step.tier].name,
+            namespace,
+            team: [],
+            classPairs: new Set(),
+            outside: new Set(),
+            outsidePods: new Set(),
+            ports: new Map(),
+            later: false,
+            earlier: team.tiers.every((t) => step.tier < t.index),
+          };
+          found.set(key, o);
         }
+        for (const p of team.tiers.flatMap((t) => t.policies)) if (!o.team.includes(p)) o.team.push(p);
+        if (isExternal(peer)) {
+          o.outside.add(peer);
+          o.outsidePods.add(subject);
+        } else o.classPairs.add(`${src.id}|${dst.id}`);
+        o.ports.set(`${piece.protocol}/${piece.port}`, {
+          protocol: piece.protocol,
+          from: piece.port,
+          to: piece.last,
+        });
+        if (team.tiers.some((t) => t.index === step.tier && t.policies.some((p) => p.order <= policy.order)))
+          o.later = true;
       }
     }
   }
-  for (const o of found.values()) report(a, o, sink);
+  return [...found.values()];
 }
 
-/** The Allow rule that decides the direction, if an Allow decides it: `decide`, remembering the rule. */
-function decidingAllow(
-  set: PolicySet,
-  app: Applicable,
-  direction: Direction,
-  packet: Packet,
-): { policy: CompiledPolicy; rule: CompiledRule; tier: number } | undefined {
-  tiers: for (const t of app.tiers) {
-    for (const policy of t.policies) {
-      for (const rule of policy[direction]!) {
-        if (!conditionMatches(rule.condition, packet)) continue;
-        if (rule.action === 'Allow') return { policy, rule, tier: t.index };
-        if (rule.action === 'Deny') return undefined;
-        if (rule.action === 'Pass') continue tiers;
-      }
-    }
-    if (set.tiers[t.index].defaultAction === 'Deny') return undefined;
-  }
-  return undefined;
+/** A piece on which a Calico Allow decides the direction for a peer that the team's policies deny. */
+interface Opening {
+  readonly piece: Piece;
+  /** The piece's position in portPieces. */
+  readonly index: number;
+  readonly step: DecidingRule;
+}
+
+interface Hit extends Opening {
+  readonly src: Party;
+  readonly dst: Party;
+  readonly peer: Party;
+  /** The peer's position in a walk over the pod classes, then the outside classes. */
+  readonly at: number;
 }
 
 /** Pod pairs of the class pairs, self pairs left out: the count, and the first few names. */
