@@ -14,6 +14,10 @@
  * `from`) to the workloads that need the port, by namespace and labels, plus
  * the namespaces whose egress rules use it; with no such workload, to those
  * namespaces only.
+ *
+ * Cost: only the source classes the target's ingress admits are asked (Engine.ingressAdmitting,
+ * decided per group of classes its rules cannot tell apart), client namespaces and opening rules
+ * come from indexes built once per run, and outside addresses are answered without a trace.
  */
 import type { Fix, TextEdit } from '../../common/finding';
 import type { FindingSink } from '../../common/finding-sink';
@@ -21,11 +25,11 @@ import type { RuleId } from '../../common/rule-registry';
 import { span } from '../../common/source';
 import { plural, quoteList } from '../../common/text';
 import { type Admission, allAdmissions } from '../../engine/admission';
-import { externalClasses } from '../../engine/address-classes';
+import { type ExternalClass, externalClasses } from '../../engine/address-classes';
 import type { Analysis } from '../../engine/analysis';
 import type { EndpointClass } from '../../engine/classes';
 import { inferDependencies } from '../../engine/dependencies';
-import { membersOf, ownerName } from '../../engine/describe';
+import { ownerName } from '../../engine/describe';
 import { evaluateIntents, selectIntentEndpoint } from '../../engine/intents';
 import type { Labels, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicyRule, Protocol } from '../../model/kubernetes';
 import type { Endpoint } from '../../policy/endpoint';
@@ -43,8 +47,34 @@ function admitsPort(adm: Admission, protocol: Protocol, port: number): boolean {
 }
 
 function check({ analysis: a, config }: LintContext, sink: FindingSink): void {
-  if (config.sensitivePorts.length === 0) return;
-  const admissions = allAdmissions(a).filter((x) => x.rule.action === 'Allow');
+  for (const x of findExposures(a, config)) reportExposure(a, x, sink);
+}
+
+/** A workload serving a sensitive port that sources it does not declare can reach. */
+export interface Exposure {
+  readonly cls: EndpointClass;
+  /** The workload's first pod. */
+  readonly target: number;
+  readonly sp: SensitivePort;
+  /** The other namespaces (not declared clients) whose pods reach it. */
+  readonly namespaces: ReadonlySet<string>;
+  readonly outsideClasses: readonly ExternalClass[];
+  /** The ingress Allow rules that open the port to those sources. */
+  readonly opening: readonly Admission[];
+  /** The namespaces whose egress rules use it, sorted. */
+  readonly clients: readonly string[];
+  /** The pods that need it (inferred dependencies, allow-intents). */
+  readonly needing: readonly number[];
+}
+
+/**
+ * Every exposure, per workload and sensitive port, in class order (exported for the test that
+ * compares it with asking every pod class and every admission).
+ */
+export function findExposures(a: Analysis, config: ProjectConfig): Exposure[] {
+  if (config.sensitivePorts.length === 0) return [];
+  const index = new ExposureIndex(a);
+  const out: Exposure[] = [];
   const done = new Set<string>();
   for (const cls of a.engine.classes) {
     if (cls.kind !== 'pod') continue;
@@ -55,43 +85,142 @@ function check({ analysis: a, config }: LintContext, sink: FindingSink): void {
         const key = `${ownerName(e)}|${sp.protocol}/${sp.port}`;
         if (done.has(key)) continue;
         done.add(key);
-        reportExposure(a, config, cls, m, sp, admissions, sink);
+        const x = exposure(a, config, index, cls, m, sp);
+        if (x) out.push(x);
       }
     }
   }
+  return out;
 }
 
-function reportExposure(
+/**
+ * What every exposure asks, found once per lint run: each pod class's members by namespace, the
+ * ingress Allow rules applying to each class, and per port the namespaces whose egress rules allow
+ * connecting to each class.
+ */
+class ExposureIndex {
+  readonly pods: readonly EndpointClass[];
+  private readonly admissions: readonly Admission[];
+  private readonly membersByNamespace = new Map<number, Map<string, number[]>>();
+  private ingressBySubject?: Map<number, Admission[]>;
+  private readonly clientsByPort = new Map<string, Map<number, Set<string>>>();
+
+  constructor(private readonly a: Analysis) {
+    this.pods = a.engine.classes.filter((c) => c.kind === 'pod');
+    this.admissions = allAdmissions(a).filter((x) => x.rule.action === 'Allow');
+  }
+
+  /** The class's members grouped by namespace, in member order. */
+  byNamespace(cls: EndpointClass): Map<string, number[]> {
+    let found = this.membersByNamespace.get(cls.id);
+    if (!found) {
+      found = new Map();
+      for (const i of cls.members) {
+        const ns = this.a.endpoints[i].namespace ?? '';
+        const list = found.get(ns);
+        if (list) list.push(i);
+        else found.set(ns, [i]);
+      }
+      this.membersByNamespace.set(cls.id, found);
+    }
+    return found;
+  }
+
+  /** The ingress Allow rules that can apply to the class, in rule order. */
+  ingressAllows(cls: EndpointClass): readonly Admission[] {
+    if (!this.ingressBySubject) {
+      this.ingressBySubject = new Map();
+      for (const adm of this.admissions) {
+        if (adm.rule.direction !== 'ingress') continue;
+        for (const c of adm.subjectClasses) {
+          const list = this.ingressBySubject.get(c.id);
+          if (list) list.push(adm);
+          else this.ingressBySubject.set(c.id, [adm]);
+        }
+      }
+    }
+    return this.ingressBySubject.get(cls.id) ?? [];
+  }
+
+  /**
+   * The namespaces whose pods have an egress allow rule to the class on the port: the clients the
+   * manifests say it has. Empty when no egress policy speaks of it.
+   */
+  clientNamespaces(cls: EndpointClass, sp: SensitivePort): string[] {
+    const key = `${sp.protocol}/${sp.port}`;
+    let byClass = this.clientsByPort.get(key);
+    if (!byClass) {
+      byClass = new Map();
+      for (const adm of this.admissions) {
+        if (adm.rule.direction !== 'egress' || !admitsPort(adm, sp.protocol, sp.port)) continue;
+        // A rule to everywhere says nothing about who uses this workload.
+        if (adm.peerClasses.length === this.a.engine.classes.length) continue;
+        const namespaces = new Set<string>();
+        for (const c of adm.subjectClasses) for (const ns of this.byNamespace(c).keys()) namespaces.add(ns);
+        for (const c of adm.peerClasses) {
+          const set = byClass.get(c.id);
+          if (set) for (const ns of namespaces) set.add(ns);
+          else byClass.set(c.id, new Set(namespaces));
+        }
+      }
+      this.clientsByPort.set(key, byClass);
+    }
+    return [...(byClass.get(cls.id) ?? [])].sort();
+  }
+}
+
+function exposure(
   a: Analysis,
   config: ProjectConfig,
+  index: ExposureIndex,
   cls: EndpointClass,
   target: number,
   sp: SensitivePort,
-  admissions: readonly Admission[],
-  sink: FindingSink,
-): void {
+): Exposure | undefined {
   const e = a.endpoints[target];
   const ns = e.namespace!;
   // Namespaces whose own egress rules allow connecting to the workload on the port are its clients by
   // both sides' say: intended, not reported.
-  const clients = new Set(clientNamespaces(a, cls, sp));
+  const clientList = index.clientNamespaces(cls, sp);
+  const clients = new Set(clientList);
   // The pods that need it, by the inferred dependencies and the allow-intents: intended too.
   const needing = new Set(neededBy(a, config, e, sp));
   const namespaces = new Set<string>();
-  for (const src of a.engine.classes) {
-    if (src.kind !== 'pod') continue;
-    const outside = src.members.filter((i) => {
-      const from = a.endpoints[i].namespace!;
-      return from !== ns && !clients.has(from) && !needing.has(i);
-    });
-    if (outside.length === 0) continue;
-    if (!a.engine.allowed(outside[0], target, sp.protocol, sp.port)) continue;
-    for (const i of outside) namespaces.add(a.endpoints[i].namespace!);
+  // Only the classes the target's ingress admits can reach it: decided once per group of
+  // classes its rules cannot tell apart; each of those is then asked once (class-pair answers).
+  const admitted = a.engine.ingressAdmitting(cls.id, sp.protocol, sp.port);
+  for (const src of index.pods) {
+    if (!admitted.has(src.id)) continue;
+    let first: number | undefined;
+    const from: string[] = [];
+    for (const [other, members] of index.byNamespace(src)) {
+      if (other === ns || clients.has(other)) continue;
+      const outside = members.find((i) => !needing.has(i));
+      if (outside === undefined) continue;
+      if (first === undefined || outside < first) first = outside;
+      from.push(other);
+    }
+    if (first === undefined || !a.engine.allowed(first, target, sp.protocol, sp.port)) continue;
+    for (const other of from) namespaces.add(other);
   }
   const outsideClasses = externalClasses(a).filter(
-    (x) => cls.families.includes(x.family) && a.engine.explainEndpoints(x.endpoint, e, sp.protocol, sp.port).allowed,
+    (x) => cls.families.includes(x.family) && a.engine.allowedBetween(x.endpoint, e, sp.protocol, sp.port),
   );
-  if (namespaces.size === 0 && outsideClasses.length === 0) return;
+  if (namespaces.size === 0 && outsideClasses.length === 0) return undefined;
+  const opening = index
+    .ingressAllows(cls)
+    .filter(
+      (adm) =>
+        admitsPort(adm, sp.protocol, sp.port) &&
+        (adm.peerClasses.some((c) => [...index.byNamespace(c).keys()].some((x) => namespaces.has(x))) ||
+          adm.externalClasses.some((x) => outsideClasses.includes(x))),
+    );
+  return { cls, target, sp, namespaces, outsideClasses, opening, clients: clientList, needing: [...needing] };
+}
+
+function reportExposure(a: Analysis, x: Exposure, sink: FindingSink): void {
+  const { target, sp, namespaces, outsideClasses, opening } = x;
+  const e = a.endpoints[target];
   const workload = e.pod?.workload;
   const short = `${workload?.name ?? e.pod?.name ?? e.id}:${sp.port}`;
   const sources = [
@@ -100,14 +229,6 @@ function reportExposure(
   ]
     .filter(Boolean)
     .join(', and from ');
-  const opening = admissions.filter(
-    (adm) =>
-      adm.rule.direction === 'ingress' &&
-      adm.subjectClasses.includes(cls) &&
-      admitsPort(adm, sp.protocol, sp.port) &&
-      (membersOf(adm.peerClasses).some((i) => namespaces.has(a.endpoints[i].namespace ?? '')) ||
-        adm.externalClasses.some((x) => outsideClasses.includes(x))),
-  );
   const span = workload?.meta.nameSpan ?? e.pod!.meta.nameSpan;
   sink.report(
     ID,
@@ -122,7 +243,7 @@ function reportExposure(
     },
   );
   for (const adm of opening) {
-    const fixes = restrictFix(a, adm, cls, sp, e, [...needing]);
+    const fixes = restrictFix(a, adm, x.clients, sp, e, x.needing);
     sink.report(
       ID,
       'warning',
@@ -131,22 +252,6 @@ function reportExposure(
       { related: [{ span, message: `${ownerName(e)} serves ${sp.protocol} ${sp.port}` }], fixes },
     );
   }
-}
-
-/**
- * The namespaces whose pods have an egress allow rule to the workload on the port: the clients the
- * manifests say it has. Empty when no egress policy speaks of it.
- */
-function clientNamespaces(a: Analysis, cls: EndpointClass, sp: SensitivePort): string[] {
-  const out = new Set<string>();
-  for (const adm of allAdmissions(a)) {
-    if (adm.rule.direction !== 'egress' || adm.rule.action !== 'Allow') continue;
-    if (!adm.peerClasses.includes(cls) || !admitsPort(adm, sp.protocol, sp.port)) continue;
-    // A rule to everywhere says nothing about who uses this workload.
-    if (adm.peerClasses.length === a.engine.classes.length) continue;
-    for (const i of membersOf(adm.subjectClasses)) out.add(a.endpoints[i].namespace!);
-  }
-  return [...out].sort();
 }
 
 /** Does `index` run the same workload (or is the same bare pod) as `e`? */
@@ -159,7 +264,7 @@ function sameOwner(a: Analysis, index: number, e: Endpoint): boolean {
  * destination is one of its pods on the port, and sources of an allow-intent whose destination
  * is one of its pods and whose ports include it.
  */
-function neededBy(a: Analysis, config: ProjectConfig, e: Endpoint, sp: SensitivePort): number[] {
+export function neededBy(a: Analysis, config: ProjectConfig, e: Endpoint, sp: SensitivePort): number[] {
   const out = new Set<number>();
   for (const d of inferDependencies(a, config.ingressControllers))
     if (d.destinations.some((x) => x.protocol === sp.protocol && x.port === sp.port && sameOwner(a, x.index, e)))
@@ -277,7 +382,7 @@ function addFrom(rule: NetworkPolicyRule, peers: readonly string[][]): TextEdit 
 function restrictFix(
   a: Analysis,
   adm: Admission,
-  cls: EndpointClass,
+  clients: readonly string[],
   sp: SensitivePort,
   e: Endpoint,
   needing: readonly number[],
@@ -288,7 +393,6 @@ function restrictFix(
   );
   const rule = np?.ingress?.find((r) => r.span.file === adm.rule.span.file && r.span.start === adm.rule.span.start);
   if (!rule) return [];
-  const clients = clientNamespaces(a, cls, sp);
   const target = `${e.pod?.workload?.name ?? e.id}:${sp.port}`;
   const open = rule.peers?.find(everyPod);
   const noPeers = !rule.peers || rule.peers.length === 0;
