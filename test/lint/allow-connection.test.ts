@@ -41,6 +41,37 @@ describe('fix: Allow this connection', () => {
     );
   });
 
+  it('puts the rule in the policy that selects exactly the destination pods, not in one that selects some of them', () => {
+    const canary = yaml`
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: {name: a-canary, namespace: shop}
+      spec:
+        selector: {matchLabels: {app: api, track: canary}}
+        template:
+          metadata: {labels: {app: api, track: canary}}
+          spec:
+            containers:
+            - {name: main, image: x, ports: [{containerPort: 8080}]}
+    `;
+    // Listed first, and selecting only the canary: a rule there would leave the other api pods closed.
+    const canaryFromWeb = policy(
+      'shop/aa-canary',
+      'podSelector: {matchLabels: {app: api, track: canary}}\ningress:\n- from: [{podSelector: {matchLabels: {app: web}}}]',
+    );
+    const text = docs(canary, ...base, canaryFromWeb, apiFromWeb);
+    const f = lintYaml(text).find((x) => x.rule === 'dependency-blocked')!;
+    assert.equal(f.fixes?.[0].title, 'Allow this connection: add an ingress rule in NetworkPolicy shop/api');
+    const [fixed] = assertFixWorks([text], (x) => x.rule === 'dependency-blocked', {
+      allowChanged: ISOLATION_FINDINGS,
+    });
+    assert.match(
+      fixed,
+      / {2}ingress:\n {2}- from: \[\{podSelector: \{matchLabels: \{app: web\}\}\}\]\n---/,
+      'the canary policy is unchanged',
+    );
+  });
+
   it('adds a new policy when the deciding policy selects more pods, and the egress side when the source is isolated', () => {
     const text = docs(
       ...base,

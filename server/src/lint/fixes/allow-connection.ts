@@ -2,9 +2,9 @@
  * The "Allow this connection" fix of dependency-blocked and intent-violated:
  * the smallest rule in the right place. For the side that denies (ingress at
  * the destination, egress at the source, or both), an allow rule goes into a
- * NetworkPolicy that already isolates it when that policy selects nothing but
- * the pods concerned (so the rule opens nothing else), written at its rules'
- * indentation; otherwise a new NetworkPolicy with that one rule is appended to
+ * NetworkPolicy that already isolates it when that policy selects exactly the
+ * pods concerned (so the rule opens all of them and nothing else), written at
+ * its rules' indentation; otherwise a new NetworkPolicy with that one rule is appended to
  * the file of a policy that isolates it. Offered only when Kubernetes
  * NetworkPolicies alone decide the denying side: a Calico or admin policy's
  * decision would not change with one more NetworkPolicy rule.
@@ -73,12 +73,14 @@ function side(
   if (refs.length === 0 || !refs.every(isKube) || pods.length === 0) return undefined;
   const rules: RuleSpec[] = peers.map((peer) => ({ peer, ports: c.ports, reasons: [c.reason] }));
   const mine = new Set(pods);
+  // The rule goes into a policy that selects exactly these pods: one that selects fewer would open
+  // only some of them, one that selects more would open others too.
   for (const ref of refs) {
     const cp = compiled(a, ref);
     const kube = kubePolicy(a, ref);
     if (!cp || !kube) continue;
     const selected = membersOf(a.engine.classes.filter((k) => k.kind === 'pod' && k.values[cp.subject] === true));
-    if (!selected.every((i) => mine.has(i))) continue;
+    if (selected.length !== mine.size || !selected.every((i) => mine.has(i))) continue;
     const lines = rules.flatMap((r) => kubeRuleLines(r, direction, kube.meta.namespace));
     const edit = appendRuleEdit(kube, direction, lines);
     if (edit) return { edit, words: `an ${direction} rule in ${policyName(ref)}` };
