@@ -1,6 +1,7 @@
 /**
- * Times chosen lint rules on a folder (one cold process) and writes their findings as JSON,
- * to compare a rule's output before and after a change.
+ * Times chosen lint rules on a folder (one cold process; wall and CPU time, the latter steadier
+ * on a shared machine) and writes their findings as JSON, to compare a rule's output before and
+ * after a change.
  *
  * Usage: node --import tsx bench/rule-time.ts DIR [--rule ID ...] [--out FILE]
  */
@@ -41,9 +42,11 @@ for (const rule of LINT_RULES) {
   if (chosen.length && !chosen.includes(rule.id)) continue;
   const sink = new FindingSink();
   const t = performance.now();
+  const cpu = process.cpuUsage();
   rule.check(context, sink);
+  const used = process.cpuUsage(cpu);
   console.log(
-    `${rule.id.padEnd(34)} ${(performance.now() - t).toFixed(0).padStart(7)} ms  ${sink.findings.length} findings`,
+    `${rule.id.padEnd(34)} ${(performance.now() - t).toFixed(0).padStart(7)} ms wall ${((used.user + used.system) / 1000).toFixed(0).padStart(7)} ms CPU  ${sink.findings.length} findings`,
   );
   for (const f of sink.findings)
     all.push({

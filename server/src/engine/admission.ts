@@ -105,10 +105,31 @@ export function ruleAdmission(a: Analysis, policy: CompiledPolicy, rule: Compile
   return found;
 }
 
+/** Per analysis: the pod classes each subject atom selects, and the classes that are not pods (found once, not per rule). */
+const classLists = new WeakMap<Analysis, { subjects: Map<number, EndpointClass[]>; notPods: EndpointClass[] }>();
+
+function listsOf(a: Analysis): { subjects: Map<number, EndpointClass[]>; notPods: EndpointClass[] } {
+  let found = classLists.get(a);
+  if (!found) {
+    found = { subjects: new Map(), notPods: a.engine.classes.filter((c) => c.kind !== 'pod') };
+    classLists.set(a, found);
+  }
+  return found;
+}
+
+function subjectClassesOf(a: Analysis, atom: number): EndpointClass[] {
+  const { subjects } = listsOf(a);
+  let found = subjects.get(atom);
+  if (!found) {
+    found = a.engine.classes.filter((c) => c.kind === 'pod' && c.values[atom] === true);
+    subjects.set(atom, found);
+  }
+  return found;
+}
+
 function computeAdmission(a: Analysis, policy: CompiledPolicy, rule: CompiledRule): Admission {
   const subjectSide: Side = rule.direction === 'ingress' ? 'destination' : 'source';
-  const classes = a.engine.classes;
-  const subjectClasses = classes.filter((c) => c.kind === 'pod' && c.values[policy.subject] === true);
+  const subjectClasses = subjectClassesOf(a, policy.subject);
   const parts = rule.condition.type === 'all' ? rule.condition.of : [rule.condition];
   const peerParts: Condition[] = [];
   const otherParts: Condition[] = [];
@@ -120,6 +141,9 @@ function computeAdmission(a: Analysis, policy: CompiledPolicy, rule: CompiledRul
     else otherParts.push(part);
   }
   const families = ([4, 6] as const).filter((f) => subjectClasses.some((s) => s.families.includes(f)));
+  const fitOf = new Map<IpFamily, EndpointClass[]>(
+    ([4, 6] as const).map((f) => [f, subjectClasses.filter((s) => s.families.includes(f))]),
+  );
   const none: Admission = { policy, rule, peerClasses: [], externalClasses: [], subjectClasses, ports: [], families };
   if (subjectClasses.length === 0) return none;
 
@@ -153,7 +177,7 @@ function computeAdmission(a: Analysis, policy: CompiledPolicy, rule: CompiledRul
   const subjectAllows = new Map<IpFamily, boolean[]>();
   if (mixedParts.length === 0) {
     for (const family of [4, 6] as const) {
-      const fit = subjectClasses.filter((s) => s.families.includes(family));
+      const fit = fitOf.get(family)!;
       subjectAllows.set(
         family,
         probes.map((probe) =>
@@ -172,7 +196,7 @@ function computeAdmission(a: Analysis, policy: CompiledPolicy, rule: CompiledRul
   const admits = (values: readonly AtomValue[], families: readonly IpFamily[]): boolean => {
     let matched = false;
     for (const family of families) {
-      const fit = subjectClasses.filter((s) => s.families.includes(family));
+      const fit = fitOf.get(family)!;
       if (fit.length === 0) continue;
       const peerOnly = packet('TCP', 1, family, values, values);
       if (!peerParts.every((c) => conditionMatches(c, peerOnly))) continue;
@@ -198,7 +222,7 @@ function computeAdmission(a: Analysis, policy: CompiledPolicy, rule: CompiledRul
   const peerAtoms = sideAtoms(rule.condition, subjectSide === 'destination' ? 'source' : 'destination', new Set());
   for (const group of a.engine.peerGroups.groups([...peerAtoms]))
     if (admits(group.representative.values, group.representative.families)) peerClasses.push(...group.classes());
-  for (const c of classes) if (c.kind !== 'pod' && admits(c.values, c.families)) peerClasses.push(c);
+  for (const c of listsOf(a).notPods) if (admits(c.values, c.families)) peerClasses.push(c);
   peerClasses.sort((x, y) => x.id - y.id);
   const external: ExternalClass[] = [];
   for (const c of externalClasses(a)) if (admits(c.values, [c.family])) external.push(c);

@@ -24,7 +24,19 @@ export interface ClusterDns {
   readonly assumed: boolean;
 }
 
+const cache = new WeakMap<Analysis, ClusterDns>();
+
+/** Found once per analysis: rules ask it per policy rule, and the assumed pod stays one object (engine caches key on it). */
 export function clusterDns(a: Analysis): ClusterDns {
+  let found = cache.get(a);
+  if (!found) {
+    found = findClusterDns(a);
+    cache.set(a, found);
+  }
+  return found;
+}
+
+function findClusterDns(a: Analysis): ClusterDns {
   const indices = a.endpoints.flatMap((e, i) =>
     e.kind === 'pod' &&
     e.namespace === DNS_NAMESPACE &&

@@ -228,9 +228,23 @@ function variablesOf(a: Analysis, client: Client, container: Client['containers'
 }
 
 /** The references of one client: env and ConfigMap values, HOST+PORT pairs, command-line words. */
+/** The cluster's namespaces and `namespace/name` of its Services, found once per analysis (not once per client). */
+const namesCache = new WeakMap<Analysis, { namespaces: Set<string>; services: Set<string> }>();
+
+function clusterNames(a: Analysis): { namespaces: Set<string>; services: Set<string> } {
+  let found = namesCache.get(a);
+  if (!found) {
+    found = {
+      namespaces: new Set(a.cluster.namespaces.keys()),
+      services: new Set(a.cluster.services.map((s) => `${s.meta.namespace}/${s.meta.name}`)),
+    };
+    namesCache.set(a, found);
+  }
+  return found;
+}
+
 function referencesOf(a: Analysis, client: Client): ServiceReference[] {
-  const namespaces = new Set(a.cluster.namespaces.keys());
-  const services = new Set(a.cluster.services.map((s) => `${s.meta.namespace}/${s.meta.name}`));
+  const { namespaces, services } = clusterNames(a);
   const out: ServiceReference[] = [];
   const consider = (
     text: string,

@@ -15,7 +15,7 @@ import type { CompiledPolicy, Condition, Direction } from '../policy/rule-model'
 import { externalClasses } from './address-classes';
 import type { Analysis } from './analysis';
 import type { EndpointClass } from './classes';
-import { type Applicable, applicablePolicies, decide } from './evaluate';
+import { type Applicable, decide } from './evaluate';
 import { sideAtoms } from './peer-groups';
 import { addPortCuts } from './port-cuts';
 
@@ -23,7 +23,7 @@ const cache = new WeakMap<Analysis, Map<string, boolean>>();
 
 /** The policies (in evaluation order) that apply to a class in a direction. */
 export function policiesApplying(a: Analysis, cls: EndpointClass, direction: Direction): CompiledPolicy[] {
-  return applicablePolicies(a.policies, cls.values, direction).tiers.flatMap((t) => [...t.policies]);
+  return a.engine.applicable(cls.id, direction).tiers.flatMap((t) => [...t.policies]);
 }
 
 /** True when every pod, host and internet address reaches (ingress) or is reached by (egress) the class's pods on every port. */
@@ -44,7 +44,7 @@ export function isOpen(a: Analysis, cls: EndpointClass, direction: Direction): b
 }
 
 function computeOpen(a: Analysis, cls: EndpointClass, direction: Direction): boolean {
-  const app: Applicable = applicablePolicies(a.policies, cls.values, direction);
+  const app: Applicable = a.engine.applicable(cls.id, direction);
   if (app.tiers.length === 0) return true;
   const cuts = new Set<number>([1, 65536]);
   const peerAtoms = new Set<number>();

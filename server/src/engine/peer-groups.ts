@@ -58,25 +58,50 @@ export class PeerGroups {
 
   /** The pod classes grouped by their answers to `atoms` and their families, groups in the order of their first class. */
   groups(atoms: readonly number[]): PeerGroup[] {
-    const unusual = new Set<number>(this.unusualFamilies);
-    for (const atom of atoms) for (const id of this.answers(atom).unusual) unusual.add(id);
-    const byKey = new Map<string, EndpointClass[]>();
-    const ids = [...unusual].sort((x, y) => x - y);
-    for (const id of ids) {
-      const c = this.classById.get(id)!;
-      const key = `${familyKey(c)}|${atoms.map((a) => valueKey(c.values[a])).join(' ')}`;
-      const list = byKey.get(key);
-      if (list) list.push(c);
-      else byKey.set(key, [c]);
+    // Partition refinement over the classes that answer something otherwise than usual: each
+    // atom splits only the groups of the classes in its own list (the others keep the usual
+    // answer), so the cost is the length of those lists, not classes x atoms.
+    const group = new Map<number, number>();
+    let next = 1;
+    const byFamilies = new Map<string, number>();
+    for (const id of this.unusualFamilies) {
+      const key = familyKey(this.classById.get(id)!);
+      let g = byFamilies.get(key);
+      if (g === undefined) {
+        g = next++;
+        byFamilies.set(key, g);
+      }
+      group.set(id, g);
     }
-    const out: PeerGroup[] = [...byKey.values()].map((list) => ({ representative: list[0], classes: () => list }));
-    if (unusual.size < this.pods.length) {
-      const usual = this.pods.find((c) => !unusual.has(c.id))!;
+    for (const atom of atoms) {
+      const list = this.answers(atom).unusual;
+      if (list.length === 0) continue;
+      const split = new Map<string, number>();
+      for (const id of list) {
+        const key = `${group.get(id) ?? 0} ${valueKey(this.classById.get(id)!.values[atom])}`;
+        let g = split.get(key);
+        if (g === undefined) {
+          g = next++;
+          split.set(key, g);
+        }
+        group.set(id, g);
+      }
+    }
+    const byGroup = new Map<number, EndpointClass[]>();
+    for (const id of [...group.keys()].sort((x, y) => x - y)) {
+      const g = group.get(id)!;
+      const list = byGroup.get(g);
+      if (list) list.push(this.classById.get(id)!);
+      else byGroup.set(g, [this.classById.get(id)!]);
+    }
+    const out: PeerGroup[] = [...byGroup.values()].map((list) => ({ representative: list[0], classes: () => list }));
+    if (group.size < this.pods.length) {
+      const usual = this.pods.find((c) => !group.has(c.id))!;
       let list: EndpointClass[] | undefined;
       out.push({
         representative: usual,
         classes: () => {
-          list ??= this.pods.filter((c) => !unusual.has(c.id));
+          list ??= this.pods.filter((c) => !group.has(c.id));
           return list;
         },
       });

@@ -122,10 +122,20 @@ export class EndpointIndex {
   }
 }
 
-/** Sorted, duplicate-free union of sorted lists. */
+/** Sorted, duplicate-free union of sorted lists (of endpoint indices: non-negative integers). */
 export function union(lists: readonly (readonly number[])[]): readonly number[] {
   const nonEmpty = lists.filter((l) => l.length > 0);
   if (nonEmpty.length === 0) return NONE;
   if (nonEmpty.length === 1) return nonEmpty[0];
-  return [...new Set(nonEmpty.flat())].sort((x, y) => x - y);
+  // A typed array sorts numerically without a comparator call per step: an atom whose
+  // namespaceSelector matches every namespace unites every pod's index.
+  let n = 0;
+  for (const l of nonEmpty) n += l.length;
+  const all = new Float64Array(n);
+  let k = 0;
+  for (const l of nonEmpty) for (const x of l) all[k++] = x;
+  all.sort();
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) if (i === 0 || all[i] !== all[i - 1]) out.push(all[i]);
+  return out;
 }

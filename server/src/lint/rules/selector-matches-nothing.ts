@@ -29,12 +29,20 @@ function check({ analysis: a }: LintContext, sink: FindingSink): void {
   const pods = a.endpoints.filter((e) => e.kind === 'pod');
   if (pods.length === 0) return;
   const namespaces = [...a.cluster.namespaces.values()];
+  // Each namespace's pods (in pod order), found once: policies and peers look only at theirs.
+  const byNamespace = new Map<string | undefined, Endpoint[]>();
+  for (const p of pods) {
+    const list = byNamespace.get(p.namespace);
+    if (list) list.push(p);
+    else byNamespace.set(p.namespace, [p]);
+  }
+  const scope: PodScope = { pods, byNamespace };
   // A podSelector split from its namespaceSelector is split-peer-selectors' finding, with its own fix.
   const split = new Set(splitPeerPairs(a).map((s) => s.podPeer));
   for (const np of a.cluster.networkPolicies) {
     if (!np.valid) continue;
     const ns = np.meta.namespace;
-    const local = pods.filter((p) => p.namespace === ns);
+    const local = byNamespace.get(ns) ?? [];
     const subject = new KubeLabelMatcher(np.podSelector);
     if (local.length > 0 && !local.some((p) => subject.matches(p.labels))) {
       report(
@@ -46,15 +54,21 @@ function check({ analysis: a }: LintContext, sink: FindingSink): void {
     }
     for (const rules of [np.ingress, np.egress]) {
       for (const rule of rules ?? [])
-        for (const peer of rule.peers ?? []) if (!split.has(peer)) checkPeer(np, peer, pods, namespaces, sink);
+        for (const peer of rule.peers ?? []) if (!split.has(peer)) checkPeer(np, peer, scope, namespaces, sink);
     }
   }
+}
+
+/** The workspace's pods, and each namespace's. */
+interface PodScope {
+  readonly pods: readonly Endpoint[];
+  readonly byNamespace: ReadonlyMap<string | undefined, readonly Endpoint[]>;
 }
 
 function checkPeer(
   np: KubeNetworkPolicy,
   peer: NetworkPolicyPeer,
-  pods: readonly Endpoint[],
+  { pods, byNamespace }: PodScope,
   namespaces: readonly { name: string; labels: Labels }[],
   sink: FindingSink,
 ): void {
@@ -87,9 +101,11 @@ function checkPeer(
       return;
     }
     if (!peer.podSelector) return;
-    const inScope = pods.filter((p) => selected.some((n) => n.name === p.namespace));
     const pm = new KubeLabelMatcher(peer.podSelector);
-    if (inScope.length === 0 || inScope.some((p) => pm.matches(p.labels))) return;
+    const lists = selected.map((n) => byNamespace.get(n.name) ?? []);
+    if (lists.every((l) => l.length === 0) || lists.some((l) => l.some((p) => pm.matches(p.labels)))) return;
+    const names = new Set(selected.map((n) => n.name));
+    const inScope = pods.filter((p) => names.has(p.namespace!));
     report(
       sink,
       peer.podSelector,
@@ -100,7 +116,7 @@ function checkPeer(
   }
   if (!peer.podSelector) return;
   const pm = new KubeLabelMatcher(peer.podSelector);
-  const local = pods.filter((p) => p.namespace === ns);
+  const local = byNamespace.get(ns) ?? [];
   if (local.some((p) => pm.matches(p.labels))) return;
   const elsewhere = pods.filter((p) => p.namespace !== ns && pm.matches(p.labels));
   if (elsewhere.length > 0) {

@@ -13,6 +13,7 @@
 import type { Span } from '../../common/source';
 import { plural } from '../../common/text';
 import type { Analysis } from '../../engine/analysis';
+import type { EndpointClass } from '../../engine/classes';
 import { type Deciding, decidingStep, type Party, partiesConnect, podParty } from '../../engine/connections';
 import { externalClasses } from '../../engine/address-classes';
 import { ownerName } from '../../engine/describe';
@@ -38,24 +39,32 @@ function workloadPorts(a: Analysis): Map<string, WorkloadPorts> {
       w.ports.set(`${p.protocol}/${p.containerPort}`, { protocol: p.protocol, port: p.containerPort });
     out.set(key, w);
   });
+  // Each Service looks only at its own namespace's pods (in workload order, then pod order).
+  const byNamespace = new Map<string | undefined, [WorkloadPorts, number][]>();
+  for (const w of out.values())
+    for (const i of w.pods) {
+      const ns = a.endpoints[i].namespace;
+      const list = byNamespace.get(ns);
+      if (list) list.push([w, i]);
+      else byNamespace.set(ns, [[w, i]]);
+    }
   for (const s of a.cluster.services) {
     const selector = s.selector;
     if (!selector || Object.keys(selector).length === 0) continue;
-    for (const w of out.values())
-      for (const i of w.pods) {
-        const e = a.endpoints[i];
-        if (e.namespace !== s.meta.namespace || !Object.entries(selector).every(([k, v]) => e.labels[k] === v))
-          continue;
-        w.services.add(`${s.meta.namespace}/${s.meta.name}`);
-        for (const sp of s.ports) {
-          const target = sp.targetPort ?? sp.port;
-          const port =
-            typeof target === 'number'
-              ? target
-              : Number((e.namedPorts.get(target) ?? []).find((k) => k.startsWith(`${sp.protocol}/`))?.split('/')[1]);
-          if (port) w.ports.set(`${sp.protocol}/${port}`, { protocol: sp.protocol, port });
-        }
+    const wanted = Object.entries(selector);
+    for (const [w, i] of byNamespace.get(s.meta.namespace) ?? []) {
+      const e = a.endpoints[i];
+      if (!wanted.every(([k, v]) => e.labels[k] === v)) continue;
+      w.services.add(`${s.meta.namespace}/${s.meta.name}`);
+      for (const sp of s.ports) {
+        const target = sp.targetPort ?? sp.port;
+        const port =
+          typeof target === 'number'
+            ? target
+            : Number((e.namedPorts.get(target) ?? []).find((k) => k.startsWith(`${sp.protocol}/`))?.split('/')[1]);
+        if (port) w.ports.set(`${sp.protocol}/${port}`, { protocol: sp.protocol, port });
       }
+    }
   }
   return out;
 }
@@ -74,20 +83,31 @@ export const unreachableWorkload: LintRule = {
       const mine = new Set(w.pods);
       const destClasses = [...new Set(w.pods.map((i) => a.engine.classIdOf(i)))].map((id) => a.engine.classes[id]);
       if (destClasses.some((c) => isOpen(a, c, 'ingress'))) continue;
-      const sources: Party[] = [
-        ...a.engine.classes.flatMap((c) => {
-          const other = c.members.find((m) => !mine.has(m));
-          return other === undefined ? [] : [podParty(a, other)];
-        }),
-        ...outside,
-      ];
+      /** A member of the class that is not one of the workload's pods: the class's source. */
+      const sourceOf = (c: EndpointClass): Party | undefined => {
+        const other = c.members.find((m) => !mine.has(m));
+        return other === undefined ? undefined : podParty(a, other);
+      };
       const ports = [...w.ports.values()];
       const reachable = destClasses.some((dc) => {
         const d = podParty(a, dc.members[0]);
-        return sources.some((s) => ports.some((p) => partiesConnect(a, s, d, p.protocol, p.port)));
+        // A pod reaches another pod only through its ingress: ask only the pod classes the
+        // destination's ingress admits on some port (hosts may be node-local: asked all).
+        const admitted = ports.map((p) => a.engine.ingressAdmitting(dc.id, p.protocol, p.port));
+        for (const c of a.engine.classes) {
+          if (c.kind === 'pod' && !admitted.some((x) => x.has(c.id))) continue;
+          const s = sourceOf(c);
+          if (s && ports.some((p) => partiesConnect(a, s, d, p.protocol, p.port))) return true;
+        }
+        return outside.some((s) => ports.some((p) => partiesConnect(a, s, d, p.protocol, p.port)));
       });
       if (reachable) continue;
-      const first = sources[0];
+      let first: Party | undefined;
+      for (const c of a.engine.classes) {
+        first = sourceOf(c);
+        if (first) break;
+      }
+      first ??= outside[0];
       const d = a.endpoints[w.pods[0]];
       let deciding: Deciding | undefined;
       if (first) {
