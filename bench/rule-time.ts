@@ -36,6 +36,7 @@ console.log(`prepare ${(t1 - t0).toFixed(0)} ms, engine ${(t2 - t1).toFixed(0)} 
 const context: LintContext = {
   analysis: { cluster, addressing, policies, endpoints, engine },
   config: defaultProjectConfig('.'),
+  checkpoint: () => undefined,
 };
 const all: unknown[] = [];
 for (const rule of LINT_RULES) {

@@ -163,3 +163,57 @@ describe('settings: netpolStudio.rules', () => {
     }
   });
 });
+
+describe('settings: netpolStudio.timeBudgetSeconds', () => {
+  it('bounds every analysis, 10 s by default; a value it cannot use is a problem', () => {
+    assert.equal(readSettings(undefined).editor.timeBudgetMs, 10_000);
+    assert.equal(readSettings({ timeBudgetSeconds: 2.5 }).editor.timeBudgetMs, 2500);
+    for (const bad of [0, -1, '10']) {
+      const r = readSettings({ timeBudgetSeconds: bad });
+      assert.equal(r.editor.timeBudgetMs, 10_000);
+      assert.deepEqual(r.problems, ['netpolStudio.timeBudgetSeconds must be a number of seconds above 0, such as 10.']);
+    }
+  });
+
+  it('an analysis over the budget shows the partial results with the notice; raising it re-analyses in full', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netpol-lsp-budget-'));
+    const file = join(dir, 'pods.yaml');
+    writeFileSync(
+      file,
+      yaml`
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: web, namespace: shop}
+        spec:
+          containers: [{name: c, image: x, ports: [{containerPort: 70000}]}]
+      `,
+    );
+    const uri = pathToFileURL(file).toString();
+    const client = new TestClient();
+    let timeBudgetSeconds = 0.000001;
+    client.connection.onRequest(ConfigurationRequest.type, (params) =>
+      params.items.map((i) => (i.section === 'netpolStudio' ? { timeBudgetSeconds } : null)),
+    );
+    const notice = (d: readonly Diagnostic[]) =>
+      d.find((x) => x.code === 'limit-exceeded' && /stopped early/.test(text(x)));
+    try {
+      await client.initialize(dir, { configuration: true });
+      const partial = await client.diagnostics(uri, (d) => notice(d) !== undefined);
+      assert.match(
+        text(notice(partial)!),
+        /^The analysis stopped early during pod expansion, so no pod was analysed: .* Raise the budget with netpolStudio\.timeBudgetSeconds in the editor settings \(or timeBudgetSeconds in \.netpol\.yaml\)/,
+      );
+      // Reading findings are there; the rules' are not.
+      assert.ok(partial.some((x) => x.code === 'invalid-field'));
+      assert.ok(!partial.some((x) => x.code === 'non-isolated-pods'));
+      timeBudgetSeconds = 600;
+      await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+      const full = await client.diagnostics(uri, (d) => notice(d) === undefined);
+      assert.ok(full.some((x) => x.code === 'invalid-field'));
+      assert.ok(full.some((x) => x.code === 'non-isolated-pods'));
+    } finally {
+      await client.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

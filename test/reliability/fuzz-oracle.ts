@@ -16,7 +16,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Diagnostic } from 'vscode-languageserver-protocol/node';
+import { ConfigurationRequest, type Diagnostic } from 'vscode-languageserver-protocol/node';
 import { run } from '../../server/src/cli/run';
 import { ROOT } from '../helpers';
 import { TestClient } from '../lsp/client';
@@ -89,7 +89,12 @@ export class LspCliOracle {
       this.summaryWaiters = [];
       for (const f of w) f();
     });
-    this.ready = this.client.initialize(this.dir);
+    // The server's own time budget (10 s by default) must not cut short what the CLI, which has none,
+    // analyses in full: the hang budget here is the caller's.
+    this.client.connection.onRequest(ConfigurationRequest.type, (params) =>
+      params.items.map((i) => (i.section === 'netpolStudio' ? { timeBudgetSeconds: 24 * 3600 } : null)),
+    );
+    this.ready = this.client.initialize(this.dir, { configuration: true });
   }
 
   async check(input: FuzzInput): Promise<OracleResult> {

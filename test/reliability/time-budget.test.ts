@@ -1,14 +1,19 @@
 /**
- * The time budget of an analysis (reliability issue, limits): lint rules not started when the
- * budget has run out are skipped, the findings of what ran are kept, and a limit-exceeded warning
- * says the analysis stopped early and which rules did not run. The clock is the test's own (it
- * steps 1 ms per reading), so nothing here depends on the machine's speed.
+ * The time budget of an analysis (reliability issue, limits): it stops pod expansion, the engine's
+ * endpoint classes and long lint rules part way (the analysis is then partial: reading findings,
+ * no pods), lint rules not started when it has run out are skipped, and a limit-exceeded warning
+ * says where the analysis stopped and which rules' findings are missing. The clocks are the test's
+ * own (they run out at a given place, or step before each rule), so nothing here depends on the
+ * machine's speed.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { SourceFile } from '../../server/src/common/source';
+import { TimeBudget } from '../../server/src/common/time-budget';
+import { analyzeSources } from '../../server/src/engine/analysis';
 import { LINT_RULES, runLint } from '../../server/src/lint';
 import { analyzeYaml, cli, yaml } from '../helpers';
 import { docs, namespace, pod } from '../manifests';
@@ -31,9 +36,13 @@ const text = docs(
   `,
 );
 
-function steppingClock(): () => number {
-  let t = 0;
-  return () => t++;
+/** A clock that reads 0 until it is read from a function whose stack names `where`, and 1e9 from then on. */
+function clockRunningOutIn(where: string): () => number {
+  let out = false;
+  return () => {
+    out ||= (new Error().stack ?? '').includes(where);
+    return out ? 1e9 : 0;
+  };
 }
 
 const budgetNotices = <F extends { rule: string; message: string }>(findings: readonly F[]): F[] =>
@@ -61,10 +70,17 @@ describe('reliability: the time budget of an analysis', () => {
   });
 
   it('a budget that runs out part way: the rules that ran report, the others are named as skipped', () => {
-    // The clock reads 0 at the start and one more for each rule checked: a budget of k + 1 runs k rules,
-    // here every rule up to non-isolated-pods, which has findings in this workspace.
+    // The clock moves one step before each rule: a budget of k + 1 runs k rules, here every rule up
+    // to non-isolated-pods, which has findings in this workspace.
     const k = LINT_RULES.findIndex((r) => r.id === 'non-isolated-pods') + 1;
-    const { findings } = runLint(a, { timeBudgetMs: k + 1, now: steppingClock() });
+    let t = 0;
+    const { findings } = runLint(a, {
+      timeBudgetMs: k + 1,
+      now: () => t,
+      betweenRules: () => {
+        t++;
+      },
+    });
     const [notice] = budgetNotices(findings);
     const ran = LINT_RULES.slice(0, k).map((r) => r.id);
     const skipped = LINT_RULES.slice(k).map((r) => r.id);
@@ -83,6 +99,72 @@ describe('reliability: the time budget of an analysis', () => {
     );
   });
 
+  it('a budget spent during pod expansion: no pod is analysed, every reading finding stays, no rule runs', () => {
+    const budget = new TimeBudget(1000, 0, clockRunningOutIn('placePods'));
+    const partial = analyzeSources([new SourceFile('all.yaml', text)], { budget });
+    assert.equal(partial.stoppedIn, 'pod expansion');
+    assert.deepEqual(partial.cluster.pods, []);
+    assert.deepEqual(partial.endpoints, []);
+    const { findings } = runLint(partial, { budget });
+    assert.ok(findings.some((f) => f.rule === 'invalid-field' && /70000/.test(f.message)));
+    const [notice, ...more] = budgetNotices(findings);
+    assert.equal(more.length, 0);
+    assert.match(
+      notice.message,
+      new RegExp(
+        `^The analysis stopped early during pod expansion, so no pod was analysed: it took 1000000 s, over its time budget of 1 s, so ${LINT_RULES.length} of the lint rules did not run .* \\(reading and validation; the pods are left out\\)`,
+      ),
+    );
+    assert.deepEqual(
+      findings.filter((f) => f.rule !== 'limit-exceeded' && LINT_RULES.some((r) => r.id === f.rule)),
+      [],
+    );
+  });
+
+  it('a budget spent while the engine computes endpoint classes: the same partial analysis, the stage named', () => {
+    const budget = new TimeBudget(1000, 0, clockRunningOutIn('computeClasses'));
+    const partial = analyzeSources([new SourceFile('all.yaml', text)], { budget });
+    assert.equal(partial.stoppedIn, 'endpoint classes');
+    assert.deepEqual(partial.endpoints, []);
+    const [notice] = budgetNotices(runLint(partial, { budget }).findings);
+    assert.match(notice.message, /^The analysis stopped early during endpoint classes, so no pod was analysed/);
+  });
+
+  it('a budget spent inside a long rule: that rule stops at its check, its findings are left out, the rules before it report', () => {
+    const budget = new TimeBudget(1000, 0, clockRunningOutIn('non-isolated-pods'));
+    const { findings } = runLint(a, { budget });
+    const k = LINT_RULES.findIndex((r) => r.id === 'non-isolated-pods');
+    const missing = LINT_RULES.slice(k).map((r) => r.id);
+    const [notice] = budgetNotices(findings);
+    assert.ok(
+      notice.message.startsWith(
+        `The analysis stopped early during the rule non-isolated-pods: it took 1000000 s, over its time budget of 1 s, so ${missing.length} of the lint rules did not finish and their findings are missing: ${missing.join(', ')}.`,
+      ),
+      notice.message,
+    );
+    assert.ok(!findings.some((f) => f.rule === 'non-isolated-pods'));
+    const before = LINT_RULES.slice(0, k).map((r) => r.id);
+    assert.deepEqual(
+      findings.filter((f) => before.includes(f.rule)).map((f) => f.message),
+      runLint(a)
+        .findings.filter((f) => before.includes(f.rule))
+        .map((f) => f.message),
+    );
+  });
+
+  it("what the caller's check throws inside a rule ends the run (a newer edit), and is no rule's internal error", () => {
+    class Newer extends Error {}
+    assert.throws(
+      () =>
+        runLint(a, {
+          withinRules: () => {
+            throw new Newer();
+          },
+        }),
+      Newer,
+    );
+  });
+
   it('netpol lint --time-budget: the notice in every format, and usage errors for a bad value', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'netpol-budget-'));
     made.push(dir);
@@ -96,7 +178,7 @@ describe('reliability: the time budget of an analysis', () => {
     assert.match(
       t.stdout,
       new RegExp(
-        `all\\.yaml:1:1: warning: The analysis stopped early: it took [\\d.e-]+ s, over its time budget of 0\\.000001 s, so ${LINT_RULES.length} of`,
+        `all\\.yaml:1:1: warning: The analysis stopped early during pod expansion, so no pod was analysed: it took [\\d.e-]+ s, over its time budget of 0\\.000001 s, so ${LINT_RULES.length} of`,
       ),
     );
     const ok = await cli(['lint', dir, '--time-budget', '600']);

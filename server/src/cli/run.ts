@@ -6,6 +6,7 @@
 import { type Finding, severityRank } from '../common/finding';
 import type { SourceFile } from '../common/source';
 import { closest } from '../common/text';
+import { TimeBudget } from '../common/time-budget';
 import { type Analysis, analyzeSources } from '../engine/analysis';
 import { verdictText } from '../engine/explain';
 import { isAbsolute, join } from 'node:path';
@@ -96,8 +97,9 @@ Common options:
   --staged             (lint, matrix, explain, test, deps) evaluate staged Calico policies as if they were enforced
   -h, --help           this help; --version prints the version
 
-lint --time-budget SECONDS (or timeBudgetSeconds in .netpol.yaml): rules not started within that time of the
-start are skipped, with a limit-exceeded warning that names them.
+lint --time-budget SECONDS (or timeBudgetSeconds in .netpol.yaml) bounds the run from its start: when it runs out,
+the stage at work stops (pod expansion, endpoint classes, a lint rule), the rules not started are skipped, and a
+limit-exceeded warning names what is missing.
 Without --port, matrix shows every port the destination pods declare. --group workloads shows a row and a
 column per workload (✓ every pod pair, ◐ some, · none) and lists each workload's pods; it is the default above
 2,000 pods, except for --port N --format json, which stays per pod unless asked. matrix writes rows as they are
@@ -163,10 +165,12 @@ export async function run(argv: readonly string[], terminal: IO): Promise<number
         throw new UsageError(`cannot read ${f}: ${(e as Error).message}`);
       }
     }
-    const analysis = analyzeSources(sources, { podNetwork, evaluateStaged: args.flags.has('staged') });
+    // Only lint is bounded in time: it says what it left out; the other commands answer in full.
+    const budget = args.command === 'lint' ? lintBudget(args.options, config, startedAt) : undefined;
+    const analysis = analyzeSources(sources, { podNetwork, evaluateStaged: args.flags.has('staged'), budget });
     switch (args.command) {
       case 'lint':
-        return await lintCommand(analysis, config, args, io, startedAt);
+        return await lintCommand(analysis, config, args, io, budget);
       case 'matrix':
         return await matrixCommand(analysis, args.options, io);
       case 'explain':
@@ -197,19 +201,12 @@ async function lintCommand(
   config: ProjectConfig,
   args: ParsedArgs,
   io: IO,
-  startedAt: number,
+  budget: TimeBudget | undefined,
 ): Promise<number> {
   const { options } = args;
   const format = oneOf('format', options.get('format'), ['text', 'json', 'sarif'] as const, 'text');
   const failOn = oneOf('fail-on', options.get('fail-on'), ['error', 'warning', 'info', 'none'] as const, 'error');
-  const budget = options.get('time-budget');
-  if (budget !== undefined && !(Number(budget) > 0))
-    throw new UsageError(`--time-budget must be a number of seconds above 0, such as 20 or 0.5, not "${budget}"`);
-  const report = runLint(a, {
-    config,
-    startedAt,
-    ...(budget !== undefined ? { timeBudgetMs: Number(budget) * 1000 } : {}),
-  });
+  const report = runLint(a, { config, budget });
   const files = a.cluster.files.length;
   const showSuppressed = args.flags.has('show-suppressed');
   await writePieces(
@@ -223,6 +220,15 @@ async function lintCommand(
   return failOn !== 'none' && report.findings.some((f: Finding) => severityRank[f.severity] >= severityRank[failOn])
     ? 1
     : 0;
+}
+
+/** The budget of a lint run: --time-budget, else the project file's timeBudgetSeconds, else none; from `startedAt`. */
+function lintBudget(options: Map<string, string>, config: ProjectConfig, startedAt: number): TimeBudget | undefined {
+  const flag = options.get('time-budget');
+  if (flag !== undefined && !(Number(flag) > 0))
+    throw new UsageError(`--time-budget must be a number of seconds above 0, such as 20 or 0.5, not "${flag}"`);
+  const seconds = flag !== undefined ? Number(flag) : config.timeBudgetSeconds?.value;
+  return seconds !== undefined ? new TimeBudget(seconds * 1000, startedAt) : undefined;
 }
 
 function protocolOption(options: Map<string, string>): Protocol {

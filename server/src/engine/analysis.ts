@@ -4,6 +4,7 @@
  * the result; nothing here knows about editors or terminals.
  */
 import type { SourceFile } from '../common/source';
+import { OutOfTime, type TimeBudget } from '../common/time-budget';
 import { buildCluster } from '../model/build';
 import type { Cluster } from '../model/cluster';
 import { type ParsedFile, parseFile } from '../yaml/parse-yaml';
@@ -13,7 +14,10 @@ import { type Endpoint, podEndpoint } from '../policy/endpoint';
 import type { PolicySet } from '../policy/rule-model';
 import { Engine } from './engine';
 
-export interface AnalysisOptions extends AddressingOptions, PolicyOptions {}
+export interface AnalysisOptions extends AddressingOptions, PolicyOptions {
+  /** Bounds the run: once spent, the stages stop and the analysis is partial (`stoppedIn`). */
+  readonly budget?: TimeBudget;
+}
 
 export interface Analysis {
   readonly cluster: Cluster;
@@ -22,13 +26,41 @@ export interface Analysis {
   /** One endpoint per pod, in `cluster.pods` order. */
   readonly endpoints: readonly Endpoint[];
   readonly engine: Engine;
+  /**
+   * Set when the time budget ran out before the analysis was complete: the stage it stopped in. The
+   * pods are then left out (`cluster.pods` is empty) and nothing is decided about them; what reading
+   * and validation found is all there.
+   */
+  readonly stoppedIn?: string;
 }
 
 export function analyze(cluster: Cluster, options: AnalysisOptions = {}): Analysis {
-  const addressing = computeAddressing(cluster, options);
-  const policies = compilePolicies(cluster, options);
-  const endpoints = cluster.pods.map((p) => podEndpoint(p, cluster, addressing));
-  return { cluster, addressing, policies, endpoints, engine: new Engine(policies, endpoints) };
+  const { budget } = options;
+  let policies: PolicySet | undefined;
+  try {
+    budget?.check('addressing');
+    const addressing = computeAddressing(cluster, options);
+    budget?.check('policy compilation');
+    policies = compilePolicies(cluster, options);
+    const endpoints = cluster.pods.map((p) => {
+      budget?.check('endpoints');
+      return podEndpoint(p, cluster, addressing);
+    });
+    return { cluster, addressing, policies, endpoints, engine: new Engine(policies, endpoints, budget) };
+  } catch (e) {
+    if (!(e instanceof OutOfTime)) throw e;
+    // Partial: every reading finding, the policies as compiled, and no pods (nothing decided about them).
+    const bare: Cluster = { ...cluster, pods: [] };
+    policies ??= compilePolicies(bare, options);
+    return {
+      cluster: bare,
+      addressing: computeAddressing(bare, options),
+      policies,
+      endpoints: [],
+      engine: new Engine(policies, []),
+      stoppedIn: e.stage,
+    };
+  }
 }
 
 /**
@@ -37,7 +69,7 @@ export function analyze(cluster: Cluster, options: AnalysisOptions = {}): Analys
  * files are parsed again); the CLI through analyzeSources.
  */
 export function analyzeParsed(files: readonly ParsedFile[], options: AnalysisOptions = {}): Analysis {
-  return analyze(buildCluster(files), options);
+  return analyze(buildCluster(files, options.budget), options);
 }
 
 /** Parses, reads and analyses a set of source files in one go. */

@@ -31,6 +31,8 @@ export function atomValues(atoms: readonly Atom[], ep: Endpoint): AtomValue[] {
 export function computeClasses(
   atoms: readonly Atom[],
   endpoints: readonly Endpoint[],
+  /** Called once per atom and once per 256 endpoints; throws to stop (a time budget spent). */
+  check: () => void = () => undefined,
 ): { classes: EndpointClass[]; classOf: Int32Array } {
   const index = new EndpointIndex(endpoints);
   // Per endpoint: the atoms (ascending) whose answer is not the usual one, and those answers.
@@ -43,6 +45,7 @@ export function computeClasses(
     }
   };
   for (const atom of atoms) {
+    check();
     const candidates = atom.candidates(index);
     if (candidates) for (const i of candidates) consider(atom, i);
     else for (let i = 0; i < endpoints.length; i++) consider(atom, i);
@@ -52,6 +55,7 @@ export function computeClasses(
   const classes: EndpointClass[] = [];
   const classOf = new Int32Array(endpoints.length);
   endpoints.forEach((ep, i) => {
+    if ((i & 255) === 0) check();
     const families = familiesOf(ep);
     const u = unusual[i];
     let key = `${ep.kind}|${families.join('')}|`;

@@ -5,6 +5,7 @@
  * port, so a matrix costs (classes² · rules), not (pods² · rules).
  */
 import type { IpFamily } from '../common/ip';
+import { budgetCheck, type TimeBudget } from '../common/time-budget';
 import type { Protocol } from '../model/kubernetes';
 import type { AtomValue } from '../policy/atoms';
 import { connectionFamily, type Endpoint } from '../policy/endpoint';
@@ -42,14 +43,20 @@ export class Engine {
   private readonly cache = new Map<string, Uint8Array>();
   private lastTable?: { protocol: Protocol; port: number; which: Which; table: Uint8Array };
 
+  /** With a budget, building throws OutOfTime once it has run out (engine/analysis.ts keeps what is complete). */
   constructor(
     readonly policies: PolicySet,
     readonly endpoints: readonly Endpoint[],
+    budget?: TimeBudget,
   ) {
-    const { classes, classOf } = computeClasses(policies.atoms, endpoints);
+    const check = budgetCheck(budget, 'endpoint classes');
+    const { classes, classOf } = computeClasses(policies.atoms, endpoints, check);
     this.classes = classes;
     this.classOf = classOf;
-    this.info = classes.map((cls) => this.infoFor(cls));
+    this.info = classes.map((cls) => {
+      check();
+      return this.infoFor(cls);
+    });
     for (const [i, ep] of endpoints.entries()) this.byId.set(ep.id, i);
   }
 

@@ -8,6 +8,7 @@
 import { compareFindings, type Finding } from '../common/finding';
 import { FindingSink } from '../common/finding-sink';
 import { span } from '../common/source';
+import { OutOfTime, TimeBudget } from '../common/time-budget';
 import type { Analysis } from '../engine/analysis';
 import type { LintContext, LintRule } from './lint-rule';
 import { defaultProjectConfig, type ProjectConfig, settingFor } from './project-config';
@@ -72,17 +73,25 @@ export interface LintOptions {
   /** The project file's settings; without one, every rule at its default severity. */
   readonly config?: ProjectConfig;
   /**
-   * Milliseconds the analysis may take (default: the project file's `timeBudgetSeconds`, else none).
-   * Rules not started when it has run out are skipped, and a `limit-exceeded` finding says which:
-   * the findings reported are those of the parts that ran.
+   * The run's time budget, shared with the analysis (engine/analysis.ts) so that reading counts.
+   * Without one: `timeBudgetMs` from `startedAt` on `now`, else the project file's
+   * `timeBudgetSeconds`, else none. Rules not started when it has run out are skipped, a rule that
+   * is running stops at its next check (its findings are left out), and a `limit-exceeded` finding
+   * says which: the findings reported are those of the parts that ran.
    */
+  readonly budget?: TimeBudget;
+  /** Milliseconds the analysis may take (see `budget`). */
   readonly timeBudgetMs?: number;
   /** When the analysis began (`performance.now()`), so reading and parsing count; default: when runLint starts. */
   readonly startedAt?: number;
   /** The clock the budget is read from (tests pass a clock that steps); default performance.now. */
   readonly now?: () => number;
+  /** Where the user raises the budget, for the notice; default the project file's setting and the CLI flag. */
+  readonly budgetSetting?: string;
   /** Called before each rule; what it throws ends the run (the language server gives up an analysis a newer edit made stale). */
   readonly betweenRules?: () => void;
+  /** Called inside the long rules' loops as well (LintContext.checkpoint); what it throws ends the run. */
+  readonly withinRules?: () => void;
 }
 
 export interface LintReport {
@@ -92,6 +101,9 @@ export interface LintReport {
   readonly suppressed: readonly SuppressedFinding[];
 }
 
+/** The project file's budget setting and the CLI's flag: where a budget is raised, unless told otherwise. */
+const BUDGET_SETTING = 'timeBudgetSeconds in .netpol.yaml (or netpol lint --time-budget SECONDS)';
+
 /** Every finding of the analysis: reading findings plus every rule's, severities and suppressions applied. */
 export function runLint(analysis: Analysis, options: LintOptions = {}): LintReport {
   const config = options.config ?? defaultProjectConfig('.');
@@ -100,30 +112,57 @@ export function runLint(analysis: Analysis, options: LintOptions = {}): LintRepo
   sink.add(analysis.cluster.findings);
   sink.add(analysis.addressing.findings);
   sink.add(analysis.policies.findings);
-  const context: LintContext = { analysis, config };
   const now = options.now ?? (() => performance.now());
-  const startedAt = options.startedAt ?? now();
   const budgetMs =
     options.timeBudgetMs ?? (config.timeBudgetSeconds ? config.timeBudgetSeconds.value * 1000 : undefined);
+  const budget =
+    options.budget ?? (budgetMs !== undefined ? new TimeBudget(budgetMs, options.startedAt ?? now(), now) : undefined);
+  let current = '';
+  /** What the caller's check threw inside a rule: it ends the run, it is no rule's failure. */
+  let interruption: unknown;
+  const context: LintContext = {
+    analysis,
+    config,
+    checkpoint: () => {
+      budget?.check(`the rule ${current}`);
+      try {
+        options.withinRules?.();
+      } catch (e) {
+        interruption = e;
+        throw e;
+      }
+    },
+  };
   const skipped: string[] = [];
+  let interrupted: string | undefined;
   for (const rule of LINT_RULES) {
     if (config.rules.get(rule.id)?.value === 'off') continue;
     options.betweenRules?.();
-    if (budgetMs !== undefined && (skipped.length || now() - startedAt >= budgetMs)) {
+    if (analysis.stoppedIn !== undefined || skipped.length || budget?.spent()) {
       skipped.push(rule.id);
       continue;
     }
+    current = rule.id;
+    // A rule's findings count once it has finished: a rule stopped part way would report half of them.
+    const found = new FindingSink();
     try {
-      rule.check(context, sink);
+      rule.check(context, found);
+      sink.add(found.findings);
     } catch (e) {
+      if (interruption !== undefined && e === interruption) throw e;
+      if (e instanceof OutOfTime) {
+        interrupted = rule.id;
+        skipped.push(rule.id);
+        continue;
+      }
       // A rule bug must never hide the other findings.
       const file = analysis.cluster.files[0];
       if (file)
         sink.report(rule.id, 'error', `Internal error in rule ${rule.id}: ${(e as Error).message}`, span(file, 0, 0));
     }
   }
-  if (skipped.length && budgetMs !== undefined)
-    reportBudgetExceeded(sink, analysis, config, budgetMs, now() - startedAt, skipped);
+  if (skipped.length && budget)
+    reportBudgetExceeded(sink, analysis, config, budget, skipped, interrupted, options.budgetSetting ?? BUDGET_SETTING);
   const suppressions = new Suppressions(analysis.cluster, sink);
   const findings: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];
@@ -148,17 +187,31 @@ function reportBudgetExceeded(
   sink: FindingSink,
   analysis: Analysis,
   config: ProjectConfig,
-  budgetMs: number,
-  elapsedMs: number,
+  budget: TimeBudget,
   skipped: readonly string[],
+  interrupted: string | undefined,
+  setting: string,
 ): void {
-  const at = config.timeBudgetSeconds?.span ?? (analysis.cluster.files[0] && span(analysis.cluster.files[0], 0, 0));
+  const fromProject = config.timeBudgetSeconds && config.timeBudgetSeconds.value * 1000 === budget.ms;
+  const at =
+    (fromProject ? config.timeBudgetSeconds?.span : undefined) ??
+    (analysis.cluster.files[0] && span(analysis.cluster.files[0], 0, 0));
   if (!at) return;
   const seconds = (ms: number) => `${Number((ms / 1000).toPrecision(2))} s`;
+  const during =
+    analysis.stoppedIn !== undefined
+      ? ` during ${analysis.stoppedIn}, so no pod was analysed`
+      : interrupted
+        ? ` during the rule ${interrupted}`
+        : '';
+  const ran =
+    analysis.stoppedIn !== undefined
+      ? 'reading and validation; the pods are left out'
+      : `reading, validation${skipped.length < LINT_RULES.length ? ' and the other rules' : ''}`;
   sink.report(
     'limit-exceeded',
     'warning',
-    `The analysis stopped early: it took ${seconds(elapsedMs)}, over its time budget of ${seconds(budgetMs)}, so ${skipped.length} of the lint rules did not run and their findings are missing: ${skipped.join(', ')}. The findings shown are those of the parts that ran (reading, validation${skipped.length < LINT_RULES.length ? ' and the other rules' : ''}). Raise the budget with timeBudgetSeconds in .netpol.yaml (or netpol lint --time-budget SECONDS), or analyse fewer files.`,
+    `The analysis stopped early${during}: it took ${seconds(budget.elapsed())}, over its time budget of ${seconds(budget.ms)}, so ${skipped.length} of the lint rules did not ${interrupted ? 'finish' : 'run'} and their findings are missing: ${skipped.join(', ')}. The findings shown are those of the parts that ran (${ran}). Raise the budget with ${setting}, or analyse fewer files.`,
     at,
   );
 }

@@ -14,6 +14,11 @@ import type { ProjectConfig } from './project-config';
 export interface LintContext {
   readonly analysis: Analysis;
   readonly config: ProjectConfig;
+  /**
+   * Call inside long loops (once per subject, say): it throws when the run must stop (the time
+   * budget is spent, or the language server has a newer edit). Cheap: it reads a clock.
+   */
+  readonly checkpoint: () => void;
 }
 
 export interface LintRule {

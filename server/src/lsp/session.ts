@@ -26,6 +26,7 @@ import { MessageType, ShowMessageRequest, TextDocuments } from 'vscode-languages
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding } from '../common/finding';
 import type { SourceFile } from '../common/source';
+import { TimeBudget } from '../common/time-budget';
 import type { Analysis } from '../engine/analysis';
 import { runLint } from '../lint';
 import {
@@ -202,6 +203,7 @@ export class Session {
     this.running = true;
     const at = this.changes;
     const started = Date.now();
+    const budget = this.timeBudget();
     const check = () => {
       if ((this.changes !== at || this.isSuperseded()) && !this.mustFinish()) throw new Superseded();
     };
@@ -224,10 +226,16 @@ export class Session {
       // The versions this run reads (analysis() reads the texts synchronously, now); a run that
       // must finish may publish after newer ones arrived.
       const versions = this.workspace.openVersions();
-      const analysis = this.workspace.analysis(check);
+      const analysis = this.workspace.analysis(check, budget);
       await answerWaitingMessages();
       check();
-      const findings = runLint(analysis, { config: this.lintConfig(), betweenRules: check }).findings;
+      const findings = runLint(analysis, {
+        config: this.lintConfig(),
+        budget,
+        budgetSetting: 'netpolStudio.timeBudgetSeconds in the editor settings (or timeBudgetSeconds in .netpol.yaml)',
+        betweenRules: check,
+        withinRules: check,
+      }).findings;
       check();
       const byUri = new Map<string, Finding[]>();
       for (const f of findings) {
@@ -307,10 +315,22 @@ export class Session {
 
   setEditorSettings(editor: EditorSettings): void {
     const rescan = editor.maxFileSize !== this.editor.maxFileSize;
-    const relint = !sameRuleSettings(editor.rules, this.editor.rules);
+    const relint =
+      !sameRuleSettings(editor.rules, this.editor.rules) || editor.timeBudgetMs !== this.editor.timeBudgetMs;
     this.editor = editor;
     if (rescan) this.rescan();
     else if (relint && this.initialized) this.changed(0);
+  }
+
+  /**
+   * The budget of one analysis run, from now: netpolStudio.timeBudgetSeconds (10 s by default), or
+   * the project file's timeBudgetSeconds when that is less. Time spent answering other messages
+   * between stages counts too: the user waits for it all the same.
+   */
+  private timeBudget(): TimeBudget {
+    const project = this.projectConfig?.timeBudgetSeconds?.value;
+    const ms = project !== undefined ? Math.min(project * 1000, this.editor.timeBudgetMs) : this.editor.timeBudgetMs;
+    return new TimeBudget(ms);
   }
 
   /** The project file's settings with `netpolStudio.rules` over them (as `--rule` is over the file in the CLI). */

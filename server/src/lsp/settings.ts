@@ -18,6 +18,7 @@ interface Settings {
   readonly inlayHints?: { readonly enabled?: unknown };
   readonly codeLens?: { readonly enabled?: unknown };
   readonly maxFileSizeKb?: unknown;
+  readonly timeBudgetSeconds?: unknown;
   readonly generatedPolicyKind?: unknown;
   readonly rules?: unknown;
 }
@@ -28,6 +29,11 @@ export interface EditorSettings {
   readonly codeLens: boolean;
   /** Workspace files larger than this are skipped (bytes). */
   readonly maxFileSize: number;
+  /**
+   * `netpolStudio.timeBudgetSeconds`: the most one analysis may take (ms), so that a hostile workspace
+   * cannot freeze the editor; the project file's `timeBudgetSeconds` may set less.
+   */
+  readonly timeBudgetMs: number;
   /** What "Generate Least-Privilege Policy" writes. */
   readonly generatedPolicyKind: 'kubernetes' | 'calico';
   /** `netpolStudio.rules`: severities that override the project file's, as `--rule` does in the CLI. */
@@ -38,6 +44,7 @@ export const DEFAULT_EDITOR_SETTINGS: EditorSettings = {
   inlayHints: true,
   codeLens: true,
   maxFileSize: LIMITS.fileBytes,
+  timeBudgetMs: 10_000,
   generatedPolicyKind: 'kubernetes',
   rules: new Map(),
 };
@@ -91,10 +98,16 @@ export function readSettings(settings: Settings | null | undefined): SettingsRes
   if (typeof size === 'number' && Number.isFinite(size) && size > 0) maxFileSize = Math.round(size * 1024);
   else if (size !== undefined && size !== null)
     problems.push('netpolStudio.maxFileSizeKb must be a positive number of kilobytes, such as 2048.');
+  const budget = settings?.timeBudgetSeconds;
+  let timeBudgetMs = DEFAULT_EDITOR_SETTINGS.timeBudgetMs;
+  if (typeof budget === 'number' && Number.isFinite(budget) && budget > 0) timeBudgetMs = budget * 1000;
+  else if (budget !== undefined && budget !== null)
+    problems.push('netpolStudio.timeBudgetSeconds must be a number of seconds above 0, such as 10.');
   const editor: EditorSettings = {
     inlayHints: settings?.inlayHints?.enabled !== false,
     codeLens: settings?.codeLens?.enabled !== false,
     maxFileSize,
+    timeBudgetMs,
     generatedPolicyKind: settings?.generatedPolicyKind === 'calico' ? 'calico' : 'kubernetes',
     rules: readRuleSettings(settings?.rules, problems),
   };

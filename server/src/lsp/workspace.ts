@@ -5,6 +5,7 @@
  * analysis re-parses only the files whose text changed. Entries go when their
  * file is closed (the disk copy takes over) or deleted.
  */
+import type { TimeBudget } from '../common/time-budget';
 import { statSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LIMITS } from '../common/limits';
@@ -230,8 +231,11 @@ export class Workspace {
 
   private savedCache: { parsed: ParsedFile[]; options: AnalysisOptions; analysis: Analysis } | undefined;
 
-  analysis(check?: () => void): Analysis {
-    if (!this.cached) this.cached = analyzeParsed(this.parsedFiles(check), this.options);
-    return this.cached;
+  /** The analysis of the current files; one the time budget cut short is not kept (the next run tries again). */
+  analysis(check?: () => void, budget?: TimeBudget): Analysis {
+    if (this.cached) return this.cached;
+    const analysis = analyzeParsed(this.parsedFiles(check), { ...this.options, budget });
+    if (analysis.stoppedIn === undefined) this.cached = analysis;
+    return analysis;
   }
 }

@@ -1,5 +1,6 @@
 import { reportFailure } from '../common/failure';
 import { LIMITS, limitText } from '../common/limits';
+import { budgetCheck, OutOfTime, type TimeBudget } from '../common/time-budget';
 import { type Span, span } from '../common/source';
 import type { ParsedFile } from '../yaml/parse-yaml';
 import { DocContext, type RMap } from '../yaml/yaml-reader';
@@ -11,7 +12,8 @@ import type { Cluster } from './cluster';
 import { FindingSink } from '../common/finding-sink';
 import { notInWorkspace, plural } from '../common/text';
 
-export function buildCluster(files: readonly ParsedFile[]): Cluster {
+/** The cluster the files describe; with a budget, the pods are left out when it runs out while they are placed. */
+export function buildCluster(files: readonly ParsedFile[], budget?: TimeBudget): Cluster {
   const sink = new FindingSink();
   const out = emptyCollected();
   for (const pf of files) {
@@ -47,7 +49,13 @@ export function buildCluster(files: readonly ParsedFile[]): Cluster {
   for (const w of expanding) if (w.spec.nodeName) referencedNodes.add(w.spec.nodeName);
   const nodes = resolveNodes(keep(out.nodes), referencedNodes);
 
-  const pods = placePods(podObjects, expanding, nodes, sink);
+  let pods: Pod[] = [];
+  try {
+    pods = placePods(podObjects, expanding, nodes, sink, budgetCheck(budget, 'pod expansion'));
+  } catch (e) {
+    // The analysis is partial from here (engine/analysis.ts): no pods, every reading finding.
+    if (!(e instanceof OutOfTime)) throw e;
+  }
   return {
     files: files.map((f) => f.file),
     objects: out.objects.filter((m) => !superseded.has(m)).map((meta) => ({ meta })),
@@ -239,6 +247,7 @@ function placePods(
   workloads: readonly ReadWorkload[],
   nodes: readonly KubeNode[],
   sink: FindingSink,
+  check: () => void,
 ): Pod[] {
   const drafts: PodDraft[] = [];
   // Without Node objects the nodes are stand-ins: "no node fits" may only mean the nodes are defined elsewhere.
@@ -311,6 +320,7 @@ function placePods(
         });
       continue;
     }
+    check();
     for (let k = 0; k < granted[i]; k++) {
       const name = `${w.meta.name}-${k}`;
       drafts.push({
@@ -345,6 +355,7 @@ function placePods(
   for (const d of unique) if (d.fixedNode) spreader.occupy(d.fixedNode);
   const reported = new Set<ObjectMeta>();
   return unique.map((d): Pod => {
+    check();
     if (d.fixedNode) return { ...d.pod, node: d.fixedNode, placement: d.placement ?? 'nodeName' };
     const node = spreader.place(d.pod.spec);
     if (!node && !reported.has(d.pod.meta)) {

@@ -37,8 +37,9 @@ function allowFix(a: Analysis, d: Dependency, c: DependencyCheck) {
 
 export const dependencyBlocked: LintRule = {
   id: 'dependency-blocked',
-  check({ analysis, config }, sink) {
+  check({ analysis, config, checkpoint }, sink) {
     for (const d of inferDependencies(analysis, config.ingressControllers)) {
+      checkpoint();
       if (!d.target || d.destinations.length === 0) continue;
       const c = checkDependency(analysis, d);
       if (c.blockedCount === 0) continue;

@@ -90,7 +90,7 @@ interface PolicyFinding {
 
 export const dnsBlocked: LintRule = {
   id: 'dns-blocked',
-  check({ analysis: a }, sink) {
+  check({ analysis: a, checkpoint }, sink) {
     const dns = clusterDns(a);
     // Without DNS pods in the workspace, the cluster's resolver may be anywhere (a
     // node-local cache, an outside address): only a pod that reaches no destination at
@@ -103,6 +103,7 @@ export const dnsBlocked: LintRule = {
       : [];
     const byPolicy = new Map<string, PolicyFinding & { ref: PolicyRef }>();
     for (const cls of a.engine.classes) {
+      checkpoint();
       if (cls.kind !== 'pod') continue;
       const s = a.endpoints[cls.members[0]];
       const denied: Protocol[] = [];

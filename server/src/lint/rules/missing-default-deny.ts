@@ -34,7 +34,7 @@ export function namespacePolicies(a: Analysis, namespace: string, direction: Dir
   );
 }
 
-function check({ analysis: a }: LintContext, sink: FindingSink): void {
+function check({ analysis: a, checkpoint }: LintContext, sink: FindingSink): void {
   const namespaces = [...new Set(a.endpoints.filter((e) => e.kind === 'pod').map((e) => e.namespace!))].sort();
   // Each namespace's pods with their class, in class then member order.
   const podsOf = new Map<string, { cls: EndpointClass; m: number }[]>();
@@ -62,6 +62,7 @@ function check({ analysis: a }: LintContext, sink: FindingSink): void {
       if (own.length === 0) continue;
       const isolated: string[] = [];
       const open: string[] = [];
+      checkpoint();
       for (const { cls, m } of podsOf.get(ns) ?? []) {
         const e = a.endpoints[m];
         const name = e.pod?.name ?? e.id;

@@ -77,10 +77,12 @@ function check(a: Analysis, policy: CompiledPolicy, rule: CompiledRule, report: 
 
 export const namedPortUndeclared: LintRule = {
   id: 'named-port-undeclared',
-  check({ analysis: a }, sink) {
+  check({ analysis: a, checkpoint }, sink) {
     for (const tier of a.policies.tiers)
-      for (const policy of tier.policies)
+      for (const policy of tier.policies) {
+        checkpoint();
         for (const rule of [...(policy.ingress ?? []), ...(policy.egress ?? [])])
           check(a, policy, rule, (message) => sink.report('named-port-undeclared', 'warning', message, rule.span));
+      }
   },
 };

@@ -23,11 +23,12 @@ const ID: RuleId = 'non-isolated-pods';
 
 export const nonIsolatedPods: LintRule = { id: ID, check };
 
-function check({ analysis: a }: LintContext, sink: FindingSink): void {
+function check({ analysis: a, checkpoint }: LintContext, sink: FindingSink): void {
   for (const direction of ['ingress', 'egress'] as const) {
     const open = new Set<number>();
     const isolatedNamespaces = new Set<string>();
     for (const cls of a.engine.classes) {
+      checkpoint();
       if (cls.kind !== 'pod') continue;
       if (isOpen(a, cls, direction)) for (const m of cls.members) open.add(m);
       else {

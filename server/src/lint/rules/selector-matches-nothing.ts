@@ -24,7 +24,7 @@ const MAX_FIXES = 8;
 
 export const selectorMatchesNothing: LintRule = { id: ID, check };
 
-function check({ analysis: a }: LintContext, sink: FindingSink): void {
+function check({ analysis: a, checkpoint }: LintContext, sink: FindingSink): void {
   reportCalicoSelectorsMatchingNothing(a, sink);
   const pods = a.endpoints.filter((e) => e.kind === 'pod');
   if (pods.length === 0) return;
@@ -40,6 +40,7 @@ function check({ analysis: a }: LintContext, sink: FindingSink): void {
   // A podSelector split from its namespaceSelector is split-peer-selectors' finding, with its own fix.
   const split = new Set(splitPeerPairs(a).map((s) => s.podPeer));
   for (const np of a.cluster.networkPolicies) {
+    checkpoint();
     if (!np.valid) continue;
     const ns = np.meta.namespace;
     const local = byNamespace.get(ns) ?? [];

@@ -74,7 +74,7 @@ function addRange(map: Map<Protocol, [number, number][]>, protocol: Protocol, fr
   map.set(protocol, list);
 }
 
-function check(a: Analysis, set: NetworkIntentSet): Unintended[] {
+function check(a: Analysis, set: NetworkIntentSet, checkpoint: () => void): Unintended[] {
   const ns = set.meta.namespace;
   const intents: Intent[] = set.intents.filter((i) => i.expect.value === 'allow');
   const selections = intents.map((intent) => ({
@@ -139,6 +139,7 @@ function check(a: Analysis, set: NetworkIntentSet): Unintended[] {
   }
   const found = new Map<string, Unintended>();
   for (const d of dests) {
+    checkpoint();
     const probes = new Map(d.intents.map((k) => [k, intentProbes(intents[k], d.party).probes] as const));
     for (const s of sources) {
       let sp = s.party;
@@ -211,10 +212,10 @@ function fixFor(a: Analysis, set: NetworkIntentSet, u: Unintended): Fix | undefi
 
 export const unintendedConnection: LintRule = {
   id: 'unintended-connection',
-  check({ analysis: a }, sink) {
+  check({ analysis: a, checkpoint }, sink) {
     for (const set of a.cluster.intents) {
       if (!set.complete) continue;
-      for (const u of check(a, set)) {
+      for (const u of check(a, set, checkpoint)) {
         const first = u.first!;
         const v = a.engine.explainEndpoints(first.s.endpoint, first.d.endpoint, first.protocol, first.port);
         const deciding = decidingStep(a, v, first.s.endpoint.id, first.d.endpoint.id);

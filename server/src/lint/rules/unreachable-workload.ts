@@ -76,9 +76,10 @@ function spanOf(a: Analysis, index: number): Span {
 
 export const unreachableWorkload: LintRule = {
   id: 'unreachable-workload',
-  check({ analysis: a }, sink) {
+  check({ analysis: a, checkpoint }, sink) {
     const outside: Party[] = externalClasses(a).map((c) => ({ endpoint: c.endpoint, key: `x${c.id}` }));
     for (const [owner, w] of workloadPorts(a)) {
+      checkpoint();
       if (w.ports.size === 0) continue;
       const mine = new Set(w.pods);
       const destClasses = [...new Set(w.pods.map((i) => a.engine.classIdOf(i)))].map((id) => a.engine.classes[id]);
