@@ -11,6 +11,17 @@ import { FindingSink } from '../common/finding-sink';
 import { LIMITS, limitText, overFileLimit } from '../common/limits';
 import { checkDocument } from './document-check';
 import { documentStarts, tooDeepAt } from './text-scan';
+import { fastParseAllDocuments } from './fast-yaml';
+
+/**
+ * Which reader parses YAML: `fast` (fast-yaml.ts, which hands any text outside
+ * its subset to the package) or `package` (the `yaml` package alone). The
+ * environment variable NETPOL_YAML_READER=package selects the package, to
+ * rule the fast reader out when a parse looks wrong.
+ */
+export const yamlReader: { mode: 'fast' | 'package' } = {
+  mode: process.env.NETPOL_YAML_READER === 'package' ? 'package' : 'fast',
+};
 
 export interface ParsedDocument {
   /** 0-based index of the document in its file. */
@@ -100,7 +111,9 @@ export function parseFile(file: SourceFile): ParsedFile {
     // YAML 1.2 core schema, as editors read it. Where kubectl's YAML 1.1 reading
     // differs (`yes`, `on`, `off` are booleans there), the reader warns. Duplicate
     // keys are found by document-check.ts: the package's own check is quadratic.
-    docs = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false }) as Document.Parsed[];
+    docs =
+      (yamlReader.mode === 'fast' ? fastParseAllDocuments(text) : undefined) ??
+      (parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false }) as Document.Parsed[]);
     if (!Array.isArray(docs)) docs = [];
   } catch (e) {
     sink.report(
