@@ -29,6 +29,19 @@ describe('yaml stage: parseFile', () => {
     assert.ok(rangeOf(f.span).start.line >= 2 && rangeOf(f.span).start.line <= 3, `line ${rangeOf(f.span).start.line}`);
   });
 
+  it('reports the same duplicate keys whether or not the document has an alias (two walks of document-check.ts)', () => {
+    const big = Array.from({ length: 20 }, (_, i) => `  k${i}: ${i}\n`).join('');
+    const text = `a:\n  x: 1\n  y: 2\n  x: 3\n  1: n\n  "1": s\nb:\n${big}  k3: again\nc: &r 1\n`;
+    const without = parse(text);
+    const withAlias = parse(`${text}d: *r\n`);
+    const where = (p: ReturnType<typeof parse>) => p.findings.map((f) => [f.message, rangeOf(f.span).start.line]);
+    assert.deepEqual(where(without), [
+      ['YAML: Map keys must be unique; `x` is repeated.', 3],
+      ['YAML: Map keys must be unique; `k3` is repeated.', 27],
+    ]);
+    assert.deepEqual(where(withAlias), where(without));
+  });
+
   it('reports duplicate keys', () => {
     const p = parse('metadata:\n  name: a\n  name: b\n');
     assert.equal(p.findings[0].rule, 'yaml-syntax');

@@ -103,7 +103,95 @@ export function checkDocument(file: SourceFile, doc: Document, sink: FindingSink
 /** Reports at most this many duplicate keys per document. */
 const MAX_DUPLICATE_FINDINGS = 5;
 
+/**
+ * Most documents have no alias: they are checked without the expanded sizes
+ * (a map entry per node), and only a document with an alias is walked again
+ * with them. Both walks report the same problems in the same order.
+ */
 function walk(doc: Document): WalkResult {
+  return walkWithoutAliases(doc) ?? walkWithSizes(doc);
+}
+
+/** Maps with at most this many keys are checked for duplicates pairwise, without building a set. */
+const SMALL_MAP = 12;
+
+const sameKey = (a: unknown, b: unknown) => typeof a === typeof b && (a === b || String(a) === String(b));
+
+/** The walk of a document without aliases, or undefined at its first alias. */
+function walkWithoutAliases(doc: Document): WalkResult | undefined {
+  const problems: Problem[] = [];
+  let duplicates = 0;
+  const nodes: Node[] = [];
+  const depths: number[] = [];
+  const root = doc.contents as Node | null;
+  if (root) {
+    nodes.push(root);
+    depths.push(1);
+  }
+  while (nodes.length) {
+    const node = nodes.pop()!;
+    const depth = depths.pop()!;
+    if (isAlias(node)) return undefined;
+    if (depth > LIMITS.nestingDepth) {
+      problems.push({ kind: 'nestingDepth', node });
+      break;
+    }
+    if (isMap(node)) {
+      const items = node.items as Pair<unknown, unknown>[];
+      if (items.length > LIMITS.keysPerMap) {
+        const key = items[LIMITS.keysPerMap].key;
+        problems.push({ kind: 'keysPerMap', node: (key as Node | null) ?? node });
+        break;
+      }
+      const seen = items.length > SMALL_MAP ? new Set<string>() : undefined;
+      for (let i = 0; i < items.length; i++) {
+        const key = items[i].key as Node | null;
+        if (!key) continue;
+        if (isAlias(key)) return undefined;
+        if (!isScalar(key)) continue;
+        const v = key.value;
+        let repeated = false;
+        if (seen) {
+          const id = `${typeof v}:${String(v)}`;
+          repeated = seen.has(id);
+          if (!repeated) seen.add(id);
+        } else {
+          for (let j = 0; j < i && !repeated; j++) {
+            const other = items[j].key as Node | null;
+            repeated = !!other && isScalar(other) && sameKey(other.value, v);
+          }
+        }
+        if (repeated && duplicates++ < MAX_DUPLICATE_FINDINGS)
+          problems.push({ kind: 'duplicate-key', node: key, detail: String(v) });
+      }
+      // Children in document order: the last pushed is visited first.
+      for (let i = items.length - 1; i >= 0; i--) {
+        const value = items[i].value as Node | null;
+        if (value) {
+          nodes.push(value);
+          depths.push(depth + 1);
+        }
+        const key = items[i].key as Node | null;
+        if (key) {
+          nodes.push(key);
+          depths.push(depth + 1);
+        }
+      }
+    } else if (isSeq(node)) {
+      const items = node.items as (Node | null)[];
+      for (let i = items.length - 1; i >= 0; i--) {
+        const item = items[i];
+        if (item) {
+          nodes.push(item);
+          depths.push(depth + 1);
+        }
+      }
+    }
+  }
+  return { aliases: new Map(), problems };
+}
+
+function walkWithSizes(doc: Document): WalkResult {
   const aliases = new Map<Alias, Node | null>();
   const problems: Problem[] = [];
   const anchors = new Map<string, Node>();

@@ -15,7 +15,7 @@
  * on the nodes (`comment`, `commentBefore`, `spaceBefore`: nothing reads them),
  * but they are placed in ranges exactly where the package places them.
  */
-import { Alias, Document, Pair, Scalar, type Schema, YAMLMap, YAMLSeq } from 'yaml';
+import { Alias, Document, isMap, isPair, isScalar, isSeq, Pair, Scalar, type Schema, YAMLMap, YAMLSeq } from 'yaml';
 
 /** Thrown (one preallocated value) to leave the fast path from anywhere. */
 const DECLINE = { declined: true };
@@ -94,6 +94,83 @@ function mayBeNonString(c: number): boolean {
   );
 }
 
+/**
+ * Node construction. The package's constructors give each node its type with
+ * `Object.defineProperty` (a third of this reader's time); nodes made here
+ * inherit it from a prototype instead: the same classes (`instanceof`), the
+ * same `isScalar`/`isMap`/`isSeq`/`isPair` answers, the same fields. Checked
+ * once at load; if the package ever stores its type differently, the
+ * constructors are used.
+ */
+const NODE_TYPE = Symbol.for('yaml.node.type');
+
+function typedPrototype<T extends object>(cls: { prototype: T }, type: string, schema?: unknown): T {
+  const proto = Object.create(cls.prototype) as T;
+  Object.defineProperty(proto, NODE_TYPE, { value: Symbol.for(type) });
+  if (schema) Object.defineProperty(proto, 'schema', { value: schema, configurable: true, writable: true });
+  return proto;
+}
+
+interface Factories {
+  scalar(value: unknown): Scalar;
+  map(): YAMLMap;
+  seq(): YAMLSeq;
+  pair(key: Node, value: Node): Pair;
+}
+
+let factories: Factories | undefined;
+
+function nodes(): Factories {
+  if (factories) return factories;
+  const schema = new Document().schema;
+  const scalarProto = typedPrototype(Scalar, 'yaml.scalar');
+  const mapProto = typedPrototype(YAMLMap, 'yaml.map', schema);
+  const seqProto = typedPrototype(YAMLSeq, 'yaml.seq', schema);
+  const pairProto = typedPrototype(Pair, 'yaml.pair');
+  const fast: Factories = {
+    scalar(value) {
+      const s = Object.create(scalarProto) as Scalar;
+      s.value = value;
+      return s;
+    },
+    map() {
+      const m = Object.create(mapProto) as YAMLMap;
+      m.items = [];
+      return m;
+    },
+    seq() {
+      const q = Object.create(seqProto) as YAMLSeq;
+      q.items = [];
+      return q;
+    },
+    pair(key, value) {
+      const p = Object.create(pairProto) as Pair;
+      p.key = key;
+      p.value = value;
+      return p;
+    },
+  };
+  const works =
+    isScalar(fast.scalar(1)) &&
+    isMap(fast.map()) &&
+    isSeq(fast.seq()) &&
+    isPair(fast.pair(fast.scalar(1), fast.scalar(2))) &&
+    fast.scalar(1) instanceof Scalar &&
+    fast.map() instanceof YAMLMap &&
+    fast.seq() instanceof YAMLSeq &&
+    !isMap(fast.scalar(1)) &&
+    !isScalar(fast.map());
+  factories = works
+    ? fast
+    : {
+        scalar: (value) => new Scalar(value),
+        map: () => new YAMLMap(schema),
+        seq: () => new YAMLSeq(schema),
+        pair: (key, value) => new Pair(key, value),
+      };
+  return factories;
+}
+
 function plainScalar(value: string, start: number, end: number, after: number): Scalar {
   let node: Scalar;
   if (mayBeNonString(value.charCodeAt(0))) {
@@ -107,10 +184,15 @@ function plainScalar(value: string, start: number, end: number, after: number): 
     }
     if (tag) {
       const res = tag.resolve(value, onResolveError, options);
-      node = res instanceof Scalar ? res : new Scalar(res);
+      node = res instanceof Scalar ? res : nodes().scalar(res);
+      node.range = [start, end, after];
+      node.source = value;
+      node.type = 'PLAIN';
       if (tag.format) node.format = tag.format;
-    } else node = new Scalar(value);
-  } else node = new Scalar(value);
+      return node;
+    }
+  }
+  node = nodes().scalar(value);
   node.range = [start, end, after];
   node.source = value;
   node.type = 'PLAIN';
@@ -118,7 +200,7 @@ function plainScalar(value: string, start: number, end: number, after: number): 
 }
 
 function stringScalar(value: string, type: Scalar.Type, start: number, end: number, after: number): Scalar {
-  const node = new Scalar(value);
+  const node = nodes().scalar(value);
   node.range = [start, end, after];
   node.source = value;
   node.type = type;
@@ -126,7 +208,7 @@ function stringScalar(value: string, type: Scalar.Type, start: number, end: numb
 }
 
 function emptyScalar(at: number): Scalar {
-  const node = new Scalar(null);
+  const node = nodes().scalar(null);
   node.range = [at, at, at];
   node.source = '';
   node.type = 'PLAIN';
@@ -148,7 +230,6 @@ interface Gap {
 class FastReader {
   private pos = 0;
   private readonly len: number;
-  private schema: Schema | undefined;
   /** The gap after the node just read; `pos` is at its next content. */
   private gap: Gap = { col: -1, indents: [], ends: [] };
   /** The last leaf read was an empty (null) node: the package keeps the line breaks after it out of every range. */
@@ -223,7 +304,6 @@ class FastReader {
   private newDocument(docStart: boolean): Document.Parsed {
     const doc = new Document(undefined, { prettyErrors: false, uniqueKeys: false }) as Document.Parsed;
     if (docStart) doc.directives.docStart = true;
-    if (!this.schema) this.schema = doc.schema as Schema;
     return doc;
   }
 
@@ -622,7 +702,7 @@ class FastReader {
     const start = this.pos;
     const isMap = text.charCodeAt(start) === OPEN_CURLY;
     const close = isMap ? CLOSE_CURLY : CLOSE_SQUARE;
-    const coll = isMap ? new YAMLMap(this.schema) : new YAMLSeq(this.schema);
+    const coll = isMap ? nodes().map() : nodes().seq();
     coll.flow = true;
     this.pos++;
     this.skipSpaces();
@@ -642,7 +722,7 @@ class FastReader {
         if (v === COMMA || v === close || v === HASH || this.pos >= this.len || this.atLineEnd()) throw DECLINE;
         const value = this.inlineValue(0, false);
         this.flowItemEnd(value);
-        (coll as YAMLMap).items.push(new Pair(item, value));
+        (coll as YAMLMap).items.push(nodes().pair(item, value));
       } else {
         if (this.atKeyColon()) throw DECLINE; // a pair in a sequence
         this.flowItemEnd(item);
@@ -830,7 +910,7 @@ class FastReader {
   /** A block map at column `col` whose first key has been read (`pos` at its `:`). */
   private blockMap(col: number, firstKey: Scalar): YAMLMap {
     const text = this.text;
-    const map = new YAMLMap(this.schema);
+    const map = nodes().map();
     const start = firstKey.range![0];
     if (firstKey.range![1] - start > MAX_KEY) throw DECLINE;
     let key = firstKey;
@@ -847,7 +927,7 @@ class FastReader {
         else if (gap.col === col && this.isSeqStart()) value = this.blockSeq(col);
         else value = this.emptyValue(valuePos, gap, c === HASH);
       } else value = this.readNode(col, this.pos - this.lineStart(), true);
-      map.items.push(new Pair(key, value));
+      map.items.push(nodes().pair(key, value));
       const end = value.range![2];
       const gap = this.gap;
       if (gap.col === col && !this.isSeqStart()) {
@@ -863,7 +943,7 @@ class FastReader {
   /** A block sequence at column `col` (`pos` at its first `-`). */
   private blockSeq(col: number): YAMLSeq {
     const text = this.text;
-    const seq = new YAMLSeq(this.schema);
+    const seq = nodes().seq();
     const start = this.pos;
     // Comment lines before an item's `-` are among its value's properties: before an empty item, the package extends its range.
     let commentsBefore = false;
