@@ -13,7 +13,8 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { isMap, isScalar, isSeq } from 'yaml';
 import { SourceFile } from '../../server/src/common/source';
-import { fastParseAllDocuments } from '../../server/src/yaml/fast-yaml';
+import { fastParseAllDocuments, fastRead, MAX_DEPTH } from '../../server/src/yaml/fast-yaml';
+import { documentStarts, tooDeepAt } from '../../server/src/yaml/text-scan';
 import { parseFile, yamlReader } from '../../server/src/yaml/parse-yaml';
 import { fastDocuments, packageDocuments } from './yaml-equivalence';
 
@@ -21,9 +22,16 @@ const SEED = 2026;
 
 /** Fast equals package, or the fast reader declined. Returns whether it accepted. */
 function agrees(text: string): boolean {
-  const fast = fastDocuments(text);
-  if (fast === undefined) return false;
-  assert.deepStrictEqual(fast, packageDocuments(text), `fast reader differs on ${JSON.stringify(text)}`);
+  const read = fastRead(text);
+  if (read === undefined) return false;
+  assert.deepStrictEqual(fastDocuments(text), packageDocuments(text), `fast reader differs on ${JSON.stringify(text)}`);
+  // parse-yaml.ts skips text-scan.ts's nesting check when this bound is under its limit.
+  const starts = documentStarts(text);
+  starts.forEach((s, k) => {
+    const e = k + 1 < starts.length ? starts[k + 1] : text.length;
+    const at = tooDeepAt(text, s, e, read.nestingBound);
+    assert.equal(at, undefined, `the scan counts deeper than ${read.nestingBound} in ${JSON.stringify(text)}`);
+  });
   return true;
 }
 
@@ -107,6 +115,21 @@ describe('yaml stage: the fast reader', () => {
     // The point of the fast reader: manifests as people write them take the fast path.
     assert.ok(yamlFiles > 20, `${yamlFiles} YAML files`);
     assert.equal(yamlAccepted, yamlFiles, `${yamlFiles - yamlAccepted} YAML files declined`);
+  });
+
+  it(`declines documents nested deeper than ${MAX_DEPTH} levels; the package reads them after the nesting check`, () => {
+    const nested = (levels: number) =>
+      Array.from({ length: levels }, (_, i) => `${' '.repeat(2 * i)}k${i}:\n`).join('') +
+      `${' '.repeat(2 * levels)}leaf\n`;
+    accepted(nested(MAX_DEPTH));
+    declined(nested(MAX_DEPTH + 1));
+    declined(`a: ${'['.repeat(MAX_DEPTH + 1)}${']'.repeat(MAX_DEPTH + 1)}\n`);
+    const p = parseFile(new SourceFile('f.yaml', nested(MAX_DEPTH + 5)));
+    assert.deepEqual(p.findings, []);
+    assert.equal(p.documents[0].usable, true);
+    // Thousands of levels: the reader declines early, the scan finds the limit, nothing overflows.
+    const deep = parseFile(new SourceFile('f.yaml', `a: ${'['.repeat(100_000)}\n`));
+    assert.equal(deep.findings[0].rule, 'limit-exceeded');
   });
 
   it('builds nodes the readers recognise (isMap, isSeq, isScalar)', () => {

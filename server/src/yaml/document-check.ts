@@ -121,6 +121,7 @@ const sameKey = (a: unknown, b: unknown) => typeof a === typeof b && (a === b ||
 function walkWithoutAliases(doc: Document): WalkResult | undefined {
   const problems: Problem[] = [];
   let duplicates = 0;
+  const { nestingDepth, keysPerMap } = LIMITS;
   const nodes: Node[] = [];
   const depths: number[] = [];
   const root = doc.contents as Node | null;
@@ -132,14 +133,14 @@ function walkWithoutAliases(doc: Document): WalkResult | undefined {
     const node = nodes.pop()!;
     const depth = depths.pop()!;
     if (isAlias(node)) return undefined;
-    if (depth > LIMITS.nestingDepth) {
+    if (depth > nestingDepth) {
       problems.push({ kind: 'nestingDepth', node });
       break;
     }
     if (isMap(node)) {
       const items = node.items as Pair<unknown, unknown>[];
-      if (items.length > LIMITS.keysPerMap) {
-        const key = items[LIMITS.keysPerMap].key;
+      if (items.length > keysPerMap) {
+        const key = items[keysPerMap].key;
         problems.push({ kind: 'keysPerMap', node: (key as Node | null) ?? node });
         break;
       }

@@ -15,6 +15,7 @@
  * on the nodes (`comment`, `commentBefore`, `spaceBefore`: nothing reads them),
  * but they are placed in ranges exactly where the package places them.
  */
+import { LIMITS } from '../common/limits';
 import { Alias, Document, isMap, isPair, isScalar, isSeq, Pair, Scalar, type Schema, YAMLMap, YAMLSeq } from 'yaml';
 
 /** Thrown (one preallocated value) to leave the fast path from anywhere. */
@@ -46,6 +47,13 @@ const PERCENT = 37;
 const AT = 64;
 const BACKTICK = 96;
 const PLUS = 43;
+
+/**
+ * Deepest nesting of collections read (block and flow): deeper documents are
+ * left to the package, after text-scan.ts's check (whose limit is twice this),
+ * and a hostile text cannot exhaust the stack of this recursive reader.
+ */
+export const MAX_DEPTH = Math.floor(LIMITS.nestingDepth / 2) - 10;
 
 /** Longest implicit key the package accepts (longer ones are an error there). */
 const MAX_KEY = 1000;
@@ -229,6 +237,18 @@ interface Gap {
 
 class FastReader {
   private pos = 0;
+  /** Collections open around `pos`. */
+  private depth = 0;
+  /** Block collections open around `pos`, and the most of them in the current document. */
+  private blockDepth = 0;
+  private maxBlockDepth = 0;
+  /**
+   * At least what text-scan.ts's `tooDeepAt` counts in any document read: its
+   * indentation levels (block nesting, one more for a line after a `---` or a
+   * scalar on the line after its key, one more for compact `- - `) plus every
+   * `[` and `{` (it may count brackets inside scalars).
+   */
+  nestingBound = 0;
   private readonly len: number;
   /** The gap after the node just read; `pos` is at its next content. */
   private gap: Gap = { col: -1, indents: [], ends: [] };
@@ -259,8 +279,8 @@ class FastReader {
         if (text.charCodeAt(this.pos) !== DASH) throw DECLINE; // `...`
         docStart = true;
         this.pos += 3;
-        const markerEnd = this.pos;
         this.skipSpaces();
+        const markerEnd = this.pos; // an empty document's null sits after the marker's spaces
         if (!(this.pos >= this.len || this.atLineEnd())) throw DECLINE; // content or a comment on the marker's line
         gap = this.skipGap(this.pos);
         if (gap.col === -1) {
@@ -289,8 +309,11 @@ class FastReader {
         this.readKey();
         this.pos = k;
       }
+      this.blockDepth = 0;
+      this.maxBlockDepth = 0;
       const root = this.readNode(-1, gap.col, false);
       gap = this.gap;
+      this.nestingBound = Math.max(this.nestingBound, this.maxBlockDepth + 2 + brackets(text, start, this.pos));
       if (gap.col !== -1) throw DECLINE; // content left at a lower indentation than the root
       doc.contents = root as never;
       const contentEnd = root.range![2];
@@ -399,7 +422,7 @@ class FastReader {
         // The anchor names the block collection on the next lines.
         if (text.charCodeAt(this.pos) === HASH) throw DECLINE;
         const gap = this.skipGap(this.pos);
-        if (gap.indents.length > 0) throw DECLINE;
+        if (gap.indents.length > 0 || text.charCodeAt(this.pos) === AMP) throw DECLINE; // a second anchor is an error
         let node: Node;
         if (gap.col > parent) node = this.readNode(parent, gap.col, false);
         else if (gap.col === parent && sameLine && this.isSeqStart()) node = this.blockSeq(parent);
@@ -522,6 +545,12 @@ class FastReader {
         return this.blockScalar(parent);
     }
     if (!this.plainStarts(c, start)) throw DECLINE;
+    if (!block && (c === DASH || c === QUESTION || c === COLON)) {
+      // In a flow collection, `-,` or `?]` is an indicator too.
+      const n = text.charCodeAt(start + 1);
+      if (n === COMMA || n === OPEN_SQUARE || n === CLOSE_SQUARE || n === OPEN_CURLY || n === CLOSE_CURLY)
+        throw DECLINE;
+    }
     return block ? this.plainBlock() : this.plainFlow();
   }
 
@@ -698,6 +727,7 @@ class FastReader {
 
   /** A flow collection on one line: `[a, b]`, `{k: v}`, nested. */
   private flowCollection(): YAMLMap | YAMLSeq {
+    if (++this.depth > MAX_DEPTH) throw DECLINE;
     const text = this.text;
     const start = this.pos;
     const isMap = text.charCodeAt(start) === OPEN_CURLY;
@@ -709,6 +739,7 @@ class FastReader {
     if (text.charCodeAt(this.pos) === close) {
       this.pos++;
       coll.range = [start, this.pos, this.pos];
+      this.depth--;
       return coll;
     }
     while (true) {
@@ -739,6 +770,7 @@ class FastReader {
       if (c === close) {
         this.pos++;
         coll.range = [start, this.pos, this.pos];
+        this.depth--;
         return coll;
       }
       throw DECLINE;
@@ -909,6 +941,8 @@ class FastReader {
 
   /** A block map at column `col` whose first key has been read (`pos` at its `:`). */
   private blockMap(col: number, firstKey: Scalar): YAMLMap {
+    if (++this.depth > MAX_DEPTH) throw DECLINE;
+    if (++this.blockDepth > this.maxBlockDepth) this.maxBlockDepth = this.blockDepth;
     const text = this.text;
     const map = nodes().map();
     const start = firstKey.range![0];
@@ -936,12 +970,16 @@ class FastReader {
       }
       if (gap.col >= col) throw DECLINE;
       this.close(map, start, col, end);
+      this.depth--;
+      this.blockDepth--;
       return map;
     }
   }
 
   /** A block sequence at column `col` (`pos` at its first `-`). */
   private blockSeq(col: number): YAMLSeq {
+    if (++this.depth > MAX_DEPTH) throw DECLINE;
+    if (++this.blockDepth > this.maxBlockDepth) this.maxBlockDepth = this.blockDepth;
     const text = this.text;
     const seq = nodes().seq();
     const start = this.pos;
@@ -967,6 +1005,8 @@ class FastReader {
       }
       if (gap.col > col) throw DECLINE;
       this.close(seq, start, col, end);
+      this.depth--;
+      this.blockDepth--;
       return seq;
     }
   }
@@ -979,16 +1019,37 @@ class FastReader {
   }
 }
 
+/** `[` and `{` in text[from, to). */
+function brackets(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = text.indexOf('[', from); i >= 0 && i < to; i = text.indexOf('[', i + 1)) n++;
+  for (let i = text.indexOf('{', from); i >= 0 && i < to; i = text.indexOf('{', i + 1)) n++;
+  return n;
+}
+
+export interface FastRead {
+  readonly documents: Document.Parsed[];
+  /** At least the nesting text-scan.ts's `tooDeepAt` would count in any of the documents. */
+  readonly nestingBound: number;
+}
+
 /**
  * The documents of `text` as `parseAllDocuments(text, { prettyErrors: false,
  * uniqueKeys: false })` returns them, or undefined when the text is outside the
  * fast reader's subset (then parse it with the package).
  */
-export function fastParseAllDocuments(text: string): Document.Parsed[] | undefined {
+export function fastRead(text: string): FastRead | undefined {
   try {
-    return new FastReader(text).documents();
+    const reader = new FastReader(text);
+    const documents = reader.documents();
+    return { documents, nestingBound: reader.nestingBound };
   } catch (e) {
-    if (e === DECLINE) return undefined;
+    // Declined, or out of stack on a hostile text: the package's path (with the nesting check first) takes it.
+    if (e === DECLINE || e instanceof RangeError) return undefined;
     throw e;
   }
+}
+
+export function fastParseAllDocuments(text: string): Document.Parsed[] | undefined {
+  return fastRead(text)?.documents;
 }

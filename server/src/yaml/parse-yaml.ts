@@ -11,7 +11,7 @@ import { FindingSink } from '../common/finding-sink';
 import { LIMITS, limitText, overFileLimit } from '../common/limits';
 import { checkDocument } from './document-check';
 import { documentStarts, tooDeepAt } from './text-scan';
-import { fastParseAllDocuments } from './fast-yaml';
+import { fastParseAllDocuments, fastRead } from './fast-yaml';
 
 /**
  * Which reader parses YAML: `fast` (fast-yaml.ts, which hands any text outside
@@ -104,26 +104,35 @@ export function parseFile(file: SourceFile): ParsedFile {
     return { file, documents: [], findings };
   }
 
-  const { text, skipped } = guardedText(file, sink);
+  // The fast reader first, on the text as it is. When its documents are fewer than the limit
+  // and nest less deeply than it, even as text-scan.ts counts (fast-yaml.ts, nestingBound),
+  // guardedText would find nothing to cut or blank, and its scan is skipped.
   const documents: ParsedDocument[] = [];
-  let docs: Document.Parsed[];
-  try {
-    // YAML 1.2 core schema, as editors read it. Where kubectl's YAML 1.1 reading
-    // differs (`yes`, `on`, `off` are booleans there), the reader warns. Duplicate
-    // keys are found by document-check.ts: the package's own check is quadratic.
-    docs =
-      (yamlReader.mode === 'fast' ? fastParseAllDocuments(text) : undefined) ??
-      (parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false }) as Document.Parsed[]);
-    if (!Array.isArray(docs)) docs = [];
-  } catch (e) {
-    sink.report(
-      'yaml-syntax',
-      'error',
-      `The YAML parser failed on this file: ${(e as Error).message}`,
-      span(file, 0, firstLineEnd(file.text)),
-    );
-    return { file, documents, findings };
+  const fast = yamlReader.mode === 'fast' ? fastRead(file.text) : undefined;
+  let docs = fast?.documents;
+  let skipped: [number, number][] = [];
+  if (!fast || fast.documents.length >= LIMITS.documentsPerFile || fast.nestingBound > LIMITS.nestingDepth) {
+    const guarded = guardedText(file, sink);
+    skipped = guarded.skipped;
+    try {
+      // YAML 1.2 core schema, as editors read it. Where kubectl's YAML 1.1 reading
+      // differs (`yes`, `on`, `off` are booleans there), the reader warns. Duplicate
+      // keys are found by document-check.ts: the package's own check is quadratic.
+      if (!fast || guarded.text !== file.text)
+        docs =
+          (fast && skipped.length === 0 ? fastParseAllDocuments(guarded.text) : undefined) ??
+          (parseAllDocuments(guarded.text, { prettyErrors: false, uniqueKeys: false }) as Document.Parsed[]);
+    } catch (e) {
+      sink.report(
+        'yaml-syntax',
+        'error',
+        `The YAML parser failed on this file: ${(e as Error).message}`,
+        span(file, 0, firstLineEnd(file.text)),
+      );
+      return { file, documents, findings };
+    }
   }
+  if (!Array.isArray(docs)) docs = [];
 
   docs.forEach((doc, index) => {
     const [start, , end] = doc.range;
