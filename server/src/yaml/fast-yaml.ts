@@ -16,7 +16,20 @@
  * but they are placed in ranges exactly where the package places them.
  */
 import { LIMITS } from '../common/limits';
-import { Alias, Document, isMap, isPair, isScalar, isSeq, Pair, Scalar, type Schema, YAMLMap, YAMLSeq } from 'yaml';
+import {
+  Alias,
+  Document,
+  isDocument,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  Pair,
+  Scalar,
+  type Schema,
+  YAMLMap,
+  YAMLSeq,
+} from 'yaml';
 
 /** Thrown (one preallocated value) to leave the fast path from anywhere. */
 const DECLINE = { declined: true };
@@ -120,6 +133,7 @@ function typedPrototype<T extends object>(cls: { prototype: T }, type: string, s
 }
 
 interface Factories {
+  document(): Document.Parsed;
   scalar(value: unknown): Scalar;
   map(): YAMLMap;
   seq(): YAMLSeq;
@@ -130,12 +144,28 @@ let factories: Factories | undefined;
 
 function nodes(): Factories {
   if (factories) return factories;
-  const schema = new Document().schema;
+  const options = { prettyErrors: false, uniqueKeys: false };
+  const template = new Document(undefined, options);
+  const schema = template.schema;
+  const docProto = typedPrototype(Document, 'yaml.document');
   const scalarProto = typedPrototype(Scalar, 'yaml.scalar');
   const mapProto = typedPrototype(YAMLMap, 'yaml.map', schema);
   const seqProto = typedPrototype(YAMLSeq, 'yaml.seq', schema);
   const pairProto = typedPrototype(Pair, 'yaml.pair');
   const fast: Factories = {
+    // As the package's own Document.clone() makes one; the schema and options are shared (read only).
+    document() {
+      const d = Object.create(docProto) as Document.Parsed;
+      d.commentBefore = null;
+      d.comment = null;
+      d.errors = [];
+      d.warnings = [];
+      d.options = template.options;
+      d.directives = template.directives!.clone();
+      d.schema = schema;
+      d.contents = null;
+      return d;
+    },
     scalar(value) {
       const s = Object.create(scalarProto) as Scalar;
       s.value = value;
@@ -159,6 +189,9 @@ function nodes(): Factories {
     },
   };
   const works =
+    isDocument(fast.document()) &&
+    fast.document() instanceof Document &&
+    fast.document().directives?.docStart === null &&
     isScalar(fast.scalar(1)) &&
     isMap(fast.map()) &&
     isSeq(fast.seq()) &&
@@ -171,6 +204,7 @@ function nodes(): Factories {
   factories = works
     ? fast
     : {
+        document: () => new Document(undefined, options) as Document.Parsed,
         scalar: (value) => new Scalar(value),
         map: () => new YAMLMap(schema),
         seq: () => new YAMLSeq(schema),
@@ -248,7 +282,7 @@ class FastReader {
    * scalar on the line after its key, one more for compact `- - `) plus every
    * `[` and `{` (it may count brackets inside scalars).
    */
-  nestingBound = 0;
+  nestingBound = 2; // an empty document's `---` line counts one
   private readonly len: number;
   /** The gap after the node just read; `pos` is at its next content. */
   private gap: Gap = { col: -1, indents: [], ends: [] };
@@ -325,7 +359,7 @@ class FastReader {
   }
 
   private newDocument(docStart: boolean): Document.Parsed {
-    const doc = new Document(undefined, { prettyErrors: false, uniqueKeys: false }) as Document.Parsed;
+    const doc = nodes().document();
     if (docStart) doc.directives.docStart = true;
     return doc;
   }
