@@ -70,6 +70,31 @@ describe('lint: dns-blocked', () => {
     assertFixWorks([text], (x) => x.rule === 'dns-blocked', { allowChanged: /non-isolated-pods|missing-default-deny/ });
   });
 
+  it('the fix selects the DNS pods by their own labels (CoreDNS labelled k8s-app: coredns, not kube-dns)', () => {
+    // The rule's text was fixed (k8s-app: kube-dns) before: here it allowed nothing, and DNS stayed blocked.
+    const text = docs(
+      ...shop,
+      namespace('kube-system'),
+      pod('kube-system/coredns-0', {
+        labels: { 'k8s-app': 'coredns' },
+        ports: [{ name: 'dns', port: 53, protocol: 'UDP' }],
+      }),
+      policy(
+        'shop/api-egress',
+        yaml`
+        podSelector: {matchLabels: {app: api}}
+        egress:
+        - to: [{podSelector: {matchLabels: {app: web}}}]
+      `,
+      ),
+    );
+    const [fixed] = assertFixWorks([text], (x) => x.rule === 'dns-blocked', {
+      allowChanged: /non-isolated-pods|missing-default-deny/,
+    });
+    assert.match(fixed, / {6}podSelector:\n {8}matchLabels:\n {10}k8s-app: coredns\n/);
+    assert.doesNotMatch(fixed, /kube-dns/);
+  });
+
   it('does not fire when DNS is allowed, or egress is not isolated', () => {
     const open = docs(...shop, policy('shop/ingress-only', 'podSelector: {}\npolicyTypes: [Ingress]'));
     assert.deepEqual(only('dns-blocked', open), []);

@@ -91,17 +91,17 @@ describe('lint: missing-default-deny', () => {
   it('the builder: a new document after a file without a final newline or with a trailing ---, or a new file', () => {
     const a = analyzeYaml(docs(...world));
     const noNewline = new SourceFile('p.yaml', 'kind: X');
-    const fix = defaultDenyFix(a.cluster, 'shop', ['Ingress', 'Egress'], { file: noNewline });
+    const fix = defaultDenyFix(a, 'shop', ['Ingress', 'Egress'], { file: noNewline });
     assert.equal(
       fix.edits[0].newText,
-      `\n---\n${defaultDenyDocument('default-deny-all', 'shop', ['Ingress', 'Egress'])}`,
+      `\n---\n${defaultDenyDocument(a, 'default-deny-all', 'shop', ['Ingress', 'Egress'])}`,
     );
     const trailing = new SourceFile('p.yaml', 'kind: X\n---\n');
     assert.equal(
-      defaultDenyFix(a.cluster, 'shop', ['Ingress'], { file: trailing }).edits[0].newText,
-      defaultDenyDocument('default-deny-ingress', 'shop', ['Ingress']),
+      defaultDenyFix(a, 'shop', ['Ingress'], { file: trailing }).edits[0].newText,
+      defaultDenyDocument(a, 'default-deny-ingress', 'shop', ['Ingress']),
     );
-    const created = defaultDenyFix(a.cluster, 'shop', ['Ingress'], {
+    const created = defaultDenyFix(a, 'shop', ['Ingress'], {
       sibling: new SourceFile('/repo/shop/app.yaml', '', 'file:///repo/shop/app.yaml'),
     });
     assert.deepEqual(created.edits, []);

@@ -104,7 +104,7 @@ function describeSource(cfg: FlannelConfig): string {
 }
 
 /** "vxlan (VNI 1, UDP 8472)", "wireguard (UDP 51820)", "host-gw". */
-export function describeBackend(cfg: FlannelConfig): string {
+function describeBackend(cfg: FlannelConfig): string {
   const b = cfg.backend;
   const parts: string[] = [];
   if (b.type === 'vxlan') parts.push(`VNI ${b.options.VNI}`);

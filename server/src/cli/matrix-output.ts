@@ -20,7 +20,7 @@ import {
 export type MatrixGroup = 'pods' | 'workloads';
 
 /** Above this many pods the matrix is by workload unless --group pods is given (see defaultGroup). */
-export const GROUP_WORKLOADS_ABOVE = 2000;
+const GROUP_WORKLOADS_ABOVE = 2000;
 
 export interface MatrixRequest {
   /** Endpoint indices, rows and columns alike, in that order. */

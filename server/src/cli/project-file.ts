@@ -20,7 +20,7 @@ import {
 import { readSourceFile } from '../yaml/discover';
 import { UsageError } from './args';
 
-export function findProjectFile(paths: readonly string[], cwd: string): string | undefined {
+function findProjectFile(paths: readonly string[], cwd: string): string | undefined {
   const start = resolve(cwd, paths[0] ?? '.');
   let dir = existsSync(start) && statSync(start).isDirectory() ? start : dirname(start);
   for (;;) {

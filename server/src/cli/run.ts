@@ -39,7 +39,7 @@ import { sourcesAtRevision } from './git-revision';
 
 declare const NETPOL_VERSION: string;
 /** The bundle's version (set at build time), or package.json's when running from source. */
-export const VERSION = typeof NETPOL_VERSION !== 'undefined' ? NETPOL_VERSION : packageJson.version;
+const VERSION = typeof NETPOL_VERSION !== 'undefined' ? NETPOL_VERSION : packageJson.version;
 
 export interface IO {
   readonly cwd: string;
@@ -72,7 +72,7 @@ const SPECS: Record<string, CommandSpec> = {
   deps: { options: COMMON, flags: ANALYSIS_FLAGS },
 };
 
-export const USAGE = `netpol: simulate and lint Kubernetes and Calico network policies on a Canal (flannel + Calico) cluster
+const USAGE = `netpol: simulate and lint Kubernetes and Calico network policies on a Canal (flannel + Calico) cluster
 
 Usage:
   netpol lint PATH...      [--format text|json|sarif] [--fail-on error|warning|info|none] [--time-budget SECONDS]

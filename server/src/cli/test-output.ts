@@ -95,7 +95,7 @@ function location(s: Span, cwd: string): string {
 }
 
 /** `N passed, N failed` (the summary line is part of the CLI contract). */
-export function testSummary(r: IntentTestReport): string {
+function testSummary(r: IntentTestReport): string {
   return `${r.passed} passed, ${r.failed} failed`;
 }
 

@@ -54,7 +54,7 @@ const PRIVATE_RANGES: readonly Cidr[] = [
 ].map((t) => parseCidr(t) as Cidr);
 
 /** The Service network kubeadm uses when the workspace does not say (--service-cluster-ip-range). */
-export const DEFAULT_SERVICE_NETWORK = parseCidr('10.96.0.0/12') as Cidr;
+const DEFAULT_SERVICE_NETWORK = parseCidr('10.96.0.0/12') as Cidr;
 
 const cache = new WeakMap<Analysis, readonly ExternalClass[]>();
 

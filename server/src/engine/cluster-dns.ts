@@ -11,10 +11,7 @@ import type { Analysis } from './analysis';
 import { externalClasses } from './address-classes';
 
 export const DNS_NAMESPACE = 'kube-system';
-export const DNS_LABELS: readonly Readonly<Record<string, string>>[] = [
-  { 'k8s-app': 'kube-dns' },
-  { 'k8s-app': 'coredns' },
-];
+const DNS_LABELS: readonly Readonly<Record<string, string>>[] = [{ 'k8s-app': 'kube-dns' }, { 'k8s-app': 'coredns' }];
 
 export interface ClusterDns {
   /** Indices of the workspace's DNS pods, or empty. */

@@ -195,8 +195,3 @@ export function decidingStep(a: Analysis, v: Verdict, from: string, to: string):
       });
   return { text: `${who} ${verdict} by ${step ? stepText(step) : 'the namespace profile'}`, related };
 }
-
-export function describeProbe(p: PortProbe): string {
-  if (p.from === 1 && p.to === 65535) return `every ${p.protocol} port`;
-  return p.from === p.to ? `${p.protocol}/${p.from}` : `${p.protocol}/${p.from}-${p.to}`;
-}

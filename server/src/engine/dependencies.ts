@@ -83,7 +83,7 @@ export interface IngressControllerSelector {
 }
 
 /** ingress-nginx as its Helm chart and manifests label it. */
-export const INGRESS_NGINX: readonly IngressControllerSelector[] = [
+const INGRESS_NGINX: readonly IngressControllerSelector[] = [
   { labels: { 'app.kubernetes.io/name': 'ingress-nginx' } },
   { labels: { app: 'ingress-nginx' } },
   { labels: { app: 'nginx-ingress' } },
@@ -322,7 +322,7 @@ function controllerIndices(a: Analysis, controllers: readonly IngressControllerS
 }
 
 /** The destination pods of a Service on the target ports of `ports`. */
-export function serviceDestinations(a: Analysis, service: Service, ports: readonly ServicePort[]): DestinationPort[] {
+function serviceDestinations(a: Analysis, service: Service, ports: readonly ServicePort[]): DestinationPort[] {
   const selector = service.selector;
   if (!selector || Object.keys(selector).length === 0) return [];
   const out: DestinationPort[] = [];

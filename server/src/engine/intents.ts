@@ -206,7 +206,7 @@ export function intentProbes(intent: Intent, d: Party): { probes: PortProbe[]; m
   return { probes, missing: missing.length ? missing.join(', ') : undefined };
 }
 
-export function evaluateIntent(a: Analysis, set: NetworkIntentSet, intent: Intent): IntentResult {
+function evaluateIntent(a: Analysis, set: NetworkIntentSet, intent: Intent): IntentResult {
   const from = selectIntentEndpoint(a, intent.from);
   const to = selectIntentEndpoint(a, intent.to);
   const base = { set, intent, failing: [], failedCount: 0, pairs: 0 };

@@ -193,7 +193,7 @@ export function dnsRule(a: Analysis): RuleSpec {
 }
 
 /** A key that is equal for peers a policy writes alike. */
-export function peerKey(p: PeerSpec): string {
+function peerKey(p: PeerSpec): string {
   return JSON.stringify(p.kind === 'calico' ? { ...p, pods: undefined } : p);
 }
 
@@ -205,7 +205,7 @@ function mergePorts(x: readonly PortSpec[] | undefined, y: readonly PortSpec[] |
 }
 
 /** Rules with equal peers merged into one (ports and reasons joined), in first-seen order. */
-export function mergeRules(rules: readonly RuleSpec[]): RuleSpec[] {
+function mergeRules(rules: readonly RuleSpec[]): RuleSpec[] {
   const byPeer = new Map<string, RuleSpec>();
   for (const r of rules) {
     const key = peerKey(r.peer);

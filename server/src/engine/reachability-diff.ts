@@ -63,7 +63,7 @@ export function workloadId(e: Endpoint): string {
 }
 
 /** `shop/postgres:5432` for TCP, `kube-system/dns:53/UDP` otherwise. */
-export function portLabel(workload: string, protocol: Protocol, port: number): string {
+function portLabel(workload: string, protocol: Protocol, port: number): string {
   return `${workload}:${port}${protocol === 'TCP' ? '' : `/${protocol}`}`;
 }
 

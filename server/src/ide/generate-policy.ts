@@ -8,10 +8,10 @@
 import type { Analysis } from '../engine/analysis';
 import type { IngressControllerSelector } from '../engine/dependencies';
 import { type LeastPrivilegePlan, leastPrivilegePlan, neededBroken } from '../engine/least-privilege';
-import { DNS_EGRESS_RULE } from '../lint/fixes/dns-rule';
+import { dnsEgressRule } from '../lint/fixes/dns-rule';
 import { freeName, type PolicyFlavor, planComment, planDocument, yamlScalar } from '../lint/fixes/policy-text';
 
-export function defaultDenyYaml(namespace: string, existingNames: readonly string[]): string {
+export function defaultDenyYaml(a: Analysis, namespace: string, existingNames: readonly string[]): string {
   const name = existingNames.includes('default-deny') ? 'default-deny-all' : 'default-deny';
   return `# Default deny for namespace ${namespace}: every pod is isolated for ingress and egress,
 # but may still look names up (DNS); add policies that allow what each workload needs.
@@ -26,7 +26,9 @@ spec:
   - Ingress
   - Egress
   egress:
-${DNS_EGRESS_RULE.map((l) => `  ${l}`).join('\n')}
+${dnsEgressRule(a, namespace)
+  .map((l) => `  ${l}`)
+  .join('\n')}
 `;
 }
 

@@ -30,10 +30,6 @@ export function findCompiledPolicy(a: Analysis, nameSpan: Span): CompiledPolicy 
   return index(a).compiled.get(key(nameSpan))?.policy;
 }
 
-export function tierOf(a: Analysis, nameSpan: Span): CompiledTier | undefined {
-  return index(a).compiled.get(key(nameSpan))?.tier;
-}
-
 /** Every policy object the workspace declares (simulated or not), Kubernetes and Calico. */
 export type PolicyObject =
   | { readonly type: 'kube'; readonly policy: KubeNetworkPolicy; readonly staged: boolean }

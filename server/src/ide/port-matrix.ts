@@ -28,19 +28,6 @@ export function servedPorts(a: Analysis, i: number): ServedPort[] {
   return out.sort((x, y) => x.port - y.port || (x.protocol < y.protocol ? -1 : 1));
 }
 
-export interface PortMatrix {
-  /** Endpoint ids, rows and columns alike. */
-  readonly endpoints: readonly string[];
-  /** allowed[row][column]: may the row's pod open a connection to the column's pod? */
-  readonly allowed: readonly (readonly boolean[])[];
-}
-
-/** The matrix on one port over `indices` (endpoint indices, in that order). */
-export function portMatrix(a: Analysis, indices: readonly number[], protocol: Protocol, port: number): PortMatrix {
-  const m = a.engine.matrix(protocol, port, indices);
-  return { endpoints: indices.map((i) => a.endpoints[i].id), allowed: m.map((row) => Array.from(row, (x) => x === 1)) };
-}
-
 export interface ServedMatrix {
   readonly endpoints: readonly string[];
   /** Each destination's declared ports (`PROTOCOL/port`). */

@@ -13,7 +13,6 @@ import type { IpFamily } from '../common/ip';
 import type { Span } from '../common/source';
 import { type ExternalClass, externalClasses, rangeToCidrs } from '../engine/address-classes';
 import type { Analysis } from '../engine/analysis';
-import { ownerName } from '../engine/describe';
 import { directionText, stepText } from '../engine/explain';
 import { changeText, type ReachabilityDiff, workloadId } from '../engine/reachability-diff';
 import type { DirectionVerdict } from '../engine/verdict';
@@ -24,6 +23,7 @@ import { explainPair } from './explain-pair';
 import { findCompiledPolicy, policyObjects } from './policy-index';
 import { type ServedPort, servedPorts } from './port-matrix';
 import { podsOfAtom } from './select-pods';
+import { workloadGroups } from './workload-matrix';
 
 export type MatrixMode = 'workloads' | 'pods';
 
@@ -58,12 +58,12 @@ export interface MatrixParty {
 }
 
 /** The outside world declares no ports: cells towards it check these (one port of the selector checks another). */
-export const OUTSIDE_PORTS: readonly ServedPort[] = [
+const OUTSIDE_PORTS: readonly ServedPort[] = [
   { protocol: 'TCP', port: 80, key: 'TCP/80' },
   { protocol: 'TCP', port: 443, key: 'TCP/443' },
 ];
 /** A node's host network: the kubelet's port. */
-export const NODE_PORTS: readonly ServedPort[] = [{ protocol: 'TCP', port: 10250, key: 'TCP/10250' }];
+const NODE_PORTS: readonly ServedPort[] = [{ protocol: 'TCP', port: 10250, key: 'TCP/10250' }];
 
 /** One cell: the indices (into `ports`) allowed and denied, and what a change did to it. */
 export type MatrixCell = [number[], number[]] | [number[], number[], 'opened' | 'closed'];
@@ -209,7 +209,7 @@ function problemsPerPod(a: Analysis, findings: readonly Finding[]): Int32Array {
 }
 
 /** Rows and columns: workloads (or pods) by namespace, then the outside world. */
-export function matrixParties(a: Analysis, mode: MatrixMode, findings: readonly Finding[] = []): MatrixParty[] {
+function matrixParties(a: Analysis, mode: MatrixMode, findings: readonly Finding[] = []): MatrixParty[] {
   const problems = problemsPerPod(a, findings);
   const parties: MatrixParty[] = [];
   if (mode === 'pods') {
@@ -226,26 +226,21 @@ export function matrixParties(a: Analysis, mode: MatrixMode, findings: readonly 
         span: e.pod?.span,
       });
   } else {
-    const groups = new Map<string, number[]>();
-    a.endpoints.forEach((e, i) => {
-      const key = ownerName(e);
-      const list = groups.get(key) ?? [];
-      list.push(i);
-      groups.set(key, list);
-    });
-    for (const [owner, pods] of groups) {
-      const first = a.endpoints[pods[0]];
-      const seen = new Map<string, ServedPort>();
-      for (const i of pods) for (const p of servedPorts(a, i)) seen.set(p.key, p);
+    // The same grouping as the CLI's matrix by workload (workload-matrix.ts).
+    for (const g of workloadGroups(
+      a,
+      a.endpoints.map((_, i) => i),
+    )) {
+      const first = a.endpoints[g.pods[0]];
       parties.push({
-        id: owner,
-        label: workloadId(first),
+        id: g.label,
+        label: g.id,
         namespace: first.namespace ?? '',
         kind: 'workload',
-        problems: pods.reduce((n, i) => Math.max(n, problems[i]), 0),
-        ports: [...seen.values()].sort((x, y) => x.port - y.port || (x.protocol < y.protocol ? -1 : 1)),
-        pods,
-        reps: representatives(a, pods),
+        problems: g.pods.reduce((n, i) => Math.max(n, problems[i]), 0),
+        ports: g.served,
+        pods: g.pods,
+        reps: representatives(a, g.pods),
         span: first.pod?.workload?.meta.span ?? first.pod?.span,
       });
     }

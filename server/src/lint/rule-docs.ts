@@ -11,7 +11,7 @@ import type { RuleId } from '../common/rule-registry';
 let docsDir: string | undefined | null = null;
 
 /** The folder that holds the rule pages: docs/rules beside dist/ (bundled) or beside server/src (source). */
-export function ruleDocsDir(): string | undefined {
+function ruleDocsDir(): string | undefined {
   if (docsDir === null) {
     const candidates = [join(__dirname, '..', 'docs', 'rules'), join(__dirname, '..', '..', '..', 'docs', 'rules')];
     docsDir = candidates.find((c) => existsSync(c));

@@ -13,7 +13,7 @@ import { type SourceFile, type Span, span } from '../common/source';
 import { closest } from '../common/text';
 import type { Cluster } from '../model/cluster';
 
-export const IGNORE_ANNOTATION = 'netpol.studio/ignore';
+const IGNORE_ANNOTATION = 'netpol.studio/ignore';
 
 /** A comment that starts a suppression; what follows is the rule list and an optional reason. */
 const COMMENT = /(^|\s)#\s*netpol-ignore:[ \t]*([^\r\n]*)/;

@@ -116,7 +116,7 @@ export function defaultDeny(s: Snapshot, p: NamespaceParams): NewDocumentResult 
     return { ok: false, content: '', message: 'No namespace here: open a manifest of the namespace, or name one.' };
   const a = s.analysis;
   const names = a.cluster.networkPolicies.filter((x) => x.meta.namespace === ns).map((x) => x.meta.name);
-  const content = defaultDenyYaml(ns, names);
+  const content = defaultDenyYaml(a, ns, names);
   const pods = a.endpoints.filter((e) => e.namespace === ns && e.kind === 'pod').length;
   return {
     ok: true,

@@ -14,10 +14,10 @@ import { readIPBlock, readPort } from './network-policy';
 import { readLabelSelector } from './read-label-selector';
 import type { IPBlock, LabelSelector, NetworkPolicyPort, ObjectMeta, WorkloadKind } from './kubernetes';
 
-export const INTENT_API_VERSION = 'netpol.studio/v1alpha1';
+const INTENT_API_VERSION = 'netpol.studio/v1alpha1';
 
 /** Kinds a `workload:` endpoint may name. */
-export const INTENT_WORKLOAD_KINDS: readonly (WorkloadKind | 'Pod')[] = [
+const INTENT_WORKLOAD_KINDS: readonly (WorkloadKind | 'Pod')[] = [
   'Deployment',
   'StatefulSet',
   'DaemonSet',

@@ -10,7 +10,7 @@
 import type { KubeNode, Labels, NodeSelectorRequirement, PodSpecInfo, Taint, Toleration } from './kubernetes';
 
 /** The nodes used when the workspace neither declares nor mentions any. */
-export const DEFAULT_NODE_NAMES: readonly string[] = ['node-1', 'node-2', 'node-3'];
+const DEFAULT_NODE_NAMES: readonly string[] = ['node-1', 'node-2', 'node-3'];
 
 function implicitNode(name: string, origin: 'referenced' | 'default'): KubeNode {
   return {

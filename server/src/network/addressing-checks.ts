@@ -20,7 +20,7 @@ import type { PodAddressing } from './pod-ips';
 import type { FindingSink } from '../common/finding-sink';
 
 /** The kubelet's default maxPods. */
-export const KUBELET_MAX_PODS = 110;
+const KUBELET_MAX_PODS = 110;
 
 export interface CheckInputs {
   readonly cluster: Cluster;

@@ -8,7 +8,7 @@
 import type { IpFamily } from '../common/ip';
 
 /** The MTU assumed for each node's external interface (flannel takes the real one from the interface). */
-export const DEFAULT_LINK_MTU = 1500;
+const DEFAULT_LINK_MTU = 1500;
 
 export type OptionKind = 'int' | 'uint' | 'bool' | 'string';
 

@@ -16,7 +16,7 @@ export interface Lease {
 /** flannel's subnet key (pkg/subnet MakeSubnetKey): `10.244.1.0-24`, optionally `&fd00::-64`. */
 const SUBNET_KEY = /(\d+\.\d+\.\d+\.\d+)-(\d+)(?:&([a-fA-F\d:]+)-(\d+))?$/;
 
-export function parseSubnetKey(key: string): Cidr[] | undefined {
+function parseSubnetKey(key: string): Cidr[] | undefined {
   const m = SUBNET_KEY.exec(key);
   if (!m) return undefined;
   const out: Cidr[] = [];

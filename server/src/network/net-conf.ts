@@ -8,7 +8,7 @@ import { readBackend } from './backend-config';
 import type { FindingSink } from '../common/finding-sink';
 
 /** The fields of flannel's Config struct that net-conf.json may set. */
-export const NET_CONF_FIELDS = [
+const NET_CONF_FIELDS = [
   'Network',
   'IPv6Network',
   'EnableIPv4',

@@ -26,7 +26,7 @@ export interface NodeForPods {
 }
 
 /** The first address host-local hands to a pod: the one after the gateway. */
-export const FIRST_POD_OFFSET = 2n;
+const FIRST_POD_OFFSET = 2n;
 
 /** Pod addresses a subnet holds: all but the network address, the gateway and (IPv4) the broadcast address. */
 export function subnetCapacity(c: Cidr): bigint {

@@ -10,13 +10,14 @@
 import { basename, dirname, join } from 'node:path';
 import type { Fix } from '../../common/finding';
 import { span, type SourceFile } from '../../common/source';
+import type { Analysis } from '../../engine/analysis';
 import type { Cluster } from '../../model/cluster';
-import { DNS_EGRESS_RULE } from './dns-rule';
+import { dnsEgressRule } from './dns-rule';
 
 export type DenyDirection = 'Ingress' | 'Egress';
 
 /** A policy name for the default-deny that no NetworkPolicy of the namespace has yet. */
-export function defaultDenyName(cluster: Cluster, namespace: string, directions: readonly DenyDirection[]): string {
+function defaultDenyName(cluster: Cluster, namespace: string, directions: readonly DenyDirection[]): string {
   const base = `default-deny-${directions.length === 2 ? 'all' : directions[0].toLowerCase()}`;
   const taken = new Set(cluster.networkPolicies.filter((p) => p.meta.namespace === namespace).map((p) => p.meta.name));
   if (!taken.has(base)) return base;
@@ -24,7 +25,12 @@ export function defaultDenyName(cluster: Cluster, namespace: string, directions:
 }
 
 /** The default-deny document (block style, as kubectl writes it), ending in a newline. */
-export function defaultDenyDocument(name: string, namespace: string, directions: readonly DenyDirection[]): string {
+export function defaultDenyDocument(
+  a: Analysis,
+  name: string,
+  namespace: string,
+  directions: readonly DenyDirection[],
+): string {
   const what = directions.length === 2 ? 'ingress and egress' : directions[0].toLowerCase();
   const egress = directions.includes('Egress');
   return [
@@ -38,7 +44,7 @@ export function defaultDenyDocument(name: string, namespace: string, directions:
     '  podSelector: {}',
     '  policyTypes:',
     ...directions.map((d) => `  - ${d}`),
-    ...(egress ? ['  egress:', ...DNS_EGRESS_RULE.map((l) => `  ${l}`)] : []),
+    ...(egress ? ['  egress:', ...dnsEgressRule(a, namespace).map((l) => `  ${l}`)] : []),
     '',
   ].join('\n');
 }
@@ -48,13 +54,13 @@ export function defaultDenyDocument(name: string, namespace: string, directions:
  * file `<namespace>-<name>.yaml` beside `sibling`.
  */
 export function defaultDenyFix(
-  cluster: Cluster,
+  a: Analysis,
   namespace: string,
   directions: readonly DenyDirection[],
   where: { readonly file: SourceFile } | { readonly sibling: SourceFile },
 ): Fix {
-  const name = defaultDenyName(cluster, namespace, directions);
-  const doc = defaultDenyDocument(name, namespace, directions);
+  const name = defaultDenyName(a.cluster, namespace, directions);
+  const doc = defaultDenyDocument(a, name, namespace, directions);
   const title = `Add NetworkPolicy ${namespace}/${name} (deny ${directions.join(' and ').toLowerCase()} by default${directions.includes('Egress') ? ', allow DNS' : ''})`;
   if ('file' in where) {
     const { file } = where;

@@ -1,22 +1,15 @@
 /**
- * The DNS egress rule (UDP and TCP 53 to kube-system's DNS pods), as block
- * YAML lines of an `egress` list item: what dns-blocked's fix adds to a
- * policy and what every default-deny for egress carries, so that isolating a
- * namespace's egress does not break its name lookups.
+ * The DNS egress rule as block YAML lines of an `egress` list item: UDP and TCP 53 to the
+ * cluster's DNS pods, selected by their own labels and namespace (engine/least-privilege.ts's
+ * `dnsRule`; kube-system's `k8s-app: kube-dns` when the workspace has none). What dns-blocked's
+ * fix adds to a policy and what every default-deny for egress carries, so that isolating a
+ * namespace's egress does not break its name lookups; least-privilege plans allow the same.
  */
-import { DNS_NAMESPACE } from '../../engine/cluster-dns';
+import type { Analysis } from '../../engine/analysis';
+import { dnsRule } from '../../engine/least-privilege';
+import { kubeRuleLines } from './policy-text';
 
-export const DNS_EGRESS_RULE: readonly string[] = [
-  '- to:',
-  '  - namespaceSelector:',
-  '      matchLabels:',
-  `        kubernetes.io/metadata.name: ${DNS_NAMESPACE}`,
-  '    podSelector:',
-  '      matchLabels:',
-  '        k8s-app: kube-dns',
-  '  ports:',
-  '  - protocol: UDP',
-  '    port: 53',
-  '  - protocol: TCP',
-  '    port: 53',
-];
+/** The rule's lines (no indentation) for a NetworkPolicy in `namespace`. */
+export function dnsEgressRule(a: Analysis, namespace: string): string[] {
+  return kubeRuleLines(dnsRule(a), 'egress', namespace);
+}

@@ -93,7 +93,7 @@ export function kubeRuleLines(rule: RuleSpec, direction: 'ingress' | 'egress', n
 }
 
 /** A label selector as a Calico selector expression (`app == 'api' && has(tier)`); `all()` when empty. */
-export function calicoExpression(s: SelectorSpec | undefined): string {
+function calicoExpression(s: SelectorSpec | undefined): string {
   if (isEmpty(s)) return 'all()';
   const lit = (v: string) => `'${v.replace(/'/g, '')}'`;
   const parts = sorted(s!.matchLabels).map(([k, v]) => `${k} == ${lit(v)}`);
@@ -140,7 +140,7 @@ const calicoPort = (p: PortSpec) =>
         : yamlScalar(p.port);
 
 /** Calico Allow rules for one rule spec: one per protocol (a Calico rule has one), without indentation. */
-export function calicoRuleLines(rule: RuleSpec, direction: 'ingress' | 'egress', namespace: string): string[] {
+function calicoRuleLines(rule: RuleSpec, direction: 'ingress' | 'egress', namespace: string): string[] {
   const entity = calicoEntity(rule.peer, namespace);
   const peerSide = direction === 'ingress' ? 'source' : 'destination';
   const byProtocol = new Map<string, string[]>();

@@ -11,12 +11,13 @@ import { clusterDns } from '../../engine/cluster-dns';
 import { decidingStep } from '../../engine/connections';
 import { describePods } from '../../engine/describe';
 import { externalClasses } from '../../engine/address-classes';
+import type { Analysis } from '../../engine/analysis';
 import type { Verdict } from '../../engine/verdict';
 import type { Endpoint } from '../../policy/endpoint';
 import type { KubeNetworkPolicy, Protocol } from '../../model/kubernetes';
 import { type PolicyRef, policyName } from '../../policy/rule-model';
 import { columnOf } from '../edits';
-import { DNS_EGRESS_RULE } from '../fixes/dns-rule';
+import { dnsEgressRule } from '../fixes/dns-rule';
 import type { LintRule } from '../lint-rule';
 
 function lineIndent(text: string, offset: number): number {
@@ -25,8 +26,9 @@ function lineIndent(text: string, offset: number): number {
 }
 
 /** The edit that adds the DNS egress rule to a NetworkPolicy, keeping its indentation; undefined when its layout is unusual. */
-export function dnsRuleEdit(p: KubeNetworkPolicy): TextEdit | undefined {
+function dnsRuleEdit(a: Analysis, p: KubeNetworkPolicy): TextEdit | undefined {
   const file = p.meta.span.file;
+  const rule = dnsEgressRule(a, p.meta.namespace ?? 'default');
   const text = file.text;
   const rules = p.egress ?? [];
   if (rules.length) {
@@ -37,7 +39,7 @@ export function dnsRuleEdit(p: KubeNetworkPolicy): TextEdit | undefined {
     const dash = ' '.repeat(before.indexOf('-'));
     return {
       span: span(file, last.span.end, last.span.end),
-      newText: `\n${DNS_EGRESS_RULE.map((l) => dash + l).join('\n')}`,
+      newText: `\n${rule.map((l) => dash + l).join('\n')}`,
     };
   }
   if (p.egressSpan) {
@@ -48,7 +50,7 @@ export function dnsRuleEdit(p: KubeNetworkPolicy): TextEdit | undefined {
     const indent = ' '.repeat(columnOf(p.egressSpan));
     return {
       span: span(file, p.egressSpan.end, p.egressSpan.end + m[0].length),
-      newText: `:\n${DNS_EGRESS_RULE.map((l) => indent + l).join('\n')}`,
+      newText: `:\n${rule.map((l) => indent + l).join('\n')}`,
     };
   }
   if (!p.policyTypes) return undefined;
@@ -61,7 +63,7 @@ export function dnsRuleEdit(p: KubeNetworkPolicy): TextEdit | undefined {
   const end = p.policyTypes.span.end;
   return {
     span: span(file, end, end),
-    newText: `\n${indent}egress:\n${DNS_EGRESS_RULE.map((l) => indent + l).join('\n')}`,
+    newText: `\n${indent}egress:\n${rule.map((l) => indent + l).join('\n')}`,
   };
 }
 
@@ -146,7 +148,7 @@ export const dnsBlocked: LintRule = {
         ref.kind === 'NetworkPolicy' && ref.group !== 'projectcalico.org'
           ? a.cluster.networkPolicies.find((p) => p.meta.name === ref.name && p.meta.namespace === ref.namespace)
           : undefined;
-      const edit = kube && dnsRuleEdit(kube);
+      const edit = kube && dnsRuleEdit(a, kube);
       const target = dns.assumed
         ? `any destination (the workspace has no DNS pods in kube-system; checked against a standard CoreDNS pod, k8s-app=kube-dns, and every other address)`
         : `kube-system's DNS pods (${describePods(a, dns.indices)})`;

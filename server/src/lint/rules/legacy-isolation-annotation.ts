@@ -22,7 +22,7 @@ import { namespacePolicies } from './missing-default-deny';
 
 const ID: RuleId = 'legacy-isolation-annotation';
 
-export const LEGACY_ISOLATION_ANNOTATION = 'net.beta.kubernetes.io/network-policy';
+const LEGACY_ISOLATION_ANNOTATION = 'net.beta.kubernetes.io/network-policy';
 
 export const legacyIsolationAnnotation: LintRule = { id: ID, check };
 
@@ -88,12 +88,7 @@ function report(a: Analysis, ns: Namespace, at: Span, sink: FindingSink): void {
   }
   const own = namespacePolicies(a, ns.name, 'ingress');
   const sibling = a.cluster.pods.find((p) => p.namespace === ns.name)?.span.file ?? ns.meta!.span.file;
-  const deny = defaultDenyFix(
-    a.cluster,
-    ns.name,
-    ['Ingress'],
-    own.length ? { file: own[0].ref.span.file } : { sibling },
-  );
+  const deny = defaultDenyFix(a, ns.name, ['Ingress'], own.length ? { file: own[0].ref.span.file } : { sibling });
   const removal = removeAnnotation(ns, at);
   const fix: Fix = removal
     ? { ...deny, title: `${deny.title}, and remove the annotation`, edits: [...deny.edits, removal] }

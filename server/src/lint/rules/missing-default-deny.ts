@@ -81,7 +81,7 @@ function check({ analysis: a, checkpoint }: LintContext, sink: FindingSink): voi
           related: own
             .slice(1, 6)
             .map((p) => ({ span: p.ref.span, message: `also isolates for ${direction}: ${policyName(p.ref)}` })),
-          fixes: [defaultDenyFix(a.cluster, ns, [D], { file: first.ref.span.file })],
+          fixes: [defaultDenyFix(a, ns, [D], { file: first.ref.span.file })],
         },
       );
     }

@@ -21,7 +21,7 @@ const ID: RuleId = 'rule-open-to-everything';
 export const ruleOpenToEverything: LintRule = { id: ID, check };
 
 /** True when the rule's peers include every pod of the cluster, spread over more than one namespace. */
-export function admitsWholeCluster(a: Analysis, adm: Admission): boolean {
+function admitsWholeCluster(a: Analysis, adm: Admission): boolean {
   const cluster = podClassesOf(a);
   if (!cluster.namespaces) return false;
   const admitted = new Set(adm.peerClasses.map((c) => c.id));
@@ -43,7 +43,7 @@ function podClassesOf(a: Analysis): { namespaces: boolean; classes: readonly num
 }
 
 /** True when the rule's peers include every internet address of the families its pods have. */
-export function admitsInternet(a: Analysis, adm: Admission): boolean {
+function admitsInternet(a: Analysis, adm: Admission): boolean {
   const internet = externalClasses(a).filter((c) => c.tags.has('internet') && adm.families.includes(c.family));
   return internet.length > 0 && internet.every((c) => adm.externalClasses.includes(c));
 }

@@ -43,7 +43,7 @@ const ENTITY_KEYS = [
   'ports',
   'notPorts',
 ];
-export const PROTOCOL_NAMES = ['TCP', 'UDP', 'ICMP', 'ICMPv6', 'SCTP', 'UDPLite'];
+const PROTOCOL_NAMES = ['TCP', 'UDP', 'ICMP', 'ICMPv6', 'SCTP', 'UDPLite'];
 
 /** Reads `spec[key]` as a list of rules; undefined when absent. */
 export function readRules(spec: RMap, key: 'ingress' | 'egress'): LocatedList<CalicoRule> | undefined {
@@ -208,7 +208,7 @@ function portNumberProblem(n: number): string | undefined {
 }
 
 /** `ports` entries: an integer, a string holding an integer, a range "from:to", or a port name. */
-export function readPorts(m: RMap, key: string): LocatedList<CalicoPort> | undefined {
+function readPorts(m: RMap, key: string): LocatedList<CalicoPort> | undefined {
   const seq = m.seq(key);
   if (!seq) return undefined;
   const items: CalicoPort[] = [];
