@@ -540,8 +540,8 @@ export function generateCluster(pods: number): GeneratedFile[] {
 
 /*
  * The compact cluster of the first benchmark (flow style, six policies and five Deployments per
- * namespace): the language server's latency bench (bench/server-latency.ts) and its worker test
- * generate their workspaces with it.
+ * namespace). Only the output-at-scale checks (test/reliability/scale-workspace.ts) still use it:
+ * their expected verdicts are written for its policies. The benchmarks use generateCluster.
  */
 
 export interface Size {

@@ -7,10 +7,10 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { generate } from '../../bench/generate';
+import { generateCluster } from '../../bench/generate';
 import { MAIN_THREAD_STATS_REQUEST, type MainThreadStats } from '../../server/src/lsp/relay';
 import { yaml } from '../helpers';
 import { docs, namespace, pod, policy } from '../manifests';
@@ -220,8 +220,10 @@ describe('language server: the analysis runs off the thread that reads messages'
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'netpol-lsp-worker-'));
     // About a thousand pods: an analysis takes long enough to overlap the messages below.
-    for (const [i, text] of generate({ namespaces: 20, replicas: 10 }).entries())
-      writeFileSync(join(dir, `ns-${i}.yaml`), text);
+    for (const f of generateCluster(1000)) {
+      mkdirSync(dirname(join(dir, f.path)), { recursive: true });
+      writeFileSync(join(dir, f.path), f.text);
+    }
     writeFileSync(join(dir, 'workloads.yaml'), WORKLOADS);
     client = new TestClient();
     await client.initialize(dir);

@@ -49,18 +49,30 @@ export function analyze(cluster: Cluster, options: AnalysisOptions = {}): Analys
     return { cluster, addressing, policies, endpoints, engine: new Engine(policies, endpoints, budget) };
   } catch (e) {
     if (!(e instanceof OutOfTime)) throw e;
-    // Partial: every reading finding, the policies as compiled, and no pods (nothing decided about them).
-    const bare: Cluster = { ...cluster, pods: [] };
-    policies ??= compilePolicies(bare, options);
-    return {
-      cluster: bare,
-      addressing: computeAddressing(bare, options),
-      policies,
-      endpoints: [],
-      engine: new Engine(policies, []),
-      stoppedIn: e.stage,
-    };
+    return partialAnalysis(cluster, options, policies, e.stage);
   }
+}
+
+/**
+ * The analysis of a run the time budget stopped in `stage`: every reading finding, the policies as
+ * compiled (`policies` when compiling was complete), and no pods (nothing decided about them).
+ */
+export function partialAnalysis(
+  cluster: Cluster,
+  options: AnalysisOptions,
+  policies: PolicySet | undefined,
+  stage: string,
+): Analysis {
+  const bare: Cluster = { ...cluster, pods: [] };
+  const compiled = policies ?? compilePolicies(bare, options);
+  return {
+    cluster: bare,
+    addressing: computeAddressing(bare, options),
+    policies: compiled,
+    endpoints: [],
+    engine: new Engine(compiled, []),
+    stoppedIn: stage,
+  };
 }
 
 /**

@@ -22,57 +22,117 @@ export function atomValues(atoms: readonly Atom[], ep: Endpoint): AtomValue[] {
   return atoms.map((a) => a.evaluate(ep));
 }
 
+/** The endpoints (ascending indices) that answer an atom otherwise than its usual answer, and their answers. */
+export interface UnusualAnswers {
+  readonly at: readonly number[];
+  readonly values: readonly AtomValue[];
+}
+
+/**
+ * Each atom's unusual answers over one list of endpoints, kept by atom key (a key names the
+ * question, whatever table interned it). The language server keeps one while the endpoints stay
+ * the same objects: after an edit of a policy only the atoms it added are evaluated.
+ */
+export class AtomAnswers {
+  private index?: EndpointIndex;
+  private readonly byKey = new Map<string, UnusualAnswers>();
+
+  constructor(readonly endpoints: readonly Endpoint[]) {}
+
+  of(atom: Atom): UnusualAnswers {
+    const known = this.byKey.get(atom.key);
+    if (known) return known;
+    this.index ??= new EndpointIndex(this.endpoints);
+    const at: number[] = [];
+    const values: AtomValue[] = [];
+    const consider = (i: number) => {
+      const v = atom.evaluate(this.endpoints[i]);
+      if (v !== atom.usual) {
+        at.push(i);
+        values.push(v);
+      }
+    };
+    const candidates = atom.candidates(this.index);
+    if (candidates) for (const i of candidates) consider(i);
+    else for (let i = 0; i < this.endpoints.length; i++) consider(i);
+    const answers = { at, values };
+    this.byKey.set(atom.key, answers);
+    return answers;
+  }
+
+  /** Forgets the atoms not in `atoms` (those of policies edited away). */
+  keepOnly(atoms: readonly Atom[]): void {
+    const keys = new Set(atoms.map((a) => a.key));
+    for (const key of this.byKey.keys()) if (!keys.has(key)) this.byKey.delete(key);
+  }
+}
+
 /**
  * Endpoints grouped into classes, in endpoint order. Each atom is evaluated only on its
- * candidates (policy/endpoint-index.ts): every other endpoint gives its usual answer, so an
- * endpoint's answers are the few that differ from the usual, and its class key is built
- * from those alone.
+ * candidates (policy/endpoint-index.ts): every other endpoint gives its usual answer. The
+ * classes start as one per kind and address families, and each atom splits off, from each
+ * class, the members that answer it otherwise than usual (one part per answer): the cost goes
+ * with the unusual answers, not with endpoints x atoms. `answers` (for these endpoints) may
+ * hold atoms' answers from before.
  */
 export function computeClasses(
   atoms: readonly Atom[],
   endpoints: readonly Endpoint[],
   /** Called once per atom and once per 256 endpoints; throws to stop (a time budget spent). */
   check: () => void = () => undefined,
+  answers: AtomAnswers = new AtomAnswers(endpoints),
 ): { classes: EndpointClass[]; classOf: Int32Array } {
-  const index = new EndpointIndex(endpoints);
-  // Per endpoint: the atoms (ascending) whose answer is not the usual one, and those answers.
-  const unusual: { atoms: number[]; values: AtomValue[] }[] = endpoints.map(() => ({ atoms: [], values: [] }));
-  const consider = (atom: Atom, i: number) => {
-    const v = atom.evaluate(endpoints[i]);
-    if (v !== atom.usual) {
-      unusual[i].atoms.push(atom.id);
-      unusual[i].values.push(v);
+  if (answers.endpoints !== endpoints) throw new Error('atom answers of other endpoints');
+  const families = endpoints.map(familiesOf);
+  // The partition so far: a part number per endpoint.
+  const part = new Int32Array(endpoints.length);
+  let parts = 0;
+  const first = new Map<string, number>();
+  endpoints.forEach((ep, i) => {
+    const key = `${ep.kind}|${families[i].join('')}`;
+    let p = first.get(key);
+    if (p === undefined) {
+      p = parts++;
+      first.set(key, p);
     }
-  };
-  for (const atom of atoms) {
+    part[i] = p;
+  });
+  const unusual = atoms.map((atom) => {
     check();
-    const candidates = atom.candidates(index);
-    if (candidates) for (const i of candidates) consider(atom, i);
-    else for (let i = 0; i < endpoints.length; i++) consider(atom, i);
+    return answers.of(atom);
+  });
+  for (const { at, values } of unusual) {
+    if (at.length === 0) continue;
+    const split = new Map<string, number>();
+    for (let k = 0; k < at.length; k++) {
+      const key = `${part[at[k]]}|${values[k]}`;
+      let p = split.get(key);
+      if (p === undefined) {
+        p = parts++;
+        split.set(key, p);
+      }
+      part[at[k]] = p;
+    }
   }
+  // Parts numbered again in endpoint order; each class's answers are the usual ones but where its members differ.
   const usual = atoms.map((a) => a.usual);
-  const byKey = new Map<string, EndpointClass>();
   const classes: EndpointClass[] = [];
   const classOf = new Int32Array(endpoints.length);
+  const idOf = new Int32Array(parts).fill(-1);
   endpoints.forEach((ep, i) => {
     if ((i & 255) === 0) check();
-    const families = familiesOf(ep);
-    const u = unusual[i];
-    let key = `${ep.kind}|${families.join('')}|`;
-    for (let k = 0; k < u.atoms.length; k++) {
-      const v = u.values[k];
-      key += ` ${u.atoms[k]}=${v === true ? '1' : v === false ? '0' : JSON.stringify(v)}`;
+    let id = idOf[part[i]];
+    if (id < 0) {
+      id = classes.length;
+      idOf[part[i]] = id;
+      classes.push({ id, kind: ep.kind, families: families[i], values: usual.slice(), members: [] });
     }
-    let cls = byKey.get(key);
-    if (!cls) {
-      const values = usual.slice();
-      for (let k = 0; k < u.atoms.length; k++) values[u.atoms[k]] = u.values[k];
-      cls = { id: classes.length, kind: ep.kind, families, values, members: [] };
-      classes.push(cls);
-      byKey.set(key, cls);
-    }
-    cls.members.push(i);
-    classOf[i] = cls.id;
+    classes[id].members.push(i);
+    classOf[i] = id;
+  });
+  atoms.forEach((atom, a) => {
+    const { at, values } = unusual[a];
+    for (let k = 0; k < at.length; k++) (classes[classOf[at[k]]].values as AtomValue[])[atom.id] = values[k];
   });
   return { classes, classOf };
 }

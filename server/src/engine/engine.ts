@@ -10,7 +10,7 @@ import type { Protocol } from '../model/kubernetes';
 import type { AtomValue } from '../policy/atoms';
 import { connectionFamily, type Endpoint } from '../policy/endpoint';
 import { type Direction, isClusterPolicy, type PolicySet, policyName } from '../policy/rule-model';
-import { atomValues, computeClasses, type EndpointClass } from './classes';
+import { type AtomAnswers, atomValues, computeClasses, type EndpointClass } from './classes';
 import { PeerGroups, sideAtoms } from './peer-groups';
 import {
   type Applicable,
@@ -48,9 +48,11 @@ export class Engine {
     readonly policies: PolicySet,
     readonly endpoints: readonly Endpoint[],
     budget?: TimeBudget,
+    /** Atoms' answers over these endpoints kept from an earlier analysis (engine/analysis-cache.ts). */
+    answers?: AtomAnswers,
   ) {
     const check = budgetCheck(budget, 'endpoint classes');
-    const { classes, classOf } = computeClasses(policies.atoms, endpoints, check);
+    const { classes, classOf } = computeClasses(policies.atoms, endpoints, check, answers);
     this.classes = classes;
     this.classOf = classOf;
     this.info = classes.map((cls) => {

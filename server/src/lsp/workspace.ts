@@ -11,6 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LIMITS } from '../common/limits';
 import { SourceFile } from '../common/source';
 import { type Analysis, type AnalysisOptions, analyzeParsed } from '../engine/analysis';
+import { AnalysisCache } from '../engine/analysis-cache';
 import { discoverManifests, readSourceFile } from '../yaml/discover';
 import { type ParsedFile, parseFile } from '../yaml/parse-yaml';
 import { isWorkspaceSource } from '../yaml/source-role';
@@ -38,6 +39,10 @@ export interface WorkspaceStats {
   /** Entries held: disk copies and open documents. */
   diskFiles: number;
   openFiles: number;
+  /** Files read into objects since the server started (a file is read again only when its text changed). */
+  filesRead: number;
+  /** Analyses that computed addresses and endpoints again (an edit of policies alone keeps them). */
+  endpointRuns: number;
 }
 
 function stampOf(path: string): string {
@@ -176,7 +181,8 @@ export class Workspace {
   }
 
   stats(): WorkspaceStats {
-    return { parses: this.parses, diskFiles: this.disk.size, openFiles: this.open.size };
+    const { filesRead, endpointRuns } = this.analyses.stats;
+    return { parses: this.parses, diskFiles: this.disk.size, openFiles: this.open.size, filesRead, endpointRuns };
   }
 
   private parsedOf(entry: Entry): ParsedFile {
@@ -231,10 +237,13 @@ export class Workspace {
 
   private savedCache: { parsed: ParsedFile[]; options: AnalysisOptions; analysis: Analysis } | undefined;
 
+  /** Keeps what an edit does not touch from one analysis to the next (engine/analysis-cache.ts). */
+  private readonly analyses = new AnalysisCache();
+
   /** The analysis of the current files; one the time budget cut short is not kept (the next run tries again). */
   analysis(check?: () => void, budget?: TimeBudget): Analysis {
     if (this.cached) return this.cached;
-    const analysis = analyzeParsed(this.parsedFiles(check), { ...this.options, budget });
+    const analysis = this.analyses.analyze(this.parsedFiles(check), { ...this.options, budget }, check);
     if (analysis.stoppedIn === undefined) this.cached = analysis;
     return analysis;
   }

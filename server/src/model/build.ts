@@ -1,4 +1,5 @@
 import { reportFailure } from '../common/failure';
+import type { Finding } from '../common/finding';
 import { LIMITS, limitText } from '../common/limits';
 import { budgetCheck, OutOfTime, type TimeBudget } from '../common/time-budget';
 import { type Span, span } from '../common/source';
@@ -12,49 +13,129 @@ import type { Cluster } from './cluster';
 import { FindingSink } from '../common/finding-sink';
 import { notInWorkspace, plural } from '../common/text';
 
-/** The cluster the files describe; with a budget, the pods are left out when it runs out while they are placed. */
-export function buildCluster(files: readonly ParsedFile[], budget?: TimeBudget): Cluster {
+/** What one parsed file holds: its objects (in reading order) and the findings of parsing and reading it. */
+export interface FileObjects {
+  readonly collected: Collected;
+  readonly findings: readonly Finding[];
+}
+
+/**
+ * Reads one parsed file's documents into objects. Reading a document depends on that document
+ * alone, so a caller that keeps a file's parse may keep this too (the language server does, per
+ * parse): only the assembly below looks across files.
+ */
+export function readFileObjects(pf: ParsedFile): FileObjects {
   const sink = new FindingSink();
   const out = emptyCollected();
-  for (const pf of files) {
-    sink.add(pf.findings);
-    for (const d of pf.documents) {
-      if (!d.usable) continue;
-      const ctx = new DocContext(pf.file, d.doc, sink);
-      try {
-        readTopLevel(ctx, out);
-      } catch (e) {
-        // A bug on one document must not stop the others (in the server: every file's diagnostics).
-        reportFailure(sink, 'reading this document', e, span(pf.file, d.start, firstLineEnd(pf.file.text, d.start)));
-      }
+  sink.add(pf.findings);
+  for (const d of pf.documents) {
+    if (!d.usable) continue;
+    const ctx = new DocContext(pf.file, d.doc, sink);
+    try {
+      readTopLevel(ctx, out);
+    } catch (e) {
+      // A bug on one document must not stop the others (in the server: every file's diagnostics).
+      reportFailure(sink, 'reading this document', e, span(pf.file, d.start, firstLineEnd(pf.file.text, d.start)));
     }
+  }
+  return { collected: out, findings: sink.findings };
+}
+
+/** Appends every list of `from` to the same list of `into` (Collected is lists, and one level of them). */
+function appendCollected(into: Collected, from: Collected): void {
+  const append = (a: Record<string, unknown>, b: Record<string, unknown>) => {
+    for (const key of Object.keys(b)) {
+      const x = a[key];
+      const y = b[key];
+      if (Array.isArray(x)) for (const item of y as unknown[]) x.push(item);
+      else append(x as Record<string, unknown>, y as Record<string, unknown>);
+    }
+  };
+  append(into as unknown as Record<string, unknown>, from as unknown as Record<string, unknown>);
+}
+
+/**
+ * What the last assembly placed, so the next one keeps the same namespace map, nodes and pods (the
+ * same objects) when their inputs are the same objects: an edit of a policy leaves them as they
+ * were, and what is computed from pods downstream (addresses, endpoints) can be kept too.
+ */
+export class ClusterMemo {
+  namespaces?: Map<string, Namespace>;
+  placement?: {
+    readonly podObjects: readonly PodObject[];
+    readonly workloads: readonly ReadWorkload[];
+    readonly declaredNodes: readonly KubeNode[];
+    readonly nodes: KubeNode[];
+    readonly pods: Pod[];
+    readonly findings: readonly Finding[];
+  };
+}
+
+export interface BuildOptions {
+  /** Reads one file (default readFileObjects); a caller may answer from its own cache. */
+  readonly read?: (pf: ParsedFile) => FileObjects;
+  /** Kept between builds of the same workspace (see ClusterMemo). */
+  readonly memo?: ClusterMemo;
+}
+
+/**
+ * The cluster the files describe; with a budget, the pods are left out when it runs out while they
+ * are placed. `options` lets the language server keep work between builds (engine/analysis-cache.ts).
+ */
+export function buildCluster(files: readonly ParsedFile[], budget?: TimeBudget, options: BuildOptions = {}): Cluster {
+  const sink = new FindingSink();
+  const out = emptyCollected();
+  const read = options.read ?? readFileObjects;
+  for (const pf of files) {
+    const objects = read(pf);
+    sink.add(objects.findings);
+    appendCollected(out, objects.collected);
   }
   const superseded = findDuplicates(out.objects, sink);
   const keep = <T extends { meta?: ObjectMeta }>(items: readonly T[]) =>
     items.filter((x) => !x.meta || !superseded.has(x.meta));
 
-  const namespaces = resolveNamespaces(
+  const memo = options.memo;
+  let namespaces = resolveNamespaces(
     keep(out.namespaces),
     out.objects.filter((m) => !superseded.has(m)),
   );
+  if (memo?.namespaces && sameNamespaces(memo.namespaces, namespaces)) namespaces = memo.namespaces;
+  else if (memo) memo.namespaces = namespaces;
   const podObjects = keep(out.podObjects);
   const workloads = keep(out.workloads);
   const expanding = workloadsToExpand(
     workloads,
     out.objects.filter((m) => !superseded.has(m)),
   );
-
-  const referencedNodes = new Set<string>();
-  for (const p of podObjects) if (p.spec.nodeName) referencedNodes.add(p.spec.nodeName);
-  for (const w of expanding) if (w.spec.nodeName) referencedNodes.add(w.spec.nodeName);
-  const nodes = resolveNodes(keep(out.nodes), referencedNodes);
-
+  const declaredNodes = keep(out.nodes);
+  const last = memo?.placement;
+  let nodes: KubeNode[];
   let pods: Pod[] = [];
-  try {
-    pods = placePods(podObjects, expanding, nodes, sink, budgetCheck(budget, 'pod expansion'));
-  } catch (e) {
-    // The analysis is partial from here (engine/analysis.ts): no pods, every reading finding.
-    if (!(e instanceof OutOfTime)) throw e;
+  if (
+    last &&
+    sameItems(last.podObjects, podObjects) &&
+    sameItems(last.workloads, expanding) &&
+    sameItems(last.declaredNodes, declaredNodes)
+  ) {
+    nodes = last.nodes;
+    pods = last.pods;
+    sink.add(last.findings);
+  } else {
+    const referencedNodes = new Set<string>();
+    for (const p of podObjects) if (p.spec.nodeName) referencedNodes.add(p.spec.nodeName);
+    for (const w of expanding) if (w.spec.nodeName) referencedNodes.add(w.spec.nodeName);
+    nodes = resolveNodes(declaredNodes, referencedNodes);
+    const placing = new FindingSink();
+    try {
+      pods = placePods(podObjects, expanding, nodes, placing, budgetCheck(budget, 'pod expansion'));
+      if (memo)
+        memo.placement = { podObjects, workloads: expanding, declaredNodes, nodes, pods, findings: placing.findings };
+    } catch (e) {
+      // The analysis is partial from here (engine/analysis.ts): no pods, every reading finding.
+      if (!(e instanceof OutOfTime)) throw e;
+    }
+    sink.add(placing.findings);
   }
   return {
     files: files.map((f) => f.file),
@@ -79,6 +160,28 @@ export function buildCluster(files: readonly ParsedFile[], budget?: TimeBudget):
     intents: keep(out.intents),
     findings: sink.findings,
   };
+}
+
+/** The same objects in the same order. */
+export function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** The same namespaces in the same order: the declared ones the same objects, implicit ones the same name. */
+function sameNamespaces(a: ReadonlyMap<string, Namespace>, b: ReadonlyMap<string, Namespace>): boolean {
+  if (a.size !== b.size) return false;
+  const bs = [...b];
+  let i = 0;
+  for (const [name, ns] of a) {
+    const [otherName, other] = bs[i++];
+    if (name !== otherName) return false;
+    if (ns !== other && !(isImplicit(ns) && isImplicit(other))) return false;
+  }
+  return true;
+}
+
+function isImplicit(ns: Namespace): boolean {
+  return ns.meta === undefined;
 }
 
 /** `v1`, `apps/v1`, `networking.k8s.io/v1beta1`, `projectcalico.org/v3`: a group (with a dot) and a version. */
