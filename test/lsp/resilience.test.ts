@@ -306,3 +306,43 @@ describe('language server: changes that never stop', () => {
     assert.equal(hasTypo(d), version % 2 === 0);
   });
 });
+
+describe('language server: an answer naming another file waits for that file’s current text', () => {
+  let dir: string;
+  let client: TestClient;
+  const uriOf = (name: string) => pathToFileURL(join(dir, name)).toString();
+  const lineOf = (text: string, what: string) => text.slice(0, text.indexOf(what)).split('\n').length - 1;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'netpol-lsp-cross-file-'));
+    client = new TestClient();
+    await client.initialize(dir);
+  });
+  after(async () => {
+    await client.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('goes to a pod where it is now, after an edit of its file that the last analysis did not see', async () => {
+    const policyText = apiPolicy('p');
+    await client.open(uriOf('policy.yaml'), policyText, 1);
+    await client.open(uriOf('workloads.yaml'), WORKLOADS, 1);
+    await client.diagnostics(uriOf('workloads.yaml'), () => client.publishes.at(-1)?.version === 1);
+    // Three lines on top of the workloads, and at once (within the quiet period) a definition from the
+    // unchanged policy's subject: the analysis of its version holds for the policy, not for the workloads.
+    const moved = `# one\n# two\n# three\n${WORKLOADS}`;
+    await client.change(uriOf('workloads.yaml'), moved, 2);
+    const subject = policyText.indexOf('app: api');
+    const defs = await client.connection.sendRequest<{ uri: string; range: { start: { line: number } } }[]>(
+      'textDocument/definition',
+      {
+        textDocument: { uri: uriOf('policy.yaml') },
+        position: { line: lineOf(policyText, 'app: api'), character: subject - policyText.lastIndexOf('\n', subject) },
+      },
+    );
+    assert.deepEqual(
+      defs.map((d) => [d.uri, d.range.start.line]),
+      [[uriOf('workloads.yaml'), lineOf(moved, 'name: api')]],
+    );
+  });
+});

@@ -3,7 +3,7 @@
  * find references from a workload to every policy that selects it or admits
  * it as a peer.
  */
-import type { Location } from 'vscode-languageserver/node';
+import type { Location, Position } from 'vscode-languageserver/node';
 import { rangeOf, type Span } from '../common/source';
 import { ruleAdmission } from '../engine/admission';
 import type { Analysis } from '../engine/analysis';
@@ -84,18 +84,22 @@ function references(a: Analysis, file: import('../common/source').SourceFile, of
 export const navigationFeature: Feature = {
   capabilities: { definitionProvider: true, referencesProvider: true },
   register(session) {
+    // Locations in other files hold only if those files did not change since the analysis.
+    const locations = (uri: string, position: Position, find: typeof definition) =>
+      session.crossFileAnswer(
+        uri,
+        (s) => {
+          const file = s.files.get(uri);
+          return file ? (find(s.analysis, file, file.offsetAt(position)) ?? null) : null;
+        },
+        (spans) => (spans ?? []).map((span) => uriOfFile(span.file)),
+      );
     session.connection.onDefinition(async ({ textDocument, position }) => {
-      const s = await session.snapshotFor(textDocument.uri);
-      const file = s.files.get(textDocument.uri);
-      if (!file) return null;
-      const spans = definition(s.analysis, file, file.offsetAt(position));
+      const spans = await locations(textDocument.uri, position, definition);
       return spans ? spans.map(location) : null;
     });
     session.connection.onReferences(async ({ textDocument, position }) => {
-      const s = await session.snapshotFor(textDocument.uri);
-      const file = s.files.get(textDocument.uri);
-      if (!file) return null;
-      const spans = references(s.analysis, file, file.offsetAt(position));
+      const spans = await locations(textDocument.uri, position, references);
       return spans ? spans.map(location) : null;
     });
   },

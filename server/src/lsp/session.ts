@@ -15,7 +15,9 @@
  * starving the editor: once changes have gone unpublished for
  * MAX_UNPUBLISHED_MS, the debounce no longer waits, and once several runs in
  * a row were given up, the next one finishes and publishes (with the versions
- * it read) before the run for the newest changes follows.
+ * it read) before the run for the newest changes follows. An answer naming
+ * places in other files also needs those files unchanged since the analysis
+ * it comes from (crossFileAnswer).
  */
 import { existsSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
@@ -156,6 +158,24 @@ export class Session {
       this.waiters.push({ resolve, reject });
       if (!this.timer && !this.running) this.changed(0);
     });
+  }
+
+  /**
+   * An answer that names places in other files (locations, edits): computed from the analysis
+   * `snapshotFor(uri)` gives, and once more from the next complete one when it names a file whose
+   * text changed since that analysis (its positions there would be wrong, an edit would corrupt it).
+   */
+  async crossFileAnswer<T>(uri: string, answer: (s: Snapshot) => T, urisOf: (t: T) => Iterable<string>): Promise<T> {
+    const s = await this.snapshotFor(uri);
+    const t = answer(s);
+    if (this.readsCurrentFiles(s, urisOf(t))) return t;
+    return answer(await this.snapshotFor());
+  }
+
+  /** True when `s` analysed the text each of `uris` has now (and a file absent now was absent then). */
+  readsCurrentFiles(s: Snapshot, uris: Iterable<string>): boolean {
+    for (const uri of uris) if (s.files.get(uri) !== this.workspace.fileOf(uri)) return false;
+    return true;
   }
 
   /** The latest complete analysis, stale or not (the first one is waited for). */

@@ -171,6 +171,11 @@ export class Workspace {
     );
   }
 
+  /** The text a URI has now (its open editor's, else the disk's), or undefined when it is not in the workspace. */
+  fileOf(uri: string): SourceFile | undefined {
+    return (this.open.get(uri) ?? this.disk.get(uri))?.file;
+  }
+
   uris(): string[] {
     return [...new Set([...this.disk.keys(), ...this.open.keys()])].sort();
   }
