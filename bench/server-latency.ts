@@ -29,6 +29,7 @@ import {
   StreamMessageReader,
   StreamMessageWriter,
 } from 'vscode-languageserver-protocol/node';
+import { DEBUG_STATS_REQUEST, type DebugStats } from '../server/src/lsp/debug-stats';
 import { MAIN_THREAD_STATS_REQUEST, type MainThreadStats } from '../server/src/lsp/relay';
 import { DEBOUNCE_MS } from '../server/src/lsp/session';
 import { generateCluster } from './generate';
@@ -140,6 +141,7 @@ async function measure(name: string, pods: number, edits: number, target: number
     await server.connection.sendRequest<MainThreadStats>(MAIN_THREAD_STATS_REQUEST); // resets the maximum
     const latencies: number[] = [];
     const hovers: number[] = [];
+    const runs: NonNullable<DebugStats['lastRun']>[] = [];
     for (let i = 0; i < edits; i++) {
       version++;
       const v = version;
@@ -158,6 +160,8 @@ async function measure(name: string, pods: number, edits: number, target: number
       });
       hovers.push(performance.now() - h);
       latencies.push((await done) - sent - DEBOUNCE_MS);
+      const { lastRun } = await server.connection.sendRequest<DebugStats>(DEBUG_STATS_REQUEST);
+      if (lastRun) runs.push(lastRun);
     }
     const main = await server.connection.sendRequest<MainThreadStats>(MAIN_THREAD_STATS_REQUEST);
     let burstMs: number | undefined;
@@ -183,6 +187,10 @@ async function measure(name: string, pods: number, edits: number, target: number
     console.log(
       `  edit -> diagnostics, quiet period excluded: median ${fmt(median(latencies))} ms (${fmt(Math.min(...latencies))}–${fmt(Math.max(...latencies))}, ${edits} edits), target < ${target} ms: ${ok(median(latencies), target)}`,
     );
+    if (runs.length)
+      console.log(
+        `  of which (medians): parse ${fmt(median(runs.map((r) => r.parseMs)))} ms, analysis ${fmt(median(runs.map((r) => r.analysisMs)))} ms, lint ${fmt(median(runs.map((r) => r.lintMs)))} ms`,
+      );
     console.log(
       `  main thread blocked at most ${fmt(main.maxDelayMs)} ms while editing, target < 200 ms: ${ok(main.maxDelayMs, 200)}`,
     );

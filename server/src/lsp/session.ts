@@ -20,6 +20,7 @@
  * it comes from (crossFileAnswer).
  */
 import { existsSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { basename, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import picomatch from 'picomatch';
@@ -97,6 +98,11 @@ export interface RunStats {
   analyses: number;
   /** Analyses given up because a newer change arrived. */
   superseded: number;
+  /**
+   * Where the last published analysis spent its time (ms, wall): reading and parsing the changed
+   * files, the analysis (model to engine), the lint rules. For the latency benchmark.
+   */
+  lastRun?: { readonly parseMs: number; readonly analysisMs: number; readonly lintMs: number };
 }
 
 export class Session {
@@ -240,15 +246,20 @@ export class Session {
       check();
       // Between stages the thread answers what waits (hovers on unchanged documents, completion)
       // from the latest analysis, and takes in new changes, which end this run.
+      const t0 = performance.now();
       this.workspace.parsedFiles(check);
+      const parseMs = performance.now() - t0;
       await answerWaitingMessages();
       check();
       // The versions this run reads (analysis() reads the texts synchronously, now); a run that
       // must finish may publish after newer ones arrived.
       const versions = this.workspace.openVersions();
+      const t1 = performance.now();
       const analysis = this.workspace.analysis(check, budget);
+      const analysisMs = performance.now() - t1;
       await answerWaitingMessages();
       check();
+      const t2 = performance.now();
       const findings = runLint(analysis, {
         config: this.lintConfig(),
         budget,
@@ -256,7 +267,9 @@ export class Session {
         betweenRules: check,
         withinRules: check,
       }).findings;
+      const lintMs = performance.now() - t2;
       check();
+      this.runStats.lastRun = { parseMs, analysisMs, lintMs };
       const byUri = new Map<string, Finding[]>();
       for (const f of findings) {
         const uri = uriOfFile(f.span.file);
