@@ -30,36 +30,37 @@ import {
   YAMLMap,
   YAMLSeq,
 } from 'yaml';
+import {
+  AMP,
+  AT,
+  BACKSLASH,
+  BACKTICK,
+  BANG,
+  CLOSE_CURLY,
+  CLOSE_SQUARE,
+  COLON,
+  COMMA,
+  CR,
+  DASH,
+  DOT,
+  DQUOTE,
+  GREATER,
+  HASH,
+  LF,
+  OPEN_CURLY,
+  OPEN_SQUARE,
+  PERCENT,
+  PIPE,
+  PLUS,
+  QUESTION,
+  SPACE,
+  SQUOTE,
+  STAR,
+  TAB,
+} from './char-codes';
 
 /** Thrown (one preallocated value) to leave the fast path from anywhere. */
 const DECLINE = { declined: true };
-
-const SPACE = 32;
-const TAB = 9;
-const LF = 10;
-const CR = 13;
-const HASH = 35;
-const DASH = 45;
-const DOT = 46;
-const COLON = 58;
-const COMMA = 44;
-const QUESTION = 63;
-const OPEN_SQUARE = 91;
-const CLOSE_SQUARE = 93;
-const OPEN_CURLY = 123;
-const CLOSE_CURLY = 125;
-const DQUOTE = 34;
-const SQUOTE = 39;
-const BACKSLASH = 92;
-const PIPE = 124;
-const GREATER = 62;
-const AMP = 38;
-const STAR = 42;
-const BANG = 33;
-const PERCENT = 37;
-const AT = 64;
-const BACKTICK = 96;
-const PLUS = 43;
 
 /**
  * Deepest nesting of collections read (block and flow): deeper documents are

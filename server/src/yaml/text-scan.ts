@@ -8,6 +8,26 @@
  * count a little more or less than the parser, never unboundedly less.
  */
 import { LIMITS } from '../common/limits';
+import {
+  BACKSLASH,
+  CLOSE_CURLY,
+  CLOSE_SQUARE,
+  COLON,
+  COMMA,
+  CR,
+  DASH,
+  DQUOTE,
+  GREATER,
+  HASH,
+  LF,
+  OPEN_CURLY,
+  OPEN_SQUARE,
+  PIPE,
+  QUESTION,
+  SPACE,
+  SQUOTE,
+  TAB,
+} from './char-codes';
 
 /** Offsets where documents start: 0, then every `---` or `...` line (a marker at column 0 always ends a document). */
 export function documentStarts(text: string): number[] {
@@ -18,25 +38,6 @@ export function documentStarts(text: string): number[] {
   }
   return starts;
 }
-
-const SPACE = 32;
-const TAB = 9;
-const LF = 10;
-const CR = 13;
-const HASH = 35;
-const DASH = 45;
-const QUESTION = 63;
-const COLON = 58;
-const COMMA = 44;
-const OPEN_SQUARE = 91;
-const CLOSE_SQUARE = 93;
-const OPEN_CURLY = 123;
-const CLOSE_CURLY = 125;
-const DQUOTE = 34;
-const SQUOTE = 39;
-const BACKSLASH = 92;
-const PIPE = 124;
-const GREATER = 62;
 
 const isBlank = (c: number) => c === SPACE || c === TAB || c === LF || c === CR || Number.isNaN(c);
 
