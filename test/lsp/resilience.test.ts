@@ -164,6 +164,31 @@ describe('language server: files deleted or renamed while open', () => {
     });
     assert.ok(hover, 'the server still answers requests');
   });
+
+  it('does not analyse again for watched-file events about files it does not read (git’s lock files, a README)', async () => {
+    const b = uriOf('b.yaml');
+    await client.diagnostics(b, hasTypo);
+    // Whatever the earlier steps scheduled has run: an edit's analysis is published first.
+    await client.change(b, apiPolicy('a', 'wbe3'), 2);
+    await client.diagnostics(b, () => client.publishes.filter((p) => p.uri === b).at(-1)?.version === 2);
+    const before = await client.stats();
+    for (let i = 0; i < 20; i++)
+      await client.watched(
+        { uri: uriOf('.git/index.lock'), type: 1 },
+        { uri: uriOf('.git/index.lock'), type: 3 },
+        { uri: uriOf('README.md'), type: 2 },
+      );
+    // The events have been taken in once a request sent after them is answered; an analysis they
+    // scheduled would have run within the second after (the quiet period is 150 ms).
+    await client.connection.sendRequest('textDocument/hover', {
+      textDocument: { uri: b },
+      position: { line: 0, character: 0 },
+    });
+    await new Promise((r) => setTimeout(r, 1000));
+    const after = await client.stats();
+    assert.equal(after.analyses, before.analyses, 'no analysis for events about files the analysis does not read');
+    assert.equal(after.diskFiles, before.diskFiles);
+  });
 });
 
 describe('language server: a workspace of 5,000 small files', () => {

@@ -4,7 +4,7 @@
  * worker thread that runs the language server itself (dist/server-worker.js,
  * server-worker.ts), so reading the editor's messages never waits for an
  * analysis. It counts every message that changes what the analysis reads
- * (documents, watched files, settings, folders) in memory shared with the
+ * (documents, settings, folders; watched-file events the worker judges itself) in memory shared with the
  * worker, and follows each with a marker: a run in the worker sees at once
  * that a newer change is on its way and gives up (session.ts). It answers one
  * request itself, `netpol/mainThreadStats` (how long its event loop was ever

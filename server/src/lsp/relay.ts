@@ -3,12 +3,16 @@
  * thread (server-worker.ts) agree on. Plain constants and shapes only.
  */
 
-/** Notifications that change what the analysis reads: the worker's running analysis is stale once one arrives. */
+/**
+ * Notifications that change what the analysis reads: the worker's running analysis is stale once
+ * one arrives. Watched-file events are not among them: most are about files the analysis does not
+ * read (every deletion is watched, and git deletes `.git/index.lock` with every command), so the
+ * worker decides when it takes them in (between stages) whether they end the running analysis.
+ */
 export const CHANGING_METHODS: ReadonlySet<string> = new Set([
   'textDocument/didOpen',
   'textDocument/didChange',
   'textDocument/didClose',
-  'workspace/didChangeWatchedFiles',
   'workspace/didChangeConfiguration',
   'workspace/didChangeWorkspaceFolders',
 ]);

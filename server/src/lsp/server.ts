@@ -146,15 +146,18 @@ export function serve(connection: Connection, isSuperseded: () => boolean = () =
   // Disk copies follow the disk also while a file is open (the editor's text is analysed instead until it
   // closes, then the disk's, or nothing if the file is gone). A deleted folder is reported alone.
   connection.onDidChangeWatchedFiles((params) => {
+    // Most events are about files the analysis does not read (every deletion is watched, so that a
+    // deleted folder is seen: `.git/index.lock` comes and goes with every git command); they cost nothing.
+    let changed = false;
     for (const c of params.changes) {
       if (session.isProjectFile(c.uri)) {
         session.rescan();
         continue;
       }
-      if (c.type === FileChangeType.Deleted) workspace.diskChanged(c.uri, true);
-      else if (isManifestUri(c.uri)) workspace.diskChanged(c.uri, false);
+      if (c.type === FileChangeType.Deleted) changed = workspace.diskChanged(c.uri, true) || changed;
+      else if (isManifestUri(c.uri)) changed = workspace.diskChanged(c.uri, false) || changed;
     }
-    session.changed();
+    if (changed) session.changed();
   });
 
   registerFeatures(session);

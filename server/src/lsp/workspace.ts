@@ -134,18 +134,25 @@ export class Workspace {
    * A file changed, appeared or disappeared on disk. A deleted folder takes the
    * files under it along (file watchers report the folder only).
    */
-  diskChanged(uri: string, deleted: boolean): void {
+  /** A file (or folder) on disk changed; false when it is none the analysis reads, so nothing needs doing. */
+  diskChanged(uri: string, deleted: boolean): boolean {
+    let changed = false;
     if (deleted) {
-      this.disk.delete(uri);
+      changed = this.disk.delete(uri);
       this.stamps.delete(uri);
       const prefix = uri.endsWith('/') ? uri : `${uri}/`;
       for (const u of [...this.disk.keys()])
         if (u.startsWith(prefix)) {
           this.disk.delete(u);
           this.stamps.delete(u);
+          changed = true;
         }
-    } else if (uri.startsWith('file:')) this.readDisk(fileURLToPath(uri));
-    this.cached = undefined;
+    } else if (uri.startsWith('file:')) {
+      this.readDisk(fileURLToPath(uri));
+      changed = true;
+    }
+    if (changed) this.cached = undefined;
+    return changed;
   }
 
   setOpen(uri: string, version: number, text: string): void {
