@@ -13,18 +13,7 @@ import { AnalysisCache } from '../../server/src/engine/analysis-cache';
 import { runLint } from '../../server/src/lint';
 import { type ParsedFile, parseFile } from '../../server/src/yaml/parse-yaml';
 import { deployment, docs, namespace, node, pod, policy } from '../manifests';
-
-/** A small deterministic random generator (mulberry32), so a failure replays. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../reliability/fuzz-cases';
 
 const NAMESPACES = ['shop', 'bank', 'ops'];
 const APPS = ['web', 'api', 'db'];
@@ -169,7 +158,7 @@ function observed(a: Analysis): unknown {
 describe('engine: the incremental analysis equals an analysis from scratch', () => {
   for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
     it(`after random edits (seed ${seed})`, () => {
-      const g = new Generator(random(seed));
+      const g = new Generator(prng(seed));
       const files = new Map<string, string>();
       for (let i = 0; i < 3; i++) files.set(`f${i}.yaml`, g.file());
       const cache = new AnalysisCache();
