@@ -4,7 +4,8 @@
  * run's). Prints one line of JSON: milliseconds per stage and per lint rule,
  * counts, and the process's peak RSS.
  *
- * Usage: node --import tsx bench/stages.ts DIR [--no-pod-matrix]
+ * Usage: node --import tsx bench/stages.ts DIR [--no-pod-matrix]. bench/run.ts runs it bundled
+ * with esbuild, as dist/cli.js is, because tsx makes every imported constant a getter call.
  */
 import { performance } from 'node:perf_hooks';
 import { FindingSink } from '../server/src/common/finding-sink';
