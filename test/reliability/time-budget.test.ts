@@ -121,6 +121,32 @@ describe('reliability: the time budget of an analysis', () => {
     );
   });
 
+  it('a budget spent while reading the files: the files read are kept, each one left says so on its first line', () => {
+    // The clock runs out at the second check between files: the first file is read, the second is not.
+    let checks = 0;
+    const budget = new TimeBudget(1000, 0, () => {
+      if ((new Error().stack ?? '').includes('parseFiles')) checks++;
+      return checks >= 2 ? 1e9 : 0;
+    });
+    const second = docs(namespace('shop'), pod('shop/api'));
+    const partial = analyzeSources([new SourceFile('all.yaml', text), new SourceFile('more.yaml', second)], { budget });
+    assert.equal(partial.stoppedIn, 'reading the files');
+    assert.deepEqual(partial.cluster.pods, []);
+    const { findings } = runLint(partial, { budget });
+    // The first file was read: its reading finding is there.
+    assert.ok(findings.some((f) => f.rule === 'invalid-field' && f.span.file.path === 'all.yaml'));
+    const unread = findings.filter((f) => f.span.file.path === 'more.yaml');
+    assert.equal(unread.length, 1);
+    assert.equal(unread[0].rule, 'limit-exceeded');
+    assert.equal(
+      unread[0].message,
+      "This file is not analysed: the analysis's time budget of 1 s ran out while reading the files, after 1 of 2.",
+    );
+    assert.deepEqual([unread[0].span.start, unread[0].span.end], [0, second.indexOf('\n')]);
+    const [notice] = budgetNotices(findings);
+    assert.match(notice.message, /^The analysis stopped early during reading the files, so no pod was analysed/);
+  });
+
   it('a budget spent while the engine computes endpoint classes: the same partial analysis, the stage named', () => {
     const budget = new TimeBudget(1000, 0, clockRunningOutIn('computeClasses'));
     const partial = analyzeSources([new SourceFile('all.yaml', text)], { budget });
@@ -169,8 +195,10 @@ describe('reliability: the time budget of an analysis', () => {
     const dir = mkdtempSync(join(tmpdir(), 'netpol-budget-'));
     made.push(dir);
     writeFileSync(join(dir, 'all.yaml'), text);
+    // The budget counts from the start: 1 µs is spent before the first file is read, so the one
+    // finding that fails the run (an error in all.yaml) is never found: the notices are warnings.
     const r = await cli(['lint', dir, '--time-budget', '0.000001', '--format', 'json']);
-    assert.equal(r.code, 1, r.stderr);
+    assert.equal(r.code, 0, r.stderr);
     const json: { findings: { rule: string; message: string; file: string }[] } = JSON.parse(r.stdout);
     assert.equal(budgetNotices(json.findings).length, 1);
     assert.equal(budgetNotices(json.findings)[0].file, join(dir, 'all.yaml'));
@@ -178,7 +206,7 @@ describe('reliability: the time budget of an analysis', () => {
     assert.match(
       t.stdout,
       new RegExp(
-        `all\\.yaml:1:1: warning: The analysis stopped early during pod expansion, so no pod was analysed: it took [\\d.e-]+ s, over its time budget of 0\\.000001 s, so ${LINT_RULES.length} of`,
+        `all\\.yaml:1:1: warning: The analysis stopped early during reading the files, so no pod was analysed: it took [\\d.e-]+ s, over its time budget of 0\\.000001 s, so ${LINT_RULES.length} of`,
       ),
     );
     const ok = await cli(['lint', dir, '--time-budget', '600']);

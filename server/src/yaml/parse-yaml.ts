@@ -9,6 +9,7 @@ import { type SourceFile, span } from '../common/source';
 import { sourceRole } from './source-role';
 import { FindingSink } from '../common/finding-sink';
 import { LIMITS, limitText, overFileLimit } from '../common/limits';
+import { OutOfTime, type TimeBudget } from '../common/time-budget';
 import { checkDocument } from './document-check';
 import { documentStarts, tooDeepAt } from './text-scan';
 import { fastParseAllDocuments, fastRead } from './fast-yaml';
@@ -76,6 +77,42 @@ function templateDirective(
     if (!strings.some(([a, b]) => a <= s && e <= b)) return { start: s, end: e };
   }
   return undefined;
+}
+
+/** The stage name a budget spent while parsing gives the analysis (`Analysis.stoppedIn`). */
+export const READING_STAGE = 'reading the files';
+
+/**
+ * Parses `files` in order while the time budget lasts. Each file left when it has run out is kept
+ * with no documents and one limit-exceeded warning on its first line, so the editor and the CLI show
+ * where reading stopped; the budget then says it stopped while reading, and every later stage stops
+ * at its first check (the analysis is partial, engine/analysis.ts). One file's parse is bounded by
+ * the file limits, so checking between files is enough.
+ */
+export function parseFiles(files: readonly SourceFile[], budget?: TimeBudget): ParsedFile[] {
+  let read = files.length;
+  return files.map((file, i) => {
+    if (i < read)
+      try {
+        budget?.check(READING_STAGE);
+        return parseFile(file);
+      } catch (e) {
+        if (!(e instanceof OutOfTime)) throw e;
+        read = i;
+      }
+    return unreadForTime(file, read, files.length, budget as TimeBudget);
+  });
+}
+
+function unreadForTime(file: SourceFile, read: number, count: number, budget: TimeBudget): ParsedFile {
+  const sink = new FindingSink();
+  sink.report(
+    'limit-exceeded',
+    'warning',
+    `This file is not analysed: the analysis's time budget of ${Number((budget.ms / 1000).toPrecision(2))} s ran out while reading the files, after ${read} of ${count}.`,
+    span(file, 0, Math.min(file.text.length, firstLineEnd(file.text))),
+  );
+  return { file, documents: [], findings: sink.findings };
 }
 
 export function parseFile(file: SourceFile): ParsedFile {
