@@ -144,6 +144,9 @@ for (const pods of sizes) {
     `  analysis / parse                 ${(median(analysis) / median(stageRuns.map((x) => x.ms.parse))).toFixed(2)}`,
   );
   console.log(
+    `  analysis / yaml parseAllDocuments ${(median(analysis) / median(stageRuns.map((x) => x.ms['yaml parseAllDocuments (yardstick)']))).toFixed(2)}`,
+  );
+  console.log(
     row(
       'stages peak RSS',
       stageRuns.map((x) => x.peakRssMb),
