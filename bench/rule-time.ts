@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { FindingSink } from '../server/src/common/finding-sink';
 import { Engine } from '../server/src/engine/engine';
 import { LINT_RULES } from '../server/src/lint';
-import type { LintContext } from '../server/src/lint/lint-rule';
+import { everyPolicy, type LintContext } from '../server/src/lint/lint-rule';
 import { defaultProjectConfig } from '../server/src/lint/project-config';
 import { buildCluster } from '../server/src/model/build';
 import { computeAddressing } from '../server/src/network/addressing';
@@ -37,6 +37,7 @@ const context: LintContext = {
   analysis: { cluster, addressing, policies, endpoints, engine },
   config: defaultProjectConfig('.'),
   checkpoint: () => undefined,
+  ...everyPolicy(policies),
 };
 const all: unknown[] = [];
 for (const rule of LINT_RULES) {

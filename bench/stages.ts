@@ -13,7 +13,7 @@ import { FindingSink } from '../server/src/common/finding-sink';
 import { Engine } from '../server/src/engine/engine';
 import { servedMatrix } from '../server/src/ide/port-matrix';
 import { LINT_RULES, runLint } from '../server/src/lint';
-import type { LintContext } from '../server/src/lint/lint-rule';
+import { everyPolicy, type LintContext } from '../server/src/lint/lint-rule';
 import { defaultProjectConfig } from '../server/src/lint/project-config';
 import { buildCluster } from '../server/src/model/build';
 import { computeAddressing } from '../server/src/network/addressing';
@@ -42,7 +42,12 @@ const policies = time('policy', () => compilePolicies(cluster));
 const endpoints = time('endpoints', () => cluster.pods.map((p) => podEndpoint(p, cluster, addressing)));
 const engine = time('engine', () => new Engine(policies, endpoints));
 const analysis = { cluster, addressing, policies, endpoints, engine };
-const context: LintContext = { analysis, config: defaultProjectConfig('.'), checkpoint: () => undefined };
+const context: LintContext = {
+  analysis,
+  config: defaultProjectConfig('.'),
+  checkpoint: () => undefined,
+  ...everyPolicy(analysis.policies),
+};
 const findings: Record<string, number> = {};
 time('lint rules', () => {
   for (const rule of LINT_RULES) {

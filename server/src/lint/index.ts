@@ -10,7 +10,8 @@ import { FindingSink } from '../common/finding-sink';
 import { span } from '../common/source';
 import { OutOfTime, TimeBudget } from '../common/time-budget';
 import type { Analysis } from '../engine/analysis';
-import type { LintContext, LintRule } from './lint-rule';
+import { everyPolicy, type LintContext, type LintRule } from './lint-rule';
+import type { LintMemo } from './lint-memo';
 import { defaultProjectConfig, type ProjectConfig, settingFor } from './project-config';
 import { type SuppressedFinding, Suppressions } from './suppressions';
 import { legacyNetworkPolicyApi } from './rules/legacy-networkpolicy-api';
@@ -92,6 +93,14 @@ export interface LintOptions {
   readonly betweenRules?: () => void;
   /** Called inside the long rules' loops as well (LintContext.checkpoint); what it throws ends the run. */
   readonly withinRules?: () => void;
+  /**
+   * The findings of the last complete run over the same workspace (the language server's): rules of
+   * `scope: 'policy'` then check only the policies of the files that changed (lint-memo.ts). The
+   * findings are the same as without it.
+   */
+  readonly memo?: LintMemo;
+  /** What else the analysis depended on (its options), compared item by item before `memo` reuses anything. */
+  readonly memoInputs?: readonly unknown[];
 }
 
 export interface LintReport {
@@ -120,19 +129,31 @@ export function runLint(analysis: Analysis, options: LintOptions = {}): LintRepo
   let current = '';
   /** What the caller's check threw inside a rule: it ends the run, it is no rule's failure. */
   let interruption: unknown;
-  const context: LintContext = {
-    analysis,
-    config,
-    checkpoint: () => {
-      budget?.check(`the rule ${current}`);
-      try {
-        options.withinRules?.();
-      } catch (e) {
-        interruption = e;
-        throw e;
-      }
-    },
+  const checkpoint = () => {
+    budget?.check(`the rule ${current}`);
+    try {
+      options.withinRules?.();
+    } catch (e) {
+      interruption = e;
+      throw e;
+    }
   };
+  const context: LintContext = { analysis, config, checkpoint, ...everyPolicy(analysis.policies) };
+  const memo = options.memo;
+  // The configuration as given: the default one is made anew for each run.
+  const plan = memo?.plan(analysis, options.config, options.memoInputs ?? []);
+  const kept = plan?.kept;
+  // Scoped rules on an incremental run: the policies of the files whose findings are not kept.
+  const scopedContext: LintContext | undefined = kept && {
+    ...context,
+    tiers: analysis.policies.tiers.map((t) => ({
+      ...t,
+      policies: t.policies.filter((p) => !kept.has(p.ref.span.file)),
+    })),
+    scoped: (items) => items.filter((x) => !kept.has(x.meta.span.file)),
+  };
+  /** Each scoped rule's findings in this run, for the memo. */
+  const scopedFound = new Map<LintRule['id'], readonly Finding[]>();
   const skipped: string[] = [];
   let interrupted: string | undefined;
   for (const rule of LINT_RULES) {
@@ -143,11 +164,17 @@ export function runLint(analysis: Analysis, options: LintOptions = {}): LintRepo
       continue;
     }
     current = rule.id;
+    const scoped = rule.scope === 'policy';
+    const reused = scoped && kept ? memo?.keptFindings(rule.id, kept) : undefined;
     // A rule's findings count once it has finished: a rule stopped part way would report half of them.
     const found = new FindingSink();
     try {
-      rule.check(context, found);
-      sink.add(found.findings);
+      rule.check(reused && scopedContext ? scopedContext : context, found);
+      // On an incremental run, the files kept have their findings from the memo, the others from this run.
+      const findings =
+        reused && kept ? [...reused, ...found.findings.filter((f) => !kept.has(f.span.file))] : found.findings;
+      sink.add(findings);
+      if (scoped) scopedFound.set(rule.id, findings);
     } catch (e) {
       if (interruption !== undefined && e === interruption) throw e;
       if (e instanceof OutOfTime) {
@@ -161,6 +188,7 @@ export function runLint(analysis: Analysis, options: LintOptions = {}): LintRepo
         sink.report(rule.id, 'error', `Internal error in rule ${rule.id}: ${(e as Error).message}`, span(file, 0, 0));
     }
   }
+  if (plan && memo && !skipped.length) memo.remember(plan, scopedFound, policyCount(scopedContext ?? context));
   if (skipped.length && budget)
     reportBudgetExceeded(sink, analysis, config, budget, skipped, interrupted, options.budgetSetting ?? BUDGET_SETTING);
   const suppressions = new Suppressions(analysis.cluster, sink);
@@ -177,6 +205,10 @@ export function runLint(analysis: Analysis, options: LintOptions = {}): LintRepo
   findings.sort(compareFindings);
   suppressed.sort((a, b) => compareFindings(a.finding, b.finding));
   return { findings, suppressed };
+}
+
+function policyCount(context: LintContext): number {
+  return context.tiers.reduce((n, t) => n + t.policies.length, 0);
 }
 
 /**

@@ -32,6 +32,7 @@ import type { SourceFile } from '../common/source';
 import { TimeBudget } from '../common/time-budget';
 import type { Analysis } from '../engine/analysis';
 import { runLint } from '../lint';
+import { LintMemo } from '../lint/lint-memo';
 import {
   defaultProjectConfig,
   ignoredPaths,
@@ -266,6 +267,8 @@ export class Session {
         budgetSetting: 'netpolStudio.timeBudgetSeconds in the editor settings (or timeBudgetSeconds in .netpol.yaml)',
         betweenRules: check,
         withinRules: check,
+        memo: this.lintMemo,
+        memoInputs: [this.workspace.analysisOptions],
       }).findings;
       const lintMs = performance.now() - t2;
       check();
@@ -370,8 +373,21 @@ export class Session {
   private lintConfig(): ProjectConfig | undefined {
     if (this.editor.rules.size === 0) return this.projectConfig;
     const root = this.folders.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u))[0];
-    return withRuleSettings(this.projectConfig ?? defaultProjectConfig(root ?? '.'), this.editor.rules);
+    // The same object while nothing it is made of changed: the lint memo reuses findings only under the same configuration.
+    const made = this.madeConfig;
+    if (made && made.project === this.projectConfig && made.rules === this.editor.rules && made.root === root)
+      return made.config;
+    const config = withRuleSettings(this.projectConfig ?? defaultProjectConfig(root ?? '.'), this.editor.rules);
+    this.madeConfig = { project: this.projectConfig, rules: this.editor.rules, root, config };
+    return config;
   }
+
+  private madeConfig:
+    | { project?: ProjectConfig; rules: EditorSettings['rules']; root?: string; config: ProjectConfig }
+    | undefined;
+
+  /** The policy-scoped lint findings of the last published run, per file (lint/lint-memo.ts). */
+  readonly lintMemo = new LintMemo();
 
   /**
    * The project file and every workspace file are to be read again: by the

@@ -63,6 +63,11 @@ export class Workspace {
 
   constructor(private options: AnalysisOptions = {}) {}
 
+  /** The options analyses run with (the same object until they change). */
+  get analysisOptions(): AnalysisOptions {
+    return this.options;
+  }
+
   setOptions(options: AnalysisOptions): void {
     this.options = options;
     this.cached = undefined;

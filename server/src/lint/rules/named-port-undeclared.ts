@@ -77,8 +77,9 @@ function check(a: Analysis, policy: CompiledPolicy, rule: CompiledRule, report: 
 
 export const namedPortUndeclared: LintRule = {
   id: 'named-port-undeclared',
-  check({ analysis: a, checkpoint }, sink) {
-    for (const tier of a.policies.tiers)
+  scope: 'policy',
+  check({ analysis: a, checkpoint, tiers }, sink) {
+    for (const tier of tiers)
       for (const policy of tier.policies) {
         checkpoint();
         for (const rule of [...(policy.ingress ?? []), ...(policy.egress ?? [])])

@@ -84,9 +84,10 @@ function checkRule(
 
 export const portNotExposed: LintRule = {
   id: 'port-not-exposed',
-  check({ analysis: a }, sink) {
+  scope: 'policy',
+  check({ analysis: a, tiers }, sink) {
     const report = (text: string, at: Span) => sink.report('port-not-exposed', 'hint', text, at);
-    for (const tier of a.policies.tiers)
+    for (const tier of tiers)
       for (const policy of tier.policies)
         for (const rule of [...(policy.ingress ?? []), ...(policy.egress ?? [])]) {
           if (portPieces(rule.condition).length === 0) continue;

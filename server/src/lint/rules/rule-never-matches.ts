@@ -27,10 +27,10 @@ import type { LintContext, LintRule } from '../lint-rule';
 
 const ID: RuleId = 'rule-never-matches';
 
-export const ruleNeverMatches: LintRule = { id: ID, check };
+export const ruleNeverMatches: LintRule = { id: ID, scope: 'policy', check };
 
-function check({ analysis: a }: LintContext, sink: FindingSink): void {
-  for (const tier of a.policies.tiers)
+function check({ analysis: a, tiers }: LintContext, sink: FindingSink): void {
+  for (const tier of tiers)
     for (const policy of tier.policies)
       for (const rule of [...(policy.ingress ?? []), ...(policy.egress ?? [])]) {
         if (hasNamedPorts(rule.condition) || hasOtherProtocol(rule.condition)) continue;

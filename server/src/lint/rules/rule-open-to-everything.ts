@@ -9,16 +9,16 @@
  */
 import type { FindingSink } from '../../common/finding-sink';
 import type { RuleId } from '../../common/rule-registry';
-import { type Admission, admitsEveryPort, allAdmissions } from '../../engine/admission';
+import { type Admission, admitsEveryPort } from '../../engine/admission';
 import type { Analysis } from '../../engine/analysis';
 import { describeAdmission, describePods, membersOf } from '../../engine/describe';
 import { externalClasses } from '../../engine/address-classes';
 import { policyName } from '../../policy/rule-model';
-import type { LintContext, LintRule } from '../lint-rule';
+import { admissionsOf, type LintContext, type LintRule } from '../lint-rule';
 
 const ID: RuleId = 'rule-open-to-everything';
 
-export const ruleOpenToEverything: LintRule = { id: ID, check };
+export const ruleOpenToEverything: LintRule = { id: ID, scope: 'policy', check };
 
 /** True when the rule's peers include every pod of the cluster, spread over more than one namespace. */
 function admitsWholeCluster(a: Analysis, adm: Admission): boolean {
@@ -48,8 +48,8 @@ function admitsInternet(a: Analysis, adm: Admission): boolean {
   return internet.length > 0 && internet.every((c) => adm.externalClasses.includes(c));
 }
 
-function check({ analysis: a }: LintContext, sink: FindingSink): void {
-  for (const adm of allAdmissions(a)) {
+function check({ analysis: a, tiers }: LintContext, sink: FindingSink): void {
+  for (const adm of admissionsOf(a, tiers)) {
     if (adm.rule.action !== 'Allow' || adm.ports.length === 0) continue;
     const cluster = admitsWholeCluster(a, adm);
     const internet = admitsInternet(a, adm);
