@@ -9,8 +9,12 @@
  *
  * The rule's condition is split by what each part reads: the peer's atom
  * answers, the subject's, or the packet (protocol and port). Peer parts are
- * evaluated once per peer class and subject parts once per subject class, so
- * the cost is (peers + subjects) x parts, not peers x subjects.
+ * evaluated once per group of peer classes and subject parts once per group
+ * of subject classes, so the cost is (peers + subjects) x parts, not peers x
+ * subjects. The groups come from a class index built once per analysis (each
+ * atom's usual answer and the pod classes answering otherwise): the classes
+ * in none of the lists of the atoms a rule reads are one group, never listed
+ * one by one unless the rule admits them.
  */
 import type { Protocol } from '../model/kubernetes';
 import { PROTOCOLS } from '../model/kubernetes';
@@ -90,7 +94,7 @@ function packet(
 
 const cache = new WeakMap<Analysis, Map<CompiledRule, Admission>>();
 
-/** What `rule` of `policy` admits (memoized per analysis). */
+/** What `rule` of `policy` admits (memoized per analysis, per rule object). */
 export function ruleAdmission(a: Analysis, policy: CompiledPolicy, rule: CompiledRule): Admission {
   let perRule = cache.get(a);
   if (!perRule) {
@@ -105,31 +109,216 @@ export function ruleAdmission(a: Analysis, policy: CompiledPolicy, rule: Compile
   return found;
 }
 
-/** Per analysis: the pod classes each subject atom selects, and the classes that are not pods (found once, not per rule). */
-const classLists = new WeakMap<Analysis, { subjects: Map<number, EndpointClass[]>; notPods: EndpointClass[] }>();
+const familyKey = (c: EndpointClass): string => c.families.join('');
 
-function listsOf(a: Analysis): { subjects: Map<number, EndpointClass[]>; notPods: EndpointClass[] } {
-  let found = classLists.get(a);
+/**
+ * The engine's pod classes indexed by their answers, built once per analysis: for each atom the
+ * answer most pod classes give (its usual answer) and the classes that answer otherwise. A
+ * question that reads a few atoms then visits only the classes in their lists: every other pod
+ * class (with the usual address families) answers as usual and is decided once for all.
+ */
+export class ClassIndex {
+  /** Pod classes, in id order. */
+  readonly pods: readonly EndpointClass[];
+  /** Classes that are not pods (host networks), in id order. */
+  readonly notPods: readonly EndpointClass[];
+  private readonly usual: AtomValue[];
+  private readonly unusual: number[][];
+  /** The pod classes whose address families are not the ones most pod classes have. */
+  private readonly otherFamilies: readonly number[];
+  private readonly selected = new Map<number, EndpointClass[]>();
+  /** Marks of the classes in the current unusual set: `mark[id] === generation`. */
+  private readonly mark: Int32Array;
+  private generation = 0;
+
+  constructor(
+    readonly classes: readonly EndpointClass[],
+    atoms: readonly { readonly usual: AtomValue }[],
+  ) {
+    this.pods = classes.filter((c) => c.kind === 'pod');
+    this.notPods = classes.filter((c) => c.kind !== 'pod');
+    this.mark = new Int32Array(classes.length);
+    const n = atoms.length;
+    const usual = atoms.map((x) => x.usual);
+    const unusual: number[][] = usual.map(() => []);
+    // Row by row: each class's answers are one array, read in order.
+    for (const c of this.pods) {
+      const values = c.values;
+      for (let i = 0; i < n; i++) if (values[i] !== usual[i]) unusual[i].push(c.id);
+    }
+    // An atom most pods answer otherwise than its own usual answer (an address test every pod
+    // passes): index it by the answer most pod classes give instead.
+    for (let i = 0; i < n; i++) {
+      if (unusual[i].length * 2 <= this.pods.length) continue;
+      const counts = new Map<AtomValue, number>();
+      for (const c of this.pods) counts.set(c.values[i], (counts.get(c.values[i]) ?? 0) + 1);
+      let best = usual[i];
+      let most = -1;
+      for (const [v, k] of counts)
+        if (k > most) {
+          best = v;
+          most = k;
+        }
+      usual[i] = best;
+      unusual[i] = this.pods.filter((c) => c.values[i] !== best).map((c) => c.id);
+    }
+    this.usual = usual;
+    this.unusual = unusual;
+    const counts = new Map<string, number>();
+    for (const c of this.pods) counts.set(familyKey(c), (counts.get(familyKey(c)) ?? 0) + 1);
+    let most = -1;
+    let usualFamilies = '';
+    for (const [k, m] of counts)
+      if (m > most) {
+        usualFamilies = k;
+        most = m;
+      }
+    this.otherFamilies = this.pods.filter((c) => familyKey(c) !== usualFamilies).map((c) => c.id);
+  }
+
+  /** The pod classes whose answer to `atom` is true (a policy's pods), in id order. */
+  selectedBy(atom: number): readonly EndpointClass[] {
+    let found = this.selected.get(atom);
+    if (!found) {
+      found =
+        this.usual[atom] === true
+          ? this.pods.filter((c) => c.values[atom] === true)
+          : this.unusual[atom].map((id) => this.classes[id]).filter((c) => c.values[atom] === true);
+      this.selected.set(atom, found);
+    }
+    return found;
+  }
+
+  /**
+   * Marks the pod classes that answer one of `atoms` otherwise than usual, or have other address
+   * families than most: every unmarked pod class answers those atoms exactly as any other does.
+   * The marks hold until the next call.
+   */
+  private markUnusual(atoms: Iterable<number>): number {
+    const g = ++this.generation;
+    for (const id of this.otherFamilies) this.mark[id] = g;
+    for (const atom of atoms) for (const id of this.unusual[atom]) this.mark[id] = g;
+    return g;
+  }
+
+  /**
+   * `classes` grouped by kind, address families and answers to `atoms`, one representative (the
+   * first) per group: a question that reads only those atoms (and the family) has the same answer
+   * for every class of a group.
+   */
+  representatives(classes: readonly EndpointClass[], atoms: Iterable<number>): EndpointClass[] {
+    const list = [...atoms];
+    const g = this.markUnusual(list);
+    const out: EndpointClass[] = [];
+    let usualSeen = false;
+    const root: Trie = new Map();
+    for (const c of classes) {
+      if (c.kind === 'pod' && this.mark[c.id] !== g) {
+        if (!usualSeen) out.push(c);
+        usualSeen = true;
+      } else if (groupIn(root, c, list).classes.length === 1) out.push(c);
+    }
+    return out;
+  }
+
+  /**
+   * Every class grouped as `representatives` groups them, for a question about all of them: the
+   * pod classes that answer `atoms` as usual come as one group (`usual`, its first class, and
+   * `isUsual`, valid until the next call), the others in groups with their classes (ascending).
+   */
+  groups(atoms: Iterable<number>): {
+    usual: EndpointClass | undefined;
+    isUsual: (c: EndpointClass) => boolean;
+    others: readonly ClassGroup[];
+  } {
+    const list = [...atoms];
+    const g = this.markUnusual(list);
+    const mark = this.mark;
+    let usual: EndpointClass | undefined;
+    for (const c of this.pods)
+      if (mark[c.id] !== g) {
+        usual = c;
+        break;
+      }
+    // The marked classes once each, ascending: a second mark tells those already listed.
+    const listed = ++this.generation;
+    const ids: number[] = [];
+    const take = (id: number) => {
+      if (mark[id] === g) {
+        mark[id] = listed;
+        ids.push(id);
+      }
+    };
+    for (const id of this.otherFamilies) take(id);
+    for (const atom of list) for (const id of this.unusual[atom]) take(id);
+    const sorted = Int32Array.from(ids).sort();
+    const others: ClassGroup[] = [];
+    const root: Trie = new Map();
+    const add = (c: EndpointClass) => {
+      const group = groupIn(root, c, list);
+      if (group.classes.length === 1) others.push(group);
+    };
+    for (const id of sorted) add(this.classes[id]);
+    for (const c of this.notPods) add(c);
+    return { usual, isUsual: (c) => c.kind === 'pod' && mark[c.id] !== listed, others };
+  }
+}
+
+interface ClassGroup {
+  readonly representative: EndpointClass;
+  readonly classes: EndpointClass[];
+}
+
+/** Groups by kind, families and answers, level by level (no key strings). */
+type Trie = Map<unknown, Trie | ClassGroup>;
+
+/** The group of `c` in `root` (created with `c` as its first class, or with `c` added). */
+function groupIn(root: Trie, c: EndpointClass, atoms: readonly number[]): ClassGroup {
+  let node = root;
+  const step = (key: unknown): Trie => {
+    let next = node.get(key) as Trie | undefined;
+    if (!next) {
+      next = new Map();
+      node.set(key, next);
+    }
+    return next;
+  };
+  node = step(c.kind);
+  node = step(c.families.length === 1 ? c.families[0] : c.families.join(''));
+  for (let i = 0; i + 1 < atoms.length; i++) node = step(c.values[atoms[i]]);
+  const last = atoms.length ? c.values[atoms[atoms.length - 1]] : undefined;
+  const found = node.get(last) as ClassGroup | undefined;
+  if (found) {
+    found.classes.push(c);
+    return found;
+  }
+  const group: ClassGroup = { representative: c, classes: [c] };
+  node.set(last, group);
+  return group;
+}
+
+const indexes = new WeakMap<Analysis, ClassIndex>();
+
+/** The analysis's class index (built on first use). */
+export function classIndex(a: Analysis): ClassIndex {
+  let found = indexes.get(a);
   if (!found) {
-    found = { subjects: new Map(), notPods: a.engine.classes.filter((c) => c.kind !== 'pod') };
-    classLists.set(a, found);
+    found = new ClassIndex(a.engine.classes, a.policies.atoms);
+    indexes.set(a, found);
   }
   return found;
 }
 
-function subjectClassesOf(a: Analysis, atom: number): EndpointClass[] {
-  const { subjects } = listsOf(a);
-  let found = subjects.get(atom);
-  if (!found) {
-    found = a.engine.classes.filter((c) => c.kind === 'pod' && c.values[atom] === true);
-    subjects.set(atom, found);
-  }
-  return found;
+/** The pod classes a policy's subject atom selects, in id order (found once per atom). */
+export function subjectClassesOf(a: Analysis, atom: number): readonly EndpointClass[] {
+  return classIndex(a).selectedBy(atom);
 }
 
 function computeAdmission(a: Analysis, policy: CompiledPolicy, rule: CompiledRule): Admission {
+  const index = classIndex(a);
   const subjectSide: Side = rule.direction === 'ingress' ? 'destination' : 'source';
-  const subjectClasses = subjectClassesOf(a, policy.subject);
+  const peerSide: Side = subjectSide === 'destination' ? 'source' : 'destination';
+  const subjectClasses = index.selectedBy(policy.subject);
   const parts = rule.condition.type === 'all' ? rule.condition.of : [rule.condition];
   const peerParts: Condition[] = [];
   const otherParts: Condition[] = [];
@@ -141,11 +330,14 @@ function computeAdmission(a: Analysis, policy: CompiledPolicy, rule: CompiledRul
     else otherParts.push(part);
   }
   const families = ([4, 6] as const).filter((f) => subjectClasses.some((s) => s.families.includes(f)));
-  const fitOf = new Map<IpFamily, EndpointClass[]>(
-    ([4, 6] as const).map((f) => [f, subjectClasses.filter((s) => s.families.includes(f))]),
-  );
   const none: Admission = { policy, rule, peerClasses: [], externalClasses: [], subjectClasses, ports: [], families };
   if (subjectClasses.length === 0) return none;
+  // The rule reads a subject only through its subject-side atoms and families: subject classes
+  // that answer those alike are decided once (by their group's first class).
+  const subjects = index.representatives(subjectClasses, sideAtoms(rule.condition, subjectSide, new Set()));
+  const fitOf = new Map<IpFamily, EndpointClass[]>(
+    ([4, 6] as const).map((f) => [f, subjects.filter((s) => s.families.includes(f))]),
+  );
 
   // The ports (per protocol) the subject and packet parts allow for some subject class, and which subject
   // class allows them: one probe per interval between cuts.
@@ -189,9 +381,9 @@ function computeAdmission(a: Analysis, policy: CompiledPolicy, rule: CompiledRul
     }
   }
 
-  // Peers: endpoint classes and outside address classes, each with the families it has. Pod
-  // classes that answer the atoms the rule reads on the peer side alike are decided once (the
-  // group's representative), as the rule cannot tell them apart.
+  // Peers: endpoint classes and outside address classes, each with the families it has. Classes
+  // that answer the atoms the rule reads on the peer side alike are decided once (a group's
+  // first class), as the rule cannot tell them apart.
   const admitted = probes.map(() => false);
   const admits = (values: readonly AtomValue[], families: readonly IpFamily[]): boolean => {
     let matched = false;
@@ -218,12 +410,19 @@ function computeAdmission(a: Analysis, policy: CompiledPolicy, rule: CompiledRul
     }
     return matched;
   };
-  const peerClasses: EndpointClass[] = [];
-  const peerAtoms = sideAtoms(rule.condition, subjectSide === 'destination' ? 'source' : 'destination', new Set());
-  for (const group of a.engine.peerGroups.groups([...peerAtoms]))
-    if (admits(group.representative.values, group.representative.families)) peerClasses.push(...group.classes());
-  for (const c of listsOf(a).notPods) if (admits(c.values, c.families)) peerClasses.push(c);
-  peerClasses.sort((x, y) => x.id - y.id);
+  const groups = index.groups(sideAtoms(rule.condition, peerSide, new Set()));
+  const usualAdmitted = groups.usual !== undefined && admits(groups.usual.values, groups.usual.families);
+  const admittedOthers: EndpointClass[] = [];
+  for (const group of groups.others)
+    if (admits(group.representative.values, group.representative.families)) admittedOthers.push(...group.classes);
+  let peerClasses: EndpointClass[];
+  if (usualAdmitted) {
+    // Every pod class of the usual group, and the others admitted, in id order.
+    const chosen = new Uint8Array(index.classes.length);
+    for (const c of admittedOthers) chosen[c.id] = 1;
+    peerClasses = [];
+    for (const c of index.classes) if (chosen[c.id] === 1 || groups.isUsual(c)) peerClasses.push(c);
+  } else peerClasses = admittedOthers.sort((x, y) => x.id - y.id);
   const external: ExternalClass[] = [];
   for (const c of externalClasses(a)) if (admits(c.values, [c.family])) external.push(c);
   const ports: PortSet[] = [];

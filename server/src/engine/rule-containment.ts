@@ -6,14 +6,16 @@
  * where either rule's answer may change, the outer rule (and its policy) must
  * match wherever the inner one does. What each rule admits (admission.ts)
  * prunes the search first, so only the inner rule's own peers and ports are
- * probed.
+ * probed, and of those only one class per group the two rules cannot tell
+ * apart (admission.ts's class index).
  */
 import type { IpFamily } from '../common/ip';
 import type { Protocol } from '../model/kubernetes';
-import type { CompiledPolicy, CompiledRule } from '../policy/rule-model';
-import { type Admission, ruleAdmission } from './admission';
+import type { CompiledPolicy, CompiledRule, Condition, Side } from '../policy/rule-model';
+import { type Admission, classIndex, ruleAdmission } from './admission';
 import type { Analysis } from './analysis';
 import { conditionMatches, type Packet } from './evaluate';
+import { sideAtoms } from './peer-groups';
 import { addPortCuts } from './port-cuts';
 
 export interface PolicyRule {
@@ -33,9 +35,28 @@ export function admitsSomething(adm: Admission): boolean {
   );
 }
 
+/** Each list's classes by id (1 for a member), built once per list: lists are kept per admission. */
+const masks = new WeakMap<readonly { id: number }[], Uint8Array>();
+
+function maskOf(list: readonly { id: number }[]): Uint8Array {
+  let found = masks.get(list);
+  if (!found) {
+    let size = 0;
+    for (const x of list) if (x.id >= size) size = x.id + 1;
+    found = new Uint8Array(size);
+    for (const x of list) found[x.id] = 1;
+    masks.set(list, found);
+  }
+  return found;
+}
+
+/** Whether every class of `inner` is in `outer` (both lists of distinct classes). */
 function within(inner: readonly { id: number }[], outer: readonly { id: number }[]): boolean {
-  const ids = new Set(outer.map((x) => x.id));
-  return inner.every((x) => ids.has(x.id));
+  if (inner === outer || inner.length === 0) return true;
+  if (inner.length > outer.length) return false;
+  const ids = maskOf(outer);
+  for (const x of inner) if (x.id >= ids.length || ids[x.id] !== 1) return false;
+  return true;
 }
 
 function portsWithin(inner: Admission, outer: Admission): boolean {
@@ -43,6 +64,11 @@ function portsWithin(inner: Admission, outer: Admission): boolean {
     const o = outer.ports.find((x) => x.protocol === set.protocol);
     return !!o && set.ranges.every(([lo, hi]) => o.ranges.some(([a, b]) => a <= lo && hi <= b));
   });
+}
+
+function hasNamedPorts(c: Condition): boolean {
+  if (c.type === 'all' || c.type === 'any') return c.of.some(hasNamedPorts);
+  return c.type === 'ports' && c.named.length > 0;
 }
 
 /**
@@ -59,12 +85,16 @@ export function ruleCovers(a: Analysis, outer: PolicyRule, inner: PolicyRule): b
   if (!within(ia.peerClasses, oa.peerClasses) || !within(ia.externalClasses, oa.externalClasses)) return false;
   if (!portsWithin(ia, oa)) return false;
 
-  const peers = [
-    ...ia.peerClasses.map((c) => ({ values: c.values, families: c.families })),
-    ...ia.externalClasses.map((c) => ({ values: c.values, families: [c.family] as readonly IpFamily[] })),
-  ];
   const cuts = new Set<number>([1, 65536]);
-  const values = [...ia.subjectClasses.map((s) => s.values), ...peers.map((p) => p.values)];
+  // Named ports cut where some party's numbers for them are (no party is read otherwise).
+  const named = hasNamedPorts(inner.rule.condition) || hasNamedPorts(outer.rule.condition);
+  const values = named
+    ? [
+        ...ia.subjectClasses.map((s) => s.values),
+        ...ia.peerClasses.map((c) => c.values),
+        ...ia.externalClasses.map((c) => c.values),
+      ]
+    : [];
   addPortCuts(inner.rule.condition, values, cuts);
   addPortCuts(outer.rule.condition, values, cuts);
   const sorted = [...cuts].filter((p) => p >= 1 && p <= 65536).sort((x, y) => x - y);
@@ -74,10 +104,23 @@ export function ruleCovers(a: Analysis, outer: PolicyRule, inner: PolicyRule): b
       const port = sorted[i];
       if (set.ranges.some(([lo, hi]) => lo <= port && port <= hi)) probes.push({ protocol: set.protocol, port });
     }
-  if (ia.subjectClasses.length * peers.length * probes.length > PROBE_BUDGET) return false;
+  const peerCount = ia.peerClasses.length + ia.externalClasses.length;
+  if (ia.subjectClasses.length * peerCount * probes.length > PROBE_BUDGET) return false;
 
+  // Both conditions read a subject and a peer only through their atoms on that side (and the
+  // family): classes that answer those alike are probed once, by their group's first class.
   const ingress = inner.rule.direction === 'ingress';
-  for (const s of ia.subjectClasses) {
+  const subjectSide: Side = ingress ? 'destination' : 'source';
+  const peerSide: Side = ingress ? 'source' : 'destination';
+  const sideOf = (side: Side) =>
+    sideAtoms(outer.rule.condition, side, sideAtoms(inner.rule.condition, side, new Set()));
+  const index = classIndex(a);
+  const subjects = index.representatives(ia.subjectClasses, sideOf(subjectSide));
+  const peers = [
+    ...index.representatives(ia.peerClasses, sideOf(peerSide)).map((c) => ({ values: c.values, families: c.families })),
+    ...ia.externalClasses.map((c) => ({ values: c.values, families: [c.family] as readonly IpFamily[] })),
+  ];
+  for (const s of subjects) {
     for (const peer of peers) {
       for (const family of peer.families) {
         if (!s.families.includes(family)) continue;

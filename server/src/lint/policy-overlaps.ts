@@ -15,7 +15,7 @@
  * When two rules (or policies) cover each other, only the later one is reported.
  */
 import type { Analysis } from '../engine/analysis';
-import { ruleAdmission } from '../engine/admission';
+import { ruleAdmission, subjectClassesOf } from '../engine/admission';
 import { admitsSomething, type PolicyRule, ruleCovers, tierRules } from '../engine/rule-containment';
 import type { CompiledPolicy, CompiledTier, Direction } from '../policy/rule-model';
 
@@ -41,10 +41,15 @@ export interface PolicyOverlaps {
 
 const cache = new WeakMap<Analysis, PolicyOverlaps>();
 
-export function policyOverlaps(a: Analysis): PolicyOverlaps {
+/**
+ * The overlaps of the analysis, computed once. `checkpoint` (LintContext.checkpoint) is called
+ * as the work goes, tier by tier and rule by rule: what it throws (a time budget spent, a newer
+ * edit) stops the computation, and nothing is kept of it.
+ */
+export function policyOverlaps(a: Analysis, checkpoint: () => void = () => undefined): PolicyOverlaps {
   let found = cache.get(a);
   if (!found) {
-    found = compute(a);
+    found = compute(a, checkpoint);
     cache.set(a, found);
   }
   return found;
@@ -52,14 +57,15 @@ export function policyOverlaps(a: Analysis): PolicyOverlaps {
 
 const DIRECTIONS: readonly Direction[] = ['ingress', 'egress'];
 
-function compute(a: Analysis): PolicyOverlaps {
+function compute(a: Analysis, checkpoint: () => void): PolicyOverlaps {
   const shadowed: Overlap[] = [];
   const redundantRules: Overlap[] = [];
   const redundantPolicies: RedundantPolicy[] = [];
   for (const tier of a.policies.tiers) {
+    checkpoint();
     const ordered = new Map(DIRECTIONS.map((d) => [d, tierRules(tier.policies, d)]));
     const covers = memo(a);
-    const redundant = findRedundantPolicies(a, tier, ordered, covers);
+    const redundant = findRedundantPolicies(a, tier, ordered, covers, checkpoint);
     redundantPolicies.push(...redundant);
     const skip = new Set(redundant.map((r) => r.policy));
     for (const direction of DIRECTIONS) {
@@ -77,6 +83,7 @@ function compute(a: Analysis): PolicyOverlaps {
         }
       });
       rules.forEach((inner, i) => {
+        if ((i & 63) === 0) checkpoint();
         if (inner.rule.action === 'Log' || skip.has(inner.policy)) return;
         // A rule that admits nothing is covered by none (ruleCovers).
         if (!admitsSomething(admissions[i])) return;
@@ -155,6 +162,7 @@ function findRedundantPolicies(
   tier: CompiledTier,
   ordered: Map<Direction, PolicyRule[]>,
   covers: (outer: PolicyRule, inner: PolicyRule) => boolean,
+  checkpoint: () => void,
 ): RedundantPolicy[] {
   const out: RedundantPolicy[] = [];
   // Each policy's rules as positions in the tier's ordered list, per direction.
@@ -166,12 +174,11 @@ function findRedundantPolicies(
     });
   const ruleCount = (p: CompiledPolicy) => DIRECTIONS.reduce((n, d) => n + positions.get(p)!.get(d)!.length, 0);
   // The pod classes each policy applies to, and the policies (by position in the tier) of each class.
-  const pods = a.engine.classes.filter((c) => c.kind === 'pod');
   const subjects = new Map<CompiledPolicy, number[]>();
   const subjectSets = new Map<CompiledPolicy, Set<number>>();
   const policiesOfClass = new Map<number, number[]>();
   tier.policies.forEach((p, pi) => {
-    const ids = pods.filter((c) => c.values[p.subject] === true).map((c) => c.id);
+    const ids = subjectClassesOf(a, p.subject).map((c) => c.id);
     subjects.set(p, ids);
     subjectSets.set(p, new Set(ids));
     for (const id of ids) {
@@ -209,8 +216,12 @@ function findRedundantPolicies(
     }
     return true;
   };
+  // A rule that admits nothing is covered by no rule (ruleCovers): its policy is never redundant.
+  const admitsNothing = (p: CompiledPolicy) =>
+    DIRECTIONS.some((d) => (p[d] ?? []).some((rule) => !admitsSomething(ruleAdmission(a, p, rule))));
   tier.policies.forEach((p, pi) => {
-    if (ruleCount(p) === 0) return;
+    if ((pi & 63) === 0) checkpoint();
+    if (ruleCount(p) === 0 || admitsNothing(p)) return;
     // Only a policy applying to p's first pod class can apply to all of p's (any, when p applies to none).
     const first = subjects.get(p)![0];
     const candidates = first === undefined ? everyPolicy : policiesOfClass.get(first)!;

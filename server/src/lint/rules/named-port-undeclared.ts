@@ -11,11 +11,12 @@
  * protocol and port conditions left out, once per endpoint class.
  */
 import { plural } from '../../common/text';
-import { ruleAdmission } from '../../engine/admission';
+import { classIndex, ruleAdmission } from '../../engine/admission';
 import type { Analysis } from '../../engine/analysis';
 import type { EndpointClass } from '../../engine/classes';
 import { describePods, membersOf } from '../../engine/describe';
 import { conditionMatches } from '../../engine/evaluate';
+import { sideAtoms } from '../../engine/peer-groups';
 import { NamedPortAtom } from '../../policy/atoms';
 import { type CompiledPolicy, type CompiledRule, type Condition, policyName } from '../../policy/rule-model';
 import type { LintRule } from '../lint-rule';
@@ -35,21 +36,30 @@ function withoutPorts(c: Condition): Condition {
   return c;
 }
 
-/** The pod classes an egress rule selects as destinations, whatever the port. */
+/**
+ * The pod classes an egress rule selects as destinations, whatever the port, in id order. The
+ * condition reads a peer only through its destination-side atoms (and the family) and a subject
+ * through its source-side ones: each group of classes that answer those alike is decided once.
+ */
 function egressPeers(a: Analysis, subjects: readonly EndpointClass[], rule: CompiledRule): EndpointClass[] {
   const condition = withoutPorts(rule.condition);
-  return a.engine.classes.filter(
-    (peer) =>
-      peer.kind === 'pod' &&
-      subjects.some((s) =>
-        ([4, 6] as const).some(
-          (family) =>
-            s.families.includes(family) &&
-            peer.families.includes(family) &&
-            conditionMatches(condition, { protocol: 'TCP', port: 1, family, src: s.values, dst: peer.values }),
-        ),
+  const index = classIndex(a);
+  const sources = index.representatives(subjects, sideAtoms(condition, 'source', new Set()));
+  const selects = (peer: EndpointClass) =>
+    sources.some((s) =>
+      ([4, 6] as const).some(
+        (family) =>
+          s.families.includes(family) &&
+          peer.families.includes(family) &&
+          conditionMatches(condition, { protocol: 'TCP', port: 1, family, src: s.values, dst: peer.values }),
       ),
-  );
+    );
+  const groups = index.groups(sideAtoms(condition, 'destination', new Set()));
+  const usual = groups.usual !== undefined && selects(groups.usual);
+  const chosen = new Set<EndpointClass>();
+  for (const g of groups.others)
+    if (g.representative.kind === 'pod' && selects(g.representative)) for (const c of g.classes) chosen.add(c);
+  return index.pods.filter((c) => chosen.has(c) || (usual && groups.isUsual(c)));
 }
 
 function check(a: Analysis, policy: CompiledPolicy, rule: CompiledRule, report: (message: string) => void): void {
@@ -59,12 +69,14 @@ function check(a: Analysis, policy: CompiledPolicy, rule: CompiledRule, report: 
   const subjects = adm.subjectClasses.filter((c) => c.kind === 'pod');
   if (subjects.length === 0) return;
   const ingress = rule.direction === 'ingress';
-  const pods = membersOf(ingress ? subjects : egressPeers(a, subjects, rule));
-  if (pods.length === 0) return;
+  const classes = ingress ? subjects : egressPeers(a, subjects, rule);
+  if (classes.length === 0) return;
   for (const id of ids) {
     const atom = a.policies.atoms[id];
     if (!(atom instanceof NamedPortAtom)) continue;
-    if (pods.some((i) => a.endpoints[i].namedPorts.has(atom.name))) continue;
+    // The atom's answer is the class's ports of that name: not empty when its pods declare the name.
+    if (classes.some((c) => c.values[id] !== '')) continue;
+    const pods = membersOf(classes);
     const where = `${ingress ? 'Ingress' : 'Egress'} rule ${rule.index + 1} of ${policyName(policy.ref)}`;
     const whose = ingress
       ? `the pods it applies to (${plural(pods.length, 'pod')})`

@@ -13,6 +13,7 @@ import { plural } from '../../common/text';
 import { ruleAdmission } from '../../engine/admission';
 import type { Analysis } from '../../engine/analysis';
 import { clusterDns } from '../../engine/cluster-dns';
+import type { EndpointClass } from '../../engine/classes';
 import { describePods, membersOf } from '../../engine/describe';
 import { selectIntentEndpoint } from '../../engine/intents';
 import { PROTOCOLS, type Protocol } from '../../model/kubernetes';
@@ -41,9 +42,14 @@ function portPieces(c: Condition, out: PortPiece[] = []): PortPiece[] {
 
 const pieceText = (p: PortPiece) => `${p.protocol ?? 'port'} ${p.from === p.to ? p.from : `${p.from}-${p.to}`}`;
 
-/** The pieces no pod of `pods` declares a container port in; undefined when none of them declares any port. */
-function undeclared(a: Analysis, pods: readonly number[], pieces: readonly PortPiece[]): PortPiece[] | undefined {
-  const declared = pods.flatMap((i) => a.endpoints[i].pod?.spec.ports ?? []);
+/** A container port as a pod declares it. */
+interface DeclaredPort {
+  readonly protocol: string;
+  readonly containerPort: number;
+}
+
+/** The pieces none of `declared` is in; undefined when nothing is declared. */
+function undeclared(declared: readonly DeclaredPort[], pieces: readonly PortPiece[]): PortPiece[] | undefined {
   if (declared.length === 0) return undefined;
   // A protocol no destination serves at all is rule-never-matches' finding.
   return pieces.filter(
@@ -55,31 +61,50 @@ function undeclared(a: Analysis, pods: readonly number[], pieces: readonly PortP
   );
 }
 
-function declaredText(a: Analysis, pods: readonly number[]): string {
-  const ports = new Set(
-    pods.flatMap((i) => (a.endpoints[i].pod?.spec.ports ?? []).map((p) => `${p.protocol} ${p.containerPort}`)),
-  );
+const podPorts = (a: Analysis, pods: readonly number[]): DeclaredPort[] =>
+  pods.flatMap((i) => a.endpoints[i].pod?.spec.ports ?? []);
+
+const classPorts = new WeakMap<EndpointClass, readonly DeclaredPort[]>();
+
+/** The distinct container ports a class's pods declare (found once per class: its replicas declare alike). */
+function portsOf(a: Analysis, c: EndpointClass): readonly DeclaredPort[] {
+  let found = classPorts.get(c);
+  if (!found) {
+    const seen = new Map<string, DeclaredPort>();
+    for (const p of podPorts(a, c.members)) {
+      const key = `${p.protocol} ${p.containerPort}`;
+      if (!seen.has(key)) seen.set(key, { protocol: p.protocol, containerPort: p.containerPort });
+    }
+    found = [...seen.values()];
+    classPorts.set(c, found);
+  }
+  return found;
+}
+
+function declaredText(declared: readonly DeclaredPort[]): string {
+  const ports = new Set(declared.map((p) => `${p.protocol} ${p.containerPort}`));
   return [...ports].sort().slice(0, 6).join(', ') + (ports.size > 6 ? ', …' : '');
 }
 
-function message(what: string, missing: readonly PortPiece[], whose: string, a: Analysis, pods: readonly number[]) {
+function message(what: string, missing: readonly PortPiece[], whose: string, declared: readonly DeclaredPort[]) {
   const list = [...new Set(missing.map(pieceText))];
-  return `${what} ${list.length > 1 ? 'names ports' : 'names port'} ${list.join(', ')}, but no container of ${whose} declares ${list.length > 1 ? 'them' : 'it'} (they declare ${declaredText(a, pods)}). Containers may listen without declaring: check the port.`;
+  return `${what} ${list.length > 1 ? 'names ports' : 'names port'} ${list.join(', ')}, but no container of ${whose} declares ${list.length > 1 ? 'them' : 'it'} (they declare ${declaredText(declared)}). Containers may listen without declaring: check the port.`;
 }
 
 function checkRule(
   a: Analysis,
   rule: CompiledRule,
-  pods: readonly number[],
+  classes: readonly EndpointClass[],
   what: string,
-  whose: string,
+  whose: () => string,
   dnsElsewhere: boolean,
 ) {
   // Without DNS pods in the workspace, an egress rule's port 53 is for the cluster DNS the workspace does not show.
   const pieces = portPieces(rule.condition).filter((p) => !(dnsElsewhere && p.from <= 53 && p.to >= 53));
-  if (pieces.length === 0 || pods.length === 0) return undefined;
-  const missing = undeclared(a, pods, pieces);
-  return missing?.length ? message(what, missing, whose, a, pods) : undefined;
+  if (pieces.length === 0 || classes.length === 0) return undefined;
+  const declared = classes.flatMap((c) => portsOf(a, c));
+  const missing = undeclared(declared, pieces);
+  return missing?.length ? message(what, missing, whose(), declared) : undefined;
 }
 
 export const portNotExposed: LintRule = {
@@ -95,12 +120,15 @@ export const portNotExposed: LintRule = {
           const ingress = rule.direction === 'ingress';
           // Addresses outside the cluster declare nothing: an egress rule that reaches them says nothing here.
           if (!ingress && adm.externalClasses.length) continue;
-          const pods = membersOf((ingress ? adm.subjectClasses : adm.peerClasses).filter((c) => c.kind === 'pod'));
+          const classes = (ingress ? adm.subjectClasses : adm.peerClasses).filter((c) => c.kind === 'pod');
           const what = `${ingress ? 'Ingress' : 'Egress'} rule ${rule.index + 1} of ${policyName(policy.ref)}`;
-          const whose = ingress
-            ? `the pods it applies to (${plural(pods.length, 'pod')})`
-            : `the pods it allows connecting to (${describePods(a, pods, 3)})`;
-          const text = checkRule(a, rule, pods, what, whose, !ingress && clusterDns(a).assumed);
+          const whose = () => {
+            const pods = membersOf(classes);
+            return ingress
+              ? `the pods it applies to (${plural(pods.length, 'pod')})`
+              : `the pods it allows connecting to (${describePods(a, pods, 3)})`;
+          };
+          const text = checkRule(a, rule, classes, what, whose, !ingress && clusterDns(a).assumed);
           if (text) report(text, rule.span);
         }
     for (const set of a.cluster.intents)
@@ -114,15 +142,15 @@ export const portNotExposed: LintRule = {
         for (const p of numeric) {
           const from = p.port!.value as number;
           const piece = { protocol: p.protocol, from, to: p.endPort?.value ?? from };
-          const missing = undeclared(a, pods, [piece]);
+          const declared = podPorts(a, pods);
+          const missing = undeclared(declared, [piece]);
           if (missing?.length)
             report(
               message(
                 `Intent "${intent.name.value}"`,
                 missing,
                 `its destination (${describePods(a, pods, 3)})`,
-                a,
-                pods,
+                declared,
               ),
               p.port!.span,
             );

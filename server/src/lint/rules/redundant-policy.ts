@@ -15,8 +15,8 @@ const ID: RuleId = 'redundant-policy';
 
 export const redundantPolicy: LintRule = { id: ID, check };
 
-function check({ analysis: a }: LintContext, sink: FindingSink): void {
-  for (const r of policyOverlaps(a).redundantPolicies) {
+function check({ analysis: a, checkpoint }: LintContext, sink: FindingSink): void {
+  for (const r of policyOverlaps(a, checkpoint).redundantPolicies) {
     sink.report(
       ID,
       'info',

@@ -15,8 +15,8 @@ const ID: RuleId = 'redundant-rule';
 
 export const redundantRule: LintRule = { id: ID, check };
 
-function check({ analysis: a }: LintContext, sink: FindingSink): void {
-  for (const o of policyOverlaps(a).redundantRules) {
+function check({ analysis: a, checkpoint }: LintContext, sink: FindingSink): void {
+  for (const o of policyOverlaps(a, checkpoint).redundantRules) {
     const { rule, policy } = o.pointless;
     const by = o.by;
     const where =

@@ -23,7 +23,8 @@ export const ruleOpenToEverything: LintRule = { id: ID, scope: 'policy', check }
 /** True when the rule's peers include every pod of the cluster, spread over more than one namespace. */
 function admitsWholeCluster(a: Analysis, adm: Admission): boolean {
   const cluster = podClassesOf(a);
-  if (!cluster.namespaces) return false;
+  // Fewer peer classes than the cluster has pod classes cannot hold them all (a class is listed once).
+  if (!cluster.namespaces || adm.peerClasses.length < cluster.classes.length) return false;
   const admitted = new Set(adm.peerClasses.map((c) => c.id));
   return cluster.classes.every((id) => admitted.has(id));
 }

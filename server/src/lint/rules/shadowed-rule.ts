@@ -16,8 +16,8 @@ export const shadowedRule: LintRule = { id: ID, check };
 
 const VERB = { Allow: 'allows it', Deny: 'denies it', Pass: 'passes it to the next tier', Log: 'logs it' } as const;
 
-function check({ analysis: a }: LintContext, sink: FindingSink): void {
-  for (const o of policyOverlaps(a).shadowed) {
+function check({ analysis: a, checkpoint }: LintContext, sink: FindingSink): void {
+  for (const o of policyOverlaps(a, checkpoint).shadowed) {
     const { rule, policy } = o.pointless;
     const by = o.by;
     const same = by.policy === policy;
