@@ -114,9 +114,13 @@ function portCuts(a: Analysis): number[] {
   };
   for (const tier of a.policies.tiers)
     for (const p of tier.policies) for (const r of [...(p.ingress ?? []), ...(p.egress ?? [])]) visit(r.condition);
+  // Pods of one workload declare the same ports: each entry is read once.
+  const seen = new Set<string>();
   for (const e of a.endpoints)
     for (const list of e.namedPorts.values())
       for (const k of list) {
+        if (seen.has(k)) continue;
+        seen.add(k);
         const n = Number(k.split('/')[1]);
         set.add(n);
         set.add(n + 1);

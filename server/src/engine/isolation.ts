@@ -19,7 +19,7 @@ import { type Applicable, decide } from './evaluate';
 import { sideAtoms } from './peer-groups';
 import { addPortCuts } from './port-cuts';
 
-const cache = new WeakMap<Analysis, Map<string, boolean>>();
+const cache = new WeakMap<Analysis, Record<Direction, Map<number, boolean>>>();
 
 /** The policies (in evaluation order) that apply to a class in a direction. */
 export function policiesApplying(a: Analysis, cls: EndpointClass, direction: Direction): CompiledPolicy[] {
@@ -29,16 +29,16 @@ export function policiesApplying(a: Analysis, cls: EndpointClass, direction: Dir
 /** True when every pod, host and internet address reaches (ingress) or is reached by (egress) the class's pods on every port. */
 export function isOpen(a: Analysis, cls: EndpointClass, direction: Direction): boolean {
   if (cls.kind !== 'pod') return true;
-  let perClass = cache.get(a);
-  if (!perClass) {
-    perClass = new Map();
-    cache.set(a, perClass);
+  let perDirection = cache.get(a);
+  if (!perDirection) {
+    perDirection = { ingress: new Map(), egress: new Map() };
+    cache.set(a, perDirection);
   }
-  const key = `${cls.id}/${direction}`;
-  let found = perClass.get(key);
+  const perClass = perDirection[direction];
+  let found = perClass.get(cls.id);
   if (found === undefined) {
     found = computeOpen(a, cls, direction);
-    perClass.set(key, found);
+    perClass.set(cls.id, found);
   }
   return found;
 }
@@ -46,6 +46,18 @@ export function isOpen(a: Analysis, cls: EndpointClass, direction: Direction): b
 function computeOpen(a: Analysis, cls: EndpointClass, direction: Direction): boolean {
   const app: Applicable = a.engine.applicable(cls.id, direction);
   if (app.tiers.length === 0) return true;
+  const own: readonly IpFamily[] = cls.families.length ? cls.families : [4, 6];
+  const internet = externalClasses(a).filter((c) => c.tags.has('internet') && own.includes(c.family));
+  // Most classes a policy applies to are isolated, and one denied probe settles that: the
+  // internet on port 1 (a probe of the full walk below) is tried before the peers are grouped.
+  for (const peer of internet)
+    for (const protocol of PROTOCOLS) {
+      const packet =
+        direction === 'ingress'
+          ? { protocol, port: 1, family: peer.family, src: peer.values, dst: cls.values }
+          : { protocol, port: 1, family: peer.family, src: cls.values, dst: peer.values };
+      if (!decide(a.policies, app, direction, packet)) return false;
+    }
   const cuts = new Set<number>([1, 65536]);
   const peerAtoms = new Set<number>();
   for (const t of app.tiers)
@@ -56,15 +68,12 @@ function computeOpen(a: Analysis, cls: EndpointClass, direction: Direction): boo
       }
   const sorted = [...cuts].filter((p) => p >= 1 && p <= 65536).sort((x, y) => x - y);
   const ports = sorted.slice(0, -1);
-  const own: readonly IpFamily[] = cls.families.length ? cls.families : [4, 6];
   // Pod classes answering the atoms the rules read on the peer side alike are decided alike:
   // one representative per group.
   const peers: { values: readonly AtomValue[]; families: readonly IpFamily[] }[] = [
     ...a.engine.peerGroups.groups([...peerAtoms]).map((g) => g.representative),
     ...a.engine.classes.filter((c) => c.kind !== 'pod'),
-    ...externalClasses(a)
-      .filter((c) => c.tags.has('internet'))
-      .map((c) => ({ values: c.values, families: [c.family] })),
+    ...internet.map((c) => ({ values: c.values, families: [c.family] })),
   ];
   for (const peer of peers) {
     for (const family of peer.families) {

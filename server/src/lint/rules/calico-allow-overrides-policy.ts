@@ -24,11 +24,19 @@ import type { Analysis } from '../../engine/analysis';
 import type { EndpointClass } from '../../engine/classes';
 import { EVERY_PORT, probePorts } from '../../engine/connections';
 import { describeExternal, describePods } from '../../engine/describe';
-import { type Applicable, type DecidingRule, decide, decision, type Packet } from '../../engine/evaluate';
+import {
+  type Applicable,
+  conditionMatches,
+  type DecidingRule,
+  decide,
+  decision,
+  type Packet,
+} from '../../engine/evaluate';
 import { sideAtoms } from '../../engine/peer-groups';
 import { addPortCuts } from '../../engine/port-cuts';
 import type { CalicoPolicy, CalicoRule, EntityRule } from '../../model/calico/calico-resources';
 import type { Protocol } from '../../model/kubernetes';
+import type { AtomValue } from '../../policy/atoms';
 import {
   type CompiledPolicy,
   type CompiledRule,
@@ -45,6 +53,7 @@ const ID: RuleId = 'calico-allow-overrides-policy';
 export const calicoAllowOverridesPolicy: LintRule = { id: ID, check };
 
 const isCalico = (ref: PolicyRef) => ref.group === 'projectcalico.org';
+const isAllow = (r: CompiledRule) => r.action === 'Allow';
 const isTeamPolicy = (ref: PolicyRef) => ref.kind === 'NetworkPolicy' && ref.group === undefined;
 
 export interface Override {
@@ -105,6 +114,10 @@ function portPieces(a: Analysis): Piece[] {
   return out;
 }
 
+function valueKey(v: AtomValue): string {
+  return v === true ? '1' : v === false ? '0' : JSON.stringify(v);
+}
+
 /** Whether a condition names ports (their numbers come from the destination's answers). */
 function namesPorts(c: Condition): boolean {
   if (c.type === 'all' || c.type === 'any') return c.of.some(namesPorts);
@@ -142,21 +155,25 @@ function check({ analysis: a }: LintContext, sink: FindingSink): void {
 export function findOverrides(a: Analysis): Override[] {
   const set = a.policies;
   const hasCalicoAllow = set.tiers.some((t) =>
-    t.policies.some(
-      (p) => isCalico(p.ref) && [...(p.ingress ?? []), ...(p.egress ?? [])].some((r) => r.action === 'Allow'),
-    ),
+    t.policies.some((p) => isCalico(p.ref) && [...(p.ingress ?? []), ...(p.egress ?? [])].some(isAllow)),
   );
   if (!hasCalicoAllow) return [];
   const pods = a.engine.classes.filter((c) => c.kind === 'pod');
   const outside = externalClasses(a);
-  const pieces = portPieces(a);
+  let pieceList: Piece[] | undefined;
+  const pieces = () => {
+    pieceList ??= portPieces(a);
+    return pieceList;
+  };
   const found = new Map<string, Override>();
   for (const direction of ['ingress', 'egress'] as Direction[]) {
     for (const subject of pods) {
       const app = a.engine.applicable(subject.id, direction);
       const team = teamOnly(app);
       if (team.tiers.length === 0) continue;
-      if (!app.tiers.some((t) => t.policies.some((p) => isCalico(p.ref)))) continue;
+      // Only a Calico Allow rule can be the deciding rule this looks for: without one that applies
+      // to the subject in this direction, no peer and no piece can be opened.
+      if (!app.tiers.some((t) => t.policies.some((p) => isCalico(p.ref) && p[direction]!.some(isAllow)))) continue;
       const namespace = a.endpoints[subject.members[0]].namespace ?? '';
       const pairOf = (peer: Party): [Party, Party] => (direction === 'ingress' ? [peer, subject] : [subject, peer]);
       const rules = app.tiers.flatMap((t) => t.policies.flatMap((p) => p[direction]!));
@@ -166,6 +183,9 @@ export function findOverrides(a: Analysis): Override[] {
       const subjectCuts = new Set<number>([1]);
       for (const r of rules) addPortCuts(r.condition, direction === 'ingress' ? [subject.values] : [], subjectCuts);
       const peerNamed = direction === 'egress' && rules.some((r) => namesPorts(r.condition));
+      const calicoAllows = app.tiers.flatMap((t) =>
+        t.policies.flatMap((p) => (isCalico(p.ref) ? p[direction]!.filter(isAllow) : [])),
+      );
       /** The pieces on which a Calico Allow decides for the peer and the team's policies alone deny. */
       const opening = (peer: Party): Opening[] => {
         const [src, dst] = pairOf(peer);
@@ -178,13 +198,15 @@ export function findOverrides(a: Analysis): Override[] {
         for (const { protocol } of EVERY_PORT)
           cuts.forEach((port, i) => {
             const packet: Packet = { protocol, port, family, src: src.values, dst: dst.values };
+            // Only a Calico Allow that matches the packet can decide it the way looked for.
+            if (!calicoAllows.some((r) => conditionMatches(r.condition, packet))) return;
             const { allowed, by } = decision(set, app, direction, packet);
             if (!allowed || !by || !isCalico(by.policy.ref) || decide(set, team, direction, packet)) return;
             opened.push({ protocol, from: port, to: i + 1 < cuts.length ? cuts[i + 1] - 1 : 65535, step: by });
           });
         const out: Opening[] = [];
         if (opened.length === 0) return out;
-        pieces.forEach((piece, index) => {
+        pieces().forEach((piece, index) => {
           const o = opened.find((x) => x.protocol === piece.protocol && x.from <= piece.port && piece.port <= x.to);
           if (o) out.push({ piece, index, step: o.step });
         });
@@ -211,8 +233,16 @@ export function findOverrides(a: Analysis): Override[] {
               hits.push({ ...o, src, dst, peer, at: peer.id });
           }
       }
+      // Outside address classes answering those atoms alike (in the same family) are decided alike too.
+      const peerAtoms = [...atoms];
+      const openingOf = new Map<string, Opening[]>();
       outside.forEach((peer, i) => {
-        const opened = opening(peer);
+        const key = `${peer.family}|${peerAtoms.map((x) => valueKey(peer.values[x])).join(' ')}`;
+        let opened = openingOf.get(key);
+        if (!opened) {
+          opened = opening(peer);
+          openingOf.set(key, opened);
+        }
         if (opened.length === 0) return;
         const [src, dst] = pairOf(peer);
         const endpoint = (p: Party) => (isExternal(p) ? p.endpoint : a.endpoints[p.members[0]]);

@@ -12,7 +12,17 @@
  */
 import type { Fix } from '../../common/finding';
 import type { FindingSink } from '../../common/finding-sink';
-import { bitsOf, type Cidr, cidrContains, cidrCovers, isCidr, parseCidr } from '../../common/ip';
+import {
+  bitsOf,
+  type Cidr,
+  cidrContains,
+  cidrCovers,
+  cidrLast,
+  type IpAddr,
+  type IpFamily,
+  isCidr,
+  parseCidr,
+} from '../../common/ip';
 import type { RuleId } from '../../common/rule-registry';
 import { type Located, span } from '../../common/source';
 import { columnOf } from '../edits';
@@ -101,11 +111,60 @@ function selectorFix(peer: NetworkPolicyPeer, p: Endpoint): Fix[] {
   ];
 }
 
-/** The pods with an address in `cidr` and in none of `except`. */
+/** A family's pod addresses, ascending, each with its endpoint's index. */
+interface PodAddresses {
+  readonly values: readonly bigint[];
+  readonly owners: readonly number[];
+  readonly ips: readonly IpAddr[];
+}
+
+const addressIndex = new WeakMap<Analysis, Map<IpFamily, PodAddresses>>();
+
+/** The pods' addresses per family, sorted once per analysis: a CIDR's pods are a range of them. */
+function podAddresses(a: Analysis, family: IpFamily): PodAddresses {
+  let perFamily = addressIndex.get(a);
+  if (!perFamily) {
+    const entries = new Map<IpFamily, { ip: IpAddr; owner: number }[]>([
+      [4, []],
+      [6, []],
+    ]);
+    a.endpoints.forEach((e, owner) => {
+      if (e.kind === 'pod') for (const ip of e.ips) entries.get(ip.family)!.push({ ip, owner });
+    });
+    perFamily = new Map();
+    for (const [f, list] of entries) {
+      list.sort((x, y) => (x.ip.value < y.ip.value ? -1 : x.ip.value > y.ip.value ? 1 : x.owner - y.owner));
+      perFamily.set(f, {
+        values: list.map((x) => x.ip.value),
+        owners: list.map((x) => x.owner),
+        ips: list.map((x) => x.ip),
+      });
+    }
+    addressIndex.set(a, perFamily);
+  }
+  return perFamily.get(family)!;
+}
+
+/** The first position in ascending `values` holding `value` or more. */
+function lowerBound(values: readonly bigint[], value: bigint): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (values[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The pods with an address in `cidr` and in none of `except`, in endpoint order. */
 function podsIn(a: Analysis, cidr: Cidr, except: readonly Cidr[]): Endpoint[] {
-  return a.endpoints.filter(
-    (e) => e.kind === 'pod' && e.ips.some((ip) => cidrContains(cidr, ip) && !except.some((x) => cidrContains(x, ip))),
-  );
+  const { values, owners, ips } = podAddresses(a, cidr.family);
+  const last = cidrLast(cidr);
+  const found = new Set<number>();
+  for (let i = lowerBound(values, cidr.base); i < values.length && values[i] <= last; i++)
+    if (!except.some((x) => cidrContains(x, ips[i]))) found.add(owners[i]);
+  return [...found].sort((x, y) => x - y).map((i) => a.endpoints[i]);
 }
 
 /** `n1 (10.244.1.0/24)` for each node whose pod subnet `cidr` covers outside `except`. */

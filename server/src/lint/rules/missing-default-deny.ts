@@ -22,20 +22,42 @@ export const missingDefaultDeny: LintRule = { id: ID, check };
 
 /** The namespace's own simulated policies that apply in a direction, in source order. */
 export function namespacePolicies(a: Analysis, namespace: string, direction: Direction): CompiledPolicy[] {
-  const out: CompiledPolicy[] = [];
-  for (const tier of a.policies.tiers)
-    for (const p of tier.policies) if (p.ref.namespace === namespace && p[direction] !== undefined) out.push(p);
-  return out.sort((x, y) =>
-    x.ref.span.file.path !== y.ref.span.file.path
-      ? x.ref.span.file.path < y.ref.span.file.path
-        ? -1
-        : 1
-      : x.ref.span.start - y.ref.span.start,
-  );
+  return policiesByNamespace(a, direction).get(namespace)?.slice() ?? [];
+}
+
+const byNamespace = new WeakMap<Analysis, Map<Direction, Map<string | undefined, CompiledPolicy[]>>>();
+
+/** Every namespace's own policies in a direction, in source order, found in one pass per analysis. */
+function policiesByNamespace(a: Analysis, direction: Direction): Map<string | undefined, CompiledPolicy[]> {
+  let perDirection = byNamespace.get(a);
+  if (!perDirection) {
+    perDirection = new Map();
+    byNamespace.set(a, perDirection);
+  }
+  let found = perDirection.get(direction);
+  if (!found) {
+    found = new Map();
+    for (const tier of a.policies.tiers)
+      for (const p of tier.policies) {
+        if (p[direction] === undefined) continue;
+        const list = found.get(p.ref.namespace);
+        if (list) list.push(p);
+        else found.set(p.ref.namespace, [p]);
+      }
+    for (const list of found.values())
+      list.sort((x, y) =>
+        x.ref.span.file.path !== y.ref.span.file.path
+          ? x.ref.span.file.path < y.ref.span.file.path
+            ? -1
+            : 1
+          : x.ref.span.start - y.ref.span.start,
+      );
+    perDirection.set(direction, found);
+  }
+  return found;
 }
 
 function check({ analysis: a, checkpoint }: LintContext, sink: FindingSink): void {
-  const namespaces = [...new Set(a.endpoints.filter((e) => e.kind === 'pod').map((e) => e.namespace!))].sort();
   // Each namespace's pods with their class, in class then member order.
   const podsOf = new Map<string, { cls: EndpointClass; m: number }[]>();
   for (const cls of a.engine.classes) {
@@ -47,6 +69,7 @@ function check({ analysis: a, checkpoint }: LintContext, sink: FindingSink): voi
       else podsOf.set(ns, [{ cls, m }]);
     }
   }
+  const namespaces = [...podsOf.keys()].sort();
   for (const direction of ['ingress', 'egress'] as const) {
     const applying = new Map<EndpointClass, CompiledPolicy[]>();
     const applyingTo = (cls: EndpointClass) => {
@@ -63,11 +86,17 @@ function check({ analysis: a, checkpoint }: LintContext, sink: FindingSink): voi
       const isolated: string[] = [];
       const open: string[] = [];
       checkpoint();
+      // Open, isolated by the namespace's own policies, or neither: once per class, not per pod.
+      const state = new Map<EndpointClass, 'open' | 'isolated' | 'other'>();
       for (const { cls, m } of podsOf.get(ns) ?? []) {
+        let s = state.get(cls);
+        if (s === undefined) {
+          s = isOpen(a, cls, direction) ? 'open' : applyingTo(cls).some((p) => own.includes(p)) ? 'isolated' : 'other';
+          state.set(cls, s);
+        }
+        if (s === 'other') continue;
         const e = a.endpoints[m];
-        const name = e.pod?.name ?? e.id;
-        if (isOpen(a, cls, direction)) open.push(name);
-        else if (applyingTo(cls).some((p) => own.includes(p))) isolated.push(name);
+        (s === 'open' ? open : isolated).push(e.pod?.name ?? e.id);
       }
       if (open.length === 0 || isolated.length === 0) continue;
       const first = own[0];

@@ -13,7 +13,7 @@ import type { RuleId } from '../../common/rule-registry';
 import type { Span } from '../../common/source';
 import { plural, quoteList } from '../../common/text';
 import type { Analysis } from '../../engine/analysis';
-import { describePods, groupByOwner, membersOf } from '../../engine/describe';
+import { describePods, groupByOwner } from '../../engine/describe';
 import { isOpen, policiesApplying } from '../../engine/isolation';
 import type { Endpoint } from '../../policy/endpoint';
 import type { Direction } from '../../policy/rule-model';
@@ -25,27 +25,27 @@ export const nonIsolatedPods: LintRule = { id: ID, check };
 
 function check({ analysis: a, checkpoint }: LintContext, sink: FindingSink): void {
   for (const direction of ['ingress', 'egress'] as const) {
-    const open = new Set<number>();
+    const open = new Uint8Array(a.endpoints.length);
     const isolatedNamespaces = new Set<string>();
     for (const cls of a.engine.classes) {
       checkpoint();
       if (cls.kind !== 'pod') continue;
-      if (isOpen(a, cls, direction)) for (const m of cls.members) open.add(m);
+      if (isOpen(a, cls, direction)) for (const m of cls.members) open[m] = 1;
       else {
-        const applying = policiesApplying(a, cls, direction);
+        const applying = new Set(policiesApplying(a, cls, direction).map((p) => p.ref.namespace));
         for (const m of cls.members)
-          if (applying.some((p) => p.ref.namespace === a.endpoints[m].namespace))
-            isolatedNamespaces.add(a.endpoints[m].namespace!);
+          if (applying.has(a.endpoints[m].namespace)) isolatedNamespaces.add(a.endpoints[m].namespace!);
       }
     }
+    // Open pods in endpoint order (the pod classes' members are the pods).
     const byNamespace = new Map<string, number[]>();
-    for (const i of membersOf(a.engine.classes.filter((c) => c.kind === 'pod')))
-      if (open.has(i)) {
-        const ns = a.endpoints[i].namespace!;
-        const list = byNamespace.get(ns);
-        if (list) list.push(i);
-        else byNamespace.set(ns, [i]);
-      }
+    a.endpoints.forEach((e, i) => {
+      if (open[i] === 0) return;
+      const ns = e.namespace!;
+      const list = byNamespace.get(ns);
+      if (list) list.push(i);
+      else byNamespace.set(ns, [i]);
+    });
     for (const [ns, members] of byNamespace)
       reportNamespace(a, sink, direction, ns, members, isolatedNamespaces.has(ns));
   }

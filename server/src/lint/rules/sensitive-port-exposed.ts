@@ -31,7 +31,14 @@ import type { EndpointClass } from '../../engine/classes';
 import { inferDependencies } from '../../engine/dependencies';
 import { ownerName } from '../../engine/describe';
 import { evaluateIntents, selectIntentEndpoint } from '../../engine/intents';
-import type { Labels, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicyRule, Protocol } from '../../model/kubernetes';
+import type {
+  ContainerPort,
+  Labels,
+  NetworkPolicyPeer,
+  NetworkPolicyPort,
+  NetworkPolicyRule,
+  Protocol,
+} from '../../model/kubernetes';
 import type { Endpoint } from '../../policy/endpoint';
 import { policyName } from '../../policy/rule-model';
 import { columnOf, insertKeysBefore } from '../edits';
@@ -73,19 +80,47 @@ export interface Exposure {
  */
 export function findExposures(a: Analysis, config: ProjectConfig): Exposure[] {
   if (config.sensitivePorts.length === 0) return [];
-  const index = new ExposureIndex(a);
+  const index = new ExposureIndex(a, config);
+  // Each sensitive port's positions in the list, by `protocol/port`: a pod's ports are looked up,
+  // not compared with every sensitive port.
+  const positions = new Map<string, number[]>();
+  config.sensitivePorts.forEach((sp, k) => {
+    const key = `${sp.protocol}/${sp.port}`;
+    const list = positions.get(key);
+    if (list) list.push(k);
+    else positions.set(key, [k]);
+  });
+  // The sensitive ports (positions, ascending) a port list serves: replicas share their template's list.
+  const servedBy = new Map<readonly ContainerPort[], number[]>();
+  const servedOf = (ports: readonly ContainerPort[]) => {
+    let served = servedBy.get(ports);
+    if (!served) {
+      served = [];
+      for (const p of ports) {
+        const list = positions.get(`${p.protocol}/${p.containerPort}`);
+        if (list) for (const k of list) if (!served.includes(k)) served.push(k);
+      }
+      served.sort((x, y) => x - y);
+      servedBy.set(ports, served);
+    }
+    return served;
+  };
   const out: Exposure[] = [];
   const done = new Set<string>();
   for (const cls of a.engine.classes) {
     if (cls.kind !== 'pod') continue;
     for (const m of cls.members) {
       const e = a.endpoints[m];
-      for (const sp of config.sensitivePorts) {
-        if (!e.pod?.spec.ports.some((p) => p.containerPort === sp.port && p.protocol === sp.protocol)) continue;
-        const key = `${ownerName(e)}|${sp.protocol}/${sp.port}`;
+      if (!e.pod) continue;
+      const served = servedOf(e.pod.spec.ports);
+      if (served.length === 0) continue;
+      const owner = ownerName(e);
+      for (const k of served) {
+        const sp = config.sensitivePorts[k];
+        const key = `${owner}|${sp.protocol}/${sp.port}`;
         if (done.has(key)) continue;
         done.add(key);
-        const x = exposure(a, config, index, cls, m, sp);
+        const x = exposure(a, index, cls, m, sp);
         if (x) out.push(x);
       }
     }
@@ -105,9 +140,20 @@ class ExposureIndex {
   private ingressBySubject?: Map<number, Admission[]>;
   private readonly clientsByPort = new Map<string, Map<number, Set<string>>>();
 
-  constructor(private readonly a: Analysis) {
+  private dependencyClients?: Map<string, number[]>;
+
+  constructor(
+    private readonly a: Analysis,
+    private readonly config: ProjectConfig,
+  ) {
     this.pods = a.engine.classes.filter((c) => c.kind === 'pod');
     this.admissions = allAdmissions(a).filter((x) => x.rule.action === 'Allow');
+  }
+
+  /** neededBy, with the inferred dependencies indexed once by destination workload and port. */
+  neededBy(e: Endpoint, sp: SensitivePort): number[] {
+    this.dependencyClients ??= dependencyClients(this.a, this.config);
+    return needing(this.a, this.dependencyClients.get(`${ownerName(e)}|${sp.protocol}/${sp.port}`) ?? [], e, sp);
   }
 
   /** The class's members grouped by namespace, in member order. */
@@ -171,7 +217,6 @@ class ExposureIndex {
 
 function exposure(
   a: Analysis,
-  config: ProjectConfig,
   index: ExposureIndex,
   cls: EndpointClass,
   target: number,
@@ -184,13 +229,14 @@ function exposure(
   const clientList = index.clientNamespaces(cls, sp);
   const clients = new Set(clientList);
   // The pods that need it, by the inferred dependencies and the allow-intents: intended too.
-  const needing = new Set(neededBy(a, config, e, sp));
+  const needing = new Set(index.neededBy(e, sp));
   const namespaces = new Set<string>();
   // Only the classes the target's ingress admits can reach it: decided once per group of
-  // classes its rules cannot tell apart; each of those is then asked once (class-pair answers).
-  const admitted = a.engine.ingressAdmitting(cls.id, sp.protocol, sp.port);
-  for (const src of index.pods) {
-    if (!admitted.has(src.id)) continue;
+  // classes its rules cannot tell apart; each of those is then asked once (class-pair answers),
+  // in class order.
+  const admitted = [...a.engine.ingressAdmitting(cls.id, sp.protocol, sp.port)].sort((x, y) => x - y);
+  for (const id of admitted) {
+    const src = a.engine.classes[id];
     let first: number | undefined;
     const from: string[] = [];
     for (const [other, members] of index.byNamespace(src)) {
@@ -265,10 +311,26 @@ function sameOwner(a: Analysis, index: number, e: Endpoint): boolean {
  * is one of its pods and whose ports include it.
  */
 export function neededBy(a: Analysis, config: ProjectConfig, e: Endpoint, sp: SensitivePort): number[] {
-  const out = new Set<number>();
-  for (const d of inferDependencies(a, config.ingressControllers))
-    if (d.destinations.some((x) => x.protocol === sp.protocol && x.port === sp.port && sameOwner(a, x.index, e)))
-      for (const c of d.clients) out.add(c);
+  return needing(a, dependencyClients(a, config).get(`${ownerName(e)}|${sp.protocol}/${sp.port}`) ?? [], e, sp);
+}
+
+/** The clients of the inferred dependencies, by `<destination's owner>|<protocol>/<port>`. */
+function dependencyClients(a: Analysis, config: ProjectConfig): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const d of inferDependencies(a, config.ingressControllers)) {
+    const keys = new Set(d.destinations.map((x) => `${ownerName(a.endpoints[x.index])}|${x.protocol}/${x.port}`));
+    for (const key of keys) {
+      const list = out.get(key);
+      if (list) list.push(...d.clients);
+      else out.set(key, [...d.clients]);
+    }
+  }
+  return out;
+}
+
+/** neededBy from the dependencies' clients of the workload on the port: the allow-intents' sources added. */
+function needing(a: Analysis, dependents: readonly number[], e: Endpoint, sp: SensitivePort): number[] {
+  const out = new Set<number>(dependents);
   for (const r of evaluateIntents(a)) {
     const intent = r.intent;
     if (intent.expect.value !== 'allow' || !intentCoversPort(intent.ports, e, sp)) continue;

@@ -30,14 +30,22 @@ interface WorkloadPorts {
 /** The workloads' pods, their declared ports and the target ports of the Services that select them. */
 function workloadPorts(a: Analysis): Map<string, WorkloadPorts> {
   const out = new Map<string, WorkloadPorts>();
+  // The port lists already added to each workload: its replicas share their template's.
+  const added = new Map<WorkloadPorts, unknown>();
   a.endpoints.forEach((e, i) => {
     if (e.kind !== 'pod' || !e.pod) return;
     const key = ownerName(e);
-    const w: WorkloadPorts = out.get(key) ?? { pods: [], ports: new Map(), services: new Set<string>() };
+    let w = out.get(key);
+    if (!w) {
+      w = { pods: [], ports: new Map(), services: new Set<string>() };
+      out.set(key, w);
+    }
     w.pods.push(i);
-    for (const p of e.pod.spec.ports)
+    const ports = e.pod.spec.ports;
+    if (added.get(w) === ports) return;
+    added.set(w, ports);
+    for (const p of ports)
       w.ports.set(`${p.protocol}/${p.containerPort}`, { protocol: p.protocol, port: p.containerPort });
-    out.set(key, w);
   });
   // Each Service looks only at its own namespace's pods (in workload order, then pod order).
   const byNamespace = new Map<string | undefined, [WorkloadPorts, number][]>();
@@ -78,6 +86,7 @@ export const unreachableWorkload: LintRule = {
   id: 'unreachable-workload',
   check({ analysis: a, checkpoint }, sink) {
     const outside: Party[] = externalClasses(a).map((c) => ({ endpoint: c.endpoint, key: `x${c.id}` }));
+    const notPods = a.engine.classes.filter((c) => c.kind !== 'pod');
     for (const [owner, w] of workloadPorts(a)) {
       checkpoint();
       if (w.ports.size === 0) continue;
@@ -94,9 +103,14 @@ export const unreachableWorkload: LintRule = {
         const d = podParty(a, dc.members[0]);
         // A pod reaches another pod only through its ingress: ask only the pod classes the
         // destination's ingress admits on some port (hosts may be node-local: asked all).
-        const admitted = ports.map((p) => a.engine.ingressAdmitting(dc.id, p.protocol, p.port));
-        for (const c of a.engine.classes) {
-          if (c.kind === 'pod' && !admitted.some((x) => x.has(c.id))) continue;
+        // The answer is yes or no, whichever source says yes: the admitted pod classes are asked
+        // (in no particular order), then the other classes.
+        const candidates = new Set<number>();
+        for (const p of ports)
+          for (const id of a.engine.ingressAdmitting(dc.id, p.protocol, p.port)) candidates.add(id);
+        for (const c of notPods) candidates.add(c.id);
+        for (const id of candidates) {
+          const c = a.engine.classes[id];
           const s = sourceOf(c);
           if (s && ports.some((p) => partiesConnect(a, s, d, p.protocol, p.port))) return true;
         }
