@@ -111,17 +111,29 @@ export function describeExternal(
   return quoteList(words, max);
 }
 
+const podCounts = new WeakMap<Analysis, { pods: number; namespaces: number }>();
+
+/** The cluster's pods and the namespaces they are in, counted once per analysis. */
+function podCount(a: Analysis): { pods: number; namespaces: number } {
+  let found = podCounts.get(a);
+  if (!found) {
+    const allPods = a.endpoints.filter((e) => e.kind === 'pod');
+    found = { pods: allPods.length, namespaces: new Set(allPods.map((e) => e.namespace)).size };
+    podCounts.set(a, found);
+  }
+  return found;
+}
+
 /** `admits 212 pods in 14 namespaces and every address outside the cluster on every port`. */
 export function describeAdmission(a: Analysis, adm: Admission): string {
   const peers: string[] = [];
   if (adm.peerClasses.length) {
     const members = membersOf(adm.peerClasses);
     const pods = members.filter((i) => a.endpoints[i].kind === 'pod');
-    const allPods = a.endpoints.filter((e) => e.kind === 'pod');
-    if (pods.length === allPods.length && pods.length > 1) {
-      const namespaces = new Set(allPods.map((e) => e.namespace)).size;
+    const all = podCount(a);
+    if (pods.length === all.pods && pods.length > 1) {
       const hosts = members.filter((i) => a.endpoints[i].kind === 'host');
-      peers.push(`every pod in the cluster (${pods.length} in ${plural(namespaces, 'namespace')})`);
+      peers.push(`every pod in the cluster (${pods.length} in ${plural(all.namespaces, 'namespace')})`);
       if (hosts.length) peers.push(describePods(a, hosts));
     } else peers.push(describePods(a, members));
   }

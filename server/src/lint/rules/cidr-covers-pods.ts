@@ -157,8 +157,8 @@ function lowerBound(values: readonly bigint[], value: bigint): number {
   return lo;
 }
 
-/** The pods with an address in `cidr` and in none of `except`, in endpoint order. */
-function podsIn(a: Analysis, cidr: Cidr, except: readonly Cidr[]): Endpoint[] {
+/** The pods with an address in `cidr` and in none of `except`, in endpoint order (exported for the reference test). */
+export function podsIn(a: Analysis, cidr: Cidr, except: readonly Cidr[]): Endpoint[] {
   const { values, owners, ips } = podAddresses(a, cidr.family);
   const last = cidrLast(cidr);
   const found = new Set<number>();

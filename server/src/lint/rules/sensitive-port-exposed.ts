@@ -33,6 +33,7 @@ import { ownerName } from '../../engine/describe';
 import { evaluateIntents, selectIntentEndpoint } from '../../engine/intents';
 import type {
   ContainerPort,
+  KubeNetworkPolicy,
   Labels,
   NetworkPolicyPeer,
   NetworkPolicyPort,
@@ -436,6 +437,22 @@ function addFrom(rule: NetworkPolicyRule, peers: readonly string[][]): TextEdit 
   ]);
 }
 
+const validPolicies = new WeakMap<Analysis, Map<string, KubeNetworkPolicy>>();
+
+/** The first valid NetworkPolicy of that namespace and name (an index built once per analysis). */
+function validPolicy(a: Analysis, namespace: string | undefined, name: string): KubeNetworkPolicy | undefined {
+  let byName = validPolicies.get(a);
+  if (!byName) {
+    byName = new Map();
+    for (const p of a.cluster.networkPolicies) {
+      const key = `${p.meta.namespace}\u0000${p.meta.name}`;
+      if (p.valid && !byName.has(key)) byName.set(key, p);
+    }
+    validPolicies.set(a, byName);
+  }
+  return byName.get(`${namespace}\u0000${name}`);
+}
+
 /**
  * Narrows the rule's wide-open peer to the clients: the workloads that need the port (inferred
  * dependencies, allow-intents) and the namespaces whose egress rules use it; with no workload known,
@@ -450,9 +467,7 @@ function restrictFix(
   needing: readonly number[],
 ): Fix[] {
   if (adm.policy.ref.kind !== 'NetworkPolicy' || adm.policy.ref.group) return [];
-  const np = a.cluster.networkPolicies.find(
-    (p) => p.meta.namespace === adm.policy.ref.namespace && p.meta.name === adm.policy.ref.name && p.valid,
-  );
+  const np = validPolicy(a, adm.policy.ref.namespace, adm.policy.ref.name);
   const rule = np?.ingress?.find((r) => r.span.file === adm.rule.span.file && r.span.start === adm.rule.span.start);
   if (!rule) return [];
   const target = `${e.pod?.workload?.name ?? e.id}:${sp.port}`;

@@ -15,10 +15,11 @@ import { plural } from '../../common/text';
 import type { Analysis } from '../../engine/analysis';
 import type { EndpointClass } from '../../engine/classes';
 import { type Deciding, decidingStep, type Party, partiesConnect, podParty } from '../../engine/connections';
+import { ruleAdmission } from '../../engine/admission';
 import { externalClasses } from '../../engine/address-classes';
 import { ownerName } from '../../engine/describe';
 import { isOpen } from '../../engine/isolation';
-import type { Protocol } from '../../model/kubernetes';
+import type { ContainerPort, Labels, Protocol } from '../../model/kubernetes';
 import type { LintRule } from '../lint-rule';
 
 interface WorkloadPorts {
@@ -60,9 +61,21 @@ function workloadPorts(a: Analysis): Map<string, WorkloadPorts> {
     const selector = s.selector;
     if (!selector || Object.keys(selector).length === 0) continue;
     const wanted = Object.entries(selector);
+    // A workload's replicas share their labels and port list: each pair is looked at once.
+    const matches = new Map<Labels, boolean>();
+    const resolved = new Map<WorkloadPorts, readonly ContainerPort[]>();
     for (const [w, i] of byNamespace.get(s.meta.namespace) ?? []) {
       const e = a.endpoints[i];
-      if (!wanted.every(([k, v]) => e.labels[k] === v)) continue;
+      let match = matches.get(e.labels);
+      if (match === undefined) {
+        match = wanted.every(([k, v]) => e.labels[k] === v);
+        matches.set(e.labels, match);
+      }
+      if (!match) continue;
+      // Named target ports resolve through the pod's named ports, which its port list makes.
+      const declared = e.pod!.spec.ports;
+      if (resolved.get(w) === declared) continue;
+      resolved.set(w, declared);
       w.services.add(`${s.meta.namespace}/${s.meta.name}`);
       for (const sp of s.ports) {
         const target = sp.targetPort ?? sp.port;
@@ -75,6 +88,46 @@ function workloadPorts(a: Analysis): Map<string, WorkloadPorts> {
     }
   }
   return out;
+}
+
+/** How many peer classes of each Allow rule are tried before the full search. */
+const TRIES_PER_RULE = 4;
+
+/**
+ * Whether a source the class's ingress Allow rules match (as each rule alone admits it, on one of
+ * the ports; engine/admission.ts) reaches one of the class's pods: a quick yes for most
+ * workloads. No says nothing.
+ */
+function reachedThroughOwnRules(
+  a: Analysis,
+  dc: EndpointClass,
+  ports: readonly { protocol: Protocol; port: number }[],
+  sourceOf: (c: EndpointClass) => Party | undefined,
+): boolean {
+  const d = podParty(a, dc.members[0]);
+  for (const t of a.engine.applicable(dc.id, 'ingress').tiers)
+    for (const policy of t.policies)
+      for (const rule of policy.ingress!) {
+        if (rule.action !== 'Allow') continue;
+        const adm = ruleAdmission(a, policy, rule);
+        for (const p of ports) {
+          if (
+            !adm.ports.some(
+              (x) => x.protocol === p.protocol && x.ranges.some(([lo, hi]) => p.port >= lo && p.port <= hi),
+            )
+          )
+            continue;
+          let tried = 0;
+          for (const c of adm.peerClasses) {
+            if (tried >= TRIES_PER_RULE) break;
+            const s = sourceOf(c);
+            if (!s) continue;
+            tried++;
+            if (partiesConnect(a, s, d, p.protocol, p.port)) return true;
+          }
+        }
+      }
+  return false;
 }
 
 function spanOf(a: Analysis, index: number): Span {
@@ -99,6 +152,9 @@ export const unreachableWorkload: LintRule = {
         return other === undefined ? undefined : podParty(a, other);
       };
       const ports = [...w.ports.values()];
+      // Reachable or not, whichever source shows it: the peers the destinations' own ingress Allow
+      // rules name are tried first (most workloads are reached by them), then every admitted class.
+      if (destClasses.some((dc) => reachedThroughOwnRules(a, dc, ports, sourceOf))) continue;
       const reachable = destClasses.some((dc) => {
         const d = podParty(a, dc.members[0]);
         // A pod reaches another pod only through its ingress: ask only the pod classes the
