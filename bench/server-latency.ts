@@ -14,6 +14,10 @@
  *   answered from the latest analysis (its document did not change).
  * - burst: 1,000 `didChange` in a row -> diagnostics of the last (target: < 1 s
  *   after the last change, quiet period included).
+ *
+ * Usage: node --import tsx bench/server-latency.ts [1k|10k] [--edits N] [--server FILE]
+ * (`1k` or `10k`: that size only; `--edits`: edits measured per size; `--server`: another
+ * build's server.js, to compare with, e.g. a copy of main's dist/).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -50,13 +54,18 @@ function median(xs: number[]): number {
 }
 const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));
 
+const argv = process.argv.slice(2);
+const option = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
+const SERVER = option('--server') ?? join(ROOT, 'dist', 'server.js');
+const EDITS = option('--edits') === undefined ? undefined : Number(option('--edits'));
+
 class Server {
   readonly connection: ProtocolConnection;
   private readonly proc: ChildProcess;
   private waiters: ((p: PublishDiagnosticsParams) => void)[] = [];
 
   constructor() {
-    this.proc = spawn(process.execPath, [join(ROOT, 'dist', 'server.js'), '--stdio'], {
+    this.proc = spawn(process.execPath, [SERVER, '--stdio'], {
       stdio: ['pipe', 'pipe', 'inherit'],
     });
     this.connection = createProtocolConnection(
@@ -164,6 +173,7 @@ async function measure(name: string, pods: number, edits: number, target: number
       if (lastRun) runs.push(lastRun);
     }
     const main = await server.connection.sendRequest<MainThreadStats>(MAIN_THREAD_STATS_REQUEST);
+    const { lint } = await server.connection.sendRequest<DebugStats>(DEBUG_STATS_REQUEST);
     let burstMs: number | undefined;
     if (burst) {
       const last = version + 1000;
@@ -189,7 +199,7 @@ async function measure(name: string, pods: number, edits: number, target: number
     );
     if (runs.length)
       console.log(
-        `  of which (medians): parse ${fmt(median(runs.map((r) => r.parseMs)))} ms, analysis ${fmt(median(runs.map((r) => r.analysisMs)))} ms, lint ${fmt(median(runs.map((r) => r.lintMs)))} ms`,
+        `  of which (medians): parse ${fmt(median(runs.map((r) => r.parseMs)))} ms, analysis ${fmt(median(runs.map((r) => r.analysisMs)))} ms, lint ${fmt(median(runs.map((r) => r.lintMs)))} ms${lint ? ` (lint runs: ${lint.incrementalRuns} incremental, ${lint.fullRuns} full)` : ''}`,
       );
     console.log(
       `  main thread blocked at most ${fmt(main.maxDelayMs)} ms while editing, target < 200 ms: ${ok(main.maxDelayMs, 200)}`,
@@ -206,9 +216,9 @@ async function measure(name: string, pods: number, edits: number, target: number
 }
 
 async function main(): Promise<void> {
-  const only = process.argv[2];
+  const only = argv[0]?.startsWith('--') ? undefined : argv[0];
   for (const s of SIZES)
-    if (!only || s.name.startsWith(only)) await measure(s.name, s.pods, s.edits, s.target, s.burst);
+    if (!only || s.name.startsWith(`${only} `)) await measure(s.name, s.pods, EDITS ?? s.edits, s.target, s.burst);
 }
 
 void main();

@@ -4,6 +4,7 @@
  * over many edits) and the latency benchmark. Not announced: no editor asks it.
  */
 import { getHeapStatistics } from 'node:v8';
+import type { LintMemoStats } from '../lint/lint-memo';
 import type { Feature } from './feature';
 import type { RunStats } from './session';
 import type { WorkspaceStats } from './workspace';
@@ -15,6 +16,8 @@ export interface DebugStats extends WorkspaceStats, RunStats {
   readonly heapUsed: number;
   /** True when the process runs with --expose-gc, so `heapUsed` is measured after a collection. */
   readonly collected: boolean;
+  /** Lint runs that kept the findings of unchanged files, and full ones (lint/lint-memo.ts). */
+  readonly lint: LintMemoStats;
 }
 
 export const debugStatsFeature: Feature = {
@@ -27,6 +30,7 @@ export const debugStatsFeature: Feature = {
         ...session.runStats,
         heapUsed: getHeapStatistics().used_heap_size,
         collected: gc !== undefined,
+        lint: { ...session.lintMemo.stats },
       };
     });
   },

@@ -38,11 +38,11 @@ import type { LintContext, LintRule } from '../lint-rule';
 
 const ID: RuleId = 'cidr-covers-pods';
 
-export const cidrCoversPods: LintRule = { id: ID, check };
+export const cidrCoversPods: LintRule = { id: ID, scope: 'policy', check };
 
-function check({ analysis: a }: LintContext, sink: FindingSink): void {
-  for (const p of a.cluster.calico.policies) if (p.readValid && !p.staged) checkCalico(a, p, sink);
-  for (const np of a.cluster.networkPolicies) {
+function check({ analysis: a, scoped }: LintContext, sink: FindingSink): void {
+  for (const p of scoped(a.cluster.calico.policies)) if (p.readValid && !p.staged) checkCalico(a, p, sink);
+  for (const np of scoped(a.cluster.networkPolicies)) {
     if (!np.valid) continue;
     for (const [direction, rules] of [
       ['ingress', np.ingress],
