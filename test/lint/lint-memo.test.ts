@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Finding } from '../../server/src/common/finding';
 import { SourceFile } from '../../server/src/common/source';
-import { analyzeSources } from '../../server/src/engine/analysis';
+import { type Analysis, analyzeSources } from '../../server/src/engine/analysis';
 import { AnalysisCache } from '../../server/src/engine/analysis-cache';
 import { LINT_RULES, runLint } from '../../server/src/lint';
 import { LintMemo } from '../../server/src/lint/lint-memo';
@@ -22,17 +22,23 @@ class Session {
   readonly cache = new AnalysisCache();
   readonly memo = new LintMemo();
 
+  analysis(files: Record<string, string>): Analysis {
+    const parsed = Object.keys(files)
+      .sort()
+      .map((p) => {
+        let pf = this.parses.get(p);
+        if (!pf || pf.file.text !== files[p]) {
+          pf = parseFile(new SourceFile(p, files[p]));
+          this.parses.set(p, pf);
+        }
+        return pf;
+      });
+    return this.cache.analyze(parsed);
+  }
+
   lint(files: Record<string, string>): { incremental: readonly Finding[]; scratch: readonly Finding[] } {
     const paths = Object.keys(files).sort();
-    const parsed = paths.map((p) => {
-      let pf = this.parses.get(p);
-      if (!pf || pf.file.text !== files[p]) {
-        pf = parseFile(new SourceFile(p, files[p]));
-        this.parses.set(p, pf);
-      }
-      return pf;
-    });
-    const incremental = runLint(this.cache.analyze(parsed), { memo: this.memo }).findings;
+    const incremental = runLint(this.analysis(files), { memo: this.memo }).findings;
     const scratch = runLint(analyzeSources(paths.map((p) => new SourceFile(p, files[p])))).findings;
     assert.deepEqual(shown(incremental), shown(scratch), 'the incremental findings are those of a run from scratch');
     return { incremental, scratch };
@@ -131,6 +137,22 @@ describe('lint: findings of unchanged files are kept after a policy edit', () =>
       }),
     );
     assert.equal(session.memo.stats.incrementalRuns, 0, 'a run given up is not remembered');
+  });
+
+  it('remembers the rules that finished when the time budget stopped a run', () => {
+    const session = new Session();
+    const files = { 'w.yaml': workloads, 'a.yaml': dbOn8080, 'b.yaml': webOnUdp(80) };
+    // A clock that moves 1 ms per reading: the budget runs out part way through the rules.
+    let clock = 0;
+    const cut = runLint(session.analysis(files), { memo: session.memo, timeBudgetMs: 20, now: () => clock++ });
+    assert.ok(
+      cut.findings.some((f) => f.rule === 'limit-exceeded'),
+      'the budget stopped the run',
+    );
+    assert.equal(session.memo.stats.fullRuns, 1);
+    // The next edit keeps what the cut run found and runs the rules it left out in full.
+    session.lint({ ...files, 'b.yaml': webOnUdp(81) });
+    assert.equal(session.memo.stats.incrementalRuns, 1);
   });
 
   it('has policy-scoped rules (the ones whose findings are kept)', () => {

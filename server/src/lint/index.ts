@@ -188,7 +188,8 @@ export function runLint(analysis: Analysis, options: LintOptions = {}): LintRepo
         sink.report(rule.id, 'error', `Internal error in rule ${rule.id}: ${(e as Error).message}`, span(file, 0, 0));
     }
   }
-  if (plan && memo && !skipped.length) memo.remember(plan, scopedFound, policyCount(scopedContext ?? context));
+  // Rules the budget left out are not remembered: the next run runs them in full.
+  if (plan && memo) memo.remember(plan, scopedFound, policyCount(scopedContext ?? context));
   if (skipped.length && budget)
     reportBudgetExceeded(sink, analysis, config, budget, skipped, interrupted, options.budgetSetting ?? BUDGET_SETTING);
   const suppressions = new Suppressions(analysis.cluster, sink);

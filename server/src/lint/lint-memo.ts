@@ -17,7 +17,8 @@
  *   same tiers (a staged policy elsewhere may replace one, a duplicate elsewhere may hide one).
  *
  * A file whose text changed is read again into new objects, so its findings are always found
- * again. A run given up part way (a newer edit, the time budget) changes nothing here.
+ * again. A run given up (a newer edit) changes nothing here; of a run the time budget cut short,
+ * the rules that finished are remembered.
  */
 import type { Finding } from '../common/finding';
 import type { RuleId } from '../common/rule-registry';
