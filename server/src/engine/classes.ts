@@ -22,10 +22,83 @@ export function atomValues(atoms: readonly Atom[], ep: Endpoint): AtomValue[] {
   return atoms.map((a) => a.evaluate(ep));
 }
 
-/** The endpoints (ascending indices) that answer an atom otherwise than its usual answer, and their answers. */
+/**
+ * Endpoints grouped by pod template: endpoints that share their kind, address families,
+ * namespace, labels, namespace labels, Calico labels and named ports (the same objects: the
+ * replicas of one workload, policy/endpoint.ts) and are in no network set answer every atom
+ * alike but those that read addresses (Atom.readsAddresses). Grouping by identity costs no key
+ * string per endpoint; endpoints built otherwise are templates of their own, which is only slower.
+ */
+export interface Templates {
+  /** Each endpoint's template. */
+  readonly of: Int32Array;
+  /** Each template's first endpoint, which answers for the template. */
+  readonly representatives: readonly Endpoint[];
+}
+
+/** Address families as bits (IPv4 1, IPv6 2). */
+function familyBitsOf(ep: Endpoint): number {
+  let bits = 0;
+  for (const ip of ep.ips) bits |= ip.family === 4 ? 1 : 2;
+  return bits;
+}
+
+export function podTemplates(endpoints: readonly Endpoint[]): Templates {
+  const of = new Int32Array(endpoints.length);
+  const representatives: Endpoint[] = [];
+  const bits: number[] = [];
+  // Keyed by the Calico labels object (one per template, fresh for other endpoints), then compared field by field.
+  const byCalicoLabels = new Map<object, number[]>();
+  for (let i = 0; i < endpoints.length; i++) {
+    const ep = endpoints[i];
+    const b = familyBitsOf(ep);
+    let t = -1;
+    let same: number[] | undefined;
+    if (ep.networkSets.length === 0) {
+      same = byCalicoLabels.get(ep.calicoLabels);
+      if (same)
+        for (const u of same) {
+          const r = representatives[u];
+          if (
+            bits[u] === b &&
+            r.kind === ep.kind &&
+            r.namespace === ep.namespace &&
+            r.labels === ep.labels &&
+            r.namespaceLabels === ep.namespaceLabels &&
+            r.namedPorts === ep.namedPorts
+          ) {
+            t = u;
+            break;
+          }
+        }
+    }
+    if (t < 0) {
+      t = representatives.length;
+      representatives.push(ep);
+      bits.push(b);
+      if (ep.networkSets.length === 0) {
+        if (same) same.push(t);
+        else byCalicoLabels.set(ep.calicoLabels, [t]);
+      }
+    }
+    of[i] = t;
+  }
+  return { of, representatives };
+}
+
+/**
+ * The items (ascending indices) that answer an atom otherwise than its usual answer, and their
+ * answers: templates (see Templates), or endpoints for an atom that reads addresses.
+ */
 export interface UnusualAnswers {
   readonly at: readonly number[];
   readonly values: readonly AtomValue[];
+  /**
+   * The answer of every item not in `at` when that is not the atom's usual answer: an atom that
+   * reads addresses keeps only the endpoints that answer otherwise than most (a CIDR holding
+   * every pod lists none).
+   */
+  readonly common?: AtomValue;
 }
 
 /**
@@ -34,28 +107,40 @@ export interface UnusualAnswers {
  * the same objects: after an edit of a policy only the atoms it added are evaluated.
  */
 export class AtomAnswers {
-  private index?: EndpointIndex;
+  private grouped?: Templates;
+  private templateIndex?: EndpointIndex;
   private readonly byKey = new Map<string, UnusualAnswers>();
 
   constructor(readonly endpoints: readonly Endpoint[]) {}
 
+  get templates(): Templates {
+    this.grouped ??= podTemplates(this.endpoints);
+    return this.grouped;
+  }
+
+  /** The atom's unusual answers: per template, or per endpoint when it reads addresses. */
   of(atom: Atom): UnusualAnswers {
     const known = this.byKey.get(atom.key);
     if (known) return known;
-    this.index ??= new EndpointIndex(this.endpoints);
-    const at: number[] = [];
-    const values: AtomValue[] = [];
-    const consider = (i: number) => {
-      const v = atom.evaluate(this.endpoints[i]);
-      if (v !== atom.usual) {
-        at.push(i);
-        values.push(v);
-      }
-    };
-    const candidates = atom.candidates(this.index);
-    if (candidates) for (const i of candidates) consider(i);
-    else for (let i = 0; i < this.endpoints.length; i++) consider(i);
-    const answers = { at, values };
+    let answers: UnusualAnswers;
+    if (atom.readsAddresses) answers = addressAnswers(atom, this.endpoints);
+    else {
+      const at: number[] = [];
+      const values: AtomValue[] = [];
+      const items = this.templates.representatives;
+      this.templateIndex ??= new EndpointIndex(items);
+      const candidates = atom.candidates(this.templateIndex);
+      const consider = (i: number) => {
+        const v = atom.evaluate(items[i]);
+        if (v !== atom.usual) {
+          at.push(i);
+          values.push(v);
+        }
+      };
+      if (candidates) for (const i of candidates) consider(i);
+      else for (let i = 0; i < items.length; i++) consider(i);
+      answers = { at, values };
+    }
     this.byKey.set(atom.key, answers);
     return answers;
   }
@@ -68,71 +153,160 @@ export class AtomAnswers {
 }
 
 /**
- * Endpoints grouped into classes, in endpoint order. Each atom is evaluated only on its
- * candidates (policy/endpoint-index.ts): every other endpoint gives its usual answer. The
- * classes start as one per kind and address families, and each atom splits off, from each
- * class, the members that answer it otherwise than usual (one part per answer): the cost goes
- * with the unusual answers, not with endpoints x atoms. `answers` (for these endpoints) may
- * hold atoms' answers from before.
+ * An atom that reads addresses, asked about every endpoint (each has addresses of its own: no
+ * index narrows the question); only the endpoints that answer otherwise than the most common
+ * answer are kept.
  */
+function addressAnswers(atom: Atom, endpoints: readonly Endpoint[]): UnusualAnswers {
+  const all = endpoints.map((ep) => atom.evaluate(ep));
+  const counts = new Map<AtomValue, number>();
+  for (const v of all) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let common = atom.usual;
+  for (const [v, n] of counts) if (n > (counts.get(common) ?? 0)) common = v;
+  const at: number[] = [];
+  const values: AtomValue[] = [];
+  for (let i = 0; i < all.length; i++)
+    if (all[i] !== common) {
+      at.push(i);
+      values.push(all[i]);
+    }
+  return common === atom.usual ? { at, values } : { at, values, common };
+}
+
+/**
+ * Splits parts by unusual answers: each item of `at` moves from its part to a new part, one per
+ * (old part, answer); items not in `at` keep theirs. Returns the number of parts after.
+ */
+function refine(part: Int32Array, parts: number, { at, values }: UnusualAnswers): number {
+  if (at.length === 0) return parts;
+  // Answers numbered, so the split is keyed by numbers, not by a string per item.
+  const answerIds = new Map<AtomValue, number>();
+  const ids = new Int32Array(at.length);
+  for (let k = 0; k < at.length; k++) {
+    let id = answerIds.get(values[k]);
+    if (id === undefined) {
+      id = answerIds.size;
+      answerIds.set(values[k], id);
+    }
+    ids[k] = id;
+  }
+  const width = answerIds.size;
+  const split = new Map<number, number>();
+  for (let k = 0; k < at.length; k++) {
+    const key = part[at[k]] * width + ids[k];
+    let p = split.get(key);
+    if (p === undefined) {
+      p = parts++;
+      split.set(key, p);
+    }
+    part[at[k]] = p;
+  }
+  return parts;
+}
+
+/**
+ * Endpoints grouped into classes, in endpoint order. Atoms that do not read addresses are
+ * evaluated once per pod template (see Templates), and only on the templates the index gives as
+ * candidates (policy/endpoint-index.ts): every other one gives the usual answer. The templates
+ * start as one part per kind and address families, and each atom splits off, from each part,
+ * the templates that answer it otherwise than usual (one part per answer); the atoms that read
+ * addresses then split the endpoints the same way. The cost goes with the templates and the
+ * unusual answers, not with endpoints x atoms. `answers` (for these endpoints) may hold atoms'
+ * answers from before.
+ */
+export interface ComputedClasses {
+  readonly classes: EndpointClass[];
+  readonly classOf: Int32Array;
+  /** The classes (ascending ids) whose answer to atom `atomId` is not the atom's usual answer. */
+  unusualClasses(atomId: number): readonly number[];
+}
+
 export function computeClasses(
   atoms: readonly Atom[],
   endpoints: readonly Endpoint[],
   /** Called once per atom and once per 256 endpoints; throws to stop (a time budget spent). */
   check: () => void = () => undefined,
   answers: AtomAnswers = new AtomAnswers(endpoints),
-): { classes: EndpointClass[]; classOf: Int32Array } {
+): ComputedClasses {
   if (answers.endpoints !== endpoints) throw new Error('atom answers of other endpoints');
-  const families = endpoints.map(familiesOf);
-  // The partition so far: a part number per endpoint.
-  const part = new Int32Array(endpoints.length);
+  const templates = answers.templates;
+  const reps = templates.representatives;
+  // The partition of templates so far: a part number per template.
+  const templatePart = new Int32Array(reps.length);
   let parts = 0;
   const first = new Map<string, number>();
-  endpoints.forEach((ep, i) => {
-    const key = `${ep.kind}|${families[i].join('')}`;
+  const families = reps.map(familiesOf);
+  reps.forEach((ep, t) => {
+    const key = `${ep.kind}|${families[t].join('')}`;
     let p = first.get(key);
     if (p === undefined) {
       p = parts++;
       first.set(key, p);
     }
-    part[i] = p;
+    templatePart[t] = p;
   });
   const unusual = atoms.map((atom) => {
     check();
     return answers.of(atom);
   });
-  for (const { at, values } of unusual) {
-    if (at.length === 0) continue;
-    const split = new Map<string, number>();
-    for (let k = 0; k < at.length; k++) {
-      const key = `${part[at[k]]}|${values[k]}`;
-      let p = split.get(key);
-      if (p === undefined) {
-        p = parts++;
-        split.set(key, p);
-      }
-      part[at[k]] = p;
-    }
-  }
+  atoms.forEach((atom, a) => {
+    if (!atom.readsAddresses) parts = refine(templatePart, parts, unusual[a]);
+  });
+  const part = new Int32Array(endpoints.length);
+  for (let i = 0; i < endpoints.length; i++) part[i] = templatePart[templates.of[i]];
+  atoms.forEach((atom, a) => {
+    if (atom.readsAddresses) parts = refine(part, parts, unusual[a]);
+  });
   // Parts numbered again in endpoint order; each class's answers are the usual ones but where its members differ.
   const usual = atoms.map((a) => a.usual);
   const classes: EndpointClass[] = [];
   const classOf = new Int32Array(endpoints.length);
   const idOf = new Int32Array(parts).fill(-1);
-  endpoints.forEach((ep, i) => {
+  // The classes whose first member is of each template: they take their answers from it.
+  const firstOfTemplate: number[][] = reps.map(() => []);
+  for (let i = 0; i < endpoints.length; i++) {
     if ((i & 255) === 0) check();
     let id = idOf[part[i]];
     if (id < 0) {
       id = classes.length;
       idOf[part[i]] = id;
-      classes.push({ id, kind: ep.kind, families: families[i], values: usual.slice(), members: [] });
+      const t = templates.of[i];
+      classes.push({ id, kind: endpoints[i].kind, families: families[t], values: usual.slice(), members: [] });
+      firstOfTemplate[t].push(id);
     }
     classes[id].members.push(i);
     classOf[i] = id;
-  });
+  }
   atoms.forEach((atom, a) => {
-    const { at, values } = unusual[a];
-    for (let k = 0; k < at.length; k++) (classes[classOf[at[k]]].values as AtomValue[])[atom.id] = values[k];
+    const { at, values, common } = unusual[a];
+    if (common !== undefined) for (const c of classes) (c.values as AtomValue[])[atom.id] = common;
+    if (atom.readsAddresses)
+      for (let k = 0; k < at.length; k++) (classes[classOf[at[k]]].values as AtomValue[])[atom.id] = values[k];
+    else
+      for (let k = 0; k < at.length; k++)
+        for (const c of firstOfTemplate[at[k]]) (classes[c].values as AtomValue[])[atom.id] = values[k];
   });
-  return { classes, classOf };
+  const byAtom = new Map<number, { atom: Atom; at: readonly number[] }>();
+  atoms.forEach((atom, a) => byAtom.set(atom.id, { atom, at: unusual[a].at }));
+  const unusualClasses = new Map<number, readonly number[]>();
+  return {
+    classes,
+    classOf,
+    unusualClasses(atomId: number): readonly number[] {
+      let list = unusualClasses.get(atomId);
+      if (!list) {
+        const { atom, at } = byAtom.get(atomId) ?? { atom: undefined, at: [] };
+        if (atom?.readsAddresses) {
+          list = classes.filter((c) => c.values[atomId] !== atom.usual).map((c) => c.id);
+        } else {
+          const ids = new Set<number>();
+          // A class whose members are of several templates answers as its first member's template does.
+          for (const t of at) for (const c of firstOfTemplate[t]) ids.add(c);
+          list = [...ids].sort((x, y) => x - y);
+        }
+        unusualClasses.set(atomId, list);
+      }
+      return list;
+    },
+  };
 }

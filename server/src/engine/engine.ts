@@ -15,6 +15,7 @@ import { PeerGroups, sideAtoms } from './peer-groups';
 import {
   type Applicable,
   applicablePolicies,
+  applicableToClasses,
   decide,
   explainDirection,
   type Packet,
@@ -52,19 +53,32 @@ export class Engine {
     answers?: AtomAnswers,
   ) {
     const check = budgetCheck(budget, 'endpoint classes');
-    const { classes, classOf } = computeClasses(policies.atoms, endpoints, check, answers);
+    const { classes, classOf, unusualClasses } = computeClasses(policies.atoms, endpoints, check, answers);
     this.classes = classes;
     this.classOf = classOf;
-    this.info = classes.map((cls) => {
+    const usual = (atomId: number) => policies.atoms[atomId].usual;
+    const ingress = applicableToClasses(policies, classes, usual, unusualClasses, 'ingress');
+    const egress = applicableToClasses(policies, classes, usual, unusualClasses, 'egress');
+    this.info = classes.map((cls, c) => {
       check();
-      return this.infoFor(cls);
+      return this.infoOf(cls, ingress[c], egress[c]);
     });
     for (const [i, ep] of endpoints.entries()) this.byId.set(ep.id, i);
   }
 
   private infoFor(cls: Pick<EndpointClass, 'kind' | 'families' | 'values'>): ClassInfo {
-    const ingress = applicablePolicies(this.policies, cls.values, 'ingress');
-    const egress = applicablePolicies(this.policies, cls.values, 'egress');
+    return this.infoOf(
+      cls,
+      applicablePolicies(this.policies, cls.values, 'ingress'),
+      applicablePolicies(this.policies, cls.values, 'egress'),
+    );
+  }
+
+  private infoOf(
+    cls: Pick<EndpointClass, 'kind' | 'families' | 'values'>,
+    ingress: Applicable,
+    egress: Applicable,
+  ): ClassInfo {
     return {
       cls,
       ingress,

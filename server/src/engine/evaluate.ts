@@ -88,6 +88,36 @@ export function applicablePolicies(set: PolicySet, subject: readonly AtomValue[]
 }
 
 /**
+ * applicablePolicies for every class at once, without asking every class about every policy:
+ * a policy applies only to the classes whose answer to its subject atom is true, and when that
+ * is not the atom's usual answer they are among `unusualClasses(subject)`.
+ */
+export function applicableToClasses(
+  set: PolicySet,
+  classes: readonly { readonly values: readonly AtomValue[] }[],
+  usual: (atomId: number) => AtomValue,
+  unusualClasses: (atomId: number) => readonly number[],
+  direction: Direction,
+): Applicable[] {
+  const tiers: { index: number; policies: CompiledPolicy[] }[][] = classes.map(() => []);
+  set.tiers.forEach((tier, index) => {
+    for (const p of tier.policies) {
+      if (p[direction] === undefined) continue;
+      const add = (c: number) => {
+        if (classes[c].values[p.subject] !== true) return;
+        const list = tiers[c];
+        const last = list[list.length - 1];
+        if (last?.index === index) last.policies.push(p);
+        else list.push({ index, policies: [p] });
+      };
+      if (usual(p.subject) === true) for (let c = 0; c < classes.length; c++) add(c);
+      else for (const c of unusualClasses(p.subject)) add(c);
+    }
+  });
+  return tiers.map((t) => ({ tiers: t }));
+}
+
+/**
  * The policies that apply to a pod's traffic to its own IP: all but ClusterNetworkPolicy (and
  * AdminNetworkPolicy / BaselineAdminNetworkPolicy), which the network-policy-api exempts it from.
  * A tier left without policies is skipped entirely, default action included.

@@ -5,7 +5,7 @@
  * through atoms, endpoints that answer every atom alike are indistinguishable
  * to policy, which is what lets the engine evaluate classes instead of pairs.
  */
-import { type Cidr, cidrContains, type IpFamily } from '../common/ip';
+import { type Cidr, cidrLast, type IpAddr, type IpFamily } from '../common/ip';
 import type { Service } from '../model/kubernetes';
 import { type Endpoint, portKey } from './endpoint';
 import { type EndpointIndex, union } from './endpoint-index';
@@ -21,6 +21,11 @@ export interface Atom {
   describe(): string;
   /** The answer of every endpoint outside `candidates`. */
   readonly usual: AtomValue;
+  /**
+   * Whether the answer reads the endpoint's own addresses (not only their families): then the
+   * replicas of one pod template may answer it differently (engine/classes.ts asks each endpoint).
+   */
+  readonly readsAddresses: boolean;
   /**
    * The endpoints (indices, ascending) that may answer otherwise than `usual`, found through
    * the index; undefined when any endpoint may (then every endpoint is evaluated).
@@ -59,6 +64,7 @@ export class EndpointSelectorAtom implements Atom {
   }
 
   readonly usual = false;
+  readonly readsAddresses = false;
 
   candidates(index: EndpointIndex): readonly number[] {
     let namespaces: Set<string> | undefined;
@@ -69,8 +75,12 @@ export class EndpointSelectorAtom implements Atom {
         if (this.scope.namespaceSelector.matches(labels)) namespaces.add(ns);
     }
     const byLabel = this.selector.matchesAll ? undefined : index.matching(this.selector, false);
-    if (byLabel) return namespaces ? inNamespaces(index, byLabel, namespaces) : byLabel;
-    if (!namespaces) return index.pods;
+    if (!namespaces) return byLabel ?? index.pods;
+    // Candidates may be a superset: the shorter of the two lists, narrowed when that is cheap.
+    let inScope = 0;
+    for (const ns of namespaces) inScope += index.byNamespace.get(ns)?.length ?? 0;
+    if (byLabel && byLabel.length <= inScope) return inNamespaces(index, byLabel, namespaces);
+    if (namespaces.size === 1) return index.byNamespace.get([...namespaces][0]) ?? [];
     return union([...namespaces].map((ns) => index.byNamespace.get(ns) ?? []));
   }
 
@@ -90,6 +100,25 @@ function familyBits(inside: (family: IpFamily) => boolean): string {
   return (inside(4) ? '1' : '0') + (inside(6) ? '1' : '0');
 }
 
+/** familyBits answers by bits (IPv4 1, IPv6 2), so no answer string is built per endpoint. */
+const FAMILY_BITS = ['00', '10', '01', '11'] as const;
+
+interface AddressRange {
+  readonly family: IpFamily;
+  readonly first: bigint;
+  readonly last: bigint;
+}
+
+function addressRange(c: Cidr): AddressRange {
+  return { family: c.family, first: c.base, last: cidrLast(c) };
+}
+
+/** cidrContains over ranges: no bigint arithmetic per question. */
+function inRanges(ranges: readonly AddressRange[], ip: IpAddr): boolean {
+  for (const r of ranges) if (r.family === ip.family && ip.value >= r.first && ip.value <= r.last) return true;
+  return false;
+}
+
 /**
  * An address test: the endpoint's address is in one of `cidrs` and in none of
  * `except`. The value is an address-set answer (see familyBits).
@@ -102,14 +131,25 @@ export class NetsAtom implements Atom {
     readonly except: readonly Cidr[],
   ) {}
 
+  /** Each CIDR as its first and last address, computed once: the atom is asked about every endpoint. */
+  private ranges?: { readonly inside: AddressRange[]; readonly except: AddressRange[] };
+
   evaluate(ep: Endpoint): string {
-    return familyBits((family) => {
-      const ip = ep.ips.find((a) => a.family === family);
-      return !!ip && this.cidrs.some((c) => cidrContains(c, ip)) && !this.except.some((c) => cidrContains(c, ip));
-    });
+    this.ranges ??= { inside: this.cidrs.map(addressRange), except: this.except.map(addressRange) };
+    // The first address of each family decides, as for familyBits.
+    let seen = 0;
+    let inside = 0;
+    for (const ip of ep.ips) {
+      const bit = ip.family === 4 ? 1 : 2;
+      if (seen & bit) continue;
+      seen |= bit;
+      if (inRanges(this.ranges.inside, ip) && !inRanges(this.ranges.except, ip)) inside |= bit;
+    }
+    return FAMILY_BITS[inside];
   }
 
   readonly usual = '00';
+  readonly readsAddresses = true;
 
   candidates(): undefined {
     return undefined;
@@ -139,6 +179,7 @@ export class NamedPortAtom implements Atom {
   }
 
   readonly usual = '';
+  readonly readsAddresses = false;
 
   candidates(index: EndpointIndex): readonly number[] {
     return index.withPortName(this.name);
@@ -162,6 +203,7 @@ export class CalicoEndpointAtom implements Atom {
   }
 
   readonly usual = false;
+  readonly readsAddresses = false;
 
   candidates(index: EndpointIndex): readonly number[] {
     return index.matching(this.selector, true) ?? index.pods;
@@ -193,6 +235,8 @@ export class SelectorAddressAtom implements Atom {
   }
 
   readonly usual = '00';
+  // Network sets hold addresses, but an endpoint in one is a template of its own (engine/classes.ts).
+  readonly readsAddresses = false;
 
   candidates(index: EndpointIndex): readonly number[] | undefined {
     // Calico labels are pods' only (others have none), and a network set's labels are its own.
@@ -237,6 +281,8 @@ export class ServiceAtom implements Atom {
     }
     return [...ports].sort().join(',');
   }
+
+  readonly readsAddresses = false;
 
   get usual(): AtomValue {
     return this.mode === 'members' ? false : '';

@@ -127,15 +127,46 @@ export function union(lists: readonly (readonly number[])[]): readonly number[] 
   const nonEmpty = lists.filter((l) => l.length > 0);
   if (nonEmpty.length === 0) return NONE;
   if (nonEmpty.length === 1) return nonEmpty[0];
-  // A typed array sorts numerically without a comparator call per step: an atom whose
-  // namespaceSelector matches every namespace unites every pod's index.
+  if (nonEmpty.length === 2) return mergeTwo(nonEmpty[0], nonEmpty[1]);
   let n = 0;
-  for (const l of nonEmpty) n += l.length;
-  const all = new Float64Array(n);
-  let k = 0;
-  for (const l of nonEmpty) for (const x of l) all[k++] = x;
-  all.sort();
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = -1;
+  for (const l of nonEmpty) {
+    n += l.length;
+    if (l[0] < lo) lo = l[0];
+    if (l[l.length - 1] > hi) hi = l[l.length - 1];
+  }
   const out: number[] = [];
-  for (let i = 0; i < n; i++) if (i === 0 || all[i] !== all[i - 1]) out.push(all[i]);
+  if ((hi - lo) / 8 > n) {
+    // Few indices spread far apart: sorting them beats scanning the range.
+    const all: number[] = [];
+    for (const l of nonEmpty) for (const x of l) all.push(x);
+    all.sort((a, b) => a - b);
+    for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[i - 1]) out.push(all[i]);
+    return out;
+  }
+  // Marks over the range the lists span (an atom whose namespaceSelector matches every namespace
+  // unites every pod's index): linear, no comparison sort.
+  const mark = new Uint8Array(hi - lo + 1);
+  for (const l of nonEmpty) for (const x of l) mark[x - lo] = 1;
+  for (let i = 0; i < mark.length; i++) if (mark[i] === 1) out.push(i + lo);
+  return out;
+}
+
+/** The union of two sorted, duplicate-free lists, by merging them. */
+function mergeTwo(a: readonly number[], b: readonly number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i] < b[j]) out.push(a[i++]);
+    else if (b[j] < a[i]) out.push(b[j++]);
+    else {
+      out.push(a[i++]);
+      j++;
+    }
+  }
+  while (i < a.length) out.push(a[i++]);
+  while (j < b.length) out.push(b[j++]);
   return out;
 }

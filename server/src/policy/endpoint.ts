@@ -29,29 +29,70 @@ export interface Endpoint {
   readonly networkSets: readonly NetworkSetMembership[];
 }
 
-export function podEndpoint(pod: Pod, cluster: Cluster, addressing: Addressing): Endpoint {
+/**
+ * What a pod's endpoint shares with the other replicas of its workload: everything but its id,
+ * node and addresses. Replicas share one pod spec and one labels object (model/build.ts), so
+ * their endpoints share these objects too, and the engine can tell replicas apart by identity
+ * alone (engine/classes.ts answers most atoms once per template).
+ */
+interface PodTemplateParts {
+  readonly namespace: string;
+  readonly labels: Labels;
+  readonly namespaceLabels: Labels;
+  readonly namedPorts: ReadonlyMap<string, readonly string[]>;
+  readonly calicoLabels: Labels;
+}
+
+/** Per snapshot, per pod spec: the template parts built so far (one per namespace and labels, nearly always one). */
+const templateParts = new WeakMap<Cluster, Map<Pod['spec'], PodTemplateParts[]>>();
+
+function podTemplateParts(pod: Pod, cluster: Cluster): PodTemplateParts {
+  let bySpec = templateParts.get(cluster);
+  if (!bySpec) {
+    bySpec = new Map();
+    templateParts.set(cluster, bySpec);
+  }
+  let list = bySpec.get(pod.spec);
+  if (!list) {
+    list = [];
+    bySpec.set(pod.spec, list);
+  }
+  for (const parts of list) if (parts.namespace === pod.namespace && parts.labels === pod.labels) return parts;
   const namedPorts = new Map<string, string[]>();
   for (const p of pod.spec.ports) {
     if (!p.name) continue;
-    const list = namedPorts.get(p.name) ?? [];
-    list.push(portKey(p.protocol, p.containerPort));
-    namedPorts.set(p.name, list);
+    const ports = namedPorts.get(p.name) ?? [];
+    ports.push(portKey(p.protocol, p.containerPort));
+    namedPorts.set(p.name, ports);
   }
-  for (const list of namedPorts.values()) list.sort();
+  for (const ports of namedPorts.values()) ports.sort();
+  const parts: PodTemplateParts = {
+    namespace: pod.namespace,
+    labels: pod.labels,
+    namespaceLabels: cluster.namespaces.get(pod.namespace)?.labels ?? { 'kubernetes.io/metadata.name': pod.namespace },
+    namedPorts,
+    // Host-network pods are their node: no workload endpoint, no Calico labels.
+    calicoLabels: pod.spec.hostNetwork ? {} : calicoPodLabels(pod, cluster),
+  };
+  list.push(parts);
+  return parts;
+}
+
+export function podEndpoint(pod: Pod, cluster: Cluster, addressing: Addressing): Endpoint {
+  const parts = podTemplateParts(pod, cluster);
   const ips = addressing.pods.get(pod.id)?.ips ?? [];
-  const workload = !pod.spec.hostNetwork;
   return {
     id: pod.id,
     kind: pod.spec.hostNetwork ? 'host' : 'pod',
     pod,
     namespace: pod.namespace,
     labels: pod.labels,
-    namespaceLabels: cluster.namespaces.get(pod.namespace)?.labels ?? { 'kubernetes.io/metadata.name': pod.namespace },
+    namespaceLabels: parts.namespaceLabels,
     serviceAccount: pod.spec.serviceAccount,
     node: pod.node,
     ips,
-    namedPorts,
-    calicoLabels: workload ? calicoPodLabels(pod, cluster) : {},
+    namedPorts: parts.namedPorts,
+    calicoLabels: parts.calicoLabels,
     networkSets: networkSetsContaining(ips, cluster),
   };
 }

@@ -1,0 +1,154 @@
+/**
+ * Endpoint classes on generated workspaces, against a simple reference: every atom evaluated on
+ * every endpoint, endpoints grouped by their answers. The engine answers most atoms once per pod
+ * template (the replicas of a workload) and the atoms about addresses per endpoint; replicas,
+ * Pod objects with recorded addresses (IPv4, IPv6, outside the pod network), host-network pods
+ * and network sets are mixed here so that templates, address atoms and their common answers all
+ * have to be right.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { atomValues } from '../../server/src/engine/classes';
+import { applicablePolicies } from '../../server/src/engine/evaluate';
+import { analyzeYaml } from '../helpers';
+
+const NAMESPACES = ['ns0', 'ns1', 'ns2'];
+const app = fc.constantFrom('a', 'b', 'c');
+const tier = fc.constantFrom('x', 'y');
+const podLabels = fc.record({ app, tier }, { requiredKeys: ['app'] });
+const portName = fc.constantFrom('http', 'metrics');
+const address = fc.constantFrom('10.244.0.7', '10.244.1.9', '10.244.3.2', '192.168.1.7', 'fd00::5', '10.1.2.3');
+
+const workload = fc.record({
+  namespace: fc.constantFrom(...NAMESPACES),
+  labels: podLabels,
+  replicas: fc.integer({ min: 0, max: 4 }),
+  port: fc.record({ name: portName, number: fc.constantFrom(80, 8080) }),
+  hostNetwork: fc.boolean(),
+  serviceAccount: fc.constantFrom(undefined, 'sa1'),
+  daemon: fc.boolean(),
+});
+const podObject = fc.record({
+  namespace: fc.constantFrom(...NAMESPACES),
+  labels: podLabels,
+  ips: fc.array(address, { maxLength: 2 }),
+  port: fc.record({ name: portName, number: fc.constantFrom(80, 8080) }),
+});
+const kubePolicy = fc.record({
+  namespace: fc.constantFrom(...NAMESPACES),
+  subject: fc.option(podLabels, { nil: undefined }),
+  from: fc.constantFrom(
+    '{podSelector: {matchLabels: {tier: x}}}',
+    '{namespaceSelector: {matchLabels: {team: t1}}, podSelector: {matchExpressions: [{key: app, operator: In, values: [a, c]}]}}',
+    '{ipBlock: {cidr: 10.244.0.0/17, except: [10.244.1.0/24]}}',
+    '{ipBlock: {cidr: "fd00::/64"}}',
+    '{namespaceSelector: {}}',
+  ),
+  port: fc.constantFrom('http', 'metrics', 80),
+});
+const calicoPolicy = fc.record({
+  // undefined: a GlobalNetworkPolicy, whose rule selectors see global network sets.
+  namespace: fc.constantFrom(undefined, ...NAMESPACES),
+  selector: fc.constantFrom("app == 'a'", "tier == 'y' || app == 'b'", 'all()', "has(tier) && app != 'c'"),
+  source: fc.constantFrom(
+    'selector: "role == \'feed\'"',
+    "selector: \"app in {'a', 'b'}\"",
+    'nets: [10.244.0.0/24, "fd00::/120"]',
+    'notNets: [10.0.0.0/8]',
+  ),
+});
+const workspace = fc.record({
+  workloads: fc.array(workload, { maxLength: 6 }),
+  pods: fc.array(podObject, { maxLength: 5 }),
+  kube: fc.array(kubePolicy, { maxLength: 4 }),
+  calico: fc.array(calicoPolicy, { maxLength: 3 }),
+  networkSet: fc.boolean(),
+});
+
+type Workspace = typeof workspace extends fc.Arbitrary<infer T> ? T : never;
+
+function manifests(w: Workspace): string {
+  const docs: string[] = [
+    'apiVersion: v1\nkind: Node\nmetadata: {name: n1}\n',
+    'apiVersion: v1\nkind: Node\nmetadata: {name: n2}\n',
+    ...NAMESPACES.map(
+      (ns, i) => `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${ns}, labels: {team: t${i % 2}}}\n`,
+    ),
+  ];
+  w.workloads.forEach((x, i) => {
+    const spec = `{${x.hostNetwork ? 'hostNetwork: true, ' : ''}${x.serviceAccount ? `serviceAccountName: ${x.serviceAccount}, ` : ''}containers: [{name: c, image: i, ports: [{name: ${x.port.name}, containerPort: ${x.port.number}}]}]}`;
+    docs.push(
+      `apiVersion: apps/v1\nkind: ${x.daemon ? 'DaemonSet' : 'Deployment'}\nmetadata: {name: w${i}, namespace: ${x.namespace}}\nspec:\n  ${x.daemon ? '' : `replicas: ${x.replicas}\n  `}selector: {matchLabels: ${JSON.stringify(x.labels)}}\n  template:\n    metadata: {labels: ${JSON.stringify(x.labels)}}\n    spec: ${spec}\n`,
+    );
+  });
+  w.pods.forEach((p, i) => {
+    const status = p.ips.length
+      ? `status: {podIP: "${p.ips[0]}", podIPs: [${p.ips.map((ip) => `{ip: "${ip}"}`).join(', ')}]}\n`
+      : '';
+    docs.push(
+      `apiVersion: v1\nkind: Pod\nmetadata: {name: p${i}, namespace: ${p.namespace}, labels: ${JSON.stringify(p.labels)}}\nspec: {containers: [{name: c, image: i, ports: [{name: ${p.port.name}, containerPort: ${p.port.number}}]}]}\n${status}`,
+    );
+  });
+  w.kube.forEach((k, i) => {
+    const subject = k.subject ? `{matchLabels: ${JSON.stringify(k.subject)}}` : '{}';
+    docs.push(
+      `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: k${i}, namespace: ${k.namespace}}\nspec:\n  podSelector: ${subject}\n  ingress: [{from: [${k.from}], ports: [{port: ${k.port}}]}]\n  egress: [{to: [${k.from}]}]\n`,
+    );
+  });
+  w.calico.forEach((c, i) => {
+    docs.push(
+      `apiVersion: projectcalico.org/v3\nkind: ${c.namespace ? 'NetworkPolicy' : 'GlobalNetworkPolicy'}\nmetadata: {name: c${i}${c.namespace ? `, namespace: ${c.namespace}` : ''}}\nspec:\n  selector: "${c.selector}"\n  types: [Ingress]\n  ingress: [{action: Deny, source: {${c.source}}}, {action: Allow}]\n`,
+    );
+  });
+  if (w.networkSet)
+    docs.push(
+      'apiVersion: projectcalico.org/v3\nkind: GlobalNetworkSet\nmetadata: {name: feed, labels: {role: feed}}\nspec: {nets: [10.244.1.0/24, 192.168.0.0/16]}\n',
+    );
+  return docs.join('---\n');
+}
+
+describe('engine: endpoint classes against evaluating every atom on every endpoint', () => {
+  it('gives each endpoint the answers of the reference, and groups exactly the endpoints that answer alike', () => {
+    let replicas = 0;
+    let addressAnswers = 0;
+    fc.assert(
+      fc.property(workspace, (w) => {
+        const a = analyzeYaml(manifests(w));
+        const classOfKey = new Map<string, number>();
+        a.endpoints.forEach((ep, i) => {
+          const reference = atomValues(a.policies.atoms, ep);
+          const cls = a.engine.classes[a.engine.classIdOf(i)];
+          assert.deepEqual(cls.values, reference, ep.id);
+          const families = [...new Set(ep.ips.map((ip) => ip.family))].sort();
+          assert.deepEqual(cls.families, families, ep.id);
+          assert.equal(cls.kind, ep.kind, ep.id);
+          const key = JSON.stringify([ep.kind, families, reference]);
+          const known = classOfKey.get(key);
+          if (known === undefined) classOfKey.set(key, cls.id);
+          else assert.equal(cls.id, known, `${ep.id} answers like another class's members`);
+          if (ep.pod?.workload) replicas++;
+          if (a.policies.atoms.some((x) => x.readsAddresses && reference[x.id] !== x.usual)) addressAnswers++;
+        });
+        assert.equal(classOfKey.size, a.engine.classes.length, 'one class per distinct answer');
+        // Classes in the order of their first member, members ascending.
+        let next = 0;
+        a.endpoints.forEach((_, i) => {
+          const c = a.engine.classIdOf(i);
+          if (c === next) next++;
+          else assert.ok(c < next, 'classes numbered in endpoint order');
+        });
+        for (const cls of a.engine.classes)
+          for (const direction of ['ingress', 'egress'] as const)
+            assert.deepEqual(
+              a.engine.applicable(cls.id, direction),
+              applicablePolicies(a.policies, cls.values, direction),
+              `class ${cls.id} ${direction}`,
+            );
+      }),
+      { seed: 2026, numRuns: 80 },
+    );
+    assert.ok(replicas > 100, 'workloads expanded into replicas');
+    assert.ok(addressAnswers > 10, 'address atoms answered otherwise than usual');
+  });
+});
