@@ -287,7 +287,9 @@ export function computeClasses(
         for (const c of firstOfTemplate[at[k]]) (classes[c].values as AtomValue[])[atom.id] = values[k];
   });
   const byAtom = new Map<number, { atom: Atom; at: readonly number[] }>();
-  atoms.forEach((atom, a) => byAtom.set(atom.id, { atom, at: unusual[a].at }));
+  atoms.forEach((atom, a) => {
+    byAtom.set(atom.id, { atom, at: unusual[a].at });
+  });
   const unusualClasses = new Map<number, readonly number[]>();
   return {
     classes,
