@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { atomValues } from '../../server/src/engine/classes';
-import { applicablePolicies } from '../../server/src/engine/evaluate';
+import { applicablePolicies, commaListHas } from '../../server/src/engine/evaluate';
 import { analyzeYaml } from '../helpers';
 
 const NAMESPACES = ['ns0', 'ns1', 'ns2'];
@@ -112,6 +112,8 @@ describe('engine: endpoint classes against evaluating every atom on every endpoi
   it('gives each endpoint the answers of the reference, and groups exactly the endpoints that answer alike', () => {
     let replicas = 0;
     let addressAnswers = 0;
+    let allowedCells = 0;
+    let deniedCells = 0;
     fc.assert(
       fc.property(workspace, (w) => {
         const a = analyzeYaml(manifests(w));
@@ -138,6 +140,35 @@ describe('engine: endpoint classes against evaluating every atom on every endpoi
           if (c === next) next++;
           else assert.ok(c < next, 'classes numbered in endpoint order');
         });
+        // Peer groups against grouping the pod classes by their answers to the atoms asked.
+        const pods = a.engine.classes.filter((c) => c.kind === 'pod');
+        const ids = a.policies.atoms.map((x) => x.id);
+        for (const asked of [ids, ids.filter((x) => x % 2 === 0), ids.filter((x) => x % 3 === 1), []]) {
+          const naive = new Map<string, number[]>();
+          for (const c of pods) {
+            const key = JSON.stringify([c.families, asked.map((x) => c.values[x])]);
+            naive.set(key, [...(naive.get(key) ?? []), c.id]);
+          }
+          assert.deepEqual(
+            a.engine.peerGroups.groups(asked).map((g) => g.classes().map((c) => c.id)),
+            [...naive.values()],
+          );
+        }
+        // The matrix (whose class-pair table is decided by peer groups) against each pair explained alone.
+        for (const [protocol, port] of [
+          ['TCP', 80],
+          ['TCP', 8080],
+        ] as const) {
+          const rows = a.engine.matrix(protocol, port);
+          rows.forEach((row, i) =>
+            row.forEach((cell, j) => {
+              const alone = a.engine.explainEndpoints(a.endpoints[i], a.endpoints[j], protocol, port).allowed;
+              assert.equal(cell === 1, alone, `${a.endpoints[i].id} -> ${a.endpoints[j].id} ${protocol}/${port}`);
+              if (alone) allowedCells++;
+              else deniedCells++;
+            }),
+          );
+        }
         for (const cls of a.engine.classes)
           for (const direction of ['ingress', 'egress'] as const)
             assert.deepEqual(
@@ -150,5 +181,20 @@ describe('engine: endpoint classes against evaluating every atom on every endpoi
     );
     assert.ok(replicas > 100, 'workloads expanded into replicas');
     assert.ok(addressAnswers > 10, 'address atoms answered otherwise than usual');
+    assert.ok(
+      allowedCells > 1000 && deniedCells > 1000,
+      `matrix cells: ${allowedCells} allowed, ${deniedCells} denied`,
+    );
+  });
+
+  it('finds an entry of a named-port answer as splitting it would', () => {
+    const entry = fc.constantFrom('TCP/80', 'TCP/8080', 'UDP/80', 'TCP/8', 'CP/80');
+    fc.assert(
+      fc.property(fc.array(entry, { maxLength: 4 }), entry, (list, item) => {
+        const text = list.join(',');
+        assert.equal(commaListHas(text, item), text.split(',').includes(item));
+      }),
+      { seed: 2026, numRuns: 500 },
+    );
   });
 });

@@ -11,7 +11,7 @@ import type { AtomValue } from '../policy/atoms';
 import { connectionFamily, type Endpoint } from '../policy/endpoint';
 import { type Direction, isClusterPolicy, type PolicySet, policyName } from '../policy/rule-model';
 import { type AtomAnswers, atomValues, computeClasses, type EndpointClass } from './classes';
-import { PeerGroups, sideAtoms } from './peer-groups';
+import { type ClassAnswers, PeerGroups, sideAtoms } from './peer-groups';
 import {
   type Applicable,
   applicablePolicies,
@@ -35,13 +35,20 @@ interface ClassInfo {
 /** Which answers a table caches: both directions, the egress side only (node-local), or a pod to itself. */
 type Which = 'both' | 'egress' | 'self';
 
+/** The table keys of the usual protocols, built once. */
+const WHICH_KEYS: Record<Which, Partial<Record<Protocol, string>>> = {
+  both: { TCP: 'TCP/both', UDP: 'UDP/both', SCTP: 'SCTP/both' },
+  egress: { TCP: 'TCP/egress', UDP: 'UDP/egress', SCTP: 'SCTP/egress' },
+  self: { TCP: 'TCP/self', UDP: 'UDP/self', SCTP: 'SCTP/self' },
+};
+
 export class Engine {
   readonly classes: readonly EndpointClass[];
   private readonly classOf: Int32Array;
   private readonly info: ClassInfo[];
   private readonly byId = new Map<string, number>();
-  /** (protocol/port) -> class-pair answers, 0 unknown, 1 allowed, 2 denied. */
-  private readonly cache = new Map<string, Uint8Array>();
+  /** port -> (protocol/which) -> class-pair answers, 0 unknown, 1 allowed, 2 denied. */
+  private readonly cache = new Map<number, Map<string, Uint8Array>>();
   private lastTable?: { protocol: Protocol; port: number; which: Which; table: Uint8Array };
 
   /** With a budget, building throws OutOfTime once it has run out (engine/analysis.ts keeps what is complete). */
@@ -57,6 +64,7 @@ export class Engine {
     this.classes = classes;
     this.classOf = classOf;
     const usual = (atomId: number) => policies.atoms[atomId].usual;
+    this.classAnswers = { usual, unusualClasses };
     const ingress = applicableToClasses(policies, classes, usual, unusualClasses, 'ingress');
     const egress = applicableToClasses(policies, classes, usual, unusualClasses, 'egress');
     this.info = classes.map((cls, c) => {
@@ -94,10 +102,11 @@ export class Engine {
   }
 
   private groups?: PeerGroups;
+  private readonly classAnswers: ClassAnswers;
 
   /** Pod classes grouped by their answers to given atoms (built on first use). */
   get peerGroups(): PeerGroups {
-    this.groups ??= new PeerGroups(this.classes);
+    this.groups ??= new PeerGroups(this.classes, this.classAnswers);
     return this.groups;
   }
 
@@ -162,19 +171,88 @@ export class Engine {
    */
   matrixRow(protocol: Protocol, port: number, src: number, columns: readonly number[]): Uint8Array {
     const both = this.table(protocol, port, 'both');
+    // A row as wide as there are classes is a matrix's: decide the whole table by peer groups first.
+    if (columns.length >= this.classes.length && !this.filled.has(both)) this.fillBoth(both, protocol, port);
     const row = new Uint8Array(columns.length);
     const sc = this.classOf[src];
     const host = this.endpoints[src].kind === 'host';
+    const classOf = this.classOf;
+    // The row's cells of the class-pair table, read inline: a matrix reads pods² of them.
+    const rowStart = sc * this.classes.length;
     for (let c = 0; c < columns.length; c++) {
       const dst = columns[c];
       if (dst === src) row[c] = this.selfAnswer(src, protocol, port) ? 1 : 0;
       else if (host && this.isNodeLocal(src, dst))
-        row[c] = this.classAnswer(this.table(protocol, port, 'egress'), sc, this.classOf[dst], protocol, port, 'egress')
+        row[c] = this.classAnswer(this.table(protocol, port, 'egress'), sc, classOf[dst], protocol, port, 'egress')
           ? 1
           : 0;
-      else row[c] = this.classAnswer(both, sc, this.classOf[dst], protocol, port, 'both') ? 1 : 0;
+      else {
+        const known = both[rowStart + classOf[dst]];
+        if (known !== 0) row[c] = known === 1 ? 1 : 0;
+        else row[c] = this.classAnswer(both, sc, classOf[dst], protocol, port, 'both') ? 1 : 0;
+      }
     }
     return row;
+  }
+
+  /** The `both` tables fillBoth has completed. */
+  private readonly filled = new WeakSet<Uint8Array>();
+
+  /**
+   * Every class pair of a `both` table, as decideClasses decides them, but each direction once per
+   * peer group: a source's egress reads the destination only through the destination-side atoms
+   * of its rules (and the family, which groups share), a destination's ingress reads the source
+   * only through the source-side atoms of its rules. Classes that are not pods (in no peer
+   * group) are decided pair by pair.
+   */
+  private fillBoth(table: Uint8Array, protocol: Protocol, port: number): void {
+    const n = this.classes.length;
+    // 1 allowed, 2 denied, 0 not a pod on that side (no policy to ask).
+    const egress = new Uint8Array(n * n);
+    const ingress = new Uint8Array(n * n);
+    const others = this.classes.filter((c) => c.kind !== 'pod');
+    const direction = (
+      subject: number,
+      side: 'source' | 'destination',
+      out: Uint8Array,
+      at: (peer: number) => number,
+    ) => {
+      const info = this.info[subject];
+      const dir = side === 'destination' ? 'egress' : 'ingress';
+      const app = info[dir];
+      const atoms = new Set<number>();
+      for (const t of app.tiers)
+        for (const p of t.policies) for (const r of p[dir]!) sideAtoms(r.condition, side, atoms);
+      const ask = (peer: EndpointClass): number => {
+        const family = commonFamily(info.cls.families, peer.families);
+        if (family === undefined) return 2;
+        const packet: Packet =
+          side === 'destination'
+            ? { protocol, port, family, src: info.cls.values, dst: peer.values }
+            : { protocol, port, family, src: peer.values, dst: info.cls.values };
+        return decide(this.policies, app, dir, packet) ? 1 : 2;
+      };
+      for (const group of this.peerGroups.groups([...atoms])) {
+        const v = ask(group.representative);
+        for (const c of group.classes()) out[at(c.id)] = v;
+      }
+      for (const c of others) out[at(c.id)] = ask(c);
+    };
+    for (const cls of this.classes) {
+      if (cls.kind !== 'pod') continue;
+      direction(cls.id, 'destination', egress, (peer) => cls.id * n + peer);
+      direction(cls.id, 'source', ingress, (peer) => peer * n + cls.id);
+    }
+    for (let sc = 0; sc < n; sc++)
+      for (let dc = 0; dc < n; dc++) {
+        const cell = sc * n + dc;
+        if (table[cell] !== 0) continue;
+        const s = this.classes[sc];
+        const d = this.classes[dc];
+        if (commonFamily(s.families, d.families) === undefined) table[cell] = 2;
+        else table[cell] = egress[cell] === 2 || ingress[cell] === 2 ? 2 : 1;
+      }
+    this.filled.add(table);
   }
 
   /** A host-network source reaching a pod on its own node: only the egress side is evaluated. */
@@ -200,12 +278,18 @@ export class Engine {
     // Callers ask for the same table many times in a row: skip building the key then.
     const last = this.lastTable;
     if (last && last.port === port && last.protocol === protocol && last.which === which) return last.table;
-    const key = `${protocol}/${port}/${which}`;
-    let table = this.cache.get(key);
+    // By port, then protocol and which: no key string per call (a workload matrix alternates ports).
+    let byPort = this.cache.get(port);
+    if (!byPort) {
+      byPort = new Map();
+      this.cache.set(port, byPort);
+    }
+    const key = WHICH_KEYS[which][protocol] ?? `${protocol}/${which}`;
+    let table = byPort.get(key);
     if (!table) {
       const n = this.classes.length;
       table = new Uint8Array(which === 'self' ? n : n * n);
-      this.cache.set(key, table);
+      byPort.set(key, table);
     }
     this.lastTable = { protocol, port, which, table };
     return table;

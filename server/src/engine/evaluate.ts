@@ -43,6 +43,27 @@ function sourcePortsMatch(ranges: readonly (readonly [number, number])[], negate
   return next > hi;
 }
 
+/** The packet's `PROTOCOL/port`, as named-port answers list ports; the last one is kept (a matrix asks one port). */
+let lastPortKey = { protocol: '', port: -1, key: '' };
+function portKeyOf(p: Packet): string {
+  if (lastPortKey.port !== p.port || lastPortKey.protocol !== p.protocol)
+    lastPortKey = { protocol: p.protocol, port: p.port, key: `${p.protocol}/${p.port}` };
+  return lastPortKey.key;
+}
+
+/** Whether the comma-separated `list` has the entry `item` (split(',').includes(item) without the array). */
+export function commaListHas(list: string, item: string): boolean {
+  let from = 0;
+  for (;;) {
+    const at = list.indexOf(item, from);
+    if (at < 0) return false;
+    const end = at + item.length;
+    if ((at === 0 || list.charCodeAt(at - 1) === 44) && (end === list.length || list.charCodeAt(end) === 44))
+      return true;
+    from = at + 1;
+  }
+}
+
 export function conditionMatches(c: Condition, p: Packet): boolean {
   switch (c.type) {
     case 'all':
@@ -62,10 +83,10 @@ export function conditionMatches(c: Condition, p: Packet): boolean {
       let hit = false;
       for (const [lo, hi] of c.ranges) if (p.port >= lo && p.port <= hi) hit = true;
       if (!hit && c.named.length) {
-        const key = `${p.protocol}/${p.port}`;
+        const key = portKeyOf(p);
         for (const atom of c.named) {
           const v = p.dst[atom];
-          if (typeof v === 'string' && v.split(',').includes(key)) hit = true;
+          if (typeof v === 'string' && commaListHas(v, key)) hit = true;
         }
       }
       return hit !== c.negate;

@@ -24,20 +24,37 @@ interface AtomAnswers {
   readonly usual: AtomValue;
   /** Ids (in order) of the pod classes answering otherwise. */
   readonly unusual: readonly number[];
+  /** Their answers, numbered per atom (so groups are split by number, not by a key string). */
+  readonly answerIds: Int32Array;
+  /** How many different answers `answerIds` numbers. */
+  readonly width: number;
 }
 
 const familyKey = (c: EndpointClass) => c.families.join('');
+
+/** What the engine knows of each atom's answers over the classes (engine/classes.ts). */
+export interface ClassAnswers {
+  /** The atom's usual answer. */
+  usual(atomId: number): AtomValue;
+  /** The classes (ascending ids) whose answer is not the usual one. */
+  unusualClasses(atomId: number): readonly number[];
+}
 
 export class PeerGroups {
   private readonly pods: readonly EndpointClass[];
   private readonly byAtom = new Map<number, AtomAnswers>();
   private readonly usualFamilies: string;
   private readonly unusualFamilies: readonly number[];
-  private readonly classById: ReadonlyMap<number, EndpointClass>;
+  /** Pod classes by id (undefined for the other classes). */
+  private readonly classById: (EndpointClass | undefined)[];
 
-  constructor(classes: readonly EndpointClass[]) {
+  constructor(
+    classes: readonly EndpointClass[],
+    private readonly known?: ClassAnswers,
+  ) {
     this.pods = classes.filter((c) => c.kind === 'pod');
-    this.classById = new Map(this.pods.map((c) => [c.id, c]));
+    this.classById = [];
+    for (const c of this.pods) this.classById[c.id] = c;
     const counts = new Map<string, number>();
     for (const c of this.pods) counts.set(familyKey(c), (counts.get(familyKey(c)) ?? 0) + 1);
     this.usualFamilies = mostCommon(counts) ?? '';
@@ -47,10 +64,37 @@ export class PeerGroups {
   private answers(atom: number): AtomAnswers {
     let found = this.byAtom.get(atom);
     if (!found) {
-      const counts = new Map<AtomValue, number>();
-      for (const c of this.pods) counts.set(c.values[atom], (counts.get(c.values[atom]) ?? 0) + 1);
-      const usual = mostCommon(counts) ?? false;
-      found = { usual, unusual: this.pods.filter((c) => c.values[atom] !== usual).map((c) => c.id) };
+      // Any answer may serve as the usual one (the groups come out the same); the most common
+      // keeps the lists short. The engine's unusual classes give it without visiting every class
+      // when the atom's own usual answer is the most common.
+      let usual: AtomValue | undefined;
+      let unusual: number[] | undefined;
+      if (this.known) {
+        const listed = this.known.unusualClasses(atom).filter((id) => this.classById[id] !== undefined);
+        if (listed.length * 2 <= this.pods.length) {
+          usual = this.known.usual(atom);
+          unusual = listed;
+        }
+      }
+      if (unusual === undefined) {
+        const counts = new Map<AtomValue, number>();
+        for (const c of this.pods) counts.set(c.values[atom], (counts.get(c.values[atom]) ?? 0) + 1);
+        const common = mostCommon(counts) ?? false;
+        usual = common;
+        unusual = this.pods.filter((c) => c.values[atom] !== common).map((c) => c.id);
+      }
+      const ids = new Map<AtomValue, number>();
+      const answerIds = new Int32Array(unusual.length);
+      unusual.forEach((id, k) => {
+        const v = this.classById[id]!.values[atom];
+        let n = ids.get(v);
+        if (n === undefined) {
+          n = ids.size;
+          ids.set(v, n);
+        }
+        answerIds[k] = n;
+      });
+      found = { usual: usual!, unusual, answerIds, width: Math.max(1, ids.size) };
       this.byAtom.set(atom, found);
     }
     return found;
@@ -60,58 +104,61 @@ export class PeerGroups {
   groups(atoms: readonly number[]): PeerGroup[] {
     // Partition refinement over the classes that answer something otherwise than usual: each
     // atom splits only the groups of the classes in its own list (the others keep the usual
-    // answer), so the cost is the length of those lists, not classes x atoms.
-    const group = new Map<number, number>();
+    // answer), so the cost is the length of those lists, not classes x atoms. Group 0 is the
+    // group of the classes in no list.
+    const group = new Int32Array(this.classById.length);
+    const listed: number[] = [];
     let next = 1;
     const byFamilies = new Map<string, number>();
     for (const id of this.unusualFamilies) {
-      const key = familyKey(this.classById.get(id)!);
+      const key = familyKey(this.classById[id]!);
       let g = byFamilies.get(key);
       if (g === undefined) {
         g = next++;
         byFamilies.set(key, g);
       }
-      group.set(id, g);
+      group[id] = g;
+      listed.push(id);
     }
     for (const atom of atoms) {
-      const list = this.answers(atom).unusual;
-      if (list.length === 0) continue;
-      const split = new Map<string, number>();
-      for (const id of list) {
-        const key = `${group.get(id) ?? 0} ${valueKey(this.classById.get(id)!.values[atom])}`;
+      const { unusual, answerIds, width } = this.answers(atom);
+      if (unusual.length === 0) continue;
+      const split = new Map<number, number>();
+      for (let k = 0; k < unusual.length; k++) {
+        const id = unusual[k];
+        const before = group[id];
+        if (before === 0) listed.push(id);
+        const key = before * width + answerIds[k];
         let g = split.get(key);
         if (g === undefined) {
           g = next++;
           split.set(key, g);
         }
-        group.set(id, g);
+        group[id] = g;
       }
     }
+    listed.sort((x, y) => x - y);
     const byGroup = new Map<number, EndpointClass[]>();
-    for (const id of [...group.keys()].sort((x, y) => x - y)) {
-      const g = group.get(id)!;
+    for (const id of listed) {
+      const g = group[id];
       const list = byGroup.get(g);
-      if (list) list.push(this.classById.get(id)!);
-      else byGroup.set(g, [this.classById.get(id)!]);
+      if (list) list.push(this.classById[id]!);
+      else byGroup.set(g, [this.classById[id]!]);
     }
     const out: PeerGroup[] = [...byGroup.values()].map((list) => ({ representative: list[0], classes: () => list }));
-    if (group.size < this.pods.length) {
-      const usual = this.pods.find((c) => !group.has(c.id))!;
+    if (listed.length < this.pods.length) {
+      const usual = this.pods.find((c) => group[c.id] === 0)!;
       let list: EndpointClass[] | undefined;
       out.push({
         representative: usual,
         classes: () => {
-          list ??= this.pods.filter((c) => !group.has(c.id));
+          list ??= this.pods.filter((c) => group[c.id] === 0);
           return list;
         },
       });
     }
     return out.sort((x, y) => x.representative.id - y.representative.id);
   }
-}
-
-function valueKey(v: AtomValue): string {
-  return v === true ? '1' : v === false ? '0' : JSON.stringify(v);
 }
 
 function mostCommon<K>(counts: Map<K, number>): K | undefined {

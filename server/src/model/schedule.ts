@@ -82,26 +82,45 @@ export function eligible(spec: PodSpecInfo, node: KubeNode): boolean {
 
 /** Balances pods over nodes: each call picks the eligible node with the fewest pods placed so far. */
 export class Spreader {
-  private load = new Map<string, number>();
-  constructor(private readonly nodes: readonly KubeNode[]) {}
+  private readonly load: Int32Array;
+  private readonly indexOf = new Map<string, number>();
+  /** The eligible nodes (indices, in node order) per pod spec: the replicas of a workload share one spec. */
+  private readonly eligibleBySpec = new Map<PodSpecInfo, readonly number[]>();
+
+  constructor(private readonly nodes: readonly KubeNode[]) {
+    this.load = new Int32Array(nodes.length);
+    nodes.forEach((n, i) => {
+      if (!this.indexOf.has(n.name)) this.indexOf.set(n.name, i);
+    });
+  }
 
   /** Records a pod placed by other means (nodeName, DaemonSet) so the balance accounts for it. */
   occupy(node: string): void {
-    this.load.set(node, (this.load.get(node) ?? 0) + 1);
+    const i = this.indexOf.get(node);
+    if (i !== undefined) this.load[i]++;
   }
 
   place(spec: PodSpecInfo): string | undefined {
-    let best: KubeNode | undefined;
+    let candidates = this.eligibleBySpec.get(spec);
+    if (!candidates) {
+      const list: number[] = [];
+      this.nodes.forEach((n, i) => {
+        if (eligible(spec, n)) list.push(i);
+      });
+      candidates = list;
+      this.eligibleBySpec.set(spec, candidates);
+    }
+    // The first of the least loaded (nodes are in name order).
+    let best = -1;
     let bestLoad = Infinity;
-    for (const n of this.nodes) {
-      if (!eligible(spec, n)) continue;
-      const l = this.load.get(n.name) ?? 0;
-      if (l < bestLoad) {
-        best = n;
-        bestLoad = l;
+    for (const i of candidates) {
+      if (this.load[i] < bestLoad) {
+        best = i;
+        bestLoad = this.load[i];
       }
     }
-    if (best) this.occupy(best.name);
-    return best?.name;
+    if (best < 0) return undefined;
+    this.load[best]++;
+    return this.nodes[best].name;
   }
 }
