@@ -13,7 +13,7 @@
  * - a NetworkSet: its labels, `projectcalico.org/namespace` and its namespace's
  *   `pcns.` labels; a GlobalNetworkSet: its labels only.
  */
-import { type Cidr, type IpAddr, type IpFamily, cidrContains, isCidr, parseCidrOrIp } from '../../common/ip';
+import { type Cidr, cidrLast, type IpAddr, type IpFamily, isCidr, parseCidrOrIp } from '../../common/ip';
 import type { CalicoNetworkSet } from '../../model/calico/calico-resources';
 import type { Labels, Pod } from '../../model/kubernetes';
 import type { Cluster } from '../../model/cluster';
@@ -129,11 +129,19 @@ export function networkSetEntries(cluster: Cluster): readonly NetworkSetEntry[] 
   return entries;
 }
 
+/** Each entry's CIDRs as first and last addresses, computed once: every pod's addresses are tested. */
+const rangesOf = new WeakMap<NetworkSetEntry, readonly { family: IpFamily; first: bigint; last: bigint }[]>();
+
 export function networkSetsContaining(ips: readonly IpAddr[], cluster: Cluster): NetworkSetMembership[] {
   const out: NetworkSetMembership[] = [];
   for (const entry of networkSetEntries(cluster)) {
+    let ranges = rangesOf.get(entry);
+    if (!ranges) {
+      ranges = entry.cidrs.map((c) => ({ family: c.family, first: c.base, last: cidrLast(c) }));
+      rangesOf.set(entry, ranges);
+    }
     for (const ip of ips)
-      if (entry.cidrs.some((c) => cidrContains(c, ip)))
+      if (ranges.some((r) => r.family === ip.family && ip.value >= r.first && ip.value <= r.last))
         out.push({ family: ip.family, id: entry.id, labels: entry.labels });
   }
   return out;
