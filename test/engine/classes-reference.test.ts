@@ -160,14 +160,14 @@ describe('engine: endpoint classes against evaluating every atom on every endpoi
           ['TCP', 8080],
         ] as const) {
           const rows = a.engine.matrix(protocol, port);
-          rows.forEach((row, i) =>
+          rows.forEach((row, i) => {
             row.forEach((cell, j) => {
               const alone = a.engine.explainEndpoints(a.endpoints[i], a.endpoints[j], protocol, port).allowed;
               assert.equal(cell === 1, alone, `${a.endpoints[i].id} -> ${a.endpoints[j].id} ${protocol}/${port}`);
               if (alone) allowedCells++;
               else deniedCells++;
-            }),
-          );
+            });
+          });
         }
         for (const cls of a.engine.classes)
           for (const direction of ['ingress', 'egress'] as const)
