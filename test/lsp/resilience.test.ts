@@ -231,7 +231,12 @@ describe('language server: a workspace of 5,000 small files', () => {
     );
     assert.equal(readAtInitialize, 0, 'initialize does not wait for the scan');
     const d = await client.diagnostics(pathToFileURL(join(dir, 'broken.yaml')).toString(), (x) => x.length > 0, 60000);
-    assert.equal(d[0].code, 'yaml-syntax');
+    // On a machine under heavy load the first analysis can outlast the server's 10 s budget, and its
+    // limit-exceeded notice then sits at the first file, this one: the syntax error is there either way.
+    assert.ok(
+      d.some((x) => x.code === 'yaml-syntax'),
+      JSON.stringify(d.map((x) => x.code)),
+    );
     assert.equal((await client.stats()).diskFiles, FILES + 2);
     assert.deepEqual(progress, ['begin', 'end']);
   });
