@@ -314,6 +314,9 @@ export function subjectClassesOf(a: Analysis, atom: number): readonly EndpointCl
   return classIndex(a).selectedBy(atom);
 }
 
+/** The empty list of classes, shared by the admissions that admit no class. */
+const NO_CLASSES: readonly EndpointClass[] = [];
+
 function computeAdmission(a: Analysis, policy: CompiledPolicy, rule: CompiledRule): Admission {
   const index = classIndex(a);
   const subjectSide: Side = rule.direction === 'ingress' ? 'destination' : 'source';
@@ -412,17 +415,38 @@ function computeAdmission(a: Analysis, policy: CompiledPolicy, rule: CompiledRul
   };
   const groups = index.groups(sideAtoms(rule.condition, peerSide, new Set()));
   const usualAdmitted = groups.usual !== undefined && admits(groups.usual.values, groups.usual.families);
-  const admittedOthers: EndpointClass[] = [];
-  for (const group of groups.others)
-    if (admits(group.representative.values, group.representative.families)) admittedOthers.push(...group.classes);
-  let peerClasses: EndpointClass[];
+  const admittedGroups = groups.others.map((g) => admits(g.representative.values, g.representative.families));
+  let peerClasses: readonly EndpointClass[];
   if (usualAdmitted) {
-    // Every pod class of the usual group, and the others admitted, in id order.
+    // Every pod class of the usual group, and the others admitted, in id order: often every pod
+    // class (or every class), which is one list the index already holds.
     const chosen = new Uint8Array(index.classes.length);
-    for (const c of admittedOthers) chosen[c.id] = 1;
-    peerClasses = [];
-    for (const c of index.classes) if (chosen[c.id] === 1 || groups.isUsual(c)) peerClasses.push(c);
-  } else peerClasses = admittedOthers.sort((x, y) => x.id - y.id);
+    let excludedPods = 0;
+    let admittedNotPods = 0;
+    groups.others.forEach((g, i) => {
+      for (const c of g.classes) {
+        chosen[c.id] = admittedGroups[i] ? 1 : 2;
+        if (c.kind === 'pod') excludedPods += admittedGroups[i] ? 0 : 1;
+        else admittedNotPods += admittedGroups[i] ? 1 : 0;
+      }
+    });
+    if (excludedPods === 0 && admittedNotPods === 0) peerClasses = index.pods;
+    else if (excludedPods === 0 && admittedNotPods === index.notPods.length) peerClasses = index.classes;
+    else {
+      const list: EndpointClass[] = [];
+      for (const c of index.classes) {
+        const v = chosen[c.id];
+        if (v === 1 || (v === 0 && c.kind === 'pod')) list.push(c);
+      }
+      peerClasses = list;
+    }
+  } else {
+    const list: EndpointClass[] = [];
+    groups.others.forEach((g, i) => {
+      if (admittedGroups[i]) list.push(...g.classes);
+    });
+    peerClasses = list.length ? list.sort((x, y) => x.id - y.id) : NO_CLASSES;
+  }
   const external: ExternalClass[] = [];
   for (const c of externalClasses(a)) if (admits(c.values, [c.family])) external.push(c);
   const ports: PortSet[] = [];

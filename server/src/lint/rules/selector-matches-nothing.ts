@@ -36,7 +36,7 @@ function check({ analysis: a, checkpoint }: LintContext, sink: FindingSink): voi
     if (list) list.push(p);
     else byNamespace.set(p.namespace, [p]);
   }
-  const scope: PodScope = { pods, byNamespace };
+  const scope: PodScope = { pods, byNamespace, selectedNamespaces: new Map() };
   // A podSelector split from its namespaceSelector is split-peer-selectors' finding, with its own fix.
   const split = new Set(splitPeerPairs(a).map((s) => s.podPeer));
   for (const np of a.cluster.networkPolicies) {
@@ -64,12 +64,14 @@ function check({ analysis: a, checkpoint }: LintContext, sink: FindingSink): voi
 interface PodScope {
   readonly pods: readonly Endpoint[];
   readonly byNamespace: ReadonlyMap<string | undefined, readonly Endpoint[]>;
+  /** The namespaces each namespaceSelector (by its key) selects, as they are found. */
+  readonly selectedNamespaces: Map<string, { name: string; labels: Labels }[]>;
 }
 
 function checkPeer(
   np: KubeNetworkPolicy,
   peer: NetworkPolicyPeer,
-  { pods, byNamespace }: PodScope,
+  { pods, byNamespace, selectedNamespaces }: PodScope,
   namespaces: readonly { name: string; labels: Labels }[],
   sink: FindingSink,
 ): void {
@@ -77,7 +79,12 @@ function checkPeer(
   const ns = np.meta.namespace;
   if (peer.namespaceSelector) {
     const nsm = new KubeLabelMatcher(peer.namespaceSelector);
-    const selected = namespaces.filter((n) => nsm.matches(n.labels));
+    // Many peers repeat one namespaceSelector: the namespaces it selects are found once per selector.
+    let selected = selectedNamespaces.get(nsm.key);
+    if (!selected) {
+      selected = namespaces.filter((n) => nsm.matches(n.labels));
+      selectedNamespaces.set(nsm.key, selected);
+    }
     if (selected.length === 0) {
       // Every cluster has these (the DNS rule of a default-deny names kube-system): not a mistake.
       if (namesOnlyBuiltInNamespaces(peer.namespaceSelector)) return;
