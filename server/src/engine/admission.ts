@@ -211,12 +211,12 @@ export class ClassIndex {
     const g = this.markUnusual(list);
     const out: EndpointClass[] = [];
     let usualSeen = false;
-    const root: Trie = new Map();
+    const grouper = new Grouper(list);
     for (const c of classes) {
       if (c.kind === 'pod' && this.mark[c.id] !== g) {
         if (!usualSeen) out.push(c);
         usualSeen = true;
-      } else if (groupIn(root, c, list).classes.length === 1) out.push(c);
+      } else if (grouper.add(c).classes.length === 1) out.push(c);
     }
     return out;
   }
@@ -252,15 +252,10 @@ export class ClassIndex {
     for (const id of this.otherFamilies) take(id);
     for (const atom of list) for (const id of this.unusual[atom]) take(id);
     const sorted = Int32Array.from(ids).sort();
-    const others: ClassGroup[] = [];
-    const root: Trie = new Map();
-    const add = (c: EndpointClass) => {
-      const group = groupIn(root, c, list);
-      if (group.classes.length === 1) others.push(group);
-    };
-    for (const id of sorted) add(this.classes[id]);
-    for (const c of this.notPods) add(c);
-    return { usual, isUsual: (c) => c.kind === 'pod' && mark[c.id] !== listed, others };
+    const grouper = new Grouper(list);
+    for (const id of sorted) grouper.add(this.classes[id]);
+    for (const c of this.notPods) grouper.add(c);
+    return { usual, isUsual: (c) => c.kind === 'pod' && mark[c.id] !== listed, others: grouper.groups };
   }
 }
 
@@ -272,29 +267,83 @@ interface ClassGroup {
 /** Groups by kind, families and answers, level by level (no key strings). */
 type Trie = Map<unknown, Trie | ClassGroup>;
 
-/** The group of `c` in `root` (created with `c` as its first class, or with `c` added). */
-function groupIn(root: Trie, c: EndpointClass, atoms: readonly number[]): ClassGroup {
-  let node = root;
-  const step = (key: unknown): Trie => {
-    let next = node.get(key) as Trie | undefined;
-    if (!next) {
-      next = new Map();
-      node.set(key, next);
+/** At most this many groups are told apart by comparing answers one by one; past it, through a trie. */
+const FEW_GROUPS = 16;
+
+function sameFamilies(x: readonly IpFamily[], y: readonly IpFamily[]): boolean {
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
+}
+
+/** Classes into groups by kind, address families and answers to `atoms`, groups in the order of their first class. */
+class Grouper {
+  readonly groups: ClassGroup[] = [];
+  private trie?: Trie;
+
+  constructor(private readonly atoms: readonly number[]) {}
+
+  /** The group of `c` (created with `c` as its first class, or with `c` added). */
+  add(c: EndpointClass): ClassGroup {
+    if (this.trie) return this.inTrie(c);
+    // Most questions split off a group or two: comparing with each representative is cheapest.
+    for (const g of this.groups) {
+      const r = g.representative;
+      if (r.kind !== c.kind || !sameFamilies(r.families, c.families)) continue;
+      let same = true;
+      for (const atom of this.atoms)
+        if (r.values[atom] !== c.values[atom]) {
+          same = false;
+          break;
+        }
+      if (same) {
+        g.classes.push(c);
+        return g;
+      }
     }
-    return next;
-  };
-  node = step(c.kind);
-  node = step(c.families.length === 1 ? c.families[0] : c.families.join(''));
-  for (let i = 0; i + 1 < atoms.length; i++) node = step(c.values[atoms[i]]);
-  const last = atoms.length ? c.values[atoms[atoms.length - 1]] : undefined;
-  const found = node.get(last) as ClassGroup | undefined;
-  if (found) {
-    found.classes.push(c);
-    return found;
+    const group: ClassGroup = { representative: c, classes: [c] };
+    this.groups.push(group);
+    if (this.groups.length > FEW_GROUPS) {
+      const trie: Trie = new Map();
+      this.trie = trie;
+      for (const g of this.groups) {
+        const leaf = this.leaf(g.representative);
+        leaf.node.set(leaf.key, g);
+      }
+    }
+    return group;
   }
-  const group: ClassGroup = { representative: c, classes: [c] };
-  node.set(last, group);
-  return group;
+
+  private inTrie(c: EndpointClass): ClassGroup {
+    const leaf = this.leaf(c);
+    const found = leaf.node.get(leaf.key) as ClassGroup | undefined;
+    if (found) {
+      found.classes.push(c);
+      return found;
+    }
+    const group: ClassGroup = { representative: c, classes: [c] };
+    leaf.node.set(leaf.key, group);
+    this.groups.push(group);
+    return group;
+  }
+
+  /** The trie node holding `c`'s group, and its key there. */
+  private leaf(c: EndpointClass): { node: Trie; key: unknown } {
+    let node = this.trie!;
+    const step = (key: unknown): Trie => {
+      let next = node.get(key) as Trie | undefined;
+      if (!next) {
+        next = new Map();
+        node.set(key, next);
+      }
+      return next;
+    };
+    node = step(c.kind);
+    node = step(c.families.length === 1 ? c.families[0] : c.families.join(''));
+    const atoms = this.atoms;
+    for (let i = 0; i + 1 < atoms.length; i++) node = step(c.values[atoms[i]]);
+    return { node, key: atoms.length ? c.values[atoms[atoms.length - 1]] : undefined };
+  }
 }
 
 const indexes = new WeakMap<Analysis, ClassIndex>();
