@@ -11,6 +11,7 @@ import type { FindingSink } from '../../common/finding-sink';
 import type { RuleId } from '../../common/rule-registry';
 import { type Admission, admitsEveryPort } from '../../engine/admission';
 import type { Analysis } from '../../engine/analysis';
+import type { EndpointClass } from '../../engine/classes';
 import { describeAdmission, describePods, membersOf } from '../../engine/describe';
 import { externalClasses } from '../../engine/address-classes';
 import { policyName } from '../../policy/rule-model';
@@ -25,9 +26,16 @@ function admitsWholeCluster(a: Analysis, adm: Admission): boolean {
   const cluster = podClassesOf(a);
   // Fewer peer classes than the cluster has pod classes cannot hold them all (a class is listed once).
   if (!cluster.namespaces || adm.peerClasses.length < cluster.classes.length) return false;
-  const admitted = new Set(adm.peerClasses.map((c) => c.id));
+  let admitted = idSets.get(adm.peerClasses);
+  if (!admitted) {
+    admitted = new Set(adm.peerClasses.map((c) => c.id));
+    idSets.set(adm.peerClasses, admitted);
+  }
   return cluster.classes.every((id) => admitted.has(id));
 }
+
+/** The ids of a list of peer classes, once per list (rules that admit every class share one list). */
+const idSets = new WeakMap<readonly EndpointClass[], Set<number>>();
 
 const podClasses = new WeakMap<Analysis, { namespaces: boolean; classes: readonly number[] }>();
 
