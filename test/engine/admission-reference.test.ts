@@ -12,7 +12,7 @@ import { externalClasses } from '../../server/src/engine/address-classes';
 import { type Admission, allAdmissions } from '../../server/src/engine/admission';
 import type { Analysis } from '../../server/src/engine/analysis';
 import { conditionMatches, type Packet } from '../../server/src/engine/evaluate';
-import { addPortCuts } from '../../server/src/engine/port-cuts';
+import { addPortCuts, intervalProbes } from '../../server/src/engine/port-cuts';
 import { type PolicyRule, ruleCovers, tierRules } from '../../server/src/engine/rule-containment';
 import { PROTOCOLS, type Protocol } from '../../server/src/model/kubernetes';
 import type { CompiledPolicy, CompiledRule } from '../../server/src/policy/rule-model';
@@ -153,11 +153,7 @@ function probesOf(rule: CompiledRule, subjects: readonly { values: Packet['dst']
     subjects.map((s) => s.values),
     cuts,
   );
-  const sorted = [...cuts].filter((p) => p >= 1 && p <= 65536).sort((x, y) => x - y);
-  const probes: { protocol: Protocol; from: number; to: number }[] = [];
-  for (const protocol of PROTOCOLS)
-    for (let i = 0; i + 1 < sorted.length; i++) probes.push({ protocol, from: sorted[i], to: sorted[i + 1] - 1 });
-  return probes;
+  return intervalProbes(cuts);
 }
 
 /** What the rule admits, every subject class with every party on every probe. */

@@ -26,7 +26,7 @@ import type { EndpointClass } from './classes';
 import { conditionMatches, type Packet } from './evaluate';
 import type { IpFamily } from '../common/ip';
 import { sideAtoms } from './peer-groups';
-import { addPortCuts } from './port-cuts';
+import { addPortCuts, intervalProbes } from './port-cuts';
 
 /** Ports of one protocol as inclusive ranges, sorted and merged. */
 export interface PortSet {
@@ -399,11 +399,7 @@ function computeAdmission(a: Analysis, policy: CompiledPolicy, rule: CompiledRul
     subjectClasses.map((c) => c.values),
     cuts,
   );
-  const sortedCuts = [...cuts].filter((p) => p >= 1 && p <= 65536).sort((x, y) => x - y);
-  const probes: { protocol: Protocol; from: number; to: number }[] = [];
-  for (const protocol of PROTOCOLS)
-    for (let i = 0; i + 1 < sortedCuts.length; i++)
-      probes.push({ protocol, from: sortedCuts[i], to: sortedCuts[i + 1] - 1 });
+  const probes = intervalProbes(cuts);
 
   const packetFor = (
     s: EndpointClass,

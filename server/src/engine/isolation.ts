@@ -17,7 +17,7 @@ import type { Analysis } from './analysis';
 import type { EndpointClass } from './classes';
 import { type Applicable, decide } from './evaluate';
 import { sideAtoms } from './peer-groups';
-import { addPortCuts } from './port-cuts';
+import { addPortCuts, sortedCuts } from './port-cuts';
 
 const cache = new WeakMap<Analysis, Record<Direction, Map<number, boolean>>>();
 
@@ -66,7 +66,7 @@ function computeOpen(a: Analysis, cls: EndpointClass, direction: Direction): boo
         addClassCuts(a, r.condition, cuts);
         sideAtoms(r.condition, direction === 'ingress' ? 'source' : 'destination', peerAtoms);
       }
-  const sorted = [...cuts].filter((p) => p >= 1 && p <= 65536).sort((x, y) => x - y);
+  const sorted = sortedCuts(cuts);
   const ports = sorted.slice(0, -1);
   // Pod classes answering the atoms the rules read on the peer side alike are decided alike:
   // one representative per group.

@@ -2,6 +2,7 @@
  * Port numbers where a rule condition's answer may change. Verdicts are constant between two
  * consecutive cuts, so a check that probes one port per interval is exact.
  */
+import { PROTOCOLS, type Protocol } from '../model/kubernetes';
 import type { AtomValue } from '../policy/atoms';
 import type { Condition } from '../policy/rule-model';
 
@@ -30,4 +31,18 @@ export function addPortCuts(c: Condition, answers: readonly (readonly AtomValue[
         out.add(port + 1);
       }
     }
+}
+
+/** The cuts inside 1..65536 in port order (65536 closes the last interval of ports). */
+export function sortedCuts(cuts: ReadonlySet<number>): number[] {
+  return [...cuts].filter((p) => p >= 1 && p <= 65536).sort((x, y) => x - y);
+}
+
+/** One probe per protocol and interval between consecutive cuts: every port of an interval is decided alike. */
+export function intervalProbes(cuts: ReadonlySet<number>): { protocol: Protocol; from: number; to: number }[] {
+  const sorted = sortedCuts(cuts);
+  const probes: { protocol: Protocol; from: number; to: number }[] = [];
+  for (const protocol of PROTOCOLS)
+    for (let i = 0; i + 1 < sorted.length; i++) probes.push({ protocol, from: sorted[i], to: sorted[i + 1] - 1 });
+  return probes;
 }

@@ -16,7 +16,7 @@ import { type Admission, classIndex, ruleAdmission } from './admission';
 import type { Analysis } from './analysis';
 import { conditionMatches, type Packet } from './evaluate';
 import { sideAtoms } from './peer-groups';
-import { addPortCuts } from './port-cuts';
+import { addPortCuts, sortedCuts } from './port-cuts';
 
 export interface PolicyRule {
   readonly policy: CompiledPolicy;
@@ -97,7 +97,7 @@ export function ruleCovers(a: Analysis, outer: PolicyRule, inner: PolicyRule): b
     : [];
   addPortCuts(inner.rule.condition, values, cuts);
   addPortCuts(outer.rule.condition, values, cuts);
-  const sorted = [...cuts].filter((p) => p >= 1 && p <= 65536).sort((x, y) => x - y);
+  const sorted = sortedCuts(cuts);
   const probes: { protocol: Protocol; port: number }[] = [];
   for (const set of ia.ports)
     for (let i = 0; i + 1 < sorted.length; i++) {
