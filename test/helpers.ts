@@ -171,3 +171,15 @@ export function assertFixWorks(
   }
   return [...fixed, ...created.map((c) => c.text)];
 }
+
+/**
+ * A time budget's clock for tests (no timed assertions): it reads 0 until it is read from a
+ * function whose stack names `where`, and 1e9 from then on.
+ */
+export function clockRunningOutIn(where: string): () => number {
+  let out = false;
+  return () => {
+    out ||= (new Error().stack ?? '').includes(where);
+    return out ? 1e9 : 0;
+  };
+}

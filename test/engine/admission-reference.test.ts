@@ -11,10 +11,9 @@ import type { IpFamily } from '../../server/src/common/ip';
 import { externalClasses } from '../../server/src/engine/address-classes';
 import { type Admission, allAdmissions } from '../../server/src/engine/admission';
 import type { Analysis } from '../../server/src/engine/analysis';
-import { conditionMatches, type Packet } from '../../server/src/engine/evaluate';
-import { addPortCuts, intervalProbes } from '../../server/src/engine/port-cuts';
+import { conditionMatches, directedPacket, type Packet } from '../../server/src/engine/evaluate';
+import { addPortCuts, admittedPorts, intervalProbes } from '../../server/src/engine/port-cuts';
 import { type PolicyRule, ruleCovers, tierRules } from '../../server/src/engine/rule-containment';
-import { PROTOCOLS, type Protocol } from '../../server/src/model/kubernetes';
 import type { CompiledPolicy, CompiledRule } from '../../server/src/policy/rule-model';
 import { analyzeYaml } from '../helpers';
 import { docs, namespace, pod } from '../manifests';
@@ -168,10 +167,7 @@ function plainAdmission(a: Analysis, policy: CompiledPolicy, rule: CompiledRule)
       for (const family of peerFamilies)
         for (const s of subjects) {
           if (!s.families.includes(family)) continue;
-          const p: Packet =
-            rule.direction === 'ingress'
-              ? { protocol: probe.protocol, port: probe.from, family, src: values, dst: s.values }
-              : { protocol: probe.protocol, port: probe.from, family, src: s.values, dst: values };
+          const p = directedPacket(rule.direction, probe.protocol, probe.from, family, s.values, values);
           if (conditionMatches(rule.condition, p)) {
             any = true;
             admitted[i] = true;
@@ -187,17 +183,7 @@ function plainAdmission(a: Analysis, policy: CompiledPolicy, rule: CompiledRule)
     : externalClasses(a)
         .filter((c) => admits(c.values, [c.family]))
         .map((c) => c.id);
-  const ports: { protocol: Protocol; ranges: [number, number][] }[] = [];
-  for (const protocol of PROTOCOLS) {
-    const ranges: [number, number][] = [];
-    probes.forEach((probe, i) => {
-      if (probe.protocol !== protocol || !admitted[i]) return;
-      const last = ranges[ranges.length - 1];
-      if (last && last[1] + 1 === probe.from) last[1] = probe.to;
-      else ranges.push([probe.from, probe.to]);
-    });
-    if (ranges.length) ports.push({ protocol, ranges });
-  }
+  const ports = admittedPorts(probes, admitted);
   return { subjects: subjects.map((c) => c.id), peers, external, ports: JSON.stringify(ports), families };
 }
 
@@ -233,10 +219,7 @@ function plainCovers(admission: Map<CompiledRule, Admission>, outer: PolicyRule,
           for (let i = 0; i + 1 < sorted.length; i++) {
             const port = sorted[i];
             if (!set.ranges.some(([lo, hi]) => lo <= port && port <= hi)) continue;
-            const p: Packet =
-              inner.rule.direction === 'ingress'
-                ? { protocol: set.protocol, port, family, src: peer.values, dst: s.values }
-                : { protocol: set.protocol, port, family, src: s.values, dst: peer.values };
+            const p = directedPacket(inner.rule.direction, set.protocol, port, family, s.values, peer.values);
             if (conditionMatches(inner.rule.condition, p) && !conditionMatches(outer.rule.condition, p)) return false;
           }
       }

@@ -12,7 +12,7 @@ import { externalClasses } from '../../server/src/engine/address-classes';
 import type { Analysis } from '../../server/src/engine/analysis';
 import type { EndpointClass } from '../../server/src/engine/classes';
 import { EVERY_PORT, probePorts } from '../../server/src/engine/connections';
-import { decide } from '../../server/src/engine/evaluate';
+import { decide, directedPacket } from '../../server/src/engine/evaluate';
 import { isOpen } from '../../server/src/engine/isolation';
 import { podsIn } from '../../server/src/lint/rules/cidr-covers-pods';
 import type { Direction } from '../../server/src/policy/rule-model';
@@ -118,10 +118,7 @@ function plainOpen(a: Analysis, cls: EndpointClass, direction: Direction): boole
     for (const family of peer.families.filter((f) => own.includes(f)))
       for (const probe of EVERY_PORT)
         for (const port of probePorts(a, probe)) {
-          const packet =
-            direction === 'ingress'
-              ? { protocol: probe.protocol, port, family, src: peer.values, dst: cls.values }
-              : { protocol: probe.protocol, port, family, src: cls.values, dst: peer.values };
+          const packet = directedPacket(direction, probe.protocol, port, family, cls.values, peer.values);
           if (!decide(a.policies, app, direction, packet)) return false;
         }
   return true;

@@ -11,6 +11,25 @@ const shop = [
   pod('shop/web', { labels: { app: 'web' } }),
 ];
 
+/** shop/api's egress open to shop/web only, and one CoreDNS pod labelled `k8s-app: <label>` in kube-system. */
+const apiEgressWithCoreDns = (label: string) =>
+  docs(
+    ...shop,
+    namespace('kube-system'),
+    pod('kube-system/coredns-0', {
+      labels: { 'k8s-app': label },
+      ports: [{ name: 'dns', port: 53, protocol: 'UDP' }],
+    }),
+    policy(
+      'shop/api-egress',
+      yaml`
+        podSelector: {matchLabels: {app: api}}
+        egress:
+        - to: [{podSelector: {matchLabels: {app: web}}}]
+      `,
+    ),
+  );
+
 describe('lint: dns-blocked', () => {
   it('fires at a default-deny that isolates egress without DNS, and its fix adds the DNS rule', () => {
     const text = docs(
@@ -46,22 +65,7 @@ describe('lint: dns-blocked', () => {
   });
 
   it('adds the rule after existing egress rules, checked against the workspace’s CoreDNS pods', () => {
-    const text = docs(
-      ...shop,
-      namespace('kube-system'),
-      pod('kube-system/coredns-0', {
-        labels: { 'k8s-app': 'kube-dns' },
-        ports: [{ name: 'dns', port: 53, protocol: 'UDP' }],
-      }),
-      policy(
-        'shop/api-egress',
-        yaml`
-          podSelector: {matchLabels: {app: api}}
-          egress:
-          - to: [{podSelector: {matchLabels: {app: web}}}]
-        `,
-      ),
-    );
+    const text = apiEgressWithCoreDns('kube-dns');
     const [f] = only('dns-blocked', text);
     assert.match(
       f.message,
@@ -72,22 +76,7 @@ describe('lint: dns-blocked', () => {
 
   it('the fix selects the DNS pods by their own labels (CoreDNS labelled k8s-app: coredns, not kube-dns)', () => {
     // The rule's text was fixed (k8s-app: kube-dns) before: here it allowed nothing, and DNS stayed blocked.
-    const text = docs(
-      ...shop,
-      namespace('kube-system'),
-      pod('kube-system/coredns-0', {
-        labels: { 'k8s-app': 'coredns' },
-        ports: [{ name: 'dns', port: 53, protocol: 'UDP' }],
-      }),
-      policy(
-        'shop/api-egress',
-        yaml`
-        podSelector: {matchLabels: {app: api}}
-        egress:
-        - to: [{podSelector: {matchLabels: {app: web}}}]
-      `,
-      ),
-    );
+    const text = apiEgressWithCoreDns('coredns');
     const [fixed] = assertFixWorks([text], (x) => x.rule === 'dns-blocked', {
       allowChanged: /non-isolated-pods|missing-default-deny/,
     });

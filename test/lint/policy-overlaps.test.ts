@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TimeBudget } from '../../server/src/common/time-budget';
 import { LINT_RULES, runLint } from '../../server/src/lint';
-import { analyzeYaml, yaml } from '../helpers';
+import { analyzeYaml, clockRunningOutIn, yaml } from '../helpers';
 import { docs, namespace, pod, policy } from '../manifests';
 
 const text = docs(
@@ -26,15 +26,6 @@ const text = docs(
     `,
   ),
 );
-
-/** A clock that reads 0 until it is read from a function whose stack names `where`, and 1e9 from then on. */
-function clockRunningOutIn(where: string): () => number {
-  let out = false;
-  return () => {
-    out ||= (new Error().stack ?? '').includes(where);
-    return out ? 1e9 : 0;
-  };
-}
 
 describe('lint: the overlaps of policies under a time budget', () => {
   it('a budget spent while the overlaps are computed stops the rule that asked for them', () => {

@@ -15,7 +15,7 @@ import { SourceFile } from '../../server/src/common/source';
 import { TimeBudget } from '../../server/src/common/time-budget';
 import { analyzeSources } from '../../server/src/engine/analysis';
 import { LINT_RULES, runLint } from '../../server/src/lint';
-import { analyzeYaml, cli, yaml } from '../helpers';
+import { analyzeYaml, clockRunningOutIn, cli, yaml } from '../helpers';
 import { docs, namespace, pod } from '../manifests';
 
 const made: string[] = [];
@@ -35,15 +35,6 @@ const text = docs(
       containers: [{name: c, image: x, ports: [{containerPort: 70000}]}]
   `,
 );
-
-/** A clock that reads 0 until it is read from a function whose stack names `where`, and 1e9 from then on. */
-function clockRunningOutIn(where: string): () => number {
-  let out = false;
-  return () => {
-    out ||= (new Error().stack ?? '').includes(where);
-    return out ? 1e9 : 0;
-  };
-}
 
 const budgetNotices = <F extends { rule: string; message: string }>(findings: readonly F[]): F[] =>
   findings.filter((f) => f.rule === 'limit-exceeded' && /stopped early/.test(f.message));

@@ -64,6 +64,8 @@ describe('yaml stage: the fast reader', () => {
       'a:\n\n\nb: 1\n',
       'a:\n  b:\n',
       'x: &anchor\n  a: 1\ny: *anchor\nz: &s scalar\nw: *s\n',
+      // Every escape of a double-quoted scalar, the tab after the backslash included.
+      'e: "\\0\\a\\b\\t\\\t\\n\\v\\f\\r\\e\\ \\"\\/\\\\\\N\\_\\L\\P\\x41\\u00e9\\U0001F600."\n',
     ])
       accepted(text);
   });

@@ -26,13 +26,7 @@ import type { EndpointClass } from './classes';
 import { conditionMatches, type Packet } from './evaluate';
 import type { IpFamily } from '../common/ip';
 import { sideAtoms } from './peer-groups';
-import { addPortCuts, intervalProbes } from './port-cuts';
-
-/** Ports of one protocol as inclusive ranges, sorted and merged. */
-export interface PortSet {
-  readonly protocol: Protocol;
-  readonly ranges: readonly (readonly [number, number])[];
-}
+import { addPortCuts, admittedPorts, intervalProbes, type PortSet } from './port-cuts';
 
 export interface Admission {
   readonly policy: CompiledPolicy;
@@ -494,17 +488,7 @@ function computeAdmission(a: Analysis, policy: CompiledPolicy, rule: CompiledRul
   }
   const external: ExternalClass[] = [];
   for (const c of externalClasses(a)) if (admits(c.values, [c.family])) external.push(c);
-  const ports: PortSet[] = [];
-  for (const protocol of PROTOCOLS) {
-    const ranges: [number, number][] = [];
-    probes.forEach((probe, i) => {
-      if (probe.protocol !== protocol || !admitted[i]) return;
-      const last = ranges[ranges.length - 1];
-      if (last && last[1] + 1 === probe.from) last[1] = probe.to;
-      else ranges.push([probe.from, probe.to]);
-    });
-    if (ranges.length) ports.push({ protocol, ranges });
-  }
+  const ports = admittedPorts(probes, admitted);
   return { policy, rule, peerClasses, externalClasses: external, subjectClasses, ports, families };
 }
 

@@ -7,7 +7,8 @@
 import { plural, quoteList } from '../common/text';
 import type { Endpoint } from '../policy/endpoint';
 import { type ExternalClass, describeExternalClass, externalClasses } from './address-classes';
-import { type Admission, admitsEveryPort, type PortSet } from './admission';
+import { type Admission, admitsEveryPort } from './admission';
+import type { PortSet } from './port-cuts';
 import type { Analysis } from './analysis';
 import type { EndpointClass } from './classes';
 import type { IpFamily } from '../common/ip';

@@ -17,6 +17,7 @@ import {
   applicablePolicies,
   applicableToClasses,
   decide,
+  directedPacket,
   explainDirection,
   type Packet,
   withoutClusterPolicies,
@@ -226,10 +227,7 @@ export class Engine {
       const ask = (peer: EndpointClass): number => {
         const family = commonFamily(info.cls.families, peer.families);
         if (family === undefined) return 2;
-        const packet: Packet =
-          side === 'destination'
-            ? { protocol, port, family, src: info.cls.values, dst: peer.values }
-            : { protocol, port, family, src: peer.values, dst: info.cls.values };
+        const packet = directedPacket(dir, protocol, port, family, info.cls.values, peer.values);
         return decide(this.policies, app, dir, packet) ? 1 : 2;
       };
       for (const group of this.peerGroups.groups([...atoms])) {

@@ -28,6 +28,23 @@ export interface Packet {
   readonly dst: readonly AtomValue[];
 }
 
+/**
+ * The packet between a rule's subject and a peer: from the peer into the subject for ingress,
+ * from the subject out to the peer for egress.
+ */
+export function directedPacket(
+  direction: Direction,
+  protocol: Protocol,
+  port: number,
+  family: IpFamily,
+  subject: readonly AtomValue[],
+  peer: readonly AtomValue[],
+): Packet {
+  return direction === 'ingress'
+    ? { protocol, port, family, src: peer, dst: subject }
+    : { protocol, port, family, src: subject, dst: peer };
+}
+
 /** The source port of a connection is the client's choice from Linux's ephemeral range. */
 export const EPHEMERAL_PORTS = [32768, 60999] as const;
 

@@ -15,7 +15,7 @@ import type { CompiledPolicy, Condition, Direction } from '../policy/rule-model'
 import { externalClasses } from './address-classes';
 import type { Analysis } from './analysis';
 import type { EndpointClass } from './classes';
-import { type Applicable, decide } from './evaluate';
+import { type Applicable, decide, directedPacket } from './evaluate';
 import { sideAtoms } from './peer-groups';
 import { addPortCuts, sortedCuts } from './port-cuts';
 
@@ -52,10 +52,7 @@ function computeOpen(a: Analysis, cls: EndpointClass, direction: Direction): boo
   // internet on port 1 (a probe of the full walk below) is tried before the peers are grouped.
   for (const peer of internet)
     for (const protocol of PROTOCOLS) {
-      const packet =
-        direction === 'ingress'
-          ? { protocol, port: 1, family: peer.family, src: peer.values, dst: cls.values }
-          : { protocol, port: 1, family: peer.family, src: cls.values, dst: peer.values };
+      const packet = directedPacket(direction, protocol, 1, peer.family, cls.values, peer.values);
       if (!decide(a.policies, app, direction, packet)) return false;
     }
   const cuts = new Set<number>([1, 65536]);
@@ -80,10 +77,7 @@ function computeOpen(a: Analysis, cls: EndpointClass, direction: Direction): boo
       if (!own.includes(family)) continue;
       for (const protocol of PROTOCOLS) {
         for (const port of ports) {
-          const packet =
-            direction === 'ingress'
-              ? { protocol, port, family, src: peer.values, dst: cls.values }
-              : { protocol, port, family, src: cls.values, dst: peer.values };
+          const packet = directedPacket(direction, protocol, port, family, cls.values, peer.values);
           if (!decide(a.policies, app, direction, packet)) return false;
         }
       }

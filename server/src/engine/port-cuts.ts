@@ -33,6 +33,12 @@ export function addPortCuts(c: Condition, answers: readonly (readonly AtomValue[
     }
 }
 
+/** Ports of one protocol as inclusive ranges, sorted and merged. */
+export interface PortSet {
+  readonly protocol: Protocol;
+  readonly ranges: readonly (readonly [number, number])[];
+}
+
 /** The cuts inside 1..65536 in port order (65536 closes the last interval of ports). */
 export function sortedCuts(cuts: ReadonlySet<number>): number[] {
   return [...cuts].filter((p) => p >= 1 && p <= 65536).sort((x, y) => x - y);
@@ -45,4 +51,23 @@ export function intervalProbes(cuts: ReadonlySet<number>): { protocol: Protocol;
   for (const protocol of PROTOCOLS)
     for (let i = 0; i + 1 < sorted.length; i++) probes.push({ protocol, from: sorted[i], to: sorted[i + 1] - 1 });
   return probes;
+}
+
+/** The ports of the probes marked admitted (`admitted[i]` for `probes[i]`), per protocol, adjacent intervals merged. */
+export function admittedPorts(
+  probes: readonly { protocol: Protocol; from: number; to: number }[],
+  admitted: readonly boolean[],
+): PortSet[] {
+  const ports: PortSet[] = [];
+  for (const protocol of PROTOCOLS) {
+    const ranges: [number, number][] = [];
+    probes.forEach((probe, i) => {
+      if (probe.protocol !== protocol || !admitted[i]) return;
+      const last = ranges[ranges.length - 1];
+      if (last && last[1] + 1 === probe.from) last[1] = probe.to;
+      else ranges.push([probe.from, probe.to]);
+    });
+    if (ranges.length) ports.push({ protocol, ranges });
+  }
+  return ports;
 }

@@ -14,7 +14,7 @@ import type { Protocol } from '../model/kubernetes';
 import type { CompiledPolicy, CompiledRule, Condition, Side } from '../policy/rule-model';
 import { type Admission, classIndex, ruleAdmission } from './admission';
 import type { Analysis } from './analysis';
-import { conditionMatches, type Packet } from './evaluate';
+import { conditionMatches, directedPacket } from './evaluate';
 import { sideAtoms } from './peer-groups';
 import { addPortCuts, sortedCuts } from './port-cuts';
 
@@ -125,9 +125,7 @@ export function ruleCovers(a: Analysis, outer: PolicyRule, inner: PolicyRule): b
       for (const family of peer.families) {
         if (!s.families.includes(family)) continue;
         for (const { protocol, port } of probes) {
-          const p: Packet = ingress
-            ? { protocol, port, family, src: peer.values, dst: s.values }
-            : { protocol, port, family, src: s.values, dst: peer.values };
+          const p = directedPacket(inner.rule.direction, protocol, port, family, s.values, peer.values);
           if (conditionMatches(inner.rule.condition, p) && !conditionMatches(outer.rule.condition, p)) return false;
         }
       }

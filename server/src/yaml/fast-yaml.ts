@@ -60,6 +60,35 @@ import {
 } from './char-codes';
 
 /** Thrown (one preallocated value) to leave the fast path from anywhere. */
+/** YAML 1.2's one-character escapes in double-quoted scalars (after the backslash), and what they stand for. */
+const SIMPLE_ESCAPES = new Map<number, string>([
+  [48 /* 0 */, '\0'],
+  [97 /* a */, '\x07'],
+  [98 /* b */, '\b'],
+  [116 /* t */, '\t'],
+  [TAB, '\t'],
+  [110 /* n */, '\n'],
+  [118 /* v */, '\v'],
+  [102 /* f */, '\f'],
+  [114 /* r */, '\r'],
+  [101 /* e */, '\x1b'],
+  [SPACE, ' '],
+  [DQUOTE, '"'],
+  [47 /* / */, '/'],
+  [BACKSLASH, '\\'],
+  [78 /* N */, '\u0085'],
+  [95 /* _ */, '\u00a0'],
+  [76 /* L */, '\u2028'],
+  [80 /* P */, '\u2029'],
+]);
+
+/** The escapes `\xXX`, `\uXXXX` and `\UXXXXXXXX`: how many hex digits follow each. */
+const HEX_ESCAPE_DIGITS = new Map<number, number>([
+  [120 /* x */, 2],
+  [117 /* u */, 4],
+  [85 /* U */, 8],
+]);
+
 const DECLINE = { declined: true };
 
 /**
@@ -645,76 +674,12 @@ class FastReader {
       if (c === BACKSLASH) {
         value += text.slice(from, i);
         const e = text.charCodeAt(i + 1);
-        let n = 2;
-        switch (e) {
-          case 48 /* 0 */:
-            value += '\0';
-            break;
-          case 97 /* a */:
-            value += '\x07';
-            break;
-          case 98 /* b */:
-            value += '\b';
-            break;
-          case 116 /* t */:
-          case TAB:
-            value += '\t';
-            break;
-          case 110 /* n */:
-            value += '\n';
-            break;
-          case 118 /* v */:
-            value += '\v';
-            break;
-          case 102 /* f */:
-            value += '\f';
-            break;
-          case 114 /* r */:
-            value += '\r';
-            break;
-          case 101 /* e */:
-            value += '\x1b';
-            break;
-          case SPACE:
-            value += ' ';
-            break;
-          case DQUOTE:
-            value += '"';
-            break;
-          case 47 /* / */:
-            value += '/';
-            break;
-          case BACKSLASH:
-            value += '\\';
-            break;
-          case 78 /* N */:
-            value += '\u0085';
-            break;
-          case 95 /* _ */:
-            value += '\u00a0';
-            break;
-          case 76 /* L */:
-            value += '\u2028';
-            break;
-          case 80 /* P */:
-            value += '\u2029';
-            break;
-          case 120 /* x */:
-            value += this.hexChar(i + 2, 2);
-            n = 4;
-            break;
-          case 117 /* u */:
-            value += this.hexChar(i + 2, 4);
-            n = 6;
-            break;
-          case 85 /* U */:
-            value += this.hexChar(i + 2, 8);
-            n = 10;
-            break;
-          default:
-            throw DECLINE;
-        }
-        i += n;
+        const simple = SIMPLE_ESCAPES.get(e);
+        const hexDigits = simple === undefined ? HEX_ESCAPE_DIGITS.get(e) : undefined;
+        if (simple !== undefined) value += simple;
+        else if (hexDigits !== undefined) value += this.hexChar(i + 2, hexDigits);
+        else throw DECLINE;
+        i += 2 + (hexDigits ?? 0);
         from = i;
         continue;
       }

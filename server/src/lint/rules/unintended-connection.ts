@@ -17,7 +17,7 @@
 import { dirname, join } from 'node:path';
 import type { Fix } from '../../common/finding';
 import { plural } from '../../common/text';
-import type { PortSet } from '../../engine/admission';
+import type { PortSet } from '../../engine/port-cuts';
 import type { Analysis } from '../../engine/analysis';
 import { type ExternalClass, externalClasses } from '../../engine/address-classes';
 import { decidingStep, type Party, partiesConnect, podParty, probePorts } from '../../engine/connections';
