@@ -144,12 +144,12 @@ const plainOf = (adm: Admission): Plain => ({
   families: adm.families,
 });
 
-/** The rule's probes, the port cuts taken as admission.ts takes them (from the subjects' named ports). */
-function probesOf(rule: CompiledRule, subjects: readonly { values: Packet['dst'] }[]) {
+/** The rule's probes: cut at every party's numbers for its named ports (any party may be the destination). */
+function probesOf(a: Analysis, rule: CompiledRule) {
   const cuts = new Set<number>([1, 65536]);
   addPortCuts(
     rule.condition,
-    subjects.map((s) => s.values),
+    [...a.engine.classes, ...externalClasses(a)].map((c) => c.values),
     cuts,
   );
   return intervalProbes(cuts);
@@ -159,7 +159,7 @@ function probesOf(rule: CompiledRule, subjects: readonly { values: Packet['dst']
 function plainAdmission(a: Analysis, policy: CompiledPolicy, rule: CompiledRule): Plain {
   const subjects = a.engine.classes.filter((c) => c.kind === 'pod' && c.values[policy.subject] === true);
   const families = ([4, 6] as const).filter((f) => subjects.some((s) => s.families.includes(f)));
-  const probes = probesOf(rule, subjects);
+  const probes = probesOf(a, rule);
   const admitted = probes.map(() => false);
   const admits = (values: Packet['dst'], peerFamilies: readonly IpFamily[]): boolean => {
     let any = false;

@@ -87,6 +87,25 @@ describe('engine: what a rule admits', () => {
     });
   });
 
+  it("resolves an egress rule's named port on the destination pods, not on the policy's own", () => {
+    // shop/web declares no port: the name "http" stands for shop/api's 8080 only.
+    const a = analyzeYaml(
+      CLUSTER +
+        policy(
+          'web',
+          yaml`
+            podSelector: {matchLabels: {app: web}}
+            egress:
+              - to: [{namespaceSelector: {}}]
+                ports: [{port: http}]
+          `,
+        ),
+    );
+    assert.deepEqual(admissions(a), {
+      'NetworkPolicy shop/web egress 1': 'admits to 3 pods of Deployment shop/api: api-0, api-1, api-2 on TCP 8080',
+    });
+  });
+
   it('counts a rule open to every namespace and the internet on every port', () => {
     const a = analyzeYaml(
       CLUSTER +

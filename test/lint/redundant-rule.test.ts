@@ -98,4 +98,26 @@ describe('lint: redundant-rule and redundant-policy', () => {
       'redundant-rule: Ingress rule 1 of NetworkPolicy shop/db-both is redundant: ingress rule 1 of NetworkPolicy shop/db-open already admits every connection it matches, with the same or wider peers and ports (from namespaceSelector {} on any port).',
     ]);
   });
+  it('compares egress rules with named ports on the destination pods, where the names resolve', () => {
+    // shop/api declares "http" as 8000; the subject (shop/web) declares no port at all: the egress
+    // rule on "http" admits shop/api on 8000, and the rule to shop/api on every port covers it.
+    const text = docs(
+      ...world,
+      pod('shop/web', { labels: { app: 'web' } }),
+      policy(
+        'shop/web',
+        yaml`
+          podSelector: {matchLabels: {app: web}}
+          policyTypes: [Egress]
+          egress:
+          - to: [{podSelector: {matchLabels: {app: api}}}]
+          - to: [{podSelector: {matchLabels: {app: api}}}]
+            ports: [{port: http}]
+        `,
+      ),
+    );
+    assert.deepEqual(rules(text), [
+      'redundant-rule: Egress rule 2 of NetworkPolicy shop/web is redundant: rule 1 of the same policy already admits every connection it matches, with the same or wider peers and ports (to podSelector {app=api} on any port).',
+    ]);
+  });
 });

@@ -26,7 +26,7 @@ import type { EndpointClass } from './classes';
 import { conditionMatches, type Packet } from './evaluate';
 import type { IpFamily } from '../common/ip';
 import { sideAtoms } from './peer-groups';
-import { addPortCuts, admittedPorts, intervalProbes, type PortSet } from './port-cuts';
+import { addNamedPortCuts, addPortCuts, admittedPorts, intervalProbes, type PortSet } from './port-cuts';
 
 export interface Admission {
   readonly policy: CompiledPolicy;
@@ -71,6 +71,13 @@ function reads(c: Condition, subjectSide: Side, out: Reads = { peer: false, subj
       }
       break;
   }
+  return out;
+}
+
+/** The named-port atoms of a condition's destination ports. */
+function namedPortAtoms(c: Condition, out: Set<number>): Set<number> {
+  if (c.type === 'all' || c.type === 'any') for (const x of c.of) namedPortAtoms(x, out);
+  else if (c.type === 'ports' && c.side === 'destination') for (const atom of c.named) out.add(atom);
   return out;
 }
 
@@ -121,6 +128,7 @@ export class ClassIndex {
   /** The pod classes whose address families are not the ones most pod classes have. */
   private readonly otherFamilies: readonly number[];
   private readonly selected = new Map<number, EndpointClass[]>();
+  private readonly answers = new Map<number, readonly AtomValue[]>();
   /** Marks of the classes in the current unusual set: `mark[id] === generation`. */
   private readonly mark: Int32Array;
   private generation = 0;
@@ -195,6 +203,19 @@ export class ClassIndex {
     return g;
   }
 
+  /** The different answers the classes give to `atom` (a named port's numbers on every destination, for one), found once. */
+  answersTo(atom: number): readonly AtomValue[] {
+    let found = this.answers.get(atom);
+    if (!found) {
+      const seen = new Set<AtomValue>([this.usual[atom]]);
+      for (const id of this.unusual[atom]) seen.add(this.classes[id].values[atom]);
+      for (const c of this.notPods) seen.add(c.values[atom]);
+      found = [...seen];
+      this.answers.set(atom, found);
+    }
+    return found;
+  }
+
   /**
    * `classes` grouped by kind, address families and answers to `atoms`, one representative (the
    * first) per group: a question that reads only those atoms (and the family) has the same answer
@@ -202,6 +223,14 @@ export class ClassIndex {
    */
   representatives(classes: readonly EndpointClass[], atoms: Iterable<number>): EndpointClass[] {
     const list = [...atoms];
+    // Marking visits every class in the atoms' lists: fewer classes than that are grouped directly
+    // (the groups are the same: a class in some list answers otherwise than the unlisted ones).
+    let listed = this.otherFamilies.length;
+    for (const atom of list) listed += this.unusual[atom].length;
+    if (classes.length <= listed) {
+      const grouper = new Grouper(list);
+      return classes.filter((c) => grouper.add(c).classes.length === 1);
+    }
     const g = this.markUnusual(list);
     const out: EndpointClass[] = [];
     let usualSeen = false;
@@ -388,11 +417,16 @@ function computeAdmission(a: Analysis, policy: CompiledPolicy, rule: CompiledRul
   // The ports (per protocol) the subject and packet parts allow for some subject class, and which subject
   // class allows them: one probe per interval between cuts.
   const cuts = new Set<number>([1, 65536]);
+  // A named port resolves on the destination: the subject of an ingress rule, the peer of an
+  // egress rule (any class may be one: every answer some class gives).
+  const named = namedPortAtoms(rule.condition, new Set());
   addPortCuts(
     rule.condition,
-    subjectClasses.map((c) => c.values),
+    named.size === 0 || subjectSide === 'source' ? [] : subjectClasses.map((c) => c.values),
     cuts,
   );
+  if (subjectSide === 'source')
+    for (const atom of named) for (const v of index.answersTo(atom)) addNamedPortCuts(v, cuts);
   const probes = intervalProbes(cuts);
 
   const packetFor = (
@@ -432,8 +466,7 @@ function computeAdmission(a: Analysis, policy: CompiledPolicy, rule: CompiledRul
     for (const family of families) {
       const fit = fitOf.get(family)!;
       if (fit.length === 0) continue;
-      const peerOnly = packet('TCP', 1, family, values, values);
-      if (!peerParts.every((c) => conditionMatches(c, peerOnly))) continue;
+      if (!peerPartsHold(peerParts, values, family)) continue;
       probes.forEach((probe, i) => {
         const ok =
           mixedParts.length === 0
@@ -452,7 +485,31 @@ function computeAdmission(a: Analysis, policy: CompiledPolicy, rule: CompiledRul
     }
     return matched;
   };
-  const groups = index.groups(sideAtoms(rule.condition, peerSide, new Set()));
+  const peerAtoms = sideAtoms(rule.condition, peerSide, new Set());
+  const narrowed = peerCandidates(index, peerParts, peerSide, peerAtoms, (c) =>
+    c.families.some((family) => fitOf.get(family)!.length > 0 && peerPartsHold(peerParts, c.values, family)),
+  );
+  if (narrowed) {
+    // Only the few classes the peer parts let through are grouped by every atom the rule reads.
+    const grouper = new Grouper([...peerAtoms]);
+    for (const c of narrowed) grouper.add(c);
+    const list: EndpointClass[] = [];
+    for (const g of grouper.groups)
+      if (admits(g.representative.values, g.representative.families)) list.push(...g.classes);
+    const peerClasses = list.length ? list.sort((x, y) => x.id - y.id) : NO_CLASSES;
+    const external: ExternalClass[] = [];
+    for (const c of externalClasses(a)) if (admits(c.values, [c.family])) external.push(c);
+    return {
+      policy,
+      rule,
+      peerClasses,
+      externalClasses: external,
+      subjectClasses,
+      ports: admittedPorts(probes, admitted),
+      families,
+    };
+  }
+  const groups = index.groups(peerAtoms);
   const usualAdmitted = groups.usual !== undefined && admits(groups.usual.values, groups.usual.families);
   const admittedGroups = groups.others.map((g) => admits(g.representative.values, g.representative.families));
   let peerClasses: readonly EndpointClass[];
@@ -490,6 +547,37 @@ function computeAdmission(a: Analysis, policy: CompiledPolicy, rule: CompiledRul
   for (const c of externalClasses(a)) if (admits(c.values, [c.family])) external.push(c);
   const ports = admittedPorts(probes, admitted);
   return { policy, rule, peerClasses, externalClasses: external, subjectClasses, ports, families };
+}
+
+/** Whether the parts of a rule that read only the peer hold for a peer's answers in one family. */
+function peerPartsHold(peerParts: readonly Condition[], values: readonly AtomValue[], family: IpFamily): boolean {
+  const peerOnly = packet('TCP', 1, family, values, values);
+  for (const c of peerParts) if (!conditionMatches(c, peerOnly)) return false;
+  return true;
+}
+
+/**
+ * The pod and host classes a rule's peer parts let through, in id order, when grouping them first
+ * by the atoms those parts read spares grouping every class by every atom the rule reads on the
+ * peer side (a named port's answers, say, which set apart every class declaring it); undefined
+ * when it does not (the rule reads no other peer atom, or the peer parts let the usual classes
+ * through). `passes` is the peer parts' answer for a class (its group's, as they read no other atom).
+ */
+function peerCandidates(
+  index: ClassIndex,
+  peerParts: readonly Condition[],
+  peerSide: Side,
+  peerAtoms: ReadonlySet<number>,
+  passes: (c: EndpointClass) => boolean,
+): EndpointClass[] | undefined {
+  const partAtoms = new Set<number>();
+  for (const c of peerParts) sideAtoms(c, peerSide, partAtoms);
+  if (partAtoms.size === peerAtoms.size) return undefined;
+  const first = index.groups(partAtoms);
+  if (first.usual !== undefined && passes(first.usual)) return undefined;
+  const out: EndpointClass[] = [];
+  for (const g of first.others) if (passes(g.representative)) out.push(...g.classes);
+  return out.sort((x, y) => x.id - y.id);
 }
 
 /** True when the rule matches every port of TCP, UDP and SCTP. */

@@ -12,8 +12,17 @@ import type { Condition } from '../policy/rule-model';
  * class's atom answers), with the number after each.
  */
 export function addPortCuts(c: Condition, answers: readonly (readonly AtomValue[])[], out: Set<number>): void {
+  addCuts(c, answers, out, new Set());
+}
+
+function addCuts(
+  c: Condition,
+  answers: readonly (readonly AtomValue[])[],
+  out: Set<number>,
+  seen: Set<AtomValue>,
+): void {
   if (c.type === 'all' || c.type === 'any') {
-    for (const x of c.of) addPortCuts(x, answers, out);
+    for (const x of c.of) addCuts(x, answers, out, seen);
     return;
   }
   if (c.type !== 'ports') return;
@@ -21,16 +30,24 @@ export function addPortCuts(c: Condition, answers: readonly (readonly AtomValue[
     out.add(lo);
     out.add(hi + 1);
   }
+  // Many classes give the same answer: each is read once.
   for (const atom of c.named)
     for (const values of answers) {
       const v = values[atom];
-      if (typeof v !== 'string' || !v) continue;
-      for (const key of v.split(',')) {
-        const port = Number(key.split('/')[1]);
-        out.add(port);
-        out.add(port + 1);
-      }
+      if (seen.has(v)) continue;
+      seen.add(v);
+      addNamedPortCuts(v, out);
     }
+}
+
+/** Adds to `out` the numbers a named port's answer (`TCP/8080,UDP/53`, empty when undeclared) stands for, and the number after each. */
+export function addNamedPortCuts(v: AtomValue, out: Set<number>): void {
+  if (typeof v !== 'string' || !v) return;
+  for (const key of v.split(',')) {
+    const port = Number(key.split('/')[1]);
+    out.add(port);
+    out.add(port + 1);
+  }
 }
 
 /** Ports of one protocol as inclusive ranges, sorted and merged. */
