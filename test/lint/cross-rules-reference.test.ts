@@ -3,12 +3,13 @@
  * before grouping peers, and cidr-covers-pods finds a CIDR's pods in a sorted address index. Here
  * both are compared with the plain way on random workspaces: every peer class and internet class,
  * every protocol and every port piece of the whole analysis; every pod address tested against the
- * CIDR and its exceptions.
+ * CIDR and its exceptions; the outside address classes that reach a pod class, decided per group of
+ * address classes its ingress rules cannot tell apart, against asking each address class.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { cidrContains, isCidr, parseCidr } from '../../server/src/common/ip';
-import { externalClasses } from '../../server/src/engine/address-classes';
+import { externalClasses, outsideAdmitting } from '../../server/src/engine/address-classes';
 import type { Analysis } from '../../server/src/engine/analysis';
 import type { EndpointClass } from '../../server/src/engine/classes';
 import { EVERY_PORT, probePorts } from '../../server/src/engine/connections';
@@ -139,6 +140,35 @@ describe('cross-policy rules: the same answers as the plain way on random worksp
     }
     // Both answers occur, so a shortcut that always says one of them fails.
     assert.ok(open > 20 && isolated > 20, `open ${open}, isolated ${isolated}`);
+  });
+
+  it('outside addresses reaching a pod class: each address class asked on its own', () => {
+    let admitted = 0;
+    let denied = 0;
+    for (let seed = 1; seed <= 40; seed++) {
+      const a = analyzeYaml(workspace(seed));
+      for (const cls of a.engine.classes) {
+        const target = a.endpoints[cls.members[0]];
+        for (const [protocol, port] of [
+          ['TCP', 80],
+          ['TCP', 9090],
+          ['UDP', 53],
+        ] as const) {
+          const plain = externalClasses(a).filter(
+            (x) => cls.families.includes(x.family) && a.engine.allowedBetween(x.endpoint, target, protocol, port),
+          );
+          const fast = outsideAdmitting(a, cls, protocol, port);
+          assert.deepEqual(
+            fast.map((x) => x.id),
+            plain.map((x) => x.id),
+            `seed ${seed}, class ${cls.id}, ${protocol}/${port}`,
+          );
+          admitted += plain.length;
+          denied += externalClasses(a).length - plain.length;
+        }
+      }
+    }
+    assert.ok(admitted > 100 && denied > 100, `admitted ${admitted}, denied ${denied}`);
   });
 
   it("cidr-covers-pods: a CIDR's pods, exceptions left out, in endpoint order", () => {

@@ -12,8 +12,11 @@ import { bitsOf, type Cidr, cidrLast, formatIp, type IpFamily, type IpAddr, make
 import { networkSetEntries } from '../policy/calico/calico-labels';
 import { type AtomValue, NetsAtom } from '../policy/atoms';
 import { type Endpoint, externalEndpoint } from '../policy/endpoint';
+import type { Protocol } from '../model/kubernetes';
 import type { Analysis } from './analysis';
-import { atomValues } from './classes';
+import { atomValues, type EndpointClass } from './classes';
+import { decide } from './evaluate';
+import { sideAtoms } from './peer-groups';
 
 /** What a range of outside addresses is, for messages. */
 export type AddressTag = 'internet' | 'private' | 'metadata' | 'pod-network' | 'service-network';
@@ -182,4 +185,57 @@ export function describeExternalClass(c: ExternalClass): string {
   if (c.tags.has('service-network')) return `the Service network (e.g. ${c.endpoint.id})`;
   if (c.tags.has('internet')) return `internet addresses (e.g. ${c.endpoint.id})`;
   return `private addresses outside the cluster (e.g. ${c.endpoint.id})`;
+}
+
+/** Per analysis and set of atoms: the outside classes (indices) grouped by family and their answers to those atoms. */
+const outsideGroups = new WeakMap<Analysis, Map<string, readonly (readonly number[])[]>>();
+
+function groupsOf(a: Analysis, atoms: readonly number[]): readonly (readonly number[])[] {
+  let perAtoms = outsideGroups.get(a);
+  if (!perAtoms) {
+    perAtoms = new Map();
+    outsideGroups.set(a, perAtoms);
+  }
+  const key = atoms.join(',');
+  let groups = perAtoms.get(key);
+  if (!groups) {
+    const byAnswers = new Map<string, number[]>();
+    externalClasses(a).forEach((x, i) => {
+      // `typeof` keeps the string answers (named ports, nets) apart from the booleans.
+      const answers = `${x.family}|${atoms.map((atom) => `${typeof x.values[atom]}:${x.values[atom]}`).join('|')}`;
+      const list = byAnswers.get(answers);
+      if (list) list.push(i);
+      else byAnswers.set(answers, [i]);
+    });
+    groups = [...byAnswers.values()];
+    perAtoms.set(key, groups);
+  }
+  return groups;
+}
+
+/**
+ * The outside address classes (in class order) that may open a connection to the pods of class
+ * `cls` on (protocol, port): Engine.allowedBetween(x.endpoint, a pod of cls) for each (an outside
+ * address has no egress policy, so only the class's ingress is asked). The class's ingress reads an
+ * outside address only through the atoms its rules name on the source side (and the family), so it
+ * is decided once per group of address classes answering those alike.
+ */
+export function outsideAdmitting(a: Analysis, cls: EndpointClass, protocol: Protocol, port: number): ExternalClass[] {
+  const outside = externalClasses(a);
+  if (cls.kind !== 'pod') return outside.filter((x) => cls.families.includes(x.family));
+  const app = a.engine.applicable(cls.id, 'ingress');
+  const atoms = new Set<number>();
+  for (const t of app.tiers)
+    for (const p of t.policies) for (const r of p.ingress!) sideAtoms(r.condition, 'source', atoms);
+  const admitted = new Uint8Array(outside.length);
+  for (const group of groupsOf(
+    a,
+    [...atoms].sort((x, y) => x - y),
+  )) {
+    const first = outside[group[0]];
+    if (!cls.families.includes(first.family)) continue;
+    const packet = { protocol, port, family: first.family, src: first.values, dst: cls.values };
+    if (decide(a.policies, app, 'ingress', packet)) for (const i of group) admitted[i] = 1;
+  }
+  return outside.filter((_, i) => admitted[i] === 1);
 }

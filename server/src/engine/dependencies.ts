@@ -16,6 +16,7 @@ import type { Span } from '../common/source';
 import type { Labels, Protocol, Service, ServicePort, Workload } from '../model/kubernetes';
 import type { Analysis } from './analysis';
 import { type Deciding, decidingStep, type Party, partiesConnect, podParty } from './connections';
+import { ownerName } from './describe';
 
 /** Where a dependency was read. */
 export type ReferenceSource = 'env' | 'configmap' | 'args' | 'host-port' | 'ingress';
@@ -175,10 +176,10 @@ function clientsOf(a: Analysis): Client[] {
   const byOwner = new Map<string, number[]>();
   a.endpoints.forEach((e, i) => {
     if (!e.pod) return;
-    const key = e.pod.workload ? `${e.pod.workload.kind} ${e.namespace}/${e.pod.workload.name}` : `Pod ${e.id}`;
-    const list = byOwner.get(key) ?? [];
-    list.push(i);
-    byOwner.set(key, list);
+    const key = ownerName(e);
+    const list = byOwner.get(key);
+    if (list) list.push(i);
+    else byOwner.set(key, [i]);
   });
   const out: Client[] = [];
   for (const [name, indices] of byOwner) {
@@ -309,16 +310,26 @@ function referencesOf(a: Analysis, client: Client): ServiceReference[] {
 }
 
 function controllerIndices(a: Analysis, controllers: readonly IngressControllerSelector[]): number[] {
-  return a.endpoints.flatMap((e, i) =>
-    e.pod &&
-    controllers.some(
-      (c) =>
-        (c.namespace === undefined || c.namespace === e.namespace) &&
-        Object.entries(c.labels).every(([k, v]) => e.labels[k] === v),
-    )
-      ? [i]
-      : [],
-  );
+  const wanted = controllers.map((c) => ({ namespace: c.namespace, labels: Object.entries(c.labels) }));
+  // Replicas share their template's labels: each labels object is matched once per namespace.
+  const matched = new Map<Labels, { namespace: string | undefined; match: boolean }>();
+  const out: number[] = [];
+  a.endpoints.forEach((e, i) => {
+    if (!e.pod) return;
+    let m = matched.get(e.labels);
+    if (!m || m.namespace !== e.namespace) {
+      m = {
+        namespace: e.namespace,
+        match: wanted.some(
+          (c) =>
+            (c.namespace === undefined || c.namespace === e.namespace) && c.labels.every(([k, v]) => e.labels[k] === v),
+        ),
+      };
+      matched.set(e.labels, m);
+    }
+    if (m.match) out.push(i);
+  });
+  return out;
 }
 
 /** The destination pods of a Service on the target ports of `ports`. */
@@ -326,9 +337,10 @@ function serviceDestinations(a: Analysis, service: Service, ports: readonly Serv
   const selector = service.selector;
   if (!selector || Object.keys(selector).length === 0) return [];
   const out: DestinationPort[] = [];
-  a.endpoints.forEach((e, index) => {
-    if (!e.pod || e.namespace !== service.meta.namespace) return;
-    if (!Object.entries(selector).every(([k, v]) => e.labels[k] === v)) return;
+  const wanted = Object.entries(selector);
+  for (const index of podsByNamespace(a).get(service.meta.namespace) ?? []) {
+    const e = a.endpoints[index];
+    if (!wanted.every(([k, v]) => e.labels[k] === v)) continue;
     for (const sp of ports) {
       const target = sp.targetPort ?? sp.port;
       if (typeof target === 'number') out.push({ index, protocol: sp.protocol, port: target, servicePort: sp });
@@ -337,8 +349,26 @@ function serviceDestinations(a: Analysis, service: Service, ports: readonly Serv
         if (key) out.push({ index, protocol: sp.protocol, port: Number(key.split('/')[1]), servicePort: sp });
       }
     }
-  });
+  }
   return out;
+}
+
+const podsCache = new WeakMap<Analysis, Map<string | undefined, number[]>>();
+
+/** The pods (indices, ascending) of each namespace, found once per analysis: a Service selects only its own namespace's. */
+function podsByNamespace(a: Analysis): Map<string | undefined, number[]> {
+  let found = podsCache.get(a);
+  if (!found) {
+    found = new Map();
+    for (const [i, e] of a.endpoints.entries()) {
+      if (!e.pod) continue;
+      const list = found.get(e.namespace);
+      if (list) list.push(i);
+      else found.set(e.namespace, [i]);
+    }
+    podsCache.set(a, found);
+  }
+  return found;
 }
 
 function dependencyOf(

@@ -24,8 +24,16 @@ export function membersOf(classes: readonly EndpointClass[]): number[] {
 /** `Deployment shop/api`, or the pod's own id when it has no workload. */
 export function ownerName(e: Endpoint): string {
   const w = e.pod?.workload;
-  return w ? `${w.kind} ${e.namespace}/${w.name}` : `Pod ${e.id}`;
+  if (!w) return `Pod ${e.id}`;
+  // Rules key maps by it for every pod: the replicas of a workload share one string (and its hash).
+  const known = ownerNames.get(w);
+  if (known && known.namespace === e.namespace) return known.name;
+  const name = `${w.kind} ${e.namespace}/${w.name}`;
+  ownerNames.set(w, { namespace: e.namespace, name });
+  return name;
 }
+
+const ownerNames = new WeakMap<object, { readonly namespace: string | undefined; readonly name: string }>();
 
 /** Pods grouped by the workload they come from, in order of first appearance. */
 export function groupByOwner(a: Analysis, indices: readonly number[]): Map<string, Endpoint[]> {

@@ -11,7 +11,7 @@ import type { AtomValue } from '../policy/atoms';
 import { connectionFamily, type Endpoint } from '../policy/endpoint';
 import { type Direction, isClusterPolicy, type PolicySet, policyName } from '../policy/rule-model';
 import { type AtomAnswers, atomValues, computeClasses, type EndpointClass } from './classes';
-import { type ClassAnswers, PeerGroups, sideAtoms } from './peer-groups';
+import { type ClassAnswers, type PeerGroup, PeerGroups, sideAtoms } from './peer-groups';
 import {
   type Applicable,
   applicablePolicies,
@@ -124,7 +124,7 @@ export class Engine {
     if (d.cls.kind === 'pod')
       for (const t of d.ingress.tiers)
         for (const p of t.policies) for (const r of p.ingress!) sideAtoms(r.condition, 'source', atoms);
-    for (const group of this.peerGroups.groups([...atoms])) {
+    for (const group of this.groupsOf(atoms)) {
       const s = group.representative;
       const family = commonFamily(s.families, d.cls.families);
       if (family === undefined) continue;
@@ -133,6 +133,23 @@ export class Engine {
       for (const c of group.classes()) out.add(c.id);
     }
     return out;
+  }
+
+  private readonly groupsByAtoms = new Map<string, PeerGroup[]>();
+
+  /**
+   * peerGroups.groups(atoms), kept per set of atoms: the classes of a namespace share their
+   * ingress policies, so the lint rules asking about every workload ask a few hundred sets.
+   */
+  private groupsOf(atoms: ReadonlySet<number>): PeerGroup[] {
+    const sorted = [...atoms].sort((x, y) => x - y);
+    const key = sorted.join(',');
+    let found = this.groupsByAtoms.get(key);
+    if (!found) {
+      found = this.peerGroups.groups(sorted);
+      this.groupsByAtoms.set(key, found);
+    }
+    return found;
   }
 
   indexOf(id: string): number | undefined {

@@ -25,7 +25,7 @@ import type { RuleId } from '../../common/rule-registry';
 import { span } from '../../common/source';
 import { plural, quoteList } from '../../common/text';
 import { type Admission, allAdmissions } from '../../engine/admission';
-import { type ExternalClass, externalClasses } from '../../engine/address-classes';
+import { type ExternalClass, outsideAdmitting } from '../../engine/address-classes';
 import type { Analysis } from '../../engine/analysis';
 import type { EndpointClass } from '../../engine/classes';
 import { inferDependencies } from '../../engine/dependencies';
@@ -85,8 +85,8 @@ export function findExposures(a: Analysis, config: ProjectConfig): Exposure[] {
   // Each sensitive port's positions in the list, by `protocol/port`: a pod's ports are looked up,
   // not compared with every sensitive port.
   const positions = new Map<string, number[]>();
-  config.sensitivePorts.forEach((sp, k) => {
-    const key = `${sp.protocol}/${sp.port}`;
+  const keys = config.sensitivePorts.map((sp) => `${sp.protocol}/${sp.port}`);
+  keys.forEach((key, k) => {
     const list = positions.get(key);
     if (list) list.push(k);
     else positions.set(key, [k]);
@@ -107,7 +107,8 @@ export function findExposures(a: Analysis, config: ProjectConfig): Exposure[] {
     return served;
   };
   const out: Exposure[] = [];
-  const done = new Set<string>();
+  // The `protocol/port` keys done per workload: its first pod in class order answers for it.
+  const done = new Map<string, Set<string>>();
   for (const cls of a.engine.classes) {
     if (cls.kind !== 'pod') continue;
     for (const m of cls.members) {
@@ -116,11 +117,16 @@ export function findExposures(a: Analysis, config: ProjectConfig): Exposure[] {
       const served = servedOf(e.pod.spec.ports);
       if (served.length === 0) continue;
       const owner = ownerName(e);
+      let ownerDone = done.get(owner);
+      if (!ownerDone) {
+        ownerDone = new Set();
+        done.set(owner, ownerDone);
+      }
       for (const k of served) {
         const sp = config.sensitivePorts[k];
-        const key = `${owner}|${sp.protocol}/${sp.port}`;
-        if (done.has(key)) continue;
-        done.add(key);
+        const key = keys[k];
+        if (ownerDone.has(key)) continue;
+        ownerDone.add(key);
         const x = exposure(a, index, cls, m, sp);
         if (x) out.push(x);
       }
@@ -250,9 +256,7 @@ function exposure(
     if (first === undefined || !a.engine.allowed(first, target, sp.protocol, sp.port)) continue;
     for (const other of from) namespaces.add(other);
   }
-  const outsideClasses = externalClasses(a).filter(
-    (x) => cls.families.includes(x.family) && a.engine.allowedBetween(x.endpoint, e, sp.protocol, sp.port),
-  );
+  const outsideClasses = outsideAdmitting(a, cls, sp.protocol, sp.port);
   if (namespaces.size === 0 && outsideClasses.length === 0) return undefined;
   const opening = index
     .ingressAllows(cls)
