@@ -136,17 +136,25 @@ export class ClassIndex {
   constructor(
     readonly classes: readonly EndpointClass[],
     atoms: readonly { readonly usual: AtomValue }[],
+    /** The classes (ascending ids) answering an atom otherwise than its usual answer, when known (the engine's). */
+    unusualOf?: (atom: number) => readonly number[],
   ) {
     this.pods = classes.filter((c) => c.kind === 'pod');
     this.notPods = classes.filter((c) => c.kind !== 'pod');
     this.mark = new Int32Array(classes.length);
     const n = atoms.length;
     const usual = atoms.map((x) => x.usual);
-    const unusual: number[][] = usual.map(() => []);
-    // Row by row: each class's answers are one array, read in order.
-    for (const c of this.pods) {
-      const values = c.values;
-      for (let i = 0; i < n; i++) if (values[i] !== usual[i]) unusual[i].push(c.id);
+    let unusual: number[][];
+    if (unusualOf) {
+      // The engine's lists without the classes that are not pods: no class is visited per atom.
+      unusual = usual.map((_, i) => unusualOf(i).filter((id) => classes[id].kind === 'pod'));
+    } else {
+      unusual = usual.map(() => []);
+      // Row by row: each class's answers are one array, read in order.
+      for (const c of this.pods) {
+        const values = c.values;
+        for (let i = 0; i < n; i++) if (values[i] !== usual[i]) unusual[i].push(c.id);
+      }
     }
     // An atom most pods answer otherwise than its own usual answer (an address test every pod
     // passes): index it by the answer most pod classes give instead.
@@ -375,7 +383,7 @@ const indexes = new WeakMap<Analysis, ClassIndex>();
 export function classIndex(a: Analysis): ClassIndex {
   let found = indexes.get(a);
   if (!found) {
-    found = new ClassIndex(a.engine.classes, a.policies.atoms);
+    found = new ClassIndex(a.engine.classes, a.policies.atoms, (atom) => a.engine.unusualClasses(atom));
     indexes.set(a, found);
   }
   return found;
@@ -497,8 +505,7 @@ function computeAdmission(a: Analysis, policy: CompiledPolicy, rule: CompiledRul
     for (const g of grouper.groups)
       if (admits(g.representative.values, g.representative.families)) list.push(...g.classes);
     const peerClasses = list.length ? list.sort((x, y) => x.id - y.id) : NO_CLASSES;
-    const external: ExternalClass[] = [];
-    for (const c of externalClasses(a)) if (admits(c.values, [c.family])) external.push(c);
+    const external = admittedOutside(a, peerAtoms, admits);
     return {
       policy,
       rule,
@@ -543,10 +550,37 @@ function computeAdmission(a: Analysis, policy: CompiledPolicy, rule: CompiledRul
     });
     peerClasses = list.length ? list.sort((x, y) => x.id - y.id) : NO_CLASSES;
   }
-  const external: ExternalClass[] = [];
-  for (const c of externalClasses(a)) if (admits(c.values, [c.family])) external.push(c);
+  const external = admittedOutside(a, peerAtoms, admits);
   const ports = admittedPorts(probes, admitted);
   return { policy, rule, peerClasses, externalClasses: external, subjectClasses, ports, families };
+}
+
+/**
+ * The outside address classes `admits` lets through. The rule reads a peer only through its atoms
+ * on the peer side and its family: classes that answer those alike are decided once.
+ */
+function admittedOutside(
+  a: Analysis,
+  peerAtoms: ReadonlySet<number>,
+  admits: (values: readonly AtomValue[], families: readonly IpFamily[]) => boolean,
+): ExternalClass[] {
+  const atoms = [...peerAtoms];
+  const decided: { c: ExternalClass; ok: boolean }[] = [];
+  const out: ExternalClass[] = [];
+  for (const c of externalClasses(a)) {
+    let ok: boolean | undefined;
+    for (const d of decided)
+      if (d.c.family === c.family && atoms.every((x) => d.c.values[x] === c.values[x])) {
+        ok = d.ok;
+        break;
+      }
+    if (ok === undefined) {
+      ok = admits(c.values, [c.family]);
+      decided.push({ c, ok });
+    }
+    if (ok) out.push(c);
+  }
+  return out;
 }
 
 /** Whether the parts of a rule that read only the peer hold for a peer's answers in one family. */

@@ -133,19 +133,36 @@ function podCount(a: Analysis): { pods: number; namespaces: number } {
   return found;
 }
 
-/** `admits 212 pods in 14 namespaces and every address outside the cluster on every port`. */
-export function describeAdmission(a: Analysis, adm: Admission): string {
-  const peers: string[] = [];
-  if (adm.peerClasses.length) {
-    const members = membersOf(adm.peerClasses);
+/** The words for each list of peer classes, per analysis: rules open to every pod share one list. */
+const peerWords = new WeakMap<Analysis, WeakMap<readonly EndpointClass[], string[]>>();
+
+/** `every pod in the cluster (…)`, the host networks, or the pods: the words for an admission's peer classes. */
+function describePeerClasses(a: Analysis, classes: readonly EndpointClass[]): string[] {
+  let perList = peerWords.get(a);
+  if (!perList) {
+    perList = new WeakMap();
+    peerWords.set(a, perList);
+  }
+  let found = perList.get(classes);
+  if (!found) {
+    found = [];
+    const members = membersOf(classes);
     const pods = members.filter((i) => a.endpoints[i].kind === 'pod');
     const all = podCount(a);
     if (pods.length === all.pods && pods.length > 1) {
       const hosts = members.filter((i) => a.endpoints[i].kind === 'host');
-      peers.push(`every pod in the cluster (${pods.length} in ${plural(all.namespaces, 'namespace')})`);
-      if (hosts.length) peers.push(describePods(a, hosts));
-    } else peers.push(describePods(a, members));
+      found.push(`every pod in the cluster (${pods.length} in ${plural(all.namespaces, 'namespace')})`);
+      if (hosts.length) found.push(describePods(a, hosts));
+    } else found.push(describePods(a, members));
+    perList.set(classes, found);
   }
+  return found;
+}
+
+/** `admits 212 pods in 14 namespaces and every address outside the cluster on every port`. */
+export function describeAdmission(a: Analysis, adm: Admission): string {
+  const peers: string[] = [];
+  if (adm.peerClasses.length) peers.push(...describePeerClasses(a, adm.peerClasses));
   if (adm.externalClasses.length) peers.push(describeExternal(a, adm.externalClasses, adm.families));
   const verb =
     adm.rule.action === 'Deny'

@@ -105,6 +105,11 @@ export class Engine {
   private groups?: PeerGroups;
   private readonly classAnswers: ClassAnswers;
 
+  /** The classes (ascending ids) whose answer to atom `atomId` is not the atom's usual answer. */
+  unusualClasses(atomId: number): readonly number[] {
+    return this.classAnswers.unusualClasses(atomId);
+  }
+
   /** Pod classes grouped by their answers to given atoms (built on first use). */
   get peerGroups(): PeerGroups {
     this.groups ??= new PeerGroups(this.classes, this.classAnswers);

@@ -36,7 +36,6 @@ import { sideAtoms } from '../../engine/peer-groups';
 import { addPortCuts } from '../../engine/port-cuts';
 import type { CalicoPolicy, CalicoRule, EntityRule } from '../../model/calico/calico-resources';
 import type { Protocol } from '../../model/kubernetes';
-import type { AtomValue } from '../../policy/atoms';
 import {
   type CompiledPolicy,
   type CompiledRule,
@@ -114,10 +113,6 @@ function portPieces(a: Analysis): Piece[] {
   return out;
 }
 
-function valueKey(v: AtomValue): string {
-  return v === true ? '1' : v === false ? '0' : JSON.stringify(v);
-}
-
 /** Whether a condition names ports (their numbers come from the destination's answers). */
 function namesPorts(c: Condition): boolean {
   if (c.type === 'all' || c.type === 'any') return c.of.some(namesPorts);
@@ -169,11 +164,12 @@ export function findOverrides(a: Analysis): Override[] {
   for (const direction of ['ingress', 'egress'] as Direction[]) {
     for (const subject of pods) {
       const app = a.engine.applicable(subject.id, direction);
-      const team = teamOnly(app);
-      if (team.tiers.length === 0) continue;
       // Only a Calico Allow rule can be the deciding rule this looks for: without one that applies
       // to the subject in this direction, no peer and no piece can be opened.
       if (!app.tiers.some((t) => t.policies.some((p) => isCalico(p.ref) && p[direction]!.some(isAllow)))) continue;
+      const team = teamOnly(app);
+      if (team.tiers.length === 0) continue;
+      const teamPolicies = team.tiers.flatMap((t) => t.policies);
       const namespace = a.endpoints[subject.members[0]].namespace ?? '';
       const pairOf = (peer: Party): [Party, Party] => (direction === 'ingress' ? [peer, subject] : [subject, peer]);
       const rules = app.tiers.flatMap((t) => t.policies.flatMap((p) => p[direction]!));
@@ -235,13 +231,17 @@ export function findOverrides(a: Analysis): Override[] {
       }
       // Outside address classes answering those atoms alike (in the same family) are decided alike too.
       const peerAtoms = [...atoms];
-      const openingOf = new Map<string, Opening[]>();
+      const decided: { peer: ExternalClass; opened: Opening[] }[] = [];
       outside.forEach((peer, i) => {
-        const key = `${peer.family}|${peerAtoms.map((x) => valueKey(peer.values[x])).join(' ')}`;
-        let opened = openingOf.get(key);
+        let opened: Opening[] | undefined;
+        for (const d of decided)
+          if (d.peer.family === peer.family && peerAtoms.every((x) => d.peer.values[x] === peer.values[x])) {
+            opened = d.opened;
+            break;
+          }
         if (!opened) {
           opened = opening(peer);
-          openingOf.set(key, opened);
+          decided.push({ peer, opened });
         }
         if (opened.length === 0) return;
         const [src, dst] = pairOf(peer);
@@ -273,7 +273,7 @@ export function findOverrides(a: Analysis): Override[] {
           };
           found.set(key, o);
         }
-        for (const p of team.tiers.flatMap((t) => t.policies)) if (!o.team.includes(p)) o.team.push(p);
+        for (const p of teamPolicies) if (!o.team.includes(p)) o.team.push(p);
         if (isExternal(peer)) {
           o.outside.add(peer);
           o.outsidePods.add(subject);
@@ -365,12 +365,28 @@ function report(a: Analysis, o: Override, sink: FindingSink): void {
   );
 }
 
+/** The Calico policies of an analysis by where their name is (file, then offset), indexed once. */
+const policiesByName = new WeakMap<Analysis, Map<unknown, Map<number, CalicoPolicy>>>();
+
 /** The Calico rule as read, for edits. */
 function sourceRule(a: Analysis, o: Override): CalicoRule | undefined {
+  let byFile = policiesByName.get(a);
+  if (!byFile) {
+    byFile = new Map();
+    for (const p of a.cluster.calico.policies) {
+      const at = p.meta.nameSpan;
+      let byStart = byFile.get(at.file);
+      if (!byStart) {
+        byStart = new Map();
+        byFile.set(at.file, byStart);
+      }
+      // The first policy at a place, as a search in order finds it.
+      if (!byStart.has(at.start)) byStart.set(at.start, p);
+    }
+    policiesByName.set(a, byFile);
+  }
   const ref = o.policy.ref;
-  const policy: CalicoPolicy | undefined = a.cluster.calico.policies.find(
-    (p) => p.meta.nameSpan.file === ref.span.file && p.meta.nameSpan.start === ref.span.start,
-  );
+  const policy = byFile.get(ref.span.file)?.get(ref.span.start);
   return policy?.[o.rule.direction]?.items.find((r) => r.index === o.rule.index);
 }
 

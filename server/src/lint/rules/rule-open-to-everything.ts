@@ -26,16 +26,18 @@ function admitsWholeCluster(a: Analysis, adm: Admission): boolean {
   const cluster = podClassesOf(a);
   // Fewer peer classes than the cluster has pod classes cannot hold them all (a class is listed once).
   if (!cluster.namespaces || adm.peerClasses.length < cluster.classes.length) return false;
-  let admitted = idSets.get(adm.peerClasses);
+  let admitted = idMasks.get(adm.peerClasses);
   if (!admitted) {
-    admitted = new Set(adm.peerClasses.map((c) => c.id));
-    idSets.set(adm.peerClasses, admitted);
+    admitted = new Uint8Array(a.engine.classes.length);
+    for (const c of adm.peerClasses) admitted[c.id] = 1;
+    idMasks.set(adm.peerClasses, admitted);
   }
-  return cluster.classes.every((id) => admitted.has(id));
+  for (const id of cluster.classes) if (admitted[id] !== 1) return false;
+  return true;
 }
 
-/** The ids of a list of peer classes, once per list (rules that admit every class share one list). */
-const idSets = new WeakMap<readonly EndpointClass[], Set<number>>();
+/** The ids of a list of peer classes (1 for a member), once per list (rules that admit every class share one list). */
+const idMasks = new WeakMap<readonly EndpointClass[], Uint8Array>();
 
 const podClasses = new WeakMap<Analysis, { namespaces: boolean; classes: readonly number[] }>();
 
