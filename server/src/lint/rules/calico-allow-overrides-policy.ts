@@ -101,6 +101,9 @@ interface Piece {
   readonly last: number;
 }
 
+/** Each protocol's place in EVERY_PORT, the order of the pieces and of a walk's openings. */
+const PROTOCOL_RANK = new Map<Protocol, number>(EVERY_PORT.map((p, i) => [p.protocol, i]));
+
 /** Every (protocol, port range) piece where no rule's answer changes inside, probed at its first port. */
 function portPieces(a: Analysis): Piece[] {
   const out: Piece[] = [];
@@ -111,6 +114,11 @@ function portPieces(a: Analysis): Piece[] {
     });
   }
   return out;
+}
+
+/** The cuts that are ports (1..65535), in order. */
+function portsOf(cuts: ReadonlySet<number>): number[] {
+  return [...cuts].filter((n) => n >= 1 && n <= 65535).sort((x, y) => x - y);
 }
 
 /** Whether a condition names ports (their numbers come from the destination's answers). */
@@ -179,6 +187,8 @@ export function findOverrides(a: Analysis): Override[] {
       const subjectCuts = new Set<number>([1]);
       for (const r of rules) addPortCuts(r.condition, direction === 'ingress' ? [subject.values] : [], subjectCuts);
       const peerNamed = direction === 'egress' && rules.some((r) => namesPorts(r.condition));
+      // Without named ports read on the peer, every peer is cut alike: sorted once per subject.
+      const sortedSubjectCuts = portsOf(subjectCuts);
       const calicoAllows = app.tiers.flatMap((t) =>
         t.policies.flatMap((p) => (isCalico(p.ref) ? p[direction]!.filter(isAllow) : [])),
       );
@@ -187,9 +197,12 @@ export function findOverrides(a: Analysis): Override[] {
         const [src, dst] = pairOf(peer);
         const family = commonFamily(src, dst);
         if (family === undefined) return [];
-        const cutSet = new Set(subjectCuts);
-        if (peerNamed) for (const r of rules) addPortCuts(r.condition, [peer.values], cutSet);
-        const cuts = [...cutSet].filter((n) => n >= 1 && n <= 65535).sort((x, y) => x - y);
+        let cuts = sortedSubjectCuts;
+        if (peerNamed) {
+          const cutSet = new Set(subjectCuts);
+          for (const r of rules) addPortCuts(r.condition, [peer.values], cutSet);
+          cuts = portsOf(cutSet);
+        }
         const opened: { protocol: Protocol; from: number; to: number; step: DecidingRule }[] = [];
         for (const { protocol } of EVERY_PORT)
           cuts.forEach((port, i) => {
@@ -202,9 +215,20 @@ export function findOverrides(a: Analysis): Override[] {
           });
         const out: Opening[] = [];
         if (opened.length === 0) return out;
+        // Both lists run in protocol order, then port order, and the opened intervals do not
+        // overlap: one walk over the pieces, the interval that may hold the next one kept.
+        let k = 0;
         pieces().forEach((piece, index) => {
-          const o = opened.find((x) => x.protocol === piece.protocol && x.from <= piece.port && piece.port <= x.to);
-          if (o) out.push({ piece, index, step: o.step });
+          const rank = PROTOCOL_RANK.get(piece.protocol)!;
+          while (k < opened.length) {
+            const x = opened[k];
+            const r = PROTOCOL_RANK.get(x.protocol)!;
+            if (r < rank || (r === rank && x.to < piece.port)) k++;
+            else break;
+          }
+          const o = opened[k];
+          if (o && o.protocol === piece.protocol && o.from <= piece.port && piece.port <= o.to)
+            out.push({ piece, index, step: o.step });
         });
         return out;
       };

@@ -14,6 +14,7 @@ import type { Fix } from '../../common/finding';
 import type { FindingSink } from '../../common/finding-sink';
 import type { Located, Span } from '../../common/source';
 import { closest, notInWorkspace, quoteList } from '../../common/text';
+import { classIndex } from '../../engine/admission';
 import type { Analysis } from '../../engine/analysis';
 import type { Labels } from '../../model/kubernetes';
 import { networkSetEntries } from '../../policy/calico/calico-labels';
@@ -34,6 +35,8 @@ export function reportCalicoSelectorsMatchingNothing(a: Analysis, sink: FindingS
     if (list) list.push(p);
     else podsIn.set(p.namespace!, [p]);
   }
+  // Pods without an address, which no address set can hold: found once, not per rule side.
+  const unaddressed = pods.filter((p) => p.ips.length === 0);
   for (const use of a.policies.selectorUses) {
     const inScope = use.namespace === undefined ? pods : (podsIn.get(use.namespace) ?? []);
     if (use.role === 'subject') {
@@ -48,14 +51,30 @@ export function reportCalicoSelectorsMatchingNothing(a: Analysis, sink: FindingS
       );
     } else {
       if (use.namespaceSelector && emptyScopes.selectors.has(use.namespaceSelector.span)) continue;
-      checkRuleSide(a, use, pods, sink);
+      checkRuleSide(a, use, pods, unaddressed, sink);
     }
   }
 }
 
-/** The subject's endpoint atom answers true for some pod class. */
+/** The subject's endpoint atom answers true for some pod class (the class index lists them once per atom). */
 function selectsAPod(a: Analysis, use: SelectorUse): boolean {
-  return a.engine.classes.some((c) => c.kind === 'pod' && c.values[use.atom] === true);
+  return classIndex(a).selectedBy(use.atom).length > 0;
+}
+
+/**
+ * Some pod class's answer to an address-set atom holds an address (a `1`): read from the classes
+ * answering it otherwise than usual, and the usual answer when some pod class gives it.
+ */
+function holdsAPodAddress(a: Analysis, atom: number): boolean {
+  const { classes } = a.engine;
+  let listedPods = 0;
+  for (const id of a.engine.unusualClasses(atom)) {
+    const c = classes[id];
+    if (c.kind !== 'pod') continue;
+    listedPods++;
+    if (String(c.values[atom]).includes('1')) return true;
+  }
+  return listedPods < classIndex(a).pods.length && String(a.policies.atoms[atom].usual).includes('1');
 }
 
 /**
@@ -63,14 +82,20 @@ function selectsAPod(a: Analysis, use: SelectorUse): boolean {
  * pods without an address, which no address set can hold) the selector
  * matches their labels, or it matches a network set.
  */
-function matchesSomething(a: Analysis, use: SelectorUse, pods: readonly Endpoint[]): boolean {
-  if (a.engine.classes.some((c) => c.kind === 'pod' && String(c.values[use.atom]).includes('1'))) return true;
-  if (pods.some((p) => p.ips.length === 0 && use.matcher.matches(p.calicoLabels))) return true;
+function matchesSomething(a: Analysis, use: SelectorUse, unaddressed: readonly Endpoint[]): boolean {
+  if (holdsAPodAddress(a, use.atom)) return true;
+  if (unaddressed.some((p) => use.matcher.matches(p.calicoLabels))) return true;
   return networkSetEntries(a.cluster).some((s) => use.matcher.matches(s.labels));
 }
 
-function checkRuleSide(a: Analysis, use: SelectorUse, pods: readonly Endpoint[], sink: FindingSink): void {
-  if (matchesSomething(a, use, pods)) return;
+function checkRuleSide(
+  a: Analysis,
+  use: SelectorUse,
+  pods: readonly Endpoint[],
+  unaddressed: readonly Endpoint[],
+  sink: FindingSink,
+): void {
+  if (matchesSomething(a, use, unaddressed)) return;
   const ns = use.namespace;
   if (ns && !use.namespaceSelector && !a.cluster.namespaces.get(ns)?.meta && !pods.some((p) => p.namespace === ns)) {
     // A partial workspace: the namespace's pods may well exist, defined in a folder the workspace does not hold.

@@ -36,7 +36,10 @@ function check({ analysis: a, checkpoint }: LintContext, sink: FindingSink): voi
     if (list) list.push(p);
     else byNamespace.set(p.namespace, [p]);
   }
-  const scope: PodScope = { pods, byNamespace, selectedNamespaces: new Map() };
+  // Replicas share their labels object: each namespace's different label sets, asked instead of every pod.
+  const labelsIn = new Map<string | undefined, Labels[]>();
+  for (const [ns, list] of byNamespace) labelsIn.set(ns, [...new Set(list.map((p) => p.labels))]);
+  const scope: PodScope = { pods, byNamespace, labelsIn, selectedNamespaces: new Map() };
   // A podSelector split from its namespaceSelector is split-peer-selectors' finding, with its own fix.
   const split = new Set(splitPeerPairs(a).map((s) => s.podPeer));
   for (const np of a.cluster.networkPolicies) {
@@ -45,7 +48,7 @@ function check({ analysis: a, checkpoint }: LintContext, sink: FindingSink): voi
     const ns = np.meta.namespace;
     const local = byNamespace.get(ns) ?? [];
     const subject = new KubeLabelMatcher(np.podSelector);
-    if (local.length > 0 && !local.some((p) => subject.matches(p.labels))) {
+    if (local.length > 0 && !labelsIn.get(ns)!.some((labels) => subject.matches(labels))) {
       report(
         sink,
         np.podSelector,
@@ -64,6 +67,8 @@ function check({ analysis: a, checkpoint }: LintContext, sink: FindingSink): voi
 interface PodScope {
   readonly pods: readonly Endpoint[];
   readonly byNamespace: ReadonlyMap<string | undefined, readonly Endpoint[]>;
+  /** Each namespace's pods' different label sets (by identity). */
+  readonly labelsIn: ReadonlyMap<string | undefined, readonly Labels[]>;
   /** The namespaces each namespaceSelector (by its key) selects, as they are found. */
   readonly selectedNamespaces: Map<string, { name: string; labels: Labels }[]>;
 }
@@ -71,7 +76,7 @@ interface PodScope {
 function checkPeer(
   np: KubeNetworkPolicy,
   peer: NetworkPolicyPeer,
-  { pods, byNamespace, selectedNamespaces }: PodScope,
+  { pods, byNamespace, labelsIn, selectedNamespaces }: PodScope,
   namespaces: readonly { name: string; labels: Labels }[],
   sink: FindingSink,
 ): void {
@@ -110,8 +115,8 @@ function checkPeer(
     }
     if (!peer.podSelector) return;
     const pm = new KubeLabelMatcher(peer.podSelector);
-    const lists = selected.map((n) => byNamespace.get(n.name) ?? []);
-    if (lists.every((l) => l.length === 0) || lists.some((l) => l.some((p) => pm.matches(p.labels)))) return;
+    const lists = selected.map((n) => labelsIn.get(n.name) ?? []);
+    if (lists.every((l) => l.length === 0) || lists.some((l) => l.some((labels) => pm.matches(labels)))) return;
     const names = new Set(selected.map((n) => n.name));
     const inScope = pods.filter((p) => names.has(p.namespace!));
     report(
@@ -125,7 +130,7 @@ function checkPeer(
   if (!peer.podSelector) return;
   const pm = new KubeLabelMatcher(peer.podSelector);
   const local = byNamespace.get(ns) ?? [];
-  if (local.some((p) => pm.matches(p.labels))) return;
+  if ((labelsIn.get(ns) ?? []).some((labels) => pm.matches(labels))) return;
   const elsewhere = pods.filter((p) => p.namespace !== ns && pm.matches(p.labels));
   if (elsewhere.length > 0) {
     const others = [...new Set(elsewhere.map((p) => p.namespace!))].sort();
