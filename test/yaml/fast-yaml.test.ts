@@ -47,6 +47,8 @@ describe('yaml stage: the fast reader', () => {
   it('reads the common subset exactly as the package does', () => {
     for (const text of [
       'a: 1\nb:\n  c: x  # com\n  d:\n  - p\n  -\n  - q\n\n# tail\n---\n---\n',
+      // Brackets in later documents only, and between documents: each document's own count.
+      'a: 1\n---\nb: x\n---\nc: [[1], {d: [2]}]\n---\ne: {f: [[[3]]]}\n---\ng: h\n',
       '# head\n\n---\na: [1, "x", {b: c}]   # c\nk: &an\n  - *an\n---\nz: y',
       "a: |\n  l1\n   l2\n\n  l3\nb: >-\n  f1\n  f2\n\n  f3\nc: \"q\\tx\\u00e9\"\nd: 'it''s'\n",
       'a: 1\r\nb:\r\n- x\r\n- "y"\r\nc: |-\r\n  x\r\n  y\r\n\r\n',

@@ -21,8 +21,13 @@ export const LIMITS = {
   selectorLength: 4096,
   /** Nesting of parentheses and operators in one Calico selector. */
   selectorDepth: 64,
-  /** Pods in one simulated cluster (workloads are expanded to pods up to this many). */
-  simulatedPods: 20_000,
+  /**
+   * Pods in one simulated cluster (workloads are expanded to pods up to this many). Twice the
+   * 50,000-pod clusters the benchmark lints whole; `replicas: 2147483647` costs at most this many
+   * pods of one workload (`netpol lint` 2 s, 250 MB), and a generated cluster of this size (10,000
+   * policies) lints in 2 GB, half of Node's default heap (docs/benchmarks.md).
+   */
+  simulatedPods: 100_000,
 } as const;
 
 export type LimitName = keyof typeof LIMITS;

@@ -8,7 +8,10 @@
  * count a little more or less than the parser, never unboundedly less.
  */
 import { LIMITS } from '../common/limits';
-import {
+import * as charCodes from './char-codes';
+
+// Copied once into constants of this module (see fast-yaml.ts).
+const {
   BACKSLASH,
   CLOSE_CURLY,
   CLOSE_SQUARE,
@@ -27,7 +30,7 @@ import {
   SPACE,
   SQUOTE,
   TAB,
-} from './char-codes';
+} = charCodes;
 
 /** Offsets where documents start: 0, then every `---` or `...` line (a marker at column 0 always ends a document). */
 export function documentStarts(text: string): number[] {
