@@ -67,21 +67,17 @@ export class EndpointSelectorAtom implements Atom {
   readonly readsAddresses = false;
 
   candidates(index: EndpointIndex): readonly number[] {
-    let namespaces: Set<string> | undefined;
-    if (this.scope.namespace !== undefined) namespaces = new Set([this.scope.namespace]);
-    else if (this.scope.namespaceSelector) {
-      namespaces = new Set();
-      for (const [ns, labels] of index.namespaceLabels)
-        if (this.scope.namespaceSelector.matches(labels)) namespaces.add(ns);
-    }
+    const scope =
+      this.scope.namespace !== undefined
+        ? index.namespace(this.scope.namespace)
+        : this.scope.namespaceSelector
+          ? index.namespacesMatching(this.scope.namespaceSelector)
+          : undefined;
     const byLabel = this.selector.matchesAll ? undefined : index.matching(this.selector, false);
-    if (!namespaces) return byLabel ?? index.pods;
+    if (!scope) return byLabel ?? index.pods;
     // Candidates may be a superset: the shorter of the two lists, narrowed when that is cheap.
-    let inScope = 0;
-    for (const ns of namespaces) inScope += index.byNamespace.get(ns)?.length ?? 0;
-    if (byLabel && byLabel.length <= inScope) return inNamespaces(index, byLabel, namespaces);
-    if (namespaces.size === 1) return index.byNamespace.get([...namespaces][0]) ?? [];
-    return union([...namespaces].map((ns) => index.byNamespace.get(ns) ?? []));
+    if (byLabel && byLabel.length <= scope.count) return inNamespaces(index, byLabel, scope.namespaces);
+    return scope.endpoints;
   }
 
   describe(): string {

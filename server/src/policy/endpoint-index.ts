@@ -21,6 +21,15 @@ function add(map: Lists, key: string, i: number): void {
 
 const NONE: readonly number[] = [];
 
+/** A set of namespaces and the endpoints in them. */
+export interface NamespaceScope {
+  readonly namespaces: ReadonlySet<string>;
+  /** How many endpoints they hold. */
+  readonly count: number;
+  /** Their endpoints, ascending (shared: read only). */
+  readonly endpoints: readonly number[];
+}
+
 export class EndpointIndex {
   /** Every pod (workload endpoint). */
   readonly pods: number[] = [];
@@ -34,6 +43,13 @@ export class EndpointIndex {
   private readonly byPortName: Lists = new Map();
   /** Endpoints whose addresses are in some Calico network set. */
   readonly inNetworkSets: number[] = [];
+  /**
+   * The namespaces each namespace selector matches (by its key), and their endpoints: every
+   * namespace's policies name the same few selectors, and matching each one against every
+   * namespace once per atom grew with namespaces x atoms.
+   */
+  private readonly selectorScopes = new Map<string, NamespaceScope>();
+  private readonly namespaceScopes = new Map<string, NamespaceScope>();
 
   constructor(readonly endpoints: readonly Endpoint[]) {
     endpoints.forEach((ep, i) => {
@@ -53,6 +69,35 @@ export class EndpointIndex {
       for (const name of ep.namedPorts.keys()) add(this.byPortName, name, i);
       if (ep.networkSets.length) this.inNetworkSets.push(i);
     });
+  }
+
+  /** The namespaces `selector` matches (by their labels as pods see them) and their endpoints. */
+  namespacesMatching(selector: LabelMatcher): NamespaceScope {
+    let scope = this.selectorScopes.get(selector.key);
+    if (!scope) {
+      const namespaces = new Set<string>();
+      for (const [ns, labels] of this.namespaceLabels) if (selector.matches(labels)) namespaces.add(ns);
+      scope = this.scopeOf(namespaces);
+      this.selectorScopes.set(selector.key, scope);
+    }
+    return scope;
+  }
+
+  /** One namespace and its endpoints. */
+  namespace(name: string): NamespaceScope {
+    let scope = this.namespaceScopes.get(name);
+    if (!scope) {
+      scope = this.scopeOf(new Set([name]));
+      this.namespaceScopes.set(name, scope);
+    }
+    return scope;
+  }
+
+  private scopeOf(namespaces: ReadonlySet<string>): NamespaceScope {
+    const lists = [...namespaces].map((ns) => this.byNamespace.get(ns) ?? NONE);
+    let count = 0;
+    for (const l of lists) count += l.length;
+    return { namespaces, count, endpoints: lists.length === 1 ? lists[0] : union(lists) };
   }
 
   withPortName(name: string): readonly number[] {
