@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { SourceFile } from '../../server/src/common/source';
-import { buildCluster } from '../../server/src/model/build';
-import { parseFile } from '../../server/src/yaml/parse-yaml';
-import { spanned, where, yaml } from '../helpers';
+import { buildCluster, buildClusterFromSources } from '../../server/src/model/build';
+import { discoverManifests, readSourceFile } from '../../server/src/yaml/discover';
+import { parseFile, parseFiles } from '../../server/src/yaml/parse-yaml';
+import { conformanceDir, ROOT, spanned, where, yaml } from '../helpers';
 
 const build = (...texts: string[]) => buildCluster(texts.map((t, i) => parseFile(new SourceFile(`m${i}.yaml`, t))));
 const ids = (c: ReturnType<typeof build>) => c.pods.map((p) => p.id);
@@ -283,5 +286,20 @@ describe('model stage: namespaces, duplicates, unknown kinds', () => {
         ['dns-tcp', 53, 'TCP'],
       ],
     );
+  });
+});
+
+describe('model stage: the CLI reads each file as it parses it', () => {
+  it('builds the same cluster as parsing every file first (examples/ and every conformance case)', () => {
+    const paths = [
+      join(ROOT, 'examples'),
+      ...['netpol', 'calico', 'cnp'].flatMap((part) =>
+        readdirSync(conformanceDir(part)).map((c) => join(conformanceDir(part), c)),
+      ),
+    ];
+    for (const path of paths) {
+      const sources = discoverManifests([path]).files.map(readSourceFile);
+      assert.deepStrictEqual(buildClusterFromSources(sources), buildCluster(parseFiles(sources)), path);
+    }
   });
 });

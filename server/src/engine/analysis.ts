@@ -5,9 +5,9 @@
  */
 import type { SourceFile } from '../common/source';
 import { OutOfTime, type TimeBudget } from '../common/time-budget';
-import { buildCluster } from '../model/build';
+import { buildCluster, buildClusterFromSources } from '../model/build';
 import type { Cluster } from '../model/cluster';
-import { type ParsedFile, parseFiles } from '../yaml/parse-yaml';
+import type { ParsedFile } from '../yaml/parse-yaml';
 import { type Addressing, type AddressingOptions, computeAddressing } from '../network/addressing';
 import { compilePolicies, type PolicyOptions } from '../policy/compile';
 import { type Endpoint, podEndpoint } from '../policy/endpoint';
@@ -86,5 +86,5 @@ export function analyzeParsed(files: readonly ParsedFile[], options: AnalysisOpt
 
 /** Parses, reads and analyses a set of source files in one go. */
 export function analyzeSources(files: readonly SourceFile[], options: AnalysisOptions = {}): Analysis {
-  return analyzeParsed(parseFiles(files, options.budget), options);
+  return analyze(buildClusterFromSources(files, options.budget), options);
 }

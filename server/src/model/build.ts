@@ -2,8 +2,8 @@ import { reportFailure } from '../common/failure';
 import type { Finding } from '../common/finding';
 import { LIMITS, limitText } from '../common/limits';
 import { budgetCheck, OutOfTime, type TimeBudget } from '../common/time-budget';
-import { type Span, span } from '../common/source';
-import type { ParsedFile } from '../yaml/parse-yaml';
+import { type SourceFile, type Span, span } from '../common/source';
+import { type ParsedFile, parseEach } from '../yaml/parse-yaml';
 import { DocContext, type RMap } from '../yaml/yaml-reader';
 import { type Collected, emptyCollected, isKnownKind, kindReader, type PodObject, type ReadWorkload } from './kinds';
 import { groupOf, readMeta, type ReadMeta } from './meta';
@@ -83,11 +83,34 @@ export interface BuildOptions {
  * are placed. `options` lets the language server keep work between builds (engine/analysis-cache.ts).
  */
 export function buildCluster(files: readonly ParsedFile[], budget?: TimeBudget, options: BuildOptions = {}): Cluster {
+  const read = options.read ?? readFileObjects;
+  return assembleCluster(
+    files.map((f) => f.file),
+    files.map((f) => read(f)),
+    budget,
+    options.memo,
+  );
+}
+
+/**
+ * The cluster of source files, each parsed and read in turn (parse-yaml.ts's parseEach, with its
+ * time budget), so that one file's YAML nodes at most are alive at a time: the CLI's way (the
+ * language server keeps its parses and calls buildCluster). Equal to buildCluster(parseFiles(...)).
+ */
+export function buildClusterFromSources(sources: readonly SourceFile[], budget?: TimeBudget): Cluster {
+  return assembleCluster([...sources], parseEach(sources, budget, readFileObjects), budget);
+}
+
+/** The cluster of the files' objects (`read`, one per file, in the files' order). */
+function assembleCluster(
+  files: readonly SourceFile[],
+  read: readonly FileObjects[],
+  budget?: TimeBudget,
+  memo?: ClusterMemo,
+): Cluster {
   const sink = new FindingSink();
   const out = emptyCollected();
-  const read = options.read ?? readFileObjects;
-  for (const pf of files) {
-    const objects = read(pf);
+  for (const objects of read) {
     sink.add(objects.findings);
     appendCollected(out, objects.collected);
   }
@@ -95,7 +118,6 @@ export function buildCluster(files: readonly ParsedFile[], budget?: TimeBudget, 
   const keep = <T extends { meta?: ObjectMeta }>(items: readonly T[]) =>
     items.filter((x) => !x.meta || !superseded.has(x.meta));
 
-  const memo = options.memo;
   let namespaces = resolveNamespaces(
     keep(out.namespaces),
     out.objects.filter((m) => !superseded.has(m)),
@@ -138,7 +160,7 @@ export function buildCluster(files: readonly ParsedFile[], budget?: TimeBudget, 
     sink.add(placing.findings);
   }
   return {
-    files: files.map((f) => f.file),
+    files,
     objects: out.objects.filter((m) => !superseded.has(m)).map((meta) => ({ meta })),
     namespaces,
     nodes,

@@ -90,17 +90,30 @@ export const READING_STAGE = 'reading the files';
  * the file limits, so checking between files is enough.
  */
 export function parseFiles(files: readonly SourceFile[], budget?: TimeBudget): ParsedFile[] {
+  return parseEach(files, budget, (parsed) => parsed);
+}
+
+/**
+ * parseFiles, handing each file's parse to `use` before the next file is parsed. A caller that
+ * keeps only what it reads from a parse lets the file's YAML nodes go at once: held for every file
+ * until the last was parsed, they were 170 MB at 50,000 pods, all copied by the garbage collector.
+ */
+export function parseEach<T>(
+  files: readonly SourceFile[],
+  budget: TimeBudget | undefined,
+  use: (parsed: ParsedFile) => T,
+): T[] {
   let read = files.length;
   return files.map((file, i) => {
     if (i < read)
       try {
         budget?.check(READING_STAGE);
-        return parseFile(file);
+        return use(parseFile(file));
       } catch (e) {
         if (!(e instanceof OutOfTime)) throw e;
         read = i;
       }
-    return unreadForTime(file, read, files.length, budget as TimeBudget);
+    return use(unreadForTime(file, read, files.length, budget as TimeBudget));
   });
 }
 
