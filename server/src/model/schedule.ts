@@ -80,12 +80,25 @@ export function eligible(spec: PodSpecInfo, node: KubeNode): boolean {
   return true;
 }
 
-/** Balances pods over nodes: each call picks the eligible node with the fewest pods placed so far. */
+/** What eligibility reads of a pod spec, as text: specs with equal keys are eligible on the same nodes. */
+function schedulingKey(spec: PodSpecInfo): string {
+  return JSON.stringify([spec.nodeSelector, spec.requiredNodeAffinity ?? [], spec.tolerations]);
+}
+
+/**
+ * Balances pods over nodes: each call picks the eligible node with the fewest pods placed so far
+ * (the first in node order among equals). Specs that ask the same of nodes share one list of
+ * eligible nodes, and each list keeps its nodes in a heap by (pods placed, node order): scanning
+ * every eligible node for each pod, and every node for each workload's spec, grew with pods x nodes
+ * (50,000 pods on 500 nodes: 25 times the cost of 10,000 on 100).
+ */
 export class Spreader {
   private readonly load: Int32Array;
   private readonly indexOf = new Map<string, number>();
-  /** The eligible nodes (indices, in node order) per pod spec: the replicas of a workload share one spec. */
-  private readonly eligibleBySpec = new Map<PodSpecInfo, readonly number[]>();
+  /** The eligible nodes per scheduling key, with their heap. */
+  private readonly byKey = new Map<string, NodeHeap>();
+  /** The same, per pod spec: the replicas of a workload share one spec. */
+  private readonly bySpec = new Map<PodSpecInfo, NodeHeap>();
 
   constructor(private readonly nodes: readonly KubeNode[]) {
     this.load = new Int32Array(nodes.length);
@@ -101,26 +114,89 @@ export class Spreader {
   }
 
   place(spec: PodSpecInfo): string | undefined {
-    let candidates = this.eligibleBySpec.get(spec);
-    if (!candidates) {
-      const list: number[] = [];
-      this.nodes.forEach((n, i) => {
-        if (eligible(spec, n)) list.push(i);
-      });
-      candidates = list;
-      this.eligibleBySpec.set(spec, candidates);
-    }
-    // The first of the least loaded (nodes are in name order).
-    let best = -1;
-    let bestLoad = Infinity;
-    for (const i of candidates) {
-      if (this.load[i] < bestLoad) {
-        best = i;
-        bestLoad = this.load[i];
+    let heap = this.bySpec.get(spec);
+    if (!heap) {
+      const key = schedulingKey(spec);
+      heap = this.byKey.get(key);
+      if (!heap) {
+        const eligibleNodes: number[] = [];
+        this.nodes.forEach((n, i) => {
+          if (eligible(spec, n)) eligibleNodes.push(i);
+        });
+        heap = new NodeHeap(eligibleNodes, this.load);
+        this.byKey.set(key, heap);
       }
+      this.bySpec.set(spec, heap);
     }
+    const best = heap.leastLoaded();
     if (best < 0) return undefined;
     this.load[best]++;
+    heap.placedOnTop();
     return this.nodes[best].name;
+  }
+}
+
+/**
+ * Nodes (indices) in a binary heap by (load, index), over loads that only grow and that other heaps
+ * (other specs' nodes) grow too: an entry keeps the load it was sorted by, and the top is sorted
+ * again while that is out of date (then it is the least loaded: every other entry's load is at
+ * least what it was sorted by).
+ */
+class NodeHeap {
+  private readonly node: Int32Array;
+  private readonly key: Int32Array;
+  private built = false;
+
+  constructor(
+    nodes: readonly number[],
+    private readonly load: Int32Array,
+  ) {
+    this.node = Int32Array.from(nodes);
+    this.key = new Int32Array(nodes.length);
+  }
+
+  /** The least loaded node (the first in node order among equals), or -1 when there is none. */
+  leastLoaded(): number {
+    const n = this.node.length;
+    if (n === 0) return -1;
+    if (!this.built) {
+      // Built at first use, from the loads of the nodes occupied before.
+      for (let k = 0; k < n; k++) this.key[k] = this.load[this.node[k]];
+      for (let k = (n >> 1) - 1; k >= 0; k--) this.down(k);
+      this.built = true;
+    }
+    while (this.key[0] !== this.load[this.node[0]]) {
+      this.key[0] = this.load[this.node[0]];
+      this.down(0);
+    }
+    return this.node[0];
+  }
+
+  /** The top node got one more pod. */
+  placedOnTop(): void {
+    this.key[0] = this.load[this.node[0]];
+    this.down(0);
+  }
+
+  private before(a: number, b: number): boolean {
+    return this.key[a] < this.key[b] || (this.key[a] === this.key[b] && this.node[a] < this.node[b]);
+  }
+
+  private down(k: number): void {
+    const n = this.node.length;
+    while (true) {
+      const l = 2 * k + 1;
+      if (l >= n) return;
+      const r = l + 1;
+      const c = r < n && this.before(r, l) ? r : l;
+      if (!this.before(c, k)) return;
+      const node = this.node[k];
+      const key = this.key[k];
+      this.node[k] = this.node[c];
+      this.key[k] = this.key[c];
+      this.node[c] = node;
+      this.key[c] = key;
+      k = c;
+    }
   }
 }
