@@ -157,10 +157,36 @@ function lowerBound(values: readonly bigint[], value: bigint): number {
   return lo;
 }
 
+const boundsIndex = new WeakMap<Analysis, Map<IpFamily, { readonly min: bigint; readonly max: bigint }>>();
+
+/**
+ * The lowest and highest pod address per family, found in one pass: most CIDRs policies name are
+ * outside the pod network, and these settle them without sorting every pod address.
+ */
+function podBounds(a: Analysis, family: IpFamily): { readonly min: bigint; readonly max: bigint } | undefined {
+  let perFamily = boundsIndex.get(a);
+  if (!perFamily) {
+    perFamily = new Map();
+    for (const e of a.endpoints) {
+      if (e.kind !== 'pod') continue;
+      for (const ip of e.ips) {
+        const b = perFamily.get(ip.family);
+        if (!b) perFamily.set(ip.family, { min: ip.value, max: ip.value });
+        else if (ip.value < b.min) perFamily.set(ip.family, { min: ip.value, max: b.max });
+        else if (ip.value > b.max) perFamily.set(ip.family, { min: b.min, max: ip.value });
+      }
+    }
+    boundsIndex.set(a, perFamily);
+  }
+  return perFamily.get(family);
+}
+
 /** The pods with an address in `cidr` and in none of `except`, in endpoint order (exported for the reference test). */
 export function podsIn(a: Analysis, cidr: Cidr, except: readonly Cidr[]): Endpoint[] {
-  const { values, owners, ips } = podAddresses(a, cidr.family);
   const last = cidrLast(cidr);
+  const bounds = podBounds(a, cidr.family);
+  if (!bounds || last < bounds.min || cidr.base > bounds.max) return [];
+  const { values, owners, ips } = podAddresses(a, cidr.family);
   const found = new Set<number>();
   for (let i = lowerBound(values, cidr.base); i < values.length && values[i] <= last; i++)
     if (!except.some((x) => cidrContains(x, ips[i]))) found.add(owners[i]);
@@ -191,6 +217,7 @@ function checkCalico(a: Analysis, p: CalicoPolicy, sink: FindingSink): void {
         ['source', rule.source],
         ['destination', rule.destination],
       ] as const) {
+        if (!entity.nets && !entity.notNets) continue;
         const where = `${name}, ${direction}[${rule.index}] ${side}`;
         const notNets = parsedCidrs(entity.notNets?.items);
         for (const net of entity.nets?.items ?? []) checkNet(a, p, where, entity, net, notNets, 'nets', sink);

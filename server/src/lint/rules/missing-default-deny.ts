@@ -58,15 +58,26 @@ function policiesByNamespace(a: Analysis, direction: Direction): Map<string | un
 }
 
 function check({ analysis: a, checkpoint }: LintContext, sink: FindingSink): void {
-  // Each namespace's pods with their class, in class then member order.
-  const podsOf = new Map<string, { cls: EndpointClass; m: number }[]>();
+  // Each namespace's pods by class, in class then member order.
+  const podsOf = new Map<string, { cls: EndpointClass; members: number[] }[]>();
   for (const cls of a.engine.classes) {
     if (cls.kind !== 'pod') continue;
+    // A class is mostly one namespace's: its members are grouped per namespace in one pass.
+    let last: { cls: EndpointClass; members: number[] } | undefined;
     for (const m of cls.members) {
       const ns = a.endpoints[m].namespace!;
+      if (last && a.endpoints[last.members[0]].namespace === ns) {
+        last.members.push(m);
+        continue;
+      }
       const list = podsOf.get(ns);
-      if (list) list.push({ cls, m });
-      else podsOf.set(ns, [{ cls, m }]);
+      last = list?.find((x) => x.cls === cls);
+      if (last) last.members.push(m);
+      else {
+        last = { cls, members: [m] };
+        if (list) list.push(last);
+        else podsOf.set(ns, [last]);
+      }
     }
   }
   const namespaces = [...podsOf.keys()].sort();
@@ -83,28 +94,22 @@ function check({ analysis: a, checkpoint }: LintContext, sink: FindingSink): voi
     for (const ns of namespaces) {
       const own = namespacePolicies(a, ns, direction);
       if (own.length === 0) continue;
-      const isolated: string[] = [];
-      const open: string[] = [];
+      let isolatedCount = 0;
+      const openPods: number[] = [];
       checkpoint();
       // Open, isolated by the namespace's own policies, or neither: once per class, not per pod.
-      const state = new Map<EndpointClass, 'open' | 'isolated' | 'other'>();
-      for (const { cls, m } of podsOf.get(ns) ?? []) {
-        let s = state.get(cls);
-        if (s === undefined) {
-          s = isOpen(a, cls, direction) ? 'open' : applyingTo(cls).some((p) => own.includes(p)) ? 'isolated' : 'other';
-          state.set(cls, s);
-        }
-        if (s === 'other') continue;
-        const e = a.endpoints[m];
-        (s === 'open' ? open : isolated).push(e.pod?.name ?? e.id);
+      for (const { cls, members } of podsOf.get(ns) ?? []) {
+        if (isOpen(a, cls, direction)) openPods.push(...members);
+        else if (applyingTo(cls).some((p) => own.includes(p))) isolatedCount += members.length;
       }
-      if (open.length === 0 || isolated.length === 0) continue;
+      if (openPods.length === 0 || isolatedCount === 0) continue;
+      const open = openPods.map((m) => a.endpoints[m].pod?.name ?? a.endpoints[m].id);
       const first = own[0];
       const D = direction === 'ingress' ? 'Ingress' : 'Egress';
       sink.report(
         ID,
         'warning',
-        `Namespace ${ns} has ${plural(own.length, `${direction} policy`, `${direction} policies`)} but no default-deny for ${direction}: ${own.length === 1 ? 'it isolates' : 'they isolate'} ${plural(isolated.length, 'pod')} and leave ${plural(open.length, 'pod')} open to everything (${quoteList(open.sort(), 5)}), as they will every workload added later. Add a default-deny (podSelector: {}, policyTypes: [${D}]) and allow what each workload needs.`,
+        `Namespace ${ns} has ${plural(own.length, `${direction} policy`, `${direction} policies`)} but no default-deny for ${direction}: ${own.length === 1 ? 'it isolates' : 'they isolate'} ${plural(isolatedCount, 'pod')} and leave ${plural(open.length, 'pod')} open to everything (${quoteList(open.sort(), 5)}), as they will every workload added later. Add a default-deny (podSelector: {}, policyTypes: [${D}]) and allow what each workload needs.`,
         first.ref.span,
         {
           related: own

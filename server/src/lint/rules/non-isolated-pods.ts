@@ -14,7 +14,8 @@ import type { Span } from '../../common/source';
 import { plural, quoteList } from '../../common/text';
 import type { Analysis } from '../../engine/analysis';
 import { describePods, groupByOwner } from '../../engine/describe';
-import { isOpen, policiesApplying } from '../../engine/isolation';
+import type { EndpointClass } from '../../engine/classes';
+import { isOpen } from '../../engine/isolation';
 import type { Endpoint } from '../../policy/endpoint';
 import type { Direction } from '../../policy/rule-model';
 import type { LintContext, LintRule } from '../lint-rule';
@@ -24,19 +25,39 @@ const ID: RuleId = 'non-isolated-pods';
 export const nonIsolatedPods: LintRule = { id: ID, check };
 
 function check({ analysis: a, checkpoint }: LintContext, sink: FindingSink): void {
+  // Each pod class's namespaces, found once for both directions (a class is mostly one namespace's).
+  const namespacesOf = new Map<number, string[]>();
+  const namespacesOfClass = (cls: EndpointClass) => {
+    let list = namespacesOf.get(cls.id);
+    if (!list) {
+      list = [];
+      for (const m of cls.members) {
+        const ns = a.endpoints[m].namespace!;
+        if (!list.includes(ns)) list.push(ns);
+      }
+      namespacesOf.set(cls.id, list);
+    }
+    return list;
+  };
   for (const direction of ['ingress', 'egress'] as const) {
     const open = new Uint8Array(a.endpoints.length);
+    let opened = 0;
     const isolatedNamespaces = new Set<string>();
     for (const cls of a.engine.classes) {
       checkpoint();
       if (cls.kind !== 'pod') continue;
-      if (isOpen(a, cls, direction)) for (const m of cls.members) open[m] = 1;
-      else {
-        const applying = new Set(policiesApplying(a, cls, direction).map((p) => p.ref.namespace));
-        for (const m of cls.members)
-          if (applying.has(a.endpoints[m].namespace)) isolatedNamespaces.add(a.endpoints[m].namespace!);
+      if (isOpen(a, cls, direction)) {
+        for (const m of cls.members) open[m] = 1;
+        opened += cls.members.length;
+      } else {
+        // The namespaces of its pods that one of its own namespace's policies isolates.
+        const applying = new Set<string | undefined>();
+        for (const t of a.engine.applicable(cls.id, direction).tiers)
+          for (const p of t.policies) applying.add(p.ref.namespace);
+        for (const ns of namespacesOfClass(cls)) if (applying.has(ns)) isolatedNamespaces.add(ns);
       }
     }
+    if (opened === 0) continue;
     // Open pods in endpoint order (the pod classes' members are the pods).
     const byNamespace = new Map<string, number[]>();
     a.endpoints.forEach((e, i) => {

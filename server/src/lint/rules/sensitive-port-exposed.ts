@@ -111,9 +111,20 @@ export function findExposures(a: Analysis, config: ProjectConfig): Exposure[] {
   const done = new Map<string, Set<string>>();
   for (const cls of a.engine.classes) {
     if (cls.kind !== 'pod') continue;
+    // A replica of the member before it (same workload, namespace and ports) has nothing left to do.
+    let previous: Endpoint | undefined;
     for (const m of cls.members) {
       const e = a.endpoints[m];
       if (!e.pod) continue;
+      const p = previous?.pod;
+      if (
+        p?.workload &&
+        p.workload === e.pod.workload &&
+        p.spec.ports === e.pod.spec.ports &&
+        previous!.namespace === e.namespace
+      )
+        continue;
+      previous = e;
       const served = servedOf(e.pod.spec.ports);
       if (served.length === 0) continue;
       const owner = ownerName(e);

@@ -48,15 +48,23 @@ function workloadPorts(a: Analysis): Map<string, WorkloadPorts> {
     for (const p of ports)
       w.ports.set(`${p.protocol}/${p.containerPort}`, { protocol: p.protocol, port: p.containerPort });
   });
-  // Each Service looks only at its own namespace's pods (in workload order, then pod order).
+  // Each Service looks only at its own namespace's pods (in workload order, then pod order). A
+  // replica with the labels and port list of the workload's pod before it adds nothing that pod
+  // did not (the additions below are set insertions), so it is left out.
   const byNamespace = new Map<string | undefined, [WorkloadPorts, number][]>();
-  for (const w of out.values())
+  for (const w of out.values()) {
+    let labels: Labels | undefined;
+    let ports: readonly ContainerPort[] | undefined;
     for (const i of w.pods) {
-      const ns = a.endpoints[i].namespace;
-      const list = byNamespace.get(ns);
+      const e = a.endpoints[i];
+      if (e.labels === labels && e.pod!.spec.ports === ports) continue;
+      labels = e.labels;
+      ports = e.pod!.spec.ports;
+      const list = byNamespace.get(e.namespace);
       if (list) list.push([w, i]);
-      else byNamespace.set(ns, [[w, i]]);
+      else byNamespace.set(e.namespace, [[w, i]]);
     }
+  }
   for (const s of a.cluster.services) {
     const selector = s.selector;
     if (!selector || Object.keys(selector).length === 0) continue;
@@ -102,9 +110,9 @@ function reachedThroughOwnRules(
   a: Analysis,
   dc: EndpointClass,
   ports: readonly { protocol: Protocol; port: number }[],
-  sourceOf: (c: EndpointClass) => Party | undefined,
+  sourceOf: (c: EndpointClass) => number | undefined,
 ): boolean {
-  const d = podParty(a, dc.members[0]);
+  const d = dc.members[0];
   for (const t of a.engine.applicable(dc.id, 'ingress').tiers)
     for (const policy of t.policies)
       for (const rule of policy.ingress!) {
@@ -121,9 +129,9 @@ function reachedThroughOwnRules(
           for (const c of adm.peerClasses) {
             if (tried >= TRIES_PER_RULE) break;
             const s = sourceOf(c);
-            if (!s) continue;
+            if (s === undefined) continue;
             tried++;
-            if (partiesConnect(a, s, d, p.protocol, p.port)) return true;
+            if (a.engine.allowed(s, d, p.protocol, p.port)) return true;
           }
         }
       }
@@ -147,16 +155,13 @@ export const unreachableWorkload: LintRule = {
       const destClasses = [...new Set(w.pods.map((i) => a.engine.classIdOf(i)))].map((id) => a.engine.classes[id]);
       if (destClasses.some((c) => isOpen(a, c, 'ingress'))) continue;
       /** A member of the class that is not one of the workload's pods: the class's source. */
-      const sourceOf = (c: EndpointClass): Party | undefined => {
-        const other = c.members.find((m) => !mine.has(m));
-        return other === undefined ? undefined : podParty(a, other);
-      };
+      const sourceOf = (c: EndpointClass): number | undefined => c.members.find((m) => !mine.has(m));
       const ports = [...w.ports.values()];
       // Reachable or not, whichever source shows it: the peers the destinations' own ingress Allow
       // rules name are tried first (most workloads are reached by them), then every admitted class.
       if (destClasses.some((dc) => reachedThroughOwnRules(a, dc, ports, sourceOf))) continue;
       const reachable = destClasses.some((dc) => {
-        const d = podParty(a, dc.members[0]);
+        const d = dc.members[0];
         // A pod reaches another pod only through its ingress: ask only the pod classes the
         // destination's ingress admits on some port (hosts may be node-local: asked all).
         // The answer is yes or no, whichever source says yes: the admitted pod classes are asked
@@ -168,15 +173,18 @@ export const unreachableWorkload: LintRule = {
         for (const id of candidates) {
           const c = a.engine.classes[id];
           const s = sourceOf(c);
-          if (s && ports.some((p) => partiesConnect(a, s, d, p.protocol, p.port))) return true;
+          if (s !== undefined && ports.some((p) => a.engine.allowed(s, d, p.protocol, p.port))) return true;
         }
-        return outside.some((s) => ports.some((p) => partiesConnect(a, s, d, p.protocol, p.port)));
+        const dp = podParty(a, d);
+        return outside.some((s) => ports.some((p) => partiesConnect(a, s, dp, p.protocol, p.port)));
       });
       if (reachable) continue;
       let first: Party | undefined;
       for (const c of a.engine.classes) {
-        first = sourceOf(c);
-        if (first) break;
+        const s = sourceOf(c);
+        if (s === undefined) continue;
+        first = podParty(a, s);
+        break;
       }
       first ??= outside[0];
       const d = a.endpoints[w.pods[0]];
