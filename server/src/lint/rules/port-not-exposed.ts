@@ -17,7 +17,7 @@ import type { EndpointClass } from '../../engine/classes';
 import { describePods, membersOf } from '../../engine/describe';
 import { selectIntentEndpoint } from '../../engine/intents';
 import { PROTOCOLS, type Protocol } from '../../model/kubernetes';
-import { type CompiledRule, type Condition, policyName } from '../../policy/rule-model';
+import { type Condition, policyName } from '../../policy/rule-model';
 import type { LintRule } from '../lint-rule';
 
 interface PortPiece {
@@ -93,18 +93,18 @@ function message(what: string, missing: readonly PortPiece[], whose: string, dec
 
 function checkRule(
   a: Analysis,
-  rule: CompiledRule,
+  named: readonly PortPiece[],
   classes: readonly EndpointClass[],
-  what: string,
+  what: () => string,
   whose: () => string,
   dnsElsewhere: boolean,
 ) {
   // Without DNS pods in the workspace, an egress rule's port 53 is for the cluster DNS the workspace does not show.
-  const pieces = portPieces(rule.condition).filter((p) => !(dnsElsewhere && p.from <= 53 && p.to >= 53));
+  const pieces = named.filter((p) => !(dnsElsewhere && p.from <= 53 && p.to >= 53));
   if (pieces.length === 0 || classes.length === 0) return undefined;
   const declared = classes.flatMap((c) => portsOf(a, c));
   const missing = undeclared(declared, pieces);
-  return missing?.length ? message(what, missing, whose(), declared) : undefined;
+  return missing?.length ? message(what(), missing, whose(), declared) : undefined;
 }
 
 export const portNotExposed: LintRule = {
@@ -115,20 +115,21 @@ export const portNotExposed: LintRule = {
     for (const tier of tiers)
       for (const policy of tier.policies)
         for (const rule of [...(policy.ingress ?? []), ...(policy.egress ?? [])]) {
-          if (portPieces(rule.condition).length === 0) continue;
+          const pieces = portPieces(rule.condition);
+          if (pieces.length === 0) continue;
           const adm = ruleAdmission(a, policy, rule);
           const ingress = rule.direction === 'ingress';
           // Addresses outside the cluster declare nothing: an egress rule that reaches them says nothing here.
           if (!ingress && adm.externalClasses.length) continue;
           const classes = (ingress ? adm.subjectClasses : adm.peerClasses).filter((c) => c.kind === 'pod');
-          const what = `${ingress ? 'Ingress' : 'Egress'} rule ${rule.index + 1} of ${policyName(policy.ref)}`;
+          const what = () => `${ingress ? 'Ingress' : 'Egress'} rule ${rule.index + 1} of ${policyName(policy.ref)}`;
           const whose = () => {
             const pods = membersOf(classes);
             return ingress
               ? `the pods it applies to (${plural(pods.length, 'pod')})`
               : `the pods it allows connecting to (${describePods(a, pods, 3)})`;
           };
-          const text = checkRule(a, rule, classes, what, whose, !ingress && clusterDns(a).assumed);
+          const text = checkRule(a, pieces, classes, what, whose, !ingress && clusterDns(a).assumed);
           if (text) report(text, rule.span);
         }
     for (const set of a.cluster.intents)

@@ -264,7 +264,9 @@ function exposure(
       if (first === undefined || outside < first) first = outside;
       from.push(other);
     }
-    if (first === undefined || !a.engine.allowed(first, target, sp.protocol, sp.port)) continue;
+    // The target's ingress admits the class (and they share a family): its egress decides. A pod of
+    // another namespace is neither the target nor node-local to it, so this is Engine.allowed.
+    if (first === undefined || !a.engine.egressAllowed(a.endpoints[first], e, sp.protocol, sp.port)) continue;
     for (const other of from) namespaces.add(other);
   }
   const outsideClasses = outsideAdmitting(a, cls, sp.protocol, sp.port);
