@@ -11,9 +11,11 @@ import type { Finding } from '../../server/src/common/finding';
 import { SourceFile } from '../../server/src/common/source';
 import type { Analysis } from '../../server/src/engine/analysis';
 import { analyzeSources } from '../../server/src/engine/analysis';
+import { allAdmissions } from '../../server/src/engine/admission';
 import { AnalysisCache } from '../../server/src/engine/analysis-cache';
 import { runLint } from '../../server/src/lint';
 import { LintMemo } from '../../server/src/lint/lint-memo';
+import { policyName } from '../../server/src/policy/rule-model';
 import { type ParsedFile, parseFile } from '../../server/src/yaml/parse-yaml';
 import { deployment, docs, namespace, node, pod, policy } from '../manifests';
 import { prng } from '../reliability/fuzz-cases';
@@ -162,35 +164,38 @@ class Generator {
   }
 }
 
+/** An edit of policies only (a policy replaced, a comment, a policy file deleted or written). */
+function policyEdit(files: Map<string, string>, g: Generator): string {
+  const policyFiles = [...files.keys()].filter((p) => p.startsWith('policies-'));
+  const r = g.next();
+  if (r < 0.45 && policyFiles.length) {
+    const path = g.pick(policyFiles);
+    const parts = files.get(path)!.split('---\n');
+    parts[Math.floor(g.next() * parts.length)] = g.policyDocument();
+    files.set(path, parts.join('---\n'));
+    return `replace a policy of ${path}`;
+  }
+  if (r < 0.6 && policyFiles.length) {
+    const path = g.pick(policyFiles);
+    files.set(path, `# edited\n${files.get(path)!}`);
+    return `comment at the top of ${path}`;
+  }
+  if (r < 0.7 && policyFiles.length > 1) {
+    const path = g.pick(policyFiles);
+    files.delete(path);
+    return `delete ${path}`;
+  }
+  const path = `policies-${Math.floor(g.next() * 4)}.yaml`;
+  files.set(path, g.policyFile());
+  return `write ${path}`;
+}
+
 /** The edits a session makes: each returns what it did, for the failure message. */
 function edit(files: Map<string, string>, g: Generator): string {
   const paths = [...files.keys()].filter((p) => p.endsWith('.yaml'));
   const some = () => g.pick(paths);
   // Most edits in an editor change a policy and nothing else: those are the ones lint does not run in full for.
-  const policyFiles = paths.filter((p) => p.startsWith('policies-'));
-  if (g.next() < 0.5) {
-    const r = g.next();
-    if (r < 0.45 && policyFiles.length) {
-      const path = g.pick(policyFiles);
-      const parts = files.get(path)!.split('---\n');
-      parts[Math.floor(g.next() * parts.length)] = g.policyDocument();
-      files.set(path, parts.join('---\n'));
-      return `replace a policy of ${path}`;
-    }
-    if (r < 0.6 && policyFiles.length) {
-      const path = g.pick(policyFiles);
-      files.set(path, `# edited\n${files.get(path)!}`);
-      return `comment at the top of ${path}`;
-    }
-    if (r < 0.7 && policyFiles.length > 1) {
-      const path = g.pick(policyFiles);
-      files.delete(path);
-      return `delete ${path}`;
-    }
-    const path = `policies-${Math.floor(g.next() * 4)}.yaml`;
-    files.set(path, g.policyFile());
-    return `write ${path}`;
-  }
+  if (g.next() < 0.5) return policyEdit(files, g);
   const r = g.next();
   if (r < 0.3 && paths.length) {
     // One document of a file replaced.
@@ -232,7 +237,19 @@ function edit(files: Map<string, string>, g: Generator): string {
   return 'nothing (analyse again)';
 }
 
-/** What a user can see of an analysis: findings, classes, addresses and verdicts (the findings of `lint`). */
+/** What every rule admits (engine/admission.ts), by class and outside class ids: what hovers and rules read. */
+function admissions(a: Analysis): string[] {
+  const ids = (xs: readonly { id: number }[]) => xs.map((x) => x.id).join(',');
+  return allAdmissions(a).map(
+    (x) =>
+      `${policyName(x.policy.ref)} ${x.rule.direction} ${x.rule.index}: peers ${ids(x.peerClasses)} outside ${ids(x.externalClasses)} subjects ${ids(x.subjectClasses)} ports ${JSON.stringify(x.ports)} families ${x.families}`,
+  );
+}
+
+/**
+ * What a user can see of an analysis: findings, classes, addresses, verdicts and admissions (the
+ * findings of `lint`, which runs first: the admissions it asks for are the ones carried).
+ */
 function observed(a: Analysis, lint: (a: Analysis) => readonly Finding[] = (x) => runLint(x).findings): unknown {
   const findings = lint(a).map((f) => ({
     rule: f.rule,
@@ -248,7 +265,40 @@ function observed(a: Analysis, lint: (a: Analysis) => readonly Finding[] = (x) =
   for (let i = 0; i < a.endpoints.length; i++)
     for (let j = 0; j < a.endpoints.length; j++)
       for (const port of [80, 5432]) verdicts.push(a.engine.allowed(i, j, 'TCP', port) ? '1' : '0');
-  return { findings, classes, addresses, verdicts: verdicts.join('') };
+  return { findings, classes, addresses, verdicts: verdicts.join(''), admissions: admissions(a) };
+}
+
+/**
+ * Analyses the workspace `files` after each of `steps` edits, incrementally (one AnalysisCache and
+ * LintMemo, a file parsed again only when its text changed, as the language server does) and from
+ * scratch, and compares what a user sees.
+ */
+function compareSession(
+  files: Map<string, string>,
+  steps: number,
+  editOnce: (files: Map<string, string>) => string,
+): { cache: AnalysisCache; memo: LintMemo } {
+  const cache = new AnalysisCache();
+  const memo = new LintMemo();
+  const parses = new Map<string, ParsedFile>();
+  const done: string[] = [];
+  for (let step = 0; step < steps; step++) {
+    if (step > 0) done.push(editOnce(files));
+    const paths = [...files.keys()].sort();
+    for (const p of [...parses.keys()]) if (files.get(p) !== parses.get(p)!.file.text) parses.delete(p);
+    const parsed = paths.map((p) => {
+      let pf = parses.get(p);
+      if (!pf) {
+        pf = parseFile(new SourceFile(p, files.get(p)!));
+        parses.set(p, pf);
+      }
+      return pf;
+    });
+    const incremental = observed(cache.analyze(parsed), (a) => runLint(a, { memo }).findings);
+    const scratch = observed(analyzeSources(paths.map((p) => new SourceFile(p, files.get(p)!))));
+    assert.deepEqual(incremental, scratch, `after: ${done.join('; ') || 'the first analysis'}`);
+  }
+  return { cache, memo };
 }
 
 describe('engine: the incremental analysis equals an analysis from scratch', () => {
@@ -258,31 +308,64 @@ describe('engine: the incremental analysis equals an analysis from scratch', () 
       const files = new Map<string, string>();
       for (let i = 0; i < 3; i++) files.set(`f${i}.yaml`, g.file());
       for (let i = 0; i < 2; i++) files.set(`policies-${i}.yaml`, g.policyFile());
-      const cache = new AnalysisCache();
-      const memo = new LintMemo();
-      // The language server keeps a file's parse while its text stays the same.
-      const parses = new Map<string, ParsedFile>();
-      const done: string[] = [];
-      for (let step = 0; step < 16; step++) {
-        if (step > 0) done.push(edit(files, g));
-        const paths = [...files.keys()].sort();
-        for (const p of [...parses.keys()]) if (files.get(p) !== parses.get(p)!.file.text) parses.delete(p);
-        const parsed = paths.map((p) => {
-          let pf = parses.get(p);
-          if (!pf) {
-            pf = parseFile(new SourceFile(p, files.get(p)!));
-            parses.set(p, pf);
-          }
-          return pf;
-        });
-        const incremental = observed(cache.analyze(parsed), (a) => runLint(a, { memo }).findings);
-        const scratch = observed(analyzeSources(paths.map((p) => new SourceFile(p, files.get(p)!))));
-        assert.deepEqual(incremental, scratch, `after: ${done.join('; ') || 'the first analysis'}`);
-      }
+      const { cache, memo } = compareSession(files, 16, (f) => edit(f, g));
       assert.ok(cache.stats.filesRead < cache.stats.analyses * files.size, 'unchanged files were not read again');
       assert.ok(memo.stats.incrementalRuns > 0, 'some runs kept the findings of unchanged files');
     });
   }
+
+  for (const seed of [11, 12, 13, 14]) {
+    it(`after random policy edits that keep the endpoint classes (seed ${seed})`, () => {
+      // An anchor file of many policies already splits the pods by most selectors the edits can
+      // write: the classes mostly stay, while the atoms (and their ids) come and go, so what rules
+      // admit is carried from analysis to analysis (engine/carried-admissions.ts).
+      const g = new Generator(prng(seed));
+      const files = new Map<string, string>();
+      for (let i = 0; i < 3; i++) files.set(`f${i}.yaml`, g.file());
+      files.set('zz-anchor.yaml', docs(...Array.from({ length: 30 }, () => g.policyDocument())));
+      for (let i = 0; i < 2; i++) files.set(`policies-${i}.yaml`, g.policyFile());
+      const { cache } = compareSession(files, 12, (f) => policyEdit(f, g));
+      const { reused, epochs } = cache.admissions.stats;
+      assert.ok(
+        reused > 0 && epochs < cache.stats.analyses,
+        `admissions carried: ${JSON.stringify(cache.admissions.stats)}`,
+      );
+    });
+  }
+
+  it('carries an admission by what its rule reads, not by atom ids (which an edit renumbers)', () => {
+    const workloads = docs(namespace('shop'), pod('shop/web'), pod('shop/api'), pod('shop/db'));
+    const from = (name: string, subject: string, peer?: string, ports = '') =>
+      policy(
+        `shop/${name}`,
+        peer
+          ? `podSelector: {matchLabels: {app: ${subject}}}\ningress: [{from: [{podSelector: {matchLabels: {app: ${peer}}}}]${ports}}]`
+          : `podSelector: {matchLabels: {app: ${subject}}}\npolicyTypes: [Egress]`,
+      );
+    // Before: web (atom 0) and api (1) in p.yaml, then db (2), and q.yaml's rule admits web, atom 0.
+    // After: api (0) and db (1), and p.yaml's new rule of db admits api, atom 0: the same rule by ids.
+    // Then rules that differ from one kept only by their protocol or ports.
+    const files = new Map([
+      ['p.yaml', from('p', 'web', 'api')],
+      ['q.yaml', from('q', 'db', 'web')],
+      ['w.yaml', workloads],
+    ]);
+    const edits: [string, string][] = [
+      ['p.yaml', docs(from('p', 'api'), from('p2', 'db', 'api'))],
+      ['q.yaml', from('q', 'db', 'web', ', ports: [{protocol: TCP, port: 53}]')],
+      ['q.yaml', from('q', 'db', 'web', ', ports: [{protocol: UDP, port: 53}]')],
+      ['q.yaml', from('q', 'db', 'web', ', ports: [{protocol: UDP, port: 54}]')],
+      ['q.yaml', from('q', 'db', 'web', ', ports: [{protocol: TCP, port: http}]')],
+      ['q.yaml', from('q', 'db', 'web', ', ports: [{protocol: TCP, port: metrics}]')],
+    ];
+    const { cache } = compareSession(files, edits.length + 1, () => {
+      const [path, text] = edits.shift()!;
+      files.set(path, text);
+      return `${path}: ${text}`;
+    });
+    assert.deepEqual(cache.admissions.stats.epochs, 1, 'the classes stayed');
+    assert.ok(cache.admissions.stats.reused > 0);
+  });
 
   it('keeps the endpoints and reads only the edited file when a policy changes', () => {
     const workloads = docs(namespace('shop'), pod('shop/web'), pod('shop/db', { labels: { app: 'db' } }));

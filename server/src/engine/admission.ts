@@ -104,7 +104,7 @@ export function ruleAdmission(a: Analysis, policy: CompiledPolicy, rule: Compile
   }
   let found = perRule.get(rule);
   if (!found) {
-    found = computeAdmission(a, policy, rule);
+    found = a.carried ? a.carried.admission(a, policy, rule, computeAdmission) : computeAdmission(a, policy, rule);
     perRule.set(rule, found);
   }
   return found;

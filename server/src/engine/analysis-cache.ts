@@ -11,7 +11,10 @@
  * - each atom's answers over those endpoints, by atom key: after a policy edit only the atoms
  *   it added are evaluated before the endpoint classes are formed.
  *
- * Policies are compiled again each time (cheap next to the rest), and the engine starts empty. A
+ * - what each rule admits (engine/carried-admissions.ts), by the rule's content, while the
+ *   endpoints and their classes stay the same: only the rules an edit changed are computed again.
+ *
+ * Policies are compiled again each time, and the engine's other caches start empty. A
  * time budget stops a run as it stops analyze(), with the same partial analysis.
  * Everything kept belongs to files still in the workspace: a parse that goes takes its objects
  * along (a WeakMap), and atoms no longer used are forgotten.
@@ -28,6 +31,7 @@ import type { ParsedFile } from '../yaml/parse-yaml';
 import { sourceRole } from '../yaml/source-role';
 import { type Analysis, type AnalysisOptions, partialAnalysis } from './analysis';
 import { AtomAnswers } from './classes';
+import { AdmissionStore } from './carried-admissions';
 import { Engine } from './engine';
 
 /** Counters a test or benchmark reads to see the work done. */
@@ -82,6 +86,8 @@ export class AnalysisCache {
   private readonly reads = new WeakMap<ParsedFile, FileObjects>();
   private readonly memo = new ClusterMemo();
   private podSide?: PodSide;
+  /** What rules admitted in the analyses before, while the endpoint classes stay the same. */
+  readonly admissions = new AdmissionStore();
   readonly stats: AnalysisCacheStats = { analyses: 0, filesRead: 0, endpointRuns: 0 };
 
   /**
@@ -117,7 +123,8 @@ export class AnalysisCache {
       }
       const engine = new Engine(policies, side.endpoints, budget, side.answers);
       side.answers.keepOnly(policies.atoms);
-      return { cluster, addressing: side.addressing, policies, endpoints: side.endpoints, engine };
+      const carried = this.admissions.next(side.endpoints, engine);
+      return { cluster, addressing: side.addressing, policies, endpoints: side.endpoints, engine, carried };
     } catch (e) {
       if (!(e instanceof OutOfTime)) throw e;
       return partialAnalysis(cluster, options, policies, e.stage);

@@ -11,7 +11,7 @@ import type { ParsedFile } from '../yaml/parse-yaml';
 import { type Addressing, type AddressingOptions, computeAddressing } from '../network/addressing';
 import { compilePolicies, type PolicyOptions } from '../policy/compile';
 import { type Endpoint, podEndpoint } from '../policy/endpoint';
-import type { PolicySet } from '../policy/rule-model';
+import type { CompiledPolicy, CompiledRule, PolicySet } from '../policy/rule-model';
 import { Engine } from './engine';
 
 export interface AnalysisOptions extends AddressingOptions, PolicyOptions {
@@ -32,6 +32,26 @@ export interface Analysis {
    * and validation found is all there.
    */
   readonly stoppedIn?: string;
+  /**
+   * Engine work kept from the earlier analyses of the same workspace (the language server's,
+   * engine/analysis-cache.ts), reused only where its inputs are unchanged; absent elsewhere.
+   */
+  readonly carried?: CarriedWork;
+}
+
+/** Engine work an analysis may take from an earlier one (engine/carried-admissions.ts). */
+export interface CarriedWork {
+  /**
+   * What `rule` of `policy` admits: `compute(a, policy, rule)`, or the same answer taken from an
+   * earlier analysis, where a rule of the same content (direction, subject, condition, by atom
+   * key) was computed over the same endpoint classes and outside address classes.
+   */
+  admission<T>(
+    a: Analysis,
+    policy: CompiledPolicy,
+    rule: CompiledRule,
+    compute: (a: Analysis, policy: CompiledPolicy, rule: CompiledRule) => T,
+  ): T;
 }
 
 export function analyze(cluster: Cluster, options: AnalysisOptions = {}): Analysis {
