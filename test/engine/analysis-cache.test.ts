@@ -367,6 +367,34 @@ describe('engine: the incremental analysis equals an analysis from scratch', () 
     assert.ok(cache.admissions.stats.reused > 0);
   });
 
+  it('carries no admission across an edit that cuts the pods into as many classes, but other ones', () => {
+    const labelled = (id: string, app: string, tier: string) => pod(id, { labels: { app, tier } });
+    const workloads = docs(
+      namespace('shop'),
+      labelled('shop/a', 'x', 'one'),
+      labelled('shop/b', 'y', 'one'),
+      labelled('shop/c', 'z', 'two'),
+      labelled('shop/d', 'w', 'two'),
+    );
+    const selects = (app: string) =>
+      policy('shop/p', `podSelector: {matchLabels: {app: ${app}}}\npolicyTypes: [Egress]`);
+    // Before, {a} {b} {c, d}; after, {a, b} {c} {d}: three classes each time. q's rule admits the
+    // pods of tier one, classes 0 and 1 before, class 0 after.
+    const files = new Map([
+      ['p.yaml', selects('x')],
+      [
+        'q.yaml',
+        policy(
+          'shop/q',
+          'podSelector: {matchLabels: {tier: one}}\ningress: [{from: [{podSelector: {matchLabels: {tier: one}}}]}]',
+        ),
+      ],
+      ['w.yaml', workloads],
+    ]);
+    const { cache } = compareSession(files, 2, () => files.set('p.yaml', selects('w')) && 'p.yaml selects d');
+    assert.equal(cache.admissions.stats.epochs, 2, 'the classes changed');
+  });
+
   it('keeps the endpoints and reads only the edited file when a policy changes', () => {
     const workloads = docs(namespace('shop'), pod('shop/web'), pod('shop/db', { labels: { app: 'db' } }));
     const rule = (app: string) =>

@@ -11,8 +11,8 @@
  *
  * An epoch is a run of analyses with the same endpoints and endpoint classes; the first analysis
  * that asks fixes the epoch's outside classes, and an analysis whose outside classes differ starts
- * an epoch of its own. Within an epoch a kept admission is taken over class by class (the same ids)
- * with the asking analysis's policy, rule and class objects. Admissions of rules not asked about
+ * an epoch of its own. Within an epoch an admission is kept by class ids, and given to an analysis
+ * with its own policy, rule and class objects. Admissions of rules not asked about
  * for a few analyses (edited away) are forgotten. test/engine/analysis-cache.test.ts compares the
  * admissions with an analysis from scratch after random edits.
  */
@@ -35,10 +35,16 @@ export interface CarriedAdmissionStats {
   epochs: number;
 }
 
-/** An admission kept, the analysis it belongs to, and the last analysis (number) that asked for it. */
+/**
+ * An admission kept, by class ids (valid for every analysis of its epoch; no class object of an
+ * older analysis is kept alive), and the last analysis (number) that asked for it.
+ */
 interface Kept {
-  admission: Admission;
-  from: Analysis;
+  readonly peers: readonly number[];
+  readonly subjects: readonly number[];
+  readonly external: readonly number[];
+  readonly ports: Admission['ports'];
+  readonly families: Admission['families'];
   used: number;
 }
 
@@ -53,21 +59,28 @@ const KEEP_FOR = 3;
 
 export class AdmissionStore {
   private epoch: Epoch = { byKey: new Map() };
-  private last?: { endpoints: readonly Endpoint[]; engine: Engine };
+  /** The endpoints of the newest analysis and each one's class. */
+  private last?: { endpoints: readonly Endpoint[]; classOf: Int32Array; classes: number };
   private generation = 0;
   readonly stats: CarriedAdmissionStats = { reused: 0, computed: 0, epochs: 0 };
 
   /** The carried work for an analysis of `endpoints` by `engine` (the newest analysis). */
   next(endpoints: readonly Endpoint[], engine: Engine): CarriedWork {
     const generation = ++this.generation;
+    const classOf = Int32Array.from(endpoints, (_, i) => engine.classIdOf(i));
     const last = this.last;
-    if (last && last.endpoints === endpoints && sameClasses(last.engine, engine, endpoints.length)) {
+    if (
+      last &&
+      last.endpoints === endpoints &&
+      last.classes === engine.classes.length &&
+      last.classOf.every((c, i) => c === classOf[i])
+    ) {
       for (const [key, kept] of this.epoch.byKey) if (kept.used < generation - KEEP_FOR) this.epoch.byKey.delete(key);
     } else {
       this.epoch = { byKey: new Map() };
       this.stats.epochs++;
     }
-    this.last = { endpoints, engine };
+    this.last = { endpoints, classOf, classes: engine.classes.length };
     return new CarriedAdmissions(this, this.epoch, generation);
   }
 
@@ -80,10 +93,14 @@ export class AdmissionStore {
   }
 }
 
+const NONE: readonly never[] = [];
+
 class CarriedAdmissions implements CarriedWork {
   private checked = false;
-  /** Old class lists (shared by many admissions) as this analysis's. */
-  private readonly lists = new Map<readonly unknown[], readonly unknown[]>();
+  /** Class lists as ids, and ids as this analysis's classes: many admissions share one list (every pod class, say). */
+  private readonly idsOf = new Map<readonly unknown[], readonly number[]>();
+  private readonly classesOf = new Map<readonly number[], readonly EndpointClass[]>();
+  private readonly externalOf = new Map<readonly number[], readonly ExternalClass[]>();
 
   constructor(
     private readonly store: AdmissionStore,
@@ -105,16 +122,30 @@ class CarriedAdmissions implements CarriedWork {
     if (kept) {
       this.store.stats.reused++;
       kept.used = this.generation;
-      if (kept.from !== a) {
-        kept.admission = this.takeOver(a, kept.admission);
-        kept.from = a;
-      }
-      return { ...kept.admission, policy, rule } as T;
+      const classes = a.engine.classes;
+      const external = externalClasses(a);
+      const admission: Admission = {
+        policy,
+        rule,
+        peerClasses: this.objects(this.classesOf, kept.peers, (id) => classes[id]),
+        externalClasses: this.objects(this.externalOf, kept.external, (id) => external[id]),
+        subjectClasses: this.objects(this.classesOf, kept.subjects, (id) => classes[id]),
+        ports: kept.ports,
+        families: kept.families,
+      };
+      return admission as T;
     }
-    const found = compute(a, policy, rule);
+    const found = compute(a, policy, rule) as Admission;
     this.store.stats.computed++;
-    epoch.byKey.set(key, { admission: found as Admission, from: a, used: this.generation });
-    return found;
+    epoch.byKey.set(key, {
+      peers: this.ids(found.peerClasses),
+      subjects: this.ids(found.subjectClasses),
+      external: this.ids(found.externalClasses),
+      ports: found.ports,
+      families: found.families,
+      used: this.generation,
+    });
+    return found as T;
   }
 
   /** This analysis's epoch: the one it was given unless its outside classes are not that epoch's. */
@@ -127,34 +158,29 @@ class CarriedAdmissions implements CarriedWork {
     return this.epoch;
   }
 
-  /** An admission of an earlier analysis of the epoch, with this analysis's class objects. */
-  private takeOver(a: Analysis, old: Admission): Admission {
-    const classes = a.engine.classes;
-    const external = externalClasses(a);
-    return {
-      ...old,
-      peerClasses: this.list(old.peerClasses, (c) => classes[c.id]),
-      subjectClasses: this.list(old.subjectClasses, (c) => classes[c.id]),
-      externalClasses: this.list(old.externalClasses, (c) => external[c.id]),
-    };
-  }
-
-  private list<C extends EndpointClass | ExternalClass>(old: readonly C[], map: (c: C) => C): readonly C[] {
-    if (old.length === 0) return old;
-    let found = this.lists.get(old) as readonly C[] | undefined;
-    if (!found) {
-      found = old.map(map);
-      this.lists.set(old, found);
+  private ids(list: readonly { readonly id: number }[]): readonly number[] {
+    if (list.length === 0) return NONE;
+    let ids = this.idsOf.get(list);
+    if (!ids) {
+      ids = list.map((c) => c.id);
+      this.idsOf.set(list, ids);
     }
-    return found;
+    return ids;
   }
-}
 
-/** The same endpoints cut into the same classes, with the same ids. */
-function sameClasses(before: Engine, after: Engine, endpoints: number): boolean {
-  if (before.classes.length !== after.classes.length) return false;
-  for (let i = 0; i < endpoints; i++) if (before.classIdOf(i) !== after.classIdOf(i)) return false;
-  return true;
+  private objects<C>(
+    memo: Map<readonly number[], readonly C[]>,
+    ids: readonly number[],
+    of: (id: number) => C,
+  ): readonly C[] {
+    if (ids.length === 0) return NONE;
+    let list = memo.get(ids);
+    if (!list) {
+      list = ids.map(of);
+      memo.set(ids, list);
+    }
+    return list;
+  }
 }
 
 /** The outside address classes as a string: the same string, the same classes with the same ids. */
