@@ -129,12 +129,14 @@ async function measure(name: string, pods: number, edits: number, target: number
     const other = pathToFileURL(join(dir, HOVERED)).toString();
     const text = textOf(EDITED);
     const otherText = textOf(HOVERED);
-    // The API policy's peer `tier: web` becomes another tier, and a comment changes: new text every edit.
+    // The API policy's peer `tier: web` becomes a tier no edit wrote before, and a comment changes: new
+    // text and a rule never seen every edit (alternating two values would let the server's carried
+    // admissions find the edited rule itself from two edits back, which typing does not).
     const peer = '        matchLabels:\n          tier: web\n';
     if (!text.includes(peer) || !text.includes('# The API:')) throw new Error(`${EDITED} has no peer to edit`);
     const variant = (i: number) =>
       text
-        .replace(peer, `        matchLabels:\n          tier: ${i % 2 ? 'web' : 'backend'}\n`)
+        .replace(peer, `        matchLabels:\n          tier: edit-${i}\n`)
         .replace('# The API:', `# The API (edit ${i}):`);
     const hoverAt = otherText.slice(0, otherText.indexOf('name: default-deny') + 8).split('\n');
     const hoverPosition = { line: hoverAt.length - 1, character: hoverAt[hoverAt.length - 1].length };
