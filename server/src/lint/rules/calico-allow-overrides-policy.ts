@@ -19,6 +19,7 @@ import type { IpFamily } from '../../common/ip';
 import type { RuleId } from '../../common/rule-registry';
 import { type Span, span } from '../../common/source';
 import { plural, quoteList } from '../../common/text';
+import { classIndex } from '../../engine/admission';
 import { type ExternalClass, externalClasses } from '../../engine/address-classes';
 import type { Analysis } from '../../engine/analysis';
 import type { EndpointClass } from '../../engine/classes';
@@ -161,7 +162,8 @@ export function findOverrides(a: Analysis): Override[] {
     t.policies.some((p) => isCalico(p.ref) && [...(p.ingress ?? []), ...(p.egress ?? [])].some(isAllow)),
   );
   if (!hasCalicoAllow) return [];
-  const pods = a.engine.classes.filter((c) => c.kind === 'pod');
+  const index = classIndex(a);
+  const pods = index.pods;
   const outside = externalClasses(a);
   let pieceList: Piece[] | undefined;
   const pieces = () => {
@@ -240,18 +242,30 @@ export function findOverrides(a: Analysis): Override[] {
         for (const p of t.policies)
           for (const r of p[direction]!)
             sideAtoms(r.condition, direction === 'ingress' ? 'source' : 'destination', atoms);
-      for (const group of a.engine.peerGroups.groups([...atoms])) {
-        const opened = opening(group.representative);
-        if (opened.length === 0) continue;
+      // The class index's groups cost the lists of those atoms, not a pass over every class: the
+      // pod classes answering them as usual are one group, listed only when it opens something.
+      const groups = index.groups(atoms);
+      const openedFor = (classes: readonly EndpointClass[], opened: readonly Opening[]): void => {
         // The connection needs the other direction too: the engine's class-pair answers.
         for (const o of opened)
-          for (const peer of group.classes()) {
+          for (const peer of classes) {
             const [src, dst] = pairOf(peer) as [EndpointClass, EndpointClass];
             const d = src === dst ? src.members[1] : dst.members[0];
             if (d === undefined) continue;
             if (a.engine.allowed(src.members[0], d, o.piece.protocol, o.piece.port))
               hits.push({ ...o, src, dst, peer, at: peer.id });
           }
+      };
+      if (groups.usual !== undefined) {
+        const opened = opening(groups.usual);
+        // Listed before anything asks the index again (isUsual holds until then).
+        if (opened.length > 0) openedFor(pods.filter(groups.isUsual), opened);
+      }
+      for (const group of groups.others) {
+        // Host networks are no peers here (pod classes only).
+        if (group.representative.kind !== 'pod') continue;
+        const opened = opening(group.representative);
+        if (opened.length > 0) openedFor(group.classes, opened);
       }
       // Outside address classes answering those atoms alike (in the same family) are decided alike too.
       const peerAtoms = [...atoms];

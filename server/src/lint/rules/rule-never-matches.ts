@@ -34,12 +34,14 @@ function check({ analysis: a, tiers }: LintContext, sink: FindingSink): void {
     for (const policy of tier.policies)
       for (const rule of [...(policy.ingress ?? []), ...(policy.egress ?? [])]) {
         if (hasNamedPorts(rule.condition) || hasOtherProtocol(rule.condition)) continue;
-        const where = `${rule.direction[0].toUpperCase()}${rule.direction.slice(1)} rule ${rule.index + 1} of ${policyName(policy.ref)}`;
+        // Worded only for a finding: most rules have none.
+        const where = () =>
+          `${rule.direction[0].toUpperCase()}${rule.direction.slice(1)} rule ${rule.index + 1} of ${policyName(policy.ref)}`;
         if (!packetSatisfiable(rule.condition)) {
           sink.report(
             ID,
             'warning',
-            `${where} can never match: its protocol and port conditions exclude each other (${rule.summary}), so no connection meets them.`,
+            `${where()} can never match: its protocol and port conditions exclude each other (${rule.summary}), so no connection meets them.`,
             rule.span,
             { tags: ['unnecessary'] },
           );
@@ -47,7 +49,7 @@ function check({ analysis: a, tiers }: LintContext, sink: FindingSink): void {
         }
         const unserved = unservedProtocols(a, policy, rule);
         if (unserved)
-          sink.report(ID, 'warning', `${where} can never match: ${unserved}`, rule.span, { tags: ['unnecessary'] });
+          sink.report(ID, 'warning', `${where()} can never match: ${unserved}`, rule.span, { tags: ['unnecessary'] });
       }
 }
 

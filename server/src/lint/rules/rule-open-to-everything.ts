@@ -26,18 +26,26 @@ function admitsWholeCluster(a: Analysis, adm: Admission): boolean {
   const cluster = podClassesOf(a);
   // Fewer peer classes than the cluster has pod classes cannot hold them all (a class is listed once).
   if (!cluster.namespaces || adm.peerClasses.length < cluster.classes.length) return false;
-  let admitted = idMasks.get(adm.peerClasses);
-  if (!admitted) {
-    admitted = new Uint8Array(a.engine.classes.length);
+  let whole = wholeCluster.get(adm.peerClasses);
+  if (whole === undefined) {
+    const admitted = new Uint8Array(a.engine.classes.length);
     for (const c of adm.peerClasses) admitted[c.id] = 1;
-    idMasks.set(adm.peerClasses, admitted);
+    whole = true;
+    for (const id of cluster.classes)
+      if (admitted[id] !== 1) {
+        whole = false;
+        break;
+      }
+    wholeCluster.set(adm.peerClasses, whole);
   }
-  for (const id of cluster.classes) if (admitted[id] !== 1) return false;
-  return true;
+  return whole;
 }
 
-/** The ids of a list of peer classes (1 for a member), once per list (rules that admit every class share one list). */
-const idMasks = new WeakMap<readonly EndpointClass[], Uint8Array>();
+/**
+ * Whether a list of peer classes holds every pod class, decided once per list: rules that admit
+ * every class share one list, so the check is not a pass over the classes per rule.
+ */
+const wholeCluster = new WeakMap<readonly EndpointClass[], boolean>();
 
 const podClasses = new WeakMap<Analysis, { namespaces: boolean; classes: readonly number[] }>();
 
