@@ -10,6 +10,7 @@ import type { Protocol } from '../model/kubernetes';
 import type { AtomValue } from '../policy/atoms';
 import { connectionFamily, type Endpoint } from '../policy/endpoint';
 import { type Direction, isClusterPolicy, type PolicySet, policyName } from '../policy/rule-model';
+import { ClassPairAnswers } from './class-pair-answers';
 import { type AtomAnswers, atomValues, computeClasses, type EndpointClass } from './classes';
 import { type ClassAnswers, type PeerGroup, PeerGroups, sideAtoms } from './peer-groups';
 import {
@@ -36,6 +37,9 @@ interface ClassInfo {
 /** Which answers a table caches: both directions, the egress side only (node-local), or a pod to itself. */
 type Which = 'both' | 'egress' | 'self';
 
+/** The tables of class pairs: both directions, or the egress side only. */
+type PairWhich = Exclude<Which, 'self'>;
+
 /** The table keys of the usual protocols, built once. */
 const WHICH_KEYS: Record<Which, Partial<Record<Protocol, string>>> = {
   both: { TCP: 'TCP/both', UDP: 'UDP/both', SCTP: 'SCTP/both' },
@@ -48,9 +52,9 @@ export class Engine {
   private readonly classOf: Int32Array;
   private readonly info: ClassInfo[];
   private readonly byId = new Map<string, number>();
-  /** port -> (protocol/which) -> class-pair answers, 0 unknown, 1 allowed, 2 denied. */
-  private readonly cache = new Map<number, Map<string, Uint8Array>>();
-  private lastTable?: { protocol: Protocol; port: number; which: Which; table: Uint8Array };
+  /** port -> (protocol/which) -> class-pair answers (per class for `self`), 0 unknown, 1 allowed, 2 denied. */
+  private readonly cache = new Map<number, Map<string, ClassPairAnswers | Uint8Array>>();
+  private lastTable?: { protocol: Protocol; port: number; which: Which; table: ClassPairAnswers | Uint8Array };
 
   /** With a budget, building throws OutOfTime once it has run out (engine/analysis.ts keeps what is complete). */
   constructor(
@@ -125,11 +129,16 @@ export class Engine {
   ingressAdmitting(dc: number, protocol: Protocol, port: number): Set<number> {
     const d = this.info[dc];
     const out = new Set<number>();
-    const atoms = new Set<number>();
-    if (d.cls.kind === 'pod')
-      for (const t of d.ingress.tiers)
-        for (const p of t.policies) for (const r of p.ingress!) sideAtoms(r.condition, 'source', atoms);
-    for (const group of this.groupsOf(atoms)) {
+    let groups = this.ingressGroups[dc];
+    if (!groups) {
+      const atoms = new Set<number>();
+      if (d.cls.kind === 'pod')
+        for (const t of d.ingress.tiers)
+          for (const p of t.policies) for (const r of p.ingress!) sideAtoms(r.condition, 'source', atoms);
+      groups = this.groupsOf(atoms);
+      this.ingressGroups[dc] = groups;
+    }
+    for (const group of groups) {
       const s = group.representative;
       const family = commonFamily(s.families, d.cls.families);
       if (family === undefined) continue;
@@ -141,6 +150,8 @@ export class Engine {
   }
 
   private readonly groupsByAtoms = new Map<string, PeerGroup[]>();
+  /** ingressAdmitting's peer groups per destination class (those of the source-side atoms of its ingress rules). */
+  private readonly ingressGroups: (PeerGroup[] | undefined)[] = [];
 
   /**
    * peerGroups.groups(atoms), kept per set of atoms: the classes of a namespace share their
@@ -170,7 +181,7 @@ export class Engine {
     if (src === dst) return this.selfAnswer(src, protocol, port);
     const nodeLocal = this.isNodeLocal(src, dst);
     return this.classAnswer(
-      this.table(protocol, port, nodeLocal ? 'egress' : 'both'),
+      this.pairTable(protocol, port, nodeLocal ? 'egress' : 'both'),
       this.classOf[src],
       this.classOf[dst],
       protocol,
@@ -193,24 +204,25 @@ export class Engine {
    * Output streams row by row with it, so memory stays one row, not pods².
    */
   matrixRow(protocol: Protocol, port: number, src: number, columns: readonly number[]): Uint8Array {
-    const both = this.table(protocol, port, 'both');
+    const both = this.pairTable(protocol, port, 'both');
     // A row as wide as there are classes is a matrix's: decide the whole table by peer groups first.
     if (columns.length >= this.classes.length && !this.filled.has(both)) this.fillBoth(both, protocol, port);
     const row = new Uint8Array(columns.length);
     const sc = this.classOf[src];
     const host = this.endpoints[src].kind === 'host';
     const classOf = this.classOf;
-    // The row's cells of the class-pair table, read inline: a matrix reads pods² of them.
+    // The row's cells of the class-pair table, read inline when it is dense: a matrix reads pods² of them.
+    const cells = this.filled.has(both) ? both.dense() : undefined;
     const rowStart = sc * this.classes.length;
     for (let c = 0; c < columns.length; c++) {
       const dst = columns[c];
       if (dst === src) row[c] = this.selfAnswer(src, protocol, port) ? 1 : 0;
       else if (host && this.isNodeLocal(src, dst))
-        row[c] = this.classAnswer(this.table(protocol, port, 'egress'), sc, classOf[dst], protocol, port, 'egress')
+        row[c] = this.classAnswer(this.pairTable(protocol, port, 'egress'), sc, classOf[dst], protocol, port, 'egress')
           ? 1
           : 0;
       else {
-        const known = both[rowStart + classOf[dst]];
+        const known = cells ? cells[rowStart + classOf[dst]] : 0;
         if (known !== 0) row[c] = known === 1 ? 1 : 0;
         else row[c] = this.classAnswer(both, sc, classOf[dst], protocol, port, 'both') ? 1 : 0;
       }
@@ -219,7 +231,7 @@ export class Engine {
   }
 
   /** The `both` tables fillBoth has completed. */
-  private readonly filled = new WeakSet<Uint8Array>();
+  private readonly filled = new WeakSet<ClassPairAnswers>();
 
   /**
    * Every class pair of a `both` table, as decideClasses decides them, but each direction once per
@@ -228,7 +240,8 @@ export class Engine {
    * only through the source-side atoms of its rules. Classes that are not pods (in no peer
    * group) are decided pair by pair.
    */
-  private fillBoth(table: Uint8Array, protocol: Protocol, port: number): void {
+  private fillBoth(table: ClassPairAnswers, protocol: Protocol, port: number): void {
+    const cells = table.dense();
     const n = this.classes.length;
     // 1 allowed, 2 denied, 0 not a pod on that side (no policy to ask).
     const egress = new Uint8Array(n * n);
@@ -266,11 +279,11 @@ export class Engine {
     for (let sc = 0; sc < n; sc++)
       for (let dc = 0; dc < n; dc++) {
         const cell = sc * n + dc;
-        if (table[cell] !== 0) continue;
+        if (cells[cell] !== 0) continue;
         const s = this.classes[sc];
         const d = this.classes[dc];
-        if (commonFamily(s.families, d.families) === undefined) table[cell] = 2;
-        else table[cell] = egress[cell] === 2 || ingress[cell] === 2 ? 2 : 1;
+        if (commonFamily(s.families, d.families) === undefined) cells[cell] = 2;
+        else cells[cell] = egress[cell] === 2 || ingress[cell] === 2 ? 2 : 1;
       }
     this.filled.add(table);
   }
@@ -287,14 +300,19 @@ export class Engine {
    * the policies that apply to it (no cluster policies, see withoutClusterPolicies).
    */
   private selfAnswer(index: number, protocol: Protocol, port: number): boolean {
-    const table = this.table(protocol, port, 'self');
+    const table = this.table(protocol, port, 'self') as Uint8Array;
     const c = this.classOf[index];
     if (table[c] === 0) table[c] = this.decideClasses(this.info[c], this.info[c], protocol, port, 'self') ? 1 : 2;
     return table[c] === 1;
   }
 
-  /** Class-pair answers (per class for `self`) for one (protocol, port): 0 not computed yet, 1 allowed, 2 denied. */
-  private table(protocol: Protocol, port: number, which: Which): Uint8Array {
+  /** The class-pair answers of one (protocol, port) and direction. */
+  private pairTable(protocol: Protocol, port: number, which: PairWhich): ClassPairAnswers {
+    return this.table(protocol, port, which) as ClassPairAnswers;
+  }
+
+  /** Class-pair answers (per class for `self`: a Uint8Array) for one (protocol, port): 0 not computed yet, 1 allowed, 2 denied. */
+  private table(protocol: Protocol, port: number, which: Which): ClassPairAnswers | Uint8Array {
     // Callers ask for the same table many times in a row: skip building the key then.
     const last = this.lastTable;
     if (last && last.port === port && last.protocol === protocol && last.which === which) return last.table;
@@ -308,7 +326,7 @@ export class Engine {
     let table = byPort.get(key);
     if (!table) {
       const n = this.classes.length;
-      table = new Uint8Array(which === 'self' ? n : n * n);
+      table = which === 'self' ? new Uint8Array(n) : new ClassPairAnswers(n);
       byPort.set(key, table);
     }
     this.lastTable = { protocol, port, which, table };
@@ -316,17 +334,18 @@ export class Engine {
   }
 
   private classAnswer(
-    table: Uint8Array,
+    table: ClassPairAnswers,
     sc: number,
     dc: number,
     protocol: Protocol,
     port: number,
-    which: Which,
+    which: PairWhich,
   ): boolean {
-    const cell = sc * this.classes.length + dc;
-    if (table[cell] === 0)
-      table[cell] = this.decideClasses(this.info[sc], this.info[dc], protocol, port, which) ? 1 : 2;
-    return table[cell] === 1;
+    const known = table.get(sc, dc);
+    if (known !== 0) return known === 1;
+    const answer = this.decideClasses(this.info[sc], this.info[dc], protocol, port, which) ? 1 : 2;
+    table.set(sc, dc, answer);
+    return answer === 1;
   }
 
   private decideClasses(s: ClassInfo, d: ClassInfo, protocol: Protocol, port: number, which: Which): boolean {
@@ -351,7 +370,7 @@ export class Engine {
     const sc = this.snapshotClass(s);
     const dc = this.snapshotClass(d);
     if (sc !== undefined && dc !== undefined && s.id !== d.id)
-      return this.classAnswer(this.table(protocol, port, 'egress'), sc, dc, protocol, port, 'egress');
+      return this.classAnswer(this.pairTable(protocol, port, 'egress'), sc, dc, protocol, port, 'egress');
     const family = connectionFamily(s, d);
     if (family === undefined) return false;
     if (s.kind !== 'pod') return true;

@@ -47,6 +47,8 @@ export class PeerGroups {
   private readonly unusualFamilies: readonly number[];
   /** Pod classes by id (undefined for the other classes). */
   private readonly classById: (EndpointClass | undefined)[];
+  /** groups()'s group number per class id, all 0 between calls. */
+  private readonly scratch: Int32Array;
 
   constructor(
     classes: readonly EndpointClass[],
@@ -55,6 +57,7 @@ export class PeerGroups {
     this.pods = classes.filter((c) => c.kind === 'pod');
     this.classById = [];
     for (const c of this.pods) this.classById[c.id] = c;
+    this.scratch = new Int32Array(this.classById.length);
     const counts = new Map<string, number>();
     for (const c of this.pods) counts.set(familyKey(c), (counts.get(familyKey(c)) ?? 0) + 1);
     this.usualFamilies = mostCommon(counts) ?? '';
@@ -105,8 +108,9 @@ export class PeerGroups {
     // Partition refinement over the classes that answer something otherwise than usual: each
     // atom splits only the groups of the classes in its own list (the others keep the usual
     // answer), so the cost is the length of those lists, not classes x atoms. Group 0 is the
-    // group of the classes in no list.
-    const group = new Int32Array(this.classById.length);
+    // group of the classes in no list. The group numbers live in one array kept between calls
+    // (reset for the listed classes before returning): callers ask thousands of atom sets.
+    const group = this.scratch;
     const listed: number[] = [];
     let next = 1;
     const byFamilies = new Map<string, number>();
@@ -147,16 +151,35 @@ export class PeerGroups {
     }
     const out: PeerGroup[] = [...byGroup.values()].map((list) => ({ representative: list[0], classes: () => list }));
     if (listed.length < this.pods.length) {
-      const usual = this.pods.find((c) => group[c.id] === 0)!;
+      // The usual group: the pod classes not in `listed` (both in id order); its list is built only when asked.
+      const pods = this.pods;
+      const notListed = (visit: (c: EndpointClass) => boolean): void => {
+        let k = 0;
+        for (const c of pods) {
+          while (k < listed.length && listed[k] < c.id) k++;
+          if (k < listed.length && listed[k] === c.id) continue;
+          if (!visit(c)) return;
+        }
+      };
+      let usual: EndpointClass | undefined;
+      notListed((c) => {
+        usual = c;
+        return false;
+      });
       let list: EndpointClass[] | undefined;
       out.push({
-        representative: usual,
+        representative: usual!,
         classes: () => {
-          list ??= this.pods.filter((c) => group[c.id] === 0);
+          if (!list) {
+            const found: EndpointClass[] = [];
+            notListed((c) => found.push(c) > 0);
+            list = found;
+          }
           return list;
         },
       });
     }
+    for (const id of listed) group[id] = 0;
     return out.sort((x, y) => x.representative.id - y.representative.id);
   }
 }
