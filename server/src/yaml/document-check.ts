@@ -6,10 +6,11 @@
  * limits on alias expansion, keys per map and nesting depth (common/limits.ts)
  * checked. The walk keeps its own stack: it never recurses.
  */
-import { type Alias, type Document, isAlias, isMap, isScalar, isSeq, type Node, type Pair } from 'yaml';
+import type { Alias, Document, Node, Pair } from 'yaml';
 import { LIMITS, limitText } from '../common/limits';
 import type { FindingSink } from '../common/finding-sink';
 import { type SourceFile, span } from '../common/source';
+import { isAlias, isMap, isScalar, isSeq } from './node-types';
 
 /** Each alias of a document -> the node its anchor names (null when no anchor precedes it). */
 export type AliasTable = ReadonlyMap<Alias, Node | null>;

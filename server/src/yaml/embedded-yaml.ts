@@ -3,7 +3,8 @@
  * in the kubeadm-config ConfigMap): reading a value of it with spans traced back
  * to the outer file, character by character (scalar-map.ts).
  */
-import { isMap, isScalar, parseDocument } from 'yaml';
+import { parseDocument } from 'yaml';
+import { isMap, isScalar } from './node-types';
 import type { Located, Span } from '../common/source';
 import { scalarValueSpans } from './scalar-map';
 

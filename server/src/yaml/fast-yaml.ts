@@ -16,21 +16,9 @@
  * but they are placed in ranges exactly where the package places them.
  */
 import { LIMITS } from '../common/limits';
-import {
-  Alias,
-  Document,
-  isDocument,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  Pair,
-  Scalar,
-  type Schema,
-  YAMLMap,
-  YAMLSeq,
-} from 'yaml';
+import { Alias, Document, Pair, Scalar, type Schema, YAMLMap, YAMLSeq } from 'yaml';
 import * as charCodes from './char-codes';
+import { isDocument, isMap, isPair, isScalar, isSeq } from './node-types';
 
 // Copied once into constants of this module: they are compared per character, and where modules
 // are not bundled (the tests, under tsx) each read of an imported binding is a getter call.

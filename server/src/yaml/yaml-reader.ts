@@ -3,24 +3,13 @@
  * it is wrong, records a finding at that exact node and returns undefined, so
  * the model stage can read leniently and still report precisely.
  */
-import {
-  type Alias,
-  type Document,
-  isAlias,
-  isMap,
-  isScalar,
-  isSeq,
-  type Node,
-  type Pair,
-  type Scalar,
-  type YAMLMap,
-  type YAMLSeq,
-} from 'yaml';
+import type { Alias, Document, Node, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { Severity } from '../common/finding';
 import { closest } from '../common/text';
 import { type Located, type SourceFile, type Span, span } from '../common/source';
 import type { FindingSink } from '../common/finding-sink';
 import { type AliasTable, aliasTable } from './document-check';
+import { isAlias, isMap, isScalar, isSeq } from './node-types';
 
 export type JsonKind = 'object' | 'array' | 'string' | 'number' | 'boolean' | 'null';
 
@@ -44,13 +33,7 @@ export class DocContext {
 
   /** The node's span, without the trailing line breaks block collections include. */
   spanOf(node: Node | null | undefined, fallback?: Span): Span {
-    if (!node?.range) return fallback ?? span(this.file, 0, 0);
-    const start = node.range[0];
-    let end = node.range[1];
-    const t = this.file.text;
-    while (end > start && (t[end - 1] === '\n' || t[end - 1] === '\r' || t[end - 1] === ' ' || t[end - 1] === '\t'))
-      end--;
-    return span(this.file, start, end);
+    return nodeSpan(this.file, node, fallback);
   }
 
   /** The node itself, or for an alias the node its anchor names (one lookup: see document-check.ts). */
@@ -111,6 +94,17 @@ export class DocContext {
   }
 }
 
+/** The node's span in `file`, without the trailing line breaks block collections include. */
+function nodeSpan(file: SourceFile, node: Node | null | undefined, fallback?: Span): Span {
+  if (!node?.range) return fallback ?? span(file, 0, 0);
+  const start = node.range[0];
+  let end = node.range[1];
+  const t = file.text;
+  while (end > start && (t[end - 1] === '\n' || t[end - 1] === '\r' || t[end - 1] === ' ' || t[end - 1] === '\t'))
+    end--;
+  return span(file, start, end);
+}
+
 export interface Entry {
   readonly key: string;
   readonly keyNode: Node;
@@ -122,9 +116,44 @@ export interface Entry {
   readonly pairSpan: Span;
 }
 
+/**
+ * One key of a map. Its spans are made when first asked for: most entries are read for their
+ * value only, and a cluster's manifests have hundreds of thousands of them.
+ */
+class MapEntry implements Entry {
+  private keySpanMade: Span | undefined;
+  private valueSpanMade: Span | undefined;
+  private pairSpanMade: Span | undefined;
+
+  constructor(
+    private readonly file: SourceFile,
+    readonly key: string,
+    readonly keyNode: Node,
+    readonly value: Node | null,
+  ) {}
+
+  get keySpan(): Span {
+    if (!this.keySpanMade) this.keySpanMade = nodeSpan(this.file, this.keyNode);
+    return this.keySpanMade;
+  }
+
+  get valueSpan(): Span {
+    if (!this.valueSpanMade) this.valueSpanMade = this.value?.range ? nodeSpan(this.file, this.value) : this.keySpan;
+    return this.valueSpanMade;
+  }
+
+  get pairSpan(): Span {
+    if (!this.pairSpanMade) {
+      const k = this.keySpan;
+      this.pairSpanMade = span(this.file, k.start, Math.max(k.end, this.valueSpan.end));
+    }
+    return this.pairSpanMade;
+  }
+}
+
 /** An object node being read. */
 export class RMap {
-  readonly span: Span;
+  private spanMade: Span | undefined;
   private byKey = new Map<string, Entry>();
 
   constructor(
@@ -132,17 +161,18 @@ export class RMap {
     readonly node: YAMLMap,
     readonly path: string,
   ) {
-    this.span = ctx.spanOf(node);
     for (const item of node.items as Pair[]) {
       const keyNode = ctx.resolve(item.key);
       if (!keyNode) continue;
       const key = isScalar(keyNode) ? String((keyNode as Scalar).value) : String(keyNode);
-      const keySpan = ctx.spanOf(keyNode);
-      const value = ctx.resolve(item.value);
-      const valueSpan = value?.range ? ctx.spanOf(value) : keySpan;
-      const pairSpan = span(ctx.file, keySpan.start, Math.max(keySpan.end, valueSpan.end));
-      this.byKey.set(key, { key, keyNode, keySpan, value, valueSpan, pairSpan });
+      this.byKey.set(key, new MapEntry(ctx.file, key, keyNode, ctx.resolve(item.value)));
     }
+  }
+
+  /** The whole map's span (made when first asked for). */
+  get span(): Span {
+    if (!this.spanMade) this.spanMade = this.ctx.spanOf(this.node);
+    return this.spanMade;
   }
 
   keys(): string[] {
@@ -314,13 +344,16 @@ export interface SeqValue {
 }
 
 export class RSeq {
-  readonly span: Span;
+  private spanMade: Span | undefined;
   constructor(
     readonly ctx: DocContext,
     readonly node: YAMLSeq,
     readonly path: string,
-  ) {
-    this.span = ctx.spanOf(node);
+  ) {}
+
+  get span(): Span {
+    if (!this.spanMade) this.spanMade = this.ctx.spanOf(this.node);
+    return this.spanMade;
   }
 
   get length(): number {
