@@ -80,6 +80,20 @@ describe('yaml stage: typed reading', () => {
     assert.equal(m.stringMap('sel')?.value.app, 'web');
   });
 
+  it('reads a key written twice with its last value, in the place it was first written, in small and large maps', () => {
+    for (const extra of [0, 20]) {
+      const filler = Array.from({ length: extra }, (_, i) => `k${i}: v${i}\n`).join('');
+      const text = `a: first\nb: x\n${filler}a: second\n`;
+      const { m } = reader(text);
+      assert.equal(m.str('a')?.value, 'second');
+      assert.equal(m.keys()[0], 'a');
+      assert.equal(m.keys().length, 2 + extra);
+      assert.equal(m.str(`k${extra - 1}`)?.value, extra ? `v${extra - 1}` : undefined);
+      const at = text.lastIndexOf('a: second');
+      assert.deepEqual([m.entry('a')?.pairSpan.start, m.entry('a')?.valueSpan.end], [at, at + 'a: second'.length]);
+    }
+  });
+
   it('range-checks integers', () => {
     const { m, findings } = reader('port: 70000\n');
     assert.equal(m.int('port', { min: 1, max: 65535 }), undefined);

@@ -151,22 +151,43 @@ class MapEntry implements Entry {
   }
 }
 
+/** Maps with more keys than this are looked up through a Map; smaller ones by a scan, cheaper to build. */
+const SCANNED_KEYS = 12;
+
 /** An object node being read. */
 export class RMap {
   private spanMade: Span | undefined;
-  private byKey = new Map<string, Entry>();
+  /** The entries in key order (a key written twice: where it was first written, with its last value). */
+  private readonly list: Entry[];
+  private readonly byKey: Map<string, Entry> | undefined;
 
   constructor(
     readonly ctx: DocContext,
     readonly node: YAMLMap,
     readonly path: string,
   ) {
-    for (const item of node.items as Pair[]) {
+    const list: Entry[] = [];
+    const items = node.items as Pair[];
+    const byKey = items.length > SCANNED_KEYS ? new Map<string, Entry>() : undefined;
+    for (const item of items) {
       const keyNode = ctx.resolve(item.key);
       if (!keyNode) continue;
       const key = isScalar(keyNode) ? String((keyNode as Scalar).value) : String(keyNode);
-      this.byKey.set(key, new MapEntry(ctx.file, key, keyNode, ctx.resolve(item.value)));
+      const entry = new MapEntry(ctx.file, key, keyNode, ctx.resolve(item.value));
+      const before = byKey ? byKey.get(key) : list.find((e) => e.key === key);
+      if (before) list[list.indexOf(before)] = entry;
+      else list.push(entry);
+      byKey?.set(key, entry);
     }
+    this.list = list;
+    this.byKey = byKey;
+  }
+
+  private lookup(key: string): Entry | undefined {
+    if (this.byKey) return this.byKey.get(key);
+    const list = this.list;
+    for (let i = 0; i < list.length; i++) if (list[i].key === key) return list[i];
+    return undefined;
   }
 
   /** The whole map's span (made when first asked for). */
@@ -176,20 +197,20 @@ export class RMap {
   }
 
   keys(): string[] {
-    return [...this.byKey.keys()];
+    return this.list.map((e) => e.key);
   }
 
   entries(): Entry[] {
-    return [...this.byKey.values()];
+    return [...this.list];
   }
 
   entry(key: string): Entry | undefined {
-    return this.byKey.get(key);
+    return this.lookup(key);
   }
 
   /** True when the key is present with a non-null value. */
   has(key: string): boolean {
-    const e = this.byKey.get(key);
+    const e = this.lookup(key);
     return !!e && this.ctx.kindOf(e.value) !== 'null';
   }
 
@@ -198,17 +219,17 @@ export class RMap {
   }
 
   map(key: string): RMap | undefined {
-    const e = this.byKey.get(key);
+    const e = this.lookup(key);
     return e && this.ctx.asMap(e.value, this.child(key), e.valueSpan);
   }
 
   seq(key: string): RSeq | undefined {
-    const e = this.byKey.get(key);
+    const e = this.lookup(key);
     return e && this.ctx.asSeq(e.value, this.child(key), e.valueSpan);
   }
 
   str(key: string, opts: { required?: boolean; coerce?: boolean } = {}): Located<string> | undefined {
-    const e = this.byKey.get(key);
+    const e = this.lookup(key);
     if (!e || this.ctx.kindOf(e.value) === 'null') {
       if (opts.required) this.missing(key);
       return undefined;
@@ -217,13 +238,13 @@ export class RMap {
   }
 
   int(key: string, opts: { min?: number; max?: number } = {}): Located<number> | undefined {
-    const e = this.byKey.get(key);
+    const e = this.lookup(key);
     if (!e || this.ctx.kindOf(e.value) === 'null') return undefined;
     return readInt(this.ctx, e.value, this.child(key), e.valueSpan, opts);
   }
 
   num(key: string): Located<number> | undefined {
-    const e = this.byKey.get(key);
+    const e = this.lookup(key);
     if (!e || this.ctx.kindOf(e.value) === 'null') return undefined;
     const n = e.value as Scalar;
     if (this.ctx.kindOf(n) !== 'number') {
@@ -234,7 +255,7 @@ export class RMap {
   }
 
   bool(key: string): Located<boolean> | undefined {
-    const e = this.byKey.get(key);
+    const e = this.lookup(key);
     if (!e || this.ctx.kindOf(e.value) === 'null') return undefined;
     if (this.ctx.kindOf(e.value) !== 'boolean') {
       this.ctx.typeError(this.child(key), 'true or false', e.value, e.valueSpan);
@@ -245,7 +266,7 @@ export class RMap {
 
   /** An int-or-string field (`port: 80` or `port: http`). */
   intOrString(key: string): Located<number | string> | undefined {
-    const e = this.byKey.get(key);
+    const e = this.lookup(key);
     if (!e || this.ctx.kindOf(e.value) === 'null') return undefined;
     const k = this.ctx.kindOf(e.value);
     if (k === 'number') return readInt(this.ctx, e.value, this.child(key), e.valueSpan, {});
@@ -299,7 +320,7 @@ export class RMap {
   /** Findings for keys outside `allowed`, with a did-you-mean. Returns the unknown keys. */
   checkKeys(allowed: readonly string[], what: string, severity: Severity = 'warning'): string[] {
     const unknown: string[] = [];
-    for (const e of this.byKey.values()) {
+    for (const e of this.list) {
       if (allowed.includes(e.key)) continue;
       unknown.push(e.key);
       const guess = closest(e.key, allowed);
