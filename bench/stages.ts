@@ -20,7 +20,7 @@ import { computeAddressing } from '../server/src/network/addressing';
 import { compilePolicies } from '../server/src/policy/compile';
 import { podEndpoint } from '../server/src/policy/endpoint';
 import { discoverManifests, readSourceFile } from '../server/src/yaml/discover';
-import { parseFile } from '../server/src/yaml/parse-yaml';
+import { type ParsedFile, parseFile } from '../server/src/yaml/parse-yaml';
 
 const dir = process.argv[2];
 const podMatrix = !process.argv.includes('--no-pod-matrix');
@@ -35,8 +35,12 @@ function time<T>(stage: string, f: () => T, into = ms): T {
 }
 
 const sources = time('read', () => discoverManifests([dir]).files.map((f) => readSourceFile(f)));
-const parsed = time('parse', () => sources.map(parseFile));
-const cluster = time('model', () => buildCluster(parsed));
+let parsed: ParsedFile[] | undefined = time('parse', () => sources.map(parseFile));
+const cluster = time('model', () => buildCluster(parsed!));
+// The CLI keeps no YAML nodes once a file is read into the model (buildClusterFromSources reads
+// each file as soon as it is parsed): neither does the analysis here, or it would collect garbage
+// among every document's nodes.
+parsed = undefined;
 const addressing = time('addressing', () => computeAddressing(cluster));
 const policies = time('policy', () => compilePolicies(cluster));
 const endpoints = time('endpoints', () => cluster.pods.map((p) => podEndpoint(p, cluster, addressing)));
