@@ -24,6 +24,7 @@ import {
   type PortProbe,
   podParty,
 } from './connections';
+import { memoized } from '../common/memo';
 
 /** What one side of an intent stands for. */
 export interface IntentSelection {
@@ -270,12 +271,9 @@ const cache = new WeakMap<Analysis, readonly IntentResult[]>();
 
 /** Every intent of the workspace, evaluated (memoized per analysis), in reading order. */
 export function evaluateIntents(a: Analysis): readonly IntentResult[] {
-  let results = cache.get(a);
-  if (!results) {
-    results = a.cluster.intents.flatMap((set) => set.intents.map((intent) => evaluateIntent(a, set, intent)));
-    cache.set(a, results);
-  }
-  return results;
+  return memoized(cache, a, () =>
+    a.cluster.intents.flatMap((set) => set.intents.map((intent) => evaluateIntent(a, set, intent))),
+  );
 }
 
 /** `2 of 3 pairs denied: shop/frontend-0 -> shop/api-0 TCP/8080, …` */

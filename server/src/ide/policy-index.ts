@@ -4,6 +4,7 @@ import type { Analysis } from '../engine/analysis';
 import type { CalicoPolicy } from '../model/calico/calico-resources';
 import type { KubeNetworkPolicy } from '../model/kubernetes';
 import type { CompiledPolicy, CompiledTier } from '../policy/rule-model';
+import { memoized } from '../common/memo';
 
 const key = (s: Span) => `${s.file.uri ?? s.file.path}#${s.start}`;
 
@@ -14,15 +15,12 @@ interface Index {
 const cache = new WeakMap<Analysis, Index>();
 
 function index(a: Analysis): Index {
-  let i = cache.get(a);
-  if (!i) {
+  return memoized(cache, a, () => {
     const compiled = new Map<string, { policy: CompiledPolicy; tier: CompiledTier }>();
     for (const tier of a.policies.tiers)
       for (const policy of tier.policies) compiled.set(key(policy.ref.span), { policy, tier });
-    i = { compiled };
-    cache.set(a, i);
-  }
-  return i;
+    return { compiled };
+  });
 }
 
 /** The compiled (simulated) policy whose name is written at `nameSpan`; undefined when it is left out. */

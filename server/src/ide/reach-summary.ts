@@ -10,6 +10,7 @@ import { membersOf, ownerName } from '../engine/describe';
 import type { CompiledPolicy } from '../policy/rule-model';
 import { servedPorts } from './port-matrix';
 import { podsOfAtom } from './select-pods';
+import { memoized } from '../common/memo';
 
 export interface PolicySummary {
   /** Pods the policy applies to. */
@@ -71,8 +72,7 @@ interface Group {
 const groupCache = new WeakMap<Analysis, Group[]>();
 
 function groups(a: Analysis): Group[] {
-  let g = groupCache.get(a);
-  if (!g) {
+  return memoized(groupCache, a, () => {
     const byName = new Map<string, { reps: number[]; seen: Set<string> }>();
     a.endpoints.forEach((e, i) => {
       const name = ownerName(e);
@@ -89,10 +89,8 @@ function groups(a: Analysis): Group[] {
         x.reps.push(i);
       }
     });
-    g = [...byName.entries()].map(([name, x]) => ({ name, reps: x.reps }));
-    groupCache.set(a, g);
-  }
-  return g;
+    return [...byName.entries()].map(([name, x]) => ({ name, reps: x.reps }));
+  });
 }
 
 function reaches(a: Analysis, from: Group, to: Group): boolean {

@@ -24,6 +24,7 @@ import { findCompiledPolicy, policyObjects } from './policy-index';
 import { type ServedPort, servedPorts } from './port-matrix';
 import { podsOfAtom } from './select-pods';
 import { workloadGroups } from './workload-matrix';
+import { memoized } from '../common/memo';
 
 export type MatrixMode = 'workloads' | 'pods';
 
@@ -85,11 +86,7 @@ function repAllowed(a: Analysis, s: Representative, d: Representative, protocol:
     const dst = s.index === d.index && d.sibling !== undefined ? d.sibling : d.index;
     return a.engine.allowed(s.index, dst, protocol, port);
   }
-  let memo = verdictMemo.get(a);
-  if (!memo) {
-    memo = new Map();
-    verdictMemo.set(a, memo);
-  }
+  const memo = memoized(verdictMemo, a, () => new Map<string, boolean>());
   const key = `${s.key}|${d.key}|${protocol}/${port}`;
   let v = memo.get(key);
   if (v === undefined) {

@@ -23,6 +23,7 @@ import { netConfKeyFacts } from './net-conf-facts';
 import type { Target } from './object-at';
 import { podsOfAtom, podsOfWorkload } from './select-pods';
 import { policySummary, policySummaryText, workloadReach, workloadReachText } from './reach-summary';
+import { memoized } from '../common/memo';
 
 export interface Facts {
   /** One line: the answer, counts first. */
@@ -149,11 +150,7 @@ export function peerAdmission(
   rule: CompiledRule,
   peerIndex: number,
 ): Admission | undefined {
-  let m = peerRules.get(rule);
-  if (!m) {
-    m = new Map();
-    peerRules.set(rule, m);
-  }
+  const m = memoized(peerRules, rule, () => new Map<number, CompiledRule | undefined>());
   if (!m.has(peerIndex)) m.set(peerIndex, peerRule(rule, peerIndex));
   const r = m.get(peerIndex);
   return r ? ruleAdmission(a, p, r) : undefined;

@@ -24,6 +24,7 @@ import {
 import { type ParsedFile, parseFile } from '../yaml/parse-yaml';
 import type { Feature } from './feature';
 import { type Session, type Snapshot, uriOfFile } from './session';
+import { memoized } from '../common/memo';
 
 function reveal(span: Span): RevealTarget {
   const start = span.file.positionAt(span.start);
@@ -61,17 +62,8 @@ export function baseAnalysis(session: Session, base: DiffBase): Analysis {
 const diffs = new WeakMap<Analysis, WeakMap<Analysis, ReachabilityDiff>>();
 
 function diffOf(before: Analysis, after: Analysis): ReachabilityDiff {
-  let byAfter = diffs.get(before);
-  if (!byAfter) {
-    byAfter = new WeakMap();
-    diffs.set(before, byAfter);
-  }
-  let d = byAfter.get(after);
-  if (!d) {
-    d = diffReachability(before, after);
-    byAfter.set(after, d);
-  }
-  return d;
+  const byAfter = memoized(diffs, before, () => new WeakMap<Analysis, ReachabilityDiff>());
+  return memoized(byAfter, after, () => diffReachability(before, after));
 }
 
 function baseName(base: DiffBase): string {
