@@ -124,13 +124,15 @@ export class ClassIndex {
   /** Classes that are not pods (host networks), in id order. */
   readonly notPods: readonly EndpointClass[];
   private readonly usual: AtomValue[];
-  private readonly unusual: number[][];
+  private readonly unusual: (readonly number[])[];
   /** The pod classes whose address families are not the ones most pod classes have. */
   private readonly otherFamilies: readonly number[];
   private readonly selected = new Map<number, EndpointClass[]>();
   private readonly answers = new Map<number, readonly AtomValue[]>();
   /** Marks of the classes in the current unusual set: `mark[id] === generation`. */
   private readonly mark: Int32Array;
+  /** One byte per class for a caller's marks, all 0 between uses (whoever marks clears). */
+  readonly scratch: Uint8Array;
   private generation = 0;
 
   constructor(
@@ -142,19 +144,25 @@ export class ClassIndex {
     this.pods = classes.filter((c) => c.kind === 'pod');
     this.notPods = classes.filter((c) => c.kind !== 'pod');
     this.mark = new Int32Array(classes.length);
+    this.scratch = new Uint8Array(classes.length);
     const n = atoms.length;
     const usual = atoms.map((x) => x.usual);
-    let unusual: number[][];
+    let unusual: (readonly number[])[];
     if (unusualOf) {
-      // The engine's lists without the classes that are not pods: no class is visited per atom.
-      unusual = usual.map((_, i) => unusualOf(i).filter((id) => classes[id].kind === 'pod'));
+      // The engine's lists without the classes that are not pods: no class is visited per atom
+      // (and when every class is a pod, the engine's lists as they are).
+      unusual =
+        this.notPods.length === 0
+          ? usual.map((_, i) => unusualOf(i))
+          : usual.map((_, i) => unusualOf(i).filter((id) => classes[id].kind === 'pod'));
     } else {
-      unusual = usual.map(() => []);
+      const lists: number[][] = usual.map(() => []);
       // Row by row: each class's answers are one array, read in order.
       for (const c of this.pods) {
         const values = c.values;
-        for (let i = 0; i < n; i++) if (values[i] !== usual[i]) unusual[i].push(c.id);
+        for (let i = 0; i < n; i++) if (values[i] !== usual[i]) lists[i].push(c.id);
       }
+      unusual = lists;
     }
     // An atom most pods answer otherwise than its own usual answer (an address test every pod
     // passes): index it by the answer most pod classes give instead.
@@ -501,10 +509,10 @@ function computeAdmission(a: Analysis, policy: CompiledPolicy, rule: CompiledRul
     // Only the few classes the peer parts let through are grouped by every atom the rule reads.
     const grouper = new Grouper([...peerAtoms]);
     for (const c of narrowed) grouper.add(c);
-    const list: EndpointClass[] = [];
-    for (const g of grouper.groups)
-      if (admits(g.representative.values, g.representative.families)) list.push(...g.classes);
-    const peerClasses = list.length ? list.sort((x, y) => x.id - y.id) : NO_CLASSES;
+    const peerClasses = classesOfGroups(
+      grouper.groups,
+      grouper.groups.map((g) => admits(g.representative.values, g.representative.families)),
+    );
     const external = admittedOutside(a, peerAtoms, admits);
     return {
       policy,
@@ -522,37 +530,54 @@ function computeAdmission(a: Analysis, policy: CompiledPolicy, rule: CompiledRul
   let peerClasses: readonly EndpointClass[];
   if (usualAdmitted) {
     // Every pod class of the usual group, and the others admitted, in id order: often every pod
-    // class (or every class), which is one list the index already holds.
-    const chosen = new Uint8Array(index.classes.length);
+    // class (or every class), which is one list the index already holds. Counted from the groups
+    // (each holds classes of one kind), so that a rule costs its groups, not a pass over the classes.
     let excludedPods = 0;
     let admittedNotPods = 0;
     groups.others.forEach((g, i) => {
-      for (const c of g.classes) {
-        chosen[c.id] = admittedGroups[i] ? 1 : 2;
-        if (c.kind === 'pod') excludedPods += admittedGroups[i] ? 0 : 1;
-        else admittedNotPods += admittedGroups[i] ? 1 : 0;
-      }
+      if (g.representative.kind === 'pod') excludedPods += admittedGroups[i] ? 0 : g.classes.length;
+      else admittedNotPods += admittedGroups[i] ? g.classes.length : 0;
     });
     if (excludedPods === 0 && admittedNotPods === 0) peerClasses = index.pods;
     else if (excludedPods === 0 && admittedNotPods === index.notPods.length) peerClasses = index.classes;
     else {
+      // A list about as long as the classes: marked in the index's scratch array, read in id order.
+      const chosen = index.scratch;
+      groups.others.forEach((g, i) => {
+        for (const c of g.classes) chosen[c.id] = admittedGroups[i] ? 1 : 2;
+      });
       const list: EndpointClass[] = [];
       for (const c of index.classes) {
         const v = chosen[c.id];
         if (v === 1 || (v === 0 && c.kind === 'pod')) list.push(c);
       }
+      for (const g of groups.others) for (const c of g.classes) chosen[c.id] = 0;
       peerClasses = list;
     }
-  } else {
-    const list: EndpointClass[] = [];
-    groups.others.forEach((g, i) => {
-      if (admittedGroups[i]) list.push(...g.classes);
-    });
-    peerClasses = list.length ? list.sort((x, y) => x.id - y.id) : NO_CLASSES;
-  }
+  } else peerClasses = classesOfGroups(groups.others, admittedGroups);
   const external = admittedOutside(a, peerAtoms, admits);
   const ports = admittedPorts(probes, admitted);
   return { policy, rule, peerClasses, externalClasses: external, subjectClasses, ports, families };
+}
+
+/**
+ * The classes of the groups chosen (`chosen[i]` for `groups[i]`), in id order. Each group's classes
+ * are in id order (a group holds classes of one kind, added in id order): one chosen group is its
+ * own list, several are merged.
+ */
+function classesOfGroups(groups: readonly ClassGroup[], chosen: readonly boolean[]): readonly EndpointClass[] {
+  let only: ClassGroup | undefined;
+  let count = 0;
+  for (let i = 0; i < groups.length; i++)
+    if (chosen[i]) {
+      count++;
+      only = groups[i];
+    }
+  if (count === 0) return NO_CLASSES;
+  if (count === 1) return only!.classes;
+  const list: EndpointClass[] = [];
+  for (let i = 0; i < groups.length; i++) if (chosen[i]) for (const c of groups[i].classes) list.push(c);
+  return list.sort((x, y) => x.id - y.id);
 }
 
 /**
@@ -570,7 +595,7 @@ function admittedOutside(
   for (const c of externalClasses(a)) {
     let ok: boolean | undefined;
     for (const d of decided)
-      if (d.c.family === c.family && atoms.every((x) => d.c.values[x] === c.values[x])) {
+      if (d.c.family === c.family && sameAnswers(d.c.values, c.values, atoms)) {
         ok = d.ok;
         break;
       }
@@ -581,6 +606,11 @@ function admittedOutside(
     if (ok) out.push(c);
   }
   return out;
+}
+
+function sameAnswers(x: readonly AtomValue[], y: readonly AtomValue[], atoms: readonly number[]): boolean {
+  for (const atom of atoms) if (x[atom] !== y[atom]) return false;
+  return true;
 }
 
 /** Whether the parts of a rule that read only the peer hold for a peer's answers in one family. */
