@@ -11,6 +11,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { atomValues } from '../../server/src/engine/classes';
 import { applicablePolicies, commaListHas } from '../../server/src/engine/evaluate';
+import { EndpointIndex } from '../../server/src/policy/endpoint-index';
 import { analyzeYaml } from '../helpers';
 
 const NAMESPACES = ['ns0', 'ns1', 'ns2'];
@@ -185,6 +186,28 @@ describe('engine: endpoint classes against evaluating every atom on every endpoi
       allowedCells > 1000 && deniedCells > 1000,
       `matrix cells: ${allowedCells} allowed, ${deniedCells} denied`,
     );
+  });
+
+  it("gives as each atom's candidates (ascending) every endpoint answering it otherwise than usual", () => {
+    let narrowed = 0;
+    fc.assert(
+      fc.property(workspace, (w) => {
+        const a = analyzeYaml(manifests(w));
+        const index = new EndpointIndex(a.endpoints);
+        for (const atom of a.policies.atoms) {
+          const candidates = atom.candidates(index);
+          if (!candidates) continue;
+          for (let k = 1; k < candidates.length; k++) assert.ok(candidates[k - 1] < candidates[k], atom.key);
+          const listed = new Set(candidates);
+          a.endpoints.forEach((ep, i) => {
+            if (atom.evaluate(ep) !== atom.usual) assert.ok(listed.has(i), `${atom.key}: ${ep.id}`);
+          });
+          if (candidates.length < a.endpoints.length) narrowed++;
+        }
+      }),
+      { seed: 2026, numRuns: 80 },
+    );
+    assert.ok(narrowed > 100, 'candidates narrower than every endpoint');
   });
 
   it('finds an entry of a named-port answer as splitting it would', () => {

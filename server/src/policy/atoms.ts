@@ -73,7 +73,10 @@ export class EndpointSelectorAtom implements Atom {
         : this.scope.namespaceSelector
           ? index.namespacesMatching(this.scope.namespaceSelector)
           : undefined;
-    const byLabel = this.selector.matchesAll ? undefined : index.matching(this.selector, false);
+    // Within a scope, a union of label lists longer than the scope's endpoints is not built.
+    const byLabel = this.selector.matchesAll
+      ? undefined
+      : index.matching(this.selector, false, scope ? scope.count + 1 : undefined);
     if (!scope) return byLabel ?? index.pods;
     // Candidates may be a superset: the shorter of the two lists, narrowed when that is cheap.
     if (byLabel && byLabel.length <= scope.count) return inNamespaces(index, byLabel, scope.namespaces);
