@@ -7,13 +7,18 @@
  */
 import type { TextEdit } from '../../common/finding';
 import { type Span, span } from '../../common/source';
-import { clusterDns } from '../../engine/cluster-dns';
-import { decidingStep } from '../../engine/connections';
+import type { IpFamily } from '../../common/ip';
+import { type ClusterDns, clusterDns } from '../../engine/cluster-dns';
+import type { EndpointClass } from '../../engine/classes';
+import { decidingStep, egressConnects } from '../../engine/connections';
+import { decide, type Packet } from '../../engine/evaluate';
+import { sideAtoms } from '../../engine/peer-groups';
 import { describePods } from '../../engine/describe';
 import { externalClasses } from '../../engine/address-classes';
 import type { Analysis } from '../../engine/analysis';
 import type { Verdict } from '../../engine/verdict';
-import type { Endpoint } from '../../policy/endpoint';
+import type { AtomValue } from '../../policy/atoms';
+import { connectionFamily, type Endpoint } from '../../policy/endpoint';
 import type { KubeNetworkPolicy, Protocol } from '../../model/kubernetes';
 import { type PolicyRef, policyName } from '../../policy/rule-model';
 import { columnOf } from '../edits';
@@ -90,6 +95,82 @@ interface PolicyFinding {
   readonly related: readonly { readonly span: Span; readonly message: string }[];
 }
 
+/**
+ * Whether a pod class's egress lets it reach the cluster's DNS on port 53, decided from the
+ * class's egress policies (the engine's egressAllowed, without its class-pair tables: one
+ * destination per class and protocol). The assumed DNS pod and the outside addresses are no
+ * endpoints of the snapshot: their answers are read only for the atoms egress rules read of a
+ * destination, found once.
+ */
+export class DnsReach {
+  private assumedValues?: readonly AtomValue[];
+
+  constructor(
+    private readonly a: Analysis,
+    private readonly dns: ClusterDns,
+  ) {}
+
+  /** Whether the egress of `cls` allows (protocol, 53) to destination values `dst` in `family`. */
+  private egress(cls: EndpointClass, family: IpFamily | undefined, dst: readonly AtomValue[], protocol: Protocol) {
+    if (family === undefined) return false;
+    const packet: Packet = { protocol, port: 53, family, src: cls.values, dst };
+    return decide(this.a.policies, this.a.engine.applicable(cls.id, 'egress'), 'egress', packet);
+  }
+
+  /** Whether the class's first member `s` reaches one of the DNS pods other than itself. */
+  reachesDns(cls: EndpointClass, s: Endpoint, protocol: Protocol): boolean {
+    const { dns } = this;
+    if (dns.assumed) {
+      const t = dns.endpoints[0];
+      this.assumedValues ??= egressDestinationValues(this.a, t);
+      return t.id !== s.id && this.egress(cls, connectionFamily(s, t), this.assumedValues, protocol);
+    }
+    return dns.indices.some(
+      (t) => this.a.endpoints[t].id !== s.id && egressConnects(this.a, cls.members[0], t, protocol, 53),
+    );
+  }
+
+  /**
+   * Whether the class's first member reaches anything on (protocol, 53): the first member of
+   * another pod class, or an outside address class. Pod classes answering the atoms its egress
+   * rules read of a destination alike (and of the same families) are decided once per group.
+   */
+  reachesAnything(cls: EndpointClass, protocol: Protocol): boolean {
+    const atoms = new Set<number>();
+    for (const t of this.a.engine.applicable(cls.id, 'egress').tiers)
+      for (const p of t.policies) for (const r of p.egress!) sideAtoms(r.condition, 'destination', atoms);
+    for (const group of this.a.engine.peerGroups.groups([...atoms])) {
+      const peer = group.representative;
+      if (!this.egress(cls, sharedFamily(cls.families, peer.families), peer.values, protocol)) continue;
+      // A class other than its own: the first member of its own class is the pod asking.
+      if (peer.id !== cls.id || group.classes().length > 1) return true;
+    }
+    return externalClasses(this.a).some((x) =>
+      this.egress(cls, cls.families.includes(x.family) ? x.family : undefined, x.values, protocol),
+    );
+  }
+}
+
+/** The family two endpoints' classes share (IPv4 first), as the engine picks it. */
+function sharedFamily(a: readonly IpFamily[], b: readonly IpFamily[]): IpFamily | undefined {
+  if (a.includes(4) && b.includes(4)) return 4;
+  if (a.includes(6) && b.includes(6)) return 6;
+  return undefined;
+}
+
+/**
+ * An endpoint's atom answers as an egress decision reads them of a destination: the atoms that
+ * egress rules read on the destination side are evaluated (the others are never read there).
+ */
+function egressDestinationValues(a: Analysis, ep: Endpoint): AtomValue[] {
+  const atoms = new Set<number>();
+  for (const tier of a.policies.tiers)
+    for (const p of tier.policies) for (const r of p.egress ?? []) sideAtoms(r.condition, 'destination', atoms);
+  const values: AtomValue[] = new Array(a.policies.atoms.length).fill(false);
+  for (const id of atoms) values[id] = a.policies.atoms[id].evaluate(ep);
+  return values;
+}
+
 export const dnsBlocked: LintRule = {
   id: 'dns-blocked',
   check({ analysis: a, checkpoint }, sink) {
@@ -97,12 +178,7 @@ export const dnsBlocked: LintRule = {
     // Without DNS pods in the workspace, the cluster's resolver may be anywhere (a
     // node-local cache, an outside address): only a pod that reaches no destination at
     // all on port 53 certainly cannot resolve names.
-    const anywhere: Endpoint[] = dns.assumed
-      ? [
-          ...a.engine.classes.filter((c) => c.kind === 'pod').map((c) => a.endpoints[c.members[0]]),
-          ...externalClasses(a).map((c) => c.endpoint),
-        ]
-      : [];
+    const reach = new DnsReach(a, dns);
     const byPolicy = new Map<string, PolicyFinding & { ref: PolicyRef }>();
     for (const cls of a.engine.classes) {
       checkpoint();
@@ -112,15 +188,15 @@ export const dnsBlocked: LintRule = {
       let first: Verdict | undefined;
       let firstTarget = '';
       for (const protocol of ['UDP', 'TCP'] as const) {
-        // Decided without traces (class-pair answers, stopping at the first allowed
-        // destination); only the first denied pair is explained, for the message.
-        const targets = dns.endpoints.filter((t) => t.id !== s.id);
-        if (targets.length === 0 || targets.some((t) => a.engine.egressAllowed(s, t, protocol, 53))) continue;
-        if (anywhere.some((t) => t.id !== s.id && a.engine.egressAllowed(s, t, protocol, 53))) continue;
+        // Decided without traces, stopping at the first allowed destination; only the first
+        // denied pair is explained, for the message.
+        if (!dns.endpoints.some((t) => t.id !== s.id) || reach.reachesDns(cls, s, protocol)) continue;
+        if (dns.assumed && reach.reachesAnything(cls, protocol)) continue;
         denied.push(protocol);
         if (!first) {
-          first = a.engine.explainEndpoints(s, targets[0], protocol, 53);
-          firstTarget = targets[0].id;
+          const target = dns.endpoints.find((t) => t.id !== s.id)!;
+          first = a.engine.explainEndpoints(s, target, protocol, 53);
+          firstTarget = target.id;
         }
       }
       if (!first || denied.length === 0) continue;

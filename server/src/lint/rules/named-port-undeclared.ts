@@ -59,7 +59,9 @@ function egressPeers(a: Analysis, subjects: readonly EndpointClass[], rule: Comp
   const chosen = new Set<EndpointClass>();
   for (const g of groups.others)
     if (g.representative.kind === 'pod' && selects(g.representative)) for (const c of g.classes) chosen.add(c);
-  return index.pods.filter((c) => chosen.has(c) || (usual && groups.isUsual(c)));
+  // Without the usual group the chosen classes are all: no pass over every pod class per rule.
+  if (!usual) return [...chosen].filter((c) => c.kind === 'pod').sort((x, y) => x.id - y.id);
+  return index.pods.filter((c) => chosen.has(c) || groups.isUsual(c));
 }
 
 function check(a: Analysis, policy: CompiledPolicy, rule: CompiledRule, report: (message: string) => void): void {

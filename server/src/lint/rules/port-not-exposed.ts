@@ -71,9 +71,16 @@ function portsOf(a: Analysis, c: EndpointClass): readonly DeclaredPort[] {
   let found = classPorts.get(c);
   if (!found) {
     const seen = new Map<string, DeclaredPort>();
-    for (const p of podPorts(a, c.members)) {
-      const key = `${p.protocol} ${p.containerPort}`;
-      if (!seen.has(key)) seen.set(key, { protocol: p.protocol, containerPort: p.containerPort });
+    // Replicas share their template's port list: each list is read once.
+    let previous: readonly DeclaredPort[] | undefined;
+    for (const i of c.members) {
+      const ports = a.endpoints[i].pod?.spec.ports ?? [];
+      if (ports === previous) continue;
+      previous = ports;
+      for (const p of ports) {
+        const key = `${p.protocol} ${p.containerPort}`;
+        if (!seen.has(key)) seen.set(key, { protocol: p.protocol, containerPort: p.containerPort });
+      }
     }
     found = [...seen.values()];
     classPorts.set(c, found);

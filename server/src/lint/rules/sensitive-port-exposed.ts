@@ -28,6 +28,7 @@ import { type Admission, allAdmissions } from '../../engine/admission';
 import { type ExternalClass, outsideAdmitting } from '../../engine/address-classes';
 import type { Analysis } from '../../engine/analysis';
 import type { EndpointClass } from '../../engine/classes';
+import { egressConnects, ingressSources } from '../../engine/connections';
 import { inferDependencies } from '../../engine/dependencies';
 import { ownerName } from '../../engine/describe';
 import { evaluateIntents, selectIntentEndpoint } from '../../engine/intents';
@@ -157,6 +158,10 @@ class ExposureIndex {
   private readonly membersByNamespace = new Map<number, Map<string, number[]>>();
   private ingressBySubject?: Map<number, Admission[]>;
   private readonly clientsByPort = new Map<string, Map<number, Set<string>>>();
+  /** Each set of client namespaces sorted, once. */
+  private readonly sortedClients = new Map<Set<string>, ClientNamespaces>();
+  /** Whether some NetworkIntent expects a connection (an allow-intent): else only dependencies say who needs a port. */
+  private allowIntents?: boolean;
 
   private dependencyClients?: Map<string, number[]>;
 
@@ -169,9 +174,12 @@ class ExposureIndex {
   }
 
   /** neededBy, with the inferred dependencies indexed once by destination workload and port. */
-  neededBy(e: Endpoint, sp: SensitivePort): number[] {
+  neededBy(e: Endpoint, sp: SensitivePort): ReadonlySet<number> {
     this.dependencyClients ??= dependencyClients(this.a, this.config);
-    return needing(this.a, this.dependencyClients.get(`${ownerName(e)}|${sp.protocol}/${sp.port}`) ?? [], e, sp);
+    this.allowIntents ??= evaluateIntents(this.a).some((r) => r.intent.expect.value === 'allow');
+    const dependents = this.dependencyClients.get(`${ownerName(e)}|${sp.protocol}/${sp.port}`);
+    if (!dependents && !this.allowIntents) return NOBODY;
+    return new Set(needing(this.a, dependents ?? [], e, sp));
   }
 
   /** The class's members grouped by namespace, in member order. */
@@ -210,7 +218,7 @@ class ExposureIndex {
    * The namespaces whose pods have an egress allow rule to the class on the port: the clients the
    * manifests say it has. Empty when no egress policy speaks of it.
    */
-  clientNamespaces(cls: EndpointClass, sp: SensitivePort): string[] {
+  clientNamespaces(cls: EndpointClass, sp: SensitivePort): ClientNamespaces {
     const key = `${sp.protocol}/${sp.port}`;
     let byClass = this.clientsByPort.get(key);
     if (!byClass) {
@@ -229,9 +237,25 @@ class ExposureIndex {
       }
       this.clientsByPort.set(key, byClass);
     }
-    return [...(byClass.get(cls.id) ?? [])].sort();
+    const found = byClass.get(cls.id);
+    if (!found) return NO_CLIENTS;
+    let sorted = this.sortedClients.get(found);
+    if (!sorted) {
+      sorted = { list: [...found].sort(), set: found };
+      this.sortedClients.set(found, sorted);
+    }
+    return sorted;
   }
 }
+
+/** Client namespaces, sorted and as a set. */
+interface ClientNamespaces {
+  readonly list: readonly string[];
+  readonly set: ReadonlySet<string>;
+}
+
+const NO_CLIENTS: ClientNamespaces = { list: [], set: new Set() };
+const NOBODY: ReadonlySet<number> = new Set();
 
 function exposure(
   a: Analysis,
@@ -244,29 +268,30 @@ function exposure(
   const ns = e.namespace!;
   // Namespaces whose own egress rules allow connecting to the workload on the port are its clients by
   // both sides' say: intended, not reported.
-  const clientList = index.clientNamespaces(cls, sp);
-  const clients = new Set(clientList);
+  const clients = index.clientNamespaces(cls, sp);
   // The pods that need it, by the inferred dependencies and the allow-intents: intended too.
-  const needing = new Set(index.neededBy(e, sp));
+  const needing = index.neededBy(e, sp);
   const namespaces = new Set<string>();
   // Only the classes the target's ingress admits can reach it: decided once per group of
   // classes its rules cannot tell apart; each of those is then asked once (class-pair answers),
   // in class order.
-  const admitted = [...a.engine.ingressAdmitting(cls.id, sp.protocol, sp.port)].sort((x, y) => x - y);
-  for (const id of admitted) {
+  // Classes with pods in the target's namespace only are not asked: those are never reported.
+  const elsewhere = (src: EndpointClass) => hasKeyBut(index.byNamespace(src), ns);
+  for (const id of ingressSources(a, cls, sp.protocol, sp.port, elsewhere)) {
     const src = a.engine.classes[id];
     let first: number | undefined;
     const from: string[] = [];
     for (const [other, members] of index.byNamespace(src)) {
-      if (other === ns || clients.has(other)) continue;
+      if (other === ns || clients.set.has(other)) continue;
       const outside = members.find((i) => !needing.has(i));
       if (outside === undefined) continue;
       if (first === undefined || outside < first) first = outside;
       from.push(other);
     }
     // The target's ingress admits the class (and they share a family): its egress decides. A pod of
-    // another namespace is neither the target nor node-local to it, so this is Engine.allowed.
-    if (first === undefined || !a.engine.egressAllowed(a.endpoints[first], e, sp.protocol, sp.port)) continue;
+    // another namespace is neither the target nor node-local to it, so this is Engine.allowed
+    // (decided without the engine's table: a few sources per port).
+    if (first === undefined || !egressConnects(a, first, target, sp.protocol, sp.port)) continue;
     for (const other of from) namespaces.add(other);
   }
   const outsideClasses = outsideAdmitting(a, cls, sp.protocol, sp.port);
@@ -276,10 +301,21 @@ function exposure(
     .filter(
       (adm) =>
         admitsPort(adm, sp.protocol, sp.port) &&
-        (adm.peerClasses.some((c) => [...index.byNamespace(c).keys()].some((x) => namespaces.has(x))) ||
+        ((namespaces.size > 0 && adm.peerClasses.some((c) => hasKeyIn(index.byNamespace(c), namespaces))) ||
           adm.externalClasses.some((x) => outsideClasses.includes(x))),
     );
-  return { cls, target, sp, namespaces, outsideClasses, opening, clients: clientList, needing: [...needing] };
+  return { cls, target, sp, namespaces, outsideClasses, opening, clients: clients.list, needing: [...needing] };
+}
+
+/** Whether one of the map's keys is in `wanted`. */
+function hasKeyIn(map: ReadonlyMap<string, unknown>, wanted: ReadonlySet<string>): boolean {
+  for (const key of map.keys()) if (wanted.has(key)) return true;
+  return false;
+}
+
+/** Whether the map has a key other than `key`. */
+function hasKeyBut(map: ReadonlyMap<string, unknown>, key: string): boolean {
+  return map.size > 1 || (map.size === 1 && !map.has(key));
 }
 
 function reportExposure(a: Analysis, x: Exposure, sink: FindingSink): void {

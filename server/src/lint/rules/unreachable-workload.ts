@@ -14,7 +14,15 @@ import type { Span } from '../../common/source';
 import { plural } from '../../common/text';
 import type { Analysis } from '../../engine/analysis';
 import type { EndpointClass } from '../../engine/classes';
-import { type Deciding, decidingStep, type Party, partiesConnect, podParty } from '../../engine/connections';
+import {
+  type Deciding,
+  decidingStep,
+  endpointsConnect,
+  ingressSources,
+  type Party,
+  partiesConnect,
+  podParty,
+} from '../../engine/connections';
 import { ruleAdmission } from '../../engine/admission';
 import { externalClasses } from '../../engine/address-classes';
 import { ownerName } from '../../engine/describe';
@@ -131,7 +139,7 @@ function reachedThroughOwnRules(
             const s = sourceOf(c);
             if (s === undefined) continue;
             tried++;
-            if (a.engine.allowed(s, d, p.protocol, p.port)) return true;
+            if (endpointsConnect(a, s, d, p.protocol, p.port)) return true;
           }
         }
       }
@@ -167,13 +175,12 @@ export const unreachableWorkload: LintRule = {
         // The answer is yes or no, whichever source says yes: the admitted pod classes are asked
         // (in no particular order), then the other classes.
         const candidates = new Set<number>();
-        for (const p of ports)
-          for (const id of a.engine.ingressAdmitting(dc.id, p.protocol, p.port)) candidates.add(id);
+        for (const p of ports) for (const id of ingressSources(a, dc, p.protocol, p.port)) candidates.add(id);
         for (const c of notPods) candidates.add(c.id);
         for (const id of candidates) {
           const c = a.engine.classes[id];
           const s = sourceOf(c);
-          if (s !== undefined && ports.some((p) => a.engine.allowed(s, d, p.protocol, p.port))) return true;
+          if (s !== undefined && ports.some((p) => endpointsConnect(a, s, d, p.protocol, p.port))) return true;
         }
         const dp = podParty(a, d);
         return outside.some((s) => ports.some((p) => partiesConnect(a, s, dp, p.protocol, p.port)));
