@@ -123,8 +123,10 @@ export class ClassIndex {
   readonly pods: readonly EndpointClass[];
   /** Classes that are not pods (host networks), in id order. */
   readonly notPods: readonly EndpointClass[];
+  /** Each atom's usual answer among the pod classes (final once its list is found). */
   private readonly usual: AtomValue[];
-  private readonly unusual: (readonly number[])[];
+  /** Each atom's pod classes answering otherwise than usual (ascending ids), found on first use. */
+  private readonly unusual: (readonly number[] | undefined)[];
   /** The pod classes whose address families are not the ones most pod classes have. */
   private readonly otherFamilies: readonly number[];
   private readonly selected = new Map<number, EndpointClass[]>();
@@ -139,7 +141,7 @@ export class ClassIndex {
     readonly classes: readonly EndpointClass[],
     atoms: readonly { readonly usual: AtomValue }[],
     /** The classes (ascending ids) answering an atom otherwise than its usual answer, when known (the engine's). */
-    unusualOf?: (atom: number) => readonly number[],
+    private readonly unusualOf?: (atom: number) => readonly number[],
   ) {
     this.pods = classes.filter((c) => c.kind === 'pod');
     this.notPods = classes.filter((c) => c.kind !== 'pod');
@@ -147,41 +149,19 @@ export class ClassIndex {
     this.scratch = new Uint8Array(classes.length);
     const n = atoms.length;
     const usual = atoms.map((x) => x.usual);
-    let unusual: (readonly number[])[];
-    if (unusualOf) {
-      // The engine's lists without the classes that are not pods: no class is visited per atom
-      // (and when every class is a pod, the engine's lists as they are).
-      unusual =
-        this.notPods.length === 0
-          ? usual.map((_, i) => unusualOf(i))
-          : usual.map((_, i) => unusualOf(i).filter((id) => classes[id].kind === 'pod'));
-    } else {
+    this.usual = usual;
+    // With the engine's lists, each atom's is taken when a question first reads the atom (most
+    // atoms are read by a rule or two, some by none): no work per atom up front.
+    this.unusual = new Array(n);
+    if (!unusualOf) {
       const lists: number[][] = usual.map(() => []);
       // Row by row: each class's answers are one array, read in order.
       for (const c of this.pods) {
         const values = c.values;
         for (let i = 0; i < n; i++) if (values[i] !== usual[i]) lists[i].push(c.id);
       }
-      unusual = lists;
+      for (let i = 0; i < n; i++) this.unusual[i] = this.byMostCommon(i, lists[i]);
     }
-    // An atom most pods answer otherwise than its own usual answer (an address test every pod
-    // passes): index it by the answer most pod classes give instead.
-    for (let i = 0; i < n; i++) {
-      if (unusual[i].length * 2 <= this.pods.length) continue;
-      const counts = new Map<AtomValue, number>();
-      for (const c of this.pods) counts.set(c.values[i], (counts.get(c.values[i]) ?? 0) + 1);
-      let best = usual[i];
-      let most = -1;
-      for (const [v, k] of counts)
-        if (k > most) {
-          best = v;
-          most = k;
-        }
-      usual[i] = best;
-      unusual[i] = this.pods.filter((c) => c.values[i] !== best).map((c) => c.id);
-    }
-    this.usual = usual;
-    this.unusual = unusual;
     const counts = new Map<string, number>();
     for (const c of this.pods) counts.set(familyKey(c), (counts.get(familyKey(c)) ?? 0) + 1);
     let most = -1;
@@ -194,14 +174,57 @@ export class ClassIndex {
     this.otherFamilies = this.pods.filter((c) => familyKey(c) !== usualFamilies).map((c) => c.id);
   }
 
+  /** The pod classes answering `atom` otherwise than usual (ascending ids). */
+  private listOf(atom: number): readonly number[] {
+    let list = this.unusual[atom];
+    if (list === undefined) {
+      // The engine's list without the classes that are not pods (as it is when every class is a pod).
+      const listed = this.unusualOf!(atom);
+      const classes = this.classes;
+      list = this.byMostCommon(
+        atom,
+        this.notPods.length === 0 ? listed : listed.filter((id) => classes[id].kind === 'pod'),
+      );
+      this.unusual[atom] = list;
+    }
+    return list;
+  }
+
+  /** `atom`'s usual answer among the pod classes. */
+  private usualOf(atom: number): AtomValue {
+    this.listOf(atom);
+    return this.usual[atom];
+  }
+
+  /**
+   * An atom most pods answer otherwise than its own usual answer (an address test every pod
+   * passes) is indexed by the answer most pod classes give instead: its list of the others.
+   */
+  private byMostCommon(atom: number, unusual: readonly number[]): readonly number[] {
+    if (unusual.length * 2 <= this.pods.length) return unusual;
+    const counts = new Map<AtomValue, number>();
+    for (const c of this.pods) counts.set(c.values[atom], (counts.get(c.values[atom]) ?? 0) + 1);
+    let best = this.usual[atom];
+    let most = -1;
+    for (const [v, k] of counts)
+      if (k > most) {
+        best = v;
+        most = k;
+      }
+    this.usual[atom] = best;
+    return this.pods.filter((c) => c.values[atom] !== best).map((c) => c.id);
+  }
+
   /** The pod classes whose answer to `atom` is true (a policy's pods), in id order. */
   selectedBy(atom: number): readonly EndpointClass[] {
     let found = this.selected.get(atom);
     if (!found) {
       found =
-        this.usual[atom] === true
+        this.usualOf(atom) === true
           ? this.pods.filter((c) => c.values[atom] === true)
-          : this.unusual[atom].map((id) => this.classes[id]).filter((c) => c.values[atom] === true);
+          : this.listOf(atom)
+              .map((id) => this.classes[id])
+              .filter((c) => c.values[atom] === true);
       this.selected.set(atom, found);
     }
     return found;
@@ -215,7 +238,7 @@ export class ClassIndex {
   private markUnusual(atoms: Iterable<number>): number {
     const g = ++this.generation;
     for (const id of this.otherFamilies) this.mark[id] = g;
-    for (const atom of atoms) for (const id of this.unusual[atom]) this.mark[id] = g;
+    for (const atom of atoms) for (const id of this.listOf(atom)) this.mark[id] = g;
     return g;
   }
 
@@ -223,8 +246,8 @@ export class ClassIndex {
   answersTo(atom: number): readonly AtomValue[] {
     let found = this.answers.get(atom);
     if (!found) {
-      const seen = new Set<AtomValue>([this.usual[atom]]);
-      for (const id of this.unusual[atom]) seen.add(this.classes[id].values[atom]);
+      const seen = new Set<AtomValue>([this.usualOf(atom)]);
+      for (const id of this.listOf(atom)) seen.add(this.classes[id].values[atom]);
       for (const c of this.notPods) seen.add(c.values[atom]);
       found = [...seen];
       this.answers.set(atom, found);
@@ -242,7 +265,7 @@ export class ClassIndex {
     // Marking visits every class in the atoms' lists: fewer classes than that are grouped directly
     // (the groups are the same: a class in some list answers otherwise than the unlisted ones).
     let listed = this.otherFamilies.length;
-    for (const atom of list) listed += this.unusual[atom].length;
+    for (const atom of list) listed += this.listOf(atom).length;
     if (classes.length <= listed) {
       const grouper = new Grouper(list);
       return classes.filter((c) => grouper.add(c).classes.length === 1);
@@ -289,7 +312,7 @@ export class ClassIndex {
       }
     };
     for (const id of this.otherFamilies) take(id);
-    for (const atom of list) for (const id of this.unusual[atom]) take(id);
+    for (const atom of list) for (const id of this.listOf(atom)) take(id);
     const sorted = Int32Array.from(ids).sort();
     const grouper = new Grouper(list);
     for (const id of sorted) grouper.add(this.classes[id]);

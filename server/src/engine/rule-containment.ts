@@ -51,7 +51,7 @@ function maskOf(list: readonly { id: number }[]): Uint8Array {
 }
 
 /** Whether every class of `inner` is in `outer` (both lists of distinct classes). */
-function within(inner: readonly { id: number }[], outer: readonly { id: number }[]): boolean {
+export function classesWithin(inner: readonly { id: number }[], outer: readonly { id: number }[]): boolean {
   if (inner === outer || inner.length === 0) return true;
   if (inner.length > outer.length) return false;
   const ids = maskOf(outer);
@@ -81,8 +81,9 @@ export function ruleCovers(a: Analysis, outer: PolicyRule, inner: PolicyRule): b
   const ia = ruleAdmission(a, inner.policy, inner.rule);
   const oa = ruleAdmission(a, outer.policy, outer.rule);
   if (!admitsSomething(ia)) return false;
-  if (!within(ia.subjectClasses, oa.subjectClasses)) return false;
-  if (!within(ia.peerClasses, oa.peerClasses) || !within(ia.externalClasses, oa.externalClasses)) return false;
+  if (!classesWithin(ia.subjectClasses, oa.subjectClasses)) return false;
+  if (!classesWithin(ia.peerClasses, oa.peerClasses) || !classesWithin(ia.externalClasses, oa.externalClasses))
+    return false;
   if (!portsWithin(ia, oa)) return false;
 
   const cuts = new Set<number>([1, 65536]);

@@ -16,7 +16,8 @@
  */
 import type { Analysis } from '../engine/analysis';
 import { ruleAdmission, subjectClassesOf } from '../engine/admission';
-import { admitsSomething, type PolicyRule, ruleCovers, tierRules } from '../engine/rule-containment';
+import { admitsSomething, classesWithin, type PolicyRule, ruleCovers, tierRules } from '../engine/rule-containment';
+import type { EndpointClass } from '../engine/classes';
 import type { CompiledPolicy, CompiledTier, Direction } from '../policy/rule-model';
 
 export interface Overlap {
@@ -74,12 +75,13 @@ function compute(a: Analysis, checkpoint: () => void): PolicyOverlaps {
       // A rule covers another only if its policy applies to every pod class the other's does
       // (ruleCovers), so the rules that can cover one are among those applying to its first class.
       const admissions = rules.map((r) => ruleAdmission(a, r.policy, r.rule));
-      const byClass = new Map<number, number[]>();
+      // Only the lists of the classes some rule applies to first are asked for: kept for those alone.
+      const byClass: (number[] | undefined)[] = new Array(a.engine.classes.length);
+      for (const adm of admissions) if (adm.subjectClasses.length > 0) byClass[adm.subjectClasses[0].id] = [];
       admissions.forEach((adm, j) => {
         for (const c of adm.subjectClasses) {
-          const list = byClass.get(c.id) ?? [];
-          if (list[list.length - 1] !== j) list.push(j);
-          byClass.set(c.id, list);
+          const list = byClass[c.id];
+          if (list && list[list.length - 1] !== j) list.push(j);
         }
       });
       rules.forEach((inner, i) => {
@@ -87,7 +89,7 @@ function compute(a: Analysis, checkpoint: () => void): PolicyOverlaps {
         if (inner.rule.action === 'Log' || skip.has(inner.policy)) return;
         // A rule that admits nothing is covered by none (ruleCovers).
         if (!admitsSomething(admissions[i])) return;
-        const candidates = byClass.get(admissions[i].subjectClasses[0].id) ?? [];
+        const candidates = byClass[admissions[i].subjectClasses[0].id]!;
         for (const j of candidates) {
           if (j >= i) break;
           const outer = rules[j];
@@ -173,26 +175,23 @@ function findRedundantPolicies(
       positions.get(r.policy)?.get(d)?.push(i);
     });
   const ruleCount = (p: CompiledPolicy) => DIRECTIONS.reduce((n, d) => n + positions.get(p)!.get(d)!.length, 0);
-  // The pod classes each policy applies to, and the policies (by position in the tier) of each class.
-  const subjects = new Map<CompiledPolicy, number[]>();
-  const subjectSets = new Map<CompiledPolicy, Set<number>>();
-  const policiesOfClass = new Map<number, number[]>();
+  // The pod classes each policy applies to, and the policies (by position in the tier) of each
+  // class that is some policy's first (the only lists asked for).
+  const subjects = new Map<CompiledPolicy, readonly EndpointClass[]>();
+  const policiesOfClass: (number[] | undefined)[] = new Array(a.engine.classes.length);
+  for (const p of tier.policies) {
+    const classes = subjectClassesOf(a, p.subject);
+    subjects.set(p, classes);
+    if (classes.length > 0) policiesOfClass[classes[0].id] = [];
+  }
   tier.policies.forEach((p, pi) => {
-    const ids = subjectClassesOf(a, p.subject).map((c) => c.id);
-    subjects.set(p, ids);
-    subjectSets.set(p, new Set(ids));
-    for (const id of ids) {
-      const list = policiesOfClass.get(id) ?? [];
-      list.push(pi);
-      policiesOfClass.set(id, list);
-    }
+    for (const c of subjects.get(p)!) policiesOfClass[c.id]?.push(pi);
   });
   const everyPolicy = tier.policies.map((_, i) => i);
   const between = new Map(DIRECTIONS.map((d) => [d, sameActionBetweenOf(ordered.get(d)!)]));
   const coveredBy = (p: CompiledPolicy, q: CompiledPolicy, pEarlier: boolean): boolean => {
     // q must apply to every pod p applies to, or dropping p would change which pods are isolated.
-    const qSet = subjectSets.get(q)!;
-    if (subjects.get(p)!.some((id) => !qSet.has(id))) return false;
+    if (!classesWithin(subjects.get(p)!, subjects.get(q)!)) return false;
     for (const d of DIRECTIONS) {
       if (p[d] === undefined) continue;
       if (q[d] === undefined) return false;
@@ -224,7 +223,7 @@ function findRedundantPolicies(
     if (ruleCount(p) === 0 || admitsNothing(p)) return;
     // Only a policy applying to p's first pod class can apply to all of p's (any, when p applies to none).
     const first = subjects.get(p)![0];
-    const candidates = first === undefined ? everyPolicy : policiesOfClass.get(first)!;
+    const candidates = first === undefined ? everyPolicy : policiesOfClass[first.id]!;
     for (const qi of candidates) {
       const q = tier.policies[qi];
       if (q === p || ruleCount(q) === 0) continue;
