@@ -409,6 +409,16 @@ export class Engine {
 
   private readonly adHoc = new WeakMap<Endpoint, ClassInfo>();
 
+  /**
+   * What policy sees of an endpoint: its class's info for an endpoint of the snapshot (whose
+   * answers are its class's), else classified once per endpoint object: classifying asks every
+   * atom and every policy, which explaining pair after pair repeated per call.
+   */
+  private infoOfEndpoint(ep: Endpoint): ClassInfo {
+    const c = this.snapshotClass(ep);
+    return c === undefined ? this.cachedAdHocInfo(ep) : this.info[c];
+  }
+
   private cachedAdHocInfo(ep: Endpoint): ClassInfo {
     let info = this.adHoc.get(ep);
     if (!info) {
@@ -439,8 +449,8 @@ export class Engine {
     sInfo?: ClassInfo,
     dInfo?: ClassInfo,
   ): Verdict {
-    const si = sInfo ?? this.adHocInfo(s);
-    const di = dInfo ?? this.adHocInfo(d);
+    const si = sInfo ?? this.infoOfEndpoint(s);
+    const di = dInfo ?? this.infoOfEndpoint(d);
     const notes: string[] = [];
     const self = s.id === d.id && s.kind === 'pod';
     if (self) {
