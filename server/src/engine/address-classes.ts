@@ -190,12 +190,32 @@ export function describeExternalClass(c: ExternalClass): string {
 /** Per analysis and set of atoms: the outside classes (indices) grouped by family and their answers to those atoms. */
 const outsideGroups = new WeakMap<Analysis, Map<string, readonly (readonly number[])[]>>();
 
-function groupsOf(a: Analysis, atoms: readonly number[]): readonly (readonly number[])[] {
+/** Per analysis and atom: 1 when outside classes answer it differently, 2 when they all answer alike. */
+const outsideSplits = new WeakMap<Analysis, Uint8Array>();
+
+/** Whether the outside classes give the atom different answers (most atoms, about pods, are false for all of them). */
+function splitsOutside(a: Analysis, atom: number): boolean {
+  let known = outsideSplits.get(a);
+  if (!known) {
+    known = new Uint8Array(a.policies.atoms.length);
+    outsideSplits.set(a, known);
+  }
+  if (known[atom] === 0) {
+    const outside = externalClasses(a);
+    const first = outside[0]?.values[atom];
+    known[atom] = outside.some((x) => x.values[atom] !== first) ? 1 : 2;
+  }
+  return known[atom] === 1;
+}
+
+function groupsOf(a: Analysis, asked: readonly number[]): readonly (readonly number[])[] {
   let perAtoms = outsideGroups.get(a);
   if (!perAtoms) {
     perAtoms = new Map();
     outsideGroups.set(a, perAtoms);
   }
+  // An atom every outside class answers alike splits no group.
+  const atoms = asked.filter((atom) => splitsOutside(a, atom));
   const key = atoms.join(',');
   let groups = perAtoms.get(key);
   if (!groups) {
@@ -220,22 +240,49 @@ function groupsOf(a: Analysis, atoms: readonly number[]): readonly (readonly num
  * outside address only through the atoms its rules name on the source side (and the family), so it
  * is decided once per group of address classes answering those alike.
  */
-export function outsideAdmitting(a: Analysis, cls: EndpointClass, protocol: Protocol, port: number): ExternalClass[] {
+export function outsideAdmitting(
+  a: Analysis,
+  cls: EndpointClass,
+  protocol: Protocol,
+  port: number,
+): readonly ExternalClass[] {
   const outside = externalClasses(a);
   if (cls.kind !== 'pod') return outside.filter((x) => cls.families.includes(x.family));
   const app = a.engine.applicable(cls.id, 'ingress');
-  const atoms = new Set<number>();
-  for (const t of app.tiers)
-    for (const p of t.policies) for (const r of p.ingress!) sideAtoms(r.condition, 'source', atoms);
-  const admitted = new Uint8Array(outside.length);
-  for (const group of groupsOf(
-    a,
-    [...atoms].sort((x, y) => x - y),
-  )) {
+  let admitted: Uint8Array | undefined;
+  for (const group of sourceGroupsOf(a, cls)) {
     const first = outside[group[0]];
     if (!cls.families.includes(first.family)) continue;
     const packet = { protocol, port, family: first.family, src: first.values, dst: cls.values };
-    if (decide(a.policies, app, 'ingress', packet)) for (const i of group) admitted[i] = 1;
+    if (!decide(a.policies, app, 'ingress', packet)) continue;
+    admitted ??= new Uint8Array(outside.length);
+    for (const i of group) admitted[i] = 1;
   }
-  return outside.filter((_, i) => admitted[i] === 1);
+  const hit = admitted;
+  return hit ? outside.filter((_, i) => hit[i] === 1) : NONE;
+}
+
+const NONE: readonly ExternalClass[] = [];
+
+/** Per analysis, each pod class's outside groups (those of the atoms its ingress rules read on the source side). */
+const sourceGroups = new WeakMap<Analysis, (readonly (readonly number[])[] | undefined)[]>();
+
+function sourceGroupsOf(a: Analysis, cls: EndpointClass): readonly (readonly number[])[] {
+  let perClass = sourceGroups.get(a);
+  if (!perClass) {
+    perClass = [];
+    sourceGroups.set(a, perClass);
+  }
+  let found = perClass[cls.id];
+  if (!found) {
+    const atoms = new Set<number>();
+    for (const t of a.engine.applicable(cls.id, 'ingress').tiers)
+      for (const p of t.policies) for (const r of p.ingress!) sideAtoms(r.condition, 'source', atoms);
+    found = groupsOf(
+      a,
+      [...atoms].sort((x, y) => x - y),
+    );
+    perClass[cls.id] = found;
+  }
+  return found;
 }

@@ -50,11 +50,10 @@ function check({ analysis: a, checkpoint }: LintContext, sink: FindingSink): voi
         for (const m of cls.members) open[m] = 1;
         opened += cls.members.length;
       } else {
-        // The namespaces of its pods that one of its own namespace's policies isolates.
-        const applying = new Set<string | undefined>();
-        for (const t of a.engine.applicable(cls.id, direction).tiers)
-          for (const p of t.policies) applying.add(p.ref.namespace);
-        for (const ns of namespacesOfClass(cls)) if (applying.has(ns)) isolatedNamespaces.add(ns);
+        // The namespaces of its pods that one of its own namespace's policies isolates (each
+        // namespace found once: the classes after it have nothing to add).
+        for (const ns of namespacesOfClass(cls))
+          if (!isolatedNamespaces.has(ns) && appliesFrom(a, cls, direction, ns)) isolatedNamespaces.add(ns);
       }
     }
     if (opened === 0) continue;
@@ -70,6 +69,13 @@ function check({ analysis: a, checkpoint }: LintContext, sink: FindingSink): voi
     for (const [ns, members] of byNamespace)
       reportNamespace(a, sink, direction, ns, members, isolatedNamespaces.has(ns));
   }
+}
+
+/** Whether a policy of namespace `ns` applies to the class in the direction. */
+function appliesFrom(a: Analysis, cls: EndpointClass, direction: Direction, ns: string): boolean {
+  for (const t of a.engine.applicable(cls.id, direction).tiers)
+    for (const p of t.policies) if (p.ref.namespace === ns) return true;
+  return false;
 }
 
 function ownerSpan(e: Endpoint): Span {

@@ -149,17 +149,16 @@ export function findExposures(a: Analysis, config: ProjectConfig): Exposure[] {
 
 /**
  * What every exposure asks, found once per lint run: each pod class's members by namespace, the
- * ingress Allow rules applying to each class, and per port the namespaces whose egress rules allow
- * connecting to each class.
+ * ingress Allow rules applying to each class, and the egress Allow rules to each class (whose
+ * subjects' namespaces are its clients on the ports they admit).
  */
 class ExposureIndex {
   readonly pods: readonly EndpointClass[];
   private readonly admissions: readonly Admission[];
   private readonly membersByNamespace = new Map<number, Map<string, number[]>>();
   private ingressBySubject?: Map<number, Admission[]>;
-  private readonly clientsByPort = new Map<string, Map<number, Set<string>>>();
-  /** Each set of client namespaces sorted, once. */
-  private readonly sortedClients = new Map<Set<string>, ClientNamespaces>();
+  /** The egress Allow rules to each class (by id), leaving out rules to every class. */
+  private egressToPeer?: Map<number, Admission[]>;
   /** Whether some NetworkIntent expects a connection (an allow-intent): else only dependencies say who needs a port. */
   private allowIntents?: boolean;
 
@@ -219,32 +218,25 @@ class ExposureIndex {
    * manifests say it has. Empty when no egress policy speaks of it.
    */
   clientNamespaces(cls: EndpointClass, sp: SensitivePort): ClientNamespaces {
-    const key = `${sp.protocol}/${sp.port}`;
-    let byClass = this.clientsByPort.get(key);
-    if (!byClass) {
-      byClass = new Map();
+    if (!this.egressToPeer) {
+      this.egressToPeer = new Map();
       for (const adm of this.admissions) {
-        if (adm.rule.direction !== 'egress' || !admitsPort(adm, sp.protocol, sp.port)) continue;
+        if (adm.rule.direction !== 'egress') continue;
         // A rule to everywhere says nothing about who uses this workload.
         if (adm.peerClasses.length === this.a.engine.classes.length) continue;
-        const namespaces = new Set<string>();
-        for (const c of adm.subjectClasses) for (const ns of this.byNamespace(c).keys()) namespaces.add(ns);
         for (const c of adm.peerClasses) {
-          const set = byClass.get(c.id);
-          if (set) for (const ns of namespaces) set.add(ns);
-          else byClass.set(c.id, new Set(namespaces));
+          const list = this.egressToPeer.get(c.id);
+          if (list) list.push(adm);
+          else this.egressToPeer.set(c.id, [adm]);
         }
       }
-      this.clientsByPort.set(key, byClass);
     }
-    const found = byClass.get(cls.id);
-    if (!found) return NO_CLIENTS;
-    let sorted = this.sortedClients.get(found);
-    if (!sorted) {
-      sorted = { list: [...found].sort(), set: found };
-      this.sortedClients.set(found, sorted);
+    const set = new Set<string>();
+    for (const adm of this.egressToPeer.get(cls.id) ?? []) {
+      if (!admitsPort(adm, sp.protocol, sp.port)) continue;
+      for (const c of adm.subjectClasses) for (const ns of this.byNamespace(c).keys()) set.add(ns);
     }
-    return sorted;
+    return set.size ? { list: [...set].sort(), set } : NO_CLIENTS;
   }
 }
 

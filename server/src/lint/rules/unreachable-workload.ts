@@ -159,11 +159,19 @@ export const unreachableWorkload: LintRule = {
     for (const [owner, w] of workloadPorts(a)) {
       checkpoint();
       if (w.ports.size === 0) continue;
-      const mine = new Set(w.pods);
-      const destClasses = [...new Set(w.pods.map((i) => a.engine.classIdOf(i)))].map((id) => a.engine.classes[id]);
+      const destIds = new Set<number>();
+      for (const i of w.pods) destIds.add(a.engine.classIdOf(i));
+      const destClasses = [...destIds].map((id) => a.engine.classes[id]);
       if (destClasses.some((c) => isOpen(a, c, 'ingress'))) continue;
+      let mine: Set<number> | undefined;
       /** A member of the class that is not one of the workload's pods: the class's source. */
-      const sourceOf = (c: EndpointClass): number | undefined => c.members.find((m) => !mine.has(m));
+      const sourceOf = (c: EndpointClass): number | undefined => {
+        // The workload's pods are all in its destination classes.
+        if (!destIds.has(c.id)) return c.members[0];
+        mine ??= new Set(w.pods);
+        const own = mine;
+        return c.members.find((m) => !own.has(m));
+      };
       const ports = [...w.ports.values()];
       // Reachable or not, whichever source shows it: the peers the destinations' own ingress Allow
       // rules name are tried first (most workloads are reached by them), then every admitted class.
