@@ -83,16 +83,6 @@ function namedPortAtoms(c: Condition, out: Set<number>): Set<number> {
 
 const ALL_PORTS: readonly (readonly [number, number])[] = [[1, 65535]];
 
-function packet(
-  protocol: Protocol,
-  port: number,
-  family: IpFamily,
-  src: readonly AtomValue[],
-  dst: readonly AtomValue[],
-): Packet {
-  return { protocol, port, family, src, dst };
-}
-
 const cache = new WeakMap<Analysis, Map<CompiledRule, Admission>>();
 
 /** What `rule` of `policy` admits (memoized per analysis, per rule object). */
@@ -443,15 +433,15 @@ function computeAdmission(a: Analysis, policy: CompiledPolicy, rule: CompiledRul
     else if (r.peer) peerParts.push(part);
     else otherParts.push(part);
   }
-  const families = ([4, 6] as const).filter((f) => subjectClasses.some((s) => s.families.includes(f)));
-  const none: Admission = { policy, rule, peerClasses: [], externalClasses: [], subjectClasses, ports: [], families };
-  if (subjectClasses.length === 0) return none;
+  const families = familiesOf(subjectClasses);
+  if (subjectClasses.length === 0)
+    return { policy, rule, peerClasses: [], externalClasses: [], subjectClasses, ports: [], families };
   // The rule reads a subject only through its subject-side atoms and families: subject classes
   // that answer those alike are decided once (by their group's first class).
   const subjects = index.representatives(subjectClasses, sideAtoms(rule.condition, subjectSide, new Set()));
-  const fitOf = new Map<IpFamily, EndpointClass[]>(
-    ([4, 6] as const).map((f) => [f, subjects.filter((s) => s.families.includes(f))]),
-  );
+  const fit4 = subjects.filter((s) => s.families.includes(4));
+  const fit6 = subjects.filter((s) => s.families.includes(6));
+  const fitOf = (family: IpFamily) => (family === 4 ? fit4 : fit6);
 
   // The ports (per protocol) the subject and packet parts allow for some subject class, and which subject
   // class allows them: one probe per interval between cuts.
@@ -468,65 +458,83 @@ function computeAdmission(a: Analysis, policy: CompiledPolicy, rule: CompiledRul
     for (const atom of named) for (const v of index.answersTo(atom)) addNamedPortCuts(v, cuts);
   const probes = intervalProbes(cuts);
 
+  // One packet object for every probe of this rule: conditionMatches only reads it.
+  const scratch: ScratchPacket = { protocol: 'TCP', port: 1, family: 4, src: NO_ANSWERS, dst: NO_ANSWERS };
   const packetFor = (
     s: EndpointClass,
     family: IpFamily,
     protocol: Protocol,
     port: number,
     peer: readonly AtomValue[],
-  ): Packet =>
-    subjectSide === 'destination'
-      ? packet(protocol, port, family, peer, s.values)
-      : packet(protocol, port, family, s.values, peer);
+  ): Packet => {
+    scratch.protocol = protocol;
+    scratch.port = port;
+    scratch.family = family;
+    scratch.src = subjectSide === 'destination' ? peer : s.values;
+    scratch.dst = subjectSide === 'destination' ? s.values : peer;
+    return scratch;
+  };
+  const allMatch = (conditions: readonly Condition[], p: Packet): boolean => {
+    for (const c of conditions) if (!conditionMatches(c, p)) return false;
+    return true;
+  };
 
   // Without mixed parts, whether some subject class allows a probe does not depend on the peer: decide it once.
-  const noPeer: AtomValue[] = [];
-  const subjectAllows = new Map<IpFamily, boolean[]>();
-  if (mixedParts.length === 0) {
-    for (const family of [4, 6] as const) {
-      const fit = fitOf.get(family)!;
-      subjectAllows.set(
-        family,
-        probes.map((probe) =>
-          fit.some((s) =>
-            otherParts.every((c) => conditionMatches(c, packetFor(s, family, probe.protocol, probe.from, noPeer))),
-          ),
-        ),
-      );
+  const subjectAllowsIn = (family: IpFamily): boolean[] | undefined => {
+    const fit = fitOf(family);
+    if (mixedParts.length > 0 || fit.length === 0) return undefined;
+    const out = new Array<boolean>(probes.length);
+    for (let i = 0; i < probes.length; i++) {
+      const probe = probes[i];
+      let ok = false;
+      for (const s of fit)
+        if (allMatch(otherParts, packetFor(s, family, probe.protocol, probe.from, NO_ANSWERS))) {
+          ok = true;
+          break;
+        }
+      out[i] = ok;
     }
-  }
+    return out;
+  };
+  const allows4 = subjectAllowsIn(4);
+  const allows6 = subjectAllowsIn(6);
 
   // Peers: endpoint classes and outside address classes, each with the families it has. Classes
   // that answer the atoms the rule reads on the peer side alike are decided once (a group's
   // first class), as the rule cannot tell them apart.
-  const admitted = probes.map(() => false);
+  const admitted = new Array<boolean>(probes.length).fill(false);
   const admits = (values: readonly AtomValue[], families: readonly IpFamily[]): boolean => {
     let matched = false;
     for (const family of families) {
-      const fit = fitOf.get(family)!;
+      const fit = fitOf(family);
       if (fit.length === 0) continue;
       if (!peerPartsHold(peerParts, values, family)) continue;
-      probes.forEach((probe, i) => {
-        const ok =
-          mixedParts.length === 0
-            ? subjectAllows.get(family)![i]
-            : fit.some((s) => {
-                const p = packetFor(s, family, probe.protocol, probe.from, values);
-                return (
-                  otherParts.every((c) => conditionMatches(c, p)) && mixedParts.every((c) => conditionMatches(c, p))
-                );
-              });
+      const allows = family === 4 ? allows4 : allows6;
+      for (let i = 0; i < probes.length; i++) {
+        let ok: boolean;
+        if (allows) ok = allows[i];
+        else {
+          const probe = probes[i];
+          ok = false;
+          for (const s of fit) {
+            const p = packetFor(s, family, probe.protocol, probe.from, values);
+            if (allMatch(otherParts, p) && allMatch(mixedParts, p)) {
+              ok = true;
+              break;
+            }
+          }
+        }
         if (ok) {
           matched = true;
           admitted[i] = true;
         }
-      });
+      }
     }
     return matched;
   };
   const peerAtoms = sideAtoms(rule.condition, peerSide, new Set());
   const narrowed = peerCandidates(index, peerParts, peerSide, peerAtoms, (c) =>
-    c.families.some((family) => fitOf.get(family)!.length > 0 && peerPartsHold(peerParts, c.values, family)),
+    c.families.some((family) => fitOf(family).length > 0 && peerPartsHold(peerParts, c.values, family)),
   );
   if (narrowed) {
     // Only the few classes the peer parts let through are grouped by every atom the rule reads.
@@ -636,11 +644,41 @@ function sameAnswers(x: readonly AtomValue[], y: readonly AtomValue[], atoms: re
   return true;
 }
 
+/** A packet whose fields a computation sets probe by probe (conditionMatches only reads them). */
+type ScratchPacket = { -readonly [K in keyof Packet]: Packet[K] };
+
+/** The answers of no endpoint (a packet's side that the parts asked do not read). */
+const NO_ANSWERS: readonly AtomValue[] = [];
+
+const peerOnly: ScratchPacket = { protocol: 'TCP', port: 1, family: 4, src: NO_ANSWERS, dst: NO_ANSWERS };
+
 /** Whether the parts of a rule that read only the peer hold for a peer's answers in one family. */
 function peerPartsHold(peerParts: readonly Condition[], values: readonly AtomValue[], family: IpFamily): boolean {
-  const peerOnly = packet('TCP', 1, family, values, values);
-  for (const c of peerParts) if (!conditionMatches(c, peerOnly)) return false;
-  return true;
+  if (peerParts.length === 0) return true;
+  peerOnly.family = family;
+  peerOnly.src = values;
+  peerOnly.dst = values;
+  let holds = true;
+  for (const c of peerParts)
+    if (!conditionMatches(c, peerOnly)) {
+      holds = false;
+      break;
+    }
+  peerOnly.src = NO_ANSWERS;
+  peerOnly.dst = NO_ANSWERS;
+  return holds;
+}
+
+/** The address families (4, then 6) some of `classes` have. */
+function familiesOf(classes: readonly EndpointClass[]): IpFamily[] {
+  let v4 = false;
+  let v6 = false;
+  for (const c of classes) {
+    if (!v4 && c.families.includes(4)) v4 = true;
+    if (!v6 && c.families.includes(6)) v6 = true;
+    if (v4 && v6) break;
+  }
+  return v4 ? (v6 ? [4, 6] : [4]) : v6 ? [6] : [];
 }
 
 /**

@@ -20,7 +20,7 @@ import { plural, quoteList } from '../../common/text';
 import { ruleAdmission } from '../../engine/admission';
 import type { Analysis } from '../../engine/analysis';
 import type { EndpointClass } from '../../engine/classes';
-import { conditionMatches } from '../../engine/evaluate';
+import { conditionMatches, type Packet } from '../../engine/evaluate';
 import { PROTOCOLS, type Protocol } from '../../model/kubernetes';
 import { type CompiledPolicy, type CompiledRule, type Condition, policyName } from '../../policy/rule-model';
 import type { LintContext, LintRule } from '../lint-rule';
@@ -32,7 +32,7 @@ export const ruleNeverMatches: LintRule = { id: ID, scope: 'policy', check };
 function check({ analysis: a, tiers }: LintContext, sink: FindingSink): void {
   for (const tier of tiers)
     for (const policy of tier.policies)
-      for (const rule of [...(policy.ingress ?? []), ...(policy.egress ?? [])]) {
+      for (const rule of rulesOf(policy)) {
         if (hasNamedPorts(rule.condition) || hasOtherProtocol(rule.condition)) continue;
         // Worded only for a finding: most rules have none.
         const where = () =>
@@ -51,6 +51,15 @@ function check({ analysis: a, tiers }: LintContext, sink: FindingSink): void {
         if (unserved)
           sink.report(ID, 'warning', `${where()} can never match: ${unserved}`, rule.span, { tags: ['unnecessary'] });
       }
+}
+
+const NO_RULES: readonly CompiledRule[] = [];
+
+/** A policy's ingress rules, then its egress rules (one of the two lists as it is when the other is empty). */
+function rulesOf(policy: CompiledPolicy): readonly CompiledRule[] {
+  const ingress = policy.ingress ?? NO_RULES;
+  const egress = policy.egress ?? NO_RULES;
+  return egress.length === 0 ? ingress : ingress.length === 0 ? egress : [...ingress, ...egress];
 }
 
 function hasNamedPorts(c: Condition): boolean {
@@ -85,9 +94,12 @@ function packetSatisfiable(c: Condition): boolean {
   };
   parts.forEach(collect);
   const sorted = [...cuts].filter((p) => p >= 1 && p <= 65535).sort((x, y) => x - y);
+  // One packet for every probe (conditionMatches only reads it; packet-only parts read no endpoint).
+  const p: { -readonly [K in keyof Packet]: Packet[K] } = { protocol: 'TCP', port: 1, family: 4, src: [], dst: [] };
   for (const protocol of PROTOCOLS)
     for (const port of sorted) {
-      const p = { protocol, port, family: 4 as const, src: [], dst: [] };
+      p.protocol = protocol;
+      p.port = port;
       if (parts.every((x) => conditionMatches(x, p))) return true;
     }
   return false;
