@@ -18,6 +18,7 @@ import { applyStaged, type Enforced, stagedCandidates } from './staged';
 import { tierDefinitions } from './calico/calico-tiers';
 import { type PolicyVerdict, reportHostEndpoints, validateNetworkSet, validatePolicy } from './calico/validate-policy';
 import { compileKubePolicy } from './compile-network-policy';
+import { ServiceIndex } from './service-index';
 import type { CompiledPolicy, CompiledTier, PolicySet } from './rule-model';
 
 export interface PolicyOptions {
@@ -31,6 +32,7 @@ export function compilePolicies(cluster: Cluster, options: PolicyOptions = {}): 
   const tierDefs = tierDefinitions(cluster.calico.tiers, out);
   for (const s of cluster.calico.networkSets) validateNetworkSet(s, out);
   reportHostEndpoints(cluster, out);
+  const services = new ServiceIndex(cluster.services);
 
   const enforced: Enforced[] = [];
   for (const np of cluster.networkPolicies)
@@ -43,7 +45,7 @@ export function compilePolicies(cluster: Cluster, options: PolicyOptions = {}): 
   const verdicts = new Map<CalicoPolicy, PolicyVerdict>();
   for (const p of cluster.calico.policies) {
     const verdict = guarded(out, p.meta.nameSpan, 'validating this policy', () =>
-      validatePolicy(p, tierDefs, cluster.services, cluster.namespaces, out),
+      validatePolicy(p, tierDefs, services, cluster.namespaces, out),
     );
     if (!verdict) continue;
     verdicts.set(p, verdict);
@@ -51,12 +53,12 @@ export function compilePolicies(cluster: Cluster, options: PolicyOptions = {}): 
     enforced.push({
       key: `${p.global ? 'gnp' : 'cnp'}|${p.global ? '' : p.meta.namespace}|${p.meta.name}`,
       span: p.meta.nameSpan,
-      compile: () => compileCalicoPolicy(p, atoms, cluster.services),
+      compile: () => compileCalicoPolicy(p, atoms, services),
     });
   }
   const chosen = applyStaged(
     enforced,
-    stagedCandidates(cluster, atoms, verdicts),
+    stagedCandidates(cluster, atoms, verdicts, services),
     options.evaluateStaged === true,
     out,
   );

@@ -15,6 +15,7 @@ import { compileCalicoPolicy } from './calico/compile-calico-policy';
 import type { PolicyVerdict } from './calico/validate-policy';
 import { compileKubePolicy } from './compile-network-policy';
 import type { CompiledPolicy } from './rule-model';
+import type { ServiceIndex } from './service-index';
 
 /** An enforced policy, by the identity a staged policy would replace or delete. */
 export interface Enforced {
@@ -37,6 +38,7 @@ export function stagedCandidates(
   cluster: Cluster,
   atoms: AtomTable,
   verdicts: ReadonlyMap<CalicoPolicy, PolicyVerdict>,
+  services: ServiceIndex,
 ): StagedCandidate[] {
   const out: StagedCandidate[] = [];
   for (const p of cluster.calico.policies) {
@@ -52,7 +54,7 @@ export function stagedCandidates(
       action: p.stagedAction?.value ?? 'Set',
       span: p.meta.nameSpan,
       valid: !!verdict?.valid && !verdict.hostOnly,
-      compile: () => compileCalicoPolicy(p, atoms, cluster.services, [note]),
+      compile: () => compileCalicoPolicy(p, atoms, services, [note]),
     });
   }
   for (const s of cluster.calico.stagedKubePolicies) {

@@ -7,9 +7,10 @@
  * Kubernetes NetworkPolicy, which then still isolates ingress).
  */
 import type { CalicoPolicy } from '../../model/calico/calico-resources';
-import type { PolicyType, Service } from '../../model/kubernetes';
+import type { PolicyType } from '../../model/kubernetes';
 import type { AtomTable } from '../atoms';
 import type { CompiledPolicy } from '../rule-model';
+import type { ServiceIndex } from '../service-index';
 import { CalicoSelector } from '../selector/calico-selector';
 import { compileCalicoRule, type RuleContext } from './compile-calico-rule';
 import { subjectSelector } from './scopes';
@@ -46,7 +47,7 @@ export function effectiveTypes(p: CalicoPolicy): { types: PolicyType[]; note?: s
 export function compileCalicoPolicy(
   p: CalicoPolicy,
   atoms: AtomTable,
-  services: readonly Service[],
+  services: ServiceIndex,
   extraNotes: readonly string[] = [],
 ): CompiledPolicy {
   const ref = calicoPolicyRef(p);

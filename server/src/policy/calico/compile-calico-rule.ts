@@ -8,9 +8,9 @@
  */
 import { isCidr, parseCidrOrIp } from '../../common/ip';
 import type { CalicoPort, CalicoRule, EntityRule, LocatedList } from '../../model/calico/calico-resources';
-import type { Service } from '../../model/kubernetes';
 import type { AtomTable } from '../atoms';
 import type { CompiledRule, Condition, Direction, Side } from '../rule-model';
+import type { ServiceIndex } from '../service-index';
 import { print } from '../selector/selector-ast';
 import { CalicoSelector } from '../selector/calico-selector';
 import { parse } from '../selector/selector-parser';
@@ -33,7 +33,7 @@ export interface RuleContext {
   readonly atoms: AtomTable;
   /** The policy's namespace; undefined for global policies. */
   readonly namespace: string | undefined;
-  readonly services: readonly Service[];
+  readonly services: ServiceIndex;
 }
 
 function portsCondition(list: LocatedList<CalicoPort>, side: Side, negate: boolean, atoms: AtomTable): Condition {
@@ -63,7 +63,7 @@ function entityConditions(e: EntityRule, side: Side, ctx: RuleContext): Conditio
   if (e.services?.name) {
     const ns = e.services.namespace?.value || ctx.namespace || 'default';
     const name = e.services.name.value;
-    const svc = ctx.services.find((s) => s.meta.namespace === ns && s.meta.name === name);
+    const svc = ctx.services.named(ns, name);
     if (side === 'destination')
       out.push({ type: 'ports', side, ranges: [], named: [atoms.service(ns, name, svc, 'ports').id], negate: false });
     else out.push({ type: 'endpoint', side, atom: atoms.service(ns, name, svc, 'members').id, negate: false });

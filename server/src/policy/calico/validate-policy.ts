@@ -9,9 +9,10 @@
 import { span } from '../../common/source';
 import { closest, notInWorkspace } from '../../common/text';
 import type { CalicoNetworkSet, CalicoPolicy } from '../../model/calico/calico-resources';
-import type { Namespace, Service } from '../../model/kubernetes';
+import type { Namespace } from '../../model/kubernetes';
 import type { Cluster } from '../../model/cluster';
 import type { TierDefinition } from '../rule-model';
+import type { ServiceIndex } from '../service-index';
 import type { FindingSink } from '../../common/finding-sink';
 import { LABEL_NAMESPACE } from './calico-labels';
 import { checkSelector } from './selector-check';
@@ -136,7 +137,7 @@ export interface PolicyVerdict {
  */
 function checkServiceReferences(
   p: CalicoPolicy,
-  services: readonly Service[],
+  services: ServiceIndex,
   namespaces: ReadonlyMap<string, Namespace>,
   out: FindingSink,
 ): void {
@@ -149,8 +150,8 @@ function checkServiceReferences(
         const m = rule[side].services;
         const ns = m?.namespace?.value || (p.global ? undefined : (p.meta.namespace ?? 'default'));
         if (!m?.name?.value || !ns) continue;
-        if (services.some((s) => s.meta.namespace === ns && s.meta.name === m.name!.value)) continue;
-        const here = services.filter((s) => s.meta.namespace === ns).map((s) => s.meta.name);
+        if (services.named(ns, m.name.value) !== undefined) continue;
+        const here = services.namesIn(ns);
         const guess = closest(m.name.value, here);
         const unknownNamespace = here.length === 0 && !namespaces.get(ns)?.meta;
         out.report(
@@ -168,7 +169,7 @@ function checkServiceReferences(
 export function validatePolicy(
   p: CalicoPolicy,
   tiers: ReadonlyMap<string, TierDefinition>,
-  services: readonly Service[],
+  services: ServiceIndex,
   namespaces: ReadonlyMap<string, Namespace>,
   out: FindingSink,
 ): PolicyVerdict {
