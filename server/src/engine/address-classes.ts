@@ -9,6 +9,7 @@
  * the pod network, the Service network and private ranges.
  */
 import { bitsOf, type Cidr, cidrLast, formatIp, type IpFamily, type IpAddr, makeCidr, parseCidr } from '../common/ip';
+import { memoized } from '../common/memo';
 import { networkSetEntries } from '../policy/calico/calico-labels';
 import { type AtomValue, NetsAtom } from '../policy/atoms';
 import { type Endpoint, externalEndpoint } from '../policy/endpoint';
@@ -195,11 +196,7 @@ const outsideSplits = new WeakMap<Analysis, Uint8Array>();
 
 /** Whether the outside classes give the atom different answers (most atoms, about pods, are false for all of them). */
 function splitsOutside(a: Analysis, atom: number): boolean {
-  let known = outsideSplits.get(a);
-  if (!known) {
-    known = new Uint8Array(a.policies.atoms.length);
-    outsideSplits.set(a, known);
-  }
+  const known = memoized(outsideSplits, a, () => new Uint8Array(a.policies.atoms.length));
   if (known[atom] === 0) {
     const outside = externalClasses(a);
     const first = outside[0]?.values[atom];
@@ -268,11 +265,7 @@ const NONE: readonly ExternalClass[] = [];
 const sourceGroups = new WeakMap<Analysis, (readonly (readonly number[])[] | undefined)[]>();
 
 function sourceGroupsOf(a: Analysis, cls: EndpointClass): readonly (readonly number[])[] {
-  let perClass = sourceGroups.get(a);
-  if (!perClass) {
-    perClass = [];
-    sourceGroups.set(a, perClass);
-  }
+  const perClass = memoized(sourceGroups, a, () => []);
   let found = perClass[cls.id];
   if (!found) {
     const atoms = new Set<number>();

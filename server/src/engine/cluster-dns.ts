@@ -34,13 +34,15 @@ export function clusterDns(a: Analysis): ClusterDns {
 }
 
 function findClusterDns(a: Analysis): ClusterDns {
-  const indices = a.endpoints.flatMap((e, i) =>
-    e.kind === 'pod' &&
-    e.namespace === DNS_NAMESPACE &&
-    DNS_LABELS.some((l) => Object.entries(l).every(([k, v]) => e.labels[k] === v))
-      ? [i]
-      : [],
-  );
+  const indices: number[] = [];
+  a.endpoints.forEach((e, i) => {
+    if (
+      e.kind === 'pod' &&
+      e.namespace === DNS_NAMESPACE &&
+      DNS_LABELS.some((l) => Object.entries(l).every(([k, v]) => e.labels[k] === v))
+    )
+      indices.push(i);
+  });
   if (indices.length) return { indices, endpoints: indices.map((i) => a.endpoints[i]), assumed: false };
   const inPodNetwork = externalClasses(a).find((c) => c.tags.has('pod-network') && c.family === 4);
   const labels = { 'k8s-app': 'kube-dns' };

@@ -9,10 +9,11 @@
  * mention, so it agrees with the matrix.
  */
 import type { IpFamily } from '../common/ip';
+import { memoized } from '../common/memo';
 import { PROTOCOLS } from '../model/kubernetes';
 import type { AtomValue } from '../policy/atoms';
 import type { CompiledPolicy, Condition, Direction } from '../policy/rule-model';
-import { externalClasses } from './address-classes';
+import { type ExternalClass, externalClasses } from './address-classes';
 import type { Analysis } from './analysis';
 import type { EndpointClass } from './classes';
 import { type Applicable, decide, directedPacket } from './evaluate';
@@ -43,11 +44,25 @@ export function isOpen(a: Analysis, cls: EndpointClass, direction: Direction): b
   return found;
 }
 
+const internetCache = new WeakMap<Analysis, Map<string, readonly ExternalClass[]>>();
+
+/** The internet's address classes in the families given, found once per set of families. */
+function internetOf(a: Analysis, families: readonly IpFamily[]): readonly ExternalClass[] {
+  const perFamilies = memoized(internetCache, a, () => new Map<string, readonly ExternalClass[]>());
+  const key = families.join(',');
+  let found = perFamilies.get(key);
+  if (!found) {
+    found = externalClasses(a).filter((c) => c.tags.has('internet') && families.includes(c.family));
+    perFamilies.set(key, found);
+  }
+  return found;
+}
+
 function computeOpen(a: Analysis, cls: EndpointClass, direction: Direction): boolean {
   const app: Applicable = a.engine.applicable(cls.id, direction);
   if (app.tiers.length === 0) return true;
   const own: readonly IpFamily[] = cls.families.length ? cls.families : [4, 6];
-  const internet = externalClasses(a).filter((c) => c.tags.has('internet') && own.includes(c.family));
+  const internet = internetOf(a, own);
   // Most classes a policy applies to are isolated, and one denied probe settles that: the
   // internet on port 1 (a probe of the full walk below) is tried before the peers are grouped.
   for (const peer of internet)

@@ -21,6 +21,12 @@ import { NamedPortAtom } from '../../policy/atoms';
 import { type CompiledPolicy, type CompiledRule, type Condition, policyName } from '../../policy/rule-model';
 import type { LintRule } from '../lint-rule';
 
+/** Whether the condition names a port by name on the destination (most rules do not). */
+function namesPorts(c: Condition): boolean {
+  if (c.type === 'all' || c.type === 'any') return c.of.some(namesPorts);
+  return c.type === 'ports' && c.side === 'destination' && !c.negate && c.named.length > 0;
+}
+
 function namedAtoms(c: Condition, out: Set<number>): Set<number> {
   if (c.type === 'all' || c.type === 'any') for (const x of c.of) namedAtoms(x, out);
   else if (c.type === 'ports' && c.side === 'destination' && !c.negate) for (const id of c.named) out.add(id);
@@ -65,8 +71,8 @@ function egressPeers(a: Analysis, subjects: readonly EndpointClass[], rule: Comp
 }
 
 function check(a: Analysis, policy: CompiledPolicy, rule: CompiledRule, report: (message: string) => void): void {
+  if (!namesPorts(rule.condition)) return;
   const ids = namedAtoms(rule.condition, new Set());
-  if (ids.size === 0) return;
   const adm = ruleAdmission(a, policy, rule);
   const subjects = adm.subjectClasses.filter((c) => c.kind === 'pod');
   if (subjects.length === 0) return;
@@ -96,8 +102,9 @@ export const namedPortUndeclared: LintRule = {
     for (const tier of tiers)
       for (const policy of tier.policies) {
         checkpoint();
-        for (const rule of [...(policy.ingress ?? []), ...(policy.egress ?? [])])
-          check(a, policy, rule, (message) => sink.report('named-port-undeclared', 'warning', message, rule.span));
+        for (const rules of [policy.ingress, policy.egress])
+          for (const rule of rules ?? [])
+            check(a, policy, rule, (message) => sink.report('named-port-undeclared', 'warning', message, rule.span));
       }
   },
 };

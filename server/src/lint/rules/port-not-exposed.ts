@@ -27,6 +27,12 @@ interface PortPiece {
   readonly to: number;
 }
 
+/** Whether the condition names a destination port range anywhere (most rules' pieces are then found). */
+function namesDestinationPorts(c: Condition): boolean {
+  if (c.type === 'all' || c.type === 'any') return c.of.some(namesDestinationPorts);
+  return c.type === 'ports' && c.side === 'destination' && !c.negate && c.ranges.length > 0;
+}
+
 /** The (protocol, destination port range) pieces a rule's condition names, from `all[protocol, ports]` groups. */
 function portPieces(c: Condition, out: PortPiece[] = []): PortPiece[] {
   if (c.type === 'any') for (const x of c.of) portPieces(x, out);
@@ -88,6 +94,25 @@ function portsOf(a: Analysis, c: EndpointClass): readonly DeclaredPort[] {
   return found;
 }
 
+/** The distinct container ports the classes' pods declare (what undeclared and declaredText read of them). */
+function distinctPorts(a: Analysis, classes: readonly EndpointClass[]): readonly DeclaredPort[] {
+  if (classes.length === 1) return portsOf(a, classes[0]);
+  const out: DeclaredPort[] = [];
+  const seen = new Map<string, Set<number>>();
+  for (const c of classes)
+    for (const p of portsOf(a, c)) {
+      let numbers = seen.get(p.protocol);
+      if (!numbers) {
+        numbers = new Set();
+        seen.set(p.protocol, numbers);
+      }
+      if (numbers.has(p.containerPort)) continue;
+      numbers.add(p.containerPort);
+      out.push(p);
+    }
+  return out;
+}
+
 function declaredText(declared: readonly DeclaredPort[]): string {
   const ports = new Set(declared.map((p) => `${p.protocol} ${p.containerPort}`));
   return [...ports].sort().slice(0, 6).join(', ') + (ports.size > 6 ? ', …' : '');
@@ -109,7 +134,7 @@ function checkRule(
   // Without DNS pods in the workspace, an egress rule's port 53 is for the cluster DNS the workspace does not show.
   const pieces = named.filter((p) => !(dnsElsewhere && p.from <= 53 && p.to >= 53));
   if (pieces.length === 0 || classes.length === 0) return undefined;
-  const declared = classes.flatMap((c) => portsOf(a, c));
+  const declared = distinctPorts(a, classes);
   const missing = undeclared(declared, pieces);
   return missing?.length ? message(what(), missing, whose(), declared) : undefined;
 }
@@ -121,24 +146,26 @@ export const portNotExposed: LintRule = {
     const report = (text: string, at: Span) => sink.report('port-not-exposed', 'hint', text, at);
     for (const tier of tiers)
       for (const policy of tier.policies)
-        for (const rule of [...(policy.ingress ?? []), ...(policy.egress ?? [])]) {
-          const pieces = portPieces(rule.condition);
-          if (pieces.length === 0) continue;
-          const adm = ruleAdmission(a, policy, rule);
-          const ingress = rule.direction === 'ingress';
-          // Addresses outside the cluster declare nothing: an egress rule that reaches them says nothing here.
-          if (!ingress && adm.externalClasses.length) continue;
-          const classes = (ingress ? adm.subjectClasses : adm.peerClasses).filter((c) => c.kind === 'pod');
-          const what = () => `${ingress ? 'Ingress' : 'Egress'} rule ${rule.index + 1} of ${policyName(policy.ref)}`;
-          const whose = () => {
-            const pods = membersOf(classes);
-            return ingress
-              ? `the pods it applies to (${plural(pods.length, 'pod')})`
-              : `the pods it allows connecting to (${describePods(a, pods, 3)})`;
-          };
-          const text = checkRule(a, pieces, classes, what, whose, !ingress && clusterDns(a).assumed);
-          if (text) report(text, rule.span);
-        }
+        for (const rules of [policy.ingress, policy.egress])
+          for (const rule of rules ?? []) {
+            if (!namesDestinationPorts(rule.condition)) continue;
+            const pieces = portPieces(rule.condition);
+            if (pieces.length === 0) continue;
+            const adm = ruleAdmission(a, policy, rule);
+            const ingress = rule.direction === 'ingress';
+            // Addresses outside the cluster declare nothing: an egress rule that reaches them says nothing here.
+            if (!ingress && adm.externalClasses.length) continue;
+            const classes = (ingress ? adm.subjectClasses : adm.peerClasses).filter((c) => c.kind === 'pod');
+            const what = () => `${ingress ? 'Ingress' : 'Egress'} rule ${rule.index + 1} of ${policyName(policy.ref)}`;
+            const whose = () => {
+              const pods = membersOf(classes);
+              return ingress
+                ? `the pods it applies to (${plural(pods.length, 'pod')})`
+                : `the pods it allows connecting to (${describePods(a, pods, 3)})`;
+            };
+            const text = checkRule(a, pieces, classes, what, whose, !ingress && clusterDns(a).assumed);
+            if (text) report(text, rule.span);
+          }
     for (const set of a.cluster.intents)
       for (const intent of set.intents) {
         const numeric = (intent.ports ?? []).filter((p) => typeof p.port?.value === 'number');

@@ -176,7 +176,10 @@ class ExposureIndex {
   neededBy(e: Endpoint, sp: SensitivePort): ReadonlySet<number> {
     this.dependencyClients ??= dependencyClients(this.a, this.config);
     this.allowIntents ??= evaluateIntents(this.a).some((r) => r.intent.expect.value === 'allow');
-    const dependents = this.dependencyClients.get(`${ownerName(e)}|${sp.protocol}/${sp.port}`);
+    const dependents =
+      this.dependencyClients.size > 0
+        ? this.dependencyClients.get(`${ownerName(e)}|${sp.protocol}/${sp.port}`)
+        : undefined;
     if (!dependents && !this.allowIntents) return NOBODY;
     return new Set(needing(this.a, dependents ?? [], e, sp));
   }

@@ -76,20 +76,18 @@ function workloadPorts(a: Analysis): Map<string, WorkloadPorts> {
   for (const s of a.cluster.services) {
     const selector = s.selector;
     if (!selector || Object.keys(selector).length === 0) continue;
+    const candidates = byNamespace.get(s.meta.namespace);
+    if (!candidates) continue;
     const wanted = Object.entries(selector);
-    // A workload's replicas share their labels and port list: each pair is looked at once.
-    const matches = new Map<Labels, boolean>();
-    const resolved = new Map<WorkloadPorts, readonly ContainerPort[]>();
-    for (const [w, i] of byNamespace.get(s.meta.namespace) ?? []) {
+    // The port lists of each workload already resolved for this Service (a workload's replicas
+    // that differ from the pod before them are rare: made on the first match).
+    let resolved: Map<WorkloadPorts, readonly ContainerPort[]> | undefined;
+    for (const [w, i] of candidates) {
       const e = a.endpoints[i];
-      let match = matches.get(e.labels);
-      if (match === undefined) {
-        match = wanted.every(([k, v]) => e.labels[k] === v);
-        matches.set(e.labels, match);
-      }
-      if (!match) continue;
+      if (!matchesAll(wanted, e.labels)) continue;
       // Named target ports resolve through the pod's named ports, which its port list makes.
       const declared = e.pod!.spec.ports;
+      resolved ??= new Map();
       if (resolved.get(w) === declared) continue;
       resolved.set(w, declared);
       w.services.add(`${s.meta.namespace}/${s.meta.name}`);
@@ -104,6 +102,12 @@ function workloadPorts(a: Analysis): Map<string, WorkloadPorts> {
     }
   }
   return out;
+}
+
+/** Whether the labels have every key and value of `wanted` (a Service's selector). */
+function matchesAll(wanted: readonly [string, string][], labels: Labels): boolean {
+  for (const [k, v] of wanted) if (labels[k] !== v) return false;
+  return true;
 }
 
 /** How many peer classes of each Allow rule are tried before the full search. */
