@@ -12,17 +12,18 @@ import type { Condition } from '../policy/rule-model';
  * class's atom answers), with the number after each.
  */
 export function addPortCuts(c: Condition, answers: readonly (readonly AtomValue[])[], out: Set<number>): void {
-  addCuts(c, answers, out, new Set());
+  addCuts(c, answers, out, { seen: undefined });
 }
 
 function addCuts(
   c: Condition,
   answers: readonly (readonly AtomValue[])[],
   out: Set<number>,
-  seen: Set<AtomValue>,
+  /** The named-port answers read so far (made at the first named port: most conditions have none). */
+  read: { seen: Set<AtomValue> | undefined },
 ): void {
   if (c.type === 'all' || c.type === 'any') {
-    for (const x of c.of) addCuts(x, answers, out, seen);
+    for (const x of c.of) addCuts(x, answers, out, read);
     return;
   }
   if (c.type !== 'ports') return;
@@ -30,6 +31,9 @@ function addCuts(
     out.add(lo);
     out.add(hi + 1);
   }
+  if (c.named.length === 0 || answers.length === 0) return;
+  read.seen ??= new Set();
+  const seen = read.seen;
   // Many classes give the same answer: each is read once.
   for (const atom of c.named)
     for (const values of answers) {

@@ -172,28 +172,42 @@ export function findOverrides(a: Analysis): Override[] {
   };
   const found = new Map<string, Override>();
   for (const direction of ['ingress', 'egress'] as Direction[]) {
+    // Each Calico policy's Allow rules in the direction, found once (not per subject it applies to).
+    const allowsOf = new Map<CompiledPolicy, CompiledRule[]>();
+    for (const t of set.tiers)
+      for (const p of t.policies)
+        if (isCalico(p.ref)) {
+          const allows = (p[direction] ?? []).filter(isAllow);
+          if (allows.length > 0) allowsOf.set(p, allows);
+        }
     for (const subject of pods) {
       const app = a.engine.applicable(subject.id, direction);
       // Only a Calico Allow rule can be the deciding rule this looks for: without one that applies
       // to the subject in this direction, no peer and no piece can be opened.
-      if (!app.tiers.some((t) => t.policies.some((p) => isCalico(p.ref) && p[direction]!.some(isAllow)))) continue;
+      if (!app.tiers.some((t) => t.policies.some((p) => allowsOf.has(p)))) continue;
       const team = teamOnly(app);
       if (team.tiers.length === 0) continue;
-      const teamPolicies = team.tiers.flatMap((t) => t.policies);
+      const teamPolicies: CompiledPolicy[] = [];
+      for (const t of team.tiers) for (const p of t.policies) teamPolicies.push(p);
       const namespace = a.endpoints[subject.members[0]].namespace ?? '';
       const pairOf = (peer: Party): [Party, Party] => (direction === 'ingress' ? [peer, subject] : [subject, peer]);
-      const rules = app.tiers.flatMap((t) => t.policies.flatMap((p) => p[direction]!));
+      const rules: CompiledRule[] = [];
+      const calicoAllows: CompiledRule[] = [];
+      for (const t of app.tiers)
+        for (const p of t.policies) {
+          for (const r of p[direction]!) rules.push(r);
+          const allows = allowsOf.get(p);
+          if (allows) for (const r of allows) calicoAllows.push(r);
+        }
       // The direction's answer changes only at the port cuts of its own rules: decided once per
       // interval between them, and spread over the pieces inside. Named ports are read from the
       // destination: the subject's for ingress, the peer's for egress.
       const subjectCuts = new Set<number>([1]);
-      for (const r of rules) addPortCuts(r.condition, direction === 'ingress' ? [subject.values] : [], subjectCuts);
+      const subjectAnswers = direction === 'ingress' ? [subject.values] : [];
+      for (const r of rules) addPortCuts(r.condition, subjectAnswers, subjectCuts);
       const peerNamed = direction === 'egress' && rules.some((r) => namesPorts(r.condition));
       // Without named ports read on the peer, every peer is cut alike: sorted once per subject.
       const sortedSubjectCuts = portsOf(subjectCuts);
-      const calicoAllows = app.tiers.flatMap((t) =>
-        t.policies.flatMap((p) => (isCalico(p.ref) ? p[direction]!.filter(isAllow) : [])),
-      );
       /** The pieces on which a Calico Allow decides for the peer and the team's policies alone deny. */
       const opening = (peer: Party): Opening[] => {
         const [src, dst] = pairOf(peer);
@@ -206,15 +220,31 @@ export function findOverrides(a: Analysis): Override[] {
           cuts = portsOf(cutSet);
         }
         const opened: { protocol: Protocol; from: number; to: number; step: DecidingRule }[] = [];
+        // One packet for every probe: the evaluator only reads it.
+        const packet: { -readonly [K in keyof Packet]: Packet[K] } = {
+          protocol: 'TCP',
+          port: 1,
+          family,
+          src: src.values,
+          dst: dst.values,
+        };
         for (const { protocol } of EVERY_PORT)
-          cuts.forEach((port, i) => {
-            const packet: Packet = { protocol, port, family, src: src.values, dst: dst.values };
+          for (let i = 0; i < cuts.length; i++) {
+            const port = cuts[i];
+            packet.protocol = protocol;
+            packet.port = port;
             // Only a Calico Allow that matches the packet can decide it the way looked for.
-            if (!calicoAllows.some((r) => conditionMatches(r.condition, packet))) return;
+            let matched = false;
+            for (const r of calicoAllows)
+              if (conditionMatches(r.condition, packet)) {
+                matched = true;
+                break;
+              }
+            if (!matched) continue;
             const { allowed, by } = decision(set, app, direction, packet);
-            if (!allowed || !by || !isCalico(by.policy.ref) || decide(set, team, direction, packet)) return;
+            if (!allowed || !by || !isCalico(by.policy.ref) || decide(set, team, direction, packet)) continue;
             opened.push({ protocol, from: port, to: i + 1 < cuts.length ? cuts[i + 1] - 1 : 65535, step: by });
-          });
+          }
         const out: Opening[] = [];
         if (opened.length === 0) return out;
         // Both lists run in protocol order, then port order, and the opened intervals do not
