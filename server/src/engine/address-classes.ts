@@ -74,12 +74,7 @@ export function serviceNetworks(a: Analysis): Cidr[] {
 }
 
 export function externalClasses(a: Analysis): readonly ExternalClass[] {
-  let classes = cache.get(a);
-  if (!classes) {
-    classes = computeExternalClasses(a);
-    cache.set(a, classes);
-  }
-  return classes;
+  return memoized(cache, a, () => computeExternalClasses(a));
 }
 
 function computeExternalClasses(a: Analysis): ExternalClass[] {
@@ -206,11 +201,7 @@ function splitsOutside(a: Analysis, atom: number): boolean {
 }
 
 function groupsOf(a: Analysis, asked: readonly number[]): readonly (readonly number[])[] {
-  let perAtoms = outsideGroups.get(a);
-  if (!perAtoms) {
-    perAtoms = new Map();
-    outsideGroups.set(a, perAtoms);
-  }
+  const perAtoms = memoized(outsideGroups, a, () => new Map<string, readonly (readonly number[])[]>());
   // An atom every outside class answers alike splits no group.
   const atoms = asked.filter((atom) => splitsOutside(a, atom));
   const key = atoms.join(',');

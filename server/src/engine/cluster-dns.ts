@@ -9,6 +9,7 @@ import type { Endpoint } from '../policy/endpoint';
 import { namespaceProfileLabels } from '../policy/calico/calico-labels';
 import type { Analysis } from './analysis';
 import { externalClasses } from './address-classes';
+import { memoized } from '../common/memo';
 
 export const DNS_NAMESPACE = 'kube-system';
 const DNS_LABELS: readonly Readonly<Record<string, string>>[] = [{ 'k8s-app': 'kube-dns' }, { 'k8s-app': 'coredns' }];
@@ -25,12 +26,7 @@ const cache = new WeakMap<Analysis, ClusterDns>();
 
 /** Found once per analysis: rules ask it per policy rule, and the assumed pod stays one object (engine caches key on it). */
 export function clusterDns(a: Analysis): ClusterDns {
-  let found = cache.get(a);
-  if (!found) {
-    found = findClusterDns(a);
-    cache.set(a, found);
-  }
-  return found;
+  return memoized(cache, a, () => findClusterDns(a));
 }
 
 function findClusterDns(a: Analysis): ClusterDns {

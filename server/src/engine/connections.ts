@@ -19,6 +19,7 @@ import type { EndpointClass } from './classes';
 import { type Applicable, decide, type Packet } from './evaluate';
 import { stepText } from './explain';
 import type { DirectionVerdict, Step, Verdict } from './verdict';
+import { memoized } from '../common/memo';
 
 /** One side of a connection: a pod (or host network) of the snapshot, or an outside address standing for its class. */
 export interface Party {
@@ -87,11 +88,7 @@ const answers = new WeakMap<Analysis, Map<string, boolean>>();
 /** May `s` open a connection to `d` on (protocol, port)? Memoized per class pair and port. */
 export function partiesConnect(a: Analysis, s: Party, d: Party, protocol: Protocol, port: number): boolean {
   if (s.index !== undefined && d.index !== undefined) return a.engine.allowed(s.index, d.index, protocol, port);
-  let cache = answers.get(a);
-  if (!cache) {
-    cache = new Map();
-    answers.set(a, cache);
-  }
+  const cache = memoized(answers, a, () => new Map<string, boolean>());
   const key = `${s.key}|${d.key}|${protocol}/${port}|${s.endpoint.node ?? ''}`;
   let v = cache.get(key);
   if (v === undefined) {
@@ -217,8 +214,10 @@ const cutCache = new WeakMap<Analysis, number[]>();
 
 /** Port numbers where some rule's answer may change (every range edge and every declared port, and the next one). */
 function portCuts(a: Analysis): number[] {
-  let cuts = cutCache.get(a);
-  if (cuts) return cuts;
+  return memoized(cutCache, a, () => findPortCuts(a));
+}
+
+function findPortCuts(a: Analysis): number[] {
   const set = new Set<number>([1]);
   const visit = (c: Condition) => {
     if (c.type === 'all' || c.type === 'any') c.of.forEach(visit);
@@ -241,9 +240,7 @@ function portCuts(a: Analysis): number[] {
         set.add(n);
         set.add(n + 1);
       }
-  cuts = [...set].filter((n) => n >= 1 && n <= 65535).sort((x, y) => x - y);
-  cutCache.set(a, cuts);
-  return cuts;
+  return [...set].filter((n) => n >= 1 && n <= 65535).sort((x, y) => x - y);
 }
 
 /** The ports of [from, to] to probe: `from` and every cut inside; verdicts are constant between them. */

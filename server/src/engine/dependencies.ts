@@ -17,6 +17,7 @@ import type { Labels, Protocol, Service, ServicePort, Workload } from '../model/
 import type { Analysis } from './analysis';
 import { type Deciding, decidingStep, type Party, partiesConnect, podParty } from './connections';
 import { ownerName } from './describe';
+import { memoized } from '../common/memo';
 
 /** Where a dependency was read. */
 export type ReferenceSource = 'env' | 'configmap' | 'args' | 'host-port' | 'ingress';
@@ -233,15 +234,10 @@ function variablesOf(a: Analysis, client: Client, container: Client['containers'
 const namesCache = new WeakMap<Analysis, { namespaces: Set<string>; services: Set<string> }>();
 
 function clusterNames(a: Analysis): { namespaces: Set<string>; services: Set<string> } {
-  let found = namesCache.get(a);
-  if (!found) {
-    found = {
-      namespaces: new Set(a.cluster.namespaces.keys()),
-      services: new Set(a.cluster.services.map((s) => `${s.meta.namespace}/${s.meta.name}`)),
-    };
-    namesCache.set(a, found);
-  }
-  return found;
+  return memoized(namesCache, a, () => ({
+    namespaces: new Set(a.cluster.namespaces.keys()),
+    services: new Set(a.cluster.services.map((s) => `${s.meta.namespace}/${s.meta.name}`)),
+  }));
 }
 
 function referencesOf(a: Analysis, client: Client): ServiceReference[] {
@@ -357,18 +353,16 @@ const podsCache = new WeakMap<Analysis, Map<string | undefined, number[]>>();
 
 /** The pods (indices, ascending) of each namespace, found once per analysis: a Service selects only its own namespace's. */
 function podsByNamespace(a: Analysis): Map<string | undefined, number[]> {
-  let found = podsCache.get(a);
-  if (!found) {
-    found = new Map();
+  return memoized(podsCache, a, () => {
+    const found = new Map<string | undefined, number[]>();
     for (const [i, e] of a.endpoints.entries()) {
       if (!e.pod) continue;
       const list = found.get(e.namespace);
       if (list) list.push(i);
       else found.set(e.namespace, [i]);
     }
-    podsCache.set(a, found);
-  }
-  return found;
+    return found;
+  });
 }
 
 function dependencyOf(
@@ -409,11 +403,7 @@ export function inferDependencies(
   controllers: readonly IngressControllerSelector[] = [],
 ): readonly Dependency[] {
   const key = JSON.stringify(controllers);
-  let perKey = cache.get(a);
-  if (!perKey) {
-    perKey = new Map();
-    cache.set(a, perKey);
-  }
+  const perKey = memoized(cache, a, () => new Map<string, readonly Dependency[]>());
   const found = perKey.get(key);
   if (found) return found;
   const out: Dependency[] = [];

@@ -12,6 +12,7 @@ import type { PortSet } from './port-cuts';
 import type { Analysis } from './analysis';
 import type { EndpointClass } from './classes';
 import type { IpFamily } from '../common/ip';
+import { memoized } from '../common/memo';
 
 /** How many names a description lists before "and N more". */
 export const MAX_NAMES = 8;
@@ -124,13 +125,10 @@ const podCounts = new WeakMap<Analysis, { pods: number; namespaces: number }>();
 
 /** The cluster's pods and the namespaces they are in, counted once per analysis. */
 function podCount(a: Analysis): { pods: number; namespaces: number } {
-  let found = podCounts.get(a);
-  if (!found) {
+  return memoized(podCounts, a, () => {
     const allPods = a.endpoints.filter((e) => e.kind === 'pod');
-    found = { pods: allPods.length, namespaces: new Set(allPods.map((e) => e.namespace)).size };
-    podCounts.set(a, found);
-  }
-  return found;
+    return { pods: allPods.length, namespaces: new Set(allPods.map((e) => e.namespace)).size };
+  });
 }
 
 /** The words for each list of peer classes, per analysis: rules open to every pod share one list. */
@@ -138,14 +136,9 @@ const peerWords = new WeakMap<Analysis, WeakMap<readonly EndpointClass[], string
 
 /** `every pod in the cluster (…)`, the host networks, or the pods: the words for an admission's peer classes. */
 function describePeerClasses(a: Analysis, classes: readonly EndpointClass[]): string[] {
-  let perList = peerWords.get(a);
-  if (!perList) {
-    perList = new WeakMap();
-    peerWords.set(a, perList);
-  }
-  let found = perList.get(classes);
-  if (!found) {
-    found = [];
+  const perList = memoized(peerWords, a, () => new WeakMap<readonly EndpointClass[], string[]>());
+  return memoized(perList, classes, () => {
+    const found: string[] = [];
     const members = membersOf(classes);
     const pods = members.filter((i) => a.endpoints[i].kind === 'pod');
     const all = podCount(a);
@@ -154,9 +147,8 @@ function describePeerClasses(a: Analysis, classes: readonly EndpointClass[]): st
       found.push(`every pod in the cluster (${pods.length} in ${plural(all.namespaces, 'namespace')})`);
       if (hosts.length) found.push(describePods(a, hosts));
     } else found.push(describePods(a, members));
-    perList.set(classes, found);
-  }
-  return found;
+    return found;
+  });
 }
 
 /** `admits 212 pods in 14 namespaces and every address outside the cluster on every port`. */

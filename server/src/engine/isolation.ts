@@ -30,11 +30,10 @@ export function policiesApplying(a: Analysis, cls: EndpointClass, direction: Dir
 /** True when every pod, host and internet address reaches (ingress) or is reached by (egress) the class's pods on every port. */
 export function isOpen(a: Analysis, cls: EndpointClass, direction: Direction): boolean {
   if (cls.kind !== 'pod') return true;
-  let perDirection = cache.get(a);
-  if (!perDirection) {
-    perDirection = { ingress: new Map(), egress: new Map() };
-    cache.set(a, perDirection);
-  }
+  const perDirection = memoized(cache, a, () => ({
+    ingress: new Map<number, boolean>(),
+    egress: new Map<number, boolean>(),
+  }));
   const perClass = perDirection[direction];
   let found = perClass.get(cls.id);
   if (found === undefined) {
@@ -111,11 +110,7 @@ function addClassCuts(a: Analysis, c: Condition, out: Set<number>): void {
   }
   if (c.type !== 'ports') return;
   addPortCuts({ ...c, named: [] }, [], out);
-  let perAtom = namedCuts.get(a);
-  if (!perAtom) {
-    perAtom = new Map();
-    namedCuts.set(a, perAtom);
-  }
+  const perAtom = memoized(namedCuts, a, () => new Map<number, readonly number[]>());
   for (const atom of c.named) {
     let list = perAtom.get(atom);
     if (!list) {

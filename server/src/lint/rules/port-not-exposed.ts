@@ -19,6 +19,7 @@ import { selectIntentEndpoint } from '../../engine/intents';
 import { PROTOCOLS, type Protocol } from '../../model/kubernetes';
 import { type Condition, policyName } from '../../policy/rule-model';
 import type { LintRule } from '../lint-rule';
+import { memoized } from '../../common/memo';
 
 interface PortPiece {
   /** Undefined: any protocol (a port condition without one). */
@@ -74,8 +75,7 @@ const classPorts = new WeakMap<EndpointClass, readonly DeclaredPort[]>();
 
 /** The distinct container ports a class's pods declare (found once per class: its replicas declare alike). */
 function portsOf(a: Analysis, c: EndpointClass): readonly DeclaredPort[] {
-  let found = classPorts.get(c);
-  if (!found) {
+  return memoized(classPorts, c, () => {
     const seen = new Map<string, DeclaredPort>();
     // Replicas share their template's port list: each list is read once.
     let previous: readonly DeclaredPort[] | undefined;
@@ -88,10 +88,8 @@ function portsOf(a: Analysis, c: EndpointClass): readonly DeclaredPort[] {
         if (!seen.has(key)) seen.set(key, { protocol: p.protocol, containerPort: p.containerPort });
       }
     }
-    found = [...seen.values()];
-    classPorts.set(c, found);
-  }
-  return found;
+    return [...seen.values()];
+  });
 }
 
 /** The distinct container ports the classes' pods declare (what undeclared and declaredText read of them). */

@@ -46,6 +46,7 @@ import { policyName } from '../../policy/rule-model';
 import { columnOf, insertKeysBefore } from '../edits';
 import type { ProjectConfig, SensitivePort } from '../project-config';
 import type { LintContext, LintRule } from '../lint-rule';
+import { memoized } from '../../common/memo';
 
 const ID: RuleId = 'sensitive-port-exposed';
 
@@ -489,15 +490,14 @@ const validPolicies = new WeakMap<Analysis, Map<string, KubeNetworkPolicy>>();
 
 /** The first valid NetworkPolicy of that namespace and name (an index built once per analysis). */
 function validPolicy(a: Analysis, namespace: string | undefined, name: string): KubeNetworkPolicy | undefined {
-  let byName = validPolicies.get(a);
-  if (!byName) {
-    byName = new Map();
+  const byName = memoized(validPolicies, a, () => {
+    const index = new Map<string, KubeNetworkPolicy>();
     for (const p of a.cluster.networkPolicies) {
       const key = `${p.meta.namespace}\u0000${p.meta.name}`;
-      if (p.valid && !byName.has(key)) byName.set(key, p);
+      if (p.valid && !index.has(key)) index.set(key, p);
     }
-    validPolicies.set(a, byName);
-  }
+    return index;
+  });
   return byName.get(`${namespace}\u0000${name}`);
 }
 
