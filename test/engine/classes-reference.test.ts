@@ -134,6 +134,12 @@ describe('engine: endpoint classes against evaluating every atom on every endpoi
           if (a.policies.atoms.some((x) => x.readsAddresses && reference[x.id] !== x.usual)) addressAnswers++;
         });
         assert.equal(classOfKey.size, a.engine.classes.length, 'one class per distinct answer');
+        for (const atom of a.policies.atoms)
+          assert.deepEqual(
+            a.engine.unusualClasses(atom.id),
+            a.engine.classes.filter((c) => c.values[atom.id] !== atom.usual).map((c) => c.id),
+            `classes answering ${atom.key} otherwise than usual`,
+          );
         // Classes in the order of their first member, members ascending.
         let next = 0;
         a.endpoints.forEach((_, i) => {

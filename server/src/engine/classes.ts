@@ -4,7 +4,8 @@
  * engine decides once per class pair and shares the answer with every member.
  */
 import type { IpFamily } from '../common/ip';
-import type { Atom, AtomValue } from '../policy/atoms';
+import { AddressIndex } from '../policy/address-index';
+import { type Atom, type AtomValue, NetsAtom } from '../policy/atoms';
 import { type Endpoint, familiesOf } from '../policy/endpoint';
 import { EndpointIndex } from '../policy/endpoint-index';
 
@@ -118,12 +119,20 @@ export class AtomAnswers {
     return this.grouped;
   }
 
+  private addressIndex?: AddressIndex;
+
+  /** The endpoints by address, for the address atoms (built on first use). */
+  private get addresses(): AddressIndex {
+    this.addressIndex ??= new AddressIndex(this.endpoints);
+    return this.addressIndex;
+  }
+
   /** The atom's unusual answers: per template, or per endpoint when it reads addresses. */
   of(atom: Atom): UnusualAnswers {
     const known = this.byKey.get(atom.key);
     if (known) return known;
     let answers: UnusualAnswers;
-    if (atom.readsAddresses) answers = addressAnswers(atom, this.endpoints);
+    if (atom.readsAddresses) answers = addressAnswers(atom, this.endpoints, () => this.addresses);
     else {
       const at: number[] = [];
       const values: AtomValue[] = [];
@@ -153,11 +162,27 @@ export class AtomAnswers {
 }
 
 /**
- * An atom that reads addresses, asked about every endpoint (each has addresses of its own: no
- * index narrows the question); only the endpoints that answer otherwise than the most common
- * answer are kept.
+ * An atom that reads addresses: only the endpoints that answer otherwise than the most common
+ * answer are kept. A CIDR list holding at most half of the endpoints' addresses asks only the
+ * endpoints the address index finds inside it (every other endpoint answers the usual '00',
+ * which is then the most common answer); otherwise every endpoint is asked.
  */
-function addressAnswers(atom: Atom, endpoints: readonly Endpoint[]): UnusualAnswers {
+function addressAnswers(atom: Atom, endpoints: readonly Endpoint[], addresses: () => AddressIndex): UnusualAnswers {
+  if (atom instanceof NetsAtom) {
+    const inside = addresses().within(atom.cidrs, endpoints.length / 2);
+    if (inside) {
+      const at: number[] = [];
+      const values: AtomValue[] = [];
+      for (const i of inside) {
+        const v = atom.evaluate(endpoints[i]);
+        if (v !== atom.usual) {
+          at.push(i);
+          values.push(v);
+        }
+      }
+      return { at, values };
+    }
+  }
   const all = endpoints.map((ep) => atom.evaluate(ep));
   const counts = new Map<AtomValue, number>();
   for (const v of all) counts.set(v, (counts.get(v) ?? 0) + 1);
@@ -286,9 +311,9 @@ export function computeClasses(
       for (let k = 0; k < at.length; k++)
         for (const c of firstOfTemplate[at[k]]) (classes[c].values as AtomValue[])[atom.id] = values[k];
   });
-  const byAtom = new Map<number, { atom: Atom; at: readonly number[] }>();
+  const byAtom = new Map<number, { atom: Atom; at: readonly number[]; common?: AtomValue }>();
   atoms.forEach((atom, a) => {
-    byAtom.set(atom.id, { atom, at: unusual[a].at });
+    byAtom.set(atom.id, { atom, at: unusual[a].at, common: unusual[a].common });
   });
   const unusualClasses = new Map<number, readonly number[]>();
   return {
@@ -298,7 +323,13 @@ export function computeClasses(
       let list = unusualClasses.get(atomId);
       if (!list) {
         const { atom, at } = byAtom.get(atomId) ?? { atom: undefined, at: [] };
-        if (atom?.readsAddresses) {
+        const common = byAtom.get(atomId)?.common;
+        if (atom?.readsAddresses && common === undefined) {
+          // The classes of the endpoints answering otherwise: every other endpoint answers as usual.
+          const ids = new Set<number>();
+          for (const i of at) ids.add(classOf[i]);
+          list = [...ids].sort((x, y) => x - y);
+        } else if (atom?.readsAddresses) {
           list = classes.filter((c) => c.values[atomId] !== atom.usual).map((c) => c.id);
         } else {
           const ids = new Set<number>();
