@@ -361,8 +361,11 @@ function workloadsToExpand(workloads: readonly ReadWorkload[], objects: readonly
   return workloads.filter((w) => !owners.has(`${w.meta.namespace}|${w.kind}|${w.meta.name}`));
 }
 
+/** A pod before placement: the object returned, whose `node` and `placement` are set once placed. */
+type PlacedLater = { -readonly [K in keyof Pod]: Pod[K] };
+
 interface PodDraft {
-  readonly pod: Omit<Pod, 'node' | 'placement'>;
+  readonly pod: PlacedLater;
   readonly fixedNode?: string;
   readonly placement?: 'nodeName' | 'daemonset';
 }
@@ -400,6 +403,8 @@ function placePods(
         statusHostIP: p.statusHostIP,
         span: p.meta.span,
         meta: p.meta,
+        node: undefined,
+        placement: 'unschedulable',
       },
       fixedNode: p.spec.nodeName,
       placement: p.spec.nodeName ? 'nodeName' : undefined,
@@ -419,15 +424,22 @@ function placePods(
   reportCappedWorkloads(workloads, wanted, granted, drafts.length, sink);
   for (const [i, w] of workloads.entries()) {
     const ns = w.meta.namespace ?? 'default';
-    const base = {
+    const statusIPs: string[] = [];
+    const workload = { kind: w.kind, name: w.meta.name, meta: w.meta };
+    // One literal shape for every replica (a spread of a shared base made each pod twice, in a slower shape).
+    const replica = (name: string): PlacedLater => ({
       namespace: ns,
       labels: w.templateLabels,
       spec: w.spec,
-      statusIPs: [],
+      statusIPs,
       span: w.meta.span,
       meta: w.meta,
-      workload: { kind: w.kind, name: w.meta.name, meta: w.meta },
-    };
+      workload,
+      id: `${ns}/${name}`,
+      name,
+      node: undefined,
+      placement: 'unschedulable',
+    });
     if (w.kind === 'DaemonSet') {
       if (daemonNodes[i].length === 0) {
         sink.report(
@@ -439,7 +451,7 @@ function placePods(
       }
       for (const n of daemonNodes[i].slice(0, granted[i]))
         drafts.push({
-          pod: { ...base, id: `${ns}/${w.meta.name}-${n.name}`, name: `${w.meta.name}-${n.name}` },
+          pod: replica(`${w.meta.name}-${n.name}`),
           fixedNode: n.name,
           placement: 'daemonset',
         });
@@ -447,9 +459,8 @@ function placePods(
     }
     check();
     for (let k = 0; k < granted[i]; k++) {
-      const name = `${w.meta.name}-${k}`;
       drafts.push({
-        pod: { ...base, id: `${ns}/${name}`, name },
+        pod: replica(`${w.meta.name}-${k}`),
         fixedNode: w.spec.nodeName,
         placement: w.spec.nodeName ? 'nodeName' : undefined,
       });
@@ -481,7 +492,12 @@ function placePods(
   const reported = new Set<ObjectMeta>();
   return unique.map((d): Pod => {
     check();
-    if (d.fixedNode) return { ...d.pod, node: d.fixedNode, placement: d.placement ?? 'nodeName' };
+    const pod = d.pod;
+    if (d.fixedNode) {
+      pod.node = d.fixedNode;
+      pod.placement = d.placement ?? 'nodeName';
+      return pod;
+    }
     const node = spreader.place(d.pod.spec);
     if (!node && !reported.has(d.pod.meta)) {
       reported.add(d.pod.meta);
@@ -492,7 +508,9 @@ function placePods(
         d.pod.spec.nodeSelectorSpan ?? d.pod.meta.nameSpan,
       );
     }
-    return { ...d.pod, node, placement: node ? 'scheduled' : 'unschedulable' };
+    pod.node = node;
+    pod.placement = node ? 'scheduled' : 'unschedulable';
+    return pod;
   });
 }
 
