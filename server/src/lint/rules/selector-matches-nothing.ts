@@ -39,7 +39,13 @@ function check({ analysis: a, checkpoint }: LintContext, sink: FindingSink): voi
   // Replicas share their labels object: each namespace's different label sets, asked instead of every pod.
   const labelsIn = new Map<string | undefined, Labels[]>();
   for (const [ns, list] of byNamespace) labelsIn.set(ns, [...new Set(list.map((p) => p.labels))]);
-  const scope: PodScope = { pods, byNamespace, labelsIn, selectedNamespaces: new Map() };
+  const scope: PodScope = {
+    pods,
+    byNamespace,
+    labelsIn,
+    selectedNamespaces: new Map(),
+    namespacesByLabel: namespacesByLabel(namespaces),
+  };
   // A podSelector split from its namespaceSelector is split-peer-selectors' finding, with its own fix.
   const split = new Set(splitPeerPairs(a).map((s) => s.podPeer));
   for (const np of a.cluster.networkPolicies) {
@@ -71,12 +77,33 @@ interface PodScope {
   readonly labelsIn: ReadonlyMap<string | undefined, readonly Labels[]>;
   /** The namespaces each namespaceSelector (by its key) selects, as they are found. */
   readonly selectedNamespaces: Map<string, { name: string; labels: Labels }[]>;
+  /** The namespaces (in workspace order) by label key, then value. */
+  readonly namespacesByLabel: ReadonlyMap<string, ReadonlyMap<string, readonly { name: string; labels: Labels }[]>>;
+}
+
+/** The namespaces by each label they carry, in their order: a selector's candidates are those with its first matchLabels entry. */
+function namespacesByLabel(
+  namespaces: readonly { name: string; labels: Labels }[],
+): Map<string, Map<string, { name: string; labels: Labels }[]>> {
+  const out = new Map<string, Map<string, { name: string; labels: Labels }[]>>();
+  for (const n of namespaces)
+    for (const [k, v] of Object.entries(n.labels)) {
+      let byValue = out.get(k);
+      if (!byValue) {
+        byValue = new Map();
+        out.set(k, byValue);
+      }
+      const list = byValue.get(v);
+      if (list) list.push(n);
+      else byValue.set(v, [n]);
+    }
+  return out;
 }
 
 function checkPeer(
   np: KubeNetworkPolicy,
   peer: NetworkPolicyPeer,
-  { pods, byNamespace, labelsIn, selectedNamespaces }: PodScope,
+  { pods, byNamespace, labelsIn, selectedNamespaces, namespacesByLabel }: PodScope,
   namespaces: readonly { name: string; labels: Labels }[],
   sink: FindingSink,
 ): void {
@@ -87,7 +114,13 @@ function checkPeer(
     // Many peers repeat one namespaceSelector: the namespaces it selects are found once per selector.
     let selected = selectedNamespaces.get(nsm.key);
     if (!selected) {
-      selected = namespaces.filter((n) => nsm.matches(n.labels));
+      // Only the namespaces carrying its first matchLabels entry can match (all of them, without one).
+      let candidates: readonly { name: string; labels: Labels }[] = namespaces;
+      for (const k in peer.namespaceSelector.matchLabels) {
+        candidates = namespacesByLabel.get(k)?.get(peer.namespaceSelector.matchLabels[k]) ?? [];
+        break;
+      }
+      selected = candidates.filter((n) => nsm.matches(n.labels));
       selectedNamespaces.set(nsm.key, selected);
     }
     if (selected.length === 0) {
