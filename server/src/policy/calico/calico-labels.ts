@@ -13,7 +13,7 @@
  * - a NetworkSet: its labels, `projectcalico.org/namespace` and its namespace's
  *   `pcns.` labels; a GlobalNetworkSet: its labels only.
  */
-import { type Cidr, cidrLast, type IpAddr, type IpFamily, isCidr, parseCidrOrIp } from '../../common/ip';
+import { type Cidr, type IpAddr, type IpFamily, isCidr, parseCidrOrIp } from '../../common/ip';
 import type { CalicoNetworkSet } from '../../model/calico/calico-resources';
 import type { Labels, Pod } from '../../model/kubernetes';
 import type { Cluster } from '../../model/cluster';
@@ -129,20 +129,72 @@ export function networkSetEntries(cluster: Cluster): readonly NetworkSetEntry[] 
   return entries;
 }
 
-/** Each entry's CIDRs as first and last addresses, computed once: every pod's addresses are tested. */
-const rangesOf = new WeakMap<NetworkSetEntry, readonly { family: IpFamily; first: bigint; last: bigint }[]>();
+/**
+ * The network sets' CIDRs by family and prefix length, then by network address: an address is in
+ * a CIDR when masking it to the CIDR's prefix gives the CIDR's address, so each address is looked
+ * up once per prefix length the sets use, not tested against every set (pods x network sets).
+ */
+interface NetworkSetIndex {
+  /** Per family, its prefix lengths in use, each with its mask and the entries (indices, ascending) by network address. */
+  readonly byFamily: ReadonlyMap<IpFamily, readonly { mask: bigint; entries: Map<bigint, number[]> }[]>;
+}
 
-export function networkSetsContaining(ips: readonly IpAddr[], cluster: Cluster): NetworkSetMembership[] {
-  const out: NetworkSetMembership[] = [];
-  for (const entry of networkSetEntries(cluster)) {
-    let ranges = rangesOf.get(entry);
-    if (!ranges) {
-      ranges = entry.cidrs.map((c) => ({ family: c.family, first: c.base, last: cidrLast(c) }));
-      rangesOf.set(entry, ranges);
+const indexes = new WeakMap<readonly NetworkSetEntry[], NetworkSetIndex>();
+
+function networkSetIndex(entries: readonly NetworkSetEntry[]): NetworkSetIndex {
+  let index = indexes.get(entries);
+  if (!index) {
+    const byKey = new Map<string, { family: IpFamily; mask: bigint; entries: Map<bigint, number[]> }>();
+    entries.forEach((entry, k) => {
+      for (const c of entry.cidrs) {
+        const key = `${c.family}/${c.prefix}`;
+        let slot = byKey.get(key);
+        if (!slot) {
+          const bits = c.family === 4 ? 32n : 128n;
+          const host = (1n << (bits - BigInt(c.prefix))) - 1n;
+          slot = { family: c.family, mask: ((1n << bits) - 1n) ^ host, entries: new Map() };
+          byKey.set(key, slot);
+        }
+        const list = slot.entries.get(c.base);
+        if (!list) slot.entries.set(c.base, [k]);
+        else if (list[list.length - 1] !== k) list.push(k);
+      }
+    });
+    const byFamily = new Map<IpFamily, { mask: bigint; entries: Map<bigint, number[]> }[]>();
+    for (const slot of byKey.values()) {
+      const list = byFamily.get(slot.family);
+      if (list) list.push(slot);
+      else byFamily.set(slot.family, [slot]);
     }
-    for (const ip of ips)
-      if (ranges.some((r) => r.family === ip.family && ip.value >= r.first && ip.value <= r.last))
-        out.push({ family: ip.family, id: entry.id, labels: entry.labels });
+    index = { byFamily };
+    indexes.set(entries, index);
+  }
+  return index;
+}
+
+/**
+ * The network sets holding each of `ips` (in the sets' order, then the addresses' order; a set
+ * once per address).
+ */
+export function networkSetsContaining(ips: readonly IpAddr[], cluster: Cluster): NetworkSetMembership[] {
+  const entries = networkSetEntries(cluster);
+  if (entries.length === 0 || ips.length === 0) return [];
+  const { byFamily } = networkSetIndex(entries);
+  // (entry, address) pairs found, as entry * ips.length + address: sorted, they come in the order above.
+  const found: number[] = [];
+  ips.forEach((ip, a) => {
+    for (const { mask, entries: byBase } of byFamily.get(ip.family) ?? []) {
+      const holding = byBase.get(ip.value & mask);
+      if (holding) for (const k of holding) found.push(k * ips.length + a);
+    }
+  });
+  found.sort((x, y) => x - y);
+  const out: NetworkSetMembership[] = [];
+  for (let n = 0; n < found.length; n++) {
+    if (n > 0 && found[n] === found[n - 1]) continue;
+    const entry = entries[Math.floor(found[n] / ips.length)];
+    const ip = ips[found[n] % ips.length];
+    out.push({ family: ip.family, id: entry.id, labels: entry.labels });
   }
   return out;
 }
