@@ -290,10 +290,13 @@ export class ServiceAtom implements Atom {
   candidates(index: EndpointIndex): readonly number[] {
     const sel = this.service?.selector;
     if (!sel || this.service!.meta.namespace === undefined) return [];
-    const namespace = new Set([this.service!.meta.namespace]);
     const keys = Object.keys(sel);
     if (keys.length === 0) return [];
-    return inNamespaces(index, index.withLabel(keys[0], sel[keys[0]]), namespace);
+    // The shorter of the Service's namespace and the pods with its first label (a label every
+    // namespace's pods carry would make each Service scan all of them).
+    const scope = index.namespace(this.service!.meta.namespace);
+    const byLabel = index.withLabel(keys[0], sel[keys[0]]);
+    return byLabel.length <= scope.count ? inNamespaces(index, byLabel, scope.namespaces) : scope.endpoints;
   }
 
   describe(): string {

@@ -86,7 +86,19 @@ export function applyStaged(
   evaluate: boolean,
   out: FindingSink,
 ): Enforced[] {
-  let result = [...enforced];
+  // The policies in order, a removed one left as a hole, and where each key's live ones are: a
+  // staged policy replaces or removes by key without a pass over every enforced policy.
+  const result: (Enforced | undefined)[] = [...enforced];
+  const byKey = new Map<string, number[]>();
+  result.forEach((e, i) => {
+    const at = byKey.get(e!.key);
+    if (at) at.push(i);
+    else byKey.set(e!.key, [i]);
+  });
+  const remove = (key: string) => {
+    for (const i of byKey.get(key) ?? []) result[i] = undefined;
+    byKey.delete(key);
+  };
   for (const s of staged) {
     if (!evaluate) {
       out.report(
@@ -100,14 +112,15 @@ export function applyStaged(
       continue;
     }
     if (!s.valid) continue;
-    const existing = result.some((e) => e.key === s.key);
+    const existing = byKey.has(s.key);
     let effect: string;
     if (s.action === 'Set') {
-      result = result.filter((e) => e.key !== s.key);
+      remove(s.key);
+      byKey.set(s.key, [result.length]);
       result.push(s);
       effect = existing ? `it replaces ${s.enforcedName}` : `it adds ${s.enforcedName}`;
     } else if (s.action === 'Delete') {
-      result = result.filter((e) => e.key !== s.key);
+      remove(s.key);
       effect = existing ? `it removes ${s.enforcedName}` : `there is no ${s.enforcedName} to remove`;
     } else {
       effect = `stagedAction ${s.action} changes no enforced policy`;
@@ -119,5 +132,5 @@ export function applyStaged(
       s.span,
     );
   }
-  return result;
+  return result.filter((e): e is Enforced => e !== undefined);
 }
