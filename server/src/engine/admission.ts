@@ -43,35 +43,28 @@ export interface Admission {
   readonly families: readonly IpFamily[];
 }
 
-interface Reads {
-  peer: boolean;
-  subject: boolean;
-  packet: boolean;
-}
+/** What a condition reads, as bits: the peer's answers, the subject's, the packet (protocol and port). */
+const READS_PEER = 1;
+const READS_SUBJECT = 2;
+const READS_PACKET = 4;
 
-function reads(c: Condition, subjectSide: Side, out: Reads = { peer: false, subject: false, packet: false }): Reads {
+function reads(c: Condition, subjectSide: Side): number {
   switch (c.type) {
     case 'all':
-    case 'any':
-      for (const x of c.of) reads(x, subjectSide, out);
-      break;
+    case 'any': {
+      let bits = 0;
+      for (const x of c.of) bits |= reads(x, subjectSide);
+      return bits;
+    }
     case 'protocol':
-      out.packet = true;
-      break;
+      return READS_PACKET;
     case 'endpoint':
     case 'nets':
-      if (c.side === subjectSide) out.subject = true;
-      else out.peer = true;
-      break;
+      return c.side === subjectSide ? READS_SUBJECT : READS_PEER;
     case 'ports':
-      out.packet = true;
-      if (c.named.length) {
-        if (c.side === subjectSide) out.subject = true;
-        else out.peer = true;
-      }
-      break;
+      return READS_PACKET | (c.named.length === 0 ? 0 : c.side === subjectSide ? READS_SUBJECT : READS_PEER);
   }
-  return out;
+  return 0;
 }
 
 /** The named-port atoms of a condition's destination ports. */
@@ -429,8 +422,8 @@ function computeAdmission(a: Analysis, policy: CompiledPolicy, rule: CompiledRul
   const mixedParts: Condition[] = [];
   for (const part of parts) {
     const r = reads(part, subjectSide);
-    if (r.peer && (r.subject || r.packet)) mixedParts.push(part);
-    else if (r.peer) peerParts.push(part);
+    if (r & READS_PEER && r & (READS_SUBJECT | READS_PACKET)) mixedParts.push(part);
+    else if (r & READS_PEER) peerParts.push(part);
     else otherParts.push(part);
   }
   const families = familiesOf(subjectClasses);

@@ -47,10 +47,20 @@ function addCuts(
 /** Adds to `out` the numbers a named port's answer (`TCP/8080,UDP/53`, empty when undeclared) stands for, and the number after each. */
 export function addNamedPortCuts(v: AtomValue, out: Set<number>): void {
   if (typeof v !== 'string' || !v) return;
-  for (const key of v.split(',')) {
-    const port = Number(key.split('/')[1]);
+  // Read in place (no split arrays): each entry's text after its '/', up to the next ','.
+  let from = 0;
+  while (from <= v.length) {
+    let end = v.indexOf(',', from);
+    if (end < 0) end = v.length;
+    const slash = v.indexOf('/', from);
+    let port = Number.NaN;
+    if (slash >= 0 && slash < end) {
+      const next = v.indexOf('/', slash + 1);
+      port = Number(v.slice(slash + 1, next >= 0 && next < end ? next : end));
+    }
     out.add(port);
     out.add(port + 1);
+    from = end + 1;
   }
 }
 
