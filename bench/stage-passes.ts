@@ -3,8 +3,9 @@
  * run `npm run bench` reports (bench/stages.ts), later passes show what is left once the JIT has
  * compiled the code (every pass builds everything anew: no cache carries over). Prints one line
  * per pass: milliseconds per stage, the analysis (model … lint) and its ratio to the `yaml`
- * package's parseAllDocuments of the same files (the issue's yardstick); then the slowest lint
- * rules of the last pass.
+ * package's parseAllDocuments of the same files (the issue's yardstick, here beside the analysis's
+ * live objects: at 50k pods that makes it slower than alone, see bench/yardstick.ts, which
+ * `npm run bench` uses); then the slowest lint rules of the last pass.
  *
  * Usage: PASSES=N node BUNDLE DIR, where BUNDLE is this file bundled as the CLI is (tsx makes every
  * imported constant a getter call, which slows hot loops):

@@ -8,7 +8,6 @@
  * with esbuild, as dist/cli.js is, because tsx makes every imported constant a getter call.
  */
 import { performance } from 'node:perf_hooks';
-import { parseAllDocuments } from 'yaml';
 import { FindingSink } from '../server/src/common/finding-sink';
 import { Engine } from '../server/src/engine/engine';
 import { servedMatrix } from '../server/src/ide/port-matrix';
@@ -71,12 +70,6 @@ endpoints.forEach((e, i) => {
 });
 time('workload matrix', () => servedMatrix(analysis, [...workloads.values()]));
 if (podMatrix) time('pod matrix TCP/8080', () => engine.matrix('TCP', 8080));
-// The issue's yardstick for "analysis no slower than the parse": the `yaml` package's own
-// parseAllDocuments on the same files (our parse reads them with yaml/fast-yaml.ts). Last, so
-// that nothing above runs warmer for it.
-time('yaml parseAllDocuments (yardstick)', () => {
-  for (const s of sources) parseAllDocuments(s.text);
-});
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
 console.log(
   JSON.stringify({
