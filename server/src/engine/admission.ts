@@ -27,6 +27,7 @@ import { conditionMatches, type Packet } from './evaluate';
 import type { IpFamily } from '../common/ip';
 import { sideAtoms } from './peer-groups';
 import { addNamedPortCuts, addPortCuts, admittedPorts, intervalProbes, type PortSet } from './port-cuts';
+import { memoized } from '../common/memo';
 
 export interface Admission {
   readonly policy: CompiledPolicy;
@@ -80,11 +81,7 @@ const cache = new WeakMap<Analysis, Map<CompiledRule, Admission>>();
 
 /** What `rule` of `policy` admits (memoized per analysis, per rule object). */
 export function ruleAdmission(a: Analysis, policy: CompiledPolicy, rule: CompiledRule): Admission {
-  let perRule = cache.get(a);
-  if (!perRule) {
-    perRule = new Map();
-    cache.set(a, perRule);
-  }
+  const perRule = memoized(cache, a, () => new Map<CompiledRule, Admission>());
   let found = perRule.get(rule);
   if (!found) {
     found = a.carried ? a.carried.admission(a, policy, rule, computeAdmission) : computeAdmission(a, policy, rule);
@@ -395,12 +392,11 @@ const indexes = new WeakMap<Analysis, ClassIndex>();
 
 /** The analysis's class index (built on first use). */
 export function classIndex(a: Analysis): ClassIndex {
-  let found = indexes.get(a);
-  if (!found) {
-    found = new ClassIndex(a.engine.classes, a.policies.atoms, (atom) => a.engine.unusualClasses(atom));
-    indexes.set(a, found);
-  }
-  return found;
+  return memoized(
+    indexes,
+    a,
+    () => new ClassIndex(a.engine.classes, a.policies.atoms, (atom) => a.engine.unusualClasses(atom)),
+  );
 }
 
 /** The pod classes a policy's subject atom selects, in id order (found once per atom). */

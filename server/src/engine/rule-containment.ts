@@ -17,6 +17,7 @@ import type { Analysis } from './analysis';
 import { conditionMatches, directedPacket } from './evaluate';
 import { sideAtoms } from './peer-groups';
 import { addPortCuts, sortedCuts } from './port-cuts';
+import { memoized } from '../common/memo';
 
 export interface PolicyRule {
   readonly policy: CompiledPolicy;
@@ -39,15 +40,13 @@ export function admitsSomething(adm: Admission): boolean {
 const masks = new WeakMap<readonly { id: number }[], Uint8Array>();
 
 function maskOf(list: readonly { id: number }[]): Uint8Array {
-  let found = masks.get(list);
-  if (!found) {
+  return memoized(masks, list, () => {
     let size = 0;
     for (const x of list) if (x.id >= size) size = x.id + 1;
-    found = new Uint8Array(size);
-    for (const x of list) found[x.id] = 1;
-    masks.set(list, found);
-  }
-  return found;
+    const mask = new Uint8Array(size);
+    for (const x of list) mask[x.id] = 1;
+    return mask;
+  });
 }
 
 /** Whether every class of `inner` is in `outer` (both lists of distinct classes). */

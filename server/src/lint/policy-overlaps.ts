@@ -19,6 +19,7 @@ import { ruleAdmission, subjectClassesOf } from '../engine/admission';
 import { admitsSomething, classesWithin, type PolicyRule, ruleCovers, tierRules } from '../engine/rule-containment';
 import type { EndpointClass } from '../engine/classes';
 import type { CompiledPolicy, CompiledTier, Direction } from '../policy/rule-model';
+import { memoized } from '../common/memo';
 
 export interface Overlap {
   /** The rule (or a rule of the policy) that is pointless. */
@@ -48,12 +49,7 @@ const cache = new WeakMap<Analysis, PolicyOverlaps>();
  * edit) stops the computation, and nothing is kept of it.
  */
 export function policyOverlaps(a: Analysis, checkpoint: () => void = () => undefined): PolicyOverlaps {
-  let found = cache.get(a);
-  if (!found) {
-    found = compute(a, checkpoint);
-    cache.set(a, found);
-  }
-  return found;
+  return memoized(cache, a, () => compute(a, checkpoint));
 }
 
 const DIRECTIONS: readonly Direction[] = ['ingress', 'egress'];

@@ -8,6 +8,7 @@ import type { Addressing } from '../network/addressing';
 import type { Labels, Pod, Protocol } from '../model/kubernetes';
 import type { Cluster } from '../model/cluster';
 import { calicoPodLabels, type NetworkSetMembership, networkSetsContaining } from './calico/calico-labels';
+import { memoized } from '../common/memo';
 
 export interface Endpoint {
   /** `namespace/name` for pods; the address for external endpoints. */
@@ -47,11 +48,7 @@ interface PodTemplateParts {
 const templateParts = new WeakMap<Cluster, Map<Pod['spec'], PodTemplateParts[]>>();
 
 function podTemplateParts(pod: Pod, cluster: Cluster): PodTemplateParts {
-  let bySpec = templateParts.get(cluster);
-  if (!bySpec) {
-    bySpec = new Map();
-    templateParts.set(cluster, bySpec);
-  }
+  const bySpec = memoized(templateParts, cluster, () => new Map<Pod['spec'], PodTemplateParts[]>());
   let list = bySpec.get(pod.spec);
   if (!list) {
     list = [];

@@ -11,6 +11,7 @@ import { LIMITS, limitText } from '../common/limits';
 import type { FindingSink } from '../common/finding-sink';
 import { type SourceFile, span } from '../common/source';
 import { isAlias, isMap, isScalar, isSeq } from './node-types';
+import { memoized } from '../common/memo';
 
 /** Each alias of a document -> the node its anchor names (null when no anchor precedes it). */
 export type AliasTable = ReadonlyMap<Alias, Node | null>;
@@ -19,12 +20,7 @@ const tables = new WeakMap<Document, AliasTable>();
 
 /** The alias table of a document checked by `checkDocument`, or a fresh one (documents parsed elsewhere). */
 export function aliasTable(doc: Document): AliasTable {
-  let table = tables.get(doc);
-  if (!table) {
-    table = walk(doc).aliases;
-    tables.set(doc, table);
-  }
-  return table;
+  return memoized(tables, doc, () => walk(doc).aliases);
 }
 
 interface Problem {

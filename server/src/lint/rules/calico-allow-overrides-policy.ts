@@ -47,6 +47,7 @@ import {
 } from '../../policy/rule-model';
 import { insertKeysBefore, replaceScalar } from '../edits';
 import type { LintContext, LintRule } from '../lint-rule';
+import { memoized } from '../../common/memo';
 
 const ID: RuleId = 'calico-allow-overrides-policy';
 
@@ -438,21 +439,20 @@ const policiesByName = new WeakMap<Analysis, Map<unknown, Map<number, CalicoPoli
 
 /** The Calico rule as read, for edits. */
 function sourceRule(a: Analysis, o: Override): CalicoRule | undefined {
-  let byFile = policiesByName.get(a);
-  if (!byFile) {
-    byFile = new Map();
+  const byFile = memoized(policiesByName, a, () => {
+    const index = new Map<unknown, Map<number, CalicoPolicy>>();
     for (const p of a.cluster.calico.policies) {
       const at = p.meta.nameSpan;
-      let byStart = byFile.get(at.file);
+      let byStart = index.get(at.file);
       if (!byStart) {
         byStart = new Map();
-        byFile.set(at.file, byStart);
+        index.set(at.file, byStart);
       }
       // The first policy at a place, as a search in order finds it.
       if (!byStart.has(at.start)) byStart.set(at.start, p);
     }
-    policiesByName.set(a, byFile);
-  }
+    return index;
+  });
   const ref = o.policy.ref;
   const policy = byFile.get(ref.span.file)?.get(ref.span.start);
   return policy?.[o.rule.direction]?.items.find((r) => r.index === o.rule.index);

@@ -35,6 +35,7 @@ import { calicoPolicyRef } from '../../policy/calico/selector-uses';
 import type { Endpoint } from '../../policy/endpoint';
 import { policyName } from '../../policy/rule-model';
 import type { LintContext, LintRule } from '../lint-rule';
+import { memoized } from '../../common/memo';
 
 const ID: RuleId = 'cidr-covers-pods';
 
@@ -122,8 +123,7 @@ const addressIndex = new WeakMap<Analysis, Map<IpFamily, PodAddresses>>();
 
 /** The pods' addresses per family, sorted once per analysis: a CIDR's pods are a range of them. */
 function podAddresses(a: Analysis, family: IpFamily): PodAddresses {
-  let perFamily = addressIndex.get(a);
-  if (!perFamily) {
+  const perFamily = memoized(addressIndex, a, () => {
     const entries = new Map<IpFamily, { ip: IpAddr; owner: number }[]>([
       [4, []],
       [6, []],
@@ -131,17 +131,17 @@ function podAddresses(a: Analysis, family: IpFamily): PodAddresses {
     a.endpoints.forEach((e, owner) => {
       if (e.kind === 'pod') for (const ip of e.ips) entries.get(ip.family)!.push({ ip, owner });
     });
-    perFamily = new Map();
+    const index = new Map<IpFamily, PodAddresses>();
     for (const [f, list] of entries) {
       list.sort((x, y) => (x.ip.value < y.ip.value ? -1 : x.ip.value > y.ip.value ? 1 : x.owner - y.owner));
-      perFamily.set(f, {
+      index.set(f, {
         values: list.map((x) => x.ip.value),
         owners: list.map((x) => x.owner),
         ips: list.map((x) => x.ip),
       });
     }
-    addressIndex.set(a, perFamily);
-  }
+    return index;
+  });
   return perFamily.get(family)!;
 }
 
@@ -164,20 +164,19 @@ const boundsIndex = new WeakMap<Analysis, Map<IpFamily, { readonly min: bigint; 
  * outside the pod network, and these settle them without sorting every pod address.
  */
 function podBounds(a: Analysis, family: IpFamily): { readonly min: bigint; readonly max: bigint } | undefined {
-  let perFamily = boundsIndex.get(a);
-  if (!perFamily) {
-    perFamily = new Map();
+  const perFamily = memoized(boundsIndex, a, () => {
+    const bounds = new Map<IpFamily, { readonly min: bigint; readonly max: bigint }>();
     for (const e of a.endpoints) {
       if (e.kind !== 'pod') continue;
       for (const ip of e.ips) {
-        const b = perFamily.get(ip.family);
-        if (!b) perFamily.set(ip.family, { min: ip.value, max: ip.value });
-        else if (ip.value < b.min) perFamily.set(ip.family, { min: ip.value, max: b.max });
-        else if (ip.value > b.max) perFamily.set(ip.family, { min: b.min, max: ip.value });
+        const b = bounds.get(ip.family);
+        if (!b) bounds.set(ip.family, { min: ip.value, max: ip.value });
+        else if (ip.value < b.min) bounds.set(ip.family, { min: ip.value, max: b.max });
+        else if (ip.value > b.max) bounds.set(ip.family, { min: b.min, max: ip.value });
       }
     }
-    boundsIndex.set(a, perFamily);
-  }
+    return bounds;
+  });
   return perFamily.get(family);
 }
 

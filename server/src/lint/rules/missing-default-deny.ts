@@ -15,6 +15,7 @@ import { isOpen, policiesApplying } from '../../engine/isolation';
 import { type CompiledPolicy, type Direction, policyName } from '../../policy/rule-model';
 import { defaultDenyFix } from '../fixes/default-deny';
 import type { LintContext, LintRule } from '../lint-rule';
+import { memoized } from '../../common/memo';
 
 const ID: RuleId = 'missing-default-deny';
 
@@ -29,11 +30,7 @@ const byNamespace = new WeakMap<Analysis, Map<Direction, Map<string | undefined,
 
 /** Every namespace's own policies in a direction, in source order, found in one pass per analysis. */
 function policiesByNamespace(a: Analysis, direction: Direction): Map<string | undefined, CompiledPolicy[]> {
-  let perDirection = byNamespace.get(a);
-  if (!perDirection) {
-    perDirection = new Map();
-    byNamespace.set(a, perDirection);
-  }
+  const perDirection = memoized(byNamespace, a, () => new Map<Direction, Map<string | undefined, CompiledPolicy[]>>());
   let found = perDirection.get(direction);
   if (!found) {
     found = new Map();

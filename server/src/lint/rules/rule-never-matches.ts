@@ -24,6 +24,7 @@ import { conditionMatches, type Packet } from '../../engine/evaluate';
 import { PROTOCOLS, type Protocol } from '../../model/kubernetes';
 import { type CompiledPolicy, type CompiledRule, type Condition, policyName } from '../../policy/rule-model';
 import type { LintContext, LintRule } from '../lint-rule';
+import { memoized } from '../../common/memo';
 
 const ID: RuleId = 'rule-never-matches';
 
@@ -131,8 +132,7 @@ const servedByClass = new WeakMap<EndpointClass, { portless: boolean; protocols:
 
 /** The protocols a class's pods declare ports for, and whether one of them declares none. */
 function servedBy(a: Analysis, c: EndpointClass): { portless: boolean; protocols: readonly string[] } {
-  let found = servedByClass.get(c);
-  if (!found) {
+  return memoized(servedByClass, c, () => {
     const protocols = new Set<string>();
     let portless = false;
     for (const i of c.members) {
@@ -140,8 +140,6 @@ function servedBy(a: Analysis, c: EndpointClass): { portless: boolean; protocols
       if (ports.length === 0) portless = true;
       for (const p of ports) protocols.add(p.protocol);
     }
-    found = { portless, protocols: [...protocols] };
-    servedByClass.set(c, found);
-  }
-  return found;
+    return { portless, protocols: [...protocols] };
+  });
 }

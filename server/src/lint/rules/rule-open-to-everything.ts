@@ -16,6 +16,7 @@ import { describeAdmission, describePods, membersOf } from '../../engine/describ
 import { externalClasses } from '../../engine/address-classes';
 import { policyName } from '../../policy/rule-model';
 import { admissionsOf, type LintContext, type LintRule } from '../lint-rule';
+import { memoized } from '../../common/memo';
 
 const ID: RuleId = 'rule-open-to-everything';
 
@@ -51,14 +52,11 @@ const podClasses = new WeakMap<Analysis, { namespaces: boolean; classes: readonl
 
 /** Whether the pods span more than one namespace, and the classes of the pods (each pod as its id finds it). */
 function podClassesOf(a: Analysis): { namespaces: boolean; classes: readonly number[] } {
-  let found = podClasses.get(a);
-  if (!found) {
+  return memoized(podClasses, a, () => {
     const pods = a.endpoints.filter((e) => e.kind === 'pod');
     const classes = new Set(pods.map((e) => a.engine.classIdOf(a.engine.indexOf(e.id)!)));
-    found = { namespaces: new Set(pods.map((e) => e.namespace)).size >= 2, classes: [...classes] };
-    podClasses.set(a, found);
-  }
-  return found;
+    return { namespaces: new Set(pods.map((e) => e.namespace)).size >= 2, classes: [...classes] };
+  });
 }
 
 /** True when the rule's peers include every internet address of the families its pods have. */

@@ -17,6 +17,7 @@ import { type Cidr, type IpAddr, type IpFamily, isCidr, parseCidrOrIp } from '..
 import type { CalicoNetworkSet } from '../../model/calico/calico-resources';
 import type { Labels, Pod } from '../../model/kubernetes';
 import type { Cluster } from '../../model/cluster';
+import { memoized } from '../../common/memo';
 
 export const LABEL_NAMESPACE = 'projectcalico.org/namespace';
 export const LABEL_ORCHESTRATOR = 'projectcalico.org/orchestrator';
@@ -36,18 +37,15 @@ function prefixed(prefix: string, labels: Labels, name: string): Record<string, 
 const profiles = new WeakMap<Cluster, { namespaces: Map<string, Labels>; serviceAccounts: Map<string, Labels> }>();
 
 function profileCache(cluster: Cluster) {
-  let cache = profiles.get(cluster);
-  if (!cache) {
+  return memoized(profiles, cluster, () => {
     const serviceAccounts = new Map<string, Labels>();
     for (const sa of cluster.serviceAccounts)
       serviceAccounts.set(
         `${sa.meta.namespace}/${sa.meta.name}`,
         prefixed(SERVICE_ACCOUNT_PREFIX, sa.meta.labels, sa.meta.name),
       );
-    cache = { namespaces: new Map(), serviceAccounts };
-    profiles.set(cluster, cache);
-  }
-  return cache;
+    return { namespaces: new Map<string, Labels>(), serviceAccounts };
+  });
 }
 
 export function namespaceProfileLabels(cluster: Cluster, namespace: string): Labels {
@@ -115,18 +113,15 @@ const cache = new WeakMap<Cluster, NetworkSetEntry[]>();
 
 /** The network sets Calico would accept (no reading errors, no reserved namespace label), indexed once per snapshot. */
 export function networkSetEntries(cluster: Cluster): readonly NetworkSetEntry[] {
-  let entries = cache.get(cluster);
-  if (!entries) {
-    entries = cluster.calico.networkSets
+  return memoized(cache, cluster, () =>
+    cluster.calico.networkSets
       .filter((s) => s.readValid && !(LABEL_NAMESPACE in s.meta.labels))
       .map((s) => ({
         id: `${s.meta.kind} ${s.meta.namespace ? `${s.meta.namespace}/` : ''}${s.meta.name}`,
         labels: networkSetLabels(s, cluster),
         cidrs: s.nets.map((n) => parseCidrOrIp(n.value)).filter(isCidr),
-      }));
-    cache.set(cluster, entries);
-  }
-  return entries;
+      })),
+  );
 }
 
 /**
