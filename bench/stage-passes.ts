@@ -15,16 +15,9 @@
 import { performance } from 'node:perf_hooks';
 import { parseAllDocuments } from 'yaml';
 import { FindingSink } from '../server/src/common/finding-sink';
-import { Engine } from '../server/src/engine/engine';
 import { LINT_RULES } from '../server/src/lint';
-import { everyPolicy, type LintContext } from '../server/src/lint/lint-rule';
-import { defaultProjectConfig } from '../server/src/lint/project-config';
-import { buildCluster } from '../server/src/model/build';
-import { computeAddressing } from '../server/src/network/addressing';
-import { compilePolicies } from '../server/src/policy/compile';
-import { podEndpoint } from '../server/src/policy/endpoint';
 import { discoverManifests, readSourceFile } from '../server/src/yaml/discover';
-import { type ParsedFile, parseFile } from '../server/src/yaml/parse-yaml';
+import { timedAnalysis } from './timed-analysis';
 
 const dir = process.argv[2];
 const passes = Number(process.env.PASSES ?? 4);
@@ -38,20 +31,7 @@ for (let pass = 0; pass < passes; pass++) {
     into[stage] = Math.round(performance.now() - t);
     return r;
   };
-  let parsed: ParsedFile[] | undefined = time('parse', () => sources.map(parseFile));
-  const cluster = time('model', () => buildCluster(parsed!));
-  parsed = undefined; // as in bench/stages.ts: the CLI keeps no YAML nodes once read
-  const addressing = time('addressing', () => computeAddressing(cluster));
-  const policies = time('policy', () => compilePolicies(cluster));
-  const endpoints = time('endpoints', () => cluster.pods.map((p) => podEndpoint(p, cluster, addressing)));
-  const engine = time('engine', () => new Engine(policies, endpoints));
-  const analysis = { cluster, addressing, policies, endpoints, engine };
-  const context: LintContext = {
-    analysis,
-    config: defaultProjectConfig('.'),
-    checkpoint: () => undefined,
-    ...everyPolicy(analysis.policies),
-  };
+  const context = timedAnalysis(sources, time);
   time('lint', () => {
     for (const rule of LINT_RULES) time(rule.id, () => rule.check(context, new FindingSink()), rules);
   });

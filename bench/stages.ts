@@ -9,17 +9,10 @@
  */
 import { performance } from 'node:perf_hooks';
 import { FindingSink } from '../server/src/common/finding-sink';
-import { Engine } from '../server/src/engine/engine';
 import { servedMatrix } from '../server/src/ide/port-matrix';
 import { LINT_RULES, runLint } from '../server/src/lint';
-import { everyPolicy, type LintContext } from '../server/src/lint/lint-rule';
-import { defaultProjectConfig } from '../server/src/lint/project-config';
-import { buildCluster } from '../server/src/model/build';
-import { computeAddressing } from '../server/src/network/addressing';
-import { compilePolicies } from '../server/src/policy/compile';
-import { podEndpoint } from '../server/src/policy/endpoint';
 import { discoverManifests, readSourceFile } from '../server/src/yaml/discover';
-import { type ParsedFile, parseFile } from '../server/src/yaml/parse-yaml';
+import { timedAnalysis } from './timed-analysis';
 
 const dir = process.argv[2];
 const podMatrix = !process.argv.includes('--no-pod-matrix');
@@ -34,23 +27,9 @@ function time<T>(stage: string, f: () => T, into = ms): T {
 }
 
 const sources = time('read', () => discoverManifests([dir]).files.map((f) => readSourceFile(f)));
-let parsed: ParsedFile[] | undefined = time('parse', () => sources.map(parseFile));
-const cluster = time('model', () => buildCluster(parsed!));
-// The CLI keeps no YAML nodes once a file is read into the model (buildClusterFromSources reads
-// each file as soon as it is parsed): neither does the analysis here, or it would collect garbage
-// among every document's nodes.
-parsed = undefined;
-const addressing = time('addressing', () => computeAddressing(cluster));
-const policies = time('policy', () => compilePolicies(cluster));
-const endpoints = time('endpoints', () => cluster.pods.map((p) => podEndpoint(p, cluster, addressing)));
-const engine = time('engine', () => new Engine(policies, endpoints));
-const analysis = { cluster, addressing, policies, endpoints, engine };
-const context: LintContext = {
-  analysis,
-  config: defaultProjectConfig('.'),
-  checkpoint: () => undefined,
-  ...everyPolicy(analysis.policies),
-};
+const context = timedAnalysis(sources, time);
+const { analysis } = context;
+const { engine, endpoints, policies } = analysis;
 const findings: Record<string, number> = {};
 time('lint rules', () => {
   for (const rule of LINT_RULES) {

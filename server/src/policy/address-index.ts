@@ -5,6 +5,7 @@
  */
 import { type Cidr, cidrLast } from '../common/ip';
 import type { Endpoint } from './endpoint';
+import { lowerBound } from '../common/sorted';
 
 export class AddressIndex {
   /** IPv4 addresses as numbers, ascending, and the endpoint of each. */
@@ -41,7 +42,7 @@ export class AddressIndex {
       const [from, to] =
         c.family === 4
           ? [lowerBound(this.v4, Number(c.base)), lowerBound(this.v4, Number(cidrLast(c)) + 1)]
-          : [lowerBoundBig(this.v6, c.base), lowerBoundBig(this.v6, cidrLast(c) + 1n)];
+          : [lowerBound(this.v6, c.base), lowerBound(this.v6, cidrLast(c) + 1n)];
       count += to - from;
       if (count > most) return undefined;
       spans.push([from, to, c.family]);
@@ -56,27 +57,4 @@ export class AddressIndex {
     for (let k = 0; k < hits.length; k++) if (k === 0 || hits[k] !== hits[k - 1]) out.push(hits[k]);
     return out;
   }
-}
-
-/** The first position whose value is at least `x`. */
-function lowerBound(sorted: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function lowerBoundBig(sorted: readonly bigint[], x: bigint): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -36,6 +36,7 @@ import type { Endpoint } from '../../policy/endpoint';
 import { policyName } from '../../policy/rule-model';
 import type { LintContext, LintRule } from '../lint-rule';
 import { memoized } from '../../common/memo';
+import { lowerBound } from '../../common/sorted';
 
 const ID: RuleId = 'cidr-covers-pods';
 
@@ -143,18 +144,6 @@ function podAddresses(a: Analysis, family: IpFamily): PodAddresses {
     return index;
   });
   return perFamily.get(family)!;
-}
-
-/** The first position in ascending `values` holding `value` or more. */
-function lowerBound(values: readonly bigint[], value: bigint): number {
-  let lo = 0;
-  let hi = values.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (values[mid] < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 const boundsIndex = new WeakMap<Analysis, Map<IpFamily, { readonly min: bigint; readonly max: bigint }>>();
