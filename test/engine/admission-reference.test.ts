@@ -157,7 +157,7 @@ function probesOf(a: Analysis, rule: CompiledRule) {
 
 /** What the rule admits, every subject class with every party on every probe. */
 function plainAdmission(a: Analysis, policy: CompiledPolicy, rule: CompiledRule): Plain {
-  const subjects = a.engine.classes.filter((c) => c.kind === 'pod' && c.values[policy.subject] === true);
+  const subjects = a.engine.classes.filter((c) => c.kind === 'pod' && c.values.get(policy.subject) === true);
   const families = ([4, 6] as const).filter((f) => subjects.some((s) => s.families.includes(f)));
   const probes = probesOf(a, rule);
   const admitted = probes.map(() => false);

@@ -122,7 +122,11 @@ describe('engine: endpoint classes against evaluating every atom on every endpoi
         a.endpoints.forEach((ep, i) => {
           const reference = atomValues(a.policies.atoms, ep);
           const cls = a.engine.classes[a.engine.classIdOf(i)];
-          assert.deepEqual(cls.values, reference, ep.id);
+          assert.deepEqual(
+            reference.map((_, k) => cls.values.get(k)),
+            reference,
+            ep.id,
+          );
           const families = [...new Set(ep.ips.map((ip) => ip.family))].sort();
           assert.deepEqual(cls.families, families, ep.id);
           assert.equal(cls.kind, ep.kind, ep.id);
@@ -137,7 +141,7 @@ describe('engine: endpoint classes against evaluating every atom on every endpoi
         for (const atom of a.policies.atoms)
           assert.deepEqual(
             a.engine.unusualClasses(atom.id),
-            a.engine.classes.filter((c) => c.values[atom.id] !== atom.usual).map((c) => c.id),
+            a.engine.classes.filter((c) => c.values.get(atom.id) !== atom.usual).map((c) => c.id),
             `classes answering ${atom.key} otherwise than usual`,
           );
         // Classes in the order of their first member, members ascending.
@@ -153,7 +157,7 @@ describe('engine: endpoint classes against evaluating every atom on every endpoi
         for (const asked of [ids, ids.filter((x) => x % 2 === 0), ids.filter((x) => x % 3 === 1), []]) {
           const naive = new Map<string, number[]>();
           for (const c of pods) {
-            const key = JSON.stringify([c.families, asked.map((x) => c.values[x])]);
+            const key = JSON.stringify([c.families, asked.map((x) => c.values.get(x))]);
             naive.set(key, [...(naive.get(key) ?? []), c.id]);
           }
           assert.deepEqual(

@@ -15,6 +15,7 @@ import { type AtomValue, NetsAtom } from '../policy/atoms';
 import { type Endpoint, externalEndpoint } from '../policy/endpoint';
 import type { Protocol } from '../model/kubernetes';
 import type { Analysis } from './analysis';
+import { AnswerRow } from './answer-row';
 import { atomValues, type EndpointClass } from './classes';
 import { decide } from './evaluate';
 import { sideAtoms } from './peer-groups';
@@ -34,7 +35,7 @@ export interface ExternalClass {
   readonly family: IpFamily;
   /** An address of the class that no pod or node has: what the engine evaluates for the whole class. */
   readonly endpoint: Endpoint;
-  readonly values: readonly AtomValue[];
+  readonly values: AnswerRow;
   readonly ranges: readonly AddressRange[];
   readonly tags: ReadonlySet<AddressTag>;
 }
@@ -108,7 +109,7 @@ function computeExternalClasses(a: Analysis): ExternalClass[] {
       else byKey.set(key, { family, ranges: [range], endpoint, values, tags });
     }
   }
-  return [...byKey.values()].map((c, id) => ({ id, ...c }));
+  return [...byKey.values()].map((c, id) => ({ id, ...c, values: AnswerRow.of(c.values) }));
 }
 
 function contains(c: Cidr, value: bigint): boolean {
@@ -194,8 +195,8 @@ function splitsOutside(a: Analysis, atom: number): boolean {
   const known = memoized(outsideSplits, a, () => new Uint8Array(a.policies.atoms.length));
   if (known[atom] === 0) {
     const outside = externalClasses(a);
-    const first = outside[0]?.values[atom];
-    known[atom] = outside.some((x) => x.values[atom] !== first) ? 1 : 2;
+    const first = outside[0]?.values.get(atom);
+    known[atom] = outside.some((x) => x.values.get(atom) !== first) ? 1 : 2;
   }
   return known[atom] === 1;
 }
@@ -210,7 +211,7 @@ function groupsOf(a: Analysis, asked: readonly number[]): readonly (readonly num
     const byAnswers = new Map<string, number[]>();
     externalClasses(a).forEach((x, i) => {
       // `typeof` keeps the string answers (named ports, nets) apart from the booleans.
-      const answers = `${x.family}|${atoms.map((atom) => `${typeof x.values[atom]}:${x.values[atom]}`).join('|')}`;
+      const answers = `${x.family}|${atoms.map((atom) => `${typeof x.values.get(atom)}:${x.values.get(atom)}`).join('|')}`;
       const list = byAnswers.get(answers);
       if (list) list.push(i);
       else byAnswers.set(answers, [i]);

@@ -28,6 +28,7 @@ import type { IpFamily } from '../common/ip';
 import { sideAtoms } from './peer-groups';
 import { addNamedPortCuts, addPortCuts, admittedPorts, intervalProbes, type PortSet } from './port-cuts';
 import { memoized } from '../common/memo';
+import { AnswerRow } from './answer-row';
 
 export interface Admission {
   readonly policy: CompiledPolicy;
@@ -138,7 +139,7 @@ export class ClassIndex {
       // Row by row: each class's answers are one array, read in order.
       for (const c of this.pods) {
         const values = c.values;
-        for (let i = 0; i < n; i++) if (values[i] !== usual[i]) lists[i].push(c.id);
+        for (let i = 0; i < n; i++) if (values.get(i) !== usual[i]) lists[i].push(c.id);
       }
       for (let i = 0; i < n; i++) this.unusual[i] = this.byMostCommon(i, lists[i]);
     }
@@ -183,7 +184,7 @@ export class ClassIndex {
   private byMostCommon(atom: number, unusual: readonly number[]): readonly number[] {
     if (unusual.length * 2 <= this.pods.length) return unusual;
     const counts = new Map<AtomValue, number>();
-    for (const c of this.pods) counts.set(c.values[atom], (counts.get(c.values[atom]) ?? 0) + 1);
+    for (const c of this.pods) counts.set(c.values.get(atom), (counts.get(c.values.get(atom)) ?? 0) + 1);
     let best = this.usual[atom];
     let most = -1;
     for (const [v, k] of counts)
@@ -192,7 +193,7 @@ export class ClassIndex {
         most = k;
       }
     this.usual[atom] = best;
-    return this.pods.filter((c) => c.values[atom] !== best).map((c) => c.id);
+    return this.pods.filter((c) => c.values.get(atom) !== best).map((c) => c.id);
   }
 
   /** The pod classes whose answer to `atom` is true (a policy's pods), in id order. */
@@ -201,10 +202,10 @@ export class ClassIndex {
     if (!found) {
       found =
         this.usualOf(atom) === true
-          ? this.pods.filter((c) => c.values[atom] === true)
+          ? this.pods.filter((c) => c.values.get(atom) === true)
           : this.listOf(atom)
               .map((id) => this.classes[id])
-              .filter((c) => c.values[atom] === true);
+              .filter((c) => c.values.get(atom) === true);
       this.selected.set(atom, found);
     }
     return found;
@@ -227,8 +228,8 @@ export class ClassIndex {
     let found = this.answers.get(atom);
     if (!found) {
       const seen = new Set<AtomValue>([this.usualOf(atom)]);
-      for (const id of this.listOf(atom)) seen.add(this.classes[id].values[atom]);
-      for (const c of this.notPods) seen.add(c.values[atom]);
+      for (const id of this.listOf(atom)) seen.add(this.classes[id].values.get(atom));
+      for (const c of this.notPods) seen.add(c.values.get(atom));
       found = [...seen];
       this.answers.set(atom, found);
     }
@@ -334,7 +335,7 @@ class Grouper {
       if (r.kind !== c.kind || !sameFamilies(r.families, c.families)) continue;
       let same = true;
       for (const atom of this.atoms)
-        if (r.values[atom] !== c.values[atom]) {
+        if (r.values.get(atom) !== c.values.get(atom)) {
           same = false;
           break;
         }
@@ -383,8 +384,8 @@ class Grouper {
     node = step(c.kind);
     node = step(c.families.length === 1 ? c.families[0] : c.families.join(''));
     const atoms = this.atoms;
-    for (let i = 0; i + 1 < atoms.length; i++) node = step(c.values[atoms[i]]);
-    return { node, key: atoms.length ? c.values[atoms[atoms.length - 1]] : undefined };
+    for (let i = 0; i + 1 < atoms.length; i++) node = step(c.values.get(atoms[i]));
+    return { node, key: atoms.length ? c.values.get(atoms[atoms.length - 1]) : undefined };
   }
 }
 
@@ -449,13 +450,7 @@ function computeAdmission(a: Analysis, policy: CompiledPolicy, rule: CompiledRul
 
   // One packet object for every probe of this rule: conditionMatches only reads it.
   const scratch: ScratchPacket = { protocol: 'TCP', port: 1, family: 4, src: NO_ANSWERS, dst: NO_ANSWERS };
-  const packetFor = (
-    s: EndpointClass,
-    family: IpFamily,
-    protocol: Protocol,
-    port: number,
-    peer: readonly AtomValue[],
-  ): Packet => {
+  const packetFor = (s: EndpointClass, family: IpFamily, protocol: Protocol, port: number, peer: AnswerRow): Packet => {
     scratch.protocol = protocol;
     scratch.port = port;
     scratch.family = family;
@@ -492,7 +487,7 @@ function computeAdmission(a: Analysis, policy: CompiledPolicy, rule: CompiledRul
   // that answer the atoms the rule reads on the peer side alike are decided once (a group's
   // first class), as the rule cannot tell them apart.
   const admitted = new Array<boolean>(probes.length).fill(false);
-  const admits = (values: readonly AtomValue[], families: readonly IpFamily[]): boolean => {
+  const admits = (values: AnswerRow, families: readonly IpFamily[]): boolean => {
     let matched = false;
     for (const family of families) {
       const fit = fitOf(family);
@@ -607,7 +602,7 @@ function classesOfGroups(groups: readonly ClassGroup[], chosen: readonly boolean
 function admittedOutside(
   a: Analysis,
   peerAtoms: ReadonlySet<number>,
-  admits: (values: readonly AtomValue[], families: readonly IpFamily[]) => boolean,
+  admits: (values: AnswerRow, families: readonly IpFamily[]) => boolean,
 ): ExternalClass[] {
   const atoms = [...peerAtoms];
   const decided: { c: ExternalClass; ok: boolean }[] = [];
@@ -628,8 +623,8 @@ function admittedOutside(
   return out;
 }
 
-function sameAnswers(x: readonly AtomValue[], y: readonly AtomValue[], atoms: readonly number[]): boolean {
-  for (const atom of atoms) if (x[atom] !== y[atom]) return false;
+function sameAnswers(x: AnswerRow, y: AnswerRow, atoms: readonly number[]): boolean {
+  for (const atom of atoms) if (x.get(atom) !== y.get(atom)) return false;
   return true;
 }
 
@@ -637,12 +632,12 @@ function sameAnswers(x: readonly AtomValue[], y: readonly AtomValue[], atoms: re
 type ScratchPacket = { -readonly [K in keyof Packet]: Packet[K] };
 
 /** The answers of no endpoint (a packet's side that the parts asked do not read). */
-const NO_ANSWERS: readonly AtomValue[] = [];
+const NO_ANSWERS = AnswerRow.NONE;
 
 const peerOnly: ScratchPacket = { protocol: 'TCP', port: 1, family: 4, src: NO_ANSWERS, dst: NO_ANSWERS };
 
 /** Whether the parts of a rule that read only the peer hold for a peer's answers in one family. */
-function peerPartsHold(peerParts: readonly Condition[], values: readonly AtomValue[], family: IpFamily): boolean {
+function peerPartsHold(peerParts: readonly Condition[], values: AnswerRow, family: IpFamily): boolean {
   if (peerParts.length === 0) return true;
   peerOnly.family = family;
   peerOnly.src = values;

@@ -8,13 +8,14 @@ import { AddressIndex } from '../policy/address-index';
 import { type Atom, type AtomValue, NetsAtom } from '../policy/atoms';
 import { type Endpoint, familiesOf } from '../policy/endpoint';
 import { EndpointIndex } from '../policy/endpoint-index';
+import { AnswerRow } from './answer-row';
 
 export interface EndpointClass {
   readonly id: number;
   readonly kind: Endpoint['kind'];
   readonly families: readonly IpFamily[];
-  /** The class's answer to each atom, indexed by atom id. */
-  readonly values: readonly AtomValue[];
+  /** The class's answer to each atom, by atom id (shared with the other classes where they answer alike). */
+  readonly values: AnswerRow;
   /** Indices of member endpoints. */
   readonly members: number[];
 }
@@ -282,8 +283,10 @@ export function computeClasses(
   atoms.forEach((atom, a) => {
     if (atom.readsAddresses) parts = refine(part, parts, unusual[a]);
   });
-  // Parts numbered again in endpoint order; each class's answers are the usual ones but where its members differ.
-  const usual = atoms.map((a) => a.usual);
+  // Parts numbered again in endpoint order; each class's answers are every class's answers (the
+  // usual ones, or an address atom's common one) but where its members differ, written over a
+  // shared row (answer-row.ts), not copied per class.
+  const shared = AnswerRow.of(atoms.map((a, k) => unusual[k].common ?? a.usual));
   const classes: EndpointClass[] = [];
   const classOf = new Int32Array(endpoints.length);
   const idOf = new Int32Array(parts).fill(-1);
@@ -296,20 +299,18 @@ export function computeClasses(
       id = classes.length;
       idOf[part[i]] = id;
       const t = templates.of[i];
-      classes.push({ id, kind: endpoints[i].kind, families: families[t], values: usual.slice(), members: [] });
+      classes.push({ id, kind: endpoints[i].kind, families: families[t], values: shared.derive(), members: [] });
       firstOfTemplate[t].push(id);
     }
     classes[id].members.push(i);
     classOf[i] = id;
   }
   atoms.forEach((atom, a) => {
-    const { at, values, common } = unusual[a];
-    if (common !== undefined) for (const c of classes) (c.values as AtomValue[])[atom.id] = common;
-    if (atom.readsAddresses)
-      for (let k = 0; k < at.length; k++) (classes[classOf[at[k]]].values as AtomValue[])[atom.id] = values[k];
+    const { at, values } = unusual[a];
+    if (atom.readsAddresses) for (let k = 0; k < at.length; k++) classes[classOf[at[k]]].values.set(atom.id, values[k]);
     else
       for (let k = 0; k < at.length; k++)
-        for (const c of firstOfTemplate[at[k]]) (classes[c].values as AtomValue[])[atom.id] = values[k];
+        for (const c of firstOfTemplate[at[k]]) classes[c].values.set(atom.id, values[k]);
   });
   const byAtom = new Map<number, { atom: Atom; at: readonly number[]; common?: AtomValue }>();
   atoms.forEach((atom, a) => {
@@ -330,7 +331,7 @@ export function computeClasses(
           for (const i of at) ids.add(classOf[i]);
           list = [...ids].sort((x, y) => x - y);
         } else if (atom?.readsAddresses) {
-          list = classes.filter((c) => c.values[atomId] !== atom.usual).map((c) => c.id);
+          list = classes.filter((c) => c.values.get(atomId) !== atom.usual).map((c) => c.id);
         } else {
           const ids = new Set<number>();
           // A class whose members are of several templates answers as its first member's template does.

@@ -7,7 +7,6 @@
 import type { IpFamily } from '../common/ip';
 import { budgetCheck, type TimeBudget } from '../common/time-budget';
 import type { Protocol } from '../model/kubernetes';
-import type { AtomValue } from '../policy/atoms';
 import { connectionFamily, type Endpoint } from '../policy/endpoint';
 import { type Direction, isClusterPolicy, type PolicySet, policyName } from '../policy/rule-model';
 import { ClassPairAnswers } from './class-pair-answers';
@@ -24,6 +23,7 @@ import {
   withoutClusterPolicies,
 } from './evaluate';
 import type { DirectionVerdict, Verdict } from './verdict';
+import { AnswerRow } from './answer-row';
 
 interface ClassInfo {
   readonly cls: Pick<EndpointClass, 'kind' | 'families' | 'values'>;
@@ -519,7 +519,7 @@ export class Engine {
   }
 
   private adHocInfo(ep: Endpoint): ClassInfo {
-    const values: AtomValue[] = atomValues(this.policies.atoms, ep);
+    const values = AnswerRow.of(atomValues(this.policies.atoms, ep));
     const families = ep.ips
       .map((ip) => ip.family)
       .filter((f, i, a) => a.indexOf(f) === i)

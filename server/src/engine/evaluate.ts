@@ -17,6 +17,7 @@ import {
   isClusterPolicy,
   type PolicySet,
 } from '../policy/rule-model';
+import type { AnswerRow } from './answer-row';
 import type { DirectionVerdict, Step } from './verdict';
 
 /** A connection as policy sees it: protocol, destination port, family, and each side's atom answers. */
@@ -24,8 +25,8 @@ export interface Packet {
   readonly protocol: Protocol;
   readonly port: number;
   readonly family: IpFamily;
-  readonly src: readonly AtomValue[];
-  readonly dst: readonly AtomValue[];
+  readonly src: AnswerRow;
+  readonly dst: AnswerRow;
 }
 
 /**
@@ -37,8 +38,8 @@ export function directedPacket(
   protocol: Protocol,
   port: number,
   family: IpFamily,
-  subject: readonly AtomValue[],
-  peer: readonly AtomValue[],
+  subject: AnswerRow,
+  peer: AnswerRow,
 ): Packet {
   return direction === 'ingress'
     ? { protocol, port, family, src: peer, dst: subject }
@@ -92,9 +93,9 @@ export function conditionMatches(c: Condition, p: Packet): boolean {
     case 'protocol':
       return c.protocols.includes(p.protocol) !== c.negate;
     case 'endpoint':
-      return ((c.side === 'source' ? p.src : p.dst)[c.atom] === true) !== c.negate;
+      return ((c.side === 'source' ? p.src : p.dst).get(c.atom) === true) !== c.negate;
     case 'nets':
-      return netsValueHas((c.side === 'source' ? p.src : p.dst)[c.atom], p.family) !== c.negate;
+      return netsValueHas((c.side === 'source' ? p.src : p.dst).get(c.atom), p.family) !== c.negate;
     case 'ports': {
       if (c.side === 'source') return sourcePortsMatch(c.ranges, c.negate);
       let hit = false;
@@ -102,7 +103,7 @@ export function conditionMatches(c: Condition, p: Packet): boolean {
       if (!hit && c.named.length) {
         const key = portKeyOf(p);
         for (const atom of c.named) {
-          const v = p.dst[atom];
+          const v = p.dst.get(atom);
           if (typeof v === 'string' && commaListHas(v, key)) hit = true;
         }
       }
@@ -116,10 +117,10 @@ export interface Applicable {
   readonly tiers: readonly { readonly index: number; readonly policies: readonly CompiledPolicy[] }[];
 }
 
-export function applicablePolicies(set: PolicySet, subject: readonly AtomValue[], direction: Direction): Applicable {
+export function applicablePolicies(set: PolicySet, subject: AnswerRow, direction: Direction): Applicable {
   const tiers: { index: number; policies: CompiledPolicy[] }[] = [];
   set.tiers.forEach((tier, index) => {
-    const policies = tier.policies.filter((p) => p[direction] !== undefined && subject[p.subject] === true);
+    const policies = tier.policies.filter((p) => p[direction] !== undefined && subject.get(p.subject) === true);
     if (policies.length) tiers.push({ index, policies });
   });
   return { tiers };
@@ -132,7 +133,7 @@ export function applicablePolicies(set: PolicySet, subject: readonly AtomValue[]
  */
 export function applicableToClasses(
   set: PolicySet,
-  classes: readonly { readonly values: readonly AtomValue[] }[],
+  classes: readonly { readonly values: AnswerRow }[],
   usual: (atomId: number) => AtomValue,
   unusualClasses: (atomId: number) => readonly number[],
   direction: Direction,
@@ -142,7 +143,7 @@ export function applicableToClasses(
     for (const p of tier.policies) {
       if (p[direction] === undefined) continue;
       const add = (c: number) => {
-        if (classes[c].values[p.subject] !== true) return;
+        if (classes[c].values.get(p.subject) !== true) return;
         const list = tiers[c];
         const last = list[list.length - 1];
         if (last?.index === index) last.policies.push(p);

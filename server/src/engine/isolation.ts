@@ -11,7 +11,6 @@
 import type { IpFamily } from '../common/ip';
 import { memoized } from '../common/memo';
 import { PROTOCOLS } from '../model/kubernetes';
-import type { AtomValue } from '../policy/atoms';
 import type { CompiledPolicy, Condition, Direction } from '../policy/rule-model';
 import { type ExternalClass, externalClasses } from './address-classes';
 import type { Analysis } from './analysis';
@@ -19,6 +18,7 @@ import type { EndpointClass } from './classes';
 import { type Applicable, decide, directedPacket } from './evaluate';
 import { sideAtoms } from './peer-groups';
 import { addPortCuts, sortedCuts } from './port-cuts';
+import type { AnswerRow } from './answer-row';
 
 const cache = new WeakMap<Analysis, Record<Direction, Map<number, boolean>>>();
 
@@ -81,7 +81,7 @@ function computeOpen(a: Analysis, cls: EndpointClass, direction: Direction): boo
   const ports = sorted.slice(0, -1);
   // Pod classes answering the atoms the rules read on the peer side alike are decided alike:
   // one representative per group.
-  const peers: { values: readonly AtomValue[]; families: readonly IpFamily[] }[] = [
+  const peers: { values: AnswerRow; families: readonly IpFamily[] }[] = [
     ...a.engine.peerGroups.groups([...peerAtoms]).map((g) => g.representative),
     ...a.engine.classes.filter((c) => c.kind !== 'pod'),
     ...internet.map((c) => ({ values: c.values, families: [c.family] })),

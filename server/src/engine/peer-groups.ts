@@ -81,15 +81,15 @@ export class PeerGroups {
       }
       if (unusual === undefined) {
         const counts = new Map<AtomValue, number>();
-        for (const c of this.pods) counts.set(c.values[atom], (counts.get(c.values[atom]) ?? 0) + 1);
+        for (const c of this.pods) counts.set(c.values.get(atom), (counts.get(c.values.get(atom)) ?? 0) + 1);
         const common = mostCommon(counts) ?? false;
         usual = common;
-        unusual = this.pods.filter((c) => c.values[atom] !== common).map((c) => c.id);
+        unusual = this.pods.filter((c) => c.values.get(atom) !== common).map((c) => c.id);
       }
       const ids = new Map<AtomValue, number>();
       const answerIds = new Int32Array(unusual.length);
       unusual.forEach((id, k) => {
-        const v = this.classById[id]!.values[atom];
+        const v = this.classById[id]!.values.get(atom);
         let n = ids.get(v);
         if (n === undefined) {
           n = ids.size;

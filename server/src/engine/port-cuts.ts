@@ -5,19 +5,20 @@
 import { PROTOCOLS, type Protocol } from '../model/kubernetes';
 import type { AtomValue } from '../policy/atoms';
 import type { Condition } from '../policy/rule-model';
+import type { AnswerRow } from './answer-row';
 
 /**
  * Adds to `out` every range edge of `c`'s port conditions (the first port and the one after the
  * last) and, for its named ports, the numbers they stand for in any of `answers` (an endpoint
  * class's atom answers), with the number after each.
  */
-export function addPortCuts(c: Condition, answers: readonly (readonly AtomValue[])[], out: Set<number>): void {
+export function addPortCuts(c: Condition, answers: readonly AnswerRow[], out: Set<number>): void {
   addCuts(c, answers, out, { seen: undefined });
 }
 
 function addCuts(
   c: Condition,
-  answers: readonly (readonly AtomValue[])[],
+  answers: readonly AnswerRow[],
   out: Set<number>,
   /** The named-port answers read so far (made at the first named port: most conditions have none). */
   read: { seen: Set<AtomValue> | undefined },
@@ -37,7 +38,7 @@ function addCuts(
   // Many classes give the same answer: each is read once.
   for (const atom of c.named)
     for (const values of answers) {
-      const v = values[atom];
+      const v = values.get(atom);
       if (seen.has(v)) continue;
       seen.add(v);
       addNamedPortCuts(v, out);

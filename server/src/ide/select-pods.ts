@@ -37,7 +37,7 @@ export function podsOfWorkload(a: Analysis, w: Workload | KubeObject): number[] 
 export function podsOfAtom(a: Analysis, atom: number): number[] {
   const out: number[] = [];
   for (const cls of a.engine.classes) {
-    const v = cls.values[atom];
+    const v = cls.values.get(atom);
     if (v === true || (typeof v === 'string' && /^[01]{2}$/.test(v) && v.includes('1'))) out.push(...cls.members);
   }
   return out.sort((x, y) => x - y);

@@ -255,7 +255,7 @@ function workloadFacts(a: Analysis, w: { meta: { kind: string; name: string; nam
     const values = a.engine.classes[a.engine.classIdOf(pods[0])].values;
     const selecting = (d: Direction) =>
       a.policies.tiers.flatMap((t) =>
-        t.policies.filter((p) => p[d] !== undefined && values[p.subject] === true).map((p) => policyName(p.ref)),
+        t.policies.filter((p) => p[d] !== undefined && values.get(p.subject) === true).map((p) => policyName(p.ref)),
       );
     for (const d of ['ingress', 'egress'] as const) {
       const list = selecting(d);

@@ -68,7 +68,7 @@ function references(a: Analysis, file: import('../common/source').SourceFile, of
     const tier = a.policies.tiers.find((x) => x.policies.some((p) => p.ref.span === nameSpan));
     const compiled = tier?.policies.find((p) => p.ref.span === nameSpan);
     if (!compiled) continue;
-    const selects = [...classes].some((c) => a.engine.classes[c].values[compiled.subject] === true);
+    const selects = [...classes].some((c) => a.engine.classes[c].values.get(compiled.subject) === true);
     if (selects) {
       const subject = o.type === 'kube' ? o.policy.podSelector.span : (o.policy.selector?.span ?? nameSpan);
       out.push(subject);

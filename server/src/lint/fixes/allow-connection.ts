@@ -79,7 +79,7 @@ function side(
     const cp = compiled(a, ref);
     const kube = kubePolicy(a, ref);
     if (!cp || !kube) continue;
-    const selected = membersOf(a.engine.classes.filter((k) => k.kind === 'pod' && k.values[cp.subject] === true));
+    const selected = membersOf(a.engine.classes.filter((k) => k.kind === 'pod' && k.values.get(cp.subject) === true));
     if (selected.length !== mine.size || !selected.every((i) => mine.has(i))) continue;
     const lines = rules.flatMap((r) => kubeRuleLines(r, direction, kube.meta.namespace));
     const edit = appendRuleEdit(kube, direction, lines);

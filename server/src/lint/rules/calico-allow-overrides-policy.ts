@@ -304,7 +304,7 @@ export function findOverrides(a: Analysis): Override[] {
       outside.forEach((peer, i) => {
         let opened: Opening[] | undefined;
         for (const d of decided)
-          if (d.peer.family === peer.family && peerAtoms.every((x) => d.peer.values[x] === peer.values[x])) {
+          if (d.peer.family === peer.family && peerAtoms.every((x) => d.peer.values.get(x) === peer.values.get(x))) {
             opened = d.opened;
             break;
           }

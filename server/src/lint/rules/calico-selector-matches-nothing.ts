@@ -72,7 +72,7 @@ function holdsAPodAddress(a: Analysis, atom: number): boolean {
     const c = classes[id];
     if (c.kind !== 'pod') continue;
     listedPods++;
-    if (String(c.values[atom]).includes('1')) return true;
+    if (String(c.values.get(atom)).includes('1')) return true;
   }
   return listedPods < classIndex(a).pods.length && String(a.policies.atoms[atom].usual).includes('1');
 }

@@ -24,6 +24,7 @@ import { type PolicyRef, policyName } from '../../policy/rule-model';
 import { columnOf } from '../edits';
 import { dnsEgressRule } from '../fixes/dns-rule';
 import type { LintRule } from '../lint-rule';
+import { AnswerRow } from '../../engine/answer-row';
 
 function lineIndent(text: string, offset: number): number {
   const start = text.lastIndexOf('\n', offset - 1) + 1;
@@ -103,7 +104,7 @@ interface PolicyFinding {
  * destination, found once.
  */
 export class DnsReach {
-  private assumedValues?: readonly AtomValue[];
+  private assumedValues?: AnswerRow;
 
   constructor(
     private readonly a: Analysis,
@@ -111,7 +112,7 @@ export class DnsReach {
   ) {}
 
   /** Whether the egress of `cls` allows (protocol, 53) to destination values `dst` in `family`. */
-  private egress(cls: EndpointClass, family: IpFamily | undefined, dst: readonly AtomValue[], protocol: Protocol) {
+  private egress(cls: EndpointClass, family: IpFamily | undefined, dst: AnswerRow, protocol: Protocol) {
     if (family === undefined) return false;
     const packet: Packet = { protocol, port: 53, family, src: cls.values, dst };
     return decide(this.a.policies, this.a.engine.applicable(cls.id, 'egress'), 'egress', packet);
@@ -162,13 +163,13 @@ function sharedFamily(a: readonly IpFamily[], b: readonly IpFamily[]): IpFamily 
  * An endpoint's atom answers as an egress decision reads them of a destination: the atoms that
  * egress rules read on the destination side are evaluated (the others are never read there).
  */
-function egressDestinationValues(a: Analysis, ep: Endpoint): AtomValue[] {
+function egressDestinationValues(a: Analysis, ep: Endpoint): AnswerRow {
   const atoms = new Set<number>();
   for (const tier of a.policies.tiers)
     for (const p of tier.policies) for (const r of p.egress ?? []) sideAtoms(r.condition, 'destination', atoms);
   const values: AtomValue[] = new Array(a.policies.atoms.length).fill(false);
   for (const id of atoms) values[id] = a.policies.atoms[id].evaluate(ep);
-  return values;
+  return AnswerRow.of(values);
 }
 
 export const dnsBlocked: LintRule = {

@@ -83,7 +83,7 @@ function check(a: Analysis, policy: CompiledPolicy, rule: CompiledRule, report: 
     const atom = a.policies.atoms[id];
     if (!(atom instanceof NamedPortAtom)) continue;
     // The atom's answer is the class's ports of that name: not empty when its pods declare the name.
-    if (classes.some((c) => c.values[id] !== '')) continue;
+    if (classes.some((c) => c.values.get(id) !== '')) continue;
     const pods = membersOf(classes);
     const where = `${ingress ? 'Ingress' : 'Egress'} rule ${rule.index + 1} of ${policyName(policy.ref)}`;
     const whose = ingress

@@ -25,6 +25,7 @@ import { PROTOCOLS, type Protocol } from '../../model/kubernetes';
 import { type CompiledPolicy, type CompiledRule, type Condition, policyName } from '../../policy/rule-model';
 import type { LintContext, LintRule } from '../lint-rule';
 import { memoized } from '../../common/memo';
+import { AnswerRow } from '../../engine/answer-row';
 
 const ID: RuleId = 'rule-never-matches';
 
@@ -96,7 +97,13 @@ function packetSatisfiable(c: Condition): boolean {
   parts.forEach(collect);
   const sorted = [...cuts].filter((p) => p >= 1 && p <= 65535).sort((x, y) => x - y);
   // One packet for every probe (conditionMatches only reads it; packet-only parts read no endpoint).
-  const p: { -readonly [K in keyof Packet]: Packet[K] } = { protocol: 'TCP', port: 1, family: 4, src: [], dst: [] };
+  const p: { -readonly [K in keyof Packet]: Packet[K] } = {
+    protocol: 'TCP',
+    port: 1,
+    family: 4,
+    src: AnswerRow.NONE,
+    dst: AnswerRow.NONE,
+  };
   for (const protocol of PROTOCOLS)
     for (const port of sorted) {
       p.protocol = protocol;
