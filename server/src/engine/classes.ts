@@ -317,6 +317,24 @@ export function computeClasses(
     byAtom.set(atom.id, { atom, at: unusual[a].at, common: unusual[a].common });
   });
   const unusualClasses = new Map<number, readonly number[]>();
+  // One atom's classes gathered without a Set: `seen[c] === pass` once class c is listed. They
+  // mostly come in ascending order (templates and classes are both numbered in endpoint order), so
+  // a list is sorted only when it does not.
+  const seen = new Int32Array(classes.length);
+  let pass = 0;
+  let listed: number[] = [];
+  let ascending = true;
+  const add = (c: number) => {
+    if (seen[c] === pass) return;
+    seen[c] = pass;
+    if (listed.length > 0 && c < listed[listed.length - 1]) ascending = false;
+    listed.push(c);
+  };
+  const gathered = (): number[] => {
+    const ids = listed;
+    listed = [];
+    return ascending ? ids : ids.sort((x, y) => x - y);
+  };
   return {
     classes,
     classOf,
@@ -325,18 +343,17 @@ export function computeClasses(
       if (!list) {
         const { atom, at } = byAtom.get(atomId) ?? { atom: undefined, at: [] };
         const common = byAtom.get(atomId)?.common;
-        if (atom?.readsAddresses && common === undefined) {
-          // The classes of the endpoints answering otherwise: every other endpoint answers as usual.
-          const ids = new Set<number>();
-          for (const i of at) ids.add(classOf[i]);
-          list = [...ids].sort((x, y) => x - y);
-        } else if (atom?.readsAddresses) {
+        if (atom?.readsAddresses && common !== undefined) {
           list = classes.filter((c) => c.values.get(atomId) !== atom.usual).map((c) => c.id);
         } else {
-          const ids = new Set<number>();
-          // A class whose members are of several templates answers as its first member's template does.
-          for (const t of at) for (const c of firstOfTemplate[t]) ids.add(c);
-          list = [...ids].sort((x, y) => x - y);
+          pass++;
+          ascending = true;
+          // An address atom: the classes of the endpoints answering otherwise (every other endpoint
+          // answers as usual). Otherwise by template: a class whose members are of several
+          // templates answers as its first member's template does.
+          if (atom?.readsAddresses) for (const i of at) add(classOf[i]);
+          else for (const t of at) for (const c of firstOfTemplate[t]) add(c);
+          list = gathered();
         }
         unusualClasses.set(atomId, list);
       }
