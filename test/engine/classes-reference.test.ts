@@ -11,6 +11,8 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { atomValues } from '../../server/src/engine/classes';
 import { applicablePolicies, commaListHas } from '../../server/src/engine/evaluate';
+import { podsOfAtom } from '../../server/src/ide/select-pods';
+import type { AtomValue } from '../../server/src/policy/atoms';
 import { EndpointIndex } from '../../server/src/policy/endpoint-index';
 import { analyzeYaml } from '../helpers';
 
@@ -143,6 +145,14 @@ describe('engine: endpoint classes against evaluating every atom on every endpoi
             a.engine.unusualClasses(atom.id),
             a.engine.classes.filter((c) => c.values.get(atom.id) !== atom.usual).map((c) => c.id),
             `classes answering ${atom.key} otherwise than usual`,
+          );
+        // podsOfAtom reads only the classes answering the atom unusually: against every endpoint's own answer.
+        const holds = (v: AtomValue) => v === true || (typeof v === 'string' && /^[01]{2}$/.test(v) && v.includes('1'));
+        for (const atom of a.policies.atoms)
+          assert.deepEqual(
+            podsOfAtom(a, atom.id),
+            a.endpoints.flatMap((ep, i) => (holds(atom.evaluate(ep)) ? [i] : [])),
+            `endpoints answering ${atom.key} with true or an address`,
           );
         // Classes in the order of their first member, members ascending.
         let next = 0;

@@ -17,7 +17,7 @@ import type { Analysis } from './analysis';
 import type { EndpointClass } from './classes';
 import { type Applicable, decide, directedPacket } from './evaluate';
 import { sideAtoms } from './peer-groups';
-import { addPortCuts, sortedCuts } from './port-cuts';
+import { addNamedPortCuts, addPortCuts, sortedCuts } from './port-cuts';
 import type { AnswerRow } from './answer-row';
 
 const cache = new WeakMap<Analysis, Record<Direction, Map<number, boolean>>>();
@@ -102,7 +102,11 @@ function computeOpen(a: Analysis, cls: EndpointClass, direction: Direction): boo
 
 const namedCuts = new WeakMap<Analysis, Map<number, readonly number[]>>();
 
-/** addPortCuts over the answers of every endpoint class, with each named port's numbers found once per analysis. */
+/**
+ * addPortCuts over the answers of every endpoint class, with each named port's numbers found once
+ * per analysis: from the classes answering the atom unusually and, when some class gives it, the
+ * atom's usual answer (not a read of every class per named port).
+ */
 function addClassCuts(a: Analysis, c: Condition, out: Set<number>): void {
   if (c.type === 'all' || c.type === 'any') {
     for (const x of c.of) addClassCuts(a, x, out);
@@ -115,11 +119,13 @@ function addClassCuts(a: Analysis, c: Condition, out: Set<number>): void {
     let list = perAtom.get(atom);
     if (!list) {
       const found = new Set<number>();
+      const listed = a.engine.unusualClasses(atom);
       addPortCuts(
         { ...c, ranges: [], named: [atom] },
-        a.engine.classes.map((x) => x.values),
+        listed.map((id) => a.engine.classes[id].values),
         found,
       );
+      if (listed.length < a.engine.classes.length) addNamedPortCuts(a.policies.atoms[atom].usual, found);
       list = [...found];
       perAtom.set(atom, list);
     }

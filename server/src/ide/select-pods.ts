@@ -4,6 +4,7 @@
  */
 import type { Analysis } from '../engine/analysis';
 import type { KubeObject, Workload } from '../model/kubernetes';
+import type { AtomValue } from '../policy/atoms';
 import type { Endpoint } from '../policy/endpoint';
 import type { CalicoSelector } from '../policy/selector/calico-selector';
 
@@ -35,10 +36,15 @@ export function podsOfWorkload(a: Analysis, w: Workload | KubeObject): number[] 
 
 /** Endpoints whose class answers an atom with true (endpoint atoms) or with an address in some family (address atoms). */
 export function podsOfAtom(a: Analysis, atom: number): number[] {
+  const holds = (v: AtomValue | undefined) =>
+    v === true || (typeof v === 'string' && /^[01]{2}$/.test(v) && v.includes('1'));
+  const { classes } = a.engine;
+  // Only the classes answering the atom unusually are read; every other class gives its usual answer.
+  const listed = a.engine.unusualClasses(atom);
   const out: number[] = [];
-  for (const cls of a.engine.classes) {
-    const v = cls.values.get(atom);
-    if (v === true || (typeof v === 'string' && /^[01]{2}$/.test(v) && v.includes('1'))) out.push(...cls.members);
-  }
+  if (holds(a.policies.atoms[atom]?.usual)) {
+    const unusual = new Set(listed);
+    for (const cls of classes) if (!unusual.has(cls.id) || holds(cls.values.get(atom))) out.push(...cls.members);
+  } else for (const id of listed) if (holds(classes[id].values.get(atom))) out.push(...classes[id].members);
   return out.sort((x, y) => x - y);
 }

@@ -11,6 +11,7 @@
  */
 import type { Fix, TextEdit } from '../../common/finding';
 import type { SourceFile } from '../../common/source';
+import { classIndex } from '../../engine/admission';
 import type { Analysis } from '../../engine/analysis';
 import { membersOf } from '../../engine/describe';
 import {
@@ -79,7 +80,7 @@ function side(
     const cp = compiled(a, ref);
     const kube = kubePolicy(a, ref);
     if (!cp || !kube) continue;
-    const selected = membersOf(a.engine.classes.filter((k) => k.kind === 'pod' && k.values.get(cp.subject) === true));
+    const selected = membersOf(classIndex(a).selectedBy(cp.subject));
     if (selected.length !== mine.size || !selected.every((i) => mine.has(i))) continue;
     const lines = rules.flatMap((r) => kubeRuleLines(r, direction, kube.meta.namespace));
     const edit = appendRuleEdit(kube, direction, lines);
