@@ -45,4 +45,22 @@ describe('engine: class-pair answers', () => {
       { numRuns: 40 },
     );
   });
+
+  it('turns dense by itself before its hash would outgrow the dense array, keeping every answer', () => {
+    const n = 300; // 90,000 bytes dense; the hash's 1,024 first slots take 9,216
+    const table = new ClassPairAnswers(n, 0);
+    const answer = (sc: number, dc: number) => ((sc * 7 + dc) % 3 === 0 ? 2 : 1);
+    let pairs = 0;
+    for (let sc = 0; sc < n; sc++)
+      for (let dc = 0; dc < n; dc += 3) {
+        table.set(sc, dc, answer(sc, dc));
+        pairs++;
+        // A hash of 2^k slots holds at most 2^(k-1) pairs and 9 * 2^k bytes; it must turn dense
+        // rather than grow past n * n bytes.
+        if (!table.isDense) assert.ok(pairs * 2 * 9 <= 2 * n * n, `still a hash at ${pairs} pairs`);
+      }
+    assert.ok(table.isDense);
+    for (let sc = 0; sc < n; sc++)
+      for (let dc = 0; dc < n; dc++) assert.equal(table.get(sc, dc), dc % 3 === 0 ? answer(sc, dc) : 0);
+  });
 });

@@ -3,7 +3,8 @@
  * 0 not decided yet, 1 allowed, 2 denied. With few classes a dense classes² array; with many, a
  * hash of the pairs asked so far, since the lint rules ask a few pairs per class (at 50k pods a
  * dense table is 25 MB, zero-filled, per port asked, with some thousand cells set). A matrix asks
- * every pair: `dense()` turns the table into the array it then reads inline.
+ * every pair: `dense()` turns the table into the array it then reads inline, and a hash that would
+ * outgrow the dense array becomes it (so a table never holds more than classes² bytes).
  */
 
 /** Up to this many classes the table is dense from the start (64 kB). */
@@ -11,6 +12,9 @@ export const DENSE_CLASSES = 256;
 
 /** Initial slots of a sparse table (a power of two). */
 const FIRST_SLOTS = 1024;
+
+/** Bytes per slot of a sparse table: two Int32 keys and the answer. */
+const SLOT_BYTES = 9;
 
 export class ClassPairAnswers {
   private cells?: Uint8Array;
@@ -50,7 +54,18 @@ export class ClassPairAnswers {
       return;
     }
     if (!this.put(sc, dc, answer)) return;
-    if (++this.size * 2 > this.values.length) this.grow();
+    if (++this.size * 2 > this.values.length) {
+      // A hash twice as large would hold more bytes than every pair as one (9 per slot): the table
+      // is being asked most pairs (the workload matrix asks them one by one), and the dense array
+      // is smaller and faster to read from here on.
+      if (this.values.length * 2 * SLOT_BYTES >= this.n * this.n) this.dense();
+      else this.grow();
+    }
+  }
+
+  /** Whether the table is the dense array (from the start, asked to become it, or grown into it). */
+  get isDense(): boolean {
+    return this.cells !== undefined;
   }
 
   /** Every pair as one row-major array (source * n + destination), which the table then is. */
