@@ -9,7 +9,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { FindingSink } from '../server/src/common/finding-sink';
-import { servedMatrix } from '../server/src/ide/port-matrix';
+import { workloadGroups, workloadServedCell } from '../server/src/ide/workload-matrix';
 import { LINT_RULES, runLint } from '../server/src/lint';
 import { discoverManifests, readSourceFile } from '../server/src/yaml/discover';
 import { timedAnalysis } from './timed-analysis';
@@ -41,13 +41,15 @@ time('lint rules', () => {
 // The whole lint stage once more as the CLI runs it (reading findings, severities,
 // suppressions, sorting); every cache the rules filled is warm by now.
 const report = time('lint (warm)', () => runLint(analysis));
-const workloads = new Map<string, number>();
-endpoints.forEach((e, i) => {
-  const w = e.pod?.workload;
-  const key = w ? `${e.pod!.namespace}/${w.kind}/${w.name}` : e.id;
-  if (!workloads.has(key)) workloads.set(key, i);
+// The workload matrix `netpol matrix --group workloads` prints (without --port: on the ports each
+// destination declares), every pair of workloads.
+const groups = workloadGroups(
+  analysis,
+  endpoints.map((_, i) => i),
+);
+time('workload matrix', () => {
+  for (const from of groups) for (const to of groups) workloadServedCell(analysis, from, to);
 });
-time('workload matrix', () => servedMatrix(analysis, [...workloads.values()]));
 if (podMatrix) time('pod matrix TCP/8080', () => engine.matrix('TCP', 8080));
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
 console.log(
@@ -61,7 +63,7 @@ console.log(
       policies: policies.tiers.reduce((n, t) => n + t.policies.length, 0),
       atoms: policies.atoms.length,
       classes: engine.classes.length,
-      workloads: workloads.size,
+      workloads: groups.length,
       findings: report.findings.length,
     },
     findings,

@@ -1,7 +1,6 @@
 /**
- * Reachability matrices over a set of pods: on one port, or on the ports each
- * destination declares ("served ports"). The CLI prints them; the editor
- * counts from them (CodeLens, status bar) and the matrix view will show them.
+ * The ports each destination declares ("served ports"): what the matrices without a port are
+ * computed on (the CLI's ServedRows and workload cells, the matrix view, the reach summary).
  */
 import type { Analysis } from '../engine/analysis';
 import type { Protocol } from '../model/kubernetes';
@@ -26,21 +25,4 @@ export function servedPorts(a: Analysis, i: number): ServedPort[] {
     out.push({ protocol: p.protocol, port: p.containerPort, key });
   }
   return out.sort((x, y) => x.port - y.port || (x.protocol < y.protocol ? -1 : 1));
-}
-
-export interface ServedMatrix {
-  readonly endpoints: readonly string[];
-  /** Each destination's declared ports (`PROTOCOL/port`). */
-  readonly served: readonly (readonly string[])[];
-  /** allowed[row][column]: the column's declared ports the row's pod may reach. */
-  readonly allowed: readonly (readonly (readonly string[])[])[];
-}
-
-/** Each destination's declared ports, and for every pair the ones the source may reach (computed once). */
-export function servedMatrix(a: Analysis, indices: readonly number[]): ServedMatrix {
-  const ports = indices.map((j) => servedPorts(a, j));
-  const allowed = indices.map((i) =>
-    indices.map((j, c) => ports[c].filter((s) => a.engine.allowed(i, j, s.protocol, s.port)).map((s) => s.key)),
-  );
-  return { endpoints: indices.map((i) => a.endpoints[i].id), served: ports.map((l) => l.map((s) => s.key)), allowed };
 }
