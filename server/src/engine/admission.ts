@@ -689,6 +689,11 @@ function peerCandidates(
   return out.sort((x, y) => x.id - y.id);
 }
 
+/** True when the rule matches (protocol, port). */
+export function admitsPort(adm: Admission, protocol: Protocol, port: number): boolean {
+  return adm.ports.some((p) => p.protocol === protocol && p.ranges.some(([lo, hi]) => port >= lo && port <= hi));
+}
+
 /** True when the rule matches every port of TCP, UDP and SCTP. */
 export function admitsEveryPort(adm: Admission): boolean {
   return PROTOCOLS.every((p) => {

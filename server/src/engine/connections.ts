@@ -4,17 +4,16 @@
  * through their endpoint class, outside addresses through their address class
  * (engine/address-classes.ts), so a question costs (classes x ports), and the
  * ports probed are the edges where some rule's answer can change (a port range
- * is decided by probing each piece once, not each port). A rule asking a few pairs per port decides
- * them without the engine's class-pair tables (endpointsConnect, egressConnects).
+ * is decided by probing each piece once, not each port).
  */
 import { formatIp, type IpFamily, minBigint } from '../common/ip';
 import type { Span } from '../common/source';
 import { PROTOCOLS, type Protocol } from '../model/kubernetes';
-import type { Endpoint } from '../policy/endpoint';
+import { commonFamily, type Endpoint } from '../policy/endpoint';
 import { type CompiledRule, type Condition, policyName } from '../policy/rule-model';
 import type { Analysis } from './analysis';
 import { type AddressRange, externalClasses } from './address-classes';
-import { type Admission, ruleAdmission } from './admission';
+import { admitsPort, ruleAdmission } from './admission';
 import type { EndpointClass } from './classes';
 import { type Applicable, decide, type Packet } from './evaluate';
 import { stepText } from './explain';
@@ -98,50 +97,6 @@ export function partiesConnect(a: Analysis, s: Party, d: Party, protocol: Protoc
   return v;
 }
 
-/** The address family two classes share (IPv4 first), as the engine picks it. */
-function sharedFamily(s: EndpointClass, d: EndpointClass): IpFamily | undefined {
-  if (s.families.includes(4) && d.families.includes(4)) return 4;
-  if (s.families.includes(6) && d.families.includes(6)) return 6;
-  return undefined;
-}
-
-/**
- * Engine.allowed(src, dst, protocol, port), decided from the two classes' applicable policies
- * instead of the engine's class-pair table. For rules that ask a few pairs per port: a table is
- * classes² bytes per port and direction (25 MB at 5,000 classes), allocated on first use, and
- * asking it column-wise touches a page per source. A pod to itself and a host network source
- * (node-local) are asked of the engine.
- */
-export function endpointsConnect(a: Analysis, src: number, dst: number, protocol: Protocol, port: number): boolean {
-  if (src === dst || a.endpoints[src].kind === 'host') return a.engine.allowed(src, dst, protocol, port);
-  const s = a.engine.classes[a.engine.classIdOf(src)];
-  const d = a.engine.classes[a.engine.classIdOf(dst)];
-  const family = sharedFamily(s, d);
-  if (family === undefined) return false;
-  const packet: Packet = { protocol, port, family, src: s.values, dst: d.values };
-  if (s.kind === 'pod' && !decide(a.policies, a.engine.applicable(s.id, 'egress'), 'egress', packet)) return false;
-  return d.kind !== 'pod' || decide(a.policies, a.engine.applicable(d.id, 'ingress'), 'ingress', packet);
-}
-
-/**
- * Engine.egressAllowed between two distinct endpoints of the snapshot (src's egress policy only),
- * decided from src's class's applicable policies without the engine's table (see endpointsConnect).
- */
-export function egressConnects(a: Analysis, src: number, dst: number, protocol: Protocol, port: number): boolean {
-  const s = a.engine.classes[a.engine.classIdOf(src)];
-  const d = a.engine.classes[a.engine.classIdOf(dst)];
-  const family = sharedFamily(s, d);
-  if (family === undefined) return false;
-  if (s.kind !== 'pod') return true;
-  const packet: Packet = { protocol, port, family, src: s.values, dst: d.values };
-  return decide(a.policies, a.engine.applicable(s.id, 'egress'), 'egress', packet);
-}
-
-/** Whether the rule matches `protocol`/`port` (engine/admission.ts's ports). */
-function admitsPort(adm: Admission, protocol: Protocol, port: number): boolean {
-  return adm.ports.some((p) => p.protocol === protocol && p.ranges.some(([lo, hi]) => port >= lo && port <= hi));
-}
-
 /**
  * Whether only an Allow rule can let a connection in: one of the tiers that apply ends in Deny and
  * none of its policies that apply has a Pass rule for the direction, so no walk gets past it to
@@ -197,7 +152,7 @@ export function ingressSources(
       const out: number[] = [];
       for (const c of candidates) {
         if (!wanted(c)) continue;
-        const family = sharedFamily(c, cls);
+        const family = commonFamily(c.families, cls.families);
         if (family === undefined) continue;
         const packet: Packet = { protocol, port, family, src: c.values, dst: cls.values };
         if (decide(a.policies, app, 'ingress', packet)) out.push(c.id);

@@ -4,10 +4,9 @@
  * ingress policy. Answers are computed per endpoint class pair and cached per
  * port, so a matrix costs (classes² · rules), not (pods² · rules).
  */
-import type { IpFamily } from '../common/ip';
 import { budgetCheck, type TimeBudget } from '../common/time-budget';
 import type { Protocol } from '../model/kubernetes';
-import { connectionFamily, type Endpoint } from '../policy/endpoint';
+import { commonFamily, connectionFamily, type Endpoint } from '../policy/endpoint';
 import { type Direction, isClusterPolicy, type PolicySet, policyName } from '../policy/rule-model';
 import { ClassPairAnswers } from './class-pair-answers';
 import { type AtomAnswers, atomValues, computeClasses, type EndpointClass } from './classes';
@@ -526,10 +525,4 @@ export class Engine {
       .sort();
     return this.infoFor({ kind: ep.kind, families, values });
   }
-}
-
-function commonFamily(a: readonly IpFamily[], b: readonly IpFamily[]): IpFamily | undefined {
-  if (a.includes(4) && b.includes(4)) return 4;
-  if (a.includes(6) && b.includes(6)) return 6;
-  return undefined;
 }

@@ -121,9 +121,12 @@ export function familiesOf(ep: Endpoint): IpFamily[] {
 
 /** The address family a connection between two endpoints uses: IPv4 when both have one, else IPv6. */
 export function connectionFamily(a: Endpoint, b: Endpoint): IpFamily | undefined {
-  const fa = familiesOf(a);
-  const fb = familiesOf(b);
-  if (fa.includes(4) && fb.includes(4)) return 4;
-  if (fa.includes(6) && fb.includes(6)) return 6;
+  return commonFamily(familiesOf(a), familiesOf(b));
+}
+
+/** The family two sets of address families share, IPv4 first, as a connection picks it. */
+export function commonFamily(a: readonly IpFamily[], b: readonly IpFamily[]): IpFamily | undefined {
+  if (a.includes(4) && b.includes(4)) return 4;
+  if (a.includes(6) && b.includes(6)) return 6;
   return undefined;
 }

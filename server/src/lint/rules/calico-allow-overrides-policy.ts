@@ -48,6 +48,7 @@ import {
 import { insertKeysBefore, replaceScalar } from '../edits';
 import type { LintContext, LintRule } from '../lint-rule';
 import { memoized } from '../../common/memo';
+import { commonFamily } from '../../policy/endpoint';
 
 const ID: RuleId = 'calico-allow-overrides-policy';
 
@@ -90,11 +91,8 @@ type Party = EndpointClass | ExternalClass;
 const isExternal = (c: Party): c is ExternalClass => !('members' in c);
 const familiesOf = (c: Party): readonly IpFamily[] => (isExternal(c) ? [c.family] : c.families);
 
-function commonFamily(s: Party, d: Party): IpFamily | undefined {
-  const [fs, fd] = [familiesOf(s), familiesOf(d)];
-  if (fs.includes(4) && fd.includes(4)) return 4;
-  if (fs.includes(6) && fd.includes(6)) return 6;
-  return undefined;
+function partiesFamily(s: Party, d: Party): IpFamily | undefined {
+  return commonFamily(familiesOf(s), familiesOf(d));
 }
 
 interface Piece {
@@ -212,7 +210,7 @@ export function findOverrides(a: Analysis): Override[] {
       /** The pieces on which a Calico Allow decides for the peer and the team's policies alone deny. */
       const opening = (peer: Party): Opening[] => {
         const [src, dst] = pairOf(peer);
-        const family = commonFamily(src, dst);
+        const family = partiesFamily(src, dst);
         if (family === undefined) return [];
         let cuts = sortedSubjectCuts;
         if (peerNamed) {

@@ -10,7 +10,7 @@ import { type Span, span } from '../../common/source';
 import type { IpFamily } from '../../common/ip';
 import { type ClusterDns, clusterDns } from '../../engine/cluster-dns';
 import type { EndpointClass } from '../../engine/classes';
-import { decidingStep, egressConnects } from '../../engine/connections';
+import { decidingStep } from '../../engine/connections';
 import { decide, type Packet } from '../../engine/evaluate';
 import { sideAtoms } from '../../engine/peer-groups';
 import { describePods } from '../../engine/describe';
@@ -18,7 +18,7 @@ import { externalClasses } from '../../engine/address-classes';
 import type { Analysis } from '../../engine/analysis';
 import type { Verdict } from '../../engine/verdict';
 import type { AtomValue } from '../../policy/atoms';
-import { connectionFamily, type Endpoint } from '../../policy/endpoint';
+import { commonFamily, connectionFamily, type Endpoint } from '../../policy/endpoint';
 import type { KubeNetworkPolicy, Protocol } from '../../model/kubernetes';
 import { type PolicyRef, policyName } from '../../policy/rule-model';
 import { columnOf } from '../edits';
@@ -97,11 +97,10 @@ interface PolicyFinding {
 }
 
 /**
- * Whether a pod class's egress lets it reach the cluster's DNS on port 53, decided from the
- * class's egress policies (the engine's egressAllowed, without its class-pair tables: one
- * destination per class and protocol). The assumed DNS pod and the outside addresses are no
- * endpoints of the snapshot: their answers are read only for the atoms egress rules read of a
- * destination, found once.
+ * Whether a pod class's egress lets it reach the cluster's DNS on port 53: the engine's
+ * egressAllowed for the workspace's DNS pods; the assumed DNS pod and the outside addresses are
+ * no endpoints of the snapshot, so the class's egress policies are asked directly, with their
+ * answers read only for the atoms egress rules read of a destination (found once).
  */
 export class DnsReach {
   private assumedValues?: AnswerRow;
@@ -127,7 +126,7 @@ export class DnsReach {
       return t.id !== s.id && this.egress(cls, connectionFamily(s, t), this.assumedValues, protocol);
     }
     return dns.indices.some(
-      (t) => this.a.endpoints[t].id !== s.id && egressConnects(this.a, cls.members[0], t, protocol, 53),
+      (t) => this.a.endpoints[t].id !== s.id && this.a.engine.egressAllowed(s, this.a.endpoints[t], protocol, 53),
     );
   }
 
@@ -142,7 +141,7 @@ export class DnsReach {
       for (const p of t.policies) for (const r of p.egress!) sideAtoms(r.condition, 'destination', atoms);
     for (const group of this.a.engine.peerGroups.groups([...atoms])) {
       const peer = group.representative;
-      if (!this.egress(cls, sharedFamily(cls.families, peer.families), peer.values, protocol)) continue;
+      if (!this.egress(cls, commonFamily(cls.families, peer.families), peer.values, protocol)) continue;
       // A class other than its own: the first member of its own class is the pod asking.
       if (peer.id !== cls.id || group.classes().length > 1) return true;
     }
@@ -150,13 +149,6 @@ export class DnsReach {
       this.egress(cls, cls.families.includes(x.family) ? x.family : undefined, x.values, protocol),
     );
   }
-}
-
-/** The family two endpoints' classes share (IPv4 first), as the engine picks it. */
-function sharedFamily(a: readonly IpFamily[], b: readonly IpFamily[]): IpFamily | undefined {
-  if (a.includes(4) && b.includes(4)) return 4;
-  if (a.includes(6) && b.includes(6)) return 6;
-  return undefined;
 }
 
 /**

@@ -24,11 +24,11 @@ import type { FindingSink } from '../../common/finding-sink';
 import type { RuleId } from '../../common/rule-registry';
 import { span } from '../../common/source';
 import { plural, quoteList } from '../../common/text';
-import { type Admission, allAdmissions } from '../../engine/admission';
+import { type Admission, admitsPort, allAdmissions } from '../../engine/admission';
 import { type ExternalClass, outsideAdmitting } from '../../engine/address-classes';
 import type { Analysis } from '../../engine/analysis';
 import type { EndpointClass } from '../../engine/classes';
-import { egressConnects, ingressSources } from '../../engine/connections';
+import { ingressSources } from '../../engine/connections';
 import { inferDependencies } from '../../engine/dependencies';
 import { ownerName } from '../../engine/describe';
 import { evaluateIntents, selectIntentEndpoint } from '../../engine/intents';
@@ -39,7 +39,6 @@ import type {
   NetworkPolicyPeer,
   NetworkPolicyPort,
   NetworkPolicyRule,
-  Protocol,
 } from '../../model/kubernetes';
 import type { Endpoint } from '../../policy/endpoint';
 import { policyName } from '../../policy/rule-model';
@@ -51,10 +50,6 @@ import { memoized } from '../../common/memo';
 const ID: RuleId = 'sensitive-port-exposed';
 
 export const sensitivePortExposed: LintRule = { id: ID, check };
-
-function admitsPort(adm: Admission, protocol: Protocol, port: number): boolean {
-  return adm.ports.some((p) => p.protocol === protocol && p.ranges.some(([lo, hi]) => port >= lo && port <= hi));
-}
 
 function check({ analysis: a, config }: LintContext, sink: FindingSink): void {
   for (const x of findExposures(a, config)) reportExposure(a, x, sink);
@@ -285,9 +280,9 @@ function exposure(
       from.push(other);
     }
     // The target's ingress admits the class (and they share a family): its egress decides. A pod of
-    // another namespace is neither the target nor node-local to it, so this is Engine.allowed
-    // (decided without the engine's table: a few sources per port).
-    if (first === undefined || !egressConnects(a, first, target, sp.protocol, sp.port)) continue;
+    // another namespace is neither the target nor node-local to it, so this is Engine.allowed.
+    if (first === undefined || !a.engine.egressAllowed(a.endpoints[first], a.endpoints[target], sp.protocol, sp.port))
+      continue;
     for (const other of from) namespaces.add(other);
   }
   const outsideClasses = outsideAdmitting(a, cls, sp.protocol, sp.port);

@@ -17,13 +17,12 @@ import type { EndpointClass } from '../../engine/classes';
 import {
   type Deciding,
   decidingStep,
-  endpointsConnect,
   ingressSources,
   type Party,
   partiesConnect,
   podParty,
 } from '../../engine/connections';
-import { ruleAdmission } from '../../engine/admission';
+import { admitsPort, ruleAdmission } from '../../engine/admission';
 import { externalClasses } from '../../engine/address-classes';
 import { ownerName } from '../../engine/describe';
 import { isOpen } from '../../engine/isolation';
@@ -131,19 +130,14 @@ function reachedThroughOwnRules(
         if (rule.action !== 'Allow') continue;
         const adm = ruleAdmission(a, policy, rule);
         for (const p of ports) {
-          if (
-            !adm.ports.some(
-              (x) => x.protocol === p.protocol && x.ranges.some(([lo, hi]) => p.port >= lo && p.port <= hi),
-            )
-          )
-            continue;
+          if (!admitsPort(adm, p.protocol, p.port)) continue;
           let tried = 0;
           for (const c of adm.peerClasses) {
             if (tried >= TRIES_PER_RULE) break;
             const s = sourceOf(c);
             if (s === undefined) continue;
             tried++;
-            if (endpointsConnect(a, s, d, p.protocol, p.port)) return true;
+            if (a.engine.allowed(s, d, p.protocol, p.port)) return true;
           }
         }
       }
@@ -192,7 +186,7 @@ export const unreachableWorkload: LintRule = {
         for (const id of candidates) {
           const c = a.engine.classes[id];
           const s = sourceOf(c);
-          if (s !== undefined && ports.some((p) => endpointsConnect(a, s, d, p.protocol, p.port))) return true;
+          if (s !== undefined && ports.some((p) => a.engine.allowed(s, d, p.protocol, p.port))) return true;
         }
         const dp = podParty(a, d);
         return outside.some((s) => ports.some((p) => partiesConnect(a, s, dp, p.protocol, p.port)));
