@@ -28,7 +28,7 @@ const NONE: readonly number[] = [];
  * than the shortest list found so far (a union over every namespace grew with the cluster for
  * each atom whose own namespace already narrowed it).
  */
-class LabelLists {
+export class LabelLists {
   /** key -> value -> items. */
   private readonly byLabel = new Map<string, Lists>();
   private readonly byKey: Lists = new Map();

@@ -17,6 +17,7 @@ import { reportCalicoSelectorsMatchingNothing } from './calico-selector-matches-
 import { splitPeerPairs } from './split-peer-selectors';
 import type { FindingSink } from '../../common/finding-sink';
 import type { RuleId } from '../../common/rule-registry';
+import { LabelLists } from '../../policy/endpoint-index';
 
 const ID: RuleId = 'selector-matches-nothing';
 /** At most this many did-you-mean fixes per finding. */
@@ -44,7 +45,7 @@ function check({ analysis: a, checkpoint }: LintContext, sink: FindingSink): voi
     byNamespace,
     labelsIn,
     selectedNamespaces: new Map(),
-    namespacesByLabel: namespacesByLabel(namespaces),
+    namespacesByLabel: namespaceLabels(namespaces),
   };
   // A podSelector split from its namespaceSelector is split-peer-selectors' finding, with its own fix.
   const split = new Set(splitPeerPairs(a).map((s) => s.podPeer));
@@ -77,27 +78,15 @@ interface PodScope {
   readonly labelsIn: ReadonlyMap<string | undefined, readonly Labels[]>;
   /** The namespaces each namespaceSelector (by its key) selects, as they are found. */
   readonly selectedNamespaces: Map<string, { name: string; labels: Labels }[]>;
-  /** The namespaces (in workspace order) by label key, then value. */
-  readonly namespacesByLabel: ReadonlyMap<string, ReadonlyMap<string, readonly { name: string; labels: Labels }[]>>;
+  /** The namespaces by label (their indices in workspace order). */
+  readonly namespacesByLabel: LabelLists;
 }
 
-/** The namespaces by each label they carry, in their order: a selector's candidates are those with its first matchLabels entry. */
-function namespacesByLabel(
-  namespaces: readonly { name: string; labels: Labels }[],
-): Map<string, Map<string, { name: string; labels: Labels }[]>> {
-  const out = new Map<string, Map<string, { name: string; labels: Labels }[]>>();
-  for (const n of namespaces)
-    for (const [k, v] of Object.entries(n.labels)) {
-      let byValue = out.get(k);
-      if (!byValue) {
-        byValue = new Map();
-        out.set(k, byValue);
-      }
-      const list = byValue.get(v);
-      if (list) list.push(n);
-      else byValue.set(v, [n]);
-    }
-  return out;
+/** The namespaces indexed by label (items numbered in workspace order), for the candidates of a namespaceSelector. */
+function namespaceLabels(namespaces: readonly { name: string; labels: Labels }[]): LabelLists {
+  const lists = new LabelLists();
+  namespaces.forEach((n, i) => lists.add(n.labels, i));
+  return lists;
 }
 
 function checkPeer(
@@ -114,13 +103,9 @@ function checkPeer(
     // Many peers repeat one namespaceSelector: the namespaces it selects are found once per selector.
     let selected = selectedNamespaces.get(nsm.key);
     if (!selected) {
-      // Only the namespaces carrying its first matchLabels entry can match (all of them, without one).
-      let candidates: readonly { name: string; labels: Labels }[] = namespaces;
-      for (const k in peer.namespaceSelector.matchLabels) {
-        candidates = namespacesByLabel.get(k)?.get(peer.namespaceSelector.matchLabels[k]) ?? [];
-        break;
-      }
-      selected = candidates.filter((n) => nsm.matches(n.labels));
+      // Only the namespaces the index gives for its labels can match (all of them, without a handle).
+      const candidates = namespacesByLabel.matching(nsm);
+      selected = (candidates ? candidates.map((k) => namespaces[k]) : namespaces).filter((n) => nsm.matches(n.labels));
       selectedNamespaces.set(nsm.key, selected);
     }
     if (selected.length === 0) {
