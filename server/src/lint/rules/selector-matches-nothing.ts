@@ -85,7 +85,7 @@ interface PodScope {
 /** The namespaces indexed by label (items numbered in workspace order), for the candidates of a namespaceSelector. */
 function namespaceLabels(namespaces: readonly { name: string; labels: Labels }[]): LabelLists {
   const lists = new LabelLists();
-  namespaces.forEach((n, i) => lists.add(n.labels, i));
+  for (const [i, n] of namespaces.entries()) lists.add(n.labels, i);
   return lists;
 }
 
