@@ -4,8 +4,8 @@
  * engine decides once per class pair and shares the answer with every member.
  */
 import type { IpFamily } from '../common/ip';
-import { AddressIndex } from '../policy/address-index';
-import { type Atom, type AtomValue, NetsAtom } from '../policy/atoms';
+import { AddressIndex, type InsideEndpoints } from '../policy/address-index';
+import { type Atom, type AtomValue, FAMILY_BITS, NetsAtom } from '../policy/atoms';
 import { type Endpoint, familiesOf } from '../policy/endpoint';
 import { EndpointIndex } from '../policy/endpoint-index';
 import { AnswerRow } from './answer-row';
@@ -164,26 +164,13 @@ export class AtomAnswers {
 
 /**
  * An atom that reads addresses: only the endpoints that answer otherwise than the most common
- * answer are kept. A CIDR list holding at most half of the endpoints' addresses asks only the
- * endpoints the address index finds inside it (every other endpoint answers the usual '00',
- * which is then the most common answer); otherwise every endpoint is asked.
+ * answer are kept (a CIDR holding every pod lists none). A CIDR test finds the endpoints inside
+ * its CIDRs in the address index; every other endpoint answers '00'. The most common answer is
+ * the one counted most, the usual answer first and the others in the order of the endpoints
+ * that first give them, a later one winning only with a strictly greater count.
  */
 function addressAnswers(atom: Atom, endpoints: readonly Endpoint[], addresses: () => AddressIndex): UnusualAnswers {
-  if (atom instanceof NetsAtom) {
-    const inside = addresses().within(atom.cidrs, endpoints.length / 2);
-    if (inside) {
-      const at: number[] = [];
-      const values: AtomValue[] = [];
-      for (const i of inside) {
-        const v = atom.evaluate(endpoints[i]);
-        if (v !== atom.usual) {
-          at.push(i);
-          values.push(v);
-        }
-      }
-      return { at, values };
-    }
-  }
+  if (atom instanceof NetsAtom) return netsAnswers(endpoints.length, addresses().inside(atom.cidrs, atom.except));
   const all = endpoints.map((ep) => atom.evaluate(ep));
   const counts = new Map<AtomValue, number>();
   for (const v of all) counts.set(v, (counts.get(v) ?? 0) + 1);
@@ -197,6 +184,37 @@ function addressAnswers(atom: Atom, endpoints: readonly Endpoint[], addresses: (
       values.push(all[i]);
     }
   return common === atom.usual ? { at, values } : { at, values, common };
+}
+
+/** A CIDR test's answers from the endpoints inside it (answers by family bits, 0 being the usual '00'). */
+function netsAnswers(count: number, inside: InsideEndpoints): UnusualAnswers {
+  const { at, bits } = inside;
+  // Each answer's count and the endpoint that first gives it.
+  const counts = [count - at.length, 0, 0, 0];
+  const first = [-1, -1, -1, -1];
+  let gap = 0;
+  while (gap < at.length && at[gap] === gap) gap++;
+  if (gap < count) first[0] = gap;
+  for (let k = 0; k < at.length; k++) {
+    counts[bits[k]]++;
+    if (first[bits[k]] < 0) first[bits[k]] = at[k];
+  }
+  let common = 0;
+  const seen = [0, 1, 2, 3].filter((b) => first[b] >= 0).sort((x, y) => first[x] - first[y]);
+  for (const b of seen) if (counts[b] > counts[common]) common = b;
+  if (common === 0) return { at, values: bits.map((b) => FAMILY_BITS[b]) };
+  const unusualAt: number[] = [];
+  const values: AtomValue[] = [];
+  let k = 0;
+  for (let i = 0; i < count; i++) {
+    let b = 0;
+    if (k < at.length && at[k] === i) b = bits[k++];
+    if (b !== common) {
+      unusualAt.push(i);
+      values.push(FAMILY_BITS[b]);
+    }
+  }
+  return { at: unusualAt, values, common: FAMILY_BITS[common] };
 }
 
 /**

@@ -100,7 +100,7 @@ function familyBits(inside: (family: IpFamily) => boolean): string {
 }
 
 /** familyBits answers by bits (IPv4 1, IPv6 2), so no answer string is built per endpoint. */
-const FAMILY_BITS = ['00', '10', '01', '11'] as const;
+export const FAMILY_BITS = ['00', '10', '01', '11'] as const;
 
 interface AddressRange {
   readonly family: IpFamily;
