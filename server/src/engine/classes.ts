@@ -140,15 +140,16 @@ export class AtomAnswers {
       const items = this.templates.representatives;
       this.templateIndex ??= new EndpointIndex(items);
       const candidates = atom.candidates(this.templateIndex);
-      const consider = (i: number) => {
+      const usual = atom.usual;
+      const count = candidates ? candidates.length : items.length;
+      for (let k = 0; k < count; k++) {
+        const i = candidates ? candidates[k] : k;
         const v = atom.evaluate(items[i]);
-        if (v !== atom.usual) {
+        if (v !== usual) {
           at.push(i);
           values.push(v);
         }
-      };
-      if (candidates) for (const i of candidates) consider(i);
-      else for (let i = 0; i < items.length; i++) consider(i);
+      }
       answers = { at, values };
     }
     this.byKey.set(atom.key, answers);

@@ -86,17 +86,21 @@ export class Engine {
     );
   }
 
+  private anyClusterPolicy?: boolean;
+
   private infoOf(
     cls: Pick<EndpointClass, 'kind' | 'families' | 'values'>,
     ingress: Applicable,
     egress: Applicable,
   ): ClassInfo {
+    // Without cluster policies in the set (the common case) a class's own traffic sees them all.
+    this.anyClusterPolicy ??= this.policies.tiers.some((t) => t.policies.some((p) => isClusterPolicy(p.ref)));
     return {
       cls,
       ingress,
       egress,
-      selfIngress: withoutClusterPolicies(ingress),
-      selfEgress: withoutClusterPolicies(egress),
+      selfIngress: this.anyClusterPolicy ? withoutClusterPolicies(ingress) : ingress,
+      selfEgress: this.anyClusterPolicy ? withoutClusterPolicies(egress) : egress,
     };
   }
 

@@ -139,20 +139,23 @@ export function applicableToClasses(
   direction: Direction,
 ): Applicable[] {
   const tiers: { index: number; policies: CompiledPolicy[] }[][] = classes.map(() => []);
-  set.tiers.forEach((tier, index) => {
-    for (const p of tier.policies) {
+  for (let index = 0; index < set.tiers.length; index++) {
+    for (const p of set.tiers[index].policies) {
       if (p[direction] === undefined) continue;
-      const add = (c: number) => {
-        if (classes[c].values.get(p.subject) !== true) return;
+      const subject = p.subject;
+      const every = usual(subject) === true;
+      const listed = every ? undefined : unusualClasses(subject);
+      const count = listed ? listed.length : classes.length;
+      for (let k = 0; k < count; k++) {
+        const c = listed ? listed[k] : k;
+        if (classes[c].values.get(subject) !== true) continue;
         const list = tiers[c];
         const last = list[list.length - 1];
         if (last?.index === index) last.policies.push(p);
         else list.push({ index, policies: [p] });
-      };
-      if (usual(p.subject) === true) for (let c = 0; c < classes.length; c++) add(c);
-      else for (const c of unusualClasses(p.subject)) add(c);
+      }
     }
-  });
+  }
   return tiers.map((t) => ({ tiers: t }));
 }
 
