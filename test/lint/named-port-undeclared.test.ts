@@ -88,4 +88,47 @@ describe('lint: named-port-undeclared', () => {
     );
     assert.deepEqual(only(nobody), []);
   });
+
+  it('asks only the egress peers: a pod declaring the name outside them does not count, one inside does', () => {
+    // Every pod of every namespace is a peer (the classes' usual group); only shop/db declares "sql".
+    const everyone = (port: string) =>
+      docs(
+        ...shop,
+        namespace('data'),
+        pod('data/db', { labels: { app: 'db' }, ports: [{ name: 'sql', port: 5432 }] }),
+        policy(
+          'shop/web-out',
+          yaml`
+            podSelector: {matchLabels: {app: web}}
+            policyTypes: [Egress]
+            egress:
+            - to: [{namespaceSelector: {}}]
+              ports: [{port: ${port}}]
+          `,
+        ),
+      );
+    assert.deepEqual(only(everyone('sql')), []);
+    const [f, ...rest] = only(everyone('sqll'));
+    assert.deepEqual(rest, []);
+    assert.match(f.message, /names port "sqll", but none of the pods it allows connecting to \(3 pods/);
+    // Peers in shop only: data/db declares "sql" but is not a peer.
+    const shopOnly = docs(
+      ...shop,
+      namespace('data'),
+      pod('data/db', { labels: { app: 'db' }, ports: [{ name: 'sql', port: 5432 }] }),
+      policy(
+        'shop/web-out',
+        yaml`
+          podSelector: {matchLabels: {app: web}}
+          policyTypes: [Egress]
+          egress:
+          - to: [{podSelector: {}}]
+            ports: [{port: sql}]
+        `,
+      ),
+    );
+    const [g, ...more] = only(shopOnly);
+    assert.deepEqual(more, []);
+    assert.match(g.message, /names port "sql", but none of the pods it allows connecting to \(2 pods/);
+  });
 });

@@ -8,7 +8,8 @@
  *
  * An egress rule's admitted peers already exclude pods without the name (the
  * port condition reads the peer), so its peers are taken from the rule with its
- * protocol and port conditions left out, once per endpoint class.
+ * protocol and port conditions left out, once per group of endpoint classes, and
+ * only the classes that declare the name are asked whether they are peers.
  */
 import { plural } from '../../common/text';
 import { classIndex, ruleAdmission } from '../../engine/admission';
@@ -43,11 +44,12 @@ function withoutPorts(c: Condition): Condition {
 }
 
 /**
- * The pod classes an egress rule selects as destinations, whatever the port, in id order. The
- * condition reads a peer only through its destination-side atoms (and the family) and a subject
- * through its source-side ones: each group of classes that answer those alike is decided once.
+ * Whether an egress rule selects a pod class as a destination, whatever the port. The condition
+ * reads a peer only through its destination-side atoms (and the family) and a subject through its
+ * source-side ones: each group of classes that answer those alike is decided once, so asking about
+ * a class costs a set lookup.
  */
-function egressPeers(a: Analysis, subjects: readonly EndpointClass[], rule: CompiledRule): EndpointClass[] {
+function egressSelection(a: Analysis, subjects: readonly EndpointClass[], rule: CompiledRule) {
   const condition = withoutPorts(rule.condition);
   const index = classIndex(a);
   const sources = index.representatives(subjects, sideAtoms(condition, 'source', new Set()));
@@ -65,9 +67,22 @@ function egressPeers(a: Analysis, subjects: readonly EndpointClass[], rule: Comp
   const chosen = new Set<EndpointClass>();
   for (const g of groups.others)
     if (g.representative.kind === 'pod' && selects(g.representative)) for (const c of g.classes) chosen.add(c);
-  // Without the usual group the chosen classes are all: no pass over every pod class per rule.
-  if (!usual) return [...chosen].filter((c) => c.kind === 'pod').sort((x, y) => x.id - y.id);
-  return index.pods.filter((c) => chosen.has(c) || groups.isUsual(c));
+  return (c: EndpointClass) => c.kind === 'pod' && (chosen.has(c) || (usual && groups.isUsual(c)));
+}
+
+/**
+ * Whether some of the rule's destination pods declare the port a named-port atom names: its
+ * answer is the class's ports of that name, not empty exactly for the classes that answer it
+ * unusually (the usual answer is ''), so an egress rule asks those classes only, not every peer.
+ */
+function someDeclares(
+  a: Analysis,
+  id: number,
+  destinations: readonly EndpointClass[] | ((c: EndpointClass) => boolean),
+) {
+  if (typeof destinations !== 'function') return destinations.some((c) => c.values.get(id) !== '');
+  for (const c of a.engine.unusualClasses(id)) if (destinations(a.engine.classes[c])) return true;
+  return false;
 }
 
 function check(a: Analysis, policy: CompiledPolicy, rule: CompiledRule, report: (message: string) => void): void {
@@ -77,14 +92,16 @@ function check(a: Analysis, policy: CompiledPolicy, rule: CompiledRule, report: 
   const subjects = adm.subjectClasses.filter((c) => c.kind === 'pod');
   if (subjects.length === 0) return;
   const ingress = rule.direction === 'ingress';
-  const classes = ingress ? subjects : egressPeers(a, subjects, rule);
-  if (classes.length === 0) return;
+  const destinations = ingress ? subjects : egressSelection(a, subjects, rule);
+  // The destination classes in id order, listed only for a report (or to find there are none).
+  let listed: readonly EndpointClass[] | undefined = ingress ? subjects : undefined;
   for (const id of ids) {
     const atom = a.policies.atoms[id];
     if (!(atom instanceof NamedPortAtom)) continue;
-    // The atom's answer is the class's ports of that name: not empty when its pods declare the name.
-    if (classes.some((c) => c.values.get(id) !== '')) continue;
-    const pods = membersOf(classes);
+    if (someDeclares(a, id, destinations)) continue;
+    listed ??= classIndex(a).pods.filter(destinations as (c: EndpointClass) => boolean);
+    if (listed.length === 0) return;
+    const pods = membersOf(listed);
     const where = `${ingress ? 'Ingress' : 'Egress'} rule ${rule.index + 1} of ${policyName(policy.ref)}`;
     const whose = ingress
       ? `the pods it applies to (${plural(pods.length, 'pod')})`
