@@ -9,6 +9,8 @@ const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Why `key` is not a valid label key, or undefined when it is. */
 export function labelKeyProblem(key: string): string | undefined {
+  // Nearly every key: a name without a prefix.
+  if (key.length <= 63 && !key.includes('/') && NAME.test(key)) return undefined;
   const parts = key.split('/');
   if (parts.length > 2) return `label key "${key}" has more than one "/"`;
   const [prefix, name] = parts.length === 2 ? parts : [undefined, parts[0]];

@@ -46,8 +46,9 @@ export function readMeta(obj: RMap, apiVersion: string, kind: string, kindSpan: 
   }
   const labels = md ? readLabels(md, 'labels') : undefined;
   const annotations = md?.stringMap('annotations');
-  const annotationSpans: Record<string, Span> = {};
-  for (const e of md?.map('annotations')?.entries() ?? []) annotationSpans[e.key] = e.valueSpan;
+  // Not a map: asked again, for the same finding a second time (as the spans were always read anew).
+  if (!annotations) md?.map('annotations');
+  const annotationSpans: Record<string, Span> = annotations ? annotations.valueSpans : {};
   let owner: OwnerRef | undefined;
   for (const ref of md?.seq('ownerReferences')?.maps() ?? []) {
     const controller = ref.bool('controller');
@@ -73,15 +74,16 @@ export function readMeta(obj: RMap, apiVersion: string, kind: string, kindSpan: 
 
 /** A labels map (`metadata.labels`, `matchLabels`, `nodeSelector`) with syntax checks on keys and values. */
 export function readLabels(m: RMap, key: string): LocatedStringMap | undefined {
-  const map = m.stringMap(key);
-  if (!map) return undefined;
   const sub = m.map(key);
-  for (const e of sub?.entries() ?? []) {
-    const keyProblem = labelKeyProblem(e.key);
-    if (keyProblem) m.ctx.sink.report('invalid-field', 'error', `${sub!.child(e.key)}: ${keyProblem}.`, e.keySpan);
-    const valueProblem = labelValueProblem(map.value[e.key]);
+  if (!sub) return undefined;
+  const map = sub.asStringMap();
+  for (const k of sub.keys()) {
+    const keyProblem = labelKeyProblem(k);
+    if (keyProblem)
+      m.ctx.sink.report('invalid-field', 'error', `${sub.child(k)}: ${keyProblem}.`, sub.entry(k)!.keySpan);
+    const valueProblem = labelValueProblem(map.value[k]);
     if (valueProblem)
-      m.ctx.sink.report('invalid-field', 'error', `${sub!.child(e.key)}: ${valueProblem}.`, e.valueSpan);
+      m.ctx.sink.report('invalid-field', 'error', `${sub.child(k)}: ${valueProblem}.`, sub.entry(k)!.valueSpan);
   }
   return map;
 }

@@ -87,36 +87,34 @@ function readRules(spec: RMap, key: 'ingress' | 'egress', peersKey: 'from' | 'to
   const seq = spec.seq(key);
   if (!seq) return undefined;
   const rules: NetworkPolicyRule[] = [];
-  seq.items().forEach((item) => {
-    const path = `${seq.path}[${item.index}]`;
-    const kind = spec.ctx.kindOf(item.node);
-    if (kind === 'null') {
+  for (let i = 0; i < seq.length; i++) {
+    if (spec.ctx.kindOf(seq.nodeAt(i)) === 'null') {
       // `- ` alone is an empty rule: it allows everything.
-      rules.push({ index: item.index, span: item.span });
-      return;
+      rules.push({ index: i, span: seq.spanAt(i) });
+      continue;
     }
-    const r = spec.ctx.asMap(item.node, path, item.span);
-    if (!r) return;
+    const r = seq.mapAt(i);
+    if (!r) continue;
     r.checkKeys([peersKey, 'ports'], `a NetworkPolicy ${key} rule`);
     let peers: NetworkPolicyPeer[] | undefined;
     if (r.has(peersKey)) {
       peers = [];
       const ps = r.seq(peersKey);
-      ps?.items().forEach((p) => {
-        const pm = spec.ctx.asMap(p.node, `${ps.path}[${p.index}]`, p.span);
+      for (let p = 0; ps && p < ps.length; p++) {
+        const pm = ps.mapAt(p);
         if (!pm) {
-          if (spec.ctx.kindOf(p.node) === 'null')
+          if (spec.ctx.kindOf(ps.nodeAt(p)) === 'null')
             spec.ctx.sink.report(
               'invalid-field',
               'error',
-              `${ps.path}[${p.index}]: a peer must set podSelector, namespaceSelector or ipBlock.`,
-              p.span,
+              `${ps.pathAt(p)}: a peer must set podSelector, namespaceSelector or ipBlock.`,
+              ps.spanAt(p),
             );
-          return;
+          continue;
         }
-        const peer = readPeer(pm, p.index);
-        if (peer) peers!.push(peer);
-      });
+        const peer = readPeer(pm, p);
+        if (peer) peers.push(peer);
+      }
     }
     let ports: NetworkPolicyPort[] | undefined;
     if (r.has('ports')) {
@@ -124,8 +122,8 @@ function readRules(spec: RMap, key: 'ingress' | 'egress', peersKey: 'from' | 'to
       const ps = r.seq('ports');
       for (const [index, pm] of (ps?.maps() ?? []).entries()) ports.push(readPort(pm, index));
     }
-    rules.push({ index: item.index, span: r.span, peers, peersSpan: r.entry(peersKey)?.keySpan, ports });
-  });
+    rules.push({ index: i, span: r.span, peers, peersSpan: r.entry(peersKey)?.keySpan, ports });
+  }
   return rules;
 }
 

@@ -46,7 +46,7 @@ export function assignPodIPs(
   const out = new Map<string, PodAddressing>();
   const used = new Set<string>();
   for (const p of pods) for (const ip of p.statusIPs) used.add(parseIp(ip)?.text ?? ip);
-  const cursor = new Map<string, bigint>();
+  const cursors = new Map<string, SubnetCursor>();
   for (const p of pods) {
     const node = p.node ? nodes.get(p.node) : undefined;
     if (p.spec.hostNetwork) {
@@ -59,10 +59,12 @@ export function assignPodIPs(
       });
       continue;
     }
-    const status = p.statusIPs.map(parseIp).filter((x): x is IpAddr => !!x);
-    if (status.length) {
-      out.set(p.id, { pod: p.id, node: p.node, ips: status, origin: 'status' });
-      continue;
+    if (p.statusIPs.length) {
+      const status = p.statusIPs.map(parseIp).filter((x): x is IpAddr => !!x);
+      if (status.length) {
+        out.set(p.id, { pod: p.id, node: p.node, ips: status, origin: 'status' });
+        continue;
+      }
     }
     if (!node) {
       out.set(p.id, { pod: p.id, node: p.node, ips: [], origin: 'none', reason: 'pending' });
@@ -70,30 +72,46 @@ export function assignPodIPs(
     }
     const ips: IpAddr[] = [];
     for (const subnet of node.subnets) {
-      const ip = nextPodIP(subnet, cursor, used);
+      const ip = nextPodIP(subnet, cursors, used);
       if (ip) ips.push(ip);
     }
-    const reason = node.subnets.length === 0 ? 'no subnet' : 'subnet full';
     out.set(
       p.id,
       ips.length
         ? { pod: p.id, node: p.node, ips, origin: 'simulated' }
-        : { pod: p.id, node: p.node, ips, origin: 'none', reason },
+        : {
+            pod: p.id,
+            node: p.node,
+            ips,
+            origin: 'none',
+            reason: node.subnets.length === 0 ? 'no subnet' : 'subnet full',
+          },
     );
   }
   return out;
 }
 
+/** Where host-local goes on in one subnet (by its text: equal subnets of two nodes share it), and where it stops. */
+interface SubnetCursor {
+  next: bigint;
+  readonly last: bigint;
+}
+
 /** host-local's order inside a node subnet: from .2 up to the last address (before broadcast for IPv4). */
-function nextPodIP(subnet: Cidr, cursor: Map<string, bigint>, used: Set<string>): IpAddr | undefined {
-  const last = lastOffset(subnet);
-  for (let off = cursor.get(subnet.text) ?? FIRST_POD_OFFSET; off <= last; off++) {
+function nextPodIP(subnet: Cidr, cursors: Map<string, SubnetCursor>, used: Set<string>): IpAddr | undefined {
+  let cursor = cursors.get(subnet.text);
+  if (!cursor) {
+    cursor = { next: FIRST_POD_OFFSET, last: lastOffset(subnet) };
+    cursors.set(subnet.text, cursor);
+  }
+  const last = cursor.last;
+  for (let off = cursor.next; off <= last; off++) {
     const ip = ipAt(subnet, off);
     if (used.has(ip.text)) continue;
-    cursor.set(subnet.text, off + 1n);
+    cursor.next = off + 1n;
     used.add(ip.text);
     return ip;
   }
-  cursor.set(subnet.text, last + 1n);
+  cursor.next = last + 1n;
   return undefined;
 }

@@ -8,7 +8,6 @@ import type { Addressing } from '../network/addressing';
 import type { Labels, Pod, Protocol } from '../model/kubernetes';
 import type { Cluster } from '../model/cluster';
 import { calicoPodLabels, type NetworkSetMembership, networkSetsContaining } from './calico/calico-labels';
-import { memoized } from '../common/memo';
 
 export interface Endpoint {
   /** `namespace/name` for pods; the address for external endpoints. */
@@ -48,7 +47,11 @@ interface PodTemplateParts {
 const templateParts = new WeakMap<Cluster, Map<Pod['spec'], PodTemplateParts[]>>();
 
 function podTemplateParts(pod: Pod, cluster: Cluster): PodTemplateParts {
-  const bySpec = memoized(templateParts, cluster, () => new Map<Pod['spec'], PodTemplateParts[]>());
+  let bySpec = templateParts.get(cluster);
+  if (!bySpec) {
+    bySpec = new Map<Pod['spec'], PodTemplateParts[]>();
+    templateParts.set(cluster, bySpec);
+  }
   let list = bySpec.get(pod.spec);
   if (!list) {
     list = [];

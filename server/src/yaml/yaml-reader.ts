@@ -2,6 +2,11 @@
  * Typed reading of YAML nodes. Each accessor checks the node's type and, when
  * it is wrong, records a finding at that exact node and returns undefined, so
  * the model stage can read leniently and still report precisely.
+ *
+ * A cluster's manifests have hundreds of thousands of map keys, nearly all read for their value
+ * only and nearly all without a finding: the readers below make no object per key, no path string
+ * (`spec.template.spec.containers[0]`, built only when a finding needs it) and no span that nothing
+ * asks for.
  */
 import type { Alias, Document, Node, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { Severity } from '../common/finding';
@@ -28,7 +33,7 @@ export class DocContext {
   /** The document's top-level map, or undefined when the document is something else (a scalar, a list, empty). */
   root(): RMap | undefined {
     const node = this.resolve(this.doc.contents);
-    return node && isMap(node) ? new RMap(this, node, '') : undefined;
+    return node && isMap(node) ? new RMap(this, node, '', undefined) : undefined;
   }
 
   /** The node's span, without the trailing line breaks block collections include. */
@@ -66,19 +71,19 @@ export class DocContext {
   /** A view of `node` as an object, or undefined (with a finding unless the node is null). */
   asMap(node: Node | null, path: string, at: Span): RMap | undefined {
     const n = this.resolve(node);
-    if (n && isMap(n)) return new RMap(this, n, path);
+    if (n && isMap(n)) return new RMap(this, n, path, undefined);
     if (this.kindOf(n) !== 'null') this.typeError(path, 'an object', n, at);
     return undefined;
   }
 
   asSeq(node: Node | null, path: string, at: Span): RSeq | undefined {
     const n = this.resolve(node);
-    if (n && isSeq(n)) return new RSeq(this, n, path);
+    if (n && isSeq(n)) return new RSeq(this, n, path, undefined);
     if (this.kindOf(n) !== 'null') this.typeError(path, 'a list', n, at);
     return undefined;
   }
 
-  typeError(path: string, expected: string, node: Node | null, at: Span): void {
+  typeError(path: string, expected: string, node: Node | null, at: Span | undefined): void {
     const got = this.kindOf(node);
     let hint = '';
     if (expected === 'a string' && (got === 'number' || got === 'boolean') && isScalar(node)) {
@@ -100,9 +105,25 @@ function nodeSpan(file: SourceFile, node: Node | null | undefined, fallback?: Sp
   const start = node.range[0];
   let end = node.range[1];
   const t = file.text;
-  while (end > start && (t[end - 1] === '\n' || t[end - 1] === '\r' || t[end - 1] === ' ' || t[end - 1] === '\t'))
+  while (end > start) {
+    const c = t.charCodeAt(end - 1);
+    if (c !== 10 && c !== 13 && c !== 32 && c !== 9) break;
     end--;
+  }
   return span(file, start, end);
+}
+
+/**
+ * Where a map or list was read from, for messages: its parent and its key or index there (or the
+ * whole path as text); the path's text is made only when a message asks for it.
+ */
+type PathBase = RMap | RSeq | string;
+
+function pathOf(base: PathBase, seg: string | number | undefined): string {
+  const prefix = typeof base === 'string' ? base : base.path;
+  if (seg === undefined) return prefix;
+  if (typeof seg === 'number') return `${prefix}[${seg}]`;
+  return prefix ? `${prefix}.${seg}` : seg;
 }
 
 export interface Entry {
@@ -116,10 +137,7 @@ export interface Entry {
   readonly pairSpan: Span;
 }
 
-/**
- * One key of a map. Its spans are made when first asked for: most entries are read for their
- * value only, and a cluster's manifests have hundreds of thousands of them.
- */
+/** One key of a map, made only when asked for (`entry`, `entries`); its spans are made when first asked for. */
 class MapEntry implements Entry {
   private keySpanMade: Span | undefined;
   private valueSpanMade: Span | undefined;
@@ -154,40 +172,111 @@ class MapEntry implements Entry {
 /** Maps with more keys than this are looked up through a Map; smaller ones by a scan, cheaper to build. */
 const SCANNED_KEYS = 12;
 
-/** An object node being read. */
+/**
+ * An object node being read. A key written twice reads as one entry, where it was first written,
+ * with its last value (document-check.ts reports repeated keys, and parse-yaml.ts does not read
+ * such a document, so only documents checked elsewhere have them).
+ */
 export class RMap {
   private spanMade: Span | undefined;
-  /** The entries in key order (a key written twice: where it was first written, with its last value). */
-  private readonly list: Entry[];
-  private readonly byKey: Map<string, Entry> | undefined;
+  private pathMade: string | undefined;
+  /** Each pair's key as text (undefined for a pair without a key), made at the first lookup. */
+  private keyTexts: (string | undefined)[] | undefined;
+  /** For maps of more than SCANNED_KEYS keys: each key's last pair. */
+  private lastPair: Map<string, number> | undefined;
 
   constructor(
     readonly ctx: DocContext,
     readonly node: YAMLMap,
-    readonly path: string,
-  ) {
-    const list: Entry[] = [];
-    const items = node.items as Pair[];
-    const byKey = items.length > SCANNED_KEYS ? new Map<string, Entry>() : undefined;
-    for (const item of items) {
-      const keyNode = ctx.resolve(item.key);
-      if (!keyNode) continue;
-      const key = isScalar(keyNode) ? String((keyNode as Scalar).value) : String(keyNode);
-      const entry = new MapEntry(ctx.file, key, keyNode, ctx.resolve(item.value));
-      const before = byKey ? byKey.get(key) : list.find((e) => e.key === key);
-      if (before) list[list.indexOf(before)] = entry;
-      else list.push(entry);
-      byKey?.set(key, entry);
-    }
-    this.list = list;
-    this.byKey = byKey;
+    private readonly base: PathBase,
+    private readonly seg: string | number | undefined,
+  ) {}
+
+  /** `spec.template.spec`, for messages. */
+  get path(): string {
+    if (this.pathMade === undefined) this.pathMade = pathOf(this.base, this.seg);
+    return this.pathMade;
   }
 
-  private lookup(key: string): Entry | undefined {
-    if (this.byKey) return this.byKey.get(key);
-    const list = this.list;
-    for (let i = 0; i < list.length; i++) if (list[i].key === key) return list[i];
-    return undefined;
+  private keysOf(): (string | undefined)[] {
+    let keys = this.keyTexts;
+    if (!keys) {
+      const items = this.node.items as Pair[];
+      keys = new Array(items.length);
+      for (let i = 0; i < items.length; i++) {
+        const keyNode = this.ctx.resolve(items[i].key);
+        if (!keyNode) keys[i] = undefined;
+        else if (isScalar(keyNode)) {
+          const v = keyNode.value;
+          keys[i] = typeof v === 'string' ? v : String(v);
+        } else keys[i] = String(keyNode);
+      }
+      this.keyTexts = keys;
+      if (items.length > SCANNED_KEYS) {
+        const last = new Map<string, number>();
+        for (let i = 0; i < keys.length; i++) {
+          const k = keys[i];
+          if (k !== undefined) last.set(k, i);
+        }
+        this.lastPair = last;
+      }
+    }
+    return keys;
+  }
+
+  /** The index of the pair that gives `key` its value (the last one written), or -1. */
+  private find(key: string): number {
+    const keys = this.keysOf();
+    if (this.lastPair) return this.lastPair.get(key) ?? -1;
+    for (let i = keys.length - 1; i >= 0; i--) if (keys[i] === key) return i;
+    return -1;
+  }
+
+  /** True when pair `i` is where its key is first written (so the key's place in the map's order). */
+  private firstOfKey(i: number, key: string): boolean {
+    const keys = this.keyTexts!;
+    for (let j = 0; j < i; j++) if (keys[j] === key) return false;
+    return true;
+  }
+
+  /** The pairs that give the keys their values, in key order. */
+  private order(): number[] {
+    const keys = this.keysOf();
+    const out: number[] = [];
+    if (this.lastPair) {
+      const seen = new Set<string>();
+      for (const k of keys) {
+        if (k === undefined || seen.has(k)) continue;
+        seen.add(k);
+        out.push(this.lastPair.get(k)!);
+      }
+      return out;
+    }
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i];
+      if (k !== undefined && this.firstOfKey(i, k)) out.push(this.find(k));
+    }
+    return out;
+  }
+
+  private valueAt(i: number): Node | null {
+    return this.ctx.resolve((this.node.items[i] as Pair).value);
+  }
+
+  private entryAt(i: number): Entry {
+    const item = this.node.items[i] as Pair;
+    return new MapEntry(this.ctx.file, this.keyTexts![i]!, this.ctx.resolve(item.key)!, this.ctx.resolve(item.value));
+  }
+
+  /** What MapEntry.valueSpan is, made without the entry. */
+  private valueSpanAt(i: number, value: Node | null): Span {
+    if (value?.range) return nodeSpan(this.ctx.file, value);
+    return nodeSpan(this.ctx.file, this.ctx.resolve((this.node.items[i] as Pair).key));
+  }
+
+  /** The fallback span of a value, needed only when the value has no range of its own. */
+  private fallbackAt(i: number, value: Node | null): Span | undefined {
+    return value?.range ? undefined : this.valueSpanAt(i, value);
   }
 
   /** The whole map's span (made when first asked for). */
@@ -197,113 +286,148 @@ export class RMap {
   }
 
   keys(): string[] {
-    return this.list.map((e) => e.key);
+    const keys = this.keysOf();
+    return this.order().map((i) => keys[i]!);
   }
 
   entries(): Entry[] {
-    return [...this.list];
+    return this.order().map((i) => this.entryAt(i));
   }
 
   entry(key: string): Entry | undefined {
-    return this.lookup(key);
+    const i = this.find(key);
+    return i < 0 ? undefined : this.entryAt(i);
   }
 
   /** True when the key is present with a non-null value. */
   has(key: string): boolean {
-    const e = this.lookup(key);
-    return !!e && this.ctx.kindOf(e.value) !== 'null';
+    const i = this.find(key);
+    return i >= 0 && this.ctx.kindOf(this.valueAt(i)) !== 'null';
   }
 
   child(key: string): string {
-    return this.path ? `${this.path}.${key}` : key;
+    const path = this.path;
+    return path ? `${path}.${key}` : key;
   }
 
   map(key: string): RMap | undefined {
-    const e = this.lookup(key);
-    return e && this.ctx.asMap(e.value, this.child(key), e.valueSpan);
+    const i = this.find(key);
+    if (i < 0) return undefined;
+    const n = this.valueAt(i);
+    if (n && isMap(n)) return new RMap(this.ctx, n, this, key);
+    if (this.ctx.kindOf(n) !== 'null') this.ctx.typeError(this.child(key), 'an object', n, this.fallbackAt(i, n));
+    return undefined;
   }
 
   seq(key: string): RSeq | undefined {
-    const e = this.lookup(key);
-    return e && this.ctx.asSeq(e.value, this.child(key), e.valueSpan);
+    const i = this.find(key);
+    if (i < 0) return undefined;
+    const n = this.valueAt(i);
+    if (n && isSeq(n)) return new RSeq(this.ctx, n, this, key);
+    if (this.ctx.kindOf(n) !== 'null') this.ctx.typeError(this.child(key), 'a list', n, this.fallbackAt(i, n));
+    return undefined;
   }
 
-  str(key: string, opts: { required?: boolean; coerce?: boolean } = {}): Located<string> | undefined {
-    const e = this.lookup(key);
-    if (!e || this.ctx.kindOf(e.value) === 'null') {
-      if (opts.required) this.missing(key);
+  str(key: string, opts?: { required?: boolean; coerce?: boolean }): Located<string> | undefined {
+    const i = this.find(key);
+    const n = i < 0 ? null : this.valueAt(i);
+    if (i < 0 || this.ctx.kindOf(n) === 'null') {
+      if (opts?.required) this.missing(key);
       return undefined;
     }
-    return readString(this.ctx, e.value, this.child(key), e.valueSpan, opts.coerce ?? true);
+    const coerce = opts?.coerce ?? true;
+    const at = this.fallbackAt(i, n);
+    const value = readStringValue(this.ctx, n, this, key, at, coerce);
+    return value === undefined ? undefined : { value, span: this.ctx.spanOf(n, at) };
   }
 
-  int(key: string, opts: { min?: number; max?: number } = {}): Located<number> | undefined {
-    const e = this.lookup(key);
-    if (!e || this.ctx.kindOf(e.value) === 'null') return undefined;
-    return readInt(this.ctx, e.value, this.child(key), e.valueSpan, opts);
+  int(key: string, opts?: { min?: number; max?: number }): Located<number> | undefined {
+    const i = this.find(key);
+    if (i < 0) return undefined;
+    const n = this.valueAt(i);
+    if (this.ctx.kindOf(n) === 'null') return undefined;
+    return readInt(this.ctx, n, this, key, this.fallbackAt(i, n), opts);
   }
 
   num(key: string): Located<number> | undefined {
-    const e = this.lookup(key);
-    if (!e || this.ctx.kindOf(e.value) === 'null') return undefined;
-    const n = e.value as Scalar;
+    const i = this.find(key);
+    if (i < 0) return undefined;
+    const n = this.valueAt(i);
+    if (this.ctx.kindOf(n) === 'null') return undefined;
     if (this.ctx.kindOf(n) !== 'number') {
-      this.ctx.typeError(this.child(key), 'a number', n, e.valueSpan);
+      this.ctx.typeError(this.child(key), 'a number', n, this.fallbackAt(i, n));
       return undefined;
     }
-    return { value: Number(n.value), span: e.valueSpan };
+    return { value: Number((n as Scalar).value), span: this.valueSpanAt(i, n) };
   }
 
   bool(key: string): Located<boolean> | undefined {
-    const e = this.lookup(key);
-    if (!e || this.ctx.kindOf(e.value) === 'null') return undefined;
-    if (this.ctx.kindOf(e.value) !== 'boolean') {
-      this.ctx.typeError(this.child(key), 'true or false', e.value, e.valueSpan);
+    const i = this.find(key);
+    if (i < 0) return undefined;
+    const n = this.valueAt(i);
+    const k = this.ctx.kindOf(n);
+    if (k === 'null') return undefined;
+    if (k !== 'boolean') {
+      this.ctx.typeError(this.child(key), 'true or false', n, this.fallbackAt(i, n));
       return undefined;
     }
-    return { value: Boolean((e.value as Scalar).value), span: e.valueSpan };
+    return { value: Boolean((n as Scalar).value), span: this.valueSpanAt(i, n) };
   }
 
   /** An int-or-string field (`port: 80` or `port: http`). */
   intOrString(key: string): Located<number | string> | undefined {
-    const e = this.lookup(key);
-    if (!e || this.ctx.kindOf(e.value) === 'null') return undefined;
-    const k = this.ctx.kindOf(e.value);
-    if (k === 'number') return readInt(this.ctx, e.value, this.child(key), e.valueSpan, {});
-    if (k === 'string') return { value: String((e.value as Scalar).value), span: e.valueSpan };
-    this.ctx.typeError(this.child(key), 'a number or a string', e.value, e.valueSpan);
+    const i = this.find(key);
+    if (i < 0) return undefined;
+    const n = this.valueAt(i);
+    const k = this.ctx.kindOf(n);
+    if (k === 'null') return undefined;
+    if (k === 'number') return readInt(this.ctx, n, this, key, this.fallbackAt(i, n), undefined);
+    if (k === 'string') return { value: String((n as Scalar).value), span: this.valueSpanAt(i, n) };
+    this.ctx.typeError(this.child(key), 'a number or a string', n, this.fallbackAt(i, n));
     return undefined;
   }
 
   /** A map of string to string, e.g. labels. Non-string values are reported and read as text. */
   stringMap(key: string): LocatedStringMap | undefined {
-    const m = this.map(key);
-    if (!m) return undefined;
+    return this.map(key)?.asStringMap();
+  }
+
+  /** This map as a map of string to string (see stringMap); the spans of its entries are made when asked for. */
+  asStringMap(): LocatedStringMap {
+    const keys = this.keysOf();
     const values: Record<string, string> = {};
-    const spans: Record<string, Span> = {};
-    const valueSpans: Record<string, Span> = {};
-    for (const e of m.entries()) {
-      const v =
-        e.value === null || this.ctx.kindOf(e.value) === 'null'
+    const seen = this.lastPair ? new Set<string>() : undefined;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i];
+      if (k === undefined) continue;
+      if (seen) {
+        if (seen.has(k)) continue;
+        seen.add(k);
+      } else if (!this.firstOfKey(i, k)) continue;
+      const w = this.find(k);
+      const n = this.valueAt(w);
+      values[k] =
+        n === null || this.ctx.kindOf(n) === 'null'
           ? ''
-          : readString(this.ctx, e.value, m.child(e.key), e.valueSpan, true);
-      values[e.key] = typeof v === 'string' ? v : v ? v.value : '';
-      spans[e.key] = e.pairSpan;
-      valueSpans[e.key] = e.valueSpan;
+          : (readStringValue(this.ctx, n, this, k, this.fallbackAt(w, n), true) ?? '');
     }
-    return { value: values, span: m.span, entries: spans, valueSpans };
+    return new StringMapRead(values, this);
+  }
+
+  /** The spans of each entry's pair and value, in key order (StringMapRead's). */
+  entrySpans(): { readonly pairs: Record<string, Span>; readonly values: Record<string, Span> } {
+    const pairs: Record<string, Span> = {};
+    const values: Record<string, Span> = {};
+    for (const e of this.entries()) {
+      pairs[e.key] = e.pairSpan;
+      values[e.key] = e.valueSpan;
+    }
+    return { pairs, values };
   }
 
   /** A list of strings. */
   strings(key: string): Located<string>[] | undefined {
-    const s = this.seq(key);
-    if (!s) return undefined;
-    const out: Located<string>[] = [];
-    s.items().forEach((item, i) => {
-      const v = readString(this.ctx, item.node, `${s.path}[${i}]`, item.span, true);
-      if (v) out.push(v);
-    });
-    return out;
+    return this.seq(key)?.strings();
   }
 
   /** Reports a required field as missing, unless it is there with a value of the wrong type (already reported). */
@@ -320,7 +444,11 @@ export class RMap {
   /** Findings for keys outside `allowed`, with a did-you-mean. Returns the unknown keys. */
   checkKeys(allowed: readonly string[], what: string, severity: Severity = 'warning'): string[] {
     const unknown: string[] = [];
-    for (const e of this.list) {
+    const keys = this.keysOf();
+    let known = true;
+    for (const k of keys) if (k !== undefined && !allowed.includes(k)) known = false;
+    if (known) return unknown;
+    for (const e of this.entries()) {
       if (allowed.includes(e.key)) continue;
       unknown.push(e.key);
       const guess = closest(e.key, allowed);
@@ -336,8 +464,12 @@ export class RMap {
 
   /** The map's first line, a good place for "missing field" findings. */
   firstLine(): Span {
-    const first = this.entries()[0];
-    return first ? first.pairSpan : this.span;
+    const keys = this.keysOf();
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i];
+      if (k !== undefined) return this.entryAt(this.find(k)).pairSpan;
+    }
+    return this.span;
   }
 }
 
@@ -346,6 +478,29 @@ export interface LocatedStringMap extends Located<Record<string, string>> {
   readonly entries: Record<string, Span>;
   /** Span of each value (the key's span when the value is empty). */
   readonly valueSpans: Record<string, Span>;
+}
+
+/** A string map as read; the spans of its entries, which most readers never ask for, are made at the first ask. */
+class StringMapRead implements LocatedStringMap {
+  private spans: { readonly pairs: Record<string, Span>; readonly values: Record<string, Span> } | undefined;
+  readonly span: Span;
+
+  constructor(
+    readonly value: Record<string, string>,
+    private readonly map: RMap,
+  ) {
+    this.span = map.span;
+  }
+
+  get entries(): Record<string, Span> {
+    if (!this.spans) this.spans = this.map.entrySpans();
+    return this.spans.pairs;
+  }
+
+  get valueSpans(): Record<string, Span> {
+    if (!this.spans) this.spans = this.map.entrySpans();
+    return this.spans.values;
+  }
 }
 
 export interface SeqItem {
@@ -366,11 +521,20 @@ export interface SeqValue {
 
 export class RSeq {
   private spanMade: Span | undefined;
+  private pathMade: string | undefined;
+
   constructor(
     readonly ctx: DocContext,
     readonly node: YAMLSeq,
-    readonly path: string,
+    private readonly base: PathBase,
+    private readonly seg: string | number | undefined,
   ) {}
+
+  /** `spec.ports`, for messages. */
+  get path(): string {
+    if (this.pathMade === undefined) this.pathMade = pathOf(this.base, this.seg);
+    return this.pathMade;
+  }
 
   get span(): Span {
     if (!this.spanMade) this.spanMade = this.ctx.spanOf(this.node);
@@ -379,6 +543,34 @@ export class RSeq {
 
   get length(): number {
     return this.node.items.length;
+  }
+
+  /** Item `i`, an alias resolved. */
+  nodeAt(i: number): Node | null {
+    return this.ctx.resolve(this.node.items[i]);
+  }
+
+  /** Item `i`'s span (the list's when the item is empty). */
+  spanAt(i: number): Span {
+    return this.ctx.spanOf(this.nodeAt(i), this.span);
+  }
+
+  /** `spec.ports[2]`, for messages. */
+  pathAt(i: number): string {
+    return `${this.path}[${i}]`;
+  }
+
+  /** Item `i` as an object, or undefined (with a finding unless the item is null). */
+  mapAt(i: number): RMap | undefined {
+    const n = this.nodeAt(i);
+    if (n && isMap(n)) return new RMap(this.ctx, n, this, i);
+    if (this.ctx.kindOf(n) !== 'null') this.ctx.typeError(this.pathAt(i), 'an object', n, this.fallback(n));
+    return undefined;
+  }
+
+  /** The list's span, needed for an item only when the item has no range of its own. */
+  private fallback(n: Node | null): Span | undefined {
+    return n?.range ? undefined : this.span;
   }
 
   items(): SeqItem[] {
@@ -408,16 +600,35 @@ export class RSeq {
   /** The items that are objects; others get a finding. */
   maps(): RMap[] {
     const out: RMap[] = [];
-    for (const item of this.items()) {
-      const m = this.ctx.asMap(item.node, `${this.path}[${item.index}]`, item.span);
-      if (m) out.push(m);
-      else if (!item.node || this.ctx.kindOf(item.node) === 'null')
+    const items = this.node.items;
+    for (let i = 0; i < items.length; i++) {
+      const n = this.ctx.resolve(items[i]);
+      if (n && isMap(n)) {
+        out.push(new RMap(this.ctx, n, this, i));
+        continue;
+      }
+      const kind = this.ctx.kindOf(n);
+      if (kind !== 'null') this.ctx.typeError(this.pathAt(i), 'an object', n, this.fallback(n));
+      else
         this.ctx.sink.report(
           'invalid-field',
           'error',
-          `${this.path}[${item.index}]: expected an object, got an empty item.`,
-          item.span,
+          `${this.pathAt(i)}: expected an object, got an empty item.`,
+          this.ctx.spanOf(n, this.span),
         );
+    }
+    return out;
+  }
+
+  /** The items as strings; others get a finding (numbers and booleans are read as written). */
+  strings(): Located<string>[] {
+    const out: Located<string>[] = [];
+    const items = this.node.items;
+    for (let i = 0; i < items.length; i++) {
+      const n = this.ctx.resolve(items[i]);
+      const at = this.fallback(n);
+      const value = readStringValue(this.ctx, n, this, i, at, true);
+      if (value !== undefined) out.push({ value, span: this.ctx.spanOf(n, at) });
     }
     return out;
   }
@@ -426,31 +637,37 @@ export class RSeq {
 /** Plain scalars that YAML 1.1 (and so kubectl, through go-yaml v2) reads as booleans. */
 const YAML11_BOOLEANS = /^(yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF)$/;
 
-function readString(
+/**
+ * A string field's value, its findings reported (`base` and `seg` name it in messages; `at` is
+ * where it is when the node has no range of its own).
+ */
+function readStringValue(
   ctx: DocContext,
   node: Node | null,
-  path: string,
-  at: Span,
+  base: PathBase,
+  seg: string | number,
+  at: Span | undefined,
   coerce: boolean,
-): Located<string> | undefined {
+): string | undefined {
   const k = ctx.kindOf(node);
   if (k === 'string') {
     const s = node as Scalar;
-    const value = String(s.value);
-    if (ctx.readByKubectl && s.type === 'PLAIN' && YAML11_BOOLEANS.test(value)) {
+    const v = s.value;
+    const value = typeof v === 'string' ? v : String(v);
+    if (ctx.readByKubectl && s.type === 'PLAIN' && value.length <= 3 && YAML11_BOOLEANS.test(value)) {
       ctx.sink.report(
         'yaml-boolean-string',
         'warning',
-        `${path}: kubectl reads an unquoted \`${value}\` as a boolean (YAML 1.1), so the API server rejects it where a string belongs; quote it: "${value}".`,
+        `${pathOf(base, seg)}: kubectl reads an unquoted \`${value}\` as a boolean (YAML 1.1), so the API server rejects it where a string belongs; quote it: "${value}".`,
         ctx.spanOf(node, at),
       );
     }
-    return { value, span: ctx.spanOf(node, at) };
+    return value;
   }
-  ctx.typeError(path, 'a string', node, at);
+  ctx.typeError(pathOf(base, seg), 'a string', node, at);
   if (coerce && (k === 'number' || k === 'boolean') && isScalar(node)) {
     // Keep analysing with the text as written; the finding above says it will be rejected.
-    return { value: node.source ?? String(node.value), span: ctx.spanOf(node, at) };
+    return node.source ?? String(node.value);
   }
   return undefined;
 }
@@ -458,24 +675,30 @@ function readString(
 function readInt(
   ctx: DocContext,
   node: Node | null,
-  path: string,
-  at: Span,
-  opts: { min?: number; max?: number },
+  base: PathBase,
+  seg: string,
+  at: Span | undefined,
+  opts: { min?: number; max?: number } | undefined,
 ): Located<number> | undefined {
   const k = ctx.kindOf(node);
-  const where = ctx.spanOf(node, at);
   if (k !== 'number') {
-    ctx.typeError(path, 'an integer', node, at);
+    ctx.typeError(pathOf(base, seg), 'an integer', node, at);
     return undefined;
   }
+  const where = ctx.spanOf(node, at);
   const v = Number((node as Scalar).value);
   if (!Number.isInteger(v)) {
-    ctx.sink.report('invalid-field', 'error', `${path}: expected an integer, got ${v}.`, where);
+    ctx.sink.report('invalid-field', 'error', `${pathOf(base, seg)}: expected an integer, got ${v}.`, where);
     return undefined;
   }
-  if ((opts.min !== undefined && v < opts.min) || (opts.max !== undefined && v > opts.max)) {
+  if (opts && ((opts.min !== undefined && v < opts.min) || (opts.max !== undefined && v > opts.max))) {
     const range = opts.max !== undefined ? `between ${opts.min ?? '-∞'} and ${opts.max}` : `at least ${opts.min}`;
-    ctx.sink.report('invalid-field', 'error', `${path}: ${v} is out of range; it must be ${range}.`, where);
+    ctx.sink.report(
+      'invalid-field',
+      'error',
+      `${pathOf(base, seg)}: ${v} is out of range; it must be ${range}.`,
+      where,
+    );
     return undefined;
   }
   return { value: v, span: where };

@@ -51,19 +51,19 @@ export function readRules(spec: RMap, key: 'ingress' | 'egress'): LocatedList<Ca
   const seq = spec.seq(key);
   if (!entry || !seq) return undefined;
   const items: CalicoRule[] = [];
-  for (const item of seq.items()) {
-    const m = spec.ctx.asMap(item.node, `${seq.path}[${item.index}]`, item.span);
+  for (let i = 0; i < seq.length; i++) {
+    const m = seq.mapAt(i);
     if (!m) {
-      if (spec.ctx.kindOf(item.node) === 'null')
+      if (spec.ctx.kindOf(seq.nodeAt(i)) === 'null')
         spec.ctx.sink.report(
           'invalid-field',
           'error',
-          `${seq.path}[${item.index}]: a rule needs at least an \`action\`.`,
-          item.span,
+          `${seq.pathAt(i)}: a rule needs at least an \`action\`.`,
+          seq.spanAt(i),
         );
       continue;
     }
-    items.push(readRule(m, item.index));
+    items.push(readRule(m, i));
   }
   return { items, span: seq.span, keySpan: entry.keySpan };
 }
