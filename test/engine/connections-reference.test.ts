@@ -6,7 +6,8 @@
  * (peers of the Allow rules decided one by one when only an Allow rule can admit) is compared
  * with Engine.ingressAdmitting for every class; dns-blocked's DnsReach (peer groups, the assumed
  * DNS pod's answers read only for the atoms egress reads of a destination) with asking
- * Engine.egressAllowed of every destination.
+ * Engine.egressAllowed of every destination; Engine.egressAllowed (which decides a source's
+ * destinations per peer group once the source has asked about a few) with the explained egress.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -143,6 +144,28 @@ describe('engine: connections the rules decide their own way', () => {
         }
     }
     assert.ok(fast > 20, `${fast} asked where only an Allow rule can admit`);
+  });
+
+  it("Engine.egressAllowed (a source's destinations grouped once it has asked a few) equals the explained egress", () => {
+    let grouped = 0;
+    for (const text of workspaces) {
+      const a = analyzeYaml(text);
+      const pods = a.endpoints.filter((e) => e.kind === 'pod');
+      for (const s of a.endpoints)
+        for (const [protocol, port] of PORTS)
+          for (const d of a.endpoints) {
+            if (d.id === s.id) continue;
+            const expected = a.engine.explainEndpoints(s, d, protocol, port).egress.allowed;
+            assert.equal(
+              a.engine.egressAllowed(s, d, protocol, port),
+              expected,
+              `${s.id} -> ${d.id} ${protocol}/${port}`,
+            );
+            if (s.kind === 'pod' && d.kind === 'pod') grouped++;
+          }
+      assert.ok(pods.length > 5);
+    }
+    assert.ok(grouped > 100, `${grouped} pod pairs asked`);
   });
 
   it("dns-blocked's DnsReach equals asking Engine.egressAllowed of every destination", () => {

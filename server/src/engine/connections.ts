@@ -183,11 +183,22 @@ function findPortCuts(a: Analysis): number[] {
       }
   };
   for (const tier of a.policies.tiers)
-    for (const p of tier.policies) for (const r of [...(p.ingress ?? []), ...(p.egress ?? [])]) visit(r.condition);
-  // Pods of one workload declare the same ports: each entry is read once.
+    for (const p of tier.policies) {
+      if (p.ingress) for (const r of p.ingress) visit(r.condition);
+      if (p.egress) for (const r of p.egress) visit(r.condition);
+    }
+  // Pods of one workload declare the same ports (they share one named-ports object): each object
+  // is read once, and each entry once.
   const seen = new Set<string>();
-  for (const e of a.endpoints)
-    for (const list of e.namedPorts.values())
+  const seenMaps = new Set<Endpoint['namedPorts']>();
+  let previous: Endpoint['namedPorts'] | undefined;
+  for (const e of a.endpoints) {
+    const named = e.namedPorts;
+    if (named === previous || named.size === 0) continue;
+    previous = named;
+    if (seenMaps.has(named)) continue;
+    seenMaps.add(named);
+    for (const list of named.values())
       for (const k of list) {
         if (seen.has(k)) continue;
         seen.add(k);
@@ -195,6 +206,7 @@ function findPortCuts(a: Analysis): number[] {
         set.add(n);
         set.add(n + 1);
       }
+  }
   return [...set].filter((n) => n >= 1 && n <= 65535).sort((x, y) => x - y);
 }
 

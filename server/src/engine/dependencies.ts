@@ -17,6 +17,7 @@ import type { Labels, Protocol, Service, ServicePort, Workload } from '../model/
 import type { Analysis } from './analysis';
 import { type Deciding, decidingStep, type Party, partiesConnect, podParty } from './connections';
 import { ownerName } from './describe';
+import type { Endpoint } from '../policy/endpoint';
 import { memoized } from '../common/memo';
 
 /** Where a dependency was read. */
@@ -175,13 +176,30 @@ interface Client {
 
 function clientsOf(a: Analysis): Client[] {
   const byOwner = new Map<string, number[]>();
-  a.endpoints.forEach((e, i) => {
-    if (!e.pod) return;
+  const endpoints = a.endpoints;
+  // Replicas come one after another: a pod of the same workload and namespace as the pod before it
+  // joins that pod's list without looking its owner up.
+  let previous: Endpoint | undefined;
+  let list: number[] | undefined;
+  for (let i = 0; i < endpoints.length; i++) {
+    const e = endpoints[i];
+    const pod = e.pod;
+    if (!pod) continue;
+    const workload = pod.workload;
+    if (workload && list && workload === previous!.pod!.workload && e.namespace === previous!.namespace) {
+      list.push(i);
+      previous = e;
+      continue;
+    }
     const key = ownerName(e);
-    const list = byOwner.get(key);
+    list = byOwner.get(key);
     if (list) list.push(i);
-    else byOwner.set(key, [i]);
-  });
+    else {
+      list = [i];
+      byOwner.set(key, list);
+    }
+    previous = e;
+  }
   const out: Client[] = [];
   for (const [name, indices] of byOwner) {
     const pod = a.endpoints[indices[0]].pod!;
@@ -310,9 +328,19 @@ function controllerIndices(a: Analysis, controllers: readonly IngressControllerS
   // Replicas share their template's labels: each labels object is matched once per namespace.
   const matched = new Map<Labels, { namespace: string | undefined; match: boolean }>();
   const out: number[] = [];
-  a.endpoints.forEach((e, i) => {
-    if (!e.pod) return;
-    let m = matched.get(e.labels);
+  const endpoints = a.endpoints;
+  let m: { namespace: string | undefined; match: boolean } | undefined;
+  let labels: Labels | undefined;
+  for (let i = 0; i < endpoints.length; i++) {
+    const e = endpoints[i];
+    if (!e.pod) continue;
+    // Replicas come one after another: the pod before's answer holds for the same labels and namespace.
+    if (e.labels === labels && m!.namespace === e.namespace) {
+      if (m!.match) out.push(i);
+      continue;
+    }
+    labels = e.labels;
+    m = matched.get(e.labels);
     if (!m || m.namespace !== e.namespace) {
       m = {
         namespace: e.namespace,
@@ -324,7 +352,7 @@ function controllerIndices(a: Analysis, controllers: readonly IngressControllerS
       matched.set(e.labels, m);
     }
     if (m.match) out.push(i);
-  });
+  }
   return out;
 }
 

@@ -46,6 +46,9 @@ const WHICH_KEYS: Record<Which, Partial<Record<Protocol, string>>> = {
   self: { TCP: 'TCP/self', UDP: 'UDP/self', SCTP: 'SCTP/self' },
 };
 
+/** How many destinations a source class's egress is decided for one by one before its peer groups are found. */
+const EGRESS_ASKED_BEFORE_GROUPING = 8;
+
 export class Engine {
   readonly classes: readonly EndpointClass[];
   private readonly classOf: Int32Array;
@@ -346,9 +349,60 @@ export class Engine {
   ): boolean {
     const known = table.get(sc, dc);
     if (known !== 0) return known === 1;
+    if (which === 'egress') {
+      // The egress side alone reads the destination only through the destination-side atoms of
+      // the source's rules: a class answers as its peer group's representative does.
+      const rep = this.egressRepresentative(sc, dc);
+      if (rep !== dc) {
+        let answer = table.get(sc, rep);
+        if (answer === 0) {
+          answer = this.decideClasses(this.info[sc], this.info[rep], protocol, port, which) ? 1 : 2;
+          table.set(sc, rep, answer);
+        }
+        table.set(sc, dc, answer);
+        return answer === 1;
+      }
+    }
     const answer = this.decideClasses(this.info[sc], this.info[dc], protocol, port, which) ? 1 : 2;
     table.set(sc, dc, answer);
     return answer === 1;
+  }
+
+  /** How many egress-side answers each source class has decided one by one (until it is grouped). */
+  private readonly egressAsked: number[] = [];
+  /** Per source class: each pod class's representative among its egress peer groups (-1: not a pod class). */
+  private readonly egressRepresentatives: (Int32Array | undefined)[] = [];
+  /** egressRepresentatives per set of atoms: the classes of a namespace share their egress policies. */
+  private readonly representativesByAtoms = new Map<string, Int32Array>();
+
+  /**
+   * The class that answers for pod class `dc` as the destination of pod class `sc`'s egress (its
+   * peer group's representative, as fillBoth groups a source's egress), once `sc` has asked about
+   * a few destinations one by one; `dc` itself before that, and for classes that are not pods.
+   */
+  private egressRepresentative(sc: number, dc: number): number {
+    let reps = this.egressRepresentatives[sc];
+    if (!reps) {
+      const asked = (this.egressAsked[sc] ?? 0) + 1;
+      this.egressAsked[sc] = asked;
+      if (asked <= EGRESS_ASKED_BEFORE_GROUPING || this.classes[sc].kind !== 'pod') return dc;
+      const atoms = new Set<number>();
+      for (const t of this.info[sc].egress.tiers)
+        for (const p of t.policies) for (const r of p.egress!) sideAtoms(r.condition, 'destination', atoms);
+      const key = [...atoms].sort((x, y) => x - y).join(',');
+      reps = this.representativesByAtoms.get(key);
+      if (!reps) {
+        reps = new Int32Array(this.classes.length).fill(-1);
+        for (const group of this.groupsOf(atoms)) {
+          const rep = group.representative.id;
+          for (const c of group.classes()) reps[c.id] = rep;
+        }
+        this.representativesByAtoms.set(key, reps);
+      }
+      this.egressRepresentatives[sc] = reps;
+    }
+    const rep = reps[dc];
+    return rep === -1 ? dc : rep;
   }
 
   private decideClasses(s: ClassInfo, d: ClassInfo, protocol: Protocol, port: number, which: Which): boolean {

@@ -28,6 +28,7 @@ import { ownerName } from '../../engine/describe';
 import { isOpen } from '../../engine/isolation';
 import type { ContainerPort, Labels, Protocol } from '../../model/kubernetes';
 import type { LintRule } from '../lint-rule';
+import type { Endpoint } from '../../policy/endpoint';
 
 interface WorkloadPorts {
   readonly pods: number[];
@@ -40,21 +41,35 @@ function workloadPorts(a: Analysis): Map<string, WorkloadPorts> {
   const out = new Map<string, WorkloadPorts>();
   // The port lists already added to each workload: its replicas share their template's.
   const added = new Map<WorkloadPorts, unknown>();
-  a.endpoints.forEach((e, i) => {
-    if (e.kind !== 'pod' || !e.pod) return;
+  const endpoints = a.endpoints;
+  // Replicas come one after another: a pod of the workload (and namespace) of the pod before it,
+  // with the same port list, only joins its pods.
+  let previous: Endpoint | undefined;
+  let w: WorkloadPorts | undefined;
+  for (let i = 0; i < endpoints.length; i++) {
+    const e = endpoints[i];
+    const pod = e.pod;
+    if (e.kind !== 'pod' || !pod) continue;
+    const ports = pod.spec.ports;
+    const p = previous?.pod;
+    if (p?.workload && p.workload === pod.workload && previous!.namespace === e.namespace && p.spec.ports === ports) {
+      w!.pods.push(i);
+      previous = e;
+      continue;
+    }
+    previous = e;
     const key = ownerName(e);
-    let w = out.get(key);
+    w = out.get(key);
     if (!w) {
       w = { pods: [], ports: new Map(), services: new Set<string>() };
       out.set(key, w);
     }
     w.pods.push(i);
-    const ports = e.pod.spec.ports;
-    if (added.get(w) === ports) return;
+    if (added.get(w) === ports) continue;
     added.set(w, ports);
     for (const p of ports)
       w.ports.set(`${p.protocol}/${p.containerPort}`, { protocol: p.protocol, port: p.containerPort });
-  });
+  }
   // Each Service looks only at its own namespace's pods (in workload order, then pod order). A
   // replica with the labels and port list of the workload's pod before it adds nothing that pod
   // did not (the additions below are set insertions), so it is left out.
