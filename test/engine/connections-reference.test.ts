@@ -11,9 +11,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { externalClasses } from '../../server/src/engine/address-classes';
+import { externalClasses, outsideAdmitting } from '../../server/src/engine/address-classes';
 import { clusterDns } from '../../server/src/engine/cluster-dns';
-import { ingressSources } from '../../server/src/engine/connections';
+import { ingressSources, outsideSources } from '../../server/src/engine/connections';
 import { DnsReach } from '../../server/src/lint/rules/dns-blocked';
 import { analyzeYaml, yaml } from '../helpers';
 import { docs, namespace, node, pod, policy } from '../manifests';
@@ -109,6 +109,17 @@ const base = [
   ),
 ];
 
+/** Outside addresses admitted to the database on its port, but not from the metadata range. */
+const ipBlockPolicy = policy(
+  'shop/db-outside',
+  yaml`
+    podSelector: {matchLabels: {app: db}}
+    ingress:
+    - from: [{ipBlock: {cidr: 0.0.0.0/0, except: [169.254.0.0/16]}}]
+      ports: [{port: 5432}]
+    `,
+);
+
 const tierObject = 'apiVersion: projectcalico.org/v3\nkind: Tier\nmetadata: {name: security}\nspec: {order: 100}\n';
 const coreDns = [namespace('kube-system'), pod('kube-system/coredns-0', { labels: { 'k8s-app': 'kube-dns' } })];
 
@@ -144,6 +155,27 @@ describe('engine: connections the rules decide their own way', () => {
         }
     }
     assert.ok(fast > 20, `${fast} asked where only an Allow rule can admit`);
+  });
+
+  it('outsideSources equals outsideAdmitting for every class and port', () => {
+    let none = 0;
+    let some = 0;
+    for (const text of [
+      ...workspaces,
+      docs(...base, ipBlockPolicy),
+      docs(...base, tierObject, guard(true), ipBlockPolicy),
+    ]) {
+      const a = analyzeYaml(text);
+      for (const cls of a.engine.classes)
+        for (const [protocol, port] of PORTS) {
+          const expected = outsideAdmitting(a, cls, protocol, port);
+          assert.deepEqual(outsideSources(a, cls, protocol, port), expected, `class ${cls.id} ${protocol}/${port}`);
+          if (expected.length === 0) none++;
+          else some++;
+        }
+    }
+    assert.ok(none > 20, `${none} admitting no outside address`);
+    assert.ok(some > 20, `${some} admitting some`);
   });
 
   it("Engine.egressAllowed (a source's destinations grouped once it has asked a few) equals the explained egress", () => {

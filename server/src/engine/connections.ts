@@ -12,7 +12,7 @@ import { PROTOCOLS, type Protocol } from '../model/kubernetes';
 import { commonFamily, type Endpoint } from '../policy/endpoint';
 import { type CompiledRule, type Condition, policyName } from '../policy/rule-model';
 import type { Analysis } from './analysis';
-import { type AddressRange, externalClasses } from './address-classes';
+import { type AddressRange, type ExternalClass, externalClasses, outsideAdmitting } from './address-classes';
 import { admitsPort, ruleAdmission } from './admission';
 import type { EndpointClass } from './classes';
 import { type Applicable, decide, type Packet } from './evaluate';
@@ -163,6 +163,39 @@ export function ingressSources(
   const out: number[] = [];
   for (const id of a.engine.ingressAdmitting(cls.id, protocol, port)) if (wanted(a.engine.classes[id])) out.push(id);
   return out.sort((x, y) => x - y);
+}
+
+/**
+ * outsideAdmitting(a, cls, protocol, port): the outside address classes the class's ingress
+ * admits. When only an Allow rule can let a connection in and none of the class's ingress Allow
+ * rules matches an outside address class on the port (what each rule alone admits,
+ * engine/admission.ts), there are none, and nothing is decided.
+ */
+export function outsideSources(
+  a: Analysis,
+  cls: EndpointClass,
+  protocol: Protocol,
+  port: number,
+): readonly ExternalClass[] {
+  if (cls.kind === 'pod') {
+    const app = a.engine.applicable(cls.id, 'ingress');
+    if (onlyAllowRulesAdmit(a, app) && !someAllowAdmitsOutside(a, app, protocol, port)) return NO_OUTSIDE;
+  }
+  return outsideAdmitting(a, cls, protocol, port);
+}
+
+const NO_OUTSIDE: readonly ExternalClass[] = [];
+
+/** Whether one of the ingress Allow rules that apply matches some outside address class on (protocol, port). */
+function someAllowAdmitsOutside(a: Analysis, app: Applicable, protocol: Protocol, port: number): boolean {
+  for (const t of app.tiers)
+    for (const policy of t.policies)
+      for (const rule of policy.ingress!) {
+        if (rule.action !== 'Allow') continue;
+        const adm = ruleAdmission(a, policy, rule);
+        if (adm.externalClasses.length > 0 && admitsPort(adm, protocol, port)) return true;
+      }
+  return false;
 }
 
 const cutCache = new WeakMap<Analysis, number[]>();

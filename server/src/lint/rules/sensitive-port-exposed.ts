@@ -25,10 +25,10 @@ import type { RuleId } from '../../common/rule-registry';
 import { span } from '../../common/source';
 import { plural, quoteList } from '../../common/text';
 import { type Admission, admitsPort, allAdmissions } from '../../engine/admission';
-import { type ExternalClass, outsideAdmitting } from '../../engine/address-classes';
+import type { ExternalClass } from '../../engine/address-classes';
 import type { Analysis } from '../../engine/analysis';
 import type { EndpointClass } from '../../engine/classes';
-import { ingressSources } from '../../engine/connections';
+import { ingressSources, outsideSources } from '../../engine/connections';
 import { inferDependencies } from '../../engine/dependencies';
 import { ownerName } from '../../engine/describe';
 import { evaluateIntents, selectIntentEndpoint } from '../../engine/intents';
@@ -230,12 +230,29 @@ class ExposureIndex {
         }
       }
     }
-    const set = new Set<string>();
-    for (const adm of this.egressToPeer.get(cls.id) ?? []) {
+    const egress = this.egressToPeer.get(cls.id);
+    if (!egress) return NO_CLIENTS;
+    let set: Set<string> | undefined;
+    for (const adm of egress) {
       if (!admitsPort(adm, sp.protocol, sp.port)) continue;
-      for (const c of adm.subjectClasses) for (const ns of this.byNamespace(c).keys()) set.add(ns);
+      set ??= new Set();
+      for (const ns of this.subjectNamespaces(adm)) set.add(ns);
     }
-    return set.size ? { list: [...set].sort(), set } : NO_CLIENTS;
+    return set?.size ? { list: [...set].sort(), set } : NO_CLIENTS;
+  }
+
+  /** Per egress rule: the namespaces of its subjects' pods, in subject class order (found once: a rule reaches many classes). */
+  private readonly namespacesOfSubjects = new Map<Admission, readonly string[]>();
+
+  private subjectNamespaces(adm: Admission): readonly string[] {
+    let found = this.namespacesOfSubjects.get(adm);
+    if (!found) {
+      const set = new Set<string>();
+      for (const c of adm.subjectClasses) for (const ns of this.byNamespace(c).keys()) set.add(ns);
+      found = [...set];
+      this.namespacesOfSubjects.set(adm, found);
+    }
+    return found;
   }
 }
 
@@ -285,7 +302,7 @@ function exposure(
       continue;
     for (const other of from) namespaces.add(other);
   }
-  const outsideClasses = outsideAdmitting(a, cls, sp.protocol, sp.port);
+  const outsideClasses = outsideSources(a, cls, sp.protocol, sp.port);
   if (namespaces.size === 0 && outsideClasses.length === 0) return undefined;
   const opening = index
     .ingressAllows(cls)
