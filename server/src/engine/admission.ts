@@ -25,8 +25,7 @@ import { type ExternalClass, externalClasses } from './address-classes';
 import type { EndpointClass } from './classes';
 import { conditionMatches, type Packet } from './evaluate';
 import type { IpFamily } from '../common/ip';
-import { sideAtoms } from './peer-groups';
-import { addNamedPortCuts, addPortCuts, admittedPorts, intervalProbes, type PortSet } from './port-cuts';
+import { addNamedPortCuts, addPortCuts, admittedPorts, type PortSet, sortedCuts } from './port-cuts';
 import { memoized } from '../common/memo';
 import { AnswerRow } from './answer-row';
 
@@ -49,32 +48,6 @@ export interface Admission {
 const READS_PEER = 1;
 const READS_SUBJECT = 2;
 const READS_PACKET = 4;
-
-function reads(c: Condition, subjectSide: Side): number {
-  switch (c.type) {
-    case 'all':
-    case 'any': {
-      let bits = 0;
-      for (const x of c.of) bits |= reads(x, subjectSide);
-      return bits;
-    }
-    case 'protocol':
-      return READS_PACKET;
-    case 'endpoint':
-    case 'nets':
-      return c.side === subjectSide ? READS_SUBJECT : READS_PEER;
-    case 'ports':
-      return READS_PACKET | (c.named.length === 0 ? 0 : c.side === subjectSide ? READS_SUBJECT : READS_PEER);
-  }
-  return 0;
-}
-
-/** The named-port atoms of a condition's destination ports. */
-function namedPortAtoms(c: Condition, out: Set<number>): Set<number> {
-  if (c.type === 'all' || c.type === 'any') for (const x of c.of) namedPortAtoms(x, out);
-  else if (c.type === 'ports' && c.side === 'destination') for (const atom of c.named) out.add(atom);
-  return out;
-}
 
 const ALL_PORTS: readonly (readonly [number, number])[] = [[1, 65535]];
 
@@ -407,133 +380,362 @@ export function subjectClassesOf(a: Analysis, atom: number): readonly EndpointCl
 
 /** The empty list of classes, shared by the admissions that admit no class. */
 const NO_CLASSES: readonly EndpointClass[] = [];
+const NO_EXTERNAL: readonly ExternalClass[] = [];
+
+/**
+ * What computing an admission reads of a rule's condition, found in one walk of it: its top-level
+ * parts by what they read, the atoms it reads on each side (each once), the destination's named
+ * ports and the edges of its port ranges.
+ */
+interface RuleParts {
+  readonly peerParts: Condition[];
+  /** Parts that read the subject or the packet, not the peer. */
+  readonly otherParts: Condition[];
+  /** Parts that read the peer and the subject or the packet. */
+  readonly mixedParts: Condition[];
+  readonly subjectAtoms: number[];
+  readonly peerAtoms: number[];
+  /** The atoms the peer parts read (on the peer side). */
+  readonly peerPartAtoms: number[];
+  /** The named-port atoms of the destination's ports. */
+  readonly named: number[];
+  /** Whether some ports condition (either side) names a port. */
+  readonly anyNamed: boolean;
+  /** Every port range's first port and the one after its last (repeats left in). */
+  readonly edges: number[];
+}
+
+function addOnce(list: number[], x: number): void {
+  if (!list.includes(x)) list.push(x);
+}
+
+function ruleParts(condition: Condition, subjectSide: Side): RuleParts {
+  const parts: RuleParts = {
+    peerParts: [],
+    otherParts: [],
+    mixedParts: [],
+    subjectAtoms: [],
+    peerAtoms: [],
+    peerPartAtoms: [],
+    named: [],
+    anyNamed: false,
+    edges: [],
+  };
+  const top = condition.type === 'all' ? condition.of : [condition];
+  for (const part of top) {
+    const r = walkPart(part, subjectSide, parts, undefined);
+    if (r & READS_PEER && r & (READS_SUBJECT | READS_PACKET)) parts.mixedParts.push(part);
+    else if (r & READS_PEER) {
+      parts.peerParts.push(part);
+      walkPart(part, subjectSide, undefined, parts.peerPartAtoms);
+    } else parts.otherParts.push(part);
+  }
+  return parts;
+}
+
+/**
+ * What `c` reads (READS_* bits). With `into`, also records its atoms, named ports and port edges
+ * there; with `peerAtoms`, only its atoms on the peer side (sideAtoms's reading).
+ */
+function walkPart(
+  c: Condition,
+  subjectSide: Side,
+  into: RuleParts | undefined,
+  peerAtoms: number[] | undefined,
+): number {
+  switch (c.type) {
+    case 'all':
+    case 'any': {
+      let bits = 0;
+      for (const x of c.of) bits |= walkPart(x, subjectSide, into, peerAtoms);
+      return bits;
+    }
+    case 'protocol':
+      return READS_PACKET;
+    case 'endpoint':
+    case 'nets':
+      if (c.side === subjectSide) {
+        if (into) addOnce(into.subjectAtoms, c.atom);
+        return READS_SUBJECT;
+      }
+      if (into) addOnce(into.peerAtoms, c.atom);
+      if (peerAtoms) addOnce(peerAtoms, c.atom);
+      return READS_PEER;
+    case 'ports': {
+      if (into) {
+        for (const [lo, hi] of c.ranges) into.edges.push(lo, hi + 1);
+        if (c.named.length > 0) (into as { anyNamed: boolean }).anyNamed = true;
+        if (c.side === 'destination')
+          for (const atom of c.named) {
+            addOnce(into.named, atom);
+            addOnce(subjectSide === 'destination' ? into.subjectAtoms : into.peerAtoms, atom);
+          }
+      }
+      if (peerAtoms && c.side === 'destination' && subjectSide === 'source')
+        for (const atom of c.named) addOnce(peerAtoms, atom);
+      return READS_PACKET | (c.named.length === 0 ? 0 : c.side === subjectSide ? READS_SUBJECT : READS_PEER);
+    }
+  }
+  return 0;
+}
+
+type Probe = { readonly protocol: Protocol; readonly from: number; readonly to: number };
+
+/** A policy's subject classes as an admission reads them when its rule reads no subject atom. */
+interface Subjects {
+  readonly classes: readonly EndpointClass[];
+  readonly families: readonly IpFamily[];
+  /** One class per kind and address families, those with IPv4 and those with IPv6. */
+  readonly fit4: readonly EndpointClass[];
+  readonly fit6: readonly EndpointClass[];
+}
+
+/** What admissions share within one analysis: subjects per subject atom, probes per cut list, outside classes. */
+class AdmissionShared {
+  private readonly subjects = new Map<number, Subjects>();
+  private readonly probes = new Map<string, readonly Probe[]>();
+  /** Per atom: 1 when the outside classes of each family all answer it alike, 2 when not, 0 not known yet. */
+  private readonly outsideUniform: Uint8Array;
+  /** The outside classes, and the first of each family (undefined when none). */
+  readonly outside: readonly ExternalClass[];
+  private readonly first4: ExternalClass | undefined;
+  private readonly first6: ExternalClass | undefined;
+
+  constructor(
+    readonly index: ClassIndex,
+    a: Analysis,
+  ) {
+    this.outsideUniform = new Uint8Array(a.policies.atoms.length);
+    this.outside = externalClasses(a);
+    this.first4 = this.outside.find((c) => c.family === 4);
+    this.first6 = this.outside.find((c) => c.family === 6);
+  }
+
+  /** The subjects of a rule that reads no subject atom: grouped by kind and families only, once per subject atom. */
+  subjectsOf(atom: number): Subjects {
+    let found = this.subjects.get(atom);
+    if (!found) {
+      const classes = this.index.selectedBy(atom);
+      const reps = classes.length === 0 ? NO_CLASSES : this.index.representatives(classes, NO_ATOMS);
+      found = {
+        classes,
+        families: familiesOf(classes),
+        fit4: reps.filter((s) => s.families.includes(4)),
+        fit6: reps.filter((s) => s.families.includes(6)),
+      };
+      this.subjects.set(atom, found);
+    }
+    return found;
+  }
+
+  /** One probe per protocol and interval between the cuts (ascending, distinct, 1 first and 65536 last), shared by equal cut lists. */
+  probesFor(sorted: readonly number[]): readonly Probe[] {
+    const key = sorted.length === 2 ? '' : sorted.join(',');
+    let found = this.probes.get(key);
+    if (!found) {
+      const probes: Probe[] = [];
+      for (const protocol of PROTOCOLS)
+        for (let i = 0; i + 1 < sorted.length; i++) probes.push({ protocol, from: sorted[i], to: sorted[i + 1] - 1 });
+      found = probes;
+      this.probes.set(key, found);
+    }
+    return found;
+  }
+
+  /** Whether, in each family, every outside class answers each of `atoms` alike. */
+  outsideAlike(atoms: readonly number[]): boolean {
+    const uniform = this.outsideUniform;
+    for (const atom of atoms) {
+      let u = uniform[atom];
+      if (u === 0) {
+        u = 1;
+        const v4 = this.first4?.values.get(atom);
+        const v6 = this.first6?.values.get(atom);
+        for (const c of this.outside)
+          if (c.values.get(atom) !== (c.family === 4 ? v4 : v6)) {
+            u = 2;
+            break;
+          }
+        uniform[atom] = u;
+      }
+      if (u === 2) return false;
+    }
+    return true;
+  }
+
+  /**
+   * The outside classes admitted when their family decides alone (outsideAlike): `admits` asked
+   * once per family, in the order of the families' first classes.
+   */
+  outsideByFamily(admits: (values: AnswerRow, families: readonly IpFamily[]) => boolean): readonly ExternalClass[] {
+    const f4 = this.first4;
+    const f6 = this.first6;
+    let ok4 = false;
+    let ok6 = false;
+    if (f4 && f6 && f6.id < f4.id) {
+      ok6 = admits(f6.values, FAMILY_6);
+      ok4 = admits(f4.values, FAMILY_4);
+    } else {
+      if (f4) ok4 = admits(f4.values, FAMILY_4);
+      if (f6) ok6 = admits(f6.values, FAMILY_6);
+    }
+    if ((ok4 || !f4) && (ok6 || !f6)) return this.outside;
+    if (!ok4 && !ok6) return NO_EXTERNAL;
+    return this.outside.filter((c) => (c.family === 4 ? ok4 : ok6));
+  }
+}
+
+const NO_ATOMS: readonly number[] = [];
+const FAMILY_4: readonly IpFamily[] = [4];
+const FAMILY_6: readonly IpFamily[] = [6];
+
+const shared = new WeakMap<Analysis, AdmissionShared>();
+
+/** The sorted distinct cuts within 1..65536 of a rule without named ports: its range edges, 1 and 65536. */
+function sortedEdges(edges: readonly number[]): number[] {
+  const sorted = [1];
+  if (edges.length > 0) {
+    const inside = edges.filter((p) => p > 1 && p < 65536).sort((x, y) => x - y);
+    for (const p of inside) if (p !== sorted[sorted.length - 1]) sorted.push(p);
+  }
+  sorted.push(65536);
+  return sorted;
+}
 
 function computeAdmission(a: Analysis, policy: CompiledPolicy, rule: CompiledRule): Admission {
   const index = classIndex(a);
+  const context = memoized(shared, a, () => new AdmissionShared(index, a));
   const subjectSide: Side = rule.direction === 'ingress' ? 'destination' : 'source';
-  const peerSide: Side = subjectSide === 'destination' ? 'source' : 'destination';
-  const subjectClasses = index.selectedBy(policy.subject);
-  const parts = rule.condition.type === 'all' ? rule.condition.of : [rule.condition];
-  const peerParts: Condition[] = [];
-  const otherParts: Condition[] = [];
-  const mixedParts: Condition[] = [];
-  for (const part of parts) {
-    const r = reads(part, subjectSide);
-    if (r & READS_PEER && r & (READS_SUBJECT | READS_PACKET)) mixedParts.push(part);
-    else if (r & READS_PEER) peerParts.push(part);
-    else otherParts.push(part);
-  }
-  const families = familiesOf(subjectClasses);
+  const parts = ruleParts(rule.condition, subjectSide);
+  const { peerParts, otherParts, mixedParts, named } = parts;
+  const shape = context.subjectsOf(policy.subject);
+  const subjectClasses = shape.classes;
+  const families = shape.families;
   if (subjectClasses.length === 0)
     return { policy, rule, peerClasses: [], externalClasses: [], subjectClasses, ports: [], families };
   // The rule reads a subject only through its subject-side atoms and families: subject classes
   // that answer those alike are decided once (by their group's first class).
-  const subjects = index.representatives(subjectClasses, sideAtoms(rule.condition, subjectSide, new Set()));
-  const fit4 = subjects.filter((s) => s.families.includes(4));
-  const fit6 = subjects.filter((s) => s.families.includes(6));
-  const fitOf = (family: IpFamily) => (family === 4 ? fit4 : fit6);
+  let fit4 = shape.fit4;
+  let fit6 = shape.fit6;
+  if (parts.subjectAtoms.length > 0) {
+    const subjects = index.representatives(subjectClasses, parts.subjectAtoms);
+    fit4 = subjects.filter((s) => s.families.includes(4));
+    fit6 = subjects.filter((s) => s.families.includes(6));
+  }
 
   // The ports (per protocol) the subject and packet parts allow for some subject class, and which subject
   // class allows them: one probe per interval between cuts.
-  const cuts = new Set<number>([1, 65536]);
-  // A named port resolves on the destination: the subject of an ingress rule, the peer of an
-  // egress rule (any class may be one: every answer some class gives).
-  const named = namedPortAtoms(rule.condition, new Set());
-  addPortCuts(
-    rule.condition,
-    named.size === 0 || subjectSide === 'source' ? [] : subjectClasses.map((c) => c.values),
-    cuts,
-  );
-  if (subjectSide === 'source')
-    for (const atom of named) for (const v of index.answersTo(atom)) addNamedPortCuts(v, cuts);
-  const probes = intervalProbes(cuts);
+  let sorted: number[];
+  if (!parts.anyNamed) sorted = sortedEdges(parts.edges);
+  else {
+    // A named port resolves on the destination: the subject of an ingress rule, the peer of an
+    // egress rule (any class may be one: every answer some class gives).
+    const cuts = new Set<number>([1, 65536]);
+    addPortCuts(
+      rule.condition,
+      named.length === 0 || subjectSide === 'source' ? [] : subjectClasses.map((c) => c.values),
+      cuts,
+    );
+    if (subjectSide === 'source')
+      for (const atom of named) for (const v of index.answersTo(atom)) addNamedPortCuts(v, cuts);
+    sorted = sortedCuts(cuts);
+  }
+  const probes = context.probesFor(sorted);
 
   // One packet object for every probe of this rule: conditionMatches only reads it.
   const scratch: ScratchPacket = { protocol: 'TCP', port: 1, family: 4, src: NO_ANSWERS, dst: NO_ANSWERS };
-  const packetFor = (s: EndpointClass, family: IpFamily, protocol: Protocol, port: number, peer: AnswerRow): Packet => {
-    scratch.protocol = protocol;
-    scratch.port = port;
-    scratch.family = family;
-    scratch.src = subjectSide === 'destination' ? peer : s.values;
-    scratch.dst = subjectSide === 'destination' ? s.values : peer;
-    return scratch;
-  };
-  const allMatch = (conditions: readonly Condition[], p: Packet): boolean => {
-    for (const c of conditions) if (!conditionMatches(c, p)) return false;
-    return true;
-  };
+  const ingress = subjectSide === 'destination';
 
   // Without mixed parts, whether some subject class allows a probe does not depend on the peer: decide it once.
-  const subjectAllowsIn = (family: IpFamily): boolean[] | undefined => {
-    const fit = fitOf(family);
+  const subjectAllowsIn = (fit: readonly EndpointClass[], family: IpFamily): boolean[] | undefined => {
     if (mixedParts.length > 0 || fit.length === 0) return undefined;
     const out = new Array<boolean>(probes.length);
+    if (otherParts.length === 0) return out.fill(true);
+    scratch.family = family;
     for (let i = 0; i < probes.length; i++) {
       const probe = probes[i];
+      scratch.protocol = probe.protocol;
+      scratch.port = probe.from;
       let ok = false;
-      for (const s of fit)
-        if (allMatch(otherParts, packetFor(s, family, probe.protocol, probe.from, NO_ANSWERS))) {
+      for (const s of fit) {
+        scratch.src = ingress ? NO_ANSWERS : s.values;
+        scratch.dst = ingress ? s.values : NO_ANSWERS;
+        if (allMatch(otherParts, scratch)) {
           ok = true;
           break;
         }
+      }
       out[i] = ok;
     }
     return out;
   };
-  const allows4 = subjectAllowsIn(4);
-  const allows6 = subjectAllowsIn(6);
+  const allows4 = subjectAllowsIn(fit4, 4);
+  const allows6 = subjectAllowsIn(fit6, 6);
 
   // Peers: endpoint classes and outside address classes, each with the families it has. Classes
   // that answer the atoms the rule reads on the peer side alike are decided once (a group's
   // first class), as the rule cannot tell them apart.
   const admitted = new Array<boolean>(probes.length).fill(false);
-  const admits = (values: AnswerRow, families: readonly IpFamily[]): boolean => {
+  const admits = (values: AnswerRow, peerFamilies: readonly IpFamily[]): boolean => {
     let matched = false;
-    for (const family of families) {
-      const fit = fitOf(family);
+    for (const family of peerFamilies) {
+      const fit = family === 4 ? fit4 : fit6;
       if (fit.length === 0) continue;
       if (!peerPartsHold(peerParts, values, family)) continue;
       const allows = family === 4 ? allows4 : allows6;
-      for (let i = 0; i < probes.length; i++) {
-        let ok: boolean;
-        if (allows) ok = allows[i];
-        else {
-          const probe = probes[i];
-          ok = false;
-          for (const s of fit) {
-            const p = packetFor(s, family, probe.protocol, probe.from, values);
-            if (allMatch(otherParts, p) && allMatch(mixedParts, p)) {
-              ok = true;
-              break;
-            }
+      if (allows) {
+        for (let i = 0; i < probes.length; i++)
+          if (allows[i]) {
+            matched = true;
+            admitted[i] = true;
           }
-        }
-        if (ok) {
-          matched = true;
-          admitted[i] = true;
+        continue;
+      }
+      scratch.family = family;
+      for (let i = 0; i < probes.length; i++) {
+        const probe = probes[i];
+        scratch.protocol = probe.protocol;
+        scratch.port = probe.from;
+        for (const s of fit) {
+          scratch.src = ingress ? values : s.values;
+          scratch.dst = ingress ? s.values : values;
+          if (allMatch(otherParts, scratch) && allMatch(mixedParts, scratch)) {
+            matched = true;
+            admitted[i] = true;
+            break;
+          }
         }
       }
     }
     return matched;
   };
-  const peerAtoms = sideAtoms(rule.condition, peerSide, new Set());
-  const narrowed = peerCandidates(index, peerParts, peerSide, peerAtoms, (c) =>
-    c.families.some((family) => fitOf(family).length > 0 && peerPartsHold(peerParts, c.values, family)),
-  );
+  const peerAtoms = parts.peerAtoms;
+  const external = (): readonly ExternalClass[] =>
+    context.outsideAlike(peerAtoms)
+      ? context.outsideByFamily(admits)
+      : admittedOutside(context.outside, peerAtoms, admits);
+  const narrowed =
+    parts.peerPartAtoms.length === peerAtoms.length
+      ? undefined
+      : peerCandidates(index, parts.peerPartAtoms, (c) => {
+          for (const family of c.families)
+            if ((family === 4 ? fit4 : fit6).length > 0 && peerPartsHold(peerParts, c.values, family)) return true;
+          return false;
+        });
   if (narrowed) {
     // Only the few classes the peer parts let through are grouped by every atom the rule reads.
-    const grouper = new Grouper([...peerAtoms]);
+    const grouper = new Grouper(peerAtoms);
     for (const c of narrowed) grouper.add(c);
     const peerClasses = classesOfGroups(
       grouper.groups,
       grouper.groups.map((g) => admits(g.representative.values, g.representative.families)),
     );
-    const external = admittedOutside(a, peerAtoms, admits);
+    const externalClasses = external();
     return {
       policy,
       rule,
       peerClasses,
-      externalClasses: external,
+      externalClasses,
       subjectClasses,
       ports: admittedPorts(probes, admitted),
       families,
@@ -549,10 +751,11 @@ function computeAdmission(a: Analysis, policy: CompiledPolicy, rule: CompiledRul
     // (each holds classes of one kind), so that a rule costs its groups, not a pass over the classes.
     let excludedPods = 0;
     let admittedNotPods = 0;
-    groups.others.forEach((g, i) => {
+    for (let i = 0; i < groups.others.length; i++) {
+      const g = groups.others[i];
       if (g.representative.kind === 'pod') excludedPods += admittedGroups[i] ? 0 : g.classes.length;
       else admittedNotPods += admittedGroups[i] ? g.classes.length : 0;
-    });
+    }
     if (excludedPods === 0 && admittedNotPods === 0) peerClasses = index.pods;
     else if (excludedPods === 0 && admittedNotPods === index.notPods.length) peerClasses = index.classes;
     else {
@@ -570,9 +773,14 @@ function computeAdmission(a: Analysis, policy: CompiledPolicy, rule: CompiledRul
       peerClasses = list;
     }
   } else peerClasses = classesOfGroups(groups.others, admittedGroups);
-  const external = admittedOutside(a, peerAtoms, admits);
+  const externalClasses = external();
   const ports = admittedPorts(probes, admitted);
-  return { policy, rule, peerClasses, externalClasses: external, subjectClasses, ports, families };
+  return { policy, rule, peerClasses, externalClasses, subjectClasses, ports, families };
+}
+
+function allMatch(conditions: readonly Condition[], p: Packet): boolean {
+  for (const c of conditions) if (!conditionMatches(c, p)) return false;
+  return true;
 }
 
 /**
@@ -600,14 +808,13 @@ function classesOfGroups(groups: readonly ClassGroup[], chosen: readonly boolean
  * on the peer side and its family: classes that answer those alike are decided once.
  */
 function admittedOutside(
-  a: Analysis,
-  peerAtoms: ReadonlySet<number>,
+  outside: readonly ExternalClass[],
+  atoms: readonly number[],
   admits: (values: AnswerRow, families: readonly IpFamily[]) => boolean,
 ): ExternalClass[] {
-  const atoms = [...peerAtoms];
   const decided: { c: ExternalClass; ok: boolean }[] = [];
   const out: ExternalClass[] = [];
-  for (const c of externalClasses(a)) {
+  for (const c of outside) {
     let ok: boolean | undefined;
     for (const d of decided)
       if (d.c.family === c.family && sameAnswers(d.c.values, c.values, atoms)) {
@@ -668,20 +875,16 @@ function familiesOf(classes: readonly EndpointClass[]): IpFamily[] {
 /**
  * The pod and host classes a rule's peer parts let through, in id order, when grouping them first
  * by the atoms those parts read spares grouping every class by every atom the rule reads on the
- * peer side (a named port's answers, say, which set apart every class declaring it); undefined
- * when it does not (the rule reads no other peer atom, or the peer parts let the usual classes
- * through). `passes` is the peer parts' answer for a class (its group's, as they read no other atom).
+ * peer side (a named port's answers, say, which set apart every class declaring it: the caller asks
+ * only when the rule reads other peer atoms than `partAtoms`); undefined when the peer parts let
+ * the usual classes through. `passes` is the peer parts' answer for a class (its group's, as they
+ * read no other atom).
  */
 function peerCandidates(
   index: ClassIndex,
-  peerParts: readonly Condition[],
-  peerSide: Side,
-  peerAtoms: ReadonlySet<number>,
+  partAtoms: readonly number[],
   passes: (c: EndpointClass) => boolean,
 ): EndpointClass[] | undefined {
-  const partAtoms = new Set<number>();
-  for (const c of peerParts) sideAtoms(c, peerSide, partAtoms);
-  if (partAtoms.size === peerAtoms.size) return undefined;
   const first = index.groups(partAtoms);
   if (first.usual !== undefined && passes(first.usual)) return undefined;
   const out: EndpointClass[] = [];
