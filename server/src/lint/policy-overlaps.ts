@@ -15,8 +15,8 @@
  * When two rules (or policies) cover each other, only the later one is reported.
  */
 import type { Analysis } from '../engine/analysis';
-import { ruleAdmission, subjectClassesOf } from '../engine/admission';
-import { admitsSomething, classesWithin, type PolicyRule, ruleCovers, tierRules } from '../engine/rule-containment';
+import { subjectClassesOf } from '../engine/admission';
+import { classesWithin, type PolicyRule, ruleCovers } from '../engine/rule-containment';
 import type { EndpointClass } from '../engine/classes';
 import type { CompiledPolicy, CompiledTier, Direction } from '../policy/rule-model';
 import { memoized } from '../common/memo';
@@ -54,58 +54,94 @@ export function policyOverlaps(a: Analysis, checkpoint: () => void = () => undef
 
 const DIRECTIONS: readonly Direction[] = ['ingress', 'egress'];
 
+/**
+ * One tier's rules in one direction, in evaluation order (policy by policy, so each policy's
+ * rules are the positions `start[pi]` to `start[pi + 1]`), with the pod classes each rule's
+ * policy applies to.
+ */
+interface DirectionRules {
+  readonly rules: readonly PolicyRule[];
+  readonly start: Int32Array;
+  readonly subjects: readonly (readonly EndpointClass[])[];
+}
+
+function directionRules(
+  tier: CompiledTier,
+  direction: Direction,
+  subjectsOf: readonly (readonly EndpointClass[])[],
+): DirectionRules {
+  const rules: PolicyRule[] = [];
+  const subjects: (readonly EndpointClass[])[] = [];
+  const start = new Int32Array(tier.policies.length + 1);
+  tier.policies.forEach((policy, pi) => {
+    start[pi] = rules.length;
+    const list = policy[direction];
+    if (list)
+      for (const rule of list) {
+        rules.push({ policy, rule });
+        subjects.push(subjectsOf[pi]);
+      }
+  });
+  start[tier.policies.length] = rules.length;
+  return { rules, start, subjects };
+}
+
 function compute(a: Analysis, checkpoint: () => void): PolicyOverlaps {
   const shadowed: Overlap[] = [];
   const redundantRules: Overlap[] = [];
   const redundantPolicies: RedundantPolicy[] = [];
   for (const tier of a.policies.tiers) {
     checkpoint();
-    const ordered = new Map(DIRECTIONS.map((d) => [d, tierRules(tier.policies, d)]));
+    const subjects = tier.policies.map((p) => subjectClassesOf(a, p.subject));
+    const ordered = DIRECTIONS.map((d) => directionRules(tier, d, subjects));
     const covers = memo(a);
-    const redundant = findRedundantPolicies(a, tier, ordered, covers, checkpoint);
+    const redundant = findRedundantPolicies(a, tier, subjects, ordered, covers, checkpoint);
     redundantPolicies.push(...redundant);
     const skip = new Set(redundant.map((r) => r.policy));
-    for (const direction of DIRECTIONS) {
-      const rules = ordered.get(direction)!;
+    for (const { rules, subjects: ruleSubjects } of ordered) {
       const between = sameActionBetweenOf(rules);
       // A rule covers another only if its policy applies to every pod class the other's does
       // (ruleCovers), so the rules that can cover one are among those applying to its first class.
-      const admissions = rules.map((r) => ruleAdmission(a, r.policy, r.rule));
       // Only the lists of the classes some rule applies to first are asked for: kept for those alone.
       const byClass: (number[] | undefined)[] = new Array(a.engine.classes.length);
-      for (const adm of admissions) if (adm.subjectClasses.length > 0) byClass[adm.subjectClasses[0].id] = [];
-      admissions.forEach((adm, j) => {
-        for (const c of adm.subjectClasses) {
+      for (const classes of ruleSubjects) if (classes.length > 0) byClass[classes[0].id] = [];
+      for (let j = 0; j < rules.length; j++)
+        for (const c of ruleSubjects[j]) {
           const list = byClass[c.id];
           if (list && list[list.length - 1] !== j) list.push(j);
         }
-      });
-      rules.forEach((inner, i) => {
+      // Pairs whose policies' pods rule out covering are skipped before ruleCovers computes what
+      // each rule admits: a rule whose policy applies to a pod the other's does not covers nothing
+      // of it. (A rule that admits nothing is covered by none: ruleCovers says so.)
+      const within = (outer: number, inner: number) => classesWithin(ruleSubjects[inner], ruleSubjects[outer]);
+      for (let i = 0; i < rules.length; i++) {
         if ((i & 63) === 0) checkpoint();
-        if (inner.rule.action === 'Log' || skip.has(inner.policy)) return;
-        // A rule that admits nothing is covered by none (ruleCovers).
-        if (!admitsSomething(admissions[i])) return;
-        const candidates = byClass[admissions[i].subjectClasses[0].id]!;
+        const inner = rules[i];
+        if (inner.rule.action === 'Log' || skip.has(inner.policy) || ruleSubjects[i].length === 0) continue;
+        const candidates = byClass[ruleSubjects[i][0].id]!;
+        let found = false;
         for (const j of candidates) {
           if (j >= i) break;
           const outer = rules[j];
           if (outer.rule.action === 'Log' || outer.rule.action === inner.rule.action) continue;
-          if (covers(outer, inner)) {
+          if (within(j, i) && covers(outer, inner)) {
             shadowed.push({ pointless: inner, by: outer, tier });
-            return;
+            found = true;
+            break;
           }
         }
+        if (found) continue;
         for (const j of candidates) {
           if (j === i) continue;
           const outer = rules[j];
           if (outer.rule.action !== inner.rule.action || !between(i, j)) continue;
-          if (!covers(outer, inner)) continue;
+          if (!within(j, i) || !covers(outer, inner)) continue;
           // Rules that cover each other: only the later one is pointless.
-          if (j > i && covers(inner, outer)) continue;
+          if (j > i && within(i, j) && covers(inner, outer)) continue;
           redundantRules.push({ pointless: inner, by: outer, tier });
-          return;
+          break;
         }
-      });
+      }
     }
   }
   return { shadowed, redundantRules, redundantPolicies };
@@ -122,19 +158,20 @@ function sameActionBetweenOf(rules: readonly PolicyRule[]): (i: number, j: numbe
     let c = counts.get(action);
     if (!c) {
       c = new Int32Array(rules.length + 1);
-      rules.forEach((r, k) => {
-        const other = r.rule.action !== action && r.rule.action !== 'Log';
-        c![k + 1] = c![k] + (other ? 1 : 0);
-      });
+      for (let k = 0; k < rules.length; k++) {
+        const other = rules[k].rule.action;
+        c[k + 1] = c[k] + (other !== action && other !== 'Log' ? 1 : 0);
+      }
       counts.set(action, c);
     }
     return c;
   };
   return (i, j) => {
-    const c = countsFor(rules[i].rule.action);
     const lo = Math.min(i, j);
     const hi = Math.max(i, j);
-    return hi - lo <= 1 || c[hi] - c[lo + 1] === 0;
+    if (hi - lo <= 1) return true;
+    const c = countsFor(rules[i].rule.action);
+    return c[hi] - c[lo + 1] === 0;
   };
 }
 
@@ -158,76 +195,68 @@ function memo(a: Analysis): (outer: PolicyRule, inner: PolicyRule) => boolean {
 function findRedundantPolicies(
   a: Analysis,
   tier: CompiledTier,
-  ordered: Map<Direction, PolicyRule[]>,
+  subjects: readonly (readonly EndpointClass[])[],
+  ordered: readonly DirectionRules[],
   covers: (outer: PolicyRule, inner: PolicyRule) => boolean,
   checkpoint: () => void,
 ): RedundantPolicy[] {
   const out: RedundantPolicy[] = [];
-  // Each policy's rules as positions in the tier's ordered list, per direction.
-  const positions = new Map<CompiledPolicy, Map<Direction, number[]>>();
-  for (const p of tier.policies) positions.set(p, new Map(DIRECTIONS.map((d) => [d, []])));
-  for (const d of DIRECTIONS)
-    ordered.get(d)!.forEach((r, i) => {
-      positions.get(r.policy)?.get(d)?.push(i);
-    });
-  const ruleCount = (p: CompiledPolicy) => DIRECTIONS.reduce((n, d) => n + positions.get(p)!.get(d)!.length, 0);
-  // The pod classes each policy applies to, and the policies (by position in the tier) of each
-  // class that is some policy's first (the only lists asked for).
-  const subjects = new Map<CompiledPolicy, readonly EndpointClass[]>();
+  const policies = tier.policies;
+  const ruleCount = (pi: number) => {
+    let n = 0;
+    for (const { start } of ordered) n += start[pi + 1] - start[pi];
+    return n;
+  };
+  // The policies (by position in the tier) of each class that is some policy's first (the only
+  // lists asked for).
   const policiesOfClass: (number[] | undefined)[] = new Array(a.engine.classes.length);
-  for (const p of tier.policies) {
-    const classes = subjectClassesOf(a, p.subject);
-    subjects.set(p, classes);
-    if (classes.length > 0) policiesOfClass[classes[0].id] = [];
-  }
-  tier.policies.forEach((p, pi) => {
-    for (const c of subjects.get(p)!) policiesOfClass[c.id]?.push(pi);
-  });
-  const everyPolicy = tier.policies.map((_, i) => i);
-  const between = new Map(DIRECTIONS.map((d) => [d, sameActionBetweenOf(ordered.get(d)!)]));
-  const coveredBy = (p: CompiledPolicy, q: CompiledPolicy, pEarlier: boolean): boolean => {
+  for (const classes of subjects) if (classes.length > 0) policiesOfClass[classes[0].id] = [];
+  for (let pi = 0; pi < policies.length; pi++) for (const c of subjects[pi]) policiesOfClass[c.id]?.push(pi);
+  let everyPolicy: number[] | undefined;
+  const between = ordered.map((d) => sameActionBetweenOf(d.rules));
+  const coveredBy = (pi: number, qi: number, pEarlier: boolean): boolean => {
+    const p = policies[pi];
+    const q = policies[qi];
     // q must apply to every pod p applies to, or dropping p would change which pods are isolated.
-    if (!classesWithin(subjects.get(p)!, subjects.get(q)!)) return false;
-    for (const d of DIRECTIONS) {
-      if (p[d] === undefined) continue;
-      if (q[d] === undefined) return false;
-      const list = ordered.get(d)!;
-      const qRules = positions.get(q)!.get(d)!;
-      const sameAction = between.get(d)!;
-      for (const i of positions.get(p)!.get(d)!) {
+    if (!classesWithin(subjects[pi], subjects[qi])) return false;
+    for (let d = 0; d < DIRECTIONS.length; d++) {
+      const direction = DIRECTIONS[d];
+      if (p[direction] === undefined) continue;
+      if (q[direction] === undefined) return false;
+      const { rules: list, start } = ordered[d];
+      const sameAction = between[d];
+      for (let i = start[pi]; i < start[pi + 1]; i++) {
         const inner = list[i];
-        const ok = qRules.some((j) => {
+        let ok = false;
+        for (let j = start[qi]; j < start[qi + 1] && !ok; j++) {
           const outer = list[j];
-          return (
+          ok =
             outer.rule.action === inner.rule.action &&
             sameAction(i, j) &&
             covers(outer, inner) &&
             // Equal rules: the later copy is the pointless one.
-            !(pEarlier && covers(inner, outer))
-          );
-        });
+            !(pEarlier && covers(inner, outer));
+        }
         if (!ok) return false;
       }
     }
     return true;
   };
-  // A rule that admits nothing is covered by no rule (ruleCovers): its policy is never redundant.
-  const admitsNothing = (p: CompiledPolicy) =>
-    DIRECTIONS.some((d) => (p[d] ?? []).some((rule) => !admitsSomething(ruleAdmission(a, p, rule))));
-  tier.policies.forEach((p, pi) => {
+  // A policy with a rule that admits nothing is never redundant: no rule covers that one (ruleCovers).
+  for (let pi = 0; pi < policies.length; pi++) {
     if ((pi & 63) === 0) checkpoint();
-    if (ruleCount(p) === 0 || admitsNothing(p)) return;
+    if (ruleCount(pi) === 0) continue;
     // Only a policy applying to p's first pod class can apply to all of p's (any, when p applies to none).
-    const first = subjects.get(p)![0];
-    const candidates = first === undefined ? everyPolicy : policiesOfClass[first.id]!;
+    const first = subjects[pi][0];
+    if (first === undefined && !everyPolicy) everyPolicy = policies.map((_, i) => i);
+    const candidates = first === undefined ? everyPolicy! : policiesOfClass[first.id]!;
     for (const qi of candidates) {
-      const q = tier.policies[qi];
-      if (q === p || ruleCount(q) === 0) continue;
-      if (!coveredBy(p, q, pi < qi)) continue;
-      if (qi > pi && coveredBy(q, p, false)) continue;
-      out.push({ policy: p, by: q, tier });
-      return;
+      if (qi === pi || ruleCount(qi) === 0) continue;
+      if (!coveredBy(pi, qi, pi < qi)) continue;
+      if (qi > pi && coveredBy(qi, pi, false)) continue;
+      out.push({ policy: policies[pi], by: policies[qi], tier });
+      break;
     }
-  });
+  }
   return out;
 }
