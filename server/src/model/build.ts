@@ -2,7 +2,7 @@ import { reportFailure } from '../common/failure';
 import type { Finding } from '../common/finding';
 import { LIMITS, limitText } from '../common/limits';
 import { budgetCheck, OutOfTime, type TimeBudget } from '../common/time-budget';
-import { type SourceFile, type Span, span } from '../common/source';
+import { type Located, type SourceFile, type Span, span } from '../common/source';
 import { type ParsedFile, parseEach } from '../yaml/parse-yaml';
 import { DocContext, type RMap } from '../yaml/yaml-reader';
 import { type Collected, emptyCollected, isKnownKind, kindReader, type PodObject, type ReadWorkload } from './kinds';
@@ -43,15 +43,18 @@ export function readFileObjects(pf: ParsedFile): FileObjects {
 
 /** Appends every list of `from` to the same list of `into` (Collected is lists, and one level of them). */
 function appendCollected(into: Collected, from: Collected): void {
-  const append = (a: Record<string, unknown>, b: Record<string, unknown>) => {
-    for (const key of Object.keys(b)) {
-      const x = a[key];
-      const y = b[key];
-      if (Array.isArray(x)) for (const item of y as unknown[]) x.push(item);
-      else append(x as Record<string, unknown>, y as Record<string, unknown>);
-    }
-  };
-  append(into as unknown as Record<string, unknown>, from as unknown as Record<string, unknown>);
+  appendLists(into as unknown as Record<string, unknown>, from as unknown as Record<string, unknown>);
+}
+
+function appendLists(a: Record<string, unknown>, b: Record<string, unknown>): void {
+  for (const key in b) {
+    const x = a[key];
+    const y = b[key];
+    if (Array.isArray(x)) {
+      const items = y as unknown[];
+      for (let i = 0; i < items.length; i++) x.push(items[i]);
+    } else appendLists(x as Record<string, unknown>, y as Record<string, unknown>);
+  }
 }
 
 /**
@@ -212,8 +215,7 @@ const KUBE_API_VERSION = /^(v1|[a-z0-9-]+(\.[a-z0-9-]+)+\/v\d+((alpha|beta)\d+)?
 function readTopLevel(ctx: DocContext, out: Collected): void {
   const obj = ctx.root();
   if (!obj) return; // not a Kubernetes object (a scalar, a list, an empty document)
-  const kind = obj.entry('kind');
-  if (!kind) {
+  if (!obj.hasKey('kind')) {
     // Some other YAML file: ignored quietly, unless it names a Kubernetes API version (kubectl
     // refuses such a document: "Object 'Kind' is missing"). Helm's Chart.yaml has an apiVersion too.
     const apiVersion = obj.entry('apiVersion');
@@ -221,6 +223,7 @@ function readTopLevel(ctx: DocContext, out: Collected): void {
       obj.missing('kind');
     return;
   }
+  const findingsBefore = ctx.sink.findings.length;
   const kindValue = obj.str('kind');
   const apiVersion = obj.str('apiVersion');
   if (!kindValue) return;
@@ -232,12 +235,21 @@ function readTopLevel(ctx: DocContext, out: Collected): void {
     if (isKnownKind(kindValue.value)) obj.missing('apiVersion');
     return;
   }
-  readObject(ctx, obj, out);
+  // Read without a finding, the two fields read the same again: readObject need not read them (when
+  // they had findings, it reads them again, and so reports them again, as it always did).
+  if (ctx.sink.findings.length === findingsBefore) readObject(ctx, obj, out, kindValue, apiVersion);
+  else readObject(ctx, obj, out);
 }
 
-function readObject(ctx: DocContext, obj: RMap, out: Collected): void {
-  const kind = obj.str('kind');
-  const apiVersion = obj.str('apiVersion');
+function readObject(
+  ctx: DocContext,
+  obj: RMap,
+  out: Collected,
+  kindRead?: Located<string>,
+  apiVersionRead?: Located<string>,
+): void {
+  const kind = kindRead ?? obj.str('kind');
+  const apiVersion = apiVersionRead ?? obj.str('apiVersion');
   if (!kind || !apiVersion) return;
   const reader = kindReader(groupOf(apiVersion.value), kind.value);
   if (!reader) return; // unknown kinds (CRDs, other tools' objects) are ignored quietly
@@ -422,24 +434,11 @@ function placePods(
   // every workload keeps a fair share of the pods (policy decides alike for all pods of a workload).
   const granted = shareOut(wanted, LIMITS.simulatedPods - drafts.length);
   reportCappedWorkloads(workloads, wanted, granted, drafts.length, sink);
-  for (const [i, w] of workloads.entries()) {
+  for (let i = 0; i < workloads.length; i++) {
+    const w = workloads[i];
     const ns = w.meta.namespace ?? 'default';
     const statusIPs: string[] = [];
     const workload = { kind: w.kind, name: w.meta.name, meta: w.meta };
-    // One literal shape for every replica (a spread of a shared base made each pod twice, in a slower shape).
-    const replica = (name: string): PlacedLater => ({
-      namespace: ns,
-      labels: w.templateLabels,
-      spec: w.spec,
-      statusIPs,
-      span: w.meta.span,
-      meta: w.meta,
-      workload,
-      id: `${ns}/${name}`,
-      name,
-      node: undefined,
-      placement: 'unschedulable',
-    });
     if (w.kind === 'DaemonSet') {
       if (daemonNodes[i].length === 0) {
         sink.report(
@@ -451,26 +450,24 @@ function placePods(
       }
       for (const n of daemonNodes[i].slice(0, granted[i]))
         drafts.push({
-          pod: replica(`${w.meta.name}-${n.name}`),
+          pod: replica(w, ns, statusIPs, workload, `${w.meta.name}-${n.name}`),
           fixedNode: n.name,
           placement: 'daemonset',
         });
       continue;
     }
     check();
-    for (let k = 0; k < granted[i]; k++) {
-      drafts.push({
-        pod: replica(`${w.meta.name}-${k}`),
-        fixedNode: w.spec.nodeName,
-        placement: w.spec.nodeName ? 'nodeName' : undefined,
-      });
-    }
+    const fixedNode = w.spec.nodeName;
+    const placement = fixedNode ? 'nodeName' : undefined;
+    for (let k = 0; k < granted[i]; k++)
+      drafts.push({ pod: replica(w, ns, statusIPs, workload, `${w.meta.name}-${k}`), fixedNode, placement });
   }
 
   // Pod objects come first, so an expanded pod never shadows a real one.
   const seen = new Map<string, PodDraft>();
   const unique: PodDraft[] = [];
-  for (const d of drafts) {
+  for (let i = 0; i < drafts.length; i++) {
+    const d = drafts[i];
     const prev = seen.get(d.pod.id);
     if (prev) {
       sink.report(
@@ -488,7 +485,10 @@ function placePods(
   unique.sort((a, b) => (a.pod.id < b.pod.id ? -1 : a.pod.id > b.pod.id ? 1 : 0));
 
   const spreader = new Spreader(nodes);
-  for (const d of unique) if (d.fixedNode) spreader.occupy(d.fixedNode);
+  for (let i = 0; i < unique.length; i++) {
+    const fixed = unique[i].fixedNode;
+    if (fixed) spreader.occupy(fixed);
+  }
   const reported = new Set<ObjectMeta>();
   return unique.map((d): Pod => {
     check();
@@ -512,6 +512,29 @@ function placePods(
     pod.placement = node ? 'scheduled' : 'unschedulable';
     return pod;
   });
+}
+
+/** A workload's pod (one literal shape for every replica: a spread of a shared base made each pod twice, in a slower shape). */
+function replica(
+  w: ReadWorkload,
+  namespace: string,
+  statusIPs: readonly string[],
+  workload: NonNullable<Pod['workload']>,
+  name: string,
+): PlacedLater {
+  return {
+    namespace,
+    labels: w.templateLabels,
+    spec: w.spec,
+    statusIPs,
+    span: w.meta.span,
+    meta: w.meta,
+    workload,
+    id: `${namespace}/${name}`,
+    name,
+    node: undefined,
+    placement: 'unschedulable',
+  };
 }
 
 function firstLineEnd(text: string, from: number): number {

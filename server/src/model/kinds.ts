@@ -85,6 +85,8 @@ export interface KindReader {
 }
 
 const APPS = ['apps', 'extensions'];
+const PORT_RANGE = { min: 1, max: 65535 } as const;
+const AT_LEAST_0 = { min: 0 } as const;
 
 function workloadReader(kind: WorkloadKind, groups: readonly string[]): KindReader {
   return {
@@ -108,13 +110,13 @@ function workloadReader(kind: WorkloadKind, groups: readonly string[]): KindRead
       let replicas = 1;
       let replicasSpan: Span | undefined;
       if (jobSpec) {
-        const parallelism = jobSpec.int('parallelism', { min: 0 });
-        const completions = jobSpec.int('completions', { min: 0 });
+        const parallelism = jobSpec.int('parallelism', AT_LEAST_0);
+        const completions = jobSpec.int('completions', AT_LEAST_0);
         const fewer = completions && completions.value < (parallelism?.value ?? 1) ? completions : parallelism;
         replicas = fewer?.value ?? 1;
         replicasSpan = fewer?.span;
       } else if (kind !== 'DaemonSet') {
-        const written = spec.int('replicas', { min: 0 });
+        const written = spec.int('replicas', AT_LEAST_0);
         replicas = written?.value ?? 1;
         replicasSpan = written?.span;
       }
@@ -141,13 +143,16 @@ function checkSelector(spec: RMap, templateLabels: Record<string, string>, kind:
     return;
   }
   const ml = sel.stringMap('matchLabels');
-  for (const [k, v] of Object.entries(ml?.value ?? {})) {
+  if (!ml) return;
+  const selected = ml.value;
+  for (const k in selected) {
+    const v = selected[k];
     if (templateLabels[k] !== v) {
       spec.ctx.sink.report(
         'invalid-field',
         'error',
         `spec.selector: matchLabels ${k}=${v} does not match the pod template's labels (${k in templateLabels ? `${k}=${templateLabels[k]}` : `no ${k} label`}); the API server rejects this ${kind}.`,
-        ml!.entries[k],
+        ml.entries[k],
       );
     }
   }
@@ -253,8 +258,10 @@ export const KIND_READERS: readonly KindReader[] = [
     read(obj, meta, out) {
       const spec = obj.map('spec');
       const ports: ServicePort[] = [];
-      for (const p of spec?.seq('ports')?.maps() ?? []) {
-        const port = p.int('port', { min: 1, max: 65535 });
+      const portMaps = spec?.seq('ports')?.maps();
+      for (let i = 0; portMaps && i < portMaps.length; i++) {
+        const p = portMaps[i];
+        const port = p.int('port', PORT_RANGE);
         if (port)
           ports.push({
             name: p.str('name')?.value,
@@ -265,8 +272,9 @@ export const KIND_READERS: readonly KindReader[] = [
       }
       const clusterIPSpans: Record<string, Span> = {};
       const single = spec?.str('clusterIP');
-      for (const ip of [...(single ? [single] : []), ...(spec?.strings('clusterIPs') ?? [])])
-        clusterIPSpans[ip.value] ??= ip.span;
+      if (single) clusterIPSpans[single.value] ??= single.span;
+      const many = spec?.strings('clusterIPs');
+      for (let i = 0; many && i < many.length; i++) clusterIPSpans[many[i].value] ??= many[i].span;
       const clusterIPs = Object.keys(clusterIPSpans);
       out.services.push({
         meta,
@@ -355,11 +363,20 @@ const EXTRA_READERS: readonly KindReader[] = [
 ];
 
 const ALL_READERS: readonly KindReader[] = [...KIND_READERS, ...EXTRA_READERS];
-const byKey = new Map<string, KindReader>();
-for (const r of ALL_READERS) for (const g of r.groups) byKey.set(`${g}|${r.kind}`, r);
+/** By group, then kind (no key text made per object read). */
+const byGroup = new Map<string, Map<string, KindReader>>();
+for (const r of ALL_READERS)
+  for (const g of r.groups) {
+    let byKind = byGroup.get(g);
+    if (!byKind) {
+      byKind = new Map();
+      byGroup.set(g, byKind);
+    }
+    byKind.set(r.kind, r);
+  }
 
 export function kindReader(group: string, kind: string): KindReader | undefined {
-  return byKey.get(`${group}|${kind}`);
+  return byGroup.get(group)?.get(kind);
 }
 
 /** True when some group serves a kind of this name (to report a known kind written without apiVersion). */

@@ -50,7 +50,9 @@ export function readMeta(obj: RMap, apiVersion: string, kind: string, kindSpan: 
   if (!annotations) md?.map('annotations');
   const annotationSpans: Record<string, Span> = annotations ? annotations.valueSpans : {};
   let owner: OwnerRef | undefined;
-  for (const ref of md?.seq('ownerReferences')?.maps() ?? []) {
+  const refs = md?.seq('ownerReferences')?.maps();
+  for (let i = 0; refs && i < refs.length; i++) {
+    const ref = refs[i];
     const controller = ref.bool('controller');
     const k = ref.str('kind');
     const n = ref.str('name');
@@ -58,7 +60,7 @@ export function readMeta(obj: RMap, apiVersion: string, kind: string, kindSpan: 
   }
   return {
     apiVersion,
-    apiVersionSpan: obj.entry('apiVersion')?.valueSpan,
+    apiVersionSpan: obj.valueSpan('apiVersion'),
     kind,
     name: nameValue,
     namespace,
@@ -77,7 +79,9 @@ export function readLabels(m: RMap, key: string): LocatedStringMap | undefined {
   const sub = m.map(key);
   if (!sub) return undefined;
   const map = sub.asStringMap();
-  for (const k of sub.keys()) {
+  const keys = sub.orderedKeys();
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
     const keyProblem = labelKeyProblem(k);
     if (keyProblem)
       m.ctx.sink.report('invalid-field', 'error', `${sub.child(k)}: ${keyProblem}.`, sub.entry(k)!.keySpan);

@@ -74,12 +74,17 @@ export function readNetworkPolicy(
     podSelector,
     policyTypes,
     ingress,
-    ingressSpan: spec?.entry('ingress')?.keySpan,
+    ingressSpan: spec?.keySpan('ingress'),
     egress,
-    egressSpan: spec?.entry('egress')?.keySpan,
+    egressSpan: spec?.keySpan('egress'),
     valid,
   };
 }
+
+const PEER_KEYS = ['podSelector', 'namespaceSelector', 'ipBlock'];
+const PORT_KEYS = ['protocol', 'port', 'endPort'];
+const IP_BLOCK_KEYS = ['cidr', 'except'];
+const REQUIRED = { required: true } as const;
 
 function readRules(spec: RMap, key: 'ingress' | 'egress', peersKey: 'from' | 'to'): NetworkPolicyRule[] | undefined {
   // `ingress:` with nothing after it is null, which the API server reads as absent.
@@ -119,19 +124,19 @@ function readRules(spec: RMap, key: 'ingress' | 'egress', peersKey: 'from' | 'to
     let ports: NetworkPolicyPort[] | undefined;
     if (r.has('ports')) {
       ports = [];
-      const ps = r.seq('ports');
-      for (const [index, pm] of (ps?.maps() ?? []).entries()) ports.push(readPort(pm, index));
+      const portMaps = r.seq('ports')?.maps();
+      for (let index = 0; portMaps && index < portMaps.length; index++) ports.push(readPort(portMaps[index], index));
     }
-    rules.push({ index: i, span: r.span, peers, peersSpan: r.entry(peersKey)?.keySpan, ports });
+    rules.push({ index: i, span: r.span, peers, peersSpan: r.keySpan(peersKey), ports });
   }
   return rules;
 }
 
 function readPeer(pm: RMap, index: number): NetworkPolicyPeer | undefined {
-  pm.checkKeys(['podSelector', 'namespaceSelector', 'ipBlock'], 'a NetworkPolicy peer');
-  const hasPod = pm.entry('podSelector') !== undefined;
-  const hasNs = pm.entry('namespaceSelector') !== undefined;
-  const hasIp = pm.entry('ipBlock') !== undefined;
+  pm.checkKeys(PEER_KEYS, 'a NetworkPolicy peer');
+  const hasPod = pm.hasKey('podSelector');
+  const hasNs = pm.hasKey('namespaceSelector');
+  const hasIp = pm.hasKey('ipBlock');
   if (!hasPod && !hasNs && !hasIp) {
     pm.ctx.sink.report(
       'invalid-field',
@@ -169,8 +174,8 @@ export function readIPBlock(pm: RMap): IPBlock | undefined {
     );
     return undefined;
   }
-  b.checkKeys(['cidr', 'except'], 'an ipBlock');
-  const cidr = b.str('cidr', { required: true });
+  b.checkKeys(IP_BLOCK_KEYS, 'an ipBlock');
+  const cidr = b.str('cidr', REQUIRED);
   const except = b.strings('except') ?? [];
   if (!cidr) return undefined;
   const parsed = parseCidr(cidr.value);
@@ -201,7 +206,7 @@ export function readIPBlock(pm: RMap): IPBlock | undefined {
 }
 
 export function readPort(pm: RMap, index: number): NetworkPolicyPort {
-  pm.checkKeys(['protocol', 'port', 'endPort'], 'a NetworkPolicy port');
+  pm.checkKeys(PORT_KEYS, 'a NetworkPolicy port');
   const protocol = readProtocol(pm);
   const port = pm.intOrString('port');
   const endPort = pm.int('endPort');

@@ -44,8 +44,13 @@ const CONTAINER_FIELDS = [
 ] as const;
 
 const CONTAINER_PORT_FIELDS = ['name', 'hostPort', 'containerPort', 'protocol', 'hostIP'] as const;
+const CONTAINER_LISTS = ['containers', 'initContainers'] as const;
+const REQUIRED = { required: true } as const;
+const PORT_RANGE = { min: 1, max: 65535 } as const;
+const NO_MAPS: readonly RMap[] = [];
 
 export function readProtocol(m: RMap, key = 'protocol'): Protocol {
+  if (!m.hasKey(key)) return 'TCP';
   const p = m.str(key);
   if (!p) return 'TCP';
   if ((PROTOCOLS as readonly string[]).includes(p.value)) return p.value as Protocol;
@@ -80,9 +85,13 @@ export function readPodSpec(spec: RMap | undefined): PodSpecInfo {
   const containerInfos: ContainerInfo[] = [];
   const containers = spec.seq('containers');
   if (!containers) spec.missing('containers', 'warning');
-  for (const listKey of ['containers', 'initContainers']) {
-    for (const c of spec.seq(listKey)?.maps() ?? []) {
-      const nameField = c.str('name', { required: true });
+  for (const listKey of CONTAINER_LISTS) {
+    // `containers` when it is a list; else read again, for the same finding again as before.
+    const list = listKey === 'containers' && containers ? containers : spec.seq(listKey);
+    const cs = list?.maps();
+    for (let ci = 0; cs && ci < cs.length; ci++) {
+      const c = cs[ci];
+      const nameField = c.str('name', REQUIRED);
       const cname = nameField?.value ?? '(unnamed)';
       const nameProblem = nameField && dnsLabelProblem(nameField.value, 'the container name (a DNS label)');
       if (nameProblem)
@@ -90,8 +99,10 @@ export function readPodSpec(spec: RMap | undefined): PodSpecInfo {
       // The API server requires an image (a workload's pod template too).
       c.missing('image');
       c.checkKeys(CONTAINER_FIELDS, 'a container');
-      const commandLine = [...(c.strings('command') ?? []), ...(c.strings('args') ?? [])];
-      args.push(...commandLine);
+      const command = c.strings('command');
+      const commandArgs = c.strings('args');
+      const commandLine = command ? (commandArgs ? command.concat(commandArgs) : command) : (commandArgs ?? []);
+      for (let k = 0; k < commandLine.length; k++) args.push(commandLine[k]);
       containerInfos.push({
         name: cname,
         env: readEnv(c),
@@ -99,10 +110,13 @@ export function readPodSpec(spec: RMap | undefined): PodSpecInfo {
         commandLine,
         init: listKey === 'initContainers',
       });
+      const portMaps = c.seq('ports')?.maps();
+      if (!portMaps) continue;
       const names = new Set<string>();
-      for (const p of c.seq('ports')?.maps() ?? []) {
+      for (let pi = 0; pi < portMaps.length; pi++) {
+        const p = portMaps[pi];
         p.checkKeys(CONTAINER_PORT_FIELDS, 'a container port');
-        const cp = p.int('containerPort', { min: 1, max: 65535 });
+        const cp = p.int('containerPort', PORT_RANGE);
         if (!p.has('containerPort')) p.missing('containerPort');
         const name = p.str('name');
         if (name) {
@@ -123,7 +137,9 @@ export function readPodSpec(spec: RMap | undefined): PodSpecInfo {
     }
   }
   const tolerations: Toleration[] = [];
-  for (const t of spec.seq('tolerations')?.maps() ?? []) {
+  const tolerationMaps = spec.seq('tolerations')?.maps() ?? NO_MAPS;
+  for (let i = 0; i < tolerationMaps.length; i++) {
+    const t = tolerationMaps[i];
     const op = t.str('operator')?.value === 'Exists' ? 'Exists' : 'Equal';
     tolerations.push({
       key: t.str('key')?.value,
@@ -167,7 +183,9 @@ export function readPodSpec(spec: RMap | undefined): PodSpecInfo {
 
 function readEnv(c: RMap): EnvVar[] {
   const out: EnvVar[] = [];
-  for (const e of c.seq('env')?.maps() ?? []) {
+  const maps = c.seq('env')?.maps() ?? NO_MAPS;
+  for (let i = 0; i < maps.length; i++) {
+    const e = maps[i];
     const name = e.str('name', { required: true });
     if (!name) continue;
     const ref = e.map('valueFrom')?.map('configMapKeyRef');
@@ -184,7 +202,9 @@ function readEnv(c: RMap): EnvVar[] {
 
 function readEnvFrom(c: RMap): EnvFromConfigMap[] {
   const out: EnvFromConfigMap[] = [];
-  for (const e of c.seq('envFrom')?.maps() ?? []) {
+  const maps = c.seq('envFrom')?.maps() ?? NO_MAPS;
+  for (let i = 0; i < maps.length; i++) {
+    const e = maps[i];
     const name = e.map('configMapRef')?.str('name');
     if (name) out.push({ name, prefix: e.str('prefix')?.value ?? '' });
   }

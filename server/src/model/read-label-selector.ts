@@ -6,20 +6,21 @@ import { readLabels } from './meta';
 import type { LabelSelector, LabelSelectorOperator, LabelSelectorRequirement } from './kubernetes';
 
 const OPERATORS: readonly LabelSelectorOperator[] = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
+const SELECTOR_KEYS = ['matchLabels', 'matchExpressions'];
 
 /**
  * Reads `parent[key]` as a label selector. A missing or null selector reads as
  * the empty selector (which selects everything), located at `fallback`.
  */
 export function readLabelSelector(parent: RMap, key: string, fallback: Span): LabelSelector {
-  const entry = parent.entry(key);
   const m = parent.map(key);
-  const where = entry ? (m ? m.span : entry.keySpan) : fallback;
-  if (!m) return emptySelector(where);
-  m.checkKeys(['matchLabels', 'matchExpressions'], 'a label selector');
+  if (!m) return emptySelector(parent.keySpan(key) ?? fallback);
+  m.checkKeys(SELECTOR_KEYS, 'a label selector');
   const labels = readLabels(m, 'matchLabels');
   const matchExpressions: LabelSelectorRequirement[] = [];
-  for (const e of m.seq('matchExpressions')?.maps() ?? []) {
+  const expressions = m.seq('matchExpressions')?.maps();
+  for (let i = 0; expressions && i < expressions.length; i++) {
+    const e = expressions[i];
     e.checkKeys(['key', 'operator', 'values'], 'a label selector requirement');
     const k = e.str('key', { required: true });
     const op = e.str('operator', { required: true });

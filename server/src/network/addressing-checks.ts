@@ -85,7 +85,9 @@ function checkSubnetCapacity(inputs: CheckInputs, sink: FindingSink): void {
   const full = new Map<string, { span: Span; lines: string[]; related: RelatedInfo[]; what: string }>();
   const small = new Map<string, { span: Span; capacity: bigint; what: string }>();
   const strandedByNode = new Map<string, Pod[]>();
-  for (const p of inputs.cluster.pods) {
+  const pods = inputs.cluster.pods;
+  for (let i = 0; i < pods.length; i++) {
+    const p = pods[i];
     if (!p.node || inputs.pods.get(p.id)?.reason !== 'subnet full') continue;
     const list = strandedByNode.get(p.node) ?? [];
     list.push(p);
@@ -266,7 +268,9 @@ function checkClusterCidr(inputs: CheckInputs, net: FlannelNetwork, sink: Findin
 
 function checkStatusIPs(inputs: CheckInputs, sink: FindingSink): void {
   const owner = new Map<string, Pod>();
-  for (const p of inputs.cluster.pods) {
+  const pods = inputs.cluster.pods;
+  for (let i = 0; i < pods.length; i++) {
+    const p = pods[i];
     if (p.spec.hostNetwork || p.statusIPs.length === 0) continue;
     const node = p.node ? inputs.nodes.get(p.node) : undefined;
     for (const text of p.statusIPs) {

@@ -40,8 +40,11 @@ export function computeAddressing(cluster: Cluster, options: AddressingOptions =
   const nodes = addressNodes(cluster, config, subnets);
   const pods = assignPodIPs(cluster.pods, nodes);
   const podCount = new Map<string, number>();
-  for (const p of cluster.pods)
+  const allPods = cluster.pods;
+  for (let i = 0; i < allPods.length; i++) {
+    const p = allPods[i];
     if (p.node && !p.spec.hostNetwork) podCount.set(p.node, (podCount.get(p.node) ?? 0) + 1);
+  }
   const counted = new Map<string, NodeAddressing>();
   for (const [name, n] of nodes) counted.set(name, { ...n, podCount: podCount.get(name) ?? 0 });
   checkAddressing({ cluster, config, nodes: counted, pods, flags }, sink);

@@ -65,8 +65,9 @@ export function readClusterFlags(cluster: Cluster): ClusterFlags {
   const clusterCidrs: ClusterRange[] = [];
   let kubeSubnetMgr: Located<boolean> | undefined;
   const seen = new Set<object>();
-  for (const pod of cluster.pods) {
-    const args = pod.spec.args;
+  const pods = cluster.pods;
+  for (let i = 0; i < pods.length; i++) {
+    const args = pods[i].spec.args;
     if (args.length === 0 || seen.has(args)) continue;
     seen.add(args); // the pods of one workload share their spec
     for (const f of flagValues(args, 'service-cluster-ip-range'))

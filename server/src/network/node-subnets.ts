@@ -218,8 +218,10 @@ function reportIgnoredPodCidrs(nodes: readonly KubeNode[], sink: FindingSink): v
 /** status.podIP(s) of the pods placed on each node (hostNetwork pods excluded). */
 function podStatusIPsByNode(cluster: Cluster): Map<string, IpAddr[]> {
   const out = new Map<string, IpAddr[]>();
-  for (const p of cluster.pods) {
-    if (!p.node || p.spec.hostNetwork) continue;
+  const pods = cluster.pods;
+  for (let i = 0; i < pods.length; i++) {
+    const p = pods[i];
+    if (!p.node || p.spec.hostNetwork || p.statusIPs.length === 0) continue;
     for (const text of p.statusIPs) {
       const ip = parseIp(text);
       if (!ip) continue;

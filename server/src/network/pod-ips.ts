@@ -45,9 +45,13 @@ export function assignPodIPs(
 ): Map<string, PodAddressing> {
   const out = new Map<string, PodAddressing>();
   const used = new Set<string>();
-  for (const p of pods) for (const ip of p.statusIPs) used.add(parseIp(ip)?.text ?? ip);
+  for (let i = 0; i < pods.length; i++) {
+    const status = pods[i].statusIPs;
+    for (let k = 0; k < status.length; k++) used.add(parseIp(status[k])?.text ?? status[k]);
+  }
   const cursors = new Map<string, SubnetCursor>();
-  for (const p of pods) {
+  for (let i = 0; i < pods.length; i++) {
+    const p = pods[i];
     const node = p.node ? nodes.get(p.node) : undefined;
     if (p.spec.hostNetwork) {
       out.set(p.id, {
@@ -71,8 +75,9 @@ export function assignPodIPs(
       continue;
     }
     const ips: IpAddr[] = [];
-    for (const subnet of node.subnets) {
-      const ip = nextPodIP(subnet, cursors, used);
+    const subnets = node.subnets;
+    for (let k = 0; k < subnets.length; k++) {
+      const ip = nextPodIP(subnets[k], cursors, used);
       if (ip) ips.push(ip);
     }
     out.set(

@@ -57,7 +57,10 @@ function podTemplateParts(pod: Pod, cluster: Cluster): PodTemplateParts {
     list = [];
     bySpec.set(pod.spec, list);
   }
-  for (const parts of list) if (parts.namespace === pod.namespace && parts.labels === pod.labels) return parts;
+  for (let i = 0; i < list.length; i++) {
+    const parts = list[i];
+    if (parts.namespace === pod.namespace && parts.labels === pod.labels) return parts;
+  }
   const namedPorts = new Map<string, string[]>();
   for (const p of pod.spec.ports) {
     if (!p.name) continue;

@@ -184,6 +184,7 @@ export class RMap {
   private keyTexts: (string | undefined)[] | undefined;
   /** For maps of more than SCANNED_KEYS keys: each key's last pair. */
   private lastPair: Map<string, number> | undefined;
+  private cleanKeys: readonly string[] | undefined;
 
   constructor(
     readonly ctx: DocContext,
@@ -245,7 +246,8 @@ export class RMap {
     const out: number[] = [];
     if (this.lastPair) {
       const seen = new Set<string>();
-      for (const k of keys) {
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i];
         if (k === undefined || seen.has(k)) continue;
         seen.add(k);
         out.push(this.lastPair.get(k)!);
@@ -297,6 +299,43 @@ export class RMap {
   entry(key: string): Entry | undefined {
     const i = this.find(key);
     return i < 0 ? undefined : this.entryAt(i);
+  }
+
+  /** True when the key is written, with a value or empty. */
+  hasKey(key: string): boolean {
+    return this.find(key) >= 0;
+  }
+
+  /** The key's span (Entry.keySpan), or undefined when the key is not written. */
+  keySpan(key: string): Span | undefined {
+    const i = this.find(key);
+    return i < 0 ? undefined : nodeSpan(this.ctx.file, this.ctx.resolve((this.node.items[i] as Pair).key));
+  }
+
+  /** The value's span, or the key's when the value is empty (Entry.valueSpan); undefined when the key is not written. */
+  valueSpan(key: string): Span | undefined {
+    const i = this.find(key);
+    return i < 0 ? undefined : this.valueSpanAt(i, this.valueAt(i));
+  }
+
+  /** From the key to the end of the value (Entry.pairSpan); undefined when the key is not written. */
+  pairSpan(key: string): Span | undefined {
+    const i = this.find(key);
+    return i < 0 ? undefined : this.entryAt(i).pairSpan;
+  }
+
+  /** The keys in order, each once (the map's own list when no key repeats: not to be changed). */
+  orderedKeys(): readonly string[] {
+    if (this.cleanKeys === undefined) {
+      const keys = this.keysOf();
+      let clean = true;
+      for (let i = 0; i < keys.length && clean; i++) {
+        const k = keys[i];
+        clean = k !== undefined && (this.lastPair ? this.lastPair.get(k) === i : this.firstOfKey(i, k));
+      }
+      this.cleanKeys = clean ? (keys as string[]) : this.keys();
+    }
+    return this.cleanKeys;
   }
 
   /** True when the key is present with a non-null value. */
@@ -446,7 +485,10 @@ export class RMap {
     const unknown: string[] = [];
     const keys = this.keysOf();
     let known = true;
-    for (const k of keys) if (k !== undefined && !allowed.includes(k)) known = false;
+    for (let i = 0; i < keys.length && known; i++) {
+      const k = keys[i];
+      if (k !== undefined && !allowed.includes(k)) known = false;
+    }
     if (known) return unknown;
     for (const e of this.entries()) {
       if (allowed.includes(e.key)) continue;

@@ -24,6 +24,14 @@ const COMMON_SPEC = [
 ];
 const GLOBAL_SPEC = ['namespaceSelector', 'doNotTrack', 'preDNAT', 'applyOnForward'];
 
+/** The spec's fields, by (global ? 1 : 0) + (staged ? 2 : 0). */
+const SPEC_KEYS: readonly (readonly string[])[] = [
+  COMMON_SPEC,
+  [...COMMON_SPEC, ...GLOBAL_SPEC],
+  [...COMMON_SPEC, 'stagedAction'],
+  [...COMMON_SPEC, ...GLOBAL_SPEC, 'stagedAction'],
+];
+
 export function countErrors(m: RMap): number {
   return m.ctx.sink.errorCount;
 }
@@ -38,8 +46,7 @@ export function readCalicoPolicy(
   const staged = kind.startsWith('Staged');
   obj.checkKeys(['apiVersion', 'kind', 'metadata', 'spec', 'status'], `a ${kind}`);
   const spec = obj.map('spec');
-  const allowed = [...COMMON_SPEC, ...(global ? GLOBAL_SPEC : []), ...(staged ? ['stagedAction'] : [])];
-  spec?.checkKeys(allowed, `a ${kind} spec`);
+  spec?.checkKeys(SPEC_KEYS[(global ? 1 : 0) + (staged ? 2 : 0)], `a ${kind} spec`);
   const performanceHints = spec?.strings('performanceHints') ?? [];
   for (const h of performanceHints) {
     if (h.value !== 'AssumeNeededOnEveryNode')

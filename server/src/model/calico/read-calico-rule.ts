@@ -79,7 +79,6 @@ function readRule(m: RMap, index: number): CalicoRule {
       `${m.child('ipVersion')}: must be 4 or 6, not ${ipVersion.value}.`,
       ipVersion.span,
     );
-  const httpEntry = m.entry('http');
   const http = m.map('http');
   if (http) {
     http.checkKeys(['methods', 'paths'], 'an HTTP match');
@@ -98,7 +97,7 @@ function readRule(m: RMap, index: number): CalicoRule {
     notICMP: readIcmp(m, 'notICMP'),
     source: readEntityRule(m, 'source'),
     destination: readEntityRule(m, 'destination'),
-    http: http && httpEntry ? { span: httpEntry.pairSpan, keySpan: httpEntry.keySpan } : undefined,
+    http: http ? { span: m.pairSpan('http')!, keySpan: m.keySpan('http')! } : undefined,
   };
 }
 
@@ -132,21 +131,20 @@ function readProtocolField(m: RMap, key: string): Located<string | number> | und
 }
 
 function readIcmp(m: RMap, key: string): IcmpMatch | undefined {
-  const entry = m.entry(key);
   const im = m.map(key);
-  if (!im || !entry) return undefined;
+  if (!im) return undefined;
   im.checkKeys(['type', 'code'], 'an ICMP match');
   return {
     type: im.int('type', { min: 0, max: 254 }),
     code: im.int('code', { min: 0, max: 255 }),
     span: im.span,
-    keySpan: entry.keySpan,
+    keySpan: m.keySpan(key)!,
   };
 }
 
 function readEntityRule(rule: RMap, key: 'source' | 'destination'): EntityRule {
   const em = rule.map(key);
-  if (!em) return { span: rule.entry(key)?.pairSpan ?? rule.span };
+  if (!em) return { span: rule.pairSpan(key) ?? rule.span };
   em.checkKeys(ENTITY_KEYS, `a rule ${key}`);
   return {
     span: em.span,
@@ -181,24 +179,22 @@ export function readNets(m: RMap, key: string): LocatedList<Located<string>> | u
 }
 
 function readServiceAccounts(em: RMap): ServiceAccountMatch | undefined {
-  const entry = em.entry('serviceAccounts');
   const sm = em.map('serviceAccounts');
-  if (!sm || !entry) return undefined;
+  if (!sm) return undefined;
   sm.checkKeys(['names', 'selector'], 'a serviceAccounts match');
   return {
     names: sm.strings('names') ?? [],
     selector: sm.str('selector', { coerce: false }),
     span: sm.span,
-    keySpan: entry.keySpan,
+    keySpan: em.keySpan('serviceAccounts')!,
   };
 }
 
 function readServices(em: RMap): ServiceMatch | undefined {
-  const entry = em.entry('services');
   const sm = em.map('services');
-  if (!sm || !entry) return undefined;
+  if (!sm) return undefined;
   sm.checkKeys(['name', 'namespace'], 'a services match');
-  return { name: sm.str('name'), namespace: sm.str('namespace'), span: sm.span, keySpan: entry.keySpan };
+  return { name: sm.str('name'), namespace: sm.str('namespace'), span: sm.span, keySpan: em.keySpan('services')! };
 }
 
 const RANGE = /^(\d+):(\d+)$/;

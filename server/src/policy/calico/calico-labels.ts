@@ -172,17 +172,24 @@ function networkSetIndex(entries: readonly NetworkSetEntry[]): NetworkSetIndex {
  * once per address).
  */
 export function networkSetsContaining(ips: readonly IpAddr[], cluster: Cluster): NetworkSetMembership[] {
-  const entries = networkSetEntries(cluster);
+  // Asked once per pod: plain loops, no closure or iterator per call.
+  const entries = cache.get(cluster) ?? networkSetEntries(cluster);
   if (entries.length === 0 || ips.length === 0) return [];
   const { byFamily } = networkSetIndex(entries);
   // (entry, address) pairs found, as entry * ips.length + address: sorted, they come in the order above.
-  const found: number[] = [];
-  ips.forEach((ip, a) => {
-    for (const { mask, entries: byBase } of byFamily.get(ip.family) ?? []) {
-      const holding = byBase.get(ip.value & mask);
-      if (holding) for (const k of holding) found.push(k * ips.length + a);
+  let found: number[] | undefined;
+  for (let a = 0; a < ips.length; a++) {
+    const ip = ips[a];
+    const slots = byFamily.get(ip.family);
+    if (!slots) continue;
+    for (let s = 0; s < slots.length; s++) {
+      const holding = slots[s].entries.get(ip.value & slots[s].mask);
+      if (!holding) continue;
+      found ??= [];
+      for (let h = 0; h < holding.length; h++) found.push(holding[h] * ips.length + a);
     }
-  });
+  }
+  if (!found) return [];
   found.sort((x, y) => x - y);
   const out: NetworkSetMembership[] = [];
   for (let n = 0; n < found.length; n++) {
