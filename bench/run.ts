@@ -6,8 +6,13 @@
  * for the `yaml` package's parse of the same files, alone. Prints
  * medians (and the spread) over the runs, never a single run.
  *
- * Options: `--sizes 1000,10000` (pods), `--50k` (adds 50000), `--runs N` (default 5, 3 at
- * 10k, 1 at 50k), `--keep` (leave the generated folders in the temp directory).
+ * Each size in both of bench/generate.ts's styles: `rendered` (Helm-rendered charts, the density
+ * of the issue's clusters: 5 MB at 10k pods) and `compact` (only what the analysis reads, four
+ * times smaller; the parse, the yardstick, is then cheaper against the same analysis).
+ *
+ * Options: `--sizes 1000,10000` (pods), `--50k` (adds 50000), `--styles rendered,compact`,
+ * `--runs N` (default 5, 3 at 10k, 1 at 50k), `--keep` (leave the generated folders in the temp
+ * directory: netpol-bench-rendered-PODS and netpol-bench-PODS).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildSync } from 'esbuild';
-import { generateCluster } from './generate';
+import { type ClusterStyle, generateCluster } from './generate';
 
 interface StageRun {
   readonly ms: Record<string, number>;
@@ -31,6 +36,7 @@ const option = (name: string) => {
 };
 const sizes = (option('--sizes') ?? '1000,10000').split(',').map(Number);
 if (argv.includes('--50k')) sizes.push(50000);
+const styles = (option('--styles') ?? 'rendered,compact').split(',') as ClusterStyle[];
 const runsFor = (pods: number) => Number(option('--runs') ?? (pods >= 50000 ? 1 : pods >= 10000 ? 3 : 5));
 const root = join(__dirname, '..');
 const cli = join(root, 'dist', 'cli.js');
@@ -48,10 +54,10 @@ function row(name: string, xs: readonly number[], unit = 'ms'): string {
   return `  ${name.padEnd(32)} ${fmt(median(xs)).padStart(8)} ${unit}${spread}`;
 }
 
-function writeCluster(pods: number): string {
-  const dir = join(tmpdir(), `netpol-bench-${pods}`);
+function writeCluster(pods: number, style: ClusterStyle): string {
+  const dir = join(tmpdir(), style === 'compact' ? `netpol-bench-${pods}` : `netpol-bench-${style}-${pods}`);
   rmSync(dir, { recursive: true, force: true });
-  for (const f of generateCluster(pods)) {
+  for (const f of generateCluster(pods, style)) {
     const path = join(dir, f.path);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, f.text);
@@ -115,61 +121,62 @@ function stages(dir: string, pods: number): StageRun {
 }
 
 console.log(`${new Date().toISOString()}; node ${process.version}`);
-for (const pods of sizes) {
-  const dir = writeCluster(pods);
-  const runs = runsFor(pods);
-  const stageRuns: StageRun[] = [];
-  const lintRuns: { wallMs: number; peakRssMb: number }[] = [];
-  const yardstickRuns: number[] = [];
-  for (let r = 0; r < runs; r++) {
-    stageRuns.push(stages(dir, pods));
-    lintRuns.push(cliLint(dir));
-    yardstickRuns.push(yardstick(dir));
-  }
-  const c = stageRuns[0].counts;
-  console.log(
-    `\n${c.pods} pods, ${c.policies} policies, ${c.files} files, ${(c.bytes / 1e6).toFixed(2)} MB; ${c.atoms} atoms, ${c.classes} classes, ${c.workloads} workloads, ${c.findings} findings; ${runs} runs, medians (min–max)`,
-  );
-  console.log(
-    row(
-      'netpol lint --format json (wall)',
-      lintRuns.map((x) => x.wallMs),
-    ),
-  );
-  console.log(
-    row(
-      '  its peak RSS',
-      lintRuns.map((x) => x.peakRssMb),
-      'MB',
-    ),
-  );
-  const stageNames = Object.keys(stageRuns[0].ms);
-  for (const s of stageNames)
+for (const pods of sizes)
+  for (const style of styles) {
+    const dir = writeCluster(pods, style);
+    const runs = runsFor(pods);
+    const stageRuns: StageRun[] = [];
+    const lintRuns: { wallMs: number; peakRssMb: number }[] = [];
+    const yardstickRuns: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      stageRuns.push(stages(dir, pods));
+      lintRuns.push(cliLint(dir));
+      yardstickRuns.push(yardstick(dir));
+    }
+    const c = stageRuns[0].counts;
+    console.log(
+      `\n${style}: ${c.pods} pods, ${c.policies} policies, ${c.files} files, ${(c.bytes / 1e6).toFixed(2)} MB; ${c.atoms} atoms, ${c.classes} classes, ${c.workloads} workloads, ${c.findings} findings; ${runs} runs, medians (min–max)`,
+    );
     console.log(
       row(
-        s,
-        stageRuns.map((x) => x.ms[s]),
+        'netpol lint --format json (wall)',
+        lintRuns.map((x) => x.wallMs),
       ),
     );
-  const analysisStages = ['model', 'addressing', 'policy', 'endpoints', 'engine', 'lint rules'];
-  const analysis = stageRuns.map((x) => analysisStages.reduce((n, s) => n + x.ms[s], 0));
-  console.log(row('analysis (model … lint rules)', analysis));
-  console.log(
-    `  analysis / parse                 ${(median(analysis) / median(stageRuns.map((x) => x.ms.parse))).toFixed(2)}`,
-  );
-  console.log(row('yaml parseAllDocuments, alone', yardstickRuns));
-  console.log(`  analysis / yaml parseAllDocuments ${(median(analysis) / median(yardstickRuns)).toFixed(2)}`);
-  console.log(
-    row(
-      'stages peak RSS',
-      stageRuns.map((x) => x.peakRssMb),
-      'MB',
-    ),
-  );
-  console.log('  lint rules, slowest first:');
-  const rules = Object.keys(stageRuns[0].rules)
-    .map((id) => ({ id, ms: median(stageRuns.map((x) => x.rules[id])) }))
-    .sort((a, b) => b.ms - a.ms);
-  for (const { id, ms } of rules) if (ms >= 0.5) console.log(`    ${id.padEnd(32)} ${fmt(ms).padStart(8)} ms`);
-  if (!argv.includes('--keep')) rmSync(dir, { recursive: true, force: true });
-}
+    console.log(
+      row(
+        '  its peak RSS',
+        lintRuns.map((x) => x.peakRssMb),
+        'MB',
+      ),
+    );
+    const stageNames = Object.keys(stageRuns[0].ms);
+    for (const s of stageNames)
+      console.log(
+        row(
+          s,
+          stageRuns.map((x) => x.ms[s]),
+        ),
+      );
+    const analysisStages = ['model', 'addressing', 'policy', 'endpoints', 'engine', 'lint rules'];
+    const analysis = stageRuns.map((x) => analysisStages.reduce((n, s) => n + x.ms[s], 0));
+    console.log(row('analysis (model … lint rules)', analysis));
+    console.log(
+      `  analysis / parse                 ${(median(analysis) / median(stageRuns.map((x) => x.ms.parse))).toFixed(2)}`,
+    );
+    console.log(row('yaml parseAllDocuments, alone', yardstickRuns));
+    console.log(`  analysis / yaml parseAllDocuments ${(median(analysis) / median(yardstickRuns)).toFixed(2)}`);
+    console.log(
+      row(
+        'stages peak RSS',
+        stageRuns.map((x) => x.peakRssMb),
+        'MB',
+      ),
+    );
+    console.log('  lint rules, slowest first:');
+    const rules = Object.keys(stageRuns[0].rules)
+      .map((id) => ({ id, ms: median(stageRuns.map((x) => x.rules[id])) }))
+      .sort((a, b) => b.ms - a.ms);
+    for (const { id, ms } of rules) if (ms >= 0.5) console.log(`    ${id.padEnd(32)} ${fmt(ms).padStart(8)} ms`);
+    if (!argv.includes('--keep')) rmSync(dir, { recursive: true, force: true });
+  }
