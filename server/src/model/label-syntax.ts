@@ -7,17 +7,34 @@ const NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
+/**
+ * Prefixes already found to be DNS subdomains. Label keys repeat a few prefixes (app.kubernetes.io,
+ * helm.sh) on every object, and the subdomain pattern is the costly part of checking a key; the set
+ * is emptied when it grows past a bound, so hostile input cannot make it large.
+ */
+const VALID_PREFIXES = new Set<string>();
+const MAX_VALID_PREFIXES = 1024;
+
+function isSubdomainPrefix(prefix: string): boolean {
+  if (VALID_PREFIXES.has(prefix)) return true;
+  if (!DNS1123_SUBDOMAIN.test(prefix)) return false;
+  if (VALID_PREFIXES.size >= MAX_VALID_PREFIXES) VALID_PREFIXES.clear();
+  VALID_PREFIXES.add(prefix);
+  return true;
+}
+
 /** Why `key` is not a valid label key, or undefined when it is. */
 export function labelKeyProblem(key: string): string | undefined {
+  const slash = key.indexOf('/');
   // Nearly every key: a name without a prefix.
-  if (key.length <= 63 && !key.includes('/') && NAME.test(key)) return undefined;
-  const parts = key.split('/');
-  if (parts.length > 2) return `label key "${key}" has more than one "/"`;
-  const [prefix, name] = parts.length === 2 ? parts : [undefined, parts[0]];
+  if (slash < 0 && key.length <= 63 && NAME.test(key)) return undefined;
+  if (slash >= 0 && key.indexOf('/', slash + 1) >= 0) return `label key "${key}" has more than one "/"`;
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
   if (prefix !== undefined) {
     if (prefix.length === 0) return `label key "${key}" has an empty prefix before "/"`;
     if (prefix.length > 253) return `the prefix of label key "${key}" is longer than 253 characters`;
-    if (!DNS1123_SUBDOMAIN.test(prefix))
+    if (!isSubdomainPrefix(prefix))
       return `the prefix "${prefix}" of label key "${key}" must be a lowercase DNS subdomain (a-z, 0-9, "-", ".")`;
   }
   if (name.length === 0) return `label key "${key}" has an empty name`;
