@@ -86,6 +86,24 @@ describe('node subnets', () => {
     assert.deepEqual(ips(analyzeYaml(docs(text, pod('default/p', { node: 'k3s-1' }))), 'default/p'), ['10.42.0.2']);
   });
 
+  it('never hands one address to two pods on nodes whose subnets overlap', () => {
+    const a = analyzeYaml(
+      docs(
+        node('a', { podCIDRs: ['10.244.0.0/23'] }),
+        node('b', { podCIDRs: ['10.244.0.0/24'] }),
+        node('c', { podCIDRs: ['10.244.0.0/24'] }),
+        pod('default/a1', { node: 'a' }),
+        pod('default/a2', { node: 'a' }),
+        pod('default/b1', { node: 'b' }),
+        pod('default/c1', { node: 'c' }),
+      ),
+    );
+    assert.deepEqual(
+      ['a1', 'a2', 'b1', 'c1'].map((p) => ips(a, `default/${p}`).join(' ')),
+      ['10.244.0.2', '10.244.0.3', '10.244.0.4', '10.244.0.5'],
+    );
+  });
+
   it('reports overlapping podCIDRs of two nodes', () => {
     const text = docs(node('a', { podCIDRs: ['10.244.0.0/23'] }), node('b', { podCIDRs: ['10.244.1.0/24'] }));
     const a = analyzeYaml(text);

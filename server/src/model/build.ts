@@ -465,7 +465,7 @@ function placePods(
 
   // Pod objects come first, so an expanded pod never shadows a real one.
   const seen = new Map<string, PodDraft>();
-  const unique: PodDraft[] = [];
+  const ids: string[] = [];
   for (let i = 0; i < drafts.length; i++) {
     const d = drafts[i];
     const prev = seen.get(d.pod.id);
@@ -480,9 +480,13 @@ function placePods(
       continue;
     }
     seen.set(d.pod.id, d);
-    unique.push(d);
+    ids.push(d.pod.id);
   }
-  unique.sort((a, b) => (a.pod.id < b.pod.id ? -1 : a.pod.id > b.pod.id ? 1 : 0));
+  // In id order: the ids are unique, so sorting the strings themselves (the default order is `<`'s,
+  // and needs no call per comparison) and finding each one's pod sorts the pods.
+  ids.sort();
+  const unique: PodDraft[] = new Array(ids.length);
+  for (let i = 0; i < ids.length; i++) unique[i] = seen.get(ids[i])!;
 
   const spreader = new Spreader(nodes);
   for (let i = 0; i < unique.length; i++) {

@@ -7,7 +7,7 @@
  * when the manifests record them, win; hostNetwork pods share their node's
  * addresses.
  */
-import { bitsOf, type Cidr, cidrSize, type IpAddr, ipAt, parseIp } from '../common/ip';
+import { bitsOf, type Cidr, cidrLast, cidrSize, type IpAddr, ipAt, parseIp } from '../common/ip';
 import type { Pod } from '../model/kubernetes';
 
 export interface PodAddressing {
@@ -49,6 +49,9 @@ export function assignPodIPs(
     const status = pods[i].statusIPs;
     for (let k = 0; k < status.length; k++) used.add(parseIp(status[k])?.text ?? status[k]);
   }
+  // Without status IPs, and with node subnets that do not overlap (one subnet on two nodes shares its
+  // cursor), no address is handed out twice: the set of used addresses need not be kept.
+  const guard = used.size > 0 || distinctSubnetsOverlap(nodes) ? used : undefined;
   const cursors = new Map<string, SubnetCursor>();
   for (let i = 0; i < pods.length; i++) {
     const p = pods[i];
@@ -74,11 +77,18 @@ export function assignPodIPs(
       out.set(p.id, { pod: p.id, node: p.node, ips: [], origin: 'none', reason: 'pending' });
       continue;
     }
-    const ips: IpAddr[] = [];
     const subnets = node.subnets;
-    for (let k = 0; k < subnets.length; k++) {
-      const ip = nextPodIP(subnets[k], cursors, used);
-      if (ip) ips.push(ip);
+    let ips: IpAddr[];
+    if (subnets.length === 1) {
+      // One family (nearly always): a list of its size, not one with room for 17.
+      const ip = nextPodIP(subnets[0], cursors, guard);
+      ips = ip ? [ip] : [];
+    } else {
+      ips = [];
+      for (let k = 0; k < subnets.length; k++) {
+        const ip = nextPodIP(subnets[k], cursors, guard);
+        if (ip) ips.push(ip);
+      }
     }
     out.set(
       p.id,
@@ -96,6 +106,21 @@ export function assignPodIPs(
   return out;
 }
 
+/** True when two node subnets of different text overlap (then one's addresses may be the other's). */
+function distinctSubnetsOverlap(nodes: ReadonlyMap<string, NodeForPods>): boolean {
+  const byText = new Map<string, Cidr>();
+  for (const n of nodes.values()) for (const c of n.subnets) byText.set(c.text, c);
+  const sorted = [...byText.values()].sort(
+    (a, b) => a.family - b.family || (a.base < b.base ? -1 : a.base > b.base ? 1 : 0),
+  );
+  for (let i = 1; i < sorted.length; i++) {
+    const prev = sorted[i - 1];
+    // Sorted by start: an overlap is a start at or before the end of a CIDR before it (CIDRs nest or are apart).
+    if (sorted[i].family === prev.family && sorted[i].base <= cidrLast(prev)) return true;
+  }
+  return false;
+}
+
 /** Where host-local goes on in one subnet (by its text: equal subnets of two nodes share it), and where it stops. */
 interface SubnetCursor {
   next: bigint;
@@ -103,7 +128,11 @@ interface SubnetCursor {
 }
 
 /** host-local's order inside a node subnet: from .2 up to the last address (before broadcast for IPv4). */
-function nextPodIP(subnet: Cidr, cursors: Map<string, SubnetCursor>, used: Set<string>): IpAddr | undefined {
+function nextPodIP(
+  subnet: Cidr,
+  cursors: Map<string, SubnetCursor>,
+  used: Set<string> | undefined,
+): IpAddr | undefined {
   let cursor = cursors.get(subnet.text);
   if (!cursor) {
     cursor = { next: FIRST_POD_OFFSET, last: lastOffset(subnet) };
@@ -112,9 +141,11 @@ function nextPodIP(subnet: Cidr, cursors: Map<string, SubnetCursor>, used: Set<s
   const last = cursor.last;
   for (let off = cursor.next; off <= last; off++) {
     const ip = ipAt(subnet, off);
-    if (used.has(ip.text)) continue;
+    if (used) {
+      if (used.has(ip.text)) continue;
+      used.add(ip.text);
+    }
     cursor.next = off + 1n;
-    used.add(ip.text);
     return ip;
   }
   cursor.next = last + 1n;

@@ -14,11 +14,26 @@ import { closest } from '../common/text';
 import { type Located, type SourceFile, type Span, span } from '../common/source';
 import type { FindingSink } from '../common/finding-sink';
 import { type AliasTable, aliasTable } from './document-check';
-import { isAlias, isMap, isScalar, isSeq } from './node-types';
+import { isMap, isScalar, isSeq } from './node-types';
 
 export type JsonKind = 'object' | 'array' | 'string' | 'number' | 'boolean' | 'null';
 
 const article = (k: string) => (/^[aeiou]/.test(k) ? 'an' : 'a');
+
+/**
+ * The `yaml` package's node tags (its nodes/identity.js; fast-yaml.ts's nodes carry them too): one
+ * property read tells a node's type, where isAlias, isMap, isSeq and isScalar each read it again.
+ */
+const NODE_TYPE = Symbol.for('yaml.node.type');
+const ALIAS_TAG = Symbol.for('yaml.alias');
+const MAP_TAG = Symbol.for('yaml.map');
+const SEQ_TAG = Symbol.for('yaml.seq');
+const SCALAR_TAG = Symbol.for('yaml.scalar');
+
+/** A node's type tag, or undefined for null and anything that is not a node. */
+function tagOf(node: unknown): symbol | undefined {
+  return node !== null && typeof node === 'object' ? (node as { [NODE_TYPE]?: symbol })[NODE_TYPE] : undefined;
+}
 
 /** Shared state of one document's reading: where findings go and how aliases resolve. */
 export class DocContext {
@@ -44,7 +59,7 @@ export class DocContext {
   /** The node itself, or for an alias the node its anchor names (one lookup: see document-check.ts). */
   resolve(node: unknown): Node | null {
     const n = node as Node | null | undefined;
-    if (n && isAlias(n)) {
+    if (tagOf(n) === ALIAS_TAG) {
       if (!this.aliases) this.aliases = aliasTable(this.doc);
       return this.aliases.get(n as Alias) ?? null;
     }
@@ -54,11 +69,11 @@ export class DocContext {
   private aliases: AliasTable | undefined;
 
   kindOf(node: Node | null): JsonKind {
-    if (!node) return 'null';
-    if (isMap(node)) return 'object';
-    if (isSeq(node)) return 'array';
-    if (isScalar(node)) {
-      const v = node.value;
+    const tag = tagOf(node);
+    if (tag === MAP_TAG) return 'object';
+    if (tag === SEQ_TAG) return 'array';
+    if (tag === SCALAR_TAG) {
+      const v = (node as Scalar).value;
       if (v === null || v === undefined) return 'null';
       if (typeof v === 'string') return 'string';
       if (typeof v === 'number' || typeof v === 'bigint') return 'number';
@@ -207,8 +222,8 @@ export class RMap {
       for (let i = 0; i < items.length; i++) {
         const keyNode = this.ctx.resolve(items[i].key);
         if (!keyNode) keys[i] = undefined;
-        else if (isScalar(keyNode)) {
-          const v = keyNode.value;
+        else if (tagOf(keyNode) === SCALAR_TAG) {
+          const v = (keyNode as Scalar).value;
           keys[i] = typeof v === 'string' ? v : String(v);
         } else keys[i] = String(keyNode);
       }
@@ -353,7 +368,7 @@ export class RMap {
     const i = this.find(key);
     if (i < 0) return undefined;
     const n = this.valueAt(i);
-    if (n && isMap(n)) return new RMap(this.ctx, n, this, key);
+    if (tagOf(n) === MAP_TAG) return new RMap(this.ctx, n as YAMLMap, this, key);
     if (this.ctx.kindOf(n) !== 'null') this.ctx.typeError(this.child(key), 'an object', n, this.fallbackAt(i, n));
     return undefined;
   }
@@ -362,7 +377,7 @@ export class RMap {
     const i = this.find(key);
     if (i < 0) return undefined;
     const n = this.valueAt(i);
-    if (n && isSeq(n)) return new RSeq(this.ctx, n, this, key);
+    if (tagOf(n) === SEQ_TAG) return new RSeq(this.ctx, n as YAMLSeq, this, key);
     if (this.ctx.kindOf(n) !== 'null') this.ctx.typeError(this.child(key), 'a list', n, this.fallbackAt(i, n));
     return undefined;
   }
@@ -370,6 +385,12 @@ export class RMap {
   str(key: string, opts?: { required?: boolean; coerce?: boolean }): Located<string> | undefined {
     const i = this.find(key);
     const n = i < 0 ? null : this.valueAt(i);
+    if (tagOf(n) === SCALAR_TAG) {
+      const value = (n as Scalar).value;
+      // Nearly every field read: a string, with no finding unless YAML 1.1 reads it as a boolean.
+      if (typeof value === 'string' && !(value.length <= 3 && (n as Scalar).type === 'PLAIN' && this.ctx.readByKubectl))
+        return { value, span: this.ctx.spanOf(n, this.fallbackAt(i, n)) };
+    }
     if (i < 0 || this.ctx.kindOf(n) === 'null') {
       if (opts?.required) this.missing(key);
       return undefined;
@@ -605,7 +626,7 @@ export class RSeq {
   /** Item `i` as an object, or undefined (with a finding unless the item is null). */
   mapAt(i: number): RMap | undefined {
     const n = this.nodeAt(i);
-    if (n && isMap(n)) return new RMap(this.ctx, n, this, i);
+    if (tagOf(n) === MAP_TAG) return new RMap(this.ctx, n as YAMLMap, this, i);
     if (this.ctx.kindOf(n) !== 'null') this.ctx.typeError(this.pathAt(i), 'an object', n, this.fallback(n));
     return undefined;
   }
@@ -645,8 +666,8 @@ export class RSeq {
     const items = this.node.items;
     for (let i = 0; i < items.length; i++) {
       const n = this.ctx.resolve(items[i]);
-      if (n && isMap(n)) {
-        out.push(new RMap(this.ctx, n, this, i));
+      if (tagOf(n) === MAP_TAG) {
+        out.push(new RMap(this.ctx, n as YAMLMap, this, i));
         continue;
       }
       const kind = this.ctx.kindOf(n);
