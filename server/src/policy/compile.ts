@@ -14,6 +14,7 @@ import { reportFailure } from '../common/failure';
 import type { Span } from '../common/source';
 import { compileCalicoPolicy } from './calico/compile-calico-policy';
 import { calicoSelectorUses } from './calico/selector-uses';
+import { sharingParses } from './calico/selector-parses';
 import { applyStaged, type Enforced, stagedCandidates } from './staged';
 import { tierDefinitions } from './calico/calico-tiers';
 import { type PolicyVerdict, reportHostEndpoints, validateNetworkSet, validatePolicy } from './calico/validate-policy';
@@ -27,6 +28,10 @@ export interface PolicyOptions {
 }
 
 export function compilePolicies(cluster: Cluster, options: PolicyOptions = {}): PolicySet {
+  return sharingParses(() => compile(cluster, options));
+}
+
+function compile(cluster: Cluster, options: PolicyOptions): PolicySet {
   const atoms = new AtomTable();
   const out = new FindingSink();
   const tierDefs = tierDefinitions(cluster.calico.tiers, out);

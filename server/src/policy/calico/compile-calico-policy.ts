@@ -11,9 +11,9 @@ import type { PolicyType } from '../../model/kubernetes';
 import type { AtomTable } from '../atoms';
 import type { CompiledPolicy } from '../rule-model';
 import type { ServiceIndex } from '../service-index';
-import { CalicoSelector } from '../selector/calico-selector';
 import { compileCalicoRule, type RuleContext } from './compile-calico-rule';
 import { subjectSelector } from './scopes';
+import { composedMatcher } from './selector-parses';
 import { calicoPolicyRef } from './selector-uses';
 
 /** The types Calico stores for a policy, and a note when it chose them. */
@@ -52,7 +52,7 @@ export function compileCalicoPolicy(
 ): CompiledPolicy {
   const ref = calicoPolicyRef(p);
   const namespace = ref.namespace;
-  const subject = atoms.calicoEndpoints(new CalicoSelector(subjectSelector(p, namespace)));
+  const subject = atoms.calicoEndpoints(composedMatcher(p, namespace, () => subjectSelector(p, namespace))!);
   const { types, note } = effectiveTypes(p);
   const ctx: RuleContext = { atoms, namespace, services };
   const notes = [...extraNotes];

@@ -11,10 +11,9 @@ import type { CalicoPort, CalicoRule, EntityRule, LocatedList } from '../../mode
 import type { AtomTable } from '../atoms';
 import type { CompiledRule, Condition, Direction, Side } from '../rule-model';
 import type { ServiceIndex } from '../service-index';
-import { print } from '../selector/selector-ast';
 import { CalicoSelector } from '../selector/calico-selector';
-import { parse } from '../selector/selector-parser';
 import { entitySelector, parsed } from './scopes';
+import { canonicalSelectorText, composedMatcher } from './selector-parses';
 
 const PROTOCOL_NUMBERS: Record<number, string> = {
   1: 'ICMP',
@@ -56,8 +55,8 @@ function entityConditions(e: EntityRule, side: Side, ctx: RuleContext): Conditio
   const { atoms } = ctx;
   if (e.nets) out.push(netsCondition(e.nets, side, false, atoms));
   if (e.notNets) out.push(netsCondition(e.notNets, side, true, atoms));
-  const sel = entitySelector(e, ctx.namespace);
-  if (sel) out.push({ type: 'nets', side, atom: atoms.selectorAddresses(new CalicoSelector(sel)).id, negate: false });
+  const sel = composedMatcher(e, ctx.namespace, () => entitySelector(e, ctx.namespace));
+  if (sel) out.push({ type: 'nets', side, atom: atoms.selectorAddresses(sel).id, negate: false });
   const not = parsed(e.notSelector);
   if (not) out.push({ type: 'nets', side, atom: atoms.selectorAddresses(new CalicoSelector(not)).id, negate: true });
   if (e.services?.name) {
@@ -100,20 +99,17 @@ function describePorts(list: LocatedList<CalicoPort>): string {
     .join(', ');
 }
 
-function selectorText(text: string): string {
-  const r = parse(text);
-  return r.ok ? print(r.node) : text;
-}
-
 export function describeEntity(e: EntityRule): string[] {
   const parts: string[] = [];
-  if (e.namespaceSelector?.value.trim()) parts.push(`namespaceSelector ${selectorText(e.namespaceSelector.value)}`);
-  if (e.selector?.value.trim()) parts.push(`selector ${selectorText(e.selector.value)}`);
-  if (e.notSelector?.value.trim()) parts.push(`notSelector ${selectorText(e.notSelector.value)}`);
+  if (e.namespaceSelector?.value.trim())
+    parts.push(`namespaceSelector ${canonicalSelectorText(e.namespaceSelector.value)}`);
+  if (e.selector?.value.trim()) parts.push(`selector ${canonicalSelectorText(e.selector.value)}`);
+  if (e.notSelector?.value.trim()) parts.push(`notSelector ${canonicalSelectorText(e.notSelector.value)}`);
   if (e.serviceAccounts) {
     const sa: string[] = [];
     if (e.serviceAccounts.names.length) sa.push(`names ${e.serviceAccounts.names.map((n) => n.value).join(', ')}`);
-    if (e.serviceAccounts.selector?.value.trim()) sa.push(`selector ${selectorText(e.serviceAccounts.selector.value)}`);
+    if (e.serviceAccounts.selector?.value.trim())
+      sa.push(`selector ${canonicalSelectorText(e.serviceAccounts.selector.value)}`);
     parts.push(`serviceAccounts ${sa.join(' and ') || '(any)'}`);
   }
   if (e.services?.name)

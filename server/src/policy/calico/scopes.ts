@@ -15,8 +15,8 @@
 import type { Located } from '../../common/source';
 import type { EntityRule } from '../../model/calico/calico-resources';
 import { ALL, and, renameLabels, replaceFunctions, type SelectorNode, stringSet } from '../selector/selector-ast';
-import { parse } from '../selector/selector-parser';
 import { LABEL_NAMESPACE, LABEL_SERVICE_ACCOUNT, NAMESPACE_PREFIX, SERVICE_ACCOUNT_PREFIX } from './calico-labels';
+import { parseSelectorText } from './selector-parses';
 
 const HAS_NAMESPACE: SelectorNode = { kind: 'has', label: LABEL_NAMESPACE };
 const NOT_NAMESPACED: SelectorNode = { kind: 'not', operand: HAS_NAMESPACE };
@@ -25,7 +25,7 @@ const HAS_SERVICE_ACCOUNT: SelectorNode = { kind: 'has', label: LABEL_SERVICE_AC
 /** The parsed selector, or undefined when the field is absent or empty (Calico treats "" as absent). */
 export function parsed(v: Located<string> | undefined): SelectorNode | undefined {
   if (!v || v.value.trim() === '') return undefined;
-  const r = parse(v.value);
+  const r = parseSelectorText(v.value);
   return r.ok ? r.node : undefined;
 }
 

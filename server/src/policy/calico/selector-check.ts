@@ -5,9 +5,10 @@
  */
 import type { Located } from '../../common/source';
 import { valueCharSpan } from '../../yaml/scalar';
-import { errorText, parseSelector } from '../selector/calico-selector';
+import { errorText } from '../selector/calico-selector';
 import { tokenize } from '../selector/selector-tokens';
 import type { FindingSink } from '../../common/finding-sink';
+import { parseSelectorText } from './selector-parses';
 
 /** `policy`: global() is not allowed; `namespaceSelector`: global() only on its own (EntityRule namespaceSelector). */
 export type SelectorPlace = 'policy' | 'namespaceSelector';
@@ -29,7 +30,7 @@ export function checkSelector(
       `${field}: the selector is ${text.length} characters long; Calico allows at most ${MAX_SELECTOR_LENGTH}.`,
       v.span,
     );
-  const r = parseSelector(text);
+  const r = parseSelectorText(text);
   if (!r.ok && r.error.limit) {
     // An error, not the rule's usual warning: the policy cannot be simulated without its selector.
     out.report(

@@ -9,8 +9,8 @@
 import type { CalicoPolicy } from '../../model/calico/calico-resources';
 import type { AtomTable } from '../atoms';
 import type { PolicyRef, SelectorUse } from '../rule-model';
-import { CalicoSelector } from '../selector/calico-selector';
 import { entitySelector, parsed, subjectSelector } from './scopes';
+import { composedMatcher, unscopedMatcher } from './selector-parses';
 
 export function calicoPolicyRef(p: CalicoPolicy): PolicyRef {
   const namespace = p.global ? undefined : (p.meta.namespace ?? 'default');
@@ -23,7 +23,7 @@ export function calicoSelectorUses(p: CalicoPolicy, atoms: AtomTable, simulated:
   const uses: SelectorUse[] = [];
   const own = parsed(p.selector);
   if (p.selector && own) {
-    const matcher = new CalicoSelector(subjectSelector(p, namespace));
+    const matcher = composedMatcher(p, namespace, () => subjectSelector(p, namespace))!;
     uses.push({
       policy,
       simulated,
@@ -31,16 +31,16 @@ export function calicoSelectorUses(p: CalicoPolicy, atoms: AtomTable, simulated:
       written: p.selector,
       atom: atoms.calicoEndpoints(matcher).id,
       matcher,
-      unscoped: new CalicoSelector(own),
+      unscoped: unscopedMatcher(p.selector.value, own),
       namespace,
     });
   }
   for (const rule of [...(p.ingress?.items ?? []), ...(p.egress?.items ?? [])]) {
     for (const side of [rule.source, rule.destination]) {
       const sideOwn = parsed(side.selector);
-      const composed = sideOwn && entitySelector(side, namespace);
-      if (!side.selector || !sideOwn || !composed) continue;
-      const matcher = new CalicoSelector(composed);
+      if (!side.selector || !sideOwn) continue;
+      const matcher = composedMatcher(side, namespace, () => entitySelector(side, namespace));
+      if (!matcher) continue;
       uses.push({
         policy,
         simulated,
@@ -48,7 +48,7 @@ export function calicoSelectorUses(p: CalicoPolicy, atoms: AtomTable, simulated:
         written: side.selector,
         atom: atoms.selectorAddresses(matcher).id,
         matcher,
-        unscoped: new CalicoSelector(sideOwn),
+        unscoped: unscopedMatcher(side.selector.value, sideOwn),
         namespace: side.namespaceSelector ? undefined : namespace,
         namespaceSelector: side.namespaceSelector,
       });
