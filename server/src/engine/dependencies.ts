@@ -247,7 +247,6 @@ function variablesOf(a: Analysis, client: Client, container: Client['containers'
   return out;
 }
 
-/** The references of one client: env and ConfigMap values, HOST+PORT pairs, command-line words. */
 /** The cluster's namespaces and `namespace/name` of its Services, found once per analysis (not once per client). */
 const namesCache = new WeakMap<Analysis, { namespaces: Set<string>; services: Set<string> }>();
 
@@ -258,7 +257,13 @@ function clusterNames(a: Analysis): { namespaces: Set<string>; services: Set<str
   }));
 }
 
+const NO_REFERENCES: ServiceReference[] = [];
+
+/** The references of one client: env and ConfigMap values, HOST+PORT pairs, command-line words. */
 function referencesOf(a: Analysis, client: Client): ServiceReference[] {
+  // Most containers name nothing (no env, envFrom or command line): nothing to read.
+  if (client.containers.every((c) => c.env.length === 0 && c.envFrom.length === 0 && c.commandLine.length === 0))
+    return NO_REFERENCES;
   const { namespaces, services } = clusterNames(a);
   const out: ServiceReference[] = [];
   const consider = (

@@ -24,19 +24,14 @@ import { calicoPolicyRef } from '../../policy/calico/selector-uses';
 import { parseSelector } from '../../policy/selector/calico-selector';
 import type { SelectorNode } from '../../policy/selector/selector-ast';
 import { valueCharSpan } from '../../yaml/scalar';
+import { namespacePods } from '../namespace-pods';
 
 export function reportCalicoSelectorsMatchingNothing(a: Analysis, sink: FindingSink): void {
-  const pods = a.endpoints.filter((e) => e.kind === 'pod');
+  // Each namespace's pods, and the pods without an address, which no address set can hold: found
+  // once, not per rule side.
+  const { pods, byNamespace: podsIn, unaddressed } = namespacePods(a);
   if (pods.length === 0) return;
   const emptyScopes = reportNamespaceSelectors(a, sink);
-  const podsIn = new Map<string, Endpoint[]>();
-  for (const p of pods) {
-    const list = podsIn.get(p.namespace!);
-    if (list) list.push(p);
-    else podsIn.set(p.namespace!, [p]);
-  }
-  // Pods without an address, which no address set can hold: found once, not per rule side.
-  const unaddressed = pods.filter((p) => p.ips.length === 0);
   for (const use of a.policies.selectorUses) {
     const inScope = use.namespace === undefined ? pods : (podsIn.get(use.namespace) ?? []);
     if (use.role === 'subject') {

@@ -18,6 +18,7 @@ import { splitPeerPairs } from './split-peer-selectors';
 import type { FindingSink } from '../../common/finding-sink';
 import type { RuleId } from '../../common/rule-registry';
 import { LabelLists } from '../../policy/endpoint-index';
+import { namespacePods } from '../namespace-pods';
 
 const ID: RuleId = 'selector-matches-nothing';
 /** At most this many did-you-mean fixes per finding. */
@@ -27,19 +28,11 @@ export const selectorMatchesNothing: LintRule = { id: ID, check };
 
 function check({ analysis: a, checkpoint }: LintContext, sink: FindingSink): void {
   reportCalicoSelectorsMatchingNothing(a, sink);
-  const pods = a.endpoints.filter((e) => e.kind === 'pod');
+  // Each namespace's pods (in pod order), found once: policies and peers look only at theirs; and,
+  // since replicas share their labels object, each namespace's different label sets, asked instead of every pod.
+  const { pods, byNamespace, labelsIn } = namespacePods(a);
   if (pods.length === 0) return;
   const namespaces = [...a.cluster.namespaces.values()];
-  // Each namespace's pods (in pod order), found once: policies and peers look only at theirs.
-  const byNamespace = new Map<string | undefined, Endpoint[]>();
-  for (const p of pods) {
-    const list = byNamespace.get(p.namespace);
-    if (list) list.push(p);
-    else byNamespace.set(p.namespace, [p]);
-  }
-  // Replicas share their labels object: each namespace's different label sets, asked instead of every pod.
-  const labelsIn = new Map<string | undefined, Labels[]>();
-  for (const [ns, list] of byNamespace) labelsIn.set(ns, [...new Set(list.map((p) => p.labels))]);
   const scope: PodScope = {
     pods,
     byNamespace,

@@ -34,16 +34,21 @@ interface WorkloadPorts {
   readonly pods: number[];
   readonly ports: Map<string, { protocol: Protocol; port: number }>;
   readonly services: Set<string>;
+  /** While indexing: the labels and port list of the workload's last pod that differed from the pod before it. */
+  lastLabels?: Labels;
+  lastPorts?: readonly ContainerPort[];
 }
 
 /** The workloads' pods, their declared ports and the target ports of the Services that select them. */
 function workloadPorts(a: Analysis): Map<string, WorkloadPorts> {
   const out = new Map<string, WorkloadPorts>();
-  // The port lists already added to each workload: its replicas share their template's.
-  const added = new Map<WorkloadPorts, unknown>();
+  // What each Service looks at: its own namespace's pods, each workload's in pod order. A replica
+  // with the labels and port list of the workload's pod before it adds nothing that pod did not
+  // (the additions below are set insertions), so it is left out.
+  const byNamespace = new Map<string | undefined, [WorkloadPorts, number][]>();
   const endpoints = a.endpoints;
   // Replicas come one after another: a pod of the workload (and namespace) of the pod before it,
-  // with the same port list, only joins its pods.
+  // with the same port list, joins its pods without looking its owner up.
   let previous: Endpoint | undefined;
   let w: WorkloadPorts | undefined;
   for (let i = 0; i < endpoints.length; i++) {
@@ -52,40 +57,29 @@ function workloadPorts(a: Analysis): Map<string, WorkloadPorts> {
     if (e.kind !== 'pod' || !pod) continue;
     const ports = pod.spec.ports;
     const p = previous?.pod;
-    if (p?.workload && p.workload === pod.workload && previous!.namespace === e.namespace && p.spec.ports === ports) {
-      w!.pods.push(i);
-      previous = e;
-      continue;
+    if (
+      !(p?.workload && p.workload === pod.workload && previous!.namespace === e.namespace && p.spec.ports === ports)
+    ) {
+      const key = ownerName(e);
+      w = out.get(key);
+      if (!w) {
+        w = { pods: [], ports: new Map(), services: new Set<string>() };
+        out.set(key, w);
+      }
     }
     previous = e;
-    const key = ownerName(e);
-    w = out.get(key);
-    if (!w) {
-      w = { pods: [], ports: new Map(), services: new Set<string>() };
-      out.set(key, w);
-    }
-    w.pods.push(i);
-    if (added.get(w) === ports) continue;
-    added.set(w, ports);
-    for (const p of ports)
-      w.ports.set(`${p.protocol}/${p.containerPort}`, { protocol: p.protocol, port: p.containerPort });
-  }
-  // Each Service looks only at its own namespace's pods (in workload order, then pod order). A
-  // replica with the labels and port list of the workload's pod before it adds nothing that pod
-  // did not (the additions below are set insertions), so it is left out.
-  const byNamespace = new Map<string | undefined, [WorkloadPorts, number][]>();
-  for (const w of out.values()) {
-    let labels: Labels | undefined;
-    let ports: readonly ContainerPort[] | undefined;
-    for (const i of w.pods) {
-      const e = a.endpoints[i];
-      if (e.labels === labels && e.pod!.spec.ports === ports) continue;
-      labels = e.labels;
-      ports = e.pod!.spec.ports;
-      const list = byNamespace.get(e.namespace);
-      if (list) list.push([w, i]);
-      else byNamespace.set(e.namespace, [[w, i]]);
-    }
+    const owner = w!;
+    owner.pods.push(i);
+    if (e.labels === owner.lastLabels && ports === owner.lastPorts) continue;
+    // Replicas share their template's port list: each list is added once.
+    if (ports !== owner.lastPorts)
+      for (const p of ports)
+        owner.ports.set(`${p.protocol}/${p.containerPort}`, { protocol: p.protocol, port: p.containerPort });
+    owner.lastLabels = e.labels;
+    owner.lastPorts = ports;
+    const list = byNamespace.get(e.namespace);
+    if (list) list.push([owner, i]);
+    else byNamespace.set(e.namespace, [[owner, i]]);
   }
   for (const s of a.cluster.services) {
     const selector = s.selector;
@@ -173,7 +167,14 @@ export const unreachableWorkload: LintRule = {
       checkpoint();
       if (w.ports.size === 0) continue;
       const destIds = new Set<number>();
-      for (const i of w.pods) destIds.add(a.engine.classIdOf(i));
+      // Replicas are mostly of one class: a class is added once per run of its pods.
+      let last = -1;
+      for (const i of w.pods) {
+        const id = a.engine.classIdOf(i);
+        if (id === last) continue;
+        last = id;
+        destIds.add(id);
+      }
       const destClasses = [...destIds].map((id) => a.engine.classes[id]);
       if (destClasses.some((c) => isOpen(a, c, 'ingress'))) continue;
       let mine: Set<number> | undefined;
