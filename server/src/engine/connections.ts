@@ -103,12 +103,16 @@ export function partiesConnect(a: Analysis, s: Party, d: Party, protocol: Protoc
  * the profile without a rule deciding.
  */
 function onlyAllowRulesAdmit(a: Analysis, app: Applicable): boolean {
-  return app.tiers.some(
-    (t) =>
-      a.policies.tiers[t.index].defaultAction === 'Deny' &&
-      t.policies.every((p) => !p.ingress!.some((r) => r.action === 'Pass')),
-  );
+  // Loops, not closures: asked once per class and port by the rules that ask about every workload.
+  tiers: for (const t of app.tiers) {
+    if (a.policies.tiers[t.index].defaultAction !== 'Deny') continue;
+    for (const p of t.policies) for (const r of p.ingress!) if (r.action === 'Pass') continue tiers;
+    return true;
+  }
+  return false;
 }
+
+const EVERY_SOURCE = (_source: EndpointClass): boolean => true;
 
 /** How many peer classes of the Allow rules are decided one by one before the engine's grouping is asked instead. */
 const MAX_DECIDED_ONE_BY_ONE = 64;
@@ -125,12 +129,12 @@ export function ingressSources(
   cls: EndpointClass,
   protocol: Protocol,
   port: number,
-  wanted: (source: EndpointClass) => boolean = () => true,
+  wanted: (source: EndpointClass) => boolean = EVERY_SOURCE,
 ): number[] {
   const app = a.engine.applicable(cls.id, 'ingress');
   if (cls.kind === 'pod' && onlyAllowRulesAdmit(a, app)) {
+    // At most MAX_DECIDED_ONE_BY_ONE of them: a list is searched instead of keeping a set.
     const candidates: EndpointClass[] = [];
-    const seen = new Set<number>();
     let few = true;
     rules: for (const t of app.tiers)
       for (const policy of t.policies)
@@ -142,22 +146,23 @@ export function ingressSources(
             few = false;
             break rules;
           }
-          for (const c of adm.peerClasses)
-            if (c.kind === 'pod' && !seen.has(c.id)) {
-              seen.add(c.id);
-              candidates.push(c);
-            }
+          for (const c of adm.peerClasses) if (c.kind === 'pod' && !candidates.includes(c)) candidates.push(c);
         }
     if (few) {
       const out: number[] = [];
+      // One packet for every candidate: the evaluator only reads it.
+      let packet: { -readonly [K in keyof Packet]: Packet[K] } | undefined;
       for (const c of candidates) {
         if (!wanted(c)) continue;
         const family = commonFamily(c.families, cls.families);
         if (family === undefined) continue;
-        const packet: Packet = { protocol, port, family, src: c.values, dst: cls.values };
+        if (packet) {
+          packet.family = family;
+          packet.src = c.values;
+        } else packet = { protocol, port, family, src: c.values, dst: cls.values };
         if (decide(a.policies, app, 'ingress', packet)) out.push(c.id);
       }
-      return out.sort((x, y) => x - y);
+      return out.length > 1 ? out.sort((x, y) => x - y) : out;
     }
   }
   const out: number[] = [];

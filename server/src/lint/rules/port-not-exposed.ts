@@ -38,11 +38,24 @@ function namesDestinationPorts(c: Condition): boolean {
 function portPieces(c: Condition, out: PortPiece[] = []): PortPiece[] {
   if (c.type === 'any') for (const x of c.of) portPieces(x, out);
   if (c.type !== 'all') return out;
-  const protocols = c.of.flatMap((x) => (x.type === 'protocol' && !x.negate ? x.protocols : []));
-  const ranges = c.of.flatMap((x) => (x.type === 'ports' && x.side === 'destination' && !x.negate ? x.ranges : []));
-  const known = protocols.filter((p): p is Protocol => (PROTOCOLS as readonly string[]).includes(p));
-  for (const protocol of known.length ? known : [undefined])
-    for (const [from, to] of ranges) if (!(from === 1 && to === 65535)) out.push({ protocol, from, to });
+  // The group's known protocols and destination ranges, in order (no arrays for the many groups without ranges).
+  let known: Protocol[] | undefined;
+  let ranges: (readonly [number, number])[] | undefined;
+  for (const x of c.of) {
+    if (x.type === 'protocol' && !x.negate) {
+      for (const p of x.protocols) {
+        if (!(PROTOCOLS as readonly string[]).includes(p)) continue;
+        known ??= [];
+        known.push(p as Protocol);
+      }
+    } else if (x.type === 'ports' && x.side === 'destination' && !x.negate && x.ranges.length > 0) {
+      ranges ??= [];
+      for (const r of x.ranges) ranges.push(r);
+    }
+  }
+  if (ranges)
+    for (const protocol of known ?? [undefined])
+      for (const [from, to] of ranges) if (!(from === 1 && to === 65535)) out.push({ protocol, from, to });
   for (const x of c.of) if (x.type === 'all' || x.type === 'any') portPieces(x, out);
   return out;
 }
