@@ -13,11 +13,12 @@
  * editor's "Generate Least-Privilege Policy" call `inferDependencies`.
  */
 import type { Span } from '../common/source';
-import type { Labels, Protocol, Service, ServicePort, Workload } from '../model/kubernetes';
+import type { ConfigMap, Labels, Protocol, Service, ServicePort, Workload } from '../model/kubernetes';
 import type { Analysis } from './analysis';
 import { type Deciding, decidingStep, type Party, partiesConnect, podParty } from './connections';
 import { ownerName } from './describe';
 import type { Endpoint } from '../policy/endpoint';
+import { ServiceIndex } from '../policy/service-index';
 import { memoized } from '../common/memo';
 
 /** Where a dependency was read. */
@@ -208,10 +209,41 @@ function clientsOf(a: Analysis): Client[] {
   return out;
 }
 
+/** The snapshot's ConfigMaps by namespace and name (the first of each name), once per analysis. */
+const configMapsCache = new WeakMap<Analysis, Map<string, Map<string, ConfigMap>>>();
+
+/**
+ * The ConfigMap a client's envFrom or configMapKeyRef names: each client looked every ConfigMap
+ * up by scanning them all, which grew with workloads x ConfigMaps (a chart renders one per app).
+ */
+function configMapNamed(a: Analysis, namespace: string, name: string): ConfigMap | undefined {
+  const byNamespace = memoized(configMapsCache, a, () => {
+    const found = new Map<string, Map<string, ConfigMap>>();
+    for (const c of a.cluster.configMaps) {
+      const ns = c.meta.namespace;
+      if (ns === undefined) continue;
+      let names = found.get(ns);
+      if (!names) {
+        names = new Map();
+        found.set(ns, names);
+      }
+      if (!names.has(c.meta.name)) names.set(c.meta.name, c);
+    }
+    return found;
+  });
+  return byNamespace.get(namespace)?.get(name);
+}
+
+const servicesCache = new WeakMap<Analysis, ServiceIndex>();
+
+/** The snapshot's Services by namespace, once per analysis (each reference scanned every Service before). */
+function serviceIndex(a: Analysis): ServiceIndex {
+  return memoized(servicesCache, a, () => new ServiceIndex(a.cluster.services));
+}
+
 function variablesOf(a: Analysis, client: Client, container: Client['containers'][number]): Variable[] {
   const out: Variable[] = [];
-  const configMap = (name: string) =>
-    a.cluster.configMaps.find((c) => c.meta.name === name && c.meta.namespace === client.namespace);
+  const configMap = (name: string) => configMapNamed(a, client.namespace, name);
   for (const from of container.envFrom) {
     const cm = configMap(from.name.value);
     for (const [key, value] of Object.entries(cm?.data ?? {}))
@@ -404,9 +436,7 @@ function dependencyOf(
   client: string,
   clients: readonly number[],
 ): Dependency {
-  const target = a.cluster.services.find(
-    (s) => s.meta.name === reference.service && s.meta.namespace === reference.namespace,
-  );
+  const target = serviceIndex(a).named(reference.namespace, reference.service);
   if (!target) return { reference, client, clients, servicePorts: [], destinations: [] };
   let servicePorts: readonly ServicePort[] = target.ports;
   if (typeof reference.port === 'number') {
