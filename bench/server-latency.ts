@@ -15,9 +15,10 @@
  * - burst: 1,000 `didChange` in a row -> diagnostics of the last (target: < 1 s
  *   after the last change, quiet period included).
  *
- * Usage: node --import tsx bench/server-latency.ts [1k|10k] [--edits N] [--server FILE]
+ * Usage: node --import tsx bench/server-latency.ts [1k|10k] [--edits N] [--server FILE] [--style S]
  * (`1k` or `10k`: that size only; `--edits`: edits measured per size; `--server`: another
- * build's server.js, to compare with, e.g. a copy of main's dist/).
+ * build's server.js, to compare with, e.g. a copy of main's dist/; `--style`: bench/generate.ts's
+ * cluster style, `rendered` (the default, as Helm renders charts) or `compact`).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -36,7 +37,7 @@ import {
 import { DEBUG_STATS_REQUEST, type DebugStats } from '../server/src/lsp/debug-stats';
 import { MAIN_THREAD_STATS_REQUEST, type MainThreadStats } from '../server/src/lsp/relay';
 import { DEBOUNCE_MS } from '../server/src/lsp/session';
-import { generateCluster } from './generate';
+import { type ClusterStyle, generateCluster } from './generate';
 
 const ROOT = join(__dirname, '..');
 const SIZES: { name: string; pods: number; edits: number; target: number; burst: boolean }[] = [
@@ -58,6 +59,7 @@ const argv = process.argv.slice(2);
 const option = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
 const SERVER = option('--server') ?? join(ROOT, 'dist', 'server.js');
 const EDITS = option('--edits') === undefined ? undefined : Number(option('--edits'));
+const STYLE = (option('--style') ?? 'rendered') as ClusterStyle;
 
 class Server {
   readonly connection: ProtocolConnection;
@@ -101,7 +103,7 @@ class Server {
 
 async function measure(name: string, pods: number, edits: number, target: number, burst: boolean): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'netpol-bench-lsp-'));
-  const files = generateCluster(pods);
+  const files = generateCluster(pods, STYLE);
   for (const f of files) {
     mkdirSync(dirname(join(dir, f.path)), { recursive: true });
     writeFileSync(join(dir, f.path), f.text);
@@ -194,7 +196,7 @@ async function measure(name: string, pods: number, edits: number, target: number
     opened = Promise.resolve(0);
     const ok = (v: number, t: number) => (v < t ? 'ok' : 'MISSED');
     console.log(
-      `language server, ${name} (${files.length} files): initialize ${fmt(tInit)} ms, first diagnostics ${fmt(tFirst)} ms`,
+      `language server, ${name}, ${STYLE} (${files.length} files): initialize ${fmt(tInit)} ms, first diagnostics ${fmt(tFirst)} ms`,
     );
     console.log(
       `  edit -> diagnostics, quiet period excluded: median ${fmt(median(latencies))} ms (${fmt(Math.min(...latencies))}–${fmt(Math.max(...latencies))}, ${edits} edits), target < ${target} ms: ${ok(median(latencies), target)}`,
