@@ -485,7 +485,10 @@ type Probe = { readonly protocol: Protocol; readonly from: number; readonly to: 
 interface Subjects {
   readonly classes: readonly EndpointClass[];
   readonly families: readonly IpFamily[];
-  /** One class per kind and address families, those with IPv4 and those with IPv6. */
+  /**
+   * The first of those with IPv4 and the first with IPv6 (or none): a rule that reads nothing of
+   * its subject but the family answers alike for each of them.
+   */
   readonly fit4: readonly EndpointClass[];
   readonly fit6: readonly EndpointClass[];
 }
@@ -516,12 +519,13 @@ class AdmissionShared {
     let found = this.subjects.get(atom);
     if (!found) {
       const classes = this.index.selectedBy(atom);
-      const reps = classes.length === 0 ? NO_CLASSES : this.index.representatives(classes, NO_ATOMS);
+      const first4 = classes.find((s) => s.families.includes(4));
+      const first6 = classes.find((s) => s.families.includes(6));
       found = {
         classes,
         families: familiesOf(classes),
-        fit4: reps.filter((s) => s.families.includes(4)),
-        fit6: reps.filter((s) => s.families.includes(6)),
+        fit4: first4 ? [first4] : NO_CLASSES,
+        fit6: first6 ? [first6] : NO_CLASSES,
       };
       this.subjects.set(atom, found);
     }
@@ -585,7 +589,6 @@ class AdmissionShared {
   }
 }
 
-const NO_ATOMS: readonly number[] = [];
 const FAMILY_4: readonly IpFamily[] = [4];
 const FAMILY_6: readonly IpFamily[] = [6];
 

@@ -35,7 +35,7 @@ function check({ analysis: a, tiers }: LintContext, sink: FindingSink): void {
   for (const tier of tiers)
     for (const policy of tier.policies)
       for (const rule of rulesOf(policy)) {
-        if (hasNamedPorts(rule.condition) || hasOtherProtocol(rule.condition)) continue;
+        if (leftAlone(rule.condition)) continue;
         // Worded only for a finding: most rules have none.
         const where = () =>
           `${rule.direction[0].toUpperCase()}${rule.direction.slice(1)} rule ${rule.index + 1} of ${policyName(policy.ref)}`;
@@ -64,52 +64,75 @@ function rulesOf(policy: CompiledPolicy): readonly CompiledRule[] {
   return egress.length === 0 ? ingress : ingress.length === 0 ? egress : [...ingress, ...egress];
 }
 
-function hasNamedPorts(c: Condition): boolean {
-  if (c.type === 'all' || c.type === 'any') return c.of.some(hasNamedPorts);
-  return c.type === 'ports' && c.named.length > 0;
-}
-
-/** A protocol condition about ICMP and the like, which the port probes (TCP, UDP, SCTP) do not see. */
-function hasOtherProtocol(c: Condition): boolean {
-  if (c.type === 'all' || c.type === 'any') return c.of.some(hasOtherProtocol);
-  return c.type === 'protocol' && !c.negate && c.protocols.some((p) => !PROTOCOLS.includes(p as Protocol));
+/**
+ * Rules this rule leaves to others or cannot probe: named ports (named-port-undeclared's), and
+ * protocol conditions about ICMP and the like, which the port probes (TCP, UDP, SCTP) do not see.
+ */
+function leftAlone(c: Condition): boolean {
+  switch (c.type) {
+    case 'all':
+    case 'any':
+      for (const x of c.of) if (leftAlone(x)) return true;
+      return false;
+    case 'ports':
+      return c.named.length > 0;
+    case 'protocol':
+      if (c.negate) return false;
+      for (const p of c.protocols) if (!PROTOCOLS.includes(p as Protocol)) return true;
+      return false;
+  }
+  return false;
 }
 
 /** Reads only the packet (protocol and port numbers), not the endpoints. */
 function packetOnly(c: Condition): boolean {
-  if (c.type === 'all' || c.type === 'any') return c.of.every(packetOnly);
+  if (c.type === 'all' || c.type === 'any') {
+    for (const x of c.of) if (!packetOnly(x)) return false;
+    return true;
+  }
   return c.type === 'protocol' || c.type === 'ports';
 }
 
+/** Adds the edges of `c`'s port ranges (the first port and the one after the last) to `out`. */
+function addEdges(c: Condition, out: number[]): void {
+  if (c.type === 'all' || c.type === 'any') for (const x of c.of) addEdges(x, out);
+  else if (c.type === 'ports') for (const [lo, hi] of c.ranges) out.push(lo, hi + 1);
+}
+
+/** One packet for every probe (conditionMatches only reads it; packet-only parts read no endpoint). */
+const probe: { -readonly [K in keyof Packet]: Packet[K] } = {
+  protocol: 'TCP',
+  port: 1,
+  family: 4,
+  src: AnswerRow.NONE,
+  dst: AnswerRow.NONE,
+};
+
 /** Whether the packet-only parts of the condition hold for some protocol and port. */
 function packetSatisfiable(c: Condition): boolean {
-  const parts = (c.type === 'all' ? c.of : [c]).filter(packetOnly);
+  const top = c.type === 'all' ? c.of : [c];
+  const parts: Condition[] = [];
+  for (const x of top) if (packetOnly(x)) parts.push(x);
   if (parts.length === 0) return true;
-  const cuts = new Set<number>([1, 65536]);
-  const collect = (x: Condition): void => {
-    if (x.type === 'all' || x.type === 'any') x.of.forEach(collect);
-    else if (x.type === 'ports')
-      for (const [lo, hi] of x.ranges) {
-        cuts.add(lo);
-        cuts.add(hi + 1);
-      }
-  };
-  parts.forEach(collect);
-  const sorted = [...cuts].filter((p) => p >= 1 && p <= 65535).sort((x, y) => x - y);
-  // One packet for every probe (conditionMatches only reads it; packet-only parts read no endpoint).
-  const p: { -readonly [K in keyof Packet]: Packet[K] } = {
-    protocol: 'TCP',
-    port: 1,
-    family: 4,
-    src: AnswerRow.NONE,
-    dst: AnswerRow.NONE,
-  };
-  for (const protocol of PROTOCOLS)
-    for (const port of sorted) {
-      p.protocol = protocol;
-      p.port = port;
-      if (parts.every((x) => conditionMatches(x, p))) return true;
+  const cuts = [1, 65536];
+  for (const x of parts) addEdges(x, cuts);
+  cuts.sort((x, y) => x - y);
+  for (const protocol of PROTOCOLS) {
+    probe.protocol = protocol;
+    let last = 0;
+    for (const port of cuts) {
+      if (port === last || port < 1 || port > 65535) continue;
+      last = port;
+      probe.port = port;
+      let all = true;
+      for (const x of parts)
+        if (!conditionMatches(x, probe)) {
+          all = false;
+          break;
+        }
+      if (all) return true;
     }
+  }
   return false;
 }
 
