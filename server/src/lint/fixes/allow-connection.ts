@@ -11,6 +11,7 @@
  */
 import type { Fix, TextEdit } from '../../common/finding';
 import type { SourceFile } from '../../common/source';
+import { memoized } from '../../common/memo';
 import { classIndex } from '../../engine/admission';
 import type { Analysis } from '../../engine/analysis';
 import { membersOf } from '../../engine/describe';
@@ -43,15 +44,52 @@ export interface ConnectionToAllow {
 
 const isKube = (ref: PolicyRef) => ref.kind === 'NetworkPolicy' && ref.group !== 'projectcalico.org';
 
-function compiled(a: Analysis, ref: PolicyRef): CompiledPolicy | undefined {
-  for (const tier of a.policies.tiers) for (const p of tier.policies) if (p.ref === ref) return p;
-  return undefined;
+/**
+ * What the fixes look up in the snapshot, indexed once per analysis: a run offers a fix per blocked
+ * dependency or violated intent, and scanning every policy for each grew with fixes x policies.
+ */
+interface PolicyLookups {
+  readonly compiled: ReadonlyMap<PolicyRef, CompiledPolicy>;
+  /** NetworkPolicies by namespace and name (several when files repeat one: the file tells). */
+  readonly kube: ReadonlyMap<string, readonly KubeNetworkPolicy[]>;
+  /** Every NetworkPolicy name, which a new policy's name must not take. */
+  readonly names: ReadonlySet<string>;
+}
+
+const lookupsCache = new WeakMap<Analysis, PolicyLookups>();
+
+function lookups(a: Analysis): PolicyLookups {
+  return memoized(lookupsCache, a, () => {
+    const compiled = new Map<PolicyRef, CompiledPolicy>();
+    for (const tier of a.policies.tiers)
+      for (const p of tier.policies) if (!compiled.has(p.ref)) compiled.set(p.ref, p);
+    const kube = new Map<string, KubeNetworkPolicy[]>();
+    for (const p of a.cluster.networkPolicies) {
+      const key = `${p.meta.namespace}/${p.meta.name}`;
+      const list = kube.get(key);
+      if (list) list.push(p);
+      else kube.set(key, [p]);
+    }
+    return { compiled, kube, names: new Set(a.cluster.networkPolicies.map((p) => p.meta.name)) };
+  });
 }
 
 function kubePolicy(a: Analysis, ref: PolicyRef): KubeNetworkPolicy | undefined {
-  return a.cluster.networkPolicies.find(
-    (p) => p.meta.name === ref.name && p.meta.namespace === ref.namespace && p.meta.span.file === ref.span.file,
-  );
+  return lookups(a)
+    .kube.get(`${ref.namespace}/${ref.name}`)
+    ?.find((p) => p.meta.namespace === ref.namespace && p.meta.span.file === ref.span.file);
+}
+
+/** The snapshot's NetworkPolicy names and those this fix gives its new policies. */
+class TakenNames {
+  private readonly added = new Set<string>();
+  constructor(private readonly existing: ReadonlySet<string>) {}
+  has(name: string): boolean {
+    return this.existing.has(name) || this.added.has(name);
+  }
+  add(name: string): void {
+    this.added.add(name);
+  }
 }
 
 interface SideEdit {
@@ -67,7 +105,7 @@ function side(
   pods: readonly number[],
   peers: readonly PeerSpec[],
   c: ConnectionToAllow,
-  taken: Set<string>,
+  taken: TakenNames,
 ): SideEdit | undefined {
   const direction = verdict.direction;
   const refs = verdict.policies.map((p) => p.ref);
@@ -77,7 +115,7 @@ function side(
   // The rule goes into a policy that selects exactly these pods: one that selects fewer would open
   // only some of them, one that selects more would open others too.
   for (const ref of refs) {
-    const cp = compiled(a, ref);
+    const cp = lookups(a).compiled.get(ref);
     const kube = kubePolicy(a, ref);
     if (!cp || !kube) continue;
     const selected = membersOf(classIndex(a).selectedBy(cp.subject));
@@ -108,7 +146,7 @@ function side(
 
 /** The fix, or undefined when no NetworkPolicy rule can allow the connection. */
 export function allowConnectionFix(a: Analysis, c: ConnectionToAllow): Fix | undefined {
-  const taken = new Set(a.cluster.networkPolicies.map((p) => p.meta.name));
+  const taken = new TakenNames(lookups(a).names);
   const sides: SideEdit[] = [];
   if (!c.ingress.allowed) {
     const s = side(a, c.ingress, c.destinations, c.sourcePeers, c, taken);

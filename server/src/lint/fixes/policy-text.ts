@@ -226,7 +226,7 @@ export function planDocument(
 }
 
 /** `<base>`, or `<base>-2`, … : a name no policy of `taken` has. */
-export function freeName(base: string, taken: ReadonlySet<string>): string {
+export function freeName(base: string, taken: { has(name: string): boolean }): string {
   if (!taken.has(base)) return base;
   for (let i = 2; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`;
 }
