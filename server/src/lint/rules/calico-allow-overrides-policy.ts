@@ -92,7 +92,10 @@ const isExternal = (c: Party): c is ExternalClass => !('members' in c);
 const familiesOf = (c: Party): readonly IpFamily[] => (isExternal(c) ? [c.family] : c.families);
 
 function partiesFamily(s: Party, d: Party): IpFamily | undefined {
-  return commonFamily(familiesOf(s), familiesOf(d));
+  // commonFamily without a one-family array for an outside class (asked per subject and outside class).
+  if (isExternal(s)) return familiesOf(d).includes(s.family) ? s.family : undefined;
+  if (isExternal(d)) return s.families.includes(d.family) ? d.family : undefined;
+  return commonFamily(s.families, d.families);
 }
 
 interface Piece {

@@ -291,7 +291,15 @@ function exposure(
     const from: string[] = [];
     for (const [other, members] of index.byNamespace(src)) {
       if (other === ns || clients.set.has(other)) continue;
-      const outside = members.find((i) => !needing.has(i));
+      // Its first member that does not need the workload (most workloads are needed by no one).
+      let outside: number | undefined;
+      if (needing.size === 0) outside = members[0];
+      else
+        for (const i of members)
+          if (!needing.has(i)) {
+            outside = i;
+            break;
+          }
       if (outside === undefined) continue;
       if (first === undefined || outside < first) first = outside;
       from.push(other);
@@ -304,15 +312,22 @@ function exposure(
   }
   const outsideClasses = outsideSources(a, cls, sp.protocol, sp.port);
   if (namespaces.size === 0 && outsideClasses.length === 0) return undefined;
-  const opening = index
-    .ingressAllows(cls)
-    .filter(
-      (adm) =>
-        admitsPort(adm, sp.protocol, sp.port) &&
-        ((namespaces.size > 0 && adm.peerClasses.some((c) => hasKeyIn(index.byNamespace(c), namespaces))) ||
-          adm.externalClasses.some((x) => outsideClasses.includes(x))),
-    );
+  const opening: Admission[] = [];
+  for (const adm of index.ingressAllows(cls))
+    if (admitsPort(adm, sp.protocol, sp.port) && opens(index, adm, namespaces, outsideClasses)) opening.push(adm);
   return { cls, target, sp, namespaces, outsideClasses, opening, clients: clients.list, needing: [...needing] };
+}
+
+/** Whether the ingress Allow rule admits pods of one of `namespaces` or one of the outside classes. */
+function opens(
+  index: ExposureIndex,
+  adm: Admission,
+  namespaces: ReadonlySet<string>,
+  outsideClasses: readonly ExternalClass[],
+): boolean {
+  if (namespaces.size > 0) for (const c of adm.peerClasses) if (hasKeyIn(index.byNamespace(c), namespaces)) return true;
+  for (const x of adm.externalClasses) if (outsideClasses.includes(x)) return true;
+  return false;
 }
 
 /** Whether one of the map's keys is in `wanted`. */
