@@ -231,6 +231,32 @@ describe('model stage: namespaces, duplicates, unknown kinds', () => {
     assert.match(c.findings[0].message, /defined again later \(m1\.yaml:3\)/);
   });
 
+  it('tells duplicates by group, kind, namespace and name, and reads a `|` in a name as before', () => {
+    const service = (ns: string, name: string) => yaml`
+      apiVersion: v1
+      kind: Service
+      metadata: {name: "${name}", namespace: "${ns}"}
+    `;
+    const configMap = (ns: string, name: string) => yaml`
+      apiVersion: v1
+      kind: ConfigMap
+      metadata: {name: ${name}, namespace: ${ns}}
+    `;
+    const c = build(
+      service('a', 'x'),
+      configMap('a', 'x'),
+      service('b', 'x'),
+      service('a', 'x'),
+      // The identity text of these two is the same (a|b|c): they were, and are, duplicates.
+      service('a|b', 'c'),
+      service('a', 'b|c'),
+    );
+    assert.deepEqual(
+      c.findings.filter((f) => f.rule === 'duplicate-object').map((f) => `${where(f)} ${f.span.file.path}`),
+      ['duplicate-object@3:18 m0.yaml', 'duplicate-object@3:18 m4.yaml'],
+    );
+  });
+
   it('ignores unknown kinds and non-Kubernetes YAML quietly', () => {
     const c = build(
       yaml`

@@ -121,18 +121,13 @@ function assembleCluster(
   const keep = <T extends { meta?: ObjectMeta }>(items: readonly T[]) =>
     items.filter((x) => !x.meta || !superseded.has(x.meta));
 
-  let namespaces = resolveNamespaces(
-    keep(out.namespaces),
-    out.objects.filter((m) => !superseded.has(m)),
-  );
+  const objects = superseded.size ? out.objects.filter((m) => !superseded.has(m)) : out.objects;
+  let namespaces = resolveNamespaces(keep(out.namespaces), objects);
   if (memo?.namespaces && sameNamespaces(memo.namespaces, namespaces)) namespaces = memo.namespaces;
   else if (memo) memo.namespaces = namespaces;
   const podObjects = keep(out.podObjects);
   const workloads = keep(out.workloads);
-  const expanding = workloadsToExpand(
-    workloads,
-    out.objects.filter((m) => !superseded.has(m)),
-  );
+  const expanding = workloadsToExpand(workloads, objects);
   const declaredNodes = keep(out.nodes);
   const last = memo?.placement;
   let nodes: KubeNode[];
@@ -164,7 +159,7 @@ function assembleCluster(
   }
   return {
     files,
-    objects: out.objects.filter((m) => !superseded.has(m)).map((meta) => ({ meta })),
+    objects: objects.map((meta) => ({ meta })),
     namespaces,
     nodes,
     workloads,
@@ -263,17 +258,46 @@ function identity(m: ObjectMeta): string {
   return `${groupOf(m.apiVersion)}|${m.kind}|${m.namespace ?? ''}|${m.name}`;
 }
 
+/** The same identity (kinds and groups have no `|`; a namespace or name with one goes by identity's text). */
+function sameIdentity(a: ObjectMeta, b: ObjectMeta): boolean {
+  return (
+    a.name === b.name &&
+    a.kind === b.kind &&
+    (a.namespace ?? '') === (b.namespace ?? '') &&
+    groupOf(a.apiVersion) === groupOf(b.apiVersion)
+  );
+}
+
 function describe(m: ObjectMeta): string {
   return `${m.kind} ${m.namespace ? `${m.namespace}/` : ''}${m.name}`;
 }
 
 /** Same group, kind, namespace and name twice: the later definition wins, as with `kubectl apply -f` on a folder. */
 function findDuplicates(objects: readonly ReadMeta[], sink: FindingSink): Set<ObjectMeta> {
+  // By name, then compared field by field (no identity text per object); objects whose namespace or
+  // name has a `|` by identity's text, which such a `|` can make equal for different fields.
+  const byName = new Map<string, ReadMeta[]>();
   const last = new Map<string, ReadMeta>();
   const superseded = new Set<ObjectMeta>();
-  for (const m of objects) {
-    const key = identity(m);
-    const prev = last.get(key);
+  for (let i = 0; i < objects.length; i++) {
+    const m = objects[i];
+    let prev: ReadMeta | undefined;
+    if (m.name.includes('|') || m.namespace?.includes('|')) {
+      const key = identity(m);
+      prev = last.get(key);
+      last.set(key, m);
+    } else {
+      const named = byName.get(m.name);
+      if (!named) byName.set(m.name, [m]);
+      else {
+        const k = named.findIndex((o) => sameIdentity(o, m));
+        if (k < 0) named.push(m);
+        else {
+          prev = named[k];
+          named[k] = m;
+        }
+      }
+    }
     if (prev) {
       superseded.add(prev);
       sink.report(
@@ -284,7 +308,6 @@ function findDuplicates(objects: readonly ReadMeta[], sink: FindingSink): Set<Ob
         { related: [{ span: m.nameSpan, message: 'the definition that wins' }] },
       );
     }
-    last.set(key, m);
   }
   return superseded;
 }
@@ -356,7 +379,8 @@ function reportCappedWorkloads(
 function resolveNamespaces(declared: readonly Namespace[], objects: readonly ObjectMeta[]): Map<string, Namespace> {
   const map = new Map<string, Namespace>();
   for (const ns of declared) map.set(ns.name, ns);
-  for (const m of objects) {
+  for (let i = 0; i < objects.length; i++) {
+    const m = objects[i];
     if (m.namespace && !map.has(m.namespace))
       map.set(m.namespace, { name: m.namespace, labels: { 'kubernetes.io/metadata.name': m.namespace } });
   }
@@ -369,7 +393,11 @@ function resolveNamespaces(declared: readonly Namespace[], objects: readonly Obj
  */
 function workloadsToExpand(workloads: readonly ReadWorkload[], objects: readonly ReadMeta[]): ReadWorkload[] {
   const owners = new Set<string>();
-  for (const m of objects) if (m.owner && m.namespace) owners.add(`${m.namespace}|${m.owner.kind}|${m.owner.name}`);
+  for (let i = 0; i < objects.length; i++) {
+    const m = objects[i];
+    if (m.owner && m.namespace) owners.add(`${m.namespace}|${m.owner.kind}|${m.owner.name}`);
+  }
+  if (owners.size === 0) return workloads.slice();
   return workloads.filter((w) => !owners.has(`${w.meta.namespace}|${w.kind}|${w.meta.name}`));
 }
 

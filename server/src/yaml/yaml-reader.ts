@@ -187,6 +187,19 @@ class MapEntry implements Entry {
 /** Maps with more keys than this are looked up through a Map; smaller ones by a scan, cheaper to build. */
 const SCANNED_KEYS = 12;
 
+/** Lists of known fields longer than this are checked through a Set (made once per list). */
+const SCANNED_FIELDS = 6;
+const fieldSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+function fieldSet(allowed: readonly string[]): ReadonlySet<string> {
+  let set = fieldSets.get(allowed);
+  if (!set) {
+    set = new Set(allowed);
+    fieldSets.set(allowed, set);
+  }
+  return set;
+}
+
 /**
  * An object node being read. A key written twice reads as one entry, where it was first written,
  * with its last value (document-check.ts reports repeated keys, and parse-yaml.ts does not read
@@ -474,15 +487,22 @@ export class RMap {
     return new StringMapRead(values, this);
   }
 
-  /** The spans of each entry's pair and value, in key order (StringMapRead's). */
-  entrySpans(): { readonly pairs: Record<string, Span>; readonly values: Record<string, Span> } {
+  /** The span of each entry, from its key to the end of its value (Entry.pairSpan), in key order (StringMapRead's). */
+  entryPairSpans(): Record<string, Span> {
+    const keys = this.keysOf();
+    const order = this.order();
     const pairs: Record<string, Span> = {};
+    for (let n = 0; n < order.length; n++) pairs[keys[order[n]]!] = this.entryAt(order[n]).pairSpan;
+    return pairs;
+  }
+
+  /** The span of each entry's value (Entry.valueSpan), in key order (StringMapRead's). */
+  entryValueSpans(): Record<string, Span> {
+    const keys = this.keysOf();
+    const order = this.order();
     const values: Record<string, Span> = {};
-    for (const e of this.entries()) {
-      pairs[e.key] = e.pairSpan;
-      values[e.key] = e.valueSpan;
-    }
-    return { pairs, values };
+    for (let n = 0; n < order.length; n++) values[keys[order[n]]!] = this.valueSpanAt(order[n], this.valueAt(order[n]));
+    return values;
   }
 
   /** A list of strings. */
@@ -506,9 +526,10 @@ export class RMap {
     const unknown: string[] = [];
     const keys = this.keysOf();
     let known = true;
+    const set = allowed.length > SCANNED_FIELDS ? fieldSet(allowed) : undefined;
     for (let i = 0; i < keys.length && known; i++) {
       const k = keys[i];
-      if (k !== undefined && !allowed.includes(k)) known = false;
+      if (k !== undefined && !(set ? set.has(k) : allowed.includes(k))) known = false;
     }
     if (known) return unknown;
     for (const e of this.entries()) {
@@ -545,24 +566,26 @@ export interface LocatedStringMap extends Located<Record<string, string>> {
 
 /** A string map as read; the spans of its entries, which most readers never ask for, are made at the first ask. */
 class StringMapRead implements LocatedStringMap {
-  private spans: { readonly pairs: Record<string, Span>; readonly values: Record<string, Span> } | undefined;
-  readonly span: Span;
+  private pairSpans: Record<string, Span> | undefined;
+  private valueSpansMade: Record<string, Span> | undefined;
 
   constructor(
     readonly value: Record<string, string>,
     private readonly map: RMap,
-  ) {
-    this.span = map.span;
+  ) {}
+
+  get span(): Span {
+    return this.map.span;
   }
 
   get entries(): Record<string, Span> {
-    if (!this.spans) this.spans = this.map.entrySpans();
-    return this.spans.pairs;
+    if (!this.pairSpans) this.pairSpans = this.map.entryPairSpans();
+    return this.pairSpans;
   }
 
   get valueSpans(): Record<string, Span> {
-    if (!this.spans) this.spans = this.map.entrySpans();
-    return this.spans.values;
+    if (!this.valueSpansMade) this.valueSpansMade = this.map.entryValueSpans();
+    return this.valueSpansMade;
   }
 }
 
