@@ -274,9 +274,9 @@ function describe(m: ObjectMeta): string {
 
 /** Same group, kind, namespace and name twice: the later definition wins, as with `kubectl apply -f` on a folder. */
 function findDuplicates(objects: readonly ReadMeta[], sink: FindingSink): Set<ObjectMeta> {
-  // By name, then compared field by field (no identity text per object); objects whose namespace or
-  // name has a `|` by identity's text, which such a `|` can make equal for different fields.
-  const byName = new Map<string, ReadMeta[]>();
+  // By namespace and name, then compared field by field (no identity text per object); objects whose
+  // namespace or name has a `|` by identity's text, which such a `|` can make equal for different fields.
+  const byNamespace = new Map<string, Map<string, ReadMeta[]>>();
   const last = new Map<string, ReadMeta>();
   const superseded = new Set<ObjectMeta>();
   for (let i = 0; i < objects.length; i++) {
@@ -287,11 +287,18 @@ function findDuplicates(objects: readonly ReadMeta[], sink: FindingSink): Set<Ob
       prev = last.get(key);
       last.set(key, m);
     } else {
+      const ns = m.namespace ?? '';
+      let byName = byNamespace.get(ns);
+      if (!byName) {
+        byName = new Map();
+        byNamespace.set(ns, byName);
+      }
       const named = byName.get(m.name);
       if (!named) byName.set(m.name, [m]);
       else {
-        const k = named.findIndex((o) => sameIdentity(o, m));
-        if (k < 0) named.push(m);
+        let k = 0;
+        while (k < named.length && !sameIdentity(named[k], m)) k++;
+        if (k === named.length) named.push(m);
         else {
           prev = named[k];
           named[k] = m;

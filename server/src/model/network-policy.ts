@@ -33,7 +33,10 @@ export function readNetworkPolicy(
   const spec = obj.map('spec');
   if (!spec) obj.missing('spec');
   spec?.checkKeys(['podSelector', 'policyTypes', 'ingress', 'egress', ...extraSpecKeys], `a ${meta.kind} spec`);
-  const podSelector = spec ? readLabelSelector(spec, 'podSelector', spec.firstLine()) : emptySelector(meta.nameSpan);
+  // The fallback (the spec's first line) is where an absent podSelector is reported; made only then.
+  const podSelector = spec
+    ? readLabelSelector(spec, 'podSelector', spec.hasKey('podSelector') ? spec.span : spec.firstLine())
+    : emptySelector(meta.nameSpan);
 
   let policyTypes: Located<PolicyType[]> | undefined;
   const types = spec?.strings('policyTypes');

@@ -233,9 +233,12 @@ export class RMap {
       const items = this.node.items as Pair[];
       keys = new Array(items.length);
       for (let i = 0; i < items.length; i++) {
-        const keyNode = this.ctx.resolve(items[i].key);
+        const raw = items[i].key as Node | null;
+        const tag = tagOf(raw);
+        // A scalar key (nearly all) needs no resolving.
+        const keyNode = tag === SCALAR_TAG ? raw : this.ctx.resolve(raw);
         if (!keyNode) keys[i] = undefined;
-        else if (tagOf(keyNode) === SCALAR_TAG) {
+        else if (tag === SCALAR_TAG || tagOf(keyNode) === SCALAR_TAG) {
           const v = (keyNode as Scalar).value;
           keys[i] = typeof v === 'string' ? v : String(v);
         } else keys[i] = String(keyNode);
@@ -255,7 +258,7 @@ export class RMap {
 
   /** The index of the pair that gives `key` its value (the last one written), or -1. */
   private find(key: string): number {
-    const keys = this.keysOf();
+    const keys = this.keyTexts ?? this.keysOf();
     if (this.lastPair) return this.lastPair.get(key) ?? -1;
     for (let i = keys.length - 1; i >= 0; i--) if (keys[i] === key) return i;
     return -1;
@@ -290,7 +293,10 @@ export class RMap {
   }
 
   private valueAt(i: number): Node | null {
-    return this.ctx.resolve((this.node.items[i] as Pair).value);
+    const value = (this.node.items[i] as Pair).value as Node | null;
+    const tag = tagOf(value);
+    // Resolved only when it is an alias (or not a node at all).
+    return tag === SCALAR_TAG || tag === MAP_TAG || tag === SEQ_TAG ? value : this.ctx.resolve(value);
   }
 
   private entryAt(i: number): Entry {
