@@ -213,6 +213,7 @@ export class RMap {
   /** For maps of more than SCANNED_KEYS keys: each key's last pair. */
   private lastPair: Map<string, number> | undefined;
   private cleanKeys: readonly string[] | undefined;
+  private clean: boolean | undefined;
 
   constructor(
     readonly ctx: DocContext,
@@ -274,6 +275,11 @@ export class RMap {
   /** The pairs that give the keys their values, in key order. */
   private order(): number[] {
     const keys = this.keysOf();
+    if (this.isClean()) {
+      const all: number[] = new Array(keys.length);
+      for (let i = 0; i < keys.length; i++) all[i] = i;
+      return all;
+    }
     const out: number[] = [];
     if (this.lastPair) {
       const seen = new Set<string>();
@@ -360,16 +366,22 @@ export class RMap {
 
   /** The keys in order, each once (the map's own list when no key repeats: not to be changed). */
   orderedKeys(): readonly string[] {
-    if (this.cleanKeys === undefined) {
+    if (this.cleanKeys === undefined) this.cleanKeys = this.isClean() ? (this.keysOf() as string[]) : this.keys();
+    return this.cleanKeys;
+  }
+
+  /** True when every pair has a key and no key is written twice (nearly always): pair i is then key i's. */
+  private isClean(): boolean {
+    if (this.clean === undefined) {
       const keys = this.keysOf();
       let clean = true;
       for (let i = 0; i < keys.length && clean; i++) {
         const k = keys[i];
         clean = k !== undefined && (this.lastPair ? this.lastPair.get(k) === i : this.firstOfKey(i, k));
       }
-      this.cleanKeys = clean ? (keys as string[]) : this.keys();
+      this.clean = clean;
     }
-    return this.cleanKeys;
+    return this.clean;
   }
 
   /** True when the key is present with a non-null value. */
@@ -475,15 +487,19 @@ export class RMap {
   asStringMap(): LocatedStringMap {
     const keys = this.keysOf();
     const values: Record<string, string> = {};
-    const seen = this.lastPair ? new Set<string>() : undefined;
+    const clean = this.isClean();
+    const seen = !clean && this.lastPair ? new Set<string>() : undefined;
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i];
       if (k === undefined) continue;
-      if (seen) {
-        if (seen.has(k)) continue;
-        seen.add(k);
-      } else if (!this.firstOfKey(i, k)) continue;
-      const w = this.find(k);
+      let w = i;
+      if (!clean) {
+        if (seen) {
+          if (seen.has(k)) continue;
+          seen.add(k);
+        } else if (!this.firstOfKey(i, k)) continue;
+        w = this.find(k);
+      }
       const n = this.valueAt(w);
       values[k] =
         n === null || this.ctx.kindOf(n) === 'null'
