@@ -36,16 +36,25 @@ export function admitsSomething(adm: Admission): boolean {
   );
 }
 
-/** Each list's classes by id (1 for a member), built once per list: lists are kept per admission. */
-const masks = new WeakMap<readonly { id: number }[], Uint8Array>();
+/**
+ * Each list's classes by id (1 for a member) over the ids from its least to its greatest, built
+ * once per list (lists are kept per admission and per subject atom): a namespace's classes span a
+ * few ids, so a list's mask is about as long as the list, not as the classes of the cluster.
+ */
+const masks = new WeakMap<readonly { id: number }[], { readonly from: number; readonly mask: Uint8Array }>();
 
-function maskOf(list: readonly { id: number }[]): Uint8Array {
+function maskOf(list: readonly { id: number }[]): { readonly from: number; readonly mask: Uint8Array } {
   return memoized(masks, list, () => {
-    let size = 0;
-    for (const x of list) if (x.id >= size) size = x.id + 1;
-    const mask = new Uint8Array(size);
-    for (const x of list) mask[x.id] = 1;
-    return mask;
+    let from = Number.POSITIVE_INFINITY;
+    let to = -1;
+    for (const x of list) {
+      if (x.id < from) from = x.id;
+      if (x.id > to) to = x.id;
+    }
+    if (to < 0) return { from: 0, mask: new Uint8Array(0) };
+    const mask = new Uint8Array(to - from + 1);
+    for (const x of list) mask[x.id - from] = 1;
+    return { from, mask };
   });
 }
 
@@ -53,8 +62,11 @@ function maskOf(list: readonly { id: number }[]): Uint8Array {
 export function classesWithin(inner: readonly { id: number }[], outer: readonly { id: number }[]): boolean {
   if (inner === outer || inner.length === 0) return true;
   if (inner.length > outer.length) return false;
-  const ids = maskOf(outer);
-  for (const x of inner) if (x.id >= ids.length || ids[x.id] !== 1) return false;
+  const { from, mask } = maskOf(outer);
+  for (const x of inner) {
+    const k = x.id - from;
+    if (k < 0 || k >= mask.length || mask[k] !== 1) return false;
+  }
   return true;
 }
 

@@ -22,6 +22,7 @@ const LABEL = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
 const SUBDOMAIN = `${LABEL}(\\.${LABEL})*`;
 const NP_NAME = new RegExp(`^((${LABEL})(\\.${LABEL})?|((knp|ossg)\\.default\\.(${SUBDOMAIN})))$`);
 const GNP_NAME = new RegExp(`^(${LABEL}\\.)?${LABEL}$`);
+const SUBDOMAIN_NAME = new RegExp(`^${SUBDOMAIN}$`);
 const MAX_RULES = 1024;
 
 export function describeCalico(p: CalicoPolicy): string {
@@ -30,9 +31,8 @@ export function describeCalico(p: CalicoPolicy): string {
 
 function checkName(p: CalicoPolicy, out: FindingSink): void {
   const re = p.global ? GNP_NAME : NP_NAME;
-  const subdomain = new RegExp(`^${SUBDOMAIN}$`);
   // Names that are not even DNS subdomains were reported while reading metadata.
-  if (subdomain.test(p.meta.name) && !re.test(p.meta.name)) {
+  if (SUBDOMAIN_NAME.test(p.meta.name) && !re.test(p.meta.name)) {
     out.report(
       'invalid-field',
       'error',
