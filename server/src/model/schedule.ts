@@ -178,25 +178,27 @@ class NodeHeap {
     this.down(0);
   }
 
-  private before(a: number, b: number): boolean {
-    return this.key[a] < this.key[b] || (this.key[a] === this.key[b] && this.node[a] < this.node[b]);
-  }
-
+  /**
+   * Moves entry `k` down to its place by (key, node): the smaller child moves up into the hole until
+   * neither child is before the entry. Comparisons written out: this runs once per pod placed.
+   */
   private down(k: number): void {
-    const n = this.node.length;
+    const node = this.node;
+    const key = this.key;
+    const n = node.length;
+    const movingNode = node[k];
+    const movingKey = key[k];
     while (true) {
       const l = 2 * k + 1;
-      if (l >= n) return;
+      if (l >= n) break;
       const r = l + 1;
-      const c = r < n && this.before(r, l) ? r : l;
-      if (!this.before(c, k)) return;
-      const node = this.node[k];
-      const key = this.key[k];
-      this.node[k] = this.node[c];
-      this.key[k] = this.key[c];
-      this.node[c] = node;
-      this.key[c] = key;
+      const c = r < n && (key[r] < key[l] || (key[r] === key[l] && node[r] < node[l])) ? r : l;
+      if (!(key[c] < movingKey || (key[c] === movingKey && node[c] < movingNode))) break;
+      node[k] = node[c];
+      key[k] = key[c];
       k = c;
     }
+    node[k] = movingNode;
+    key[k] = movingKey;
   }
 }
