@@ -212,18 +212,10 @@ function portCuts(a: Analysis): number[] {
 
 function findPortCuts(a: Analysis): number[] {
   const set = new Set<number>([1]);
-  const visit = (c: Condition) => {
-    if (c.type === 'all' || c.type === 'any') c.of.forEach(visit);
-    else if (c.type === 'ports' && c.side === 'destination')
-      for (const [lo, hi] of c.ranges) {
-        set.add(lo);
-        set.add(hi + 1);
-      }
-  };
   for (const tier of a.policies.tiers)
     for (const p of tier.policies) {
-      if (p.ingress) for (const r of p.ingress) visit(r.condition);
-      if (p.egress) for (const r of p.egress) visit(r.condition);
+      if (p.ingress) for (const r of p.ingress) addRangeCuts(r.condition, set);
+      if (p.egress) for (const r of p.egress) addRangeCuts(r.condition, set);
     }
   // Pods of one workload declare the same ports (they share one named-ports object): each object
   // is read once, and each entry once.
@@ -246,6 +238,16 @@ function findPortCuts(a: Analysis): number[] {
       }
   }
   return [...set].filter((n) => n >= 1 && n <= 65535).sort((x, y) => x - y);
+}
+
+/** Adds the edges of a condition's destination port ranges (the first port and the one after the last) to `set`. */
+function addRangeCuts(c: Condition, set: Set<number>): void {
+  if (c.type === 'all' || c.type === 'any') for (const x of c.of) addRangeCuts(x, set);
+  else if (c.type === 'ports' && c.side === 'destination')
+    for (const [lo, hi] of c.ranges) {
+      set.add(lo);
+      set.add(hi + 1);
+    }
 }
 
 /** The ports of [from, to] to probe: `from` and every cut inside; verdicts are constant between them. */

@@ -124,17 +124,6 @@ function portsOf(cuts: ReadonlySet<number>): number[] {
   return [...cuts].filter((n) => n >= 1 && n <= 65535).sort((x, y) => x - y);
 }
 
-/** Each rule's cuts from its port ranges alone (addPortCuts without named ports), found once per rule, not per subject. */
-const rangeCutsOf = new WeakMap<CompiledRule, readonly number[]>();
-
-function rangeCuts(rule: CompiledRule): readonly number[] {
-  return memoized(rangeCutsOf, rule, () => {
-    const cuts = new Set<number>();
-    addPortCuts(rule.condition, [], cuts);
-    return [...cuts];
-  });
-}
-
 /** Whether a condition names ports (their numbers come from the destination's answers). */
 function namesPorts(c: Condition): boolean {
   if (c.type === 'all' || c.type === 'any') return c.of.some(namesPorts);
@@ -217,9 +206,7 @@ export function findOverrides(a: Analysis): Override[] {
       // destination: the subject's for ingress, the peer's for egress.
       const subjectCuts = new Set<number>([1]);
       const subjectAnswers = direction === 'ingress' ? [subject.values] : [];
-      for (const r of rules)
-        if (subjectAnswers.length > 0 && namesPorts(r.condition)) addPortCuts(r.condition, subjectAnswers, subjectCuts);
-        else for (const cut of rangeCuts(r)) subjectCuts.add(cut);
+      for (const r of rules) addPortCuts(r.condition, subjectAnswers, subjectCuts);
       const peerNamed = direction === 'egress' && rules.some((r) => namesPorts(r.condition));
       // Without named ports read on the peer, every peer is cut alike: sorted once per subject.
       const sortedSubjectCuts = portsOf(subjectCuts);
