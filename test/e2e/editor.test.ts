@@ -40,9 +40,20 @@ describe('e2e: the extension in VS Code (code-server)', { skip }, () => {
       await page.keyboard.press('Control+Shift+M');
       // The panel's list is virtualized: filter it down to this finding so its row is rendered.
       const filter = page.locator('input[placeholder^="Filter (e.g. text"]').first();
-      await filter.fill('Did you mean app=postgres');
       const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'Did you mean app=postgres?' });
-      await row.first().waitFor({ timeout: 180_000 });
+      // A filter typed while the panel is still opening can be dropped (a CI run and a local one
+      // showed the published problems under an empty filter): type it again until the row shows.
+      const deadline = Date.now() + 180_000;
+      for (;;) {
+        await filter.fill('Did you mean app=postgres');
+        const shown = await row
+          .first()
+          .waitFor({ timeout: 15_000 })
+          .then(() => true)
+          .catch(() => false);
+        if (shown) break;
+        if (Date.now() > deadline) await row.first().waitFor({ timeout: 1 });
+      }
       // Opening the entry reveals the finding in the editor.
       await row.first().dblclick();
     });
