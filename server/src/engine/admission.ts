@@ -23,7 +23,7 @@ import type { CompiledPolicy, CompiledRule, Condition, Side } from '../policy/ru
 import type { Analysis } from './analysis';
 import { type ExternalClass, externalClasses } from './address-classes';
 import type { EndpointClass } from './classes';
-import { conditionMatches, type Packet } from './evaluate';
+import { allMatch, type Packet } from './evaluate';
 import type { IpFamily } from '../common/ip';
 import { addNamedPortCuts, addPortCuts, admittedPorts, type PortSet, sortedCuts } from './port-cuts';
 import { memoized } from '../common/memo';
@@ -781,11 +781,6 @@ function computeAdmission(a: Analysis, policy: CompiledPolicy, rule: CompiledRul
   return { policy, rule, peerClasses, externalClasses, subjectClasses, ports, families };
 }
 
-function allMatch(conditions: readonly Condition[], p: Packet): boolean {
-  for (const c of conditions) if (!conditionMatches(c, p)) return false;
-  return true;
-}
-
 /**
  * The classes of the groups chosen (`chosen[i]` for `groups[i]`), in id order. Each group's classes
  * are in id order (a group holds classes of one kind, added in id order): one chosen group is its
@@ -852,12 +847,7 @@ function peerPartsHold(peerParts: readonly Condition[], values: AnswerRow, famil
   peerOnly.family = family;
   peerOnly.src = values;
   peerOnly.dst = values;
-  let holds = true;
-  for (const c of peerParts)
-    if (!conditionMatches(c, peerOnly)) {
-      holds = false;
-      break;
-    }
+  const holds = allMatch(peerParts, peerOnly);
   peerOnly.src = NO_ANSWERS;
   peerOnly.dst = NO_ANSWERS;
   return holds;

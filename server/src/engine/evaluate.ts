@@ -112,6 +112,12 @@ export function conditionMatches(c: Condition, p: Packet): boolean {
   }
 }
 
+/** Whether every one of `conditions` holds for the packet (a rule's parts, probe by probe). */
+export function allMatch(conditions: readonly Condition[], p: Packet): boolean {
+  for (const c of conditions) if (!conditionMatches(c, p)) return false;
+  return true;
+}
+
 /** The policies of each tier that apply to an endpoint, per direction (precomputed per endpoint class). */
 export interface Applicable {
   readonly tiers: readonly { readonly index: number; readonly policies: readonly CompiledPolicy[] }[];

@@ -20,7 +20,7 @@ import { plural, quoteList } from '../../common/text';
 import { ruleAdmission } from '../../engine/admission';
 import type { Analysis } from '../../engine/analysis';
 import type { EndpointClass } from '../../engine/classes';
-import { conditionMatches, type Packet } from '../../engine/evaluate';
+import { allMatch, type Packet } from '../../engine/evaluate';
 import { PROTOCOLS, type Protocol } from '../../model/kubernetes';
 import { type CompiledPolicy, type CompiledRule, type Condition, policyName } from '../../policy/rule-model';
 import type { LintContext, LintRule } from '../lint-rule';
@@ -124,13 +124,7 @@ function packetSatisfiable(c: Condition): boolean {
       if (port === last || port < 1 || port > 65535) continue;
       last = port;
       probe.port = port;
-      let all = true;
-      for (const x of parts)
-        if (!conditionMatches(x, probe)) {
-          all = false;
-          break;
-        }
-      if (all) return true;
+      if (allMatch(parts, probe)) return true;
     }
   }
   return false;
