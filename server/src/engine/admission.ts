@@ -23,9 +23,9 @@ import type { CompiledPolicy, CompiledRule, Condition, Side } from '../policy/ru
 import type { Analysis } from './analysis';
 import { type ExternalClass, externalClasses } from './address-classes';
 import type { EndpointClass } from './classes';
-import { allMatch, type Packet } from './evaluate';
+import { allMatch, type ScratchPacket } from './evaluate';
 import type { IpFamily } from '../common/ip';
-import { addNamedPortCuts, addPortCuts, admittedPorts, type PortSet, sortedCuts } from './port-cuts';
+import { addNamedPortCuts, addPortCuts, admittedPorts, type PortSet, probesBetween, sortedCuts } from './port-cuts';
 import { memoized } from '../common/memo';
 import { AnswerRow } from './answer-row';
 
@@ -94,8 +94,8 @@ export class ClassIndex {
   constructor(
     readonly classes: readonly EndpointClass[],
     atoms: readonly { readonly usual: AtomValue }[],
-    /** The classes (ascending ids) answering an atom otherwise than its usual answer, when known (the engine's). */
-    private readonly unusualOf?: (atom: number) => readonly number[],
+    /** The classes (ascending ids) answering an atom otherwise than its usual answer (the engine's). */
+    private readonly unusualOf: (atom: number) => readonly number[],
   ) {
     this.pods = classes.filter((c) => c.kind === 'pod');
     this.notPods = classes.filter((c) => c.kind !== 'pod');
@@ -104,18 +104,9 @@ export class ClassIndex {
     const n = atoms.length;
     const usual = atoms.map((x) => x.usual);
     this.usual = usual;
-    // With the engine's lists, each atom's is taken when a question first reads the atom (most
-    // atoms are read by a rule or two, some by none): no work per atom up front.
+    // Each atom's list is taken from the engine's when a question first reads the atom (most atoms
+    // are read by a rule or two, some by none): no work per atom up front.
     this.unusual = new Array(n);
-    if (!unusualOf) {
-      const lists: number[][] = usual.map(() => []);
-      // Row by row: each class's answers are one array, read in order.
-      for (const c of this.pods) {
-        const values = c.values;
-        for (let i = 0; i < n; i++) if (values.get(i) !== usual[i]) lists[i].push(c.id);
-      }
-      for (let i = 0; i < n; i++) this.unusual[i] = this.byMostCommon(i, lists[i]);
-    }
     const counts = new Map<string, number>();
     for (const c of this.pods) counts.set(familyKey(c), (counts.get(familyKey(c)) ?? 0) + 1);
     let most = -1;
@@ -133,7 +124,7 @@ export class ClassIndex {
     let list = this.unusual[atom];
     if (list === undefined) {
       // The engine's list without the classes that are not pods (as it is when every class is a pod).
-      const listed = this.unusualOf!(atom);
+      const listed = this.unusualOf(atom);
       const classes = this.classes;
       list = this.byMostCommon(
         atom,
@@ -537,10 +528,7 @@ class AdmissionShared {
     const key = sorted.length === 2 ? '' : sorted.join(',');
     let found = this.probes.get(key);
     if (!found) {
-      const probes: Probe[] = [];
-      for (const protocol of PROTOCOLS)
-        for (let i = 0; i + 1 < sorted.length; i++) probes.push({ protocol, from: sorted[i], to: sorted[i + 1] - 1 });
-      found = probes;
+      found = probesBetween(sorted);
       this.probes.set(key, found);
     }
     return found;
@@ -832,9 +820,6 @@ function sameAnswers(x: AnswerRow, y: AnswerRow, atoms: readonly number[]): bool
   for (const atom of atoms) if (x.get(atom) !== y.get(atom)) return false;
   return true;
 }
-
-/** A packet whose fields a computation sets probe by probe (conditionMatches only reads them). */
-type ScratchPacket = { -readonly [K in keyof Packet]: Packet[K] };
 
 /** The answers of no endpoint (a packet's side that the parts asked do not read). */
 const NO_ANSWERS = AnswerRow.NONE;

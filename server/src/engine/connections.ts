@@ -15,7 +15,7 @@ import type { Analysis } from './analysis';
 import { type AddressRange, type ExternalClass, externalClasses, outsideAdmitting } from './address-classes';
 import { admitsPort, ruleAdmission } from './admission';
 import type { EndpointClass } from './classes';
-import { type Applicable, decide, type Packet } from './evaluate';
+import { type Applicable, decide, type ScratchPacket } from './evaluate';
 import { stepText } from './explain';
 import type { DirectionVerdict, Step, Verdict } from './verdict';
 import { memoized } from '../common/memo';
@@ -151,7 +151,7 @@ export function ingressSources(
     if (few) {
       const out: number[] = [];
       // One packet for every candidate: the evaluator only reads it.
-      let packet: { -readonly [K in keyof Packet]: Packet[K] } | undefined;
+      let packet: ScratchPacket | undefined;
       for (const c of candidates) {
         if (!wanted(c)) continue;
         const family = commonFamily(c.families, cls.families);

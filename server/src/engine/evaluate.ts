@@ -29,6 +29,9 @@ export interface Packet {
   readonly dst: AnswerRow;
 }
 
+/** A packet whose fields a computation sets probe by probe (conditionMatches only reads them). */
+export type ScratchPacket = { -readonly [K in keyof Packet]: Packet[K] };
+
 /**
  * The packet between a rule's subject and a peer: from the peer into the subject for ingress,
  * from the subject out to the peer for egress.

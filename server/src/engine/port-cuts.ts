@@ -78,7 +78,11 @@ export function sortedCuts(cuts: ReadonlySet<number>): number[] {
 
 /** One probe per protocol and interval between consecutive cuts: every port of an interval is decided alike. */
 export function intervalProbes(cuts: ReadonlySet<number>): { protocol: Protocol; from: number; to: number }[] {
-  const sorted = sortedCuts(cuts);
+  return probesBetween(sortedCuts(cuts));
+}
+
+/** intervalProbes of cuts already sorted (as sortedCuts gives them). */
+export function probesBetween(sorted: readonly number[]): { protocol: Protocol; from: number; to: number }[] {
   const probes: { protocol: Protocol; from: number; to: number }[] = [];
   for (const protocol of PROTOCOLS)
     for (let i = 0; i + 1 < sorted.length; i++) probes.push({ protocol, from: sorted[i], to: sorted[i + 1] - 1 });

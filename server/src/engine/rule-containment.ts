@@ -28,7 +28,7 @@ export interface PolicyRule {
 const PROBE_BUDGET = 2_000_000;
 
 /** True when the rule matches some connection: a subject, a peer and a port. */
-export function admitsSomething(adm: Admission): boolean {
+function admitsSomething(adm: Admission): boolean {
   return (
     adm.subjectClasses.length > 0 &&
     adm.ports.length > 0 &&

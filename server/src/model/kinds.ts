@@ -12,7 +12,7 @@ import { readLabels, type ReadMeta } from './meta';
 import { readNetworkPolicy } from './network-policy';
 import { type Ingress, readIngress } from './ingress';
 import { type NetworkIntentSet, readNetworkIntent } from './network-intent';
-import { readPodSpec, readProtocol } from './pod-spec';
+import { PORT_RANGE, readPodSpec, readProtocol } from './pod-spec';
 import type {
   ConfigMap,
   KubeNetworkPolicy,
@@ -85,7 +85,6 @@ export interface KindReader {
 }
 
 const APPS = ['apps', 'extensions'];
-const PORT_RANGE = { min: 1, max: 65535 } as const;
 const AT_LEAST_0 = { min: 0 } as const;
 
 function workloadReader(kind: WorkloadKind, groups: readonly string[]): KindReader {

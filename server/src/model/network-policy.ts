@@ -87,7 +87,6 @@ export function readNetworkPolicy(
 const PEER_KEYS = ['podSelector', 'namespaceSelector', 'ipBlock'];
 const PORT_KEYS = ['protocol', 'port', 'endPort'];
 const IP_BLOCK_KEYS = ['cidr', 'except'];
-const REQUIRED = { required: true } as const;
 
 function readRules(spec: RMap, key: 'ingress' | 'egress', peersKey: 'from' | 'to'): NetworkPolicyRule[] | undefined {
   // `ingress:` with nothing after it is null, which the API server reads as absent.
@@ -178,7 +177,7 @@ export function readIPBlock(pm: RMap): IPBlock | undefined {
     return undefined;
   }
   b.checkKeys(IP_BLOCK_KEYS, 'an ipBlock');
-  const cidr = b.str('cidr', REQUIRED);
+  const cidr = b.str('cidr', { required: true });
   const except = b.strings('except') ?? [];
   if (!cidr) return undefined;
   const parsed = parseCidr(cidr.value);

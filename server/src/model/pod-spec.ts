@@ -45,12 +45,11 @@ const CONTAINER_FIELDS = [
 
 const CONTAINER_PORT_FIELDS = ['name', 'hostPort', 'containerPort', 'protocol', 'hostIP'] as const;
 const CONTAINER_LISTS = ['containers', 'initContainers'] as const;
-const REQUIRED = { required: true } as const;
-const PORT_RANGE = { min: 1, max: 65535 } as const;
+/** A port number's range, as the readers check it. */
+export const PORT_RANGE = { min: 1, max: 65535 } as const;
 const NO_MAPS: readonly RMap[] = [];
 
 export function readProtocol(m: RMap, key = 'protocol'): Protocol {
-  if (!m.hasKey(key)) return 'TCP';
   const p = m.str(key);
   if (!p) return 'TCP';
   if ((PROTOCOLS as readonly string[]).includes(p.value)) return p.value as Protocol;
@@ -91,7 +90,7 @@ export function readPodSpec(spec: RMap | undefined): PodSpecInfo {
     const cs = list?.maps();
     for (let ci = 0; cs && ci < cs.length; ci++) {
       const c = cs[ci];
-      const nameField = c.str('name', REQUIRED);
+      const nameField = c.str('name', { required: true });
       const cname = nameField?.value ?? '(unnamed)';
       const nameProblem = nameField && dnsLabelProblem(nameField.value, 'the container name (a DNS label)');
       if (nameProblem)

@@ -7,7 +7,7 @@
  * when the manifests record them, win; hostNetwork pods share their node's
  * addresses.
  */
-import { bitsOf, type Cidr, cidrLast, cidrSize, type IpAddr, ipAt, parseIp } from '../common/ip';
+import { bitsOf, type Cidr, cidrSize, cidrsOverlap, type IpAddr, ipAt, parseIp } from '../common/ip';
 import type { Pod } from '../model/kubernetes';
 
 export interface PodAddressing {
@@ -99,7 +99,7 @@ export function assignPodIPs(
             node: p.node,
             ips,
             origin: 'none',
-            reason: node.subnets.length === 0 ? 'no subnet' : 'subnet full',
+            reason: subnets.length === 0 ? 'no subnet' : 'subnet full',
           },
     );
   }
@@ -116,7 +116,7 @@ function distinctSubnetsOverlap(nodes: ReadonlyMap<string, NodeForPods>): boolea
   for (let i = 1; i < sorted.length; i++) {
     const prev = sorted[i - 1];
     // Sorted by start: an overlap is a start at or before the end of a CIDR before it (CIDRs nest or are apart).
-    if (sorted[i].family === prev.family && sorted[i].base <= cidrLast(prev)) return true;
+    if (cidrsOverlap(prev, sorted[i])) return true;
   }
   return false;
 }

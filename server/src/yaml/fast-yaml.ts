@@ -18,7 +18,7 @@
 import { LIMITS } from '../common/limits';
 import { Alias, Document, Pair, Scalar, type Schema, YAMLMap, YAMLSeq } from 'yaml';
 import * as charCodes from './char-codes';
-import { isDocument, isMap, isPair, isScalar, isSeq } from './node-types';
+import { isDocument, isMap, isPair, isScalar, isSeq, NODE_TYPE } from './node-types';
 
 // Copied once into constants of this module: they are compared per character, and where modules
 // are not bundled (the tests, under tsx) each read of an imported binding is a getter call.
@@ -145,8 +145,6 @@ function mayBeNonString(c: number): boolean {
  * once at load; if the package ever stores its type differently, the
  * constructors are used.
  */
-const NODE_TYPE = Symbol.for('yaml.node.type');
-
 function typedPrototype<T extends object>(cls: { prototype: T }, type: string, schema?: unknown): T {
   const proto = Object.create(cls.prototype) as T;
   Object.defineProperty(proto, NODE_TYPE, { value: Symbol.for(type) });

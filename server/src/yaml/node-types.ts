@@ -12,3 +12,19 @@ export const isMap = yaml.isMap;
 export const isPair = yaml.isPair;
 export const isScalar = yaml.isScalar;
 export const isSeq = yaml.isSeq;
+
+/**
+ * The property holding a node's type tag (the package's nodes/identity.js; fast-yaml.ts's nodes carry
+ * it too): one property read tells a node's type, where isAlias, isMap, isSeq and isScalar each read
+ * it again.
+ */
+export const NODE_TYPE = Symbol.for('yaml.node.type');
+export const ALIAS_TAG = Symbol.for('yaml.alias');
+export const MAP_TAG = Symbol.for('yaml.map');
+export const SEQ_TAG = Symbol.for('yaml.seq');
+export const SCALAR_TAG = Symbol.for('yaml.scalar');
+
+/** A node's type tag, or undefined for null and anything that is not a node. */
+export function tagOf(node: unknown): symbol | undefined {
+  return node !== null && typeof node === 'object' ? (node as { [NODE_TYPE]?: symbol })[NODE_TYPE] : undefined;
+}

@@ -13,27 +13,13 @@ import type { Severity } from '../common/finding';
 import { closest } from '../common/text';
 import { type Located, type SourceFile, type Span, span } from '../common/source';
 import type { FindingSink } from '../common/finding-sink';
+import { memoized } from '../common/memo';
 import { type AliasTable, aliasTable } from './document-check';
-import { isMap, isScalar, isSeq } from './node-types';
+import { ALIAS_TAG, isMap, isScalar, isSeq, MAP_TAG, SCALAR_TAG, SEQ_TAG, tagOf } from './node-types';
 
 export type JsonKind = 'object' | 'array' | 'string' | 'number' | 'boolean' | 'null';
 
 const article = (k: string) => (/^[aeiou]/.test(k) ? 'an' : 'a');
-
-/**
- * The `yaml` package's node tags (its nodes/identity.js; fast-yaml.ts's nodes carry them too): one
- * property read tells a node's type, where isAlias, isMap, isSeq and isScalar each read it again.
- */
-const NODE_TYPE = Symbol.for('yaml.node.type');
-const ALIAS_TAG = Symbol.for('yaml.alias');
-const MAP_TAG = Symbol.for('yaml.map');
-const SEQ_TAG = Symbol.for('yaml.seq');
-const SCALAR_TAG = Symbol.for('yaml.scalar');
-
-/** A node's type tag, or undefined for null and anything that is not a node. */
-function tagOf(node: unknown): symbol | undefined {
-  return node !== null && typeof node === 'object' ? (node as { [NODE_TYPE]?: symbol })[NODE_TYPE] : undefined;
-}
 
 /** Shared state of one document's reading: where findings go and how aliases resolve. */
 export class DocContext {
@@ -192,12 +178,7 @@ const SCANNED_FIELDS = 6;
 const fieldSets = new WeakMap<readonly string[], ReadonlySet<string>>();
 
 function fieldSet(allowed: readonly string[]): ReadonlySet<string> {
-  let set = fieldSets.get(allowed);
-  if (!set) {
-    set = new Set(allowed);
-    fieldSets.set(allowed, set);
-  }
-  return set;
+  return memoized(fieldSets, allowed, () => new Set(allowed));
 }
 
 /**

@@ -31,7 +31,7 @@ import {
   type DecidingRule,
   decide,
   decision,
-  type Packet,
+  type ScratchPacket,
 } from '../../engine/evaluate';
 import { sideAtoms } from '../../engine/peer-groups';
 import { addPortCuts } from '../../engine/port-cuts';
@@ -223,7 +223,7 @@ export function findOverrides(a: Analysis): Override[] {
         }
         const opened: { protocol: Protocol; from: number; to: number; step: DecidingRule }[] = [];
         // One packet for every probe: the evaluator only reads it.
-        const packet: { -readonly [K in keyof Packet]: Packet[K] } = {
+        const packet: ScratchPacket = {
           protocol: 'TCP',
           port: 1,
           family,

@@ -20,7 +20,7 @@ import { plural, quoteList } from '../../common/text';
 import { ruleAdmission } from '../../engine/admission';
 import type { Analysis } from '../../engine/analysis';
 import type { EndpointClass } from '../../engine/classes';
-import { allMatch, type Packet } from '../../engine/evaluate';
+import { allMatch, type ScratchPacket } from '../../engine/evaluate';
 import { PROTOCOLS, type Protocol } from '../../model/kubernetes';
 import { type CompiledPolicy, type CompiledRule, type Condition, policyName } from '../../policy/rule-model';
 import type { LintContext, LintRule } from '../lint-rule';
@@ -100,7 +100,7 @@ function addEdges(c: Condition, out: number[]): void {
 }
 
 /** One packet for every probe (conditionMatches only reads it; packet-only parts read no endpoint). */
-const probe: { -readonly [K in keyof Packet]: Packet[K] } = {
+const probe: ScratchPacket = {
   protocol: 'TCP',
   port: 1,
   family: 4,

@@ -15,8 +15,9 @@
  * the namespaces whose egress rules use it; with no such workload, to those
  * namespaces only.
  *
- * Cost: only the source classes the target's ingress admits are asked (Engine.ingressAdmitting,
- * decided per group of classes its rules cannot tell apart), client namespaces and opening rules
+ * Cost: only the source classes the target's ingress admits are asked (engine/connections.ts's
+ * ingressSources and outsideSources, from each Allow rule's admission or decided per group of
+ * classes its rules cannot tell apart), client namespaces and opening rules
  * come from indexes built once per run, and outside addresses are answered without a trace.
  */
 import type { Fix, TextEdit } from '../../common/finding';

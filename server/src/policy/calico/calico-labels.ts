@@ -137,8 +137,7 @@ interface NetworkSetIndex {
 const indexes = new WeakMap<readonly NetworkSetEntry[], NetworkSetIndex>();
 
 function networkSetIndex(entries: readonly NetworkSetEntry[]): NetworkSetIndex {
-  let index = indexes.get(entries);
-  if (!index) {
+  return memoized(indexes, entries, () => {
     const byKey = new Map<string, { family: IpFamily; mask: bigint; entries: Map<bigint, number[]> }>();
     entries.forEach((entry, k) => {
       for (const c of entry.cidrs) {
@@ -161,10 +160,8 @@ function networkSetIndex(entries: readonly NetworkSetEntry[]): NetworkSetIndex {
       if (list) list.push(slot);
       else byFamily.set(slot.family, [slot]);
     }
-    index = { byFamily };
-    indexes.set(entries, index);
-  }
-  return index;
+    return { byFamily };
+  });
 }
 
 /**
@@ -173,7 +170,7 @@ function networkSetIndex(entries: readonly NetworkSetEntry[]): NetworkSetIndex {
  */
 export function networkSetsContaining(ips: readonly IpAddr[], cluster: Cluster): NetworkSetMembership[] {
   // Asked once per pod: plain loops, no closure or iterator per call.
-  const entries = cache.get(cluster) ?? networkSetEntries(cluster);
+  const entries = networkSetEntries(cluster);
   if (entries.length === 0 || ips.length === 0) return [];
   const { byFamily } = networkSetIndex(entries);
   // (entry, address) pairs found, as entry * ips.length + address: sorted, they come in the order above.
