@@ -71,17 +71,12 @@ function egressSelection(a: Analysis, subjects: readonly EndpointClass[], rule: 
 }
 
 /**
- * Whether some of the rule's destination pods declare the port a named-port atom names: its
- * answer is the class's ports of that name, not empty exactly for the classes that answer it
- * unusually (the usual answer is ''), so an egress rule asks those classes only, not every peer.
+ * Whether some class an egress rule selects declares the port a named-port atom names: its answer
+ * is the class's ports of that name, not empty exactly for the classes that answer it unusually
+ * (the usual answer is ''), so only those classes are asked whether they are peers.
  */
-function someDeclares(
-  a: Analysis,
-  id: number,
-  destinations: readonly EndpointClass[] | ((c: EndpointClass) => boolean),
-) {
-  if (typeof destinations !== 'function') return destinations.some((c) => c.values.get(id) !== '');
-  for (const c of a.engine.unusualClasses(id)) if (destinations(a.engine.classes[c])) return true;
+function somePeerDeclares(a: Analysis, id: number, selects: (c: EndpointClass) => boolean): boolean {
+  for (const c of a.engine.unusualClasses(id)) if (selects(a.engine.classes[c])) return true;
   return false;
 }
 
@@ -92,14 +87,15 @@ function check(a: Analysis, policy: CompiledPolicy, rule: CompiledRule, report: 
   const subjects = adm.subjectClasses.filter((c) => c.kind === 'pod');
   if (subjects.length === 0) return;
   const ingress = rule.direction === 'ingress';
-  const destinations = ingress ? subjects : egressSelection(a, subjects, rule);
+  const selects = ingress ? undefined : egressSelection(a, subjects, rule);
   // The destination classes in id order, listed only for a report (or to find there are none).
-  let listed: readonly EndpointClass[] | undefined = ingress ? subjects : undefined;
+  let listed: readonly EndpointClass[] | undefined = selects ? undefined : subjects;
   for (const id of ids) {
     const atom = a.policies.atoms[id];
     if (!(atom instanceof NamedPortAtom)) continue;
-    if (someDeclares(a, id, destinations)) continue;
-    listed ??= classIndex(a).pods.filter(destinations as (c: EndpointClass) => boolean);
+    const declared = selects ? somePeerDeclares(a, id, selects) : subjects.some((c) => c.values.get(id) !== '');
+    if (declared) continue;
+    listed ??= classIndex(a).pods.filter(selects!);
     if (listed.length === 0) return;
     const pods = membersOf(listed);
     const where = `${ingress ? 'Ingress' : 'Egress'} rule ${rule.index + 1} of ${policyName(policy.ref)}`;
